@@ -1,0 +1,58 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+)
+
+// Organisation is an agency, government, fund, foundation, university or
+// association. Its kinds are named after the IATI OrganisationType codes.
+type Organisation struct {
+	ent.Schema
+}
+
+// Mixin of Organisation.
+func (Organisation) Mixin() []ent.Mixin { return []ent.Mixin{Timestamps{}} }
+
+// Fields of Organisation.
+func (Organisation) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("name").NotEmpty().Annotations(entgql.OrderField("NAME")),
+		field.String("acronym").Optional().Nillable().Annotations(entgql.OrderField("ACRONYM")),
+		field.Enum("kind").Values(
+			"GOVERNMENT", "LOCAL_GOVERNMENT", "OTHER_PUBLIC_SECTOR",
+			"INTERNATIONAL_NGO", "NATIONAL_NGO", "REGIONAL_NGO",
+			"PUBLIC_PRIVATE_PARTNERSHIP", "MULTILATERAL", "FOUNDATION",
+			"PRIVATE_SECTOR", "ACADEMIC", "OTHER",
+		).Annotations(entgql.OrderField("KIND")),
+		field.String("iati_ref").Optional().Nillable().Unique().NotEmpty().
+			Comment("IATI organisation identifier, e.g. XM-DAC-47066"),
+		field.String("website").Optional().Nillable(),
+		field.Int("headquarters_id").Optional().Nillable().Annotations(skipAll()),
+		field.Int("parent_id").Optional().Nillable().Annotations(skipAll()),
+	}
+}
+
+// Edges of Organisation.
+func (Organisation) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("headquarters", Country.Type).Unique().Field("headquarters_id"),
+		edge.To("children", Organisation.Type).
+			From("parent").Unique().Field("parent_id"),
+		edge.To("presences", Presence.Type),
+		edge.To("contacts", Contact.Type),
+		edge.To("participations", Participation.Type),
+		edge.To("fundings_given", Funding.Type),
+		edge.To("fundings_received", Funding.Type),
+		edge.To("agreement_parties", AgreementParty.Type),
+		edge.From("events_organised", Event.Type).Ref("organisers"),
+		edge.From("events_attended", Event.Type).Ref("participants"),
+		cites(),
+	}
+}
+
+// Annotations of Organisation.
+func (Organisation) Annotations() []schema.Annotation { return rootAnnotations() }

@@ -1,0 +1,62 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// Programme is a programme or project; programmes nest (MIDA holds
+// QUESTS-MIDA and MIDA Great Lakes). Statuses are IATI ActivityStatus codes.
+type Programme struct {
+	ent.Schema
+}
+
+// Mixin of Programme.
+func (Programme) Mixin() []ent.Mixin { return []ent.Mixin{Timestamps{}} }
+
+// Fields of Programme.
+func (Programme) Fields() []ent.Field {
+	return append([]ent.Field{
+		field.String("code").NotEmpty().Unique().Annotations(entgql.OrderField("CODE")),
+		field.String("title").NotEmpty().Annotations(entgql.OrderField("TITLE")),
+		field.Text("description").Optional().Nillable(),
+		field.Enum("status").
+			Values("PIPELINE", "IMPLEMENTATION", "FINALISATION", "CLOSED", "CANCELLED", "SUSPENDED").
+			Optional().Nillable().
+			Annotations(entgql.OrderField("STATUS")),
+		field.String("theme").Optional().Nillable().Annotations(entgql.OrderField("THEME")),
+		partialDate("start_date", entgql.OrderField("START_DATE")),
+		partialDate("end_date", entgql.OrderField("END_DATE")),
+		field.Enum("coverage").Values("NATIONAL", "REGIONAL", "GLOBAL").Optional().Nillable(),
+		field.String("region").Optional().Nillable(),
+		field.Int("parent_id").Optional().Nillable().Annotations(skipAll()),
+	}, moneyParts("budget")...)
+}
+
+// Edges of Programme.
+func (Programme) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("children", Programme.Type).
+			From("parent").Unique().Field("parent_id"),
+		edge.To("participations", Participation.Type),
+		edge.To("countries", ProgrammeCountry.Type),
+		edge.To("fundings", Funding.Type),
+		edge.To("results", Result.Type),
+		edge.To("contacts", Contact.Type),
+		edge.From("agreements", Agreement.Type).Ref("programmes"),
+		edge.From("events", Event.Type).Ref("programme"),
+		cites(),
+	}
+}
+
+// Indexes of Programme: dashboards list by start date.
+func (Programme) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("start_date")}
+}
+
+// Annotations of Programme.
+func (Programme) Annotations() []schema.Annotation { return rootAnnotations() }

@@ -1,0 +1,78 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"sync/atomic"
+
+	"entgo.io/ent/dialect"
+)
+
+// Counter counts the SQL statements sent through a driver, so tests can
+// prove a query's statement count does not grow with the rows it returns.
+type Counter struct {
+	n atomic.Int64
+}
+
+// Count is the number of statements run so far.
+func (c *Counter) Count() int64 { return c.n.Load() }
+
+// Wrap returns a driver that counts every Exec and Query, inside
+// transactions too.
+func (c *Counter) Wrap(d dialect.Driver) dialect.Driver {
+	return &countingDriver{Driver: d, c: c}
+}
+
+type countingDriver struct {
+	dialect.Driver
+	c *Counter
+}
+
+func (d *countingDriver) Exec(ctx context.Context, query string, args, v any) error {
+	d.c.n.Add(1)
+	return d.Driver.Exec(ctx, query, args, v)
+}
+
+func (d *countingDriver) Query(ctx context.Context, query string, args, v any) error {
+	d.c.n.Add(1)
+	return d.Driver.Query(ctx, query, args, v)
+}
+
+func (d *countingDriver) Tx(ctx context.Context) (dialect.Tx, error) {
+	tx, err := d.Driver.Tx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &countingTx{Tx: tx, c: d.c}, nil
+}
+
+type countingTx struct {
+	dialect.Tx
+	c *Counter
+}
+
+func (t *countingTx) Exec(ctx context.Context, query string, args, v any) error {
+	t.c.n.Add(1)
+	return t.Tx.Exec(ctx, query, args, v)
+}
+
+func (t *countingTx) Query(ctx context.Context, query string, args, v any) error {
+	t.c.n.Add(1)
+	return t.Tx.Query(ctx, query, args, v)
+}
+
+// BeginTx keeps transaction options (isolation, read-only) working through
+// the wrapper.
+func (d *countingDriver) BeginTx(ctx context.Context, opts *sql.TxOptions) (dialect.Tx, error) {
+	b, ok := d.Driver.(interface {
+		BeginTx(context.Context, *sql.TxOptions) (dialect.Tx, error)
+	})
+	if !ok {
+		return d.Tx(ctx)
+	}
+	tx, err := b.BeginTx(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &countingTx{Tx: tx, c: d.c}, nil
+}

@@ -1,0 +1,98 @@
+// Package store opens the registry's database, SQLite by default or
+// PostgreSQL in production, from one --db URL, migrates it, and counts the
+// SQL statements it runs.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+	_ "github.com/lib/pq"  // PostgreSQL driver, registered as "postgres"
+	_ "modernc.org/sqlite" // pure-Go SQLite driver, registered as "sqlite"
+
+	"github.com/aidregistry/registry/ent"
+)
+
+// DefaultURL is the embedded store used when no --db is given.
+const DefaultURL = "sqlite:registry.db"
+
+// Store is an open, migrated database with its ent client.
+type Store struct {
+	Client  *ent.Client
+	DB      *sql.DB
+	Dialect string
+	Counter *Counter
+}
+
+// Location is a parsed --db URL.
+type Location struct {
+	Dialect string // dialect.SQLite or dialect.Postgres
+	DSN     string // what database/sql is given
+}
+
+// Parse reads "sqlite:PATH" or a "postgres://" URL.
+func Parse(url string) (Location, error) {
+	switch {
+	case url == "":
+		return Parse(DefaultURL)
+	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		return Location{Dialect: dialect.Postgres, DSN: url}, nil
+	case strings.HasPrefix(url, "sqlite:"):
+		path := strings.TrimPrefix(strings.TrimPrefix(url, "sqlite:"), "//")
+		if path == "" {
+			return Location{}, errors.New("sqlite URL names no file (use sqlite:PATH, e.g. sqlite:registry.db)")
+		}
+		// Foreign keys are off by default in SQLite; WAL lets readers run
+		// beside a writer; busy_timeout waits instead of failing on a lock.
+		dsn := "file:" + filepath.ToSlash(path) +
+			"?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_txlock=immediate"
+		return Location{Dialect: dialect.SQLite, DSN: dsn}, nil
+	default:
+		return Location{}, fmt.Errorf("unsupported database URL %q (use sqlite:PATH or postgres://...)", url)
+	}
+}
+
+// Open connects to the database at url and brings its schema up to date.
+func Open(ctx context.Context, url string) (*Store, error) {
+	loc, err := Parse(url)
+	if err != nil {
+		return nil, err
+	}
+	driverName := "sqlite"
+	if loc.Dialect == dialect.Postgres {
+		driverName = "postgres"
+	}
+	db, err := sql.Open(driverName, loc.DSN)
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", loc.Dialect, err)
+	}
+	if loc.Dialect == dialect.SQLite {
+		// One writer at a time is SQLite's model; a small pool avoids
+		// "database is locked" storms under concurrent requests.
+		db.SetMaxOpenConns(4)
+	} else {
+		db.SetMaxOpenConns(32)
+		db.SetMaxIdleConns(32)
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("cannot reach %s database: %w", loc.Dialect, err)
+	}
+	counter := &Counter{}
+	drv := counter.Wrap(entsql.OpenDB(loc.Dialect, db))
+	client := ent.NewClient(ent.Driver(drv))
+	if err := client.Schema.Create(ctx); err != nil {
+		client.Close()
+		return nil, fmt.Errorf("migrate %s database: %w", loc.Dialect, err)
+	}
+	return &Store{Client: client, DB: db, Dialect: loc.Dialect, Counter: counter}, nil
+}
+
+// Close releases the database.
+func (s *Store) Close() error { return s.Client.Close() }
