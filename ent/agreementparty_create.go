@@ -256,10 +256,10 @@ func (_c *AgreementPartyCreate) createSpec() (*AgreementParty, *sqlgraph.CreateS
 	}
 	if nodes := _c.mutation.SourcesIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
+			Rel:     sqlgraph.M2M,
 			Inverse: false,
 			Table:   agreementparty.SourcesTable,
-			Columns: []string{agreementparty.SourcesColumn},
+			Columns: agreementparty.SourcesPrimaryKey,
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(source.FieldID, field.TypeInt),

@@ -286,10 +286,10 @@ func (_u *AgreementPartyUpdate) sqlSave(ctx context.Context) (_node int, err err
 	}
 	if _u.mutation.SourcesCleared() {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
+			Rel:     sqlgraph.M2M,
 			Inverse: false,
 			Table:   agreementparty.SourcesTable,
-			Columns: []string{agreementparty.SourcesColumn},
+			Columns: agreementparty.SourcesPrimaryKey,
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(source.FieldID, field.TypeInt),
@@ -299,10 +299,10 @@ func (_u *AgreementPartyUpdate) sqlSave(ctx context.Context) (_node int, err err
 	}
 	if nodes := _u.mutation.RemovedSourcesIDs(); len(nodes) > 0 && !_u.mutation.SourcesCleared() {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
+			Rel:     sqlgraph.M2M,
 			Inverse: false,
 			Table:   agreementparty.SourcesTable,
-			Columns: []string{agreementparty.SourcesColumn},
+			Columns: agreementparty.SourcesPrimaryKey,
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(source.FieldID, field.TypeInt),
@@ -315,10 +315,10 @@ func (_u *AgreementPartyUpdate) sqlSave(ctx context.Context) (_node int, err err
 	}
 	if nodes := _u.mutation.SourcesIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
+			Rel:     sqlgraph.M2M,
 			Inverse: false,
 			Table:   agreementparty.SourcesTable,
-			Columns: []string{agreementparty.SourcesColumn},
+			Columns: agreementparty.SourcesPrimaryKey,
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(source.FieldID, field.TypeInt),
@@ -634,10 +634,10 @@ func (_u *AgreementPartyUpdateOne) sqlSave(ctx context.Context) (_node *Agreemen
 	}
 	if _u.mutation.SourcesCleared() {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
+			Rel:     sqlgraph.M2M,
 			Inverse: false,
 			Table:   agreementparty.SourcesTable,
-			Columns: []string{agreementparty.SourcesColumn},
+			Columns: agreementparty.SourcesPrimaryKey,
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(source.FieldID, field.TypeInt),
@@ -647,10 +647,10 @@ func (_u *AgreementPartyUpdateOne) sqlSave(ctx context.Context) (_node *Agreemen
 	}
 	if nodes := _u.mutation.RemovedSourcesIDs(); len(nodes) > 0 && !_u.mutation.SourcesCleared() {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
+			Rel:     sqlgraph.M2M,
 			Inverse: false,
 			Table:   agreementparty.SourcesTable,
-			Columns: []string{agreementparty.SourcesColumn},
+			Columns: agreementparty.SourcesPrimaryKey,
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(source.FieldID, field.TypeInt),
@@ -663,10 +663,10 @@ func (_u *AgreementPartyUpdateOne) sqlSave(ctx context.Context) (_node *Agreemen
 	}
 	if nodes := _u.mutation.SourcesIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
+			Rel:     sqlgraph.M2M,
 			Inverse: false,
 			Table:   agreementparty.SourcesTable,
-			Columns: []string{agreementparty.SourcesColumn},
+			Columns: agreementparty.SourcesPrimaryKey,
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(source.FieldID, field.TypeInt),

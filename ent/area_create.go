@@ -241,10 +241,10 @@ func (_c *AreaCreate) createSpec() (*Area, *sqlgraph.CreateSpec) {
 	}
 	if nodes := _c.mutation.SourcesIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
+			Rel:     sqlgraph.M2M,
 			Inverse: false,
 			Table:   area.SourcesTable,
-			Columns: []string{area.SourcesColumn},
+			Columns: area.SourcesPrimaryKey,
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(source.FieldID, field.TypeInt),

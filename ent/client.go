@@ -479,7 +479,7 @@ func (c *AgreementClient) QuerySources(_m *Agreement) *SourceQuery {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(agreement.Table, agreement.FieldID, id),
 			sqlgraph.To(source.Table, source.FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, agreement.SourcesTable, agreement.SourcesColumn),
+			sqlgraph.Edge(sqlgraph.M2M, false, agreement.SourcesTable, agreement.SourcesPrimaryKey...),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -660,7 +660,7 @@ func (c *AgreementPartyClient) QuerySources(_m *AgreementParty) *SourceQuery {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(agreementparty.Table, agreementparty.FieldID, id),
 			sqlgraph.To(source.Table, source.FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, agreementparty.SourcesTable, agreementparty.SourcesColumn),
+			sqlgraph.Edge(sqlgraph.M2M, false, agreementparty.SourcesTable, agreementparty.SourcesPrimaryKey...),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -841,7 +841,7 @@ func (c *AreaClient) QuerySources(_m *Area) *SourceQuery {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(area.Table, area.FieldID, id),
 			sqlgraph.To(source.Table, source.FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, area.SourcesTable, area.SourcesColumn),
+			sqlgraph.Edge(sqlgraph.M2M, false, area.SourcesTable, area.SourcesPrimaryKey...),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -1022,7 +1022,7 @@ func (c *ContactClient) QuerySources(_m *Contact) *SourceQuery {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(contact.Table, contact.FieldID, id),
 			sqlgraph.To(source.Table, source.FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, contact.SourcesTable, contact.SourcesColumn),
+			sqlgraph.Edge(sqlgraph.M2M, false, contact.SourcesTable, contact.SourcesPrimaryKey...),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -1235,7 +1235,7 @@ func (c *CountryClient) QuerySources(_m *Country) *SourceQuery {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(country.Table, country.FieldID, id),
 			sqlgraph.To(source.Table, source.FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, country.SourcesTable, country.SourcesColumn),
+			sqlgraph.Edge(sqlgraph.M2M, false, country.SourcesTable, country.SourcesPrimaryKey...),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -1432,7 +1432,7 @@ func (c *EventClient) QuerySources(_m *Event) *SourceQuery {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(event.Table, event.FieldID, id),
 			sqlgraph.To(source.Table, source.FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, event.SourcesTable, event.SourcesColumn),
+			sqlgraph.Edge(sqlgraph.M2M, false, event.SourcesTable, event.SourcesPrimaryKey...),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -1645,7 +1645,7 @@ func (c *FundingClient) QuerySources(_m *Funding) *SourceQuery {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(funding.Table, funding.FieldID, id),
 			sqlgraph.To(source.Table, source.FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, funding.SourcesTable, funding.SourcesColumn),
+			sqlgraph.Edge(sqlgraph.M2M, false, funding.SourcesTable, funding.SourcesPrimaryKey...),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -1970,7 +1970,7 @@ func (c *OrganisationClient) QuerySources(_m *Organisation) *SourceQuery {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(organisation.Table, organisation.FieldID, id),
 			sqlgraph.To(source.Table, source.FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, organisation.SourcesTable, organisation.SourcesColumn),
+			sqlgraph.Edge(sqlgraph.M2M, false, organisation.SourcesTable, organisation.SourcesPrimaryKey...),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -2151,7 +2151,7 @@ func (c *ParticipationClient) QuerySources(_m *Participation) *SourceQuery {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(participation.Table, participation.FieldID, id),
 			sqlgraph.To(source.Table, source.FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, participation.SourcesTable, participation.SourcesColumn),
+			sqlgraph.Edge(sqlgraph.M2M, false, participation.SourcesTable, participation.SourcesPrimaryKey...),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -2332,7 +2332,7 @@ func (c *PresenceClient) QuerySources(_m *Presence) *SourceQuery {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(presence.Table, presence.FieldID, id),
 			sqlgraph.To(source.Table, source.FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, presence.SourcesTable, presence.SourcesColumn),
+			sqlgraph.Edge(sqlgraph.M2M, false, presence.SourcesTable, presence.SourcesPrimaryKey...),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -2625,7 +2625,7 @@ func (c *ProgrammeClient) QuerySources(_m *Programme) *SourceQuery {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(programme.Table, programme.FieldID, id),
 			sqlgraph.To(source.Table, source.FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, programme.SourcesTable, programme.SourcesColumn),
+			sqlgraph.Edge(sqlgraph.M2M, false, programme.SourcesTable, programme.SourcesPrimaryKey...),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -2822,7 +2822,7 @@ func (c *ProgrammeCountryClient) QuerySources(_m *ProgrammeCountry) *SourceQuery
 		step := sqlgraph.NewStep(
 			sqlgraph.From(programmecountry.Table, programmecountry.FieldID, id),
 			sqlgraph.To(source.Table, source.FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, programmecountry.SourcesTable, programmecountry.SourcesColumn),
+			sqlgraph.Edge(sqlgraph.M2M, false, programmecountry.SourcesTable, programmecountry.SourcesPrimaryKey...),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -2987,7 +2987,7 @@ func (c *ResultClient) QuerySources(_m *Result) *SourceQuery {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(result.Table, result.FieldID, id),
 			sqlgraph.To(source.Table, source.FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, result.SourcesTable, result.SourcesColumn),
+			sqlgraph.Edge(sqlgraph.M2M, false, result.SourcesTable, result.SourcesPrimaryKey...),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -3126,6 +3126,214 @@ func (c *SourceClient) GetX(ctx context.Context, id int) *Source {
 		panic(err)
 	}
 	return obj
+}
+
+// QueryAgreements queries the agreements edge of a Source.
+func (c *SourceClient) QueryAgreements(_m *Source) *AgreementQuery {
+	query := (&AgreementClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(source.Table, source.FieldID, id),
+			sqlgraph.To(agreement.Table, agreement.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, source.AgreementsTable, source.AgreementsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAgreementParties queries the agreement_parties edge of a Source.
+func (c *SourceClient) QueryAgreementParties(_m *Source) *AgreementPartyQuery {
+	query := (&AgreementPartyClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(source.Table, source.FieldID, id),
+			sqlgraph.To(agreementparty.Table, agreementparty.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, source.AgreementPartiesTable, source.AgreementPartiesPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAreas queries the areas edge of a Source.
+func (c *SourceClient) QueryAreas(_m *Source) *AreaQuery {
+	query := (&AreaClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(source.Table, source.FieldID, id),
+			sqlgraph.To(area.Table, area.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, source.AreasTable, source.AreasPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryContacts queries the contacts edge of a Source.
+func (c *SourceClient) QueryContacts(_m *Source) *ContactQuery {
+	query := (&ContactClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(source.Table, source.FieldID, id),
+			sqlgraph.To(contact.Table, contact.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, source.ContactsTable, source.ContactsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryCountries queries the countries edge of a Source.
+func (c *SourceClient) QueryCountries(_m *Source) *CountryQuery {
+	query := (&CountryClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(source.Table, source.FieldID, id),
+			sqlgraph.To(country.Table, country.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, source.CountriesTable, source.CountriesPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryEvents queries the events edge of a Source.
+func (c *SourceClient) QueryEvents(_m *Source) *EventQuery {
+	query := (&EventClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(source.Table, source.FieldID, id),
+			sqlgraph.To(event.Table, event.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, source.EventsTable, source.EventsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryFundings queries the fundings edge of a Source.
+func (c *SourceClient) QueryFundings(_m *Source) *FundingQuery {
+	query := (&FundingClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(source.Table, source.FieldID, id),
+			sqlgraph.To(funding.Table, funding.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, source.FundingsTable, source.FundingsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryOrganisations queries the organisations edge of a Source.
+func (c *SourceClient) QueryOrganisations(_m *Source) *OrganisationQuery {
+	query := (&OrganisationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(source.Table, source.FieldID, id),
+			sqlgraph.To(organisation.Table, organisation.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, source.OrganisationsTable, source.OrganisationsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryParticipations queries the participations edge of a Source.
+func (c *SourceClient) QueryParticipations(_m *Source) *ParticipationQuery {
+	query := (&ParticipationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(source.Table, source.FieldID, id),
+			sqlgraph.To(participation.Table, participation.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, source.ParticipationsTable, source.ParticipationsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryPresences queries the presences edge of a Source.
+func (c *SourceClient) QueryPresences(_m *Source) *PresenceQuery {
+	query := (&PresenceClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(source.Table, source.FieldID, id),
+			sqlgraph.To(presence.Table, presence.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, source.PresencesTable, source.PresencesPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryProgrammes queries the programmes edge of a Source.
+func (c *SourceClient) QueryProgrammes(_m *Source) *ProgrammeQuery {
+	query := (&ProgrammeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(source.Table, source.FieldID, id),
+			sqlgraph.To(programme.Table, programme.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, source.ProgrammesTable, source.ProgrammesPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryProgrammeCountries queries the programme_countries edge of a Source.
+func (c *SourceClient) QueryProgrammeCountries(_m *Source) *ProgrammeCountryQuery {
+	query := (&ProgrammeCountryClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(source.Table, source.FieldID, id),
+			sqlgraph.To(programmecountry.Table, programmecountry.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, source.ProgrammeCountriesTable, source.ProgrammeCountriesPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryResults queries the results edge of a Source.
+func (c *SourceClient) QueryResults(_m *Source) *ResultQuery {
+	query := (&ResultClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(source.Table, source.FieldID, id),
+			sqlgraph.To(result.Table, result.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, source.ResultsTable, source.ResultsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
 }
 
 // Hooks returns the client hooks.

@@ -407,10 +407,10 @@ func (_c *FundingCreate) createSpec() (*Funding, *sqlgraph.CreateSpec) {
 	}
 	if nodes := _c.mutation.SourcesIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
+			Rel:     sqlgraph.M2M,
 			Inverse: false,
 			Table:   funding.SourcesTable,
-			Columns: []string{funding.SourcesColumn},
+			Columns: funding.SourcesPrimaryKey,
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(source.FieldID, field.TypeInt),

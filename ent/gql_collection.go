@@ -2351,6 +2351,175 @@ func (_q *SourceQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 	)
 	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
+
+		case "agreements":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AgreementClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, agreementImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedAgreements(alias, func(wq *AgreementQuery) {
+				*wq = *query
+			})
+
+		case "agreementParties":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AgreementPartyClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, agreementpartyImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedAgreementParties(alias, func(wq *AgreementPartyQuery) {
+				*wq = *query
+			})
+
+		case "areas":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AreaClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, areaImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedAreas(alias, func(wq *AreaQuery) {
+				*wq = *query
+			})
+
+		case "contacts":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ContactClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, contactImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedContacts(alias, func(wq *ContactQuery) {
+				*wq = *query
+			})
+
+		case "countries":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CountryClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, countryImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedCountries(alias, func(wq *CountryQuery) {
+				*wq = *query
+			})
+
+		case "events":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&EventClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, eventImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedEvents(alias, func(wq *EventQuery) {
+				*wq = *query
+			})
+
+		case "fundings":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&FundingClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, fundingImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedFundings(alias, func(wq *FundingQuery) {
+				*wq = *query
+			})
+
+		case "organisations":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrganisationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedOrganisations(alias, func(wq *OrganisationQuery) {
+				*wq = *query
+			})
+
+		case "participations":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ParticipationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, participationImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedParticipations(alias, func(wq *ParticipationQuery) {
+				*wq = *query
+			})
+
+		case "presences":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PresenceClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, presenceImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedPresences(alias, func(wq *PresenceQuery) {
+				*wq = *query
+			})
+
+		case "programmes":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ProgrammeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, programmeImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedProgrammes(alias, func(wq *ProgrammeQuery) {
+				*wq = *query
+			})
+
+		case "programmeCountries":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ProgrammeCountryClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, programmecountryImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedProgrammeCountries(alias, func(wq *ProgrammeCountryQuery) {
+				*wq = *query
+			})
+
+		case "results":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ResultClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, resultImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedResults(alias, func(wq *ResultQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[source.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, source.FieldCreatedAt)

@@ -659,3 +659,159 @@ func (_m *Result) Sources(ctx context.Context) (result []*Source, err error) {
 	}
 	return result, err
 }
+
+func (_m *Source) Agreements(ctx context.Context) (result []*Agreement, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedAgreements(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.AgreementsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAgreements().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Source) AgreementParties(ctx context.Context) (result []*AgreementParty, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedAgreementParties(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.AgreementPartiesOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAgreementParties().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Source) Areas(ctx context.Context) (result []*Area, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedAreas(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.AreasOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAreas().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Source) Contacts(ctx context.Context) (result []*Contact, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedContacts(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.ContactsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryContacts().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Source) Countries(ctx context.Context) (result []*Country, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedCountries(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.CountriesOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCountries().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Source) Events(ctx context.Context) (result []*Event, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedEvents(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.EventsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryEvents().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Source) Fundings(ctx context.Context) (result []*Funding, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedFundings(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.FundingsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryFundings().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Source) Organisations(ctx context.Context) (result []*Organisation, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedOrganisations(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.OrganisationsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOrganisations().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Source) Participations(ctx context.Context) (result []*Participation, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedParticipations(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.ParticipationsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryParticipations().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Source) Presences(ctx context.Context) (result []*Presence, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedPresences(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.PresencesOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPresences().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Source) Programmes(ctx context.Context) (result []*Programme, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedProgrammes(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.ProgrammesOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryProgrammes().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Source) ProgrammeCountries(ctx context.Context) (result []*ProgrammeCountry, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedProgrammeCountries(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.ProgrammeCountriesOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryProgrammeCountries().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Source) Results(ctx context.Context) (result []*Result, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedResults(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.ResultsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryResults().All(ctx)
+	}
+	return result, err
+}

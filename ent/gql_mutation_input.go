@@ -1832,11 +1832,24 @@ func (c *ResultUpdateOne) SetInput(i UpdateResultInput) *ResultUpdateOne {
 
 // CreateSourceInput represents a mutation input for creating sources.
 type CreateSourceInput struct {
-	Title       string
-	URL         *string
-	FileName    *string
-	Publisher   *string
-	PublishedOn *string
+	Title               string
+	URL                 *string
+	FileName            *string
+	Publisher           *string
+	PublishedOn         *string
+	AgreementIDs        []int
+	AgreementPartyIDs   []int
+	AreaIDs             []int
+	ContactIDs          []int
+	CountryIDs          []int
+	EventIDs            []int
+	FundingIDs          []int
+	OrganisationIDs     []int
+	ParticipationIDs    []int
+	PresenceIDs         []int
+	ProgrammeIDs        []int
+	ProgrammeCountryIDs []int
+	ResultIDs           []int
 }
 
 // Mutate applies the CreateSourceInput on the SourceMutation builder.
@@ -1854,6 +1867,45 @@ func (i *CreateSourceInput) Mutate(m *SourceMutation) {
 	if v := i.PublishedOn; v != nil {
 		m.SetPublishedOn(*v)
 	}
+	if v := i.AgreementIDs; len(v) > 0 {
+		m.AddAgreementIDs(v...)
+	}
+	if v := i.AgreementPartyIDs; len(v) > 0 {
+		m.AddAgreementPartyIDs(v...)
+	}
+	if v := i.AreaIDs; len(v) > 0 {
+		m.AddAreaIDs(v...)
+	}
+	if v := i.ContactIDs; len(v) > 0 {
+		m.AddContactIDs(v...)
+	}
+	if v := i.CountryIDs; len(v) > 0 {
+		m.AddCountryIDs(v...)
+	}
+	if v := i.EventIDs; len(v) > 0 {
+		m.AddEventIDs(v...)
+	}
+	if v := i.FundingIDs; len(v) > 0 {
+		m.AddFundingIDs(v...)
+	}
+	if v := i.OrganisationIDs; len(v) > 0 {
+		m.AddOrganisationIDs(v...)
+	}
+	if v := i.ParticipationIDs; len(v) > 0 {
+		m.AddParticipationIDs(v...)
+	}
+	if v := i.PresenceIDs; len(v) > 0 {
+		m.AddPresenceIDs(v...)
+	}
+	if v := i.ProgrammeIDs; len(v) > 0 {
+		m.AddProgrammeIDs(v...)
+	}
+	if v := i.ProgrammeCountryIDs; len(v) > 0 {
+		m.AddProgrammeCountryIDs(v...)
+	}
+	if v := i.ResultIDs; len(v) > 0 {
+		m.AddResultIDs(v...)
+	}
 }
 
 // SetInput applies the change-set in the CreateSourceInput on the SourceCreate builder.
@@ -1864,15 +1916,54 @@ func (c *SourceCreate) SetInput(i CreateSourceInput) *SourceCreate {
 
 // UpdateSourceInput represents a mutation input for updating sources.
 type UpdateSourceInput struct {
-	Title            *string
-	ClearURL         bool
-	URL              *string
-	ClearFileName    bool
-	FileName         *string
-	ClearPublisher   bool
-	Publisher        *string
-	ClearPublishedOn bool
-	PublishedOn      *string
+	Title                     *string
+	ClearURL                  bool
+	URL                       *string
+	ClearFileName             bool
+	FileName                  *string
+	ClearPublisher            bool
+	Publisher                 *string
+	ClearPublishedOn          bool
+	PublishedOn               *string
+	ClearAgreements           bool
+	AddAgreementIDs           []int
+	RemoveAgreementIDs        []int
+	ClearAgreementParties     bool
+	AddAgreementPartyIDs      []int
+	RemoveAgreementPartyIDs   []int
+	ClearAreas                bool
+	AddAreaIDs                []int
+	RemoveAreaIDs             []int
+	ClearContacts             bool
+	AddContactIDs             []int
+	RemoveContactIDs          []int
+	ClearCountries            bool
+	AddCountryIDs             []int
+	RemoveCountryIDs          []int
+	ClearEvents               bool
+	AddEventIDs               []int
+	RemoveEventIDs            []int
+	ClearFundings             bool
+	AddFundingIDs             []int
+	RemoveFundingIDs          []int
+	ClearOrganisations        bool
+	AddOrganisationIDs        []int
+	RemoveOrganisationIDs     []int
+	ClearParticipations       bool
+	AddParticipationIDs       []int
+	RemoveParticipationIDs    []int
+	ClearPresences            bool
+	AddPresenceIDs            []int
+	RemovePresenceIDs         []int
+	ClearProgrammes           bool
+	AddProgrammeIDs           []int
+	RemoveProgrammeIDs        []int
+	ClearProgrammeCountries   bool
+	AddProgrammeCountryIDs    []int
+	RemoveProgrammeCountryIDs []int
+	ClearResults              bool
+	AddResultIDs              []int
+	RemoveResultIDs           []int
 }
 
 // Mutate applies the UpdateSourceInput on the SourceMutation builder.
@@ -1903,6 +1994,123 @@ func (i *UpdateSourceInput) Mutate(m *SourceMutation) {
 	}
 	if v := i.PublishedOn; v != nil {
 		m.SetPublishedOn(*v)
+	}
+	if i.ClearAgreements {
+		m.ClearAgreements()
+	}
+	if v := i.AddAgreementIDs; len(v) > 0 {
+		m.AddAgreementIDs(v...)
+	}
+	if v := i.RemoveAgreementIDs; len(v) > 0 {
+		m.RemoveAgreementIDs(v...)
+	}
+	if i.ClearAgreementParties {
+		m.ClearAgreementParties()
+	}
+	if v := i.AddAgreementPartyIDs; len(v) > 0 {
+		m.AddAgreementPartyIDs(v...)
+	}
+	if v := i.RemoveAgreementPartyIDs; len(v) > 0 {
+		m.RemoveAgreementPartyIDs(v...)
+	}
+	if i.ClearAreas {
+		m.ClearAreas()
+	}
+	if v := i.AddAreaIDs; len(v) > 0 {
+		m.AddAreaIDs(v...)
+	}
+	if v := i.RemoveAreaIDs; len(v) > 0 {
+		m.RemoveAreaIDs(v...)
+	}
+	if i.ClearContacts {
+		m.ClearContacts()
+	}
+	if v := i.AddContactIDs; len(v) > 0 {
+		m.AddContactIDs(v...)
+	}
+	if v := i.RemoveContactIDs; len(v) > 0 {
+		m.RemoveContactIDs(v...)
+	}
+	if i.ClearCountries {
+		m.ClearCountries()
+	}
+	if v := i.AddCountryIDs; len(v) > 0 {
+		m.AddCountryIDs(v...)
+	}
+	if v := i.RemoveCountryIDs; len(v) > 0 {
+		m.RemoveCountryIDs(v...)
+	}
+	if i.ClearEvents {
+		m.ClearEvents()
+	}
+	if v := i.AddEventIDs; len(v) > 0 {
+		m.AddEventIDs(v...)
+	}
+	if v := i.RemoveEventIDs; len(v) > 0 {
+		m.RemoveEventIDs(v...)
+	}
+	if i.ClearFundings {
+		m.ClearFundings()
+	}
+	if v := i.AddFundingIDs; len(v) > 0 {
+		m.AddFundingIDs(v...)
+	}
+	if v := i.RemoveFundingIDs; len(v) > 0 {
+		m.RemoveFundingIDs(v...)
+	}
+	if i.ClearOrganisations {
+		m.ClearOrganisations()
+	}
+	if v := i.AddOrganisationIDs; len(v) > 0 {
+		m.AddOrganisationIDs(v...)
+	}
+	if v := i.RemoveOrganisationIDs; len(v) > 0 {
+		m.RemoveOrganisationIDs(v...)
+	}
+	if i.ClearParticipations {
+		m.ClearParticipations()
+	}
+	if v := i.AddParticipationIDs; len(v) > 0 {
+		m.AddParticipationIDs(v...)
+	}
+	if v := i.RemoveParticipationIDs; len(v) > 0 {
+		m.RemoveParticipationIDs(v...)
+	}
+	if i.ClearPresences {
+		m.ClearPresences()
+	}
+	if v := i.AddPresenceIDs; len(v) > 0 {
+		m.AddPresenceIDs(v...)
+	}
+	if v := i.RemovePresenceIDs; len(v) > 0 {
+		m.RemovePresenceIDs(v...)
+	}
+	if i.ClearProgrammes {
+		m.ClearProgrammes()
+	}
+	if v := i.AddProgrammeIDs; len(v) > 0 {
+		m.AddProgrammeIDs(v...)
+	}
+	if v := i.RemoveProgrammeIDs; len(v) > 0 {
+		m.RemoveProgrammeIDs(v...)
+	}
+	if i.ClearProgrammeCountries {
+		m.ClearProgrammeCountries()
+	}
+	if v := i.AddProgrammeCountryIDs; len(v) > 0 {
+		m.AddProgrammeCountryIDs(v...)
+	}
+	if v := i.RemoveProgrammeCountryIDs; len(v) > 0 {
+		m.RemoveProgrammeCountryIDs(v...)
+	}
+	if i.ClearResults {
+		m.ClearResults()
+	}
+	if v := i.AddResultIDs; len(v) > 0 {
+		m.AddResultIDs(v...)
+	}
+	if v := i.RemoveResultIDs; len(v) > 0 {
+		m.RemoveResultIDs(v...)
 	}
 }
 

@@ -6814,6 +6814,58 @@ type SourceWhereInput struct {
 	PublishedOnNotNil       bool     `json:"publishedOnNotNil,omitempty"`
 	PublishedOnEqualFold    *string  `json:"publishedOnEqualFold,omitempty"`
 	PublishedOnContainsFold *string  `json:"publishedOnContainsFold,omitempty"`
+
+	// "agreements" edge predicates.
+	HasAgreements     *bool                  `json:"hasAgreements,omitempty"`
+	HasAgreementsWith []*AgreementWhereInput `json:"hasAgreementsWith,omitempty"`
+
+	// "agreement_parties" edge predicates.
+	HasAgreementParties     *bool                       `json:"hasAgreementParties,omitempty"`
+	HasAgreementPartiesWith []*AgreementPartyWhereInput `json:"hasAgreementPartiesWith,omitempty"`
+
+	// "areas" edge predicates.
+	HasAreas     *bool             `json:"hasAreas,omitempty"`
+	HasAreasWith []*AreaWhereInput `json:"hasAreasWith,omitempty"`
+
+	// "contacts" edge predicates.
+	HasContacts     *bool                `json:"hasContacts,omitempty"`
+	HasContactsWith []*ContactWhereInput `json:"hasContactsWith,omitempty"`
+
+	// "countries" edge predicates.
+	HasCountries     *bool                `json:"hasCountries,omitempty"`
+	HasCountriesWith []*CountryWhereInput `json:"hasCountriesWith,omitempty"`
+
+	// "events" edge predicates.
+	HasEvents     *bool              `json:"hasEvents,omitempty"`
+	HasEventsWith []*EventWhereInput `json:"hasEventsWith,omitempty"`
+
+	// "fundings" edge predicates.
+	HasFundings     *bool                `json:"hasFundings,omitempty"`
+	HasFundingsWith []*FundingWhereInput `json:"hasFundingsWith,omitempty"`
+
+	// "organisations" edge predicates.
+	HasOrganisations     *bool                     `json:"hasOrganisations,omitempty"`
+	HasOrganisationsWith []*OrganisationWhereInput `json:"hasOrganisationsWith,omitempty"`
+
+	// "participations" edge predicates.
+	HasParticipations     *bool                      `json:"hasParticipations,omitempty"`
+	HasParticipationsWith []*ParticipationWhereInput `json:"hasParticipationsWith,omitempty"`
+
+	// "presences" edge predicates.
+	HasPresences     *bool                 `json:"hasPresences,omitempty"`
+	HasPresencesWith []*PresenceWhereInput `json:"hasPresencesWith,omitempty"`
+
+	// "programmes" edge predicates.
+	HasProgrammes     *bool                  `json:"hasProgrammes,omitempty"`
+	HasProgrammesWith []*ProgrammeWhereInput `json:"hasProgrammesWith,omitempty"`
+
+	// "programme_countries" edge predicates.
+	HasProgrammeCountries     *bool                         `json:"hasProgrammeCountries,omitempty"`
+	HasProgrammeCountriesWith []*ProgrammeCountryWhereInput `json:"hasProgrammeCountriesWith,omitempty"`
+
+	// "results" edge predicates.
+	HasResults     *bool               `json:"hasResults,omitempty"`
+	HasResultsWith []*ResultWhereInput `json:"hasResultsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -7179,6 +7231,240 @@ func (i *SourceWhereInput) P() (predicate.Source, error) {
 		predicates = append(predicates, source.PublishedOnContainsFold(*i.PublishedOnContainsFold))
 	}
 
+	if i.HasAgreements != nil {
+		p := source.HasAgreements()
+		if !*i.HasAgreements {
+			p = source.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasAgreementsWith) > 0 {
+		with := make([]predicate.Agreement, 0, len(i.HasAgreementsWith))
+		for _, w := range i.HasAgreementsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasAgreementsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, source.HasAgreementsWith(with...))
+	}
+	if i.HasAgreementParties != nil {
+		p := source.HasAgreementParties()
+		if !*i.HasAgreementParties {
+			p = source.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasAgreementPartiesWith) > 0 {
+		with := make([]predicate.AgreementParty, 0, len(i.HasAgreementPartiesWith))
+		for _, w := range i.HasAgreementPartiesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasAgreementPartiesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, source.HasAgreementPartiesWith(with...))
+	}
+	if i.HasAreas != nil {
+		p := source.HasAreas()
+		if !*i.HasAreas {
+			p = source.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasAreasWith) > 0 {
+		with := make([]predicate.Area, 0, len(i.HasAreasWith))
+		for _, w := range i.HasAreasWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasAreasWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, source.HasAreasWith(with...))
+	}
+	if i.HasContacts != nil {
+		p := source.HasContacts()
+		if !*i.HasContacts {
+			p = source.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasContactsWith) > 0 {
+		with := make([]predicate.Contact, 0, len(i.HasContactsWith))
+		for _, w := range i.HasContactsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasContactsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, source.HasContactsWith(with...))
+	}
+	if i.HasCountries != nil {
+		p := source.HasCountries()
+		if !*i.HasCountries {
+			p = source.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCountriesWith) > 0 {
+		with := make([]predicate.Country, 0, len(i.HasCountriesWith))
+		for _, w := range i.HasCountriesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCountriesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, source.HasCountriesWith(with...))
+	}
+	if i.HasEvents != nil {
+		p := source.HasEvents()
+		if !*i.HasEvents {
+			p = source.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasEventsWith) > 0 {
+		with := make([]predicate.Event, 0, len(i.HasEventsWith))
+		for _, w := range i.HasEventsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasEventsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, source.HasEventsWith(with...))
+	}
+	if i.HasFundings != nil {
+		p := source.HasFundings()
+		if !*i.HasFundings {
+			p = source.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasFundingsWith) > 0 {
+		with := make([]predicate.Funding, 0, len(i.HasFundingsWith))
+		for _, w := range i.HasFundingsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasFundingsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, source.HasFundingsWith(with...))
+	}
+	if i.HasOrganisations != nil {
+		p := source.HasOrganisations()
+		if !*i.HasOrganisations {
+			p = source.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasOrganisationsWith) > 0 {
+		with := make([]predicate.Organisation, 0, len(i.HasOrganisationsWith))
+		for _, w := range i.HasOrganisationsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasOrganisationsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, source.HasOrganisationsWith(with...))
+	}
+	if i.HasParticipations != nil {
+		p := source.HasParticipations()
+		if !*i.HasParticipations {
+			p = source.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasParticipationsWith) > 0 {
+		with := make([]predicate.Participation, 0, len(i.HasParticipationsWith))
+		for _, w := range i.HasParticipationsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasParticipationsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, source.HasParticipationsWith(with...))
+	}
+	if i.HasPresences != nil {
+		p := source.HasPresences()
+		if !*i.HasPresences {
+			p = source.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPresencesWith) > 0 {
+		with := make([]predicate.Presence, 0, len(i.HasPresencesWith))
+		for _, w := range i.HasPresencesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPresencesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, source.HasPresencesWith(with...))
+	}
+	if i.HasProgrammes != nil {
+		p := source.HasProgrammes()
+		if !*i.HasProgrammes {
+			p = source.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasProgrammesWith) > 0 {
+		with := make([]predicate.Programme, 0, len(i.HasProgrammesWith))
+		for _, w := range i.HasProgrammesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasProgrammesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, source.HasProgrammesWith(with...))
+	}
+	if i.HasProgrammeCountries != nil {
+		p := source.HasProgrammeCountries()
+		if !*i.HasProgrammeCountries {
+			p = source.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasProgrammeCountriesWith) > 0 {
+		with := make([]predicate.ProgrammeCountry, 0, len(i.HasProgrammeCountriesWith))
+		for _, w := range i.HasProgrammeCountriesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasProgrammeCountriesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, source.HasProgrammeCountriesWith(with...))
+	}
+	if i.HasResults != nil {
+		p := source.HasResults()
+		if !*i.HasResults {
+			p = source.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasResultsWith) > 0 {
+		with := make([]predicate.Result, 0, len(i.HasResultsWith))
+		for _, w := range i.HasResultsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasResultsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, source.HasResultsWith(with...))
+	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptySourceWhereInput

@@ -14023,20 +14023,59 @@ func (m *ResultMutation) ResetEdge(name string) error {
 // SourceMutation represents an operation that mutates the Source nodes in the graph.
 type SourceMutation struct {
 	config
-	op            Op
-	typ           string
-	id            *int
-	created_at    *time.Time
-	updated_at    *time.Time
-	title         *string
-	url           *string
-	file_name     *string
-	publisher     *string
-	published_on  *string
-	clearedFields map[string]struct{}
-	done          bool
-	oldValue      func(context.Context) (*Source, error)
-	predicates    []predicate.Source
+	op                         Op
+	typ                        string
+	id                         *int
+	created_at                 *time.Time
+	updated_at                 *time.Time
+	title                      *string
+	url                        *string
+	file_name                  *string
+	publisher                  *string
+	published_on               *string
+	clearedFields              map[string]struct{}
+	agreements                 map[int]struct{}
+	removedagreements          map[int]struct{}
+	clearedagreements          bool
+	agreement_parties          map[int]struct{}
+	removedagreement_parties   map[int]struct{}
+	clearedagreement_parties   bool
+	areas                      map[int]struct{}
+	removedareas               map[int]struct{}
+	clearedareas               bool
+	contacts                   map[int]struct{}
+	removedcontacts            map[int]struct{}
+	clearedcontacts            bool
+	countries                  map[int]struct{}
+	removedcountries           map[int]struct{}
+	clearedcountries           bool
+	events                     map[int]struct{}
+	removedevents              map[int]struct{}
+	clearedevents              bool
+	fundings                   map[int]struct{}
+	removedfundings            map[int]struct{}
+	clearedfundings            bool
+	organisations              map[int]struct{}
+	removedorganisations       map[int]struct{}
+	clearedorganisations       bool
+	participations             map[int]struct{}
+	removedparticipations      map[int]struct{}
+	clearedparticipations      bool
+	presences                  map[int]struct{}
+	removedpresences           map[int]struct{}
+	clearedpresences           bool
+	programmes                 map[int]struct{}
+	removedprogrammes          map[int]struct{}
+	clearedprogrammes          bool
+	programme_countries        map[int]struct{}
+	removedprogramme_countries map[int]struct{}
+	clearedprogramme_countries bool
+	results                    map[int]struct{}
+	removedresults             map[int]struct{}
+	clearedresults             bool
+	done                       bool
+	oldValue                   func(context.Context) (*Source, error)
+	predicates                 []predicate.Source
 }
 
 var _ ent.Mutation = (*SourceMutation)(nil)
@@ -14441,6 +14480,708 @@ func (m *SourceMutation) ResetPublishedOn() {
 	delete(m.clearedFields, source.FieldPublishedOn)
 }
 
+// AddAgreementIDs adds the "agreements" edge to the Agreement entity by ids.
+func (m *SourceMutation) AddAgreementIDs(ids ...int) {
+	if m.agreements == nil {
+		m.agreements = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.agreements[ids[i]] = struct{}{}
+	}
+}
+
+// ClearAgreements clears the "agreements" edge to the Agreement entity.
+func (m *SourceMutation) ClearAgreements() {
+	m.clearedagreements = true
+}
+
+// AgreementsCleared reports if the "agreements" edge to the Agreement entity was cleared.
+func (m *SourceMutation) AgreementsCleared() bool {
+	return m.clearedagreements
+}
+
+// RemoveAgreementIDs removes the "agreements" edge to the Agreement entity by IDs.
+func (m *SourceMutation) RemoveAgreementIDs(ids ...int) {
+	if m.removedagreements == nil {
+		m.removedagreements = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.agreements, ids[i])
+		m.removedagreements[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedAgreements returns the removed IDs of the "agreements" edge to the Agreement entity.
+func (m *SourceMutation) RemovedAgreementsIDs() (ids []int) {
+	for id := range m.removedagreements {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// AgreementsIDs returns the "agreements" edge IDs in the mutation.
+func (m *SourceMutation) AgreementsIDs() (ids []int) {
+	for id := range m.agreements {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetAgreements resets all changes to the "agreements" edge.
+func (m *SourceMutation) ResetAgreements() {
+	m.agreements = nil
+	m.clearedagreements = false
+	m.removedagreements = nil
+}
+
+// AddAgreementPartyIDs adds the "agreement_parties" edge to the AgreementParty entity by ids.
+func (m *SourceMutation) AddAgreementPartyIDs(ids ...int) {
+	if m.agreement_parties == nil {
+		m.agreement_parties = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.agreement_parties[ids[i]] = struct{}{}
+	}
+}
+
+// ClearAgreementParties clears the "agreement_parties" edge to the AgreementParty entity.
+func (m *SourceMutation) ClearAgreementParties() {
+	m.clearedagreement_parties = true
+}
+
+// AgreementPartiesCleared reports if the "agreement_parties" edge to the AgreementParty entity was cleared.
+func (m *SourceMutation) AgreementPartiesCleared() bool {
+	return m.clearedagreement_parties
+}
+
+// RemoveAgreementPartyIDs removes the "agreement_parties" edge to the AgreementParty entity by IDs.
+func (m *SourceMutation) RemoveAgreementPartyIDs(ids ...int) {
+	if m.removedagreement_parties == nil {
+		m.removedagreement_parties = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.agreement_parties, ids[i])
+		m.removedagreement_parties[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedAgreementParties returns the removed IDs of the "agreement_parties" edge to the AgreementParty entity.
+func (m *SourceMutation) RemovedAgreementPartiesIDs() (ids []int) {
+	for id := range m.removedagreement_parties {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// AgreementPartiesIDs returns the "agreement_parties" edge IDs in the mutation.
+func (m *SourceMutation) AgreementPartiesIDs() (ids []int) {
+	for id := range m.agreement_parties {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetAgreementParties resets all changes to the "agreement_parties" edge.
+func (m *SourceMutation) ResetAgreementParties() {
+	m.agreement_parties = nil
+	m.clearedagreement_parties = false
+	m.removedagreement_parties = nil
+}
+
+// AddAreaIDs adds the "areas" edge to the Area entity by ids.
+func (m *SourceMutation) AddAreaIDs(ids ...int) {
+	if m.areas == nil {
+		m.areas = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.areas[ids[i]] = struct{}{}
+	}
+}
+
+// ClearAreas clears the "areas" edge to the Area entity.
+func (m *SourceMutation) ClearAreas() {
+	m.clearedareas = true
+}
+
+// AreasCleared reports if the "areas" edge to the Area entity was cleared.
+func (m *SourceMutation) AreasCleared() bool {
+	return m.clearedareas
+}
+
+// RemoveAreaIDs removes the "areas" edge to the Area entity by IDs.
+func (m *SourceMutation) RemoveAreaIDs(ids ...int) {
+	if m.removedareas == nil {
+		m.removedareas = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.areas, ids[i])
+		m.removedareas[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedAreas returns the removed IDs of the "areas" edge to the Area entity.
+func (m *SourceMutation) RemovedAreasIDs() (ids []int) {
+	for id := range m.removedareas {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// AreasIDs returns the "areas" edge IDs in the mutation.
+func (m *SourceMutation) AreasIDs() (ids []int) {
+	for id := range m.areas {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetAreas resets all changes to the "areas" edge.
+func (m *SourceMutation) ResetAreas() {
+	m.areas = nil
+	m.clearedareas = false
+	m.removedareas = nil
+}
+
+// AddContactIDs adds the "contacts" edge to the Contact entity by ids.
+func (m *SourceMutation) AddContactIDs(ids ...int) {
+	if m.contacts == nil {
+		m.contacts = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.contacts[ids[i]] = struct{}{}
+	}
+}
+
+// ClearContacts clears the "contacts" edge to the Contact entity.
+func (m *SourceMutation) ClearContacts() {
+	m.clearedcontacts = true
+}
+
+// ContactsCleared reports if the "contacts" edge to the Contact entity was cleared.
+func (m *SourceMutation) ContactsCleared() bool {
+	return m.clearedcontacts
+}
+
+// RemoveContactIDs removes the "contacts" edge to the Contact entity by IDs.
+func (m *SourceMutation) RemoveContactIDs(ids ...int) {
+	if m.removedcontacts == nil {
+		m.removedcontacts = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.contacts, ids[i])
+		m.removedcontacts[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedContacts returns the removed IDs of the "contacts" edge to the Contact entity.
+func (m *SourceMutation) RemovedContactsIDs() (ids []int) {
+	for id := range m.removedcontacts {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ContactsIDs returns the "contacts" edge IDs in the mutation.
+func (m *SourceMutation) ContactsIDs() (ids []int) {
+	for id := range m.contacts {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetContacts resets all changes to the "contacts" edge.
+func (m *SourceMutation) ResetContacts() {
+	m.contacts = nil
+	m.clearedcontacts = false
+	m.removedcontacts = nil
+}
+
+// AddCountryIDs adds the "countries" edge to the Country entity by ids.
+func (m *SourceMutation) AddCountryIDs(ids ...int) {
+	if m.countries == nil {
+		m.countries = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.countries[ids[i]] = struct{}{}
+	}
+}
+
+// ClearCountries clears the "countries" edge to the Country entity.
+func (m *SourceMutation) ClearCountries() {
+	m.clearedcountries = true
+}
+
+// CountriesCleared reports if the "countries" edge to the Country entity was cleared.
+func (m *SourceMutation) CountriesCleared() bool {
+	return m.clearedcountries
+}
+
+// RemoveCountryIDs removes the "countries" edge to the Country entity by IDs.
+func (m *SourceMutation) RemoveCountryIDs(ids ...int) {
+	if m.removedcountries == nil {
+		m.removedcountries = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.countries, ids[i])
+		m.removedcountries[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedCountries returns the removed IDs of the "countries" edge to the Country entity.
+func (m *SourceMutation) RemovedCountriesIDs() (ids []int) {
+	for id := range m.removedcountries {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// CountriesIDs returns the "countries" edge IDs in the mutation.
+func (m *SourceMutation) CountriesIDs() (ids []int) {
+	for id := range m.countries {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetCountries resets all changes to the "countries" edge.
+func (m *SourceMutation) ResetCountries() {
+	m.countries = nil
+	m.clearedcountries = false
+	m.removedcountries = nil
+}
+
+// AddEventIDs adds the "events" edge to the Event entity by ids.
+func (m *SourceMutation) AddEventIDs(ids ...int) {
+	if m.events == nil {
+		m.events = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.events[ids[i]] = struct{}{}
+	}
+}
+
+// ClearEvents clears the "events" edge to the Event entity.
+func (m *SourceMutation) ClearEvents() {
+	m.clearedevents = true
+}
+
+// EventsCleared reports if the "events" edge to the Event entity was cleared.
+func (m *SourceMutation) EventsCleared() bool {
+	return m.clearedevents
+}
+
+// RemoveEventIDs removes the "events" edge to the Event entity by IDs.
+func (m *SourceMutation) RemoveEventIDs(ids ...int) {
+	if m.removedevents == nil {
+		m.removedevents = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.events, ids[i])
+		m.removedevents[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedEvents returns the removed IDs of the "events" edge to the Event entity.
+func (m *SourceMutation) RemovedEventsIDs() (ids []int) {
+	for id := range m.removedevents {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// EventsIDs returns the "events" edge IDs in the mutation.
+func (m *SourceMutation) EventsIDs() (ids []int) {
+	for id := range m.events {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetEvents resets all changes to the "events" edge.
+func (m *SourceMutation) ResetEvents() {
+	m.events = nil
+	m.clearedevents = false
+	m.removedevents = nil
+}
+
+// AddFundingIDs adds the "fundings" edge to the Funding entity by ids.
+func (m *SourceMutation) AddFundingIDs(ids ...int) {
+	if m.fundings == nil {
+		m.fundings = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.fundings[ids[i]] = struct{}{}
+	}
+}
+
+// ClearFundings clears the "fundings" edge to the Funding entity.
+func (m *SourceMutation) ClearFundings() {
+	m.clearedfundings = true
+}
+
+// FundingsCleared reports if the "fundings" edge to the Funding entity was cleared.
+func (m *SourceMutation) FundingsCleared() bool {
+	return m.clearedfundings
+}
+
+// RemoveFundingIDs removes the "fundings" edge to the Funding entity by IDs.
+func (m *SourceMutation) RemoveFundingIDs(ids ...int) {
+	if m.removedfundings == nil {
+		m.removedfundings = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.fundings, ids[i])
+		m.removedfundings[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedFundings returns the removed IDs of the "fundings" edge to the Funding entity.
+func (m *SourceMutation) RemovedFundingsIDs() (ids []int) {
+	for id := range m.removedfundings {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// FundingsIDs returns the "fundings" edge IDs in the mutation.
+func (m *SourceMutation) FundingsIDs() (ids []int) {
+	for id := range m.fundings {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetFundings resets all changes to the "fundings" edge.
+func (m *SourceMutation) ResetFundings() {
+	m.fundings = nil
+	m.clearedfundings = false
+	m.removedfundings = nil
+}
+
+// AddOrganisationIDs adds the "organisations" edge to the Organisation entity by ids.
+func (m *SourceMutation) AddOrganisationIDs(ids ...int) {
+	if m.organisations == nil {
+		m.organisations = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.organisations[ids[i]] = struct{}{}
+	}
+}
+
+// ClearOrganisations clears the "organisations" edge to the Organisation entity.
+func (m *SourceMutation) ClearOrganisations() {
+	m.clearedorganisations = true
+}
+
+// OrganisationsCleared reports if the "organisations" edge to the Organisation entity was cleared.
+func (m *SourceMutation) OrganisationsCleared() bool {
+	return m.clearedorganisations
+}
+
+// RemoveOrganisationIDs removes the "organisations" edge to the Organisation entity by IDs.
+func (m *SourceMutation) RemoveOrganisationIDs(ids ...int) {
+	if m.removedorganisations == nil {
+		m.removedorganisations = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.organisations, ids[i])
+		m.removedorganisations[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedOrganisations returns the removed IDs of the "organisations" edge to the Organisation entity.
+func (m *SourceMutation) RemovedOrganisationsIDs() (ids []int) {
+	for id := range m.removedorganisations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// OrganisationsIDs returns the "organisations" edge IDs in the mutation.
+func (m *SourceMutation) OrganisationsIDs() (ids []int) {
+	for id := range m.organisations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetOrganisations resets all changes to the "organisations" edge.
+func (m *SourceMutation) ResetOrganisations() {
+	m.organisations = nil
+	m.clearedorganisations = false
+	m.removedorganisations = nil
+}
+
+// AddParticipationIDs adds the "participations" edge to the Participation entity by ids.
+func (m *SourceMutation) AddParticipationIDs(ids ...int) {
+	if m.participations == nil {
+		m.participations = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.participations[ids[i]] = struct{}{}
+	}
+}
+
+// ClearParticipations clears the "participations" edge to the Participation entity.
+func (m *SourceMutation) ClearParticipations() {
+	m.clearedparticipations = true
+}
+
+// ParticipationsCleared reports if the "participations" edge to the Participation entity was cleared.
+func (m *SourceMutation) ParticipationsCleared() bool {
+	return m.clearedparticipations
+}
+
+// RemoveParticipationIDs removes the "participations" edge to the Participation entity by IDs.
+func (m *SourceMutation) RemoveParticipationIDs(ids ...int) {
+	if m.removedparticipations == nil {
+		m.removedparticipations = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.participations, ids[i])
+		m.removedparticipations[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedParticipations returns the removed IDs of the "participations" edge to the Participation entity.
+func (m *SourceMutation) RemovedParticipationsIDs() (ids []int) {
+	for id := range m.removedparticipations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ParticipationsIDs returns the "participations" edge IDs in the mutation.
+func (m *SourceMutation) ParticipationsIDs() (ids []int) {
+	for id := range m.participations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetParticipations resets all changes to the "participations" edge.
+func (m *SourceMutation) ResetParticipations() {
+	m.participations = nil
+	m.clearedparticipations = false
+	m.removedparticipations = nil
+}
+
+// AddPresenceIDs adds the "presences" edge to the Presence entity by ids.
+func (m *SourceMutation) AddPresenceIDs(ids ...int) {
+	if m.presences == nil {
+		m.presences = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.presences[ids[i]] = struct{}{}
+	}
+}
+
+// ClearPresences clears the "presences" edge to the Presence entity.
+func (m *SourceMutation) ClearPresences() {
+	m.clearedpresences = true
+}
+
+// PresencesCleared reports if the "presences" edge to the Presence entity was cleared.
+func (m *SourceMutation) PresencesCleared() bool {
+	return m.clearedpresences
+}
+
+// RemovePresenceIDs removes the "presences" edge to the Presence entity by IDs.
+func (m *SourceMutation) RemovePresenceIDs(ids ...int) {
+	if m.removedpresences == nil {
+		m.removedpresences = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.presences, ids[i])
+		m.removedpresences[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedPresences returns the removed IDs of the "presences" edge to the Presence entity.
+func (m *SourceMutation) RemovedPresencesIDs() (ids []int) {
+	for id := range m.removedpresences {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// PresencesIDs returns the "presences" edge IDs in the mutation.
+func (m *SourceMutation) PresencesIDs() (ids []int) {
+	for id := range m.presences {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetPresences resets all changes to the "presences" edge.
+func (m *SourceMutation) ResetPresences() {
+	m.presences = nil
+	m.clearedpresences = false
+	m.removedpresences = nil
+}
+
+// AddProgrammeIDs adds the "programmes" edge to the Programme entity by ids.
+func (m *SourceMutation) AddProgrammeIDs(ids ...int) {
+	if m.programmes == nil {
+		m.programmes = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.programmes[ids[i]] = struct{}{}
+	}
+}
+
+// ClearProgrammes clears the "programmes" edge to the Programme entity.
+func (m *SourceMutation) ClearProgrammes() {
+	m.clearedprogrammes = true
+}
+
+// ProgrammesCleared reports if the "programmes" edge to the Programme entity was cleared.
+func (m *SourceMutation) ProgrammesCleared() bool {
+	return m.clearedprogrammes
+}
+
+// RemoveProgrammeIDs removes the "programmes" edge to the Programme entity by IDs.
+func (m *SourceMutation) RemoveProgrammeIDs(ids ...int) {
+	if m.removedprogrammes == nil {
+		m.removedprogrammes = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.programmes, ids[i])
+		m.removedprogrammes[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedProgrammes returns the removed IDs of the "programmes" edge to the Programme entity.
+func (m *SourceMutation) RemovedProgrammesIDs() (ids []int) {
+	for id := range m.removedprogrammes {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ProgrammesIDs returns the "programmes" edge IDs in the mutation.
+func (m *SourceMutation) ProgrammesIDs() (ids []int) {
+	for id := range m.programmes {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetProgrammes resets all changes to the "programmes" edge.
+func (m *SourceMutation) ResetProgrammes() {
+	m.programmes = nil
+	m.clearedprogrammes = false
+	m.removedprogrammes = nil
+}
+
+// AddProgrammeCountryIDs adds the "programme_countries" edge to the ProgrammeCountry entity by ids.
+func (m *SourceMutation) AddProgrammeCountryIDs(ids ...int) {
+	if m.programme_countries == nil {
+		m.programme_countries = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.programme_countries[ids[i]] = struct{}{}
+	}
+}
+
+// ClearProgrammeCountries clears the "programme_countries" edge to the ProgrammeCountry entity.
+func (m *SourceMutation) ClearProgrammeCountries() {
+	m.clearedprogramme_countries = true
+}
+
+// ProgrammeCountriesCleared reports if the "programme_countries" edge to the ProgrammeCountry entity was cleared.
+func (m *SourceMutation) ProgrammeCountriesCleared() bool {
+	return m.clearedprogramme_countries
+}
+
+// RemoveProgrammeCountryIDs removes the "programme_countries" edge to the ProgrammeCountry entity by IDs.
+func (m *SourceMutation) RemoveProgrammeCountryIDs(ids ...int) {
+	if m.removedprogramme_countries == nil {
+		m.removedprogramme_countries = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.programme_countries, ids[i])
+		m.removedprogramme_countries[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedProgrammeCountries returns the removed IDs of the "programme_countries" edge to the ProgrammeCountry entity.
+func (m *SourceMutation) RemovedProgrammeCountriesIDs() (ids []int) {
+	for id := range m.removedprogramme_countries {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ProgrammeCountriesIDs returns the "programme_countries" edge IDs in the mutation.
+func (m *SourceMutation) ProgrammeCountriesIDs() (ids []int) {
+	for id := range m.programme_countries {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetProgrammeCountries resets all changes to the "programme_countries" edge.
+func (m *SourceMutation) ResetProgrammeCountries() {
+	m.programme_countries = nil
+	m.clearedprogramme_countries = false
+	m.removedprogramme_countries = nil
+}
+
+// AddResultIDs adds the "results" edge to the Result entity by ids.
+func (m *SourceMutation) AddResultIDs(ids ...int) {
+	if m.results == nil {
+		m.results = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.results[ids[i]] = struct{}{}
+	}
+}
+
+// ClearResults clears the "results" edge to the Result entity.
+func (m *SourceMutation) ClearResults() {
+	m.clearedresults = true
+}
+
+// ResultsCleared reports if the "results" edge to the Result entity was cleared.
+func (m *SourceMutation) ResultsCleared() bool {
+	return m.clearedresults
+}
+
+// RemoveResultIDs removes the "results" edge to the Result entity by IDs.
+func (m *SourceMutation) RemoveResultIDs(ids ...int) {
+	if m.removedresults == nil {
+		m.removedresults = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.results, ids[i])
+		m.removedresults[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedResults returns the removed IDs of the "results" edge to the Result entity.
+func (m *SourceMutation) RemovedResultsIDs() (ids []int) {
+	for id := range m.removedresults {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResultsIDs returns the "results" edge IDs in the mutation.
+func (m *SourceMutation) ResultsIDs() (ids []int) {
+	for id := range m.results {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetResults resets all changes to the "results" edge.
+func (m *SourceMutation) ResetResults() {
+	m.results = nil
+	m.clearedresults = false
+	m.removedresults = nil
+}
+
 // Where appends a list predicates to the SourceMutation builder.
 func (m *SourceMutation) Where(ps ...predicate.Source) {
 	m.predicates = append(m.predicates, ps...)
@@ -14703,48 +15444,396 @@ func (m *SourceMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *SourceMutation) AddedEdges() []string {
-	edges := make([]string, 0, 0)
+	edges := make([]string, 0, 13)
+	if m.agreements != nil {
+		edges = append(edges, source.EdgeAgreements)
+	}
+	if m.agreement_parties != nil {
+		edges = append(edges, source.EdgeAgreementParties)
+	}
+	if m.areas != nil {
+		edges = append(edges, source.EdgeAreas)
+	}
+	if m.contacts != nil {
+		edges = append(edges, source.EdgeContacts)
+	}
+	if m.countries != nil {
+		edges = append(edges, source.EdgeCountries)
+	}
+	if m.events != nil {
+		edges = append(edges, source.EdgeEvents)
+	}
+	if m.fundings != nil {
+		edges = append(edges, source.EdgeFundings)
+	}
+	if m.organisations != nil {
+		edges = append(edges, source.EdgeOrganisations)
+	}
+	if m.participations != nil {
+		edges = append(edges, source.EdgeParticipations)
+	}
+	if m.presences != nil {
+		edges = append(edges, source.EdgePresences)
+	}
+	if m.programmes != nil {
+		edges = append(edges, source.EdgeProgrammes)
+	}
+	if m.programme_countries != nil {
+		edges = append(edges, source.EdgeProgrammeCountries)
+	}
+	if m.results != nil {
+		edges = append(edges, source.EdgeResults)
+	}
 	return edges
 }
 
 // AddedIDs returns all IDs (to other nodes) that were added for the given edge
 // name in this mutation.
 func (m *SourceMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case source.EdgeAgreements:
+		ids := make([]ent.Value, 0, len(m.agreements))
+		for id := range m.agreements {
+			ids = append(ids, id)
+		}
+		return ids
+	case source.EdgeAgreementParties:
+		ids := make([]ent.Value, 0, len(m.agreement_parties))
+		for id := range m.agreement_parties {
+			ids = append(ids, id)
+		}
+		return ids
+	case source.EdgeAreas:
+		ids := make([]ent.Value, 0, len(m.areas))
+		for id := range m.areas {
+			ids = append(ids, id)
+		}
+		return ids
+	case source.EdgeContacts:
+		ids := make([]ent.Value, 0, len(m.contacts))
+		for id := range m.contacts {
+			ids = append(ids, id)
+		}
+		return ids
+	case source.EdgeCountries:
+		ids := make([]ent.Value, 0, len(m.countries))
+		for id := range m.countries {
+			ids = append(ids, id)
+		}
+		return ids
+	case source.EdgeEvents:
+		ids := make([]ent.Value, 0, len(m.events))
+		for id := range m.events {
+			ids = append(ids, id)
+		}
+		return ids
+	case source.EdgeFundings:
+		ids := make([]ent.Value, 0, len(m.fundings))
+		for id := range m.fundings {
+			ids = append(ids, id)
+		}
+		return ids
+	case source.EdgeOrganisations:
+		ids := make([]ent.Value, 0, len(m.organisations))
+		for id := range m.organisations {
+			ids = append(ids, id)
+		}
+		return ids
+	case source.EdgeParticipations:
+		ids := make([]ent.Value, 0, len(m.participations))
+		for id := range m.participations {
+			ids = append(ids, id)
+		}
+		return ids
+	case source.EdgePresences:
+		ids := make([]ent.Value, 0, len(m.presences))
+		for id := range m.presences {
+			ids = append(ids, id)
+		}
+		return ids
+	case source.EdgeProgrammes:
+		ids := make([]ent.Value, 0, len(m.programmes))
+		for id := range m.programmes {
+			ids = append(ids, id)
+		}
+		return ids
+	case source.EdgeProgrammeCountries:
+		ids := make([]ent.Value, 0, len(m.programme_countries))
+		for id := range m.programme_countries {
+			ids = append(ids, id)
+		}
+		return ids
+	case source.EdgeResults:
+		ids := make([]ent.Value, 0, len(m.results))
+		for id := range m.results {
+			ids = append(ids, id)
+		}
+		return ids
+	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *SourceMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 0)
+	edges := make([]string, 0, 13)
+	if m.removedagreements != nil {
+		edges = append(edges, source.EdgeAgreements)
+	}
+	if m.removedagreement_parties != nil {
+		edges = append(edges, source.EdgeAgreementParties)
+	}
+	if m.removedareas != nil {
+		edges = append(edges, source.EdgeAreas)
+	}
+	if m.removedcontacts != nil {
+		edges = append(edges, source.EdgeContacts)
+	}
+	if m.removedcountries != nil {
+		edges = append(edges, source.EdgeCountries)
+	}
+	if m.removedevents != nil {
+		edges = append(edges, source.EdgeEvents)
+	}
+	if m.removedfundings != nil {
+		edges = append(edges, source.EdgeFundings)
+	}
+	if m.removedorganisations != nil {
+		edges = append(edges, source.EdgeOrganisations)
+	}
+	if m.removedparticipations != nil {
+		edges = append(edges, source.EdgeParticipations)
+	}
+	if m.removedpresences != nil {
+		edges = append(edges, source.EdgePresences)
+	}
+	if m.removedprogrammes != nil {
+		edges = append(edges, source.EdgeProgrammes)
+	}
+	if m.removedprogramme_countries != nil {
+		edges = append(edges, source.EdgeProgrammeCountries)
+	}
+	if m.removedresults != nil {
+		edges = append(edges, source.EdgeResults)
+	}
 	return edges
 }
 
 // RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
 // the given name in this mutation.
 func (m *SourceMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case source.EdgeAgreements:
+		ids := make([]ent.Value, 0, len(m.removedagreements))
+		for id := range m.removedagreements {
+			ids = append(ids, id)
+		}
+		return ids
+	case source.EdgeAgreementParties:
+		ids := make([]ent.Value, 0, len(m.removedagreement_parties))
+		for id := range m.removedagreement_parties {
+			ids = append(ids, id)
+		}
+		return ids
+	case source.EdgeAreas:
+		ids := make([]ent.Value, 0, len(m.removedareas))
+		for id := range m.removedareas {
+			ids = append(ids, id)
+		}
+		return ids
+	case source.EdgeContacts:
+		ids := make([]ent.Value, 0, len(m.removedcontacts))
+		for id := range m.removedcontacts {
+			ids = append(ids, id)
+		}
+		return ids
+	case source.EdgeCountries:
+		ids := make([]ent.Value, 0, len(m.removedcountries))
+		for id := range m.removedcountries {
+			ids = append(ids, id)
+		}
+		return ids
+	case source.EdgeEvents:
+		ids := make([]ent.Value, 0, len(m.removedevents))
+		for id := range m.removedevents {
+			ids = append(ids, id)
+		}
+		return ids
+	case source.EdgeFundings:
+		ids := make([]ent.Value, 0, len(m.removedfundings))
+		for id := range m.removedfundings {
+			ids = append(ids, id)
+		}
+		return ids
+	case source.EdgeOrganisations:
+		ids := make([]ent.Value, 0, len(m.removedorganisations))
+		for id := range m.removedorganisations {
+			ids = append(ids, id)
+		}
+		return ids
+	case source.EdgeParticipations:
+		ids := make([]ent.Value, 0, len(m.removedparticipations))
+		for id := range m.removedparticipations {
+			ids = append(ids, id)
+		}
+		return ids
+	case source.EdgePresences:
+		ids := make([]ent.Value, 0, len(m.removedpresences))
+		for id := range m.removedpresences {
+			ids = append(ids, id)
+		}
+		return ids
+	case source.EdgeProgrammes:
+		ids := make([]ent.Value, 0, len(m.removedprogrammes))
+		for id := range m.removedprogrammes {
+			ids = append(ids, id)
+		}
+		return ids
+	case source.EdgeProgrammeCountries:
+		ids := make([]ent.Value, 0, len(m.removedprogramme_countries))
+		for id := range m.removedprogramme_countries {
+			ids = append(ids, id)
+		}
+		return ids
+	case source.EdgeResults:
+		ids := make([]ent.Value, 0, len(m.removedresults))
+		for id := range m.removedresults {
+			ids = append(ids, id)
+		}
+		return ids
+	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *SourceMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 0)
+	edges := make([]string, 0, 13)
+	if m.clearedagreements {
+		edges = append(edges, source.EdgeAgreements)
+	}
+	if m.clearedagreement_parties {
+		edges = append(edges, source.EdgeAgreementParties)
+	}
+	if m.clearedareas {
+		edges = append(edges, source.EdgeAreas)
+	}
+	if m.clearedcontacts {
+		edges = append(edges, source.EdgeContacts)
+	}
+	if m.clearedcountries {
+		edges = append(edges, source.EdgeCountries)
+	}
+	if m.clearedevents {
+		edges = append(edges, source.EdgeEvents)
+	}
+	if m.clearedfundings {
+		edges = append(edges, source.EdgeFundings)
+	}
+	if m.clearedorganisations {
+		edges = append(edges, source.EdgeOrganisations)
+	}
+	if m.clearedparticipations {
+		edges = append(edges, source.EdgeParticipations)
+	}
+	if m.clearedpresences {
+		edges = append(edges, source.EdgePresences)
+	}
+	if m.clearedprogrammes {
+		edges = append(edges, source.EdgeProgrammes)
+	}
+	if m.clearedprogramme_countries {
+		edges = append(edges, source.EdgeProgrammeCountries)
+	}
+	if m.clearedresults {
+		edges = append(edges, source.EdgeResults)
+	}
 	return edges
 }
 
 // EdgeCleared returns a boolean which indicates if the edge with the given name
 // was cleared in this mutation.
 func (m *SourceMutation) EdgeCleared(name string) bool {
+	switch name {
+	case source.EdgeAgreements:
+		return m.clearedagreements
+	case source.EdgeAgreementParties:
+		return m.clearedagreement_parties
+	case source.EdgeAreas:
+		return m.clearedareas
+	case source.EdgeContacts:
+		return m.clearedcontacts
+	case source.EdgeCountries:
+		return m.clearedcountries
+	case source.EdgeEvents:
+		return m.clearedevents
+	case source.EdgeFundings:
+		return m.clearedfundings
+	case source.EdgeOrganisations:
+		return m.clearedorganisations
+	case source.EdgeParticipations:
+		return m.clearedparticipations
+	case source.EdgePresences:
+		return m.clearedpresences
+	case source.EdgeProgrammes:
+		return m.clearedprogrammes
+	case source.EdgeProgrammeCountries:
+		return m.clearedprogramme_countries
+	case source.EdgeResults:
+		return m.clearedresults
+	}
 	return false
 }
 
 // ClearEdge clears the value of the edge with the given name. It returns an error
 // if that edge is not defined in the schema.
 func (m *SourceMutation) ClearEdge(name string) error {
+	switch name {
+	}
 	return fmt.Errorf("unknown Source unique edge %s", name)
 }
 
 // ResetEdge resets all changes to the edge with the given name in this mutation.
 // It returns an error if the edge is not defined in the schema.
 func (m *SourceMutation) ResetEdge(name string) error {
+	switch name {
+	case source.EdgeAgreements:
+		m.ResetAgreements()
+		return nil
+	case source.EdgeAgreementParties:
+		m.ResetAgreementParties()
+		return nil
+	case source.EdgeAreas:
+		m.ResetAreas()
+		return nil
+	case source.EdgeContacts:
+		m.ResetContacts()
+		return nil
+	case source.EdgeCountries:
+		m.ResetCountries()
+		return nil
+	case source.EdgeEvents:
+		m.ResetEvents()
+		return nil
+	case source.EdgeFundings:
+		m.ResetFundings()
+		return nil
+	case source.EdgeOrganisations:
+		m.ResetOrganisations()
+		return nil
+	case source.EdgeParticipations:
+		m.ResetParticipations()
+		return nil
+	case source.EdgePresences:
+		m.ResetPresences()
+		return nil
+	case source.EdgeProgrammes:
+		m.ResetProgrammes()
+		return nil
+	case source.EdgeProgrammeCountries:
+		m.ResetProgrammeCountries()
+		return nil
+	case source.EdgeResults:
+		m.ResetResults()
+		return nil
+	}
 	return fmt.Errorf("unknown Source edge %s", name)
 }

@@ -244,10 +244,10 @@ func (_c *ParticipationCreate) createSpec() (*Participation, *sqlgraph.CreateSpe
 	}
 	if nodes := _c.mutation.SourcesIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
+			Rel:     sqlgraph.M2M,
 			Inverse: false,
 			Table:   participation.SourcesTable,
-			Columns: []string{participation.SourcesColumn},
+			Columns: participation.SourcesPrimaryKey,
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(source.FieldID, field.TypeInt),

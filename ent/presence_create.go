@@ -243,10 +243,10 @@ func (_c *PresenceCreate) createSpec() (*Presence, *sqlgraph.CreateSpec) {
 	}
 	if nodes := _c.mutation.SourcesIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
+			Rel:     sqlgraph.M2M,
 			Inverse: false,
 			Table:   presence.SourcesTable,
-			Columns: []string{presence.SourcesColumn},
+			Columns: presence.SourcesPrimaryKey,
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(source.FieldID, field.TypeInt),

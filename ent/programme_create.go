@@ -671,10 +671,10 @@ func (_c *ProgrammeCreate) createSpec() (*Programme, *sqlgraph.CreateSpec) {
 	}
 	if nodes := _c.mutation.SourcesIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
+			Rel:     sqlgraph.M2M,
 			Inverse: false,
 			Table:   programme.SourcesTable,
-			Columns: []string{programme.SourcesColumn},
+			Columns: programme.SourcesPrimaryKey,
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(source.FieldID, field.TypeInt),

@@ -295,10 +295,10 @@ func (_c *ProgrammeCountryCreate) createSpec() (*ProgrammeCountry, *sqlgraph.Cre
 	}
 	if nodes := _c.mutation.SourcesIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
+			Rel:     sqlgraph.M2M,
 			Inverse: false,
 			Table:   programmecountry.SourcesTable,
-			Columns: []string{programmecountry.SourcesColumn},
+			Columns: programmecountry.SourcesPrimaryKey,
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(source.FieldID, field.TypeInt),

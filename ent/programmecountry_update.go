@@ -381,10 +381,10 @@ func (_u *ProgrammeCountryUpdate) sqlSave(ctx context.Context) (_node int, err e
 	}
 	if _u.mutation.SourcesCleared() {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
+			Rel:     sqlgraph.M2M,
 			Inverse: false,
 			Table:   programmecountry.SourcesTable,
-			Columns: []string{programmecountry.SourcesColumn},
+			Columns: programmecountry.SourcesPrimaryKey,
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(source.FieldID, field.TypeInt),
@@ -394,10 +394,10 @@ func (_u *ProgrammeCountryUpdate) sqlSave(ctx context.Context) (_node int, err e
 	}
 	if nodes := _u.mutation.RemovedSourcesIDs(); len(nodes) > 0 && !_u.mutation.SourcesCleared() {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
+			Rel:     sqlgraph.M2M,
 			Inverse: false,
 			Table:   programmecountry.SourcesTable,
-			Columns: []string{programmecountry.SourcesColumn},
+			Columns: programmecountry.SourcesPrimaryKey,
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(source.FieldID, field.TypeInt),
@@ -410,10 +410,10 @@ func (_u *ProgrammeCountryUpdate) sqlSave(ctx context.Context) (_node int, err e
 	}
 	if nodes := _u.mutation.SourcesIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
+			Rel:     sqlgraph.M2M,
 			Inverse: false,
 			Table:   programmecountry.SourcesTable,
-			Columns: []string{programmecountry.SourcesColumn},
+			Columns: programmecountry.SourcesPrimaryKey,
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(source.FieldID, field.TypeInt),
@@ -822,10 +822,10 @@ func (_u *ProgrammeCountryUpdateOne) sqlSave(ctx context.Context) (_node *Progra
 	}
 	if _u.mutation.SourcesCleared() {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
+			Rel:     sqlgraph.M2M,
 			Inverse: false,
 			Table:   programmecountry.SourcesTable,
-			Columns: []string{programmecountry.SourcesColumn},
+			Columns: programmecountry.SourcesPrimaryKey,
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(source.FieldID, field.TypeInt),
@@ -835,10 +835,10 @@ func (_u *ProgrammeCountryUpdateOne) sqlSave(ctx context.Context) (_node *Progra
 	}
 	if nodes := _u.mutation.RemovedSourcesIDs(); len(nodes) > 0 && !_u.mutation.SourcesCleared() {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
+			Rel:     sqlgraph.M2M,
 			Inverse: false,
 			Table:   programmecountry.SourcesTable,
-			Columns: []string{programmecountry.SourcesColumn},
+			Columns: programmecountry.SourcesPrimaryKey,
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(source.FieldID, field.TypeInt),
@@ -851,10 +851,10 @@ func (_u *ProgrammeCountryUpdateOne) sqlSave(ctx context.Context) (_node *Progra
 	}
 	if nodes := _u.mutation.SourcesIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
+			Rel:     sqlgraph.M2M,
 			Inverse: false,
 			Table:   programmecountry.SourcesTable,
-			Columns: []string{programmecountry.SourcesColumn},
+			Columns: programmecountry.SourcesPrimaryKey,
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(source.FieldID, field.TypeInt),

@@ -30,21 +30,177 @@ type Source struct {
 	// Publisher holds the value of the "publisher" field.
 	Publisher *string `json:"publisher,omitempty"`
 	// PublishedOn holds the value of the "published_on" field.
-	PublishedOn               *string `json:"published_on,omitempty"`
-	agreement_sources         *int
-	agreement_party_sources   *int
-	area_sources              *int
-	contact_sources           *int
-	country_sources           *int
-	event_sources             *int
-	funding_sources           *int
-	organisation_sources      *int
-	participation_sources     *int
-	presence_sources          *int
-	programme_sources         *int
-	programme_country_sources *int
-	result_sources            *int
-	selectValues              sql.SelectValues
+	PublishedOn *string `json:"published_on,omitempty"`
+	// Edges holds the relations/edges for other nodes in the graph.
+	// The values are being populated by the SourceQuery when eager-loading is set.
+	Edges        SourceEdges `json:"edges"`
+	selectValues sql.SelectValues
+}
+
+// SourceEdges holds the relations/edges for other nodes in the graph.
+type SourceEdges struct {
+	// Agreements holds the value of the agreements edge.
+	Agreements []*Agreement `json:"agreements,omitempty"`
+	// AgreementParties holds the value of the agreement_parties edge.
+	AgreementParties []*AgreementParty `json:"agreement_parties,omitempty"`
+	// Areas holds the value of the areas edge.
+	Areas []*Area `json:"areas,omitempty"`
+	// Contacts holds the value of the contacts edge.
+	Contacts []*Contact `json:"contacts,omitempty"`
+	// Countries holds the value of the countries edge.
+	Countries []*Country `json:"countries,omitempty"`
+	// Events holds the value of the events edge.
+	Events []*Event `json:"events,omitempty"`
+	// Fundings holds the value of the fundings edge.
+	Fundings []*Funding `json:"fundings,omitempty"`
+	// Organisations holds the value of the organisations edge.
+	Organisations []*Organisation `json:"organisations,omitempty"`
+	// Participations holds the value of the participations edge.
+	Participations []*Participation `json:"participations,omitempty"`
+	// Presences holds the value of the presences edge.
+	Presences []*Presence `json:"presences,omitempty"`
+	// Programmes holds the value of the programmes edge.
+	Programmes []*Programme `json:"programmes,omitempty"`
+	// ProgrammeCountries holds the value of the programme_countries edge.
+	ProgrammeCountries []*ProgrammeCountry `json:"programme_countries,omitempty"`
+	// Results holds the value of the results edge.
+	Results []*Result `json:"results,omitempty"`
+	// loadedTypes holds the information for reporting if a
+	// type was loaded (or requested) in eager-loading or not.
+	loadedTypes [13]bool
+	// totalCount holds the count of the edges above.
+	totalCount [13]map[string]int
+
+	namedAgreements         map[string][]*Agreement
+	namedAgreementParties   map[string][]*AgreementParty
+	namedAreas              map[string][]*Area
+	namedContacts           map[string][]*Contact
+	namedCountries          map[string][]*Country
+	namedEvents             map[string][]*Event
+	namedFundings           map[string][]*Funding
+	namedOrganisations      map[string][]*Organisation
+	namedParticipations     map[string][]*Participation
+	namedPresences          map[string][]*Presence
+	namedProgrammes         map[string][]*Programme
+	namedProgrammeCountries map[string][]*ProgrammeCountry
+	namedResults            map[string][]*Result
+}
+
+// AgreementsOrErr returns the Agreements value or an error if the edge
+// was not loaded in eager-loading.
+func (e SourceEdges) AgreementsOrErr() ([]*Agreement, error) {
+	if e.loadedTypes[0] {
+		return e.Agreements, nil
+	}
+	return nil, &NotLoadedError{edge: "agreements"}
+}
+
+// AgreementPartiesOrErr returns the AgreementParties value or an error if the edge
+// was not loaded in eager-loading.
+func (e SourceEdges) AgreementPartiesOrErr() ([]*AgreementParty, error) {
+	if e.loadedTypes[1] {
+		return e.AgreementParties, nil
+	}
+	return nil, &NotLoadedError{edge: "agreement_parties"}
+}
+
+// AreasOrErr returns the Areas value or an error if the edge
+// was not loaded in eager-loading.
+func (e SourceEdges) AreasOrErr() ([]*Area, error) {
+	if e.loadedTypes[2] {
+		return e.Areas, nil
+	}
+	return nil, &NotLoadedError{edge: "areas"}
+}
+
+// ContactsOrErr returns the Contacts value or an error if the edge
+// was not loaded in eager-loading.
+func (e SourceEdges) ContactsOrErr() ([]*Contact, error) {
+	if e.loadedTypes[3] {
+		return e.Contacts, nil
+	}
+	return nil, &NotLoadedError{edge: "contacts"}
+}
+
+// CountriesOrErr returns the Countries value or an error if the edge
+// was not loaded in eager-loading.
+func (e SourceEdges) CountriesOrErr() ([]*Country, error) {
+	if e.loadedTypes[4] {
+		return e.Countries, nil
+	}
+	return nil, &NotLoadedError{edge: "countries"}
+}
+
+// EventsOrErr returns the Events value or an error if the edge
+// was not loaded in eager-loading.
+func (e SourceEdges) EventsOrErr() ([]*Event, error) {
+	if e.loadedTypes[5] {
+		return e.Events, nil
+	}
+	return nil, &NotLoadedError{edge: "events"}
+}
+
+// FundingsOrErr returns the Fundings value or an error if the edge
+// was not loaded in eager-loading.
+func (e SourceEdges) FundingsOrErr() ([]*Funding, error) {
+	if e.loadedTypes[6] {
+		return e.Fundings, nil
+	}
+	return nil, &NotLoadedError{edge: "fundings"}
+}
+
+// OrganisationsOrErr returns the Organisations value or an error if the edge
+// was not loaded in eager-loading.
+func (e SourceEdges) OrganisationsOrErr() ([]*Organisation, error) {
+	if e.loadedTypes[7] {
+		return e.Organisations, nil
+	}
+	return nil, &NotLoadedError{edge: "organisations"}
+}
+
+// ParticipationsOrErr returns the Participations value or an error if the edge
+// was not loaded in eager-loading.
+func (e SourceEdges) ParticipationsOrErr() ([]*Participation, error) {
+	if e.loadedTypes[8] {
+		return e.Participations, nil
+	}
+	return nil, &NotLoadedError{edge: "participations"}
+}
+
+// PresencesOrErr returns the Presences value or an error if the edge
+// was not loaded in eager-loading.
+func (e SourceEdges) PresencesOrErr() ([]*Presence, error) {
+	if e.loadedTypes[9] {
+		return e.Presences, nil
+	}
+	return nil, &NotLoadedError{edge: "presences"}
+}
+
+// ProgrammesOrErr returns the Programmes value or an error if the edge
+// was not loaded in eager-loading.
+func (e SourceEdges) ProgrammesOrErr() ([]*Programme, error) {
+	if e.loadedTypes[10] {
+		return e.Programmes, nil
+	}
+	return nil, &NotLoadedError{edge: "programmes"}
+}
+
+// ProgrammeCountriesOrErr returns the ProgrammeCountries value or an error if the edge
+// was not loaded in eager-loading.
+func (e SourceEdges) ProgrammeCountriesOrErr() ([]*ProgrammeCountry, error) {
+	if e.loadedTypes[11] {
+		return e.ProgrammeCountries, nil
+	}
+	return nil, &NotLoadedError{edge: "programme_countries"}
+}
+
+// ResultsOrErr returns the Results value or an error if the edge
+// was not loaded in eager-loading.
+func (e SourceEdges) ResultsOrErr() ([]*Result, error) {
+	if e.loadedTypes[12] {
+		return e.Results, nil
+	}
+	return nil, &NotLoadedError{edge: "results"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -58,32 +214,6 @@ func (*Source) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullString)
 		case source.FieldCreatedAt, source.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
-		case source.ForeignKeys[0]: // agreement_sources
-			values[i] = new(sql.NullInt64)
-		case source.ForeignKeys[1]: // agreement_party_sources
-			values[i] = new(sql.NullInt64)
-		case source.ForeignKeys[2]: // area_sources
-			values[i] = new(sql.NullInt64)
-		case source.ForeignKeys[3]: // contact_sources
-			values[i] = new(sql.NullInt64)
-		case source.ForeignKeys[4]: // country_sources
-			values[i] = new(sql.NullInt64)
-		case source.ForeignKeys[5]: // event_sources
-			values[i] = new(sql.NullInt64)
-		case source.ForeignKeys[6]: // funding_sources
-			values[i] = new(sql.NullInt64)
-		case source.ForeignKeys[7]: // organisation_sources
-			values[i] = new(sql.NullInt64)
-		case source.ForeignKeys[8]: // participation_sources
-			values[i] = new(sql.NullInt64)
-		case source.ForeignKeys[9]: // presence_sources
-			values[i] = new(sql.NullInt64)
-		case source.ForeignKeys[10]: // programme_sources
-			values[i] = new(sql.NullInt64)
-		case source.ForeignKeys[11]: // programme_country_sources
-			values[i] = new(sql.NullInt64)
-		case source.ForeignKeys[12]: // result_sources
-			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -151,97 +281,6 @@ func (_m *Source) assignValues(columns []string, values []any) error {
 				_m.PublishedOn = new(string)
 				*_m.PublishedOn = value.String
 			}
-		case source.ForeignKeys[0]:
-			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field agreement_sources", value)
-			} else if value.Valid {
-				_m.agreement_sources = new(int)
-				*_m.agreement_sources = int(value.Int64)
-			}
-		case source.ForeignKeys[1]:
-			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field agreement_party_sources", value)
-			} else if value.Valid {
-				_m.agreement_party_sources = new(int)
-				*_m.agreement_party_sources = int(value.Int64)
-			}
-		case source.ForeignKeys[2]:
-			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field area_sources", value)
-			} else if value.Valid {
-				_m.area_sources = new(int)
-				*_m.area_sources = int(value.Int64)
-			}
-		case source.ForeignKeys[3]:
-			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field contact_sources", value)
-			} else if value.Valid {
-				_m.contact_sources = new(int)
-				*_m.contact_sources = int(value.Int64)
-			}
-		case source.ForeignKeys[4]:
-			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field country_sources", value)
-			} else if value.Valid {
-				_m.country_sources = new(int)
-				*_m.country_sources = int(value.Int64)
-			}
-		case source.ForeignKeys[5]:
-			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field event_sources", value)
-			} else if value.Valid {
-				_m.event_sources = new(int)
-				*_m.event_sources = int(value.Int64)
-			}
-		case source.ForeignKeys[6]:
-			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field funding_sources", value)
-			} else if value.Valid {
-				_m.funding_sources = new(int)
-				*_m.funding_sources = int(value.Int64)
-			}
-		case source.ForeignKeys[7]:
-			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field organisation_sources", value)
-			} else if value.Valid {
-				_m.organisation_sources = new(int)
-				*_m.organisation_sources = int(value.Int64)
-			}
-		case source.ForeignKeys[8]:
-			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field participation_sources", value)
-			} else if value.Valid {
-				_m.participation_sources = new(int)
-				*_m.participation_sources = int(value.Int64)
-			}
-		case source.ForeignKeys[9]:
-			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field presence_sources", value)
-			} else if value.Valid {
-				_m.presence_sources = new(int)
-				*_m.presence_sources = int(value.Int64)
-			}
-		case source.ForeignKeys[10]:
-			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field programme_sources", value)
-			} else if value.Valid {
-				_m.programme_sources = new(int)
-				*_m.programme_sources = int(value.Int64)
-			}
-		case source.ForeignKeys[11]:
-			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field programme_country_sources", value)
-			} else if value.Valid {
-				_m.programme_country_sources = new(int)
-				*_m.programme_country_sources = int(value.Int64)
-			}
-		case source.ForeignKeys[12]:
-			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field result_sources", value)
-			} else if value.Valid {
-				_m.result_sources = new(int)
-				*_m.result_sources = int(value.Int64)
-			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -253,6 +292,71 @@ func (_m *Source) assignValues(columns []string, values []any) error {
 // This includes values selected through modifiers, order, etc.
 func (_m *Source) Value(name string) (ent.Value, error) {
 	return _m.selectValues.Get(name)
+}
+
+// QueryAgreements queries the "agreements" edge of the Source entity.
+func (_m *Source) QueryAgreements() *AgreementQuery {
+	return NewSourceClient(_m.config).QueryAgreements(_m)
+}
+
+// QueryAgreementParties queries the "agreement_parties" edge of the Source entity.
+func (_m *Source) QueryAgreementParties() *AgreementPartyQuery {
+	return NewSourceClient(_m.config).QueryAgreementParties(_m)
+}
+
+// QueryAreas queries the "areas" edge of the Source entity.
+func (_m *Source) QueryAreas() *AreaQuery {
+	return NewSourceClient(_m.config).QueryAreas(_m)
+}
+
+// QueryContacts queries the "contacts" edge of the Source entity.
+func (_m *Source) QueryContacts() *ContactQuery {
+	return NewSourceClient(_m.config).QueryContacts(_m)
+}
+
+// QueryCountries queries the "countries" edge of the Source entity.
+func (_m *Source) QueryCountries() *CountryQuery {
+	return NewSourceClient(_m.config).QueryCountries(_m)
+}
+
+// QueryEvents queries the "events" edge of the Source entity.
+func (_m *Source) QueryEvents() *EventQuery {
+	return NewSourceClient(_m.config).QueryEvents(_m)
+}
+
+// QueryFundings queries the "fundings" edge of the Source entity.
+func (_m *Source) QueryFundings() *FundingQuery {
+	return NewSourceClient(_m.config).QueryFundings(_m)
+}
+
+// QueryOrganisations queries the "organisations" edge of the Source entity.
+func (_m *Source) QueryOrganisations() *OrganisationQuery {
+	return NewSourceClient(_m.config).QueryOrganisations(_m)
+}
+
+// QueryParticipations queries the "participations" edge of the Source entity.
+func (_m *Source) QueryParticipations() *ParticipationQuery {
+	return NewSourceClient(_m.config).QueryParticipations(_m)
+}
+
+// QueryPresences queries the "presences" edge of the Source entity.
+func (_m *Source) QueryPresences() *PresenceQuery {
+	return NewSourceClient(_m.config).QueryPresences(_m)
+}
+
+// QueryProgrammes queries the "programmes" edge of the Source entity.
+func (_m *Source) QueryProgrammes() *ProgrammeQuery {
+	return NewSourceClient(_m.config).QueryProgrammes(_m)
+}
+
+// QueryProgrammeCountries queries the "programme_countries" edge of the Source entity.
+func (_m *Source) QueryProgrammeCountries() *ProgrammeCountryQuery {
+	return NewSourceClient(_m.config).QueryProgrammeCountries(_m)
+}
+
+// QueryResults queries the "results" edge of the Source entity.
+func (_m *Source) QueryResults() *ResultQuery {
+	return NewSourceClient(_m.config).QueryResults(_m)
 }
 
 // Update returns a builder for updating this Source.
@@ -308,6 +412,318 @@ func (_m *Source) String() string {
 	}
 	builder.WriteByte(')')
 	return builder.String()
+}
+
+// NamedAgreements returns the Agreements named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Source) NamedAgreements(name string) ([]*Agreement, error) {
+	if _m.Edges.namedAgreements == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedAgreements[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Source) appendNamedAgreements(name string, edges ...*Agreement) {
+	if _m.Edges.namedAgreements == nil {
+		_m.Edges.namedAgreements = make(map[string][]*Agreement)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedAgreements[name] = []*Agreement{}
+	} else {
+		_m.Edges.namedAgreements[name] = append(_m.Edges.namedAgreements[name], edges...)
+	}
+}
+
+// NamedAgreementParties returns the AgreementParties named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Source) NamedAgreementParties(name string) ([]*AgreementParty, error) {
+	if _m.Edges.namedAgreementParties == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedAgreementParties[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Source) appendNamedAgreementParties(name string, edges ...*AgreementParty) {
+	if _m.Edges.namedAgreementParties == nil {
+		_m.Edges.namedAgreementParties = make(map[string][]*AgreementParty)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedAgreementParties[name] = []*AgreementParty{}
+	} else {
+		_m.Edges.namedAgreementParties[name] = append(_m.Edges.namedAgreementParties[name], edges...)
+	}
+}
+
+// NamedAreas returns the Areas named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Source) NamedAreas(name string) ([]*Area, error) {
+	if _m.Edges.namedAreas == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedAreas[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Source) appendNamedAreas(name string, edges ...*Area) {
+	if _m.Edges.namedAreas == nil {
+		_m.Edges.namedAreas = make(map[string][]*Area)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedAreas[name] = []*Area{}
+	} else {
+		_m.Edges.namedAreas[name] = append(_m.Edges.namedAreas[name], edges...)
+	}
+}
+
+// NamedContacts returns the Contacts named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Source) NamedContacts(name string) ([]*Contact, error) {
+	if _m.Edges.namedContacts == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedContacts[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Source) appendNamedContacts(name string, edges ...*Contact) {
+	if _m.Edges.namedContacts == nil {
+		_m.Edges.namedContacts = make(map[string][]*Contact)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedContacts[name] = []*Contact{}
+	} else {
+		_m.Edges.namedContacts[name] = append(_m.Edges.namedContacts[name], edges...)
+	}
+}
+
+// NamedCountries returns the Countries named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Source) NamedCountries(name string) ([]*Country, error) {
+	if _m.Edges.namedCountries == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedCountries[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Source) appendNamedCountries(name string, edges ...*Country) {
+	if _m.Edges.namedCountries == nil {
+		_m.Edges.namedCountries = make(map[string][]*Country)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedCountries[name] = []*Country{}
+	} else {
+		_m.Edges.namedCountries[name] = append(_m.Edges.namedCountries[name], edges...)
+	}
+}
+
+// NamedEvents returns the Events named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Source) NamedEvents(name string) ([]*Event, error) {
+	if _m.Edges.namedEvents == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedEvents[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Source) appendNamedEvents(name string, edges ...*Event) {
+	if _m.Edges.namedEvents == nil {
+		_m.Edges.namedEvents = make(map[string][]*Event)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedEvents[name] = []*Event{}
+	} else {
+		_m.Edges.namedEvents[name] = append(_m.Edges.namedEvents[name], edges...)
+	}
+}
+
+// NamedFundings returns the Fundings named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Source) NamedFundings(name string) ([]*Funding, error) {
+	if _m.Edges.namedFundings == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedFundings[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Source) appendNamedFundings(name string, edges ...*Funding) {
+	if _m.Edges.namedFundings == nil {
+		_m.Edges.namedFundings = make(map[string][]*Funding)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedFundings[name] = []*Funding{}
+	} else {
+		_m.Edges.namedFundings[name] = append(_m.Edges.namedFundings[name], edges...)
+	}
+}
+
+// NamedOrganisations returns the Organisations named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Source) NamedOrganisations(name string) ([]*Organisation, error) {
+	if _m.Edges.namedOrganisations == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedOrganisations[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Source) appendNamedOrganisations(name string, edges ...*Organisation) {
+	if _m.Edges.namedOrganisations == nil {
+		_m.Edges.namedOrganisations = make(map[string][]*Organisation)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedOrganisations[name] = []*Organisation{}
+	} else {
+		_m.Edges.namedOrganisations[name] = append(_m.Edges.namedOrganisations[name], edges...)
+	}
+}
+
+// NamedParticipations returns the Participations named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Source) NamedParticipations(name string) ([]*Participation, error) {
+	if _m.Edges.namedParticipations == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedParticipations[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Source) appendNamedParticipations(name string, edges ...*Participation) {
+	if _m.Edges.namedParticipations == nil {
+		_m.Edges.namedParticipations = make(map[string][]*Participation)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedParticipations[name] = []*Participation{}
+	} else {
+		_m.Edges.namedParticipations[name] = append(_m.Edges.namedParticipations[name], edges...)
+	}
+}
+
+// NamedPresences returns the Presences named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Source) NamedPresences(name string) ([]*Presence, error) {
+	if _m.Edges.namedPresences == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedPresences[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Source) appendNamedPresences(name string, edges ...*Presence) {
+	if _m.Edges.namedPresences == nil {
+		_m.Edges.namedPresences = make(map[string][]*Presence)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedPresences[name] = []*Presence{}
+	} else {
+		_m.Edges.namedPresences[name] = append(_m.Edges.namedPresences[name], edges...)
+	}
+}
+
+// NamedProgrammes returns the Programmes named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Source) NamedProgrammes(name string) ([]*Programme, error) {
+	if _m.Edges.namedProgrammes == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedProgrammes[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Source) appendNamedProgrammes(name string, edges ...*Programme) {
+	if _m.Edges.namedProgrammes == nil {
+		_m.Edges.namedProgrammes = make(map[string][]*Programme)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedProgrammes[name] = []*Programme{}
+	} else {
+		_m.Edges.namedProgrammes[name] = append(_m.Edges.namedProgrammes[name], edges...)
+	}
+}
+
+// NamedProgrammeCountries returns the ProgrammeCountries named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Source) NamedProgrammeCountries(name string) ([]*ProgrammeCountry, error) {
+	if _m.Edges.namedProgrammeCountries == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedProgrammeCountries[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Source) appendNamedProgrammeCountries(name string, edges ...*ProgrammeCountry) {
+	if _m.Edges.namedProgrammeCountries == nil {
+		_m.Edges.namedProgrammeCountries = make(map[string][]*ProgrammeCountry)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedProgrammeCountries[name] = []*ProgrammeCountry{}
+	} else {
+		_m.Edges.namedProgrammeCountries[name] = append(_m.Edges.namedProgrammeCountries[name], edges...)
+	}
+}
+
+// NamedResults returns the Results named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Source) NamedResults(name string) ([]*Result, error) {
+	if _m.Edges.namedResults == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedResults[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Source) appendNamedResults(name string, edges ...*Result) {
+	if _m.Edges.namedResults == nil {
+		_m.Edges.namedResults = make(map[string][]*Result)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedResults[name] = []*Result{}
+	} else {
+		_m.Edges.namedResults[name] = append(_m.Edges.namedResults[name], edges...)
+	}
 }
 
 // Sources is a parsable slice of Source.

@@ -11,6 +11,19 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/aidregistry/registry/ent/agreement"
+	"github.com/aidregistry/registry/ent/agreementparty"
+	"github.com/aidregistry/registry/ent/area"
+	"github.com/aidregistry/registry/ent/contact"
+	"github.com/aidregistry/registry/ent/country"
+	"github.com/aidregistry/registry/ent/event"
+	"github.com/aidregistry/registry/ent/funding"
+	"github.com/aidregistry/registry/ent/organisation"
+	"github.com/aidregistry/registry/ent/participation"
+	"github.com/aidregistry/registry/ent/presence"
+	"github.com/aidregistry/registry/ent/programme"
+	"github.com/aidregistry/registry/ent/programmecountry"
+	"github.com/aidregistry/registry/ent/result"
 	"github.com/aidregistry/registry/ent/source"
 )
 
@@ -110,6 +123,201 @@ func (_c *SourceCreate) SetNillablePublishedOn(v *string) *SourceCreate {
 		_c.SetPublishedOn(*v)
 	}
 	return _c
+}
+
+// AddAgreementIDs adds the "agreements" edge to the Agreement entity by IDs.
+func (_c *SourceCreate) AddAgreementIDs(ids ...int) *SourceCreate {
+	_c.mutation.AddAgreementIDs(ids...)
+	return _c
+}
+
+// AddAgreements adds the "agreements" edges to the Agreement entity.
+func (_c *SourceCreate) AddAgreements(v ...*Agreement) *SourceCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddAgreementIDs(ids...)
+}
+
+// AddAgreementPartyIDs adds the "agreement_parties" edge to the AgreementParty entity by IDs.
+func (_c *SourceCreate) AddAgreementPartyIDs(ids ...int) *SourceCreate {
+	_c.mutation.AddAgreementPartyIDs(ids...)
+	return _c
+}
+
+// AddAgreementParties adds the "agreement_parties" edges to the AgreementParty entity.
+func (_c *SourceCreate) AddAgreementParties(v ...*AgreementParty) *SourceCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddAgreementPartyIDs(ids...)
+}
+
+// AddAreaIDs adds the "areas" edge to the Area entity by IDs.
+func (_c *SourceCreate) AddAreaIDs(ids ...int) *SourceCreate {
+	_c.mutation.AddAreaIDs(ids...)
+	return _c
+}
+
+// AddAreas adds the "areas" edges to the Area entity.
+func (_c *SourceCreate) AddAreas(v ...*Area) *SourceCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddAreaIDs(ids...)
+}
+
+// AddContactIDs adds the "contacts" edge to the Contact entity by IDs.
+func (_c *SourceCreate) AddContactIDs(ids ...int) *SourceCreate {
+	_c.mutation.AddContactIDs(ids...)
+	return _c
+}
+
+// AddContacts adds the "contacts" edges to the Contact entity.
+func (_c *SourceCreate) AddContacts(v ...*Contact) *SourceCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddContactIDs(ids...)
+}
+
+// AddCountryIDs adds the "countries" edge to the Country entity by IDs.
+func (_c *SourceCreate) AddCountryIDs(ids ...int) *SourceCreate {
+	_c.mutation.AddCountryIDs(ids...)
+	return _c
+}
+
+// AddCountries adds the "countries" edges to the Country entity.
+func (_c *SourceCreate) AddCountries(v ...*Country) *SourceCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddCountryIDs(ids...)
+}
+
+// AddEventIDs adds the "events" edge to the Event entity by IDs.
+func (_c *SourceCreate) AddEventIDs(ids ...int) *SourceCreate {
+	_c.mutation.AddEventIDs(ids...)
+	return _c
+}
+
+// AddEvents adds the "events" edges to the Event entity.
+func (_c *SourceCreate) AddEvents(v ...*Event) *SourceCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddEventIDs(ids...)
+}
+
+// AddFundingIDs adds the "fundings" edge to the Funding entity by IDs.
+func (_c *SourceCreate) AddFundingIDs(ids ...int) *SourceCreate {
+	_c.mutation.AddFundingIDs(ids...)
+	return _c
+}
+
+// AddFundings adds the "fundings" edges to the Funding entity.
+func (_c *SourceCreate) AddFundings(v ...*Funding) *SourceCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddFundingIDs(ids...)
+}
+
+// AddOrganisationIDs adds the "organisations" edge to the Organisation entity by IDs.
+func (_c *SourceCreate) AddOrganisationIDs(ids ...int) *SourceCreate {
+	_c.mutation.AddOrganisationIDs(ids...)
+	return _c
+}
+
+// AddOrganisations adds the "organisations" edges to the Organisation entity.
+func (_c *SourceCreate) AddOrganisations(v ...*Organisation) *SourceCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddOrganisationIDs(ids...)
+}
+
+// AddParticipationIDs adds the "participations" edge to the Participation entity by IDs.
+func (_c *SourceCreate) AddParticipationIDs(ids ...int) *SourceCreate {
+	_c.mutation.AddParticipationIDs(ids...)
+	return _c
+}
+
+// AddParticipations adds the "participations" edges to the Participation entity.
+func (_c *SourceCreate) AddParticipations(v ...*Participation) *SourceCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddParticipationIDs(ids...)
+}
+
+// AddPresenceIDs adds the "presences" edge to the Presence entity by IDs.
+func (_c *SourceCreate) AddPresenceIDs(ids ...int) *SourceCreate {
+	_c.mutation.AddPresenceIDs(ids...)
+	return _c
+}
+
+// AddPresences adds the "presences" edges to the Presence entity.
+func (_c *SourceCreate) AddPresences(v ...*Presence) *SourceCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddPresenceIDs(ids...)
+}
+
+// AddProgrammeIDs adds the "programmes" edge to the Programme entity by IDs.
+func (_c *SourceCreate) AddProgrammeIDs(ids ...int) *SourceCreate {
+	_c.mutation.AddProgrammeIDs(ids...)
+	return _c
+}
+
+// AddProgrammes adds the "programmes" edges to the Programme entity.
+func (_c *SourceCreate) AddProgrammes(v ...*Programme) *SourceCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddProgrammeIDs(ids...)
+}
+
+// AddProgrammeCountryIDs adds the "programme_countries" edge to the ProgrammeCountry entity by IDs.
+func (_c *SourceCreate) AddProgrammeCountryIDs(ids ...int) *SourceCreate {
+	_c.mutation.AddProgrammeCountryIDs(ids...)
+	return _c
+}
+
+// AddProgrammeCountries adds the "programme_countries" edges to the ProgrammeCountry entity.
+func (_c *SourceCreate) AddProgrammeCountries(v ...*ProgrammeCountry) *SourceCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddProgrammeCountryIDs(ids...)
+}
+
+// AddResultIDs adds the "results" edge to the Result entity by IDs.
+func (_c *SourceCreate) AddResultIDs(ids ...int) *SourceCreate {
+	_c.mutation.AddResultIDs(ids...)
+	return _c
+}
+
+// AddResults adds the "results" edges to the Result entity.
+func (_c *SourceCreate) AddResults(v ...*Result) *SourceCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddResultIDs(ids...)
 }
 
 // Mutation returns the SourceMutation object of the builder.
@@ -232,6 +440,214 @@ func (_c *SourceCreate) createSpec() (*Source, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.PublishedOn(); ok {
 		_spec.SetField(source.FieldPublishedOn, field.TypeString, value)
 		_node.PublishedOn = &value
+	}
+	if nodes := _c.mutation.AgreementsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.AgreementsTable,
+			Columns: source.AgreementsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(agreement.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.AgreementPartiesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.AgreementPartiesTable,
+			Columns: source.AgreementPartiesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(agreementparty.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.AreasIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.AreasTable,
+			Columns: source.AreasPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(area.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ContactsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.ContactsTable,
+			Columns: source.ContactsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contact.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.CountriesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.CountriesTable,
+			Columns: source.CountriesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(country.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.EventsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.EventsTable,
+			Columns: source.EventsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(event.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.FundingsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.FundingsTable,
+			Columns: source.FundingsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(funding.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.OrganisationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.OrganisationsTable,
+			Columns: source.OrganisationsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organisation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ParticipationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.ParticipationsTable,
+			Columns: source.ParticipationsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(participation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.PresencesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.PresencesTable,
+			Columns: source.PresencesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(presence.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ProgrammesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.ProgrammesTable,
+			Columns: source.ProgrammesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(programme.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ProgrammeCountriesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.ProgrammeCountriesTable,
+			Columns: source.ProgrammeCountriesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(programmecountry.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ResultsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.ResultsTable,
+			Columns: source.ResultsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(result.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec
 }

@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"database/sql/driver"
 	"fmt"
 	"math"
 
@@ -12,20 +13,58 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/aidregistry/registry/ent/agreement"
+	"github.com/aidregistry/registry/ent/agreementparty"
+	"github.com/aidregistry/registry/ent/area"
+	"github.com/aidregistry/registry/ent/contact"
+	"github.com/aidregistry/registry/ent/country"
+	"github.com/aidregistry/registry/ent/event"
+	"github.com/aidregistry/registry/ent/funding"
+	"github.com/aidregistry/registry/ent/organisation"
+	"github.com/aidregistry/registry/ent/participation"
 	"github.com/aidregistry/registry/ent/predicate"
+	"github.com/aidregistry/registry/ent/presence"
+	"github.com/aidregistry/registry/ent/programme"
+	"github.com/aidregistry/registry/ent/programmecountry"
+	"github.com/aidregistry/registry/ent/result"
 	"github.com/aidregistry/registry/ent/source"
 )
 
 // SourceQuery is the builder for querying Source entities.
 type SourceQuery struct {
 	config
-	ctx        *QueryContext
-	order      []source.OrderOption
-	inters     []Interceptor
-	predicates []predicate.Source
-	withFKs    bool
-	loadTotal  []func(context.Context, []*Source) error
-	modifiers  []func(*sql.Selector)
+	ctx                         *QueryContext
+	order                       []source.OrderOption
+	inters                      []Interceptor
+	predicates                  []predicate.Source
+	withAgreements              *AgreementQuery
+	withAgreementParties        *AgreementPartyQuery
+	withAreas                   *AreaQuery
+	withContacts                *ContactQuery
+	withCountries               *CountryQuery
+	withEvents                  *EventQuery
+	withFundings                *FundingQuery
+	withOrganisations           *OrganisationQuery
+	withParticipations          *ParticipationQuery
+	withPresences               *PresenceQuery
+	withProgrammes              *ProgrammeQuery
+	withProgrammeCountries      *ProgrammeCountryQuery
+	withResults                 *ResultQuery
+	loadTotal                   []func(context.Context, []*Source) error
+	modifiers                   []func(*sql.Selector)
+	withNamedAgreements         map[string]*AgreementQuery
+	withNamedAgreementParties   map[string]*AgreementPartyQuery
+	withNamedAreas              map[string]*AreaQuery
+	withNamedContacts           map[string]*ContactQuery
+	withNamedCountries          map[string]*CountryQuery
+	withNamedEvents             map[string]*EventQuery
+	withNamedFundings           map[string]*FundingQuery
+	withNamedOrganisations      map[string]*OrganisationQuery
+	withNamedParticipations     map[string]*ParticipationQuery
+	withNamedPresences          map[string]*PresenceQuery
+	withNamedProgrammes         map[string]*ProgrammeQuery
+	withNamedProgrammeCountries map[string]*ProgrammeCountryQuery
+	withNamedResults            map[string]*ResultQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -60,6 +99,292 @@ func (_q *SourceQuery) Unique(unique bool) *SourceQuery {
 func (_q *SourceQuery) Order(o ...source.OrderOption) *SourceQuery {
 	_q.order = append(_q.order, o...)
 	return _q
+}
+
+// QueryAgreements chains the current query on the "agreements" edge.
+func (_q *SourceQuery) QueryAgreements() *AgreementQuery {
+	query := (&AgreementClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(source.Table, source.FieldID, selector),
+			sqlgraph.To(agreement.Table, agreement.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, source.AgreementsTable, source.AgreementsPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryAgreementParties chains the current query on the "agreement_parties" edge.
+func (_q *SourceQuery) QueryAgreementParties() *AgreementPartyQuery {
+	query := (&AgreementPartyClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(source.Table, source.FieldID, selector),
+			sqlgraph.To(agreementparty.Table, agreementparty.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, source.AgreementPartiesTable, source.AgreementPartiesPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryAreas chains the current query on the "areas" edge.
+func (_q *SourceQuery) QueryAreas() *AreaQuery {
+	query := (&AreaClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(source.Table, source.FieldID, selector),
+			sqlgraph.To(area.Table, area.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, source.AreasTable, source.AreasPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryContacts chains the current query on the "contacts" edge.
+func (_q *SourceQuery) QueryContacts() *ContactQuery {
+	query := (&ContactClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(source.Table, source.FieldID, selector),
+			sqlgraph.To(contact.Table, contact.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, source.ContactsTable, source.ContactsPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryCountries chains the current query on the "countries" edge.
+func (_q *SourceQuery) QueryCountries() *CountryQuery {
+	query := (&CountryClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(source.Table, source.FieldID, selector),
+			sqlgraph.To(country.Table, country.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, source.CountriesTable, source.CountriesPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryEvents chains the current query on the "events" edge.
+func (_q *SourceQuery) QueryEvents() *EventQuery {
+	query := (&EventClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(source.Table, source.FieldID, selector),
+			sqlgraph.To(event.Table, event.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, source.EventsTable, source.EventsPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryFundings chains the current query on the "fundings" edge.
+func (_q *SourceQuery) QueryFundings() *FundingQuery {
+	query := (&FundingClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(source.Table, source.FieldID, selector),
+			sqlgraph.To(funding.Table, funding.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, source.FundingsTable, source.FundingsPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryOrganisations chains the current query on the "organisations" edge.
+func (_q *SourceQuery) QueryOrganisations() *OrganisationQuery {
+	query := (&OrganisationClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(source.Table, source.FieldID, selector),
+			sqlgraph.To(organisation.Table, organisation.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, source.OrganisationsTable, source.OrganisationsPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryParticipations chains the current query on the "participations" edge.
+func (_q *SourceQuery) QueryParticipations() *ParticipationQuery {
+	query := (&ParticipationClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(source.Table, source.FieldID, selector),
+			sqlgraph.To(participation.Table, participation.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, source.ParticipationsTable, source.ParticipationsPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryPresences chains the current query on the "presences" edge.
+func (_q *SourceQuery) QueryPresences() *PresenceQuery {
+	query := (&PresenceClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(source.Table, source.FieldID, selector),
+			sqlgraph.To(presence.Table, presence.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, source.PresencesTable, source.PresencesPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryProgrammes chains the current query on the "programmes" edge.
+func (_q *SourceQuery) QueryProgrammes() *ProgrammeQuery {
+	query := (&ProgrammeClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(source.Table, source.FieldID, selector),
+			sqlgraph.To(programme.Table, programme.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, source.ProgrammesTable, source.ProgrammesPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryProgrammeCountries chains the current query on the "programme_countries" edge.
+func (_q *SourceQuery) QueryProgrammeCountries() *ProgrammeCountryQuery {
+	query := (&ProgrammeCountryClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(source.Table, source.FieldID, selector),
+			sqlgraph.To(programmecountry.Table, programmecountry.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, source.ProgrammeCountriesTable, source.ProgrammeCountriesPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryResults chains the current query on the "results" edge.
+func (_q *SourceQuery) QueryResults() *ResultQuery {
+	query := (&ResultClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(source.Table, source.FieldID, selector),
+			sqlgraph.To(result.Table, result.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, source.ResultsTable, source.ResultsPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
 }
 
 // First returns the first Source entity from the query.
@@ -249,15 +574,171 @@ func (_q *SourceQuery) Clone() *SourceQuery {
 		return nil
 	}
 	return &SourceQuery{
-		config:     _q.config,
-		ctx:        _q.ctx.Clone(),
-		order:      append([]source.OrderOption{}, _q.order...),
-		inters:     append([]Interceptor{}, _q.inters...),
-		predicates: append([]predicate.Source{}, _q.predicates...),
+		config:                 _q.config,
+		ctx:                    _q.ctx.Clone(),
+		order:                  append([]source.OrderOption{}, _q.order...),
+		inters:                 append([]Interceptor{}, _q.inters...),
+		predicates:             append([]predicate.Source{}, _q.predicates...),
+		withAgreements:         _q.withAgreements.Clone(),
+		withAgreementParties:   _q.withAgreementParties.Clone(),
+		withAreas:              _q.withAreas.Clone(),
+		withContacts:           _q.withContacts.Clone(),
+		withCountries:          _q.withCountries.Clone(),
+		withEvents:             _q.withEvents.Clone(),
+		withFundings:           _q.withFundings.Clone(),
+		withOrganisations:      _q.withOrganisations.Clone(),
+		withParticipations:     _q.withParticipations.Clone(),
+		withPresences:          _q.withPresences.Clone(),
+		withProgrammes:         _q.withProgrammes.Clone(),
+		withProgrammeCountries: _q.withProgrammeCountries.Clone(),
+		withResults:            _q.withResults.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
 	}
+}
+
+// WithAgreements tells the query-builder to eager-load the nodes that are connected to
+// the "agreements" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *SourceQuery) WithAgreements(opts ...func(*AgreementQuery)) *SourceQuery {
+	query := (&AgreementClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withAgreements = query
+	return _q
+}
+
+// WithAgreementParties tells the query-builder to eager-load the nodes that are connected to
+// the "agreement_parties" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *SourceQuery) WithAgreementParties(opts ...func(*AgreementPartyQuery)) *SourceQuery {
+	query := (&AgreementPartyClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withAgreementParties = query
+	return _q
+}
+
+// WithAreas tells the query-builder to eager-load the nodes that are connected to
+// the "areas" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *SourceQuery) WithAreas(opts ...func(*AreaQuery)) *SourceQuery {
+	query := (&AreaClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withAreas = query
+	return _q
+}
+
+// WithContacts tells the query-builder to eager-load the nodes that are connected to
+// the "contacts" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *SourceQuery) WithContacts(opts ...func(*ContactQuery)) *SourceQuery {
+	query := (&ContactClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withContacts = query
+	return _q
+}
+
+// WithCountries tells the query-builder to eager-load the nodes that are connected to
+// the "countries" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *SourceQuery) WithCountries(opts ...func(*CountryQuery)) *SourceQuery {
+	query := (&CountryClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withCountries = query
+	return _q
+}
+
+// WithEvents tells the query-builder to eager-load the nodes that are connected to
+// the "events" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *SourceQuery) WithEvents(opts ...func(*EventQuery)) *SourceQuery {
+	query := (&EventClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withEvents = query
+	return _q
+}
+
+// WithFundings tells the query-builder to eager-load the nodes that are connected to
+// the "fundings" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *SourceQuery) WithFundings(opts ...func(*FundingQuery)) *SourceQuery {
+	query := (&FundingClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withFundings = query
+	return _q
+}
+
+// WithOrganisations tells the query-builder to eager-load the nodes that are connected to
+// the "organisations" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *SourceQuery) WithOrganisations(opts ...func(*OrganisationQuery)) *SourceQuery {
+	query := (&OrganisationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withOrganisations = query
+	return _q
+}
+
+// WithParticipations tells the query-builder to eager-load the nodes that are connected to
+// the "participations" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *SourceQuery) WithParticipations(opts ...func(*ParticipationQuery)) *SourceQuery {
+	query := (&ParticipationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withParticipations = query
+	return _q
+}
+
+// WithPresences tells the query-builder to eager-load the nodes that are connected to
+// the "presences" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *SourceQuery) WithPresences(opts ...func(*PresenceQuery)) *SourceQuery {
+	query := (&PresenceClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withPresences = query
+	return _q
+}
+
+// WithProgrammes tells the query-builder to eager-load the nodes that are connected to
+// the "programmes" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *SourceQuery) WithProgrammes(opts ...func(*ProgrammeQuery)) *SourceQuery {
+	query := (&ProgrammeClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withProgrammes = query
+	return _q
+}
+
+// WithProgrammeCountries tells the query-builder to eager-load the nodes that are connected to
+// the "programme_countries" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *SourceQuery) WithProgrammeCountries(opts ...func(*ProgrammeCountryQuery)) *SourceQuery {
+	query := (&ProgrammeCountryClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withProgrammeCountries = query
+	return _q
+}
+
+// WithResults tells the query-builder to eager-load the nodes that are connected to
+// the "results" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *SourceQuery) WithResults(opts ...func(*ResultQuery)) *SourceQuery {
+	query := (&ResultClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withResults = query
+	return _q
 }
 
 // GroupBy is used to group vertices by one or more fields/columns.
@@ -336,19 +817,31 @@ func (_q *SourceQuery) prepareQuery(ctx context.Context) error {
 
 func (_q *SourceQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Source, error) {
 	var (
-		nodes   = []*Source{}
-		withFKs = _q.withFKs
-		_spec   = _q.querySpec()
+		nodes       = []*Source{}
+		_spec       = _q.querySpec()
+		loadedTypes = [13]bool{
+			_q.withAgreements != nil,
+			_q.withAgreementParties != nil,
+			_q.withAreas != nil,
+			_q.withContacts != nil,
+			_q.withCountries != nil,
+			_q.withEvents != nil,
+			_q.withFundings != nil,
+			_q.withOrganisations != nil,
+			_q.withParticipations != nil,
+			_q.withPresences != nil,
+			_q.withProgrammes != nil,
+			_q.withProgrammeCountries != nil,
+			_q.withResults != nil,
+		}
 	)
-	if withFKs {
-		_spec.Node.Columns = append(_spec.Node.Columns, source.ForeignKeys...)
-	}
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*Source).scanValues(nil, columns)
 	}
 	_spec.Assign = func(columns []string, values []any) error {
 		node := &Source{config: _q.config}
 		nodes = append(nodes, node)
+		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
 	if len(_q.modifiers) > 0 {
@@ -363,12 +856,990 @@ func (_q *SourceQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Sourc
 	if len(nodes) == 0 {
 		return nodes, nil
 	}
+	if query := _q.withAgreements; query != nil {
+		if err := _q.loadAgreements(ctx, query, nodes,
+			func(n *Source) { n.Edges.Agreements = []*Agreement{} },
+			func(n *Source, e *Agreement) { n.Edges.Agreements = append(n.Edges.Agreements, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withAgreementParties; query != nil {
+		if err := _q.loadAgreementParties(ctx, query, nodes,
+			func(n *Source) { n.Edges.AgreementParties = []*AgreementParty{} },
+			func(n *Source, e *AgreementParty) { n.Edges.AgreementParties = append(n.Edges.AgreementParties, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withAreas; query != nil {
+		if err := _q.loadAreas(ctx, query, nodes,
+			func(n *Source) { n.Edges.Areas = []*Area{} },
+			func(n *Source, e *Area) { n.Edges.Areas = append(n.Edges.Areas, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withContacts; query != nil {
+		if err := _q.loadContacts(ctx, query, nodes,
+			func(n *Source) { n.Edges.Contacts = []*Contact{} },
+			func(n *Source, e *Contact) { n.Edges.Contacts = append(n.Edges.Contacts, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withCountries; query != nil {
+		if err := _q.loadCountries(ctx, query, nodes,
+			func(n *Source) { n.Edges.Countries = []*Country{} },
+			func(n *Source, e *Country) { n.Edges.Countries = append(n.Edges.Countries, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withEvents; query != nil {
+		if err := _q.loadEvents(ctx, query, nodes,
+			func(n *Source) { n.Edges.Events = []*Event{} },
+			func(n *Source, e *Event) { n.Edges.Events = append(n.Edges.Events, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withFundings; query != nil {
+		if err := _q.loadFundings(ctx, query, nodes,
+			func(n *Source) { n.Edges.Fundings = []*Funding{} },
+			func(n *Source, e *Funding) { n.Edges.Fundings = append(n.Edges.Fundings, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withOrganisations; query != nil {
+		if err := _q.loadOrganisations(ctx, query, nodes,
+			func(n *Source) { n.Edges.Organisations = []*Organisation{} },
+			func(n *Source, e *Organisation) { n.Edges.Organisations = append(n.Edges.Organisations, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withParticipations; query != nil {
+		if err := _q.loadParticipations(ctx, query, nodes,
+			func(n *Source) { n.Edges.Participations = []*Participation{} },
+			func(n *Source, e *Participation) { n.Edges.Participations = append(n.Edges.Participations, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withPresences; query != nil {
+		if err := _q.loadPresences(ctx, query, nodes,
+			func(n *Source) { n.Edges.Presences = []*Presence{} },
+			func(n *Source, e *Presence) { n.Edges.Presences = append(n.Edges.Presences, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withProgrammes; query != nil {
+		if err := _q.loadProgrammes(ctx, query, nodes,
+			func(n *Source) { n.Edges.Programmes = []*Programme{} },
+			func(n *Source, e *Programme) { n.Edges.Programmes = append(n.Edges.Programmes, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withProgrammeCountries; query != nil {
+		if err := _q.loadProgrammeCountries(ctx, query, nodes,
+			func(n *Source) { n.Edges.ProgrammeCountries = []*ProgrammeCountry{} },
+			func(n *Source, e *ProgrammeCountry) {
+				n.Edges.ProgrammeCountries = append(n.Edges.ProgrammeCountries, e)
+			}); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withResults; query != nil {
+		if err := _q.loadResults(ctx, query, nodes,
+			func(n *Source) { n.Edges.Results = []*Result{} },
+			func(n *Source, e *Result) { n.Edges.Results = append(n.Edges.Results, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedAgreements {
+		if err := _q.loadAgreements(ctx, query, nodes,
+			func(n *Source) { n.appendNamedAgreements(name) },
+			func(n *Source, e *Agreement) { n.appendNamedAgreements(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedAgreementParties {
+		if err := _q.loadAgreementParties(ctx, query, nodes,
+			func(n *Source) { n.appendNamedAgreementParties(name) },
+			func(n *Source, e *AgreementParty) { n.appendNamedAgreementParties(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedAreas {
+		if err := _q.loadAreas(ctx, query, nodes,
+			func(n *Source) { n.appendNamedAreas(name) },
+			func(n *Source, e *Area) { n.appendNamedAreas(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedContacts {
+		if err := _q.loadContacts(ctx, query, nodes,
+			func(n *Source) { n.appendNamedContacts(name) },
+			func(n *Source, e *Contact) { n.appendNamedContacts(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedCountries {
+		if err := _q.loadCountries(ctx, query, nodes,
+			func(n *Source) { n.appendNamedCountries(name) },
+			func(n *Source, e *Country) { n.appendNamedCountries(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedEvents {
+		if err := _q.loadEvents(ctx, query, nodes,
+			func(n *Source) { n.appendNamedEvents(name) },
+			func(n *Source, e *Event) { n.appendNamedEvents(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedFundings {
+		if err := _q.loadFundings(ctx, query, nodes,
+			func(n *Source) { n.appendNamedFundings(name) },
+			func(n *Source, e *Funding) { n.appendNamedFundings(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedOrganisations {
+		if err := _q.loadOrganisations(ctx, query, nodes,
+			func(n *Source) { n.appendNamedOrganisations(name) },
+			func(n *Source, e *Organisation) { n.appendNamedOrganisations(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedParticipations {
+		if err := _q.loadParticipations(ctx, query, nodes,
+			func(n *Source) { n.appendNamedParticipations(name) },
+			func(n *Source, e *Participation) { n.appendNamedParticipations(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedPresences {
+		if err := _q.loadPresences(ctx, query, nodes,
+			func(n *Source) { n.appendNamedPresences(name) },
+			func(n *Source, e *Presence) { n.appendNamedPresences(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedProgrammes {
+		if err := _q.loadProgrammes(ctx, query, nodes,
+			func(n *Source) { n.appendNamedProgrammes(name) },
+			func(n *Source, e *Programme) { n.appendNamedProgrammes(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedProgrammeCountries {
+		if err := _q.loadProgrammeCountries(ctx, query, nodes,
+			func(n *Source) { n.appendNamedProgrammeCountries(name) },
+			func(n *Source, e *ProgrammeCountry) { n.appendNamedProgrammeCountries(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedResults {
+		if err := _q.loadResults(ctx, query, nodes,
+			func(n *Source) { n.appendNamedResults(name) },
+			func(n *Source, e *Result) { n.appendNamedResults(name, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for i := range _q.loadTotal {
 		if err := _q.loadTotal[i](ctx, nodes); err != nil {
 			return nil, err
 		}
 	}
 	return nodes, nil
+}
+
+func (_q *SourceQuery) loadAgreements(ctx context.Context, query *AgreementQuery, nodes []*Source, init func(*Source), assign func(*Source, *Agreement)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Source)
+	nids := make(map[int]map[*Source]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(source.AgreementsTable)
+		s.Join(joinT).On(s.C(agreement.FieldID), joinT.C(source.AgreementsPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(source.AgreementsPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(source.AgreementsPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Source]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Agreement](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "agreements" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
+func (_q *SourceQuery) loadAgreementParties(ctx context.Context, query *AgreementPartyQuery, nodes []*Source, init func(*Source), assign func(*Source, *AgreementParty)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Source)
+	nids := make(map[int]map[*Source]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(source.AgreementPartiesTable)
+		s.Join(joinT).On(s.C(agreementparty.FieldID), joinT.C(source.AgreementPartiesPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(source.AgreementPartiesPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(source.AgreementPartiesPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Source]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*AgreementParty](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "agreement_parties" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
+func (_q *SourceQuery) loadAreas(ctx context.Context, query *AreaQuery, nodes []*Source, init func(*Source), assign func(*Source, *Area)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Source)
+	nids := make(map[int]map[*Source]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(source.AreasTable)
+		s.Join(joinT).On(s.C(area.FieldID), joinT.C(source.AreasPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(source.AreasPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(source.AreasPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Source]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Area](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "areas" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
+func (_q *SourceQuery) loadContacts(ctx context.Context, query *ContactQuery, nodes []*Source, init func(*Source), assign func(*Source, *Contact)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Source)
+	nids := make(map[int]map[*Source]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(source.ContactsTable)
+		s.Join(joinT).On(s.C(contact.FieldID), joinT.C(source.ContactsPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(source.ContactsPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(source.ContactsPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Source]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Contact](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "contacts" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
+func (_q *SourceQuery) loadCountries(ctx context.Context, query *CountryQuery, nodes []*Source, init func(*Source), assign func(*Source, *Country)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Source)
+	nids := make(map[int]map[*Source]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(source.CountriesTable)
+		s.Join(joinT).On(s.C(country.FieldID), joinT.C(source.CountriesPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(source.CountriesPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(source.CountriesPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Source]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Country](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "countries" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
+func (_q *SourceQuery) loadEvents(ctx context.Context, query *EventQuery, nodes []*Source, init func(*Source), assign func(*Source, *Event)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Source)
+	nids := make(map[int]map[*Source]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(source.EventsTable)
+		s.Join(joinT).On(s.C(event.FieldID), joinT.C(source.EventsPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(source.EventsPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(source.EventsPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Source]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Event](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "events" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
+func (_q *SourceQuery) loadFundings(ctx context.Context, query *FundingQuery, nodes []*Source, init func(*Source), assign func(*Source, *Funding)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Source)
+	nids := make(map[int]map[*Source]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(source.FundingsTable)
+		s.Join(joinT).On(s.C(funding.FieldID), joinT.C(source.FundingsPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(source.FundingsPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(source.FundingsPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Source]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Funding](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "fundings" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
+func (_q *SourceQuery) loadOrganisations(ctx context.Context, query *OrganisationQuery, nodes []*Source, init func(*Source), assign func(*Source, *Organisation)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Source)
+	nids := make(map[int]map[*Source]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(source.OrganisationsTable)
+		s.Join(joinT).On(s.C(organisation.FieldID), joinT.C(source.OrganisationsPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(source.OrganisationsPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(source.OrganisationsPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Source]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Organisation](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "organisations" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
+func (_q *SourceQuery) loadParticipations(ctx context.Context, query *ParticipationQuery, nodes []*Source, init func(*Source), assign func(*Source, *Participation)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Source)
+	nids := make(map[int]map[*Source]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(source.ParticipationsTable)
+		s.Join(joinT).On(s.C(participation.FieldID), joinT.C(source.ParticipationsPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(source.ParticipationsPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(source.ParticipationsPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Source]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Participation](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "participations" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
+func (_q *SourceQuery) loadPresences(ctx context.Context, query *PresenceQuery, nodes []*Source, init func(*Source), assign func(*Source, *Presence)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Source)
+	nids := make(map[int]map[*Source]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(source.PresencesTable)
+		s.Join(joinT).On(s.C(presence.FieldID), joinT.C(source.PresencesPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(source.PresencesPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(source.PresencesPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Source]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Presence](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "presences" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
+func (_q *SourceQuery) loadProgrammes(ctx context.Context, query *ProgrammeQuery, nodes []*Source, init func(*Source), assign func(*Source, *Programme)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Source)
+	nids := make(map[int]map[*Source]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(source.ProgrammesTable)
+		s.Join(joinT).On(s.C(programme.FieldID), joinT.C(source.ProgrammesPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(source.ProgrammesPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(source.ProgrammesPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Source]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Programme](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "programmes" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
+func (_q *SourceQuery) loadProgrammeCountries(ctx context.Context, query *ProgrammeCountryQuery, nodes []*Source, init func(*Source), assign func(*Source, *ProgrammeCountry)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Source)
+	nids := make(map[int]map[*Source]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(source.ProgrammeCountriesTable)
+		s.Join(joinT).On(s.C(programmecountry.FieldID), joinT.C(source.ProgrammeCountriesPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(source.ProgrammeCountriesPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(source.ProgrammeCountriesPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Source]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*ProgrammeCountry](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "programme_countries" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
+func (_q *SourceQuery) loadResults(ctx context.Context, query *ResultQuery, nodes []*Source, init func(*Source), assign func(*Source, *Result)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Source)
+	nids := make(map[int]map[*Source]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(source.ResultsTable)
+		s.Join(joinT).On(s.C(result.FieldID), joinT.C(source.ResultsPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(source.ResultsPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(source.ResultsPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Source]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Result](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "results" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
 }
 
 func (_q *SourceQuery) sqlCount(ctx context.Context) (int, error) {
@@ -481,6 +1952,188 @@ func (_q *SourceQuery) ForShare(opts ...sql.LockOption) *SourceQuery {
 	_q.modifiers = append(_q.modifiers, func(s *sql.Selector) {
 		s.ForShare(opts...)
 	})
+	return _q
+}
+
+// WithNamedAgreements tells the query-builder to eager-load the nodes that are connected to the "agreements"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *SourceQuery) WithNamedAgreements(name string, opts ...func(*AgreementQuery)) *SourceQuery {
+	query := (&AgreementClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedAgreements == nil {
+		_q.withNamedAgreements = make(map[string]*AgreementQuery)
+	}
+	_q.withNamedAgreements[name] = query
+	return _q
+}
+
+// WithNamedAgreementParties tells the query-builder to eager-load the nodes that are connected to the "agreement_parties"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *SourceQuery) WithNamedAgreementParties(name string, opts ...func(*AgreementPartyQuery)) *SourceQuery {
+	query := (&AgreementPartyClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedAgreementParties == nil {
+		_q.withNamedAgreementParties = make(map[string]*AgreementPartyQuery)
+	}
+	_q.withNamedAgreementParties[name] = query
+	return _q
+}
+
+// WithNamedAreas tells the query-builder to eager-load the nodes that are connected to the "areas"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *SourceQuery) WithNamedAreas(name string, opts ...func(*AreaQuery)) *SourceQuery {
+	query := (&AreaClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedAreas == nil {
+		_q.withNamedAreas = make(map[string]*AreaQuery)
+	}
+	_q.withNamedAreas[name] = query
+	return _q
+}
+
+// WithNamedContacts tells the query-builder to eager-load the nodes that are connected to the "contacts"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *SourceQuery) WithNamedContacts(name string, opts ...func(*ContactQuery)) *SourceQuery {
+	query := (&ContactClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedContacts == nil {
+		_q.withNamedContacts = make(map[string]*ContactQuery)
+	}
+	_q.withNamedContacts[name] = query
+	return _q
+}
+
+// WithNamedCountries tells the query-builder to eager-load the nodes that are connected to the "countries"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *SourceQuery) WithNamedCountries(name string, opts ...func(*CountryQuery)) *SourceQuery {
+	query := (&CountryClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedCountries == nil {
+		_q.withNamedCountries = make(map[string]*CountryQuery)
+	}
+	_q.withNamedCountries[name] = query
+	return _q
+}
+
+// WithNamedEvents tells the query-builder to eager-load the nodes that are connected to the "events"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *SourceQuery) WithNamedEvents(name string, opts ...func(*EventQuery)) *SourceQuery {
+	query := (&EventClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedEvents == nil {
+		_q.withNamedEvents = make(map[string]*EventQuery)
+	}
+	_q.withNamedEvents[name] = query
+	return _q
+}
+
+// WithNamedFundings tells the query-builder to eager-load the nodes that are connected to the "fundings"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *SourceQuery) WithNamedFundings(name string, opts ...func(*FundingQuery)) *SourceQuery {
+	query := (&FundingClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedFundings == nil {
+		_q.withNamedFundings = make(map[string]*FundingQuery)
+	}
+	_q.withNamedFundings[name] = query
+	return _q
+}
+
+// WithNamedOrganisations tells the query-builder to eager-load the nodes that are connected to the "organisations"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *SourceQuery) WithNamedOrganisations(name string, opts ...func(*OrganisationQuery)) *SourceQuery {
+	query := (&OrganisationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedOrganisations == nil {
+		_q.withNamedOrganisations = make(map[string]*OrganisationQuery)
+	}
+	_q.withNamedOrganisations[name] = query
+	return _q
+}
+
+// WithNamedParticipations tells the query-builder to eager-load the nodes that are connected to the "participations"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *SourceQuery) WithNamedParticipations(name string, opts ...func(*ParticipationQuery)) *SourceQuery {
+	query := (&ParticipationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedParticipations == nil {
+		_q.withNamedParticipations = make(map[string]*ParticipationQuery)
+	}
+	_q.withNamedParticipations[name] = query
+	return _q
+}
+
+// WithNamedPresences tells the query-builder to eager-load the nodes that are connected to the "presences"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *SourceQuery) WithNamedPresences(name string, opts ...func(*PresenceQuery)) *SourceQuery {
+	query := (&PresenceClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedPresences == nil {
+		_q.withNamedPresences = make(map[string]*PresenceQuery)
+	}
+	_q.withNamedPresences[name] = query
+	return _q
+}
+
+// WithNamedProgrammes tells the query-builder to eager-load the nodes that are connected to the "programmes"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *SourceQuery) WithNamedProgrammes(name string, opts ...func(*ProgrammeQuery)) *SourceQuery {
+	query := (&ProgrammeClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedProgrammes == nil {
+		_q.withNamedProgrammes = make(map[string]*ProgrammeQuery)
+	}
+	_q.withNamedProgrammes[name] = query
+	return _q
+}
+
+// WithNamedProgrammeCountries tells the query-builder to eager-load the nodes that are connected to the "programme_countries"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *SourceQuery) WithNamedProgrammeCountries(name string, opts ...func(*ProgrammeCountryQuery)) *SourceQuery {
+	query := (&ProgrammeCountryClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedProgrammeCountries == nil {
+		_q.withNamedProgrammeCountries = make(map[string]*ProgrammeCountryQuery)
+	}
+	_q.withNamedProgrammeCountries[name] = query
+	return _q
+}
+
+// WithNamedResults tells the query-builder to eager-load the nodes that are connected to the "results"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *SourceQuery) WithNamedResults(name string, opts ...func(*ResultQuery)) *SourceQuery {
+	query := (&ResultClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedResults == nil {
+		_q.withNamedResults = make(map[string]*ResultQuery)
+	}
+	_q.withNamedResults[name] = query
 	return _q
 }
 

@@ -11,7 +11,20 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/aidregistry/registry/ent/agreement"
+	"github.com/aidregistry/registry/ent/agreementparty"
+	"github.com/aidregistry/registry/ent/area"
+	"github.com/aidregistry/registry/ent/contact"
+	"github.com/aidregistry/registry/ent/country"
+	"github.com/aidregistry/registry/ent/event"
+	"github.com/aidregistry/registry/ent/funding"
+	"github.com/aidregistry/registry/ent/organisation"
+	"github.com/aidregistry/registry/ent/participation"
 	"github.com/aidregistry/registry/ent/predicate"
+	"github.com/aidregistry/registry/ent/presence"
+	"github.com/aidregistry/registry/ent/programme"
+	"github.com/aidregistry/registry/ent/programmecountry"
+	"github.com/aidregistry/registry/ent/result"
 	"github.com/aidregistry/registry/ent/source"
 )
 
@@ -128,9 +141,477 @@ func (_u *SourceUpdate) ClearPublishedOn() *SourceUpdate {
 	return _u
 }
 
+// AddAgreementIDs adds the "agreements" edge to the Agreement entity by IDs.
+func (_u *SourceUpdate) AddAgreementIDs(ids ...int) *SourceUpdate {
+	_u.mutation.AddAgreementIDs(ids...)
+	return _u
+}
+
+// AddAgreements adds the "agreements" edges to the Agreement entity.
+func (_u *SourceUpdate) AddAgreements(v ...*Agreement) *SourceUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAgreementIDs(ids...)
+}
+
+// AddAgreementPartyIDs adds the "agreement_parties" edge to the AgreementParty entity by IDs.
+func (_u *SourceUpdate) AddAgreementPartyIDs(ids ...int) *SourceUpdate {
+	_u.mutation.AddAgreementPartyIDs(ids...)
+	return _u
+}
+
+// AddAgreementParties adds the "agreement_parties" edges to the AgreementParty entity.
+func (_u *SourceUpdate) AddAgreementParties(v ...*AgreementParty) *SourceUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAgreementPartyIDs(ids...)
+}
+
+// AddAreaIDs adds the "areas" edge to the Area entity by IDs.
+func (_u *SourceUpdate) AddAreaIDs(ids ...int) *SourceUpdate {
+	_u.mutation.AddAreaIDs(ids...)
+	return _u
+}
+
+// AddAreas adds the "areas" edges to the Area entity.
+func (_u *SourceUpdate) AddAreas(v ...*Area) *SourceUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAreaIDs(ids...)
+}
+
+// AddContactIDs adds the "contacts" edge to the Contact entity by IDs.
+func (_u *SourceUpdate) AddContactIDs(ids ...int) *SourceUpdate {
+	_u.mutation.AddContactIDs(ids...)
+	return _u
+}
+
+// AddContacts adds the "contacts" edges to the Contact entity.
+func (_u *SourceUpdate) AddContacts(v ...*Contact) *SourceUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddContactIDs(ids...)
+}
+
+// AddCountryIDs adds the "countries" edge to the Country entity by IDs.
+func (_u *SourceUpdate) AddCountryIDs(ids ...int) *SourceUpdate {
+	_u.mutation.AddCountryIDs(ids...)
+	return _u
+}
+
+// AddCountries adds the "countries" edges to the Country entity.
+func (_u *SourceUpdate) AddCountries(v ...*Country) *SourceUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddCountryIDs(ids...)
+}
+
+// AddEventIDs adds the "events" edge to the Event entity by IDs.
+func (_u *SourceUpdate) AddEventIDs(ids ...int) *SourceUpdate {
+	_u.mutation.AddEventIDs(ids...)
+	return _u
+}
+
+// AddEvents adds the "events" edges to the Event entity.
+func (_u *SourceUpdate) AddEvents(v ...*Event) *SourceUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddEventIDs(ids...)
+}
+
+// AddFundingIDs adds the "fundings" edge to the Funding entity by IDs.
+func (_u *SourceUpdate) AddFundingIDs(ids ...int) *SourceUpdate {
+	_u.mutation.AddFundingIDs(ids...)
+	return _u
+}
+
+// AddFundings adds the "fundings" edges to the Funding entity.
+func (_u *SourceUpdate) AddFundings(v ...*Funding) *SourceUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddFundingIDs(ids...)
+}
+
+// AddOrganisationIDs adds the "organisations" edge to the Organisation entity by IDs.
+func (_u *SourceUpdate) AddOrganisationIDs(ids ...int) *SourceUpdate {
+	_u.mutation.AddOrganisationIDs(ids...)
+	return _u
+}
+
+// AddOrganisations adds the "organisations" edges to the Organisation entity.
+func (_u *SourceUpdate) AddOrganisations(v ...*Organisation) *SourceUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddOrganisationIDs(ids...)
+}
+
+// AddParticipationIDs adds the "participations" edge to the Participation entity by IDs.
+func (_u *SourceUpdate) AddParticipationIDs(ids ...int) *SourceUpdate {
+	_u.mutation.AddParticipationIDs(ids...)
+	return _u
+}
+
+// AddParticipations adds the "participations" edges to the Participation entity.
+func (_u *SourceUpdate) AddParticipations(v ...*Participation) *SourceUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddParticipationIDs(ids...)
+}
+
+// AddPresenceIDs adds the "presences" edge to the Presence entity by IDs.
+func (_u *SourceUpdate) AddPresenceIDs(ids ...int) *SourceUpdate {
+	_u.mutation.AddPresenceIDs(ids...)
+	return _u
+}
+
+// AddPresences adds the "presences" edges to the Presence entity.
+func (_u *SourceUpdate) AddPresences(v ...*Presence) *SourceUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddPresenceIDs(ids...)
+}
+
+// AddProgrammeIDs adds the "programmes" edge to the Programme entity by IDs.
+func (_u *SourceUpdate) AddProgrammeIDs(ids ...int) *SourceUpdate {
+	_u.mutation.AddProgrammeIDs(ids...)
+	return _u
+}
+
+// AddProgrammes adds the "programmes" edges to the Programme entity.
+func (_u *SourceUpdate) AddProgrammes(v ...*Programme) *SourceUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddProgrammeIDs(ids...)
+}
+
+// AddProgrammeCountryIDs adds the "programme_countries" edge to the ProgrammeCountry entity by IDs.
+func (_u *SourceUpdate) AddProgrammeCountryIDs(ids ...int) *SourceUpdate {
+	_u.mutation.AddProgrammeCountryIDs(ids...)
+	return _u
+}
+
+// AddProgrammeCountries adds the "programme_countries" edges to the ProgrammeCountry entity.
+func (_u *SourceUpdate) AddProgrammeCountries(v ...*ProgrammeCountry) *SourceUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddProgrammeCountryIDs(ids...)
+}
+
+// AddResultIDs adds the "results" edge to the Result entity by IDs.
+func (_u *SourceUpdate) AddResultIDs(ids ...int) *SourceUpdate {
+	_u.mutation.AddResultIDs(ids...)
+	return _u
+}
+
+// AddResults adds the "results" edges to the Result entity.
+func (_u *SourceUpdate) AddResults(v ...*Result) *SourceUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddResultIDs(ids...)
+}
+
 // Mutation returns the SourceMutation object of the builder.
 func (_u *SourceUpdate) Mutation() *SourceMutation {
 	return _u.mutation
+}
+
+// ClearAgreements clears all "agreements" edges to the Agreement entity.
+func (_u *SourceUpdate) ClearAgreements() *SourceUpdate {
+	_u.mutation.ClearAgreements()
+	return _u
+}
+
+// RemoveAgreementIDs removes the "agreements" edge to Agreement entities by IDs.
+func (_u *SourceUpdate) RemoveAgreementIDs(ids ...int) *SourceUpdate {
+	_u.mutation.RemoveAgreementIDs(ids...)
+	return _u
+}
+
+// RemoveAgreements removes "agreements" edges to Agreement entities.
+func (_u *SourceUpdate) RemoveAgreements(v ...*Agreement) *SourceUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAgreementIDs(ids...)
+}
+
+// ClearAgreementParties clears all "agreement_parties" edges to the AgreementParty entity.
+func (_u *SourceUpdate) ClearAgreementParties() *SourceUpdate {
+	_u.mutation.ClearAgreementParties()
+	return _u
+}
+
+// RemoveAgreementPartyIDs removes the "agreement_parties" edge to AgreementParty entities by IDs.
+func (_u *SourceUpdate) RemoveAgreementPartyIDs(ids ...int) *SourceUpdate {
+	_u.mutation.RemoveAgreementPartyIDs(ids...)
+	return _u
+}
+
+// RemoveAgreementParties removes "agreement_parties" edges to AgreementParty entities.
+func (_u *SourceUpdate) RemoveAgreementParties(v ...*AgreementParty) *SourceUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAgreementPartyIDs(ids...)
+}
+
+// ClearAreas clears all "areas" edges to the Area entity.
+func (_u *SourceUpdate) ClearAreas() *SourceUpdate {
+	_u.mutation.ClearAreas()
+	return _u
+}
+
+// RemoveAreaIDs removes the "areas" edge to Area entities by IDs.
+func (_u *SourceUpdate) RemoveAreaIDs(ids ...int) *SourceUpdate {
+	_u.mutation.RemoveAreaIDs(ids...)
+	return _u
+}
+
+// RemoveAreas removes "areas" edges to Area entities.
+func (_u *SourceUpdate) RemoveAreas(v ...*Area) *SourceUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAreaIDs(ids...)
+}
+
+// ClearContacts clears all "contacts" edges to the Contact entity.
+func (_u *SourceUpdate) ClearContacts() *SourceUpdate {
+	_u.mutation.ClearContacts()
+	return _u
+}
+
+// RemoveContactIDs removes the "contacts" edge to Contact entities by IDs.
+func (_u *SourceUpdate) RemoveContactIDs(ids ...int) *SourceUpdate {
+	_u.mutation.RemoveContactIDs(ids...)
+	return _u
+}
+
+// RemoveContacts removes "contacts" edges to Contact entities.
+func (_u *SourceUpdate) RemoveContacts(v ...*Contact) *SourceUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveContactIDs(ids...)
+}
+
+// ClearCountries clears all "countries" edges to the Country entity.
+func (_u *SourceUpdate) ClearCountries() *SourceUpdate {
+	_u.mutation.ClearCountries()
+	return _u
+}
+
+// RemoveCountryIDs removes the "countries" edge to Country entities by IDs.
+func (_u *SourceUpdate) RemoveCountryIDs(ids ...int) *SourceUpdate {
+	_u.mutation.RemoveCountryIDs(ids...)
+	return _u
+}
+
+// RemoveCountries removes "countries" edges to Country entities.
+func (_u *SourceUpdate) RemoveCountries(v ...*Country) *SourceUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveCountryIDs(ids...)
+}
+
+// ClearEvents clears all "events" edges to the Event entity.
+func (_u *SourceUpdate) ClearEvents() *SourceUpdate {
+	_u.mutation.ClearEvents()
+	return _u
+}
+
+// RemoveEventIDs removes the "events" edge to Event entities by IDs.
+func (_u *SourceUpdate) RemoveEventIDs(ids ...int) *SourceUpdate {
+	_u.mutation.RemoveEventIDs(ids...)
+	return _u
+}
+
+// RemoveEvents removes "events" edges to Event entities.
+func (_u *SourceUpdate) RemoveEvents(v ...*Event) *SourceUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveEventIDs(ids...)
+}
+
+// ClearFundings clears all "fundings" edges to the Funding entity.
+func (_u *SourceUpdate) ClearFundings() *SourceUpdate {
+	_u.mutation.ClearFundings()
+	return _u
+}
+
+// RemoveFundingIDs removes the "fundings" edge to Funding entities by IDs.
+func (_u *SourceUpdate) RemoveFundingIDs(ids ...int) *SourceUpdate {
+	_u.mutation.RemoveFundingIDs(ids...)
+	return _u
+}
+
+// RemoveFundings removes "fundings" edges to Funding entities.
+func (_u *SourceUpdate) RemoveFundings(v ...*Funding) *SourceUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveFundingIDs(ids...)
+}
+
+// ClearOrganisations clears all "organisations" edges to the Organisation entity.
+func (_u *SourceUpdate) ClearOrganisations() *SourceUpdate {
+	_u.mutation.ClearOrganisations()
+	return _u
+}
+
+// RemoveOrganisationIDs removes the "organisations" edge to Organisation entities by IDs.
+func (_u *SourceUpdate) RemoveOrganisationIDs(ids ...int) *SourceUpdate {
+	_u.mutation.RemoveOrganisationIDs(ids...)
+	return _u
+}
+
+// RemoveOrganisations removes "organisations" edges to Organisation entities.
+func (_u *SourceUpdate) RemoveOrganisations(v ...*Organisation) *SourceUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveOrganisationIDs(ids...)
+}
+
+// ClearParticipations clears all "participations" edges to the Participation entity.
+func (_u *SourceUpdate) ClearParticipations() *SourceUpdate {
+	_u.mutation.ClearParticipations()
+	return _u
+}
+
+// RemoveParticipationIDs removes the "participations" edge to Participation entities by IDs.
+func (_u *SourceUpdate) RemoveParticipationIDs(ids ...int) *SourceUpdate {
+	_u.mutation.RemoveParticipationIDs(ids...)
+	return _u
+}
+
+// RemoveParticipations removes "participations" edges to Participation entities.
+func (_u *SourceUpdate) RemoveParticipations(v ...*Participation) *SourceUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveParticipationIDs(ids...)
+}
+
+// ClearPresences clears all "presences" edges to the Presence entity.
+func (_u *SourceUpdate) ClearPresences() *SourceUpdate {
+	_u.mutation.ClearPresences()
+	return _u
+}
+
+// RemovePresenceIDs removes the "presences" edge to Presence entities by IDs.
+func (_u *SourceUpdate) RemovePresenceIDs(ids ...int) *SourceUpdate {
+	_u.mutation.RemovePresenceIDs(ids...)
+	return _u
+}
+
+// RemovePresences removes "presences" edges to Presence entities.
+func (_u *SourceUpdate) RemovePresences(v ...*Presence) *SourceUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemovePresenceIDs(ids...)
+}
+
+// ClearProgrammes clears all "programmes" edges to the Programme entity.
+func (_u *SourceUpdate) ClearProgrammes() *SourceUpdate {
+	_u.mutation.ClearProgrammes()
+	return _u
+}
+
+// RemoveProgrammeIDs removes the "programmes" edge to Programme entities by IDs.
+func (_u *SourceUpdate) RemoveProgrammeIDs(ids ...int) *SourceUpdate {
+	_u.mutation.RemoveProgrammeIDs(ids...)
+	return _u
+}
+
+// RemoveProgrammes removes "programmes" edges to Programme entities.
+func (_u *SourceUpdate) RemoveProgrammes(v ...*Programme) *SourceUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveProgrammeIDs(ids...)
+}
+
+// ClearProgrammeCountries clears all "programme_countries" edges to the ProgrammeCountry entity.
+func (_u *SourceUpdate) ClearProgrammeCountries() *SourceUpdate {
+	_u.mutation.ClearProgrammeCountries()
+	return _u
+}
+
+// RemoveProgrammeCountryIDs removes the "programme_countries" edge to ProgrammeCountry entities by IDs.
+func (_u *SourceUpdate) RemoveProgrammeCountryIDs(ids ...int) *SourceUpdate {
+	_u.mutation.RemoveProgrammeCountryIDs(ids...)
+	return _u
+}
+
+// RemoveProgrammeCountries removes "programme_countries" edges to ProgrammeCountry entities.
+func (_u *SourceUpdate) RemoveProgrammeCountries(v ...*ProgrammeCountry) *SourceUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveProgrammeCountryIDs(ids...)
+}
+
+// ClearResults clears all "results" edges to the Result entity.
+func (_u *SourceUpdate) ClearResults() *SourceUpdate {
+	_u.mutation.ClearResults()
+	return _u
+}
+
+// RemoveResultIDs removes the "results" edge to Result entities by IDs.
+func (_u *SourceUpdate) RemoveResultIDs(ids ...int) *SourceUpdate {
+	_u.mutation.RemoveResultIDs(ids...)
+	return _u
+}
+
+// RemoveResults removes "results" edges to Result entities.
+func (_u *SourceUpdate) RemoveResults(v ...*Result) *SourceUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveResultIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -225,6 +706,591 @@ func (_u *SourceUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.PublishedOnCleared() {
 		_spec.ClearField(source.FieldPublishedOn, field.TypeString)
+	}
+	if _u.mutation.AgreementsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.AgreementsTable,
+			Columns: source.AgreementsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(agreement.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAgreementsIDs(); len(nodes) > 0 && !_u.mutation.AgreementsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.AgreementsTable,
+			Columns: source.AgreementsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(agreement.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AgreementsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.AgreementsTable,
+			Columns: source.AgreementsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(agreement.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.AgreementPartiesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.AgreementPartiesTable,
+			Columns: source.AgreementPartiesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(agreementparty.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAgreementPartiesIDs(); len(nodes) > 0 && !_u.mutation.AgreementPartiesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.AgreementPartiesTable,
+			Columns: source.AgreementPartiesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(agreementparty.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AgreementPartiesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.AgreementPartiesTable,
+			Columns: source.AgreementPartiesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(agreementparty.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.AreasCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.AreasTable,
+			Columns: source.AreasPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(area.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAreasIDs(); len(nodes) > 0 && !_u.mutation.AreasCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.AreasTable,
+			Columns: source.AreasPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(area.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AreasIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.AreasTable,
+			Columns: source.AreasPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(area.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ContactsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.ContactsTable,
+			Columns: source.ContactsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contact.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedContactsIDs(); len(nodes) > 0 && !_u.mutation.ContactsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.ContactsTable,
+			Columns: source.ContactsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contact.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ContactsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.ContactsTable,
+			Columns: source.ContactsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contact.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.CountriesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.CountriesTable,
+			Columns: source.CountriesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(country.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedCountriesIDs(); len(nodes) > 0 && !_u.mutation.CountriesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.CountriesTable,
+			Columns: source.CountriesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(country.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CountriesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.CountriesTable,
+			Columns: source.CountriesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(country.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.EventsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.EventsTable,
+			Columns: source.EventsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(event.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedEventsIDs(); len(nodes) > 0 && !_u.mutation.EventsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.EventsTable,
+			Columns: source.EventsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(event.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.EventsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.EventsTable,
+			Columns: source.EventsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(event.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.FundingsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.FundingsTable,
+			Columns: source.FundingsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(funding.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedFundingsIDs(); len(nodes) > 0 && !_u.mutation.FundingsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.FundingsTable,
+			Columns: source.FundingsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(funding.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.FundingsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.FundingsTable,
+			Columns: source.FundingsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(funding.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.OrganisationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.OrganisationsTable,
+			Columns: source.OrganisationsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organisation.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedOrganisationsIDs(); len(nodes) > 0 && !_u.mutation.OrganisationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.OrganisationsTable,
+			Columns: source.OrganisationsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organisation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.OrganisationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.OrganisationsTable,
+			Columns: source.OrganisationsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organisation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ParticipationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.ParticipationsTable,
+			Columns: source.ParticipationsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(participation.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedParticipationsIDs(); len(nodes) > 0 && !_u.mutation.ParticipationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.ParticipationsTable,
+			Columns: source.ParticipationsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(participation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ParticipationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.ParticipationsTable,
+			Columns: source.ParticipationsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(participation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.PresencesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.PresencesTable,
+			Columns: source.PresencesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(presence.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedPresencesIDs(); len(nodes) > 0 && !_u.mutation.PresencesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.PresencesTable,
+			Columns: source.PresencesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(presence.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.PresencesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.PresencesTable,
+			Columns: source.PresencesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(presence.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ProgrammesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.ProgrammesTable,
+			Columns: source.ProgrammesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(programme.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedProgrammesIDs(); len(nodes) > 0 && !_u.mutation.ProgrammesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.ProgrammesTable,
+			Columns: source.ProgrammesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(programme.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ProgrammesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.ProgrammesTable,
+			Columns: source.ProgrammesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(programme.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ProgrammeCountriesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.ProgrammeCountriesTable,
+			Columns: source.ProgrammeCountriesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(programmecountry.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedProgrammeCountriesIDs(); len(nodes) > 0 && !_u.mutation.ProgrammeCountriesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.ProgrammeCountriesTable,
+			Columns: source.ProgrammeCountriesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(programmecountry.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ProgrammeCountriesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.ProgrammeCountriesTable,
+			Columns: source.ProgrammeCountriesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(programmecountry.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ResultsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.ResultsTable,
+			Columns: source.ResultsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(result.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedResultsIDs(); len(nodes) > 0 && !_u.mutation.ResultsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.ResultsTable,
+			Columns: source.ResultsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(result.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ResultsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.ResultsTable,
+			Columns: source.ResultsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(result.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -346,9 +1412,477 @@ func (_u *SourceUpdateOne) ClearPublishedOn() *SourceUpdateOne {
 	return _u
 }
 
+// AddAgreementIDs adds the "agreements" edge to the Agreement entity by IDs.
+func (_u *SourceUpdateOne) AddAgreementIDs(ids ...int) *SourceUpdateOne {
+	_u.mutation.AddAgreementIDs(ids...)
+	return _u
+}
+
+// AddAgreements adds the "agreements" edges to the Agreement entity.
+func (_u *SourceUpdateOne) AddAgreements(v ...*Agreement) *SourceUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAgreementIDs(ids...)
+}
+
+// AddAgreementPartyIDs adds the "agreement_parties" edge to the AgreementParty entity by IDs.
+func (_u *SourceUpdateOne) AddAgreementPartyIDs(ids ...int) *SourceUpdateOne {
+	_u.mutation.AddAgreementPartyIDs(ids...)
+	return _u
+}
+
+// AddAgreementParties adds the "agreement_parties" edges to the AgreementParty entity.
+func (_u *SourceUpdateOne) AddAgreementParties(v ...*AgreementParty) *SourceUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAgreementPartyIDs(ids...)
+}
+
+// AddAreaIDs adds the "areas" edge to the Area entity by IDs.
+func (_u *SourceUpdateOne) AddAreaIDs(ids ...int) *SourceUpdateOne {
+	_u.mutation.AddAreaIDs(ids...)
+	return _u
+}
+
+// AddAreas adds the "areas" edges to the Area entity.
+func (_u *SourceUpdateOne) AddAreas(v ...*Area) *SourceUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAreaIDs(ids...)
+}
+
+// AddContactIDs adds the "contacts" edge to the Contact entity by IDs.
+func (_u *SourceUpdateOne) AddContactIDs(ids ...int) *SourceUpdateOne {
+	_u.mutation.AddContactIDs(ids...)
+	return _u
+}
+
+// AddContacts adds the "contacts" edges to the Contact entity.
+func (_u *SourceUpdateOne) AddContacts(v ...*Contact) *SourceUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddContactIDs(ids...)
+}
+
+// AddCountryIDs adds the "countries" edge to the Country entity by IDs.
+func (_u *SourceUpdateOne) AddCountryIDs(ids ...int) *SourceUpdateOne {
+	_u.mutation.AddCountryIDs(ids...)
+	return _u
+}
+
+// AddCountries adds the "countries" edges to the Country entity.
+func (_u *SourceUpdateOne) AddCountries(v ...*Country) *SourceUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddCountryIDs(ids...)
+}
+
+// AddEventIDs adds the "events" edge to the Event entity by IDs.
+func (_u *SourceUpdateOne) AddEventIDs(ids ...int) *SourceUpdateOne {
+	_u.mutation.AddEventIDs(ids...)
+	return _u
+}
+
+// AddEvents adds the "events" edges to the Event entity.
+func (_u *SourceUpdateOne) AddEvents(v ...*Event) *SourceUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddEventIDs(ids...)
+}
+
+// AddFundingIDs adds the "fundings" edge to the Funding entity by IDs.
+func (_u *SourceUpdateOne) AddFundingIDs(ids ...int) *SourceUpdateOne {
+	_u.mutation.AddFundingIDs(ids...)
+	return _u
+}
+
+// AddFundings adds the "fundings" edges to the Funding entity.
+func (_u *SourceUpdateOne) AddFundings(v ...*Funding) *SourceUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddFundingIDs(ids...)
+}
+
+// AddOrganisationIDs adds the "organisations" edge to the Organisation entity by IDs.
+func (_u *SourceUpdateOne) AddOrganisationIDs(ids ...int) *SourceUpdateOne {
+	_u.mutation.AddOrganisationIDs(ids...)
+	return _u
+}
+
+// AddOrganisations adds the "organisations" edges to the Organisation entity.
+func (_u *SourceUpdateOne) AddOrganisations(v ...*Organisation) *SourceUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddOrganisationIDs(ids...)
+}
+
+// AddParticipationIDs adds the "participations" edge to the Participation entity by IDs.
+func (_u *SourceUpdateOne) AddParticipationIDs(ids ...int) *SourceUpdateOne {
+	_u.mutation.AddParticipationIDs(ids...)
+	return _u
+}
+
+// AddParticipations adds the "participations" edges to the Participation entity.
+func (_u *SourceUpdateOne) AddParticipations(v ...*Participation) *SourceUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddParticipationIDs(ids...)
+}
+
+// AddPresenceIDs adds the "presences" edge to the Presence entity by IDs.
+func (_u *SourceUpdateOne) AddPresenceIDs(ids ...int) *SourceUpdateOne {
+	_u.mutation.AddPresenceIDs(ids...)
+	return _u
+}
+
+// AddPresences adds the "presences" edges to the Presence entity.
+func (_u *SourceUpdateOne) AddPresences(v ...*Presence) *SourceUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddPresenceIDs(ids...)
+}
+
+// AddProgrammeIDs adds the "programmes" edge to the Programme entity by IDs.
+func (_u *SourceUpdateOne) AddProgrammeIDs(ids ...int) *SourceUpdateOne {
+	_u.mutation.AddProgrammeIDs(ids...)
+	return _u
+}
+
+// AddProgrammes adds the "programmes" edges to the Programme entity.
+func (_u *SourceUpdateOne) AddProgrammes(v ...*Programme) *SourceUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddProgrammeIDs(ids...)
+}
+
+// AddProgrammeCountryIDs adds the "programme_countries" edge to the ProgrammeCountry entity by IDs.
+func (_u *SourceUpdateOne) AddProgrammeCountryIDs(ids ...int) *SourceUpdateOne {
+	_u.mutation.AddProgrammeCountryIDs(ids...)
+	return _u
+}
+
+// AddProgrammeCountries adds the "programme_countries" edges to the ProgrammeCountry entity.
+func (_u *SourceUpdateOne) AddProgrammeCountries(v ...*ProgrammeCountry) *SourceUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddProgrammeCountryIDs(ids...)
+}
+
+// AddResultIDs adds the "results" edge to the Result entity by IDs.
+func (_u *SourceUpdateOne) AddResultIDs(ids ...int) *SourceUpdateOne {
+	_u.mutation.AddResultIDs(ids...)
+	return _u
+}
+
+// AddResults adds the "results" edges to the Result entity.
+func (_u *SourceUpdateOne) AddResults(v ...*Result) *SourceUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddResultIDs(ids...)
+}
+
 // Mutation returns the SourceMutation object of the builder.
 func (_u *SourceUpdateOne) Mutation() *SourceMutation {
 	return _u.mutation
+}
+
+// ClearAgreements clears all "agreements" edges to the Agreement entity.
+func (_u *SourceUpdateOne) ClearAgreements() *SourceUpdateOne {
+	_u.mutation.ClearAgreements()
+	return _u
+}
+
+// RemoveAgreementIDs removes the "agreements" edge to Agreement entities by IDs.
+func (_u *SourceUpdateOne) RemoveAgreementIDs(ids ...int) *SourceUpdateOne {
+	_u.mutation.RemoveAgreementIDs(ids...)
+	return _u
+}
+
+// RemoveAgreements removes "agreements" edges to Agreement entities.
+func (_u *SourceUpdateOne) RemoveAgreements(v ...*Agreement) *SourceUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAgreementIDs(ids...)
+}
+
+// ClearAgreementParties clears all "agreement_parties" edges to the AgreementParty entity.
+func (_u *SourceUpdateOne) ClearAgreementParties() *SourceUpdateOne {
+	_u.mutation.ClearAgreementParties()
+	return _u
+}
+
+// RemoveAgreementPartyIDs removes the "agreement_parties" edge to AgreementParty entities by IDs.
+func (_u *SourceUpdateOne) RemoveAgreementPartyIDs(ids ...int) *SourceUpdateOne {
+	_u.mutation.RemoveAgreementPartyIDs(ids...)
+	return _u
+}
+
+// RemoveAgreementParties removes "agreement_parties" edges to AgreementParty entities.
+func (_u *SourceUpdateOne) RemoveAgreementParties(v ...*AgreementParty) *SourceUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAgreementPartyIDs(ids...)
+}
+
+// ClearAreas clears all "areas" edges to the Area entity.
+func (_u *SourceUpdateOne) ClearAreas() *SourceUpdateOne {
+	_u.mutation.ClearAreas()
+	return _u
+}
+
+// RemoveAreaIDs removes the "areas" edge to Area entities by IDs.
+func (_u *SourceUpdateOne) RemoveAreaIDs(ids ...int) *SourceUpdateOne {
+	_u.mutation.RemoveAreaIDs(ids...)
+	return _u
+}
+
+// RemoveAreas removes "areas" edges to Area entities.
+func (_u *SourceUpdateOne) RemoveAreas(v ...*Area) *SourceUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAreaIDs(ids...)
+}
+
+// ClearContacts clears all "contacts" edges to the Contact entity.
+func (_u *SourceUpdateOne) ClearContacts() *SourceUpdateOne {
+	_u.mutation.ClearContacts()
+	return _u
+}
+
+// RemoveContactIDs removes the "contacts" edge to Contact entities by IDs.
+func (_u *SourceUpdateOne) RemoveContactIDs(ids ...int) *SourceUpdateOne {
+	_u.mutation.RemoveContactIDs(ids...)
+	return _u
+}
+
+// RemoveContacts removes "contacts" edges to Contact entities.
+func (_u *SourceUpdateOne) RemoveContacts(v ...*Contact) *SourceUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveContactIDs(ids...)
+}
+
+// ClearCountries clears all "countries" edges to the Country entity.
+func (_u *SourceUpdateOne) ClearCountries() *SourceUpdateOne {
+	_u.mutation.ClearCountries()
+	return _u
+}
+
+// RemoveCountryIDs removes the "countries" edge to Country entities by IDs.
+func (_u *SourceUpdateOne) RemoveCountryIDs(ids ...int) *SourceUpdateOne {
+	_u.mutation.RemoveCountryIDs(ids...)
+	return _u
+}
+
+// RemoveCountries removes "countries" edges to Country entities.
+func (_u *SourceUpdateOne) RemoveCountries(v ...*Country) *SourceUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveCountryIDs(ids...)
+}
+
+// ClearEvents clears all "events" edges to the Event entity.
+func (_u *SourceUpdateOne) ClearEvents() *SourceUpdateOne {
+	_u.mutation.ClearEvents()
+	return _u
+}
+
+// RemoveEventIDs removes the "events" edge to Event entities by IDs.
+func (_u *SourceUpdateOne) RemoveEventIDs(ids ...int) *SourceUpdateOne {
+	_u.mutation.RemoveEventIDs(ids...)
+	return _u
+}
+
+// RemoveEvents removes "events" edges to Event entities.
+func (_u *SourceUpdateOne) RemoveEvents(v ...*Event) *SourceUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveEventIDs(ids...)
+}
+
+// ClearFundings clears all "fundings" edges to the Funding entity.
+func (_u *SourceUpdateOne) ClearFundings() *SourceUpdateOne {
+	_u.mutation.ClearFundings()
+	return _u
+}
+
+// RemoveFundingIDs removes the "fundings" edge to Funding entities by IDs.
+func (_u *SourceUpdateOne) RemoveFundingIDs(ids ...int) *SourceUpdateOne {
+	_u.mutation.RemoveFundingIDs(ids...)
+	return _u
+}
+
+// RemoveFundings removes "fundings" edges to Funding entities.
+func (_u *SourceUpdateOne) RemoveFundings(v ...*Funding) *SourceUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveFundingIDs(ids...)
+}
+
+// ClearOrganisations clears all "organisations" edges to the Organisation entity.
+func (_u *SourceUpdateOne) ClearOrganisations() *SourceUpdateOne {
+	_u.mutation.ClearOrganisations()
+	return _u
+}
+
+// RemoveOrganisationIDs removes the "organisations" edge to Organisation entities by IDs.
+func (_u *SourceUpdateOne) RemoveOrganisationIDs(ids ...int) *SourceUpdateOne {
+	_u.mutation.RemoveOrganisationIDs(ids...)
+	return _u
+}
+
+// RemoveOrganisations removes "organisations" edges to Organisation entities.
+func (_u *SourceUpdateOne) RemoveOrganisations(v ...*Organisation) *SourceUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveOrganisationIDs(ids...)
+}
+
+// ClearParticipations clears all "participations" edges to the Participation entity.
+func (_u *SourceUpdateOne) ClearParticipations() *SourceUpdateOne {
+	_u.mutation.ClearParticipations()
+	return _u
+}
+
+// RemoveParticipationIDs removes the "participations" edge to Participation entities by IDs.
+func (_u *SourceUpdateOne) RemoveParticipationIDs(ids ...int) *SourceUpdateOne {
+	_u.mutation.RemoveParticipationIDs(ids...)
+	return _u
+}
+
+// RemoveParticipations removes "participations" edges to Participation entities.
+func (_u *SourceUpdateOne) RemoveParticipations(v ...*Participation) *SourceUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveParticipationIDs(ids...)
+}
+
+// ClearPresences clears all "presences" edges to the Presence entity.
+func (_u *SourceUpdateOne) ClearPresences() *SourceUpdateOne {
+	_u.mutation.ClearPresences()
+	return _u
+}
+
+// RemovePresenceIDs removes the "presences" edge to Presence entities by IDs.
+func (_u *SourceUpdateOne) RemovePresenceIDs(ids ...int) *SourceUpdateOne {
+	_u.mutation.RemovePresenceIDs(ids...)
+	return _u
+}
+
+// RemovePresences removes "presences" edges to Presence entities.
+func (_u *SourceUpdateOne) RemovePresences(v ...*Presence) *SourceUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemovePresenceIDs(ids...)
+}
+
+// ClearProgrammes clears all "programmes" edges to the Programme entity.
+func (_u *SourceUpdateOne) ClearProgrammes() *SourceUpdateOne {
+	_u.mutation.ClearProgrammes()
+	return _u
+}
+
+// RemoveProgrammeIDs removes the "programmes" edge to Programme entities by IDs.
+func (_u *SourceUpdateOne) RemoveProgrammeIDs(ids ...int) *SourceUpdateOne {
+	_u.mutation.RemoveProgrammeIDs(ids...)
+	return _u
+}
+
+// RemoveProgrammes removes "programmes" edges to Programme entities.
+func (_u *SourceUpdateOne) RemoveProgrammes(v ...*Programme) *SourceUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveProgrammeIDs(ids...)
+}
+
+// ClearProgrammeCountries clears all "programme_countries" edges to the ProgrammeCountry entity.
+func (_u *SourceUpdateOne) ClearProgrammeCountries() *SourceUpdateOne {
+	_u.mutation.ClearProgrammeCountries()
+	return _u
+}
+
+// RemoveProgrammeCountryIDs removes the "programme_countries" edge to ProgrammeCountry entities by IDs.
+func (_u *SourceUpdateOne) RemoveProgrammeCountryIDs(ids ...int) *SourceUpdateOne {
+	_u.mutation.RemoveProgrammeCountryIDs(ids...)
+	return _u
+}
+
+// RemoveProgrammeCountries removes "programme_countries" edges to ProgrammeCountry entities.
+func (_u *SourceUpdateOne) RemoveProgrammeCountries(v ...*ProgrammeCountry) *SourceUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveProgrammeCountryIDs(ids...)
+}
+
+// ClearResults clears all "results" edges to the Result entity.
+func (_u *SourceUpdateOne) ClearResults() *SourceUpdateOne {
+	_u.mutation.ClearResults()
+	return _u
+}
+
+// RemoveResultIDs removes the "results" edge to Result entities by IDs.
+func (_u *SourceUpdateOne) RemoveResultIDs(ids ...int) *SourceUpdateOne {
+	_u.mutation.RemoveResultIDs(ids...)
+	return _u
+}
+
+// RemoveResults removes "results" edges to Result entities.
+func (_u *SourceUpdateOne) RemoveResults(v ...*Result) *SourceUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveResultIDs(ids...)
 }
 
 // Where appends a list predicates to the SourceUpdate builder.
@@ -473,6 +2007,591 @@ func (_u *SourceUpdateOne) sqlSave(ctx context.Context) (_node *Source, err erro
 	}
 	if _u.mutation.PublishedOnCleared() {
 		_spec.ClearField(source.FieldPublishedOn, field.TypeString)
+	}
+	if _u.mutation.AgreementsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.AgreementsTable,
+			Columns: source.AgreementsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(agreement.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAgreementsIDs(); len(nodes) > 0 && !_u.mutation.AgreementsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.AgreementsTable,
+			Columns: source.AgreementsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(agreement.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AgreementsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.AgreementsTable,
+			Columns: source.AgreementsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(agreement.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.AgreementPartiesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.AgreementPartiesTable,
+			Columns: source.AgreementPartiesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(agreementparty.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAgreementPartiesIDs(); len(nodes) > 0 && !_u.mutation.AgreementPartiesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.AgreementPartiesTable,
+			Columns: source.AgreementPartiesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(agreementparty.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AgreementPartiesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.AgreementPartiesTable,
+			Columns: source.AgreementPartiesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(agreementparty.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.AreasCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.AreasTable,
+			Columns: source.AreasPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(area.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAreasIDs(); len(nodes) > 0 && !_u.mutation.AreasCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.AreasTable,
+			Columns: source.AreasPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(area.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AreasIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.AreasTable,
+			Columns: source.AreasPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(area.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ContactsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.ContactsTable,
+			Columns: source.ContactsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contact.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedContactsIDs(); len(nodes) > 0 && !_u.mutation.ContactsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.ContactsTable,
+			Columns: source.ContactsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contact.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ContactsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.ContactsTable,
+			Columns: source.ContactsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(contact.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.CountriesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.CountriesTable,
+			Columns: source.CountriesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(country.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedCountriesIDs(); len(nodes) > 0 && !_u.mutation.CountriesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.CountriesTable,
+			Columns: source.CountriesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(country.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CountriesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.CountriesTable,
+			Columns: source.CountriesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(country.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.EventsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.EventsTable,
+			Columns: source.EventsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(event.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedEventsIDs(); len(nodes) > 0 && !_u.mutation.EventsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.EventsTable,
+			Columns: source.EventsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(event.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.EventsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.EventsTable,
+			Columns: source.EventsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(event.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.FundingsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.FundingsTable,
+			Columns: source.FundingsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(funding.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedFundingsIDs(); len(nodes) > 0 && !_u.mutation.FundingsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.FundingsTable,
+			Columns: source.FundingsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(funding.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.FundingsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.FundingsTable,
+			Columns: source.FundingsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(funding.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.OrganisationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.OrganisationsTable,
+			Columns: source.OrganisationsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organisation.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedOrganisationsIDs(); len(nodes) > 0 && !_u.mutation.OrganisationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.OrganisationsTable,
+			Columns: source.OrganisationsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organisation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.OrganisationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.OrganisationsTable,
+			Columns: source.OrganisationsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organisation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ParticipationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.ParticipationsTable,
+			Columns: source.ParticipationsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(participation.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedParticipationsIDs(); len(nodes) > 0 && !_u.mutation.ParticipationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.ParticipationsTable,
+			Columns: source.ParticipationsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(participation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ParticipationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.ParticipationsTable,
+			Columns: source.ParticipationsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(participation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.PresencesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.PresencesTable,
+			Columns: source.PresencesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(presence.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedPresencesIDs(); len(nodes) > 0 && !_u.mutation.PresencesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.PresencesTable,
+			Columns: source.PresencesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(presence.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.PresencesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.PresencesTable,
+			Columns: source.PresencesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(presence.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ProgrammesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.ProgrammesTable,
+			Columns: source.ProgrammesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(programme.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedProgrammesIDs(); len(nodes) > 0 && !_u.mutation.ProgrammesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.ProgrammesTable,
+			Columns: source.ProgrammesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(programme.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ProgrammesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.ProgrammesTable,
+			Columns: source.ProgrammesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(programme.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ProgrammeCountriesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.ProgrammeCountriesTable,
+			Columns: source.ProgrammeCountriesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(programmecountry.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedProgrammeCountriesIDs(); len(nodes) > 0 && !_u.mutation.ProgrammeCountriesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.ProgrammeCountriesTable,
+			Columns: source.ProgrammeCountriesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(programmecountry.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ProgrammeCountriesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.ProgrammeCountriesTable,
+			Columns: source.ProgrammeCountriesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(programmecountry.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ResultsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.ResultsTable,
+			Columns: source.ResultsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(result.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedResultsIDs(); len(nodes) > 0 && !_u.mutation.ResultsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.ResultsTable,
+			Columns: source.ResultsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(result.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ResultsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   source.ResultsTable,
+			Columns: source.ResultsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(result.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	_node = &Source{config: _u.config}
 	_spec.Assign = _node.assignValues

@@ -64,13 +64,11 @@ const (
 	FundingsInverseTable = "fundings"
 	// FundingsColumn is the table column denoting the fundings relation/edge.
 	FundingsColumn = "agreement_id"
-	// SourcesTable is the table that holds the sources relation/edge.
-	SourcesTable = "sources"
+	// SourcesTable is the table that holds the sources relation/edge. The primary key declared below.
+	SourcesTable = "agreement_sources"
 	// SourcesInverseTable is the table name for the Source entity.
 	// It exists in this package in order to avoid circular dependency with the "source" package.
 	SourcesInverseTable = "sources"
-	// SourcesColumn is the table column denoting the sources relation/edge.
-	SourcesColumn = "agreement_sources"
 )
 
 // Columns holds all SQL columns for agreement fields.
@@ -91,6 +89,9 @@ var (
 	// ProgrammesPrimaryKey and ProgrammesColumn2 are the table columns denoting the
 	// primary key for the programmes relation (M2M).
 	ProgrammesPrimaryKey = []string{"agreement_id", "programme_id"}
+	// SourcesPrimaryKey and SourcesColumn2 are the table columns denoting the
+	// primary key for the sources relation (M2M).
+	SourcesPrimaryKey = []string{"agreement_id", "source_id"}
 )
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -303,7 +304,7 @@ func newSourcesStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(SourcesInverseTable, FieldID),
-		sqlgraph.Edge(sqlgraph.O2M, false, SourcesTable, SourcesColumn),
+		sqlgraph.Edge(sqlgraph.M2M, false, SourcesTable, SourcesPrimaryKey...),
 	)
 }
 

@@ -42,13 +42,11 @@ const (
 	// ProgrammeCountriesInverseTable is the table name for the ProgrammeCountry entity.
 	// It exists in this package in order to avoid circular dependency with the "programmecountry" package.
 	ProgrammeCountriesInverseTable = "programme_countries"
-	// SourcesTable is the table that holds the sources relation/edge.
-	SourcesTable = "sources"
+	// SourcesTable is the table that holds the sources relation/edge. The primary key declared below.
+	SourcesTable = "area_sources"
 	// SourcesInverseTable is the table name for the Source entity.
 	// It exists in this package in order to avoid circular dependency with the "source" package.
 	SourcesInverseTable = "sources"
-	// SourcesColumn is the table column denoting the sources relation/edge.
-	SourcesColumn = "area_sources"
 )
 
 // Columns holds all SQL columns for area fields.
@@ -64,6 +62,9 @@ var (
 	// ProgrammeCountriesPrimaryKey and ProgrammeCountriesColumn2 are the table columns denoting the
 	// primary key for the programme_countries relation (M2M).
 	ProgrammeCountriesPrimaryKey = []string{"programme_country_id", "area_id"}
+	// SourcesPrimaryKey and SourcesColumn2 are the table columns denoting the
+	// primary key for the sources relation (M2M).
+	SourcesPrimaryKey = []string{"area_id", "source_id"}
 )
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -167,6 +168,6 @@ func newSourcesStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(SourcesInverseTable, FieldID),
-		sqlgraph.Edge(sqlgraph.O2M, false, SourcesTable, SourcesColumn),
+		sqlgraph.Edge(sqlgraph.M2M, false, SourcesTable, SourcesPrimaryKey...),
 	)
 }

@@ -291,7 +291,7 @@ func HasSources() predicate.Area {
 	return predicate.Area(func(s *sql.Selector) {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, SourcesTable, SourcesColumn),
+			sqlgraph.Edge(sqlgraph.M2M, false, SourcesTable, SourcesPrimaryKey...),
 		)
 		sqlgraph.HasNeighbors(s, step)
 	})

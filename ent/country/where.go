@@ -532,7 +532,7 @@ func HasSources() predicate.Country {
 	return predicate.Country(func(s *sql.Selector) {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, SourcesTable, SourcesColumn),
+			sqlgraph.Edge(sqlgraph.M2M, false, SourcesTable, SourcesPrimaryKey...),
 		)
 		sqlgraph.HasNeighbors(s, step)
 	})

@@ -57,13 +57,11 @@ const (
 	ProgrammeInverseTable = "programmes"
 	// ProgrammeColumn is the table column denoting the programme relation/edge.
 	ProgrammeColumn = "programme_id"
-	// SourcesTable is the table that holds the sources relation/edge.
-	SourcesTable = "sources"
+	// SourcesTable is the table that holds the sources relation/edge. The primary key declared below.
+	SourcesTable = "event_sources"
 	// SourcesInverseTable is the table name for the Source entity.
 	// It exists in this package in order to avoid circular dependency with the "source" package.
 	SourcesInverseTable = "sources"
-	// SourcesColumn is the table column denoting the sources relation/edge.
-	SourcesColumn = "event_sources"
 )
 
 // Columns holds all SQL columns for event fields.
@@ -86,6 +84,9 @@ var (
 	// ParticipantsPrimaryKey and ParticipantsColumn2 are the table columns denoting the
 	// primary key for the participants relation (M2M).
 	ParticipantsPrimaryKey = []string{"event_id", "organisation_id"}
+	// SourcesPrimaryKey and SourcesColumn2 are the table columns denoting the
+	// primary key for the sources relation (M2M).
+	SourcesPrimaryKey = []string{"event_id", "source_id"}
 )
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -234,6 +235,6 @@ func newSourcesStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(SourcesInverseTable, FieldID),
-		sqlgraph.Edge(sqlgraph.O2M, false, SourcesTable, SourcesColumn),
+		sqlgraph.Edge(sqlgraph.M2M, false, SourcesTable, SourcesPrimaryKey...),
 	)
 }

@@ -79,13 +79,11 @@ const (
 	AgreementInverseTable = "agreements"
 	// AgreementColumn is the table column denoting the agreement relation/edge.
 	AgreementColumn = "agreement_id"
-	// SourcesTable is the table that holds the sources relation/edge.
-	SourcesTable = "sources"
+	// SourcesTable is the table that holds the sources relation/edge. The primary key declared below.
+	SourcesTable = "funding_sources"
 	// SourcesInverseTable is the table name for the Source entity.
 	// It exists in this package in order to avoid circular dependency with the "source" package.
 	SourcesInverseTable = "sources"
-	// SourcesColumn is the table column denoting the sources relation/edge.
-	SourcesColumn = "funding_sources"
 )
 
 // Columns holds all SQL columns for funding fields.
@@ -103,6 +101,12 @@ var Columns = []string{
 	FieldValueAmount,
 	FieldValueCurrency,
 }
+
+var (
+	// SourcesPrimaryKey and SourcesColumn2 are the table columns denoting the
+	// primary key for the sources relation (M2M).
+	SourcesPrimaryKey = []string{"funding_id", "source_id"}
+)
 
 // ValidColumn reports if the column name is valid (part of the table columns).
 func ValidColumn(column string) bool {
@@ -289,7 +293,7 @@ func newSourcesStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(SourcesInverseTable, FieldID),
-		sqlgraph.Edge(sqlgraph.O2M, false, SourcesTable, SourcesColumn),
+		sqlgraph.Edge(sqlgraph.M2M, false, SourcesTable, SourcesPrimaryKey...),
 	)
 }
 

@@ -728,7 +728,7 @@ func HasSources() predicate.Funding {
 	return predicate.Funding(func(s *sql.Selector) {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, SourcesTable, SourcesColumn),
+			sqlgraph.Edge(sqlgraph.M2M, false, SourcesTable, SourcesPrimaryKey...),
 		)
 		sqlgraph.HasNeighbors(s, step)
 	})

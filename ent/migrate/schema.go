@@ -444,105 +444,12 @@ var (
 		{Name: "file_name", Type: field.TypeString, Unique: true, Nullable: true},
 		{Name: "publisher", Type: field.TypeString, Nullable: true},
 		{Name: "published_on", Type: field.TypeString, Nullable: true},
-		{Name: "agreement_sources", Type: field.TypeInt, Nullable: true},
-		{Name: "agreement_party_sources", Type: field.TypeInt, Nullable: true},
-		{Name: "area_sources", Type: field.TypeInt, Nullable: true},
-		{Name: "contact_sources", Type: field.TypeInt, Nullable: true},
-		{Name: "country_sources", Type: field.TypeInt, Nullable: true},
-		{Name: "event_sources", Type: field.TypeInt, Nullable: true},
-		{Name: "funding_sources", Type: field.TypeInt, Nullable: true},
-		{Name: "organisation_sources", Type: field.TypeInt, Nullable: true},
-		{Name: "participation_sources", Type: field.TypeInt, Nullable: true},
-		{Name: "presence_sources", Type: field.TypeInt, Nullable: true},
-		{Name: "programme_sources", Type: field.TypeInt, Nullable: true},
-		{Name: "programme_country_sources", Type: field.TypeInt, Nullable: true},
-		{Name: "result_sources", Type: field.TypeInt, Nullable: true},
 	}
 	// SourcesTable holds the schema information for the "sources" table.
 	SourcesTable = &schema.Table{
 		Name:       "sources",
 		Columns:    SourcesColumns,
 		PrimaryKey: []*schema.Column{SourcesColumns[0]},
-		ForeignKeys: []*schema.ForeignKey{
-			{
-				Symbol:     "sources_agreements_sources",
-				Columns:    []*schema.Column{SourcesColumns[8]},
-				RefColumns: []*schema.Column{AgreementsColumns[0]},
-				OnDelete:   schema.SetNull,
-			},
-			{
-				Symbol:     "sources_agreement_parties_sources",
-				Columns:    []*schema.Column{SourcesColumns[9]},
-				RefColumns: []*schema.Column{AgreementPartiesColumns[0]},
-				OnDelete:   schema.SetNull,
-			},
-			{
-				Symbol:     "sources_areas_sources",
-				Columns:    []*schema.Column{SourcesColumns[10]},
-				RefColumns: []*schema.Column{AreasColumns[0]},
-				OnDelete:   schema.SetNull,
-			},
-			{
-				Symbol:     "sources_contacts_sources",
-				Columns:    []*schema.Column{SourcesColumns[11]},
-				RefColumns: []*schema.Column{ContactsColumns[0]},
-				OnDelete:   schema.SetNull,
-			},
-			{
-				Symbol:     "sources_countries_sources",
-				Columns:    []*schema.Column{SourcesColumns[12]},
-				RefColumns: []*schema.Column{CountriesColumns[0]},
-				OnDelete:   schema.SetNull,
-			},
-			{
-				Symbol:     "sources_events_sources",
-				Columns:    []*schema.Column{SourcesColumns[13]},
-				RefColumns: []*schema.Column{EventsColumns[0]},
-				OnDelete:   schema.SetNull,
-			},
-			{
-				Symbol:     "sources_fundings_sources",
-				Columns:    []*schema.Column{SourcesColumns[14]},
-				RefColumns: []*schema.Column{FundingsColumns[0]},
-				OnDelete:   schema.SetNull,
-			},
-			{
-				Symbol:     "sources_organisations_sources",
-				Columns:    []*schema.Column{SourcesColumns[15]},
-				RefColumns: []*schema.Column{OrganisationsColumns[0]},
-				OnDelete:   schema.SetNull,
-			},
-			{
-				Symbol:     "sources_participations_sources",
-				Columns:    []*schema.Column{SourcesColumns[16]},
-				RefColumns: []*schema.Column{ParticipationsColumns[0]},
-				OnDelete:   schema.SetNull,
-			},
-			{
-				Symbol:     "sources_presences_sources",
-				Columns:    []*schema.Column{SourcesColumns[17]},
-				RefColumns: []*schema.Column{PresencesColumns[0]},
-				OnDelete:   schema.SetNull,
-			},
-			{
-				Symbol:     "sources_programmes_sources",
-				Columns:    []*schema.Column{SourcesColumns[18]},
-				RefColumns: []*schema.Column{ProgrammesColumns[0]},
-				OnDelete:   schema.SetNull,
-			},
-			{
-				Symbol:     "sources_programme_countries_sources",
-				Columns:    []*schema.Column{SourcesColumns[19]},
-				RefColumns: []*schema.Column{ProgrammeCountriesColumns[0]},
-				OnDelete:   schema.SetNull,
-			},
-			{
-				Symbol:     "sources_results_sources",
-				Columns:    []*schema.Column{SourcesColumns[20]},
-				RefColumns: []*schema.Column{ResultsColumns[0]},
-				OnDelete:   schema.SetNull,
-			},
-		},
 	}
 	// AgreementProgrammesColumns holds the columns for the "agreement_programmes" table.
 	AgreementProgrammesColumns = []*schema.Column{
@@ -565,6 +472,131 @@ var (
 				Symbol:     "agreement_programmes_programme_id",
 				Columns:    []*schema.Column{AgreementProgrammesColumns[1]},
 				RefColumns: []*schema.Column{ProgrammesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
+	// AgreementSourcesColumns holds the columns for the "agreement_sources" table.
+	AgreementSourcesColumns = []*schema.Column{
+		{Name: "agreement_id", Type: field.TypeInt},
+		{Name: "source_id", Type: field.TypeInt},
+	}
+	// AgreementSourcesTable holds the schema information for the "agreement_sources" table.
+	AgreementSourcesTable = &schema.Table{
+		Name:       "agreement_sources",
+		Columns:    AgreementSourcesColumns,
+		PrimaryKey: []*schema.Column{AgreementSourcesColumns[0], AgreementSourcesColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "agreement_sources_agreement_id",
+				Columns:    []*schema.Column{AgreementSourcesColumns[0]},
+				RefColumns: []*schema.Column{AgreementsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "agreement_sources_source_id",
+				Columns:    []*schema.Column{AgreementSourcesColumns[1]},
+				RefColumns: []*schema.Column{SourcesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
+	// AgreementPartySourcesColumns holds the columns for the "agreement_party_sources" table.
+	AgreementPartySourcesColumns = []*schema.Column{
+		{Name: "agreement_party_id", Type: field.TypeInt},
+		{Name: "source_id", Type: field.TypeInt},
+	}
+	// AgreementPartySourcesTable holds the schema information for the "agreement_party_sources" table.
+	AgreementPartySourcesTable = &schema.Table{
+		Name:       "agreement_party_sources",
+		Columns:    AgreementPartySourcesColumns,
+		PrimaryKey: []*schema.Column{AgreementPartySourcesColumns[0], AgreementPartySourcesColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "agreement_party_sources_agreement_party_id",
+				Columns:    []*schema.Column{AgreementPartySourcesColumns[0]},
+				RefColumns: []*schema.Column{AgreementPartiesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "agreement_party_sources_source_id",
+				Columns:    []*schema.Column{AgreementPartySourcesColumns[1]},
+				RefColumns: []*schema.Column{SourcesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
+	// AreaSourcesColumns holds the columns for the "area_sources" table.
+	AreaSourcesColumns = []*schema.Column{
+		{Name: "area_id", Type: field.TypeInt},
+		{Name: "source_id", Type: field.TypeInt},
+	}
+	// AreaSourcesTable holds the schema information for the "area_sources" table.
+	AreaSourcesTable = &schema.Table{
+		Name:       "area_sources",
+		Columns:    AreaSourcesColumns,
+		PrimaryKey: []*schema.Column{AreaSourcesColumns[0], AreaSourcesColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "area_sources_area_id",
+				Columns:    []*schema.Column{AreaSourcesColumns[0]},
+				RefColumns: []*schema.Column{AreasColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "area_sources_source_id",
+				Columns:    []*schema.Column{AreaSourcesColumns[1]},
+				RefColumns: []*schema.Column{SourcesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
+	// ContactSourcesColumns holds the columns for the "contact_sources" table.
+	ContactSourcesColumns = []*schema.Column{
+		{Name: "contact_id", Type: field.TypeInt},
+		{Name: "source_id", Type: field.TypeInt},
+	}
+	// ContactSourcesTable holds the schema information for the "contact_sources" table.
+	ContactSourcesTable = &schema.Table{
+		Name:       "contact_sources",
+		Columns:    ContactSourcesColumns,
+		PrimaryKey: []*schema.Column{ContactSourcesColumns[0], ContactSourcesColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "contact_sources_contact_id",
+				Columns:    []*schema.Column{ContactSourcesColumns[0]},
+				RefColumns: []*schema.Column{ContactsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "contact_sources_source_id",
+				Columns:    []*schema.Column{ContactSourcesColumns[1]},
+				RefColumns: []*schema.Column{SourcesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
+	// CountrySourcesColumns holds the columns for the "country_sources" table.
+	CountrySourcesColumns = []*schema.Column{
+		{Name: "country_id", Type: field.TypeInt},
+		{Name: "source_id", Type: field.TypeInt},
+	}
+	// CountrySourcesTable holds the schema information for the "country_sources" table.
+	CountrySourcesTable = &schema.Table{
+		Name:       "country_sources",
+		Columns:    CountrySourcesColumns,
+		PrimaryKey: []*schema.Column{CountrySourcesColumns[0], CountrySourcesColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "country_sources_country_id",
+				Columns:    []*schema.Column{CountrySourcesColumns[0]},
+				RefColumns: []*schema.Column{CountriesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "country_sources_source_id",
+				Columns:    []*schema.Column{CountrySourcesColumns[1]},
+				RefColumns: []*schema.Column{SourcesColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 		},
@@ -619,6 +651,156 @@ var (
 			},
 		},
 	}
+	// EventSourcesColumns holds the columns for the "event_sources" table.
+	EventSourcesColumns = []*schema.Column{
+		{Name: "event_id", Type: field.TypeInt},
+		{Name: "source_id", Type: field.TypeInt},
+	}
+	// EventSourcesTable holds the schema information for the "event_sources" table.
+	EventSourcesTable = &schema.Table{
+		Name:       "event_sources",
+		Columns:    EventSourcesColumns,
+		PrimaryKey: []*schema.Column{EventSourcesColumns[0], EventSourcesColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "event_sources_event_id",
+				Columns:    []*schema.Column{EventSourcesColumns[0]},
+				RefColumns: []*schema.Column{EventsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "event_sources_source_id",
+				Columns:    []*schema.Column{EventSourcesColumns[1]},
+				RefColumns: []*schema.Column{SourcesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
+	// FundingSourcesColumns holds the columns for the "funding_sources" table.
+	FundingSourcesColumns = []*schema.Column{
+		{Name: "funding_id", Type: field.TypeInt},
+		{Name: "source_id", Type: field.TypeInt},
+	}
+	// FundingSourcesTable holds the schema information for the "funding_sources" table.
+	FundingSourcesTable = &schema.Table{
+		Name:       "funding_sources",
+		Columns:    FundingSourcesColumns,
+		PrimaryKey: []*schema.Column{FundingSourcesColumns[0], FundingSourcesColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "funding_sources_funding_id",
+				Columns:    []*schema.Column{FundingSourcesColumns[0]},
+				RefColumns: []*schema.Column{FundingsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "funding_sources_source_id",
+				Columns:    []*schema.Column{FundingSourcesColumns[1]},
+				RefColumns: []*schema.Column{SourcesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
+	// OrganisationSourcesColumns holds the columns for the "organisation_sources" table.
+	OrganisationSourcesColumns = []*schema.Column{
+		{Name: "organisation_id", Type: field.TypeInt},
+		{Name: "source_id", Type: field.TypeInt},
+	}
+	// OrganisationSourcesTable holds the schema information for the "organisation_sources" table.
+	OrganisationSourcesTable = &schema.Table{
+		Name:       "organisation_sources",
+		Columns:    OrganisationSourcesColumns,
+		PrimaryKey: []*schema.Column{OrganisationSourcesColumns[0], OrganisationSourcesColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "organisation_sources_organisation_id",
+				Columns:    []*schema.Column{OrganisationSourcesColumns[0]},
+				RefColumns: []*schema.Column{OrganisationsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "organisation_sources_source_id",
+				Columns:    []*schema.Column{OrganisationSourcesColumns[1]},
+				RefColumns: []*schema.Column{SourcesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
+	// ParticipationSourcesColumns holds the columns for the "participation_sources" table.
+	ParticipationSourcesColumns = []*schema.Column{
+		{Name: "participation_id", Type: field.TypeInt},
+		{Name: "source_id", Type: field.TypeInt},
+	}
+	// ParticipationSourcesTable holds the schema information for the "participation_sources" table.
+	ParticipationSourcesTable = &schema.Table{
+		Name:       "participation_sources",
+		Columns:    ParticipationSourcesColumns,
+		PrimaryKey: []*schema.Column{ParticipationSourcesColumns[0], ParticipationSourcesColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "participation_sources_participation_id",
+				Columns:    []*schema.Column{ParticipationSourcesColumns[0]},
+				RefColumns: []*schema.Column{ParticipationsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "participation_sources_source_id",
+				Columns:    []*schema.Column{ParticipationSourcesColumns[1]},
+				RefColumns: []*schema.Column{SourcesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
+	// PresenceSourcesColumns holds the columns for the "presence_sources" table.
+	PresenceSourcesColumns = []*schema.Column{
+		{Name: "presence_id", Type: field.TypeInt},
+		{Name: "source_id", Type: field.TypeInt},
+	}
+	// PresenceSourcesTable holds the schema information for the "presence_sources" table.
+	PresenceSourcesTable = &schema.Table{
+		Name:       "presence_sources",
+		Columns:    PresenceSourcesColumns,
+		PrimaryKey: []*schema.Column{PresenceSourcesColumns[0], PresenceSourcesColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "presence_sources_presence_id",
+				Columns:    []*schema.Column{PresenceSourcesColumns[0]},
+				RefColumns: []*schema.Column{PresencesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "presence_sources_source_id",
+				Columns:    []*schema.Column{PresenceSourcesColumns[1]},
+				RefColumns: []*schema.Column{SourcesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
+	// ProgrammeSourcesColumns holds the columns for the "programme_sources" table.
+	ProgrammeSourcesColumns = []*schema.Column{
+		{Name: "programme_id", Type: field.TypeInt},
+		{Name: "source_id", Type: field.TypeInt},
+	}
+	// ProgrammeSourcesTable holds the schema information for the "programme_sources" table.
+	ProgrammeSourcesTable = &schema.Table{
+		Name:       "programme_sources",
+		Columns:    ProgrammeSourcesColumns,
+		PrimaryKey: []*schema.Column{ProgrammeSourcesColumns[0], ProgrammeSourcesColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "programme_sources_programme_id",
+				Columns:    []*schema.Column{ProgrammeSourcesColumns[0]},
+				RefColumns: []*schema.Column{ProgrammesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "programme_sources_source_id",
+				Columns:    []*schema.Column{ProgrammeSourcesColumns[1]},
+				RefColumns: []*schema.Column{SourcesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
 	// ProgrammeCountryAreasColumns holds the columns for the "programme_country_areas" table.
 	ProgrammeCountryAreasColumns = []*schema.Column{
 		{Name: "programme_country_id", Type: field.TypeInt},
@@ -644,6 +826,56 @@ var (
 			},
 		},
 	}
+	// ProgrammeCountrySourcesColumns holds the columns for the "programme_country_sources" table.
+	ProgrammeCountrySourcesColumns = []*schema.Column{
+		{Name: "programme_country_id", Type: field.TypeInt},
+		{Name: "source_id", Type: field.TypeInt},
+	}
+	// ProgrammeCountrySourcesTable holds the schema information for the "programme_country_sources" table.
+	ProgrammeCountrySourcesTable = &schema.Table{
+		Name:       "programme_country_sources",
+		Columns:    ProgrammeCountrySourcesColumns,
+		PrimaryKey: []*schema.Column{ProgrammeCountrySourcesColumns[0], ProgrammeCountrySourcesColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "programme_country_sources_programme_country_id",
+				Columns:    []*schema.Column{ProgrammeCountrySourcesColumns[0]},
+				RefColumns: []*schema.Column{ProgrammeCountriesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "programme_country_sources_source_id",
+				Columns:    []*schema.Column{ProgrammeCountrySourcesColumns[1]},
+				RefColumns: []*schema.Column{SourcesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
+	// ResultSourcesColumns holds the columns for the "result_sources" table.
+	ResultSourcesColumns = []*schema.Column{
+		{Name: "result_id", Type: field.TypeInt},
+		{Name: "source_id", Type: field.TypeInt},
+	}
+	// ResultSourcesTable holds the schema information for the "result_sources" table.
+	ResultSourcesTable = &schema.Table{
+		Name:       "result_sources",
+		Columns:    ResultSourcesColumns,
+		PrimaryKey: []*schema.Column{ResultSourcesColumns[0], ResultSourcesColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "result_sources_result_id",
+				Columns:    []*schema.Column{ResultSourcesColumns[0]},
+				RefColumns: []*schema.Column{ResultsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "result_sources_source_id",
+				Columns:    []*schema.Column{ResultSourcesColumns[1]},
+				RefColumns: []*schema.Column{SourcesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		AgreementsTable,
@@ -661,9 +893,22 @@ var (
 		ResultsTable,
 		SourcesTable,
 		AgreementProgrammesTable,
+		AgreementSourcesTable,
+		AgreementPartySourcesTable,
+		AreaSourcesTable,
+		ContactSourcesTable,
+		CountrySourcesTable,
 		EventOrganisersTable,
 		EventParticipantsTable,
+		EventSourcesTable,
+		FundingSourcesTable,
+		OrganisationSourcesTable,
+		ParticipationSourcesTable,
+		PresenceSourcesTable,
+		ProgrammeSourcesTable,
 		ProgrammeCountryAreasTable,
+		ProgrammeCountrySourcesTable,
+		ResultSourcesTable,
 	}
 )
 
@@ -727,28 +972,41 @@ func init() {
 	ResultsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(51539607552),
 	}
-	SourcesTable.ForeignKeys[0].RefTable = AgreementsTable
-	SourcesTable.ForeignKeys[1].RefTable = AgreementPartiesTable
-	SourcesTable.ForeignKeys[2].RefTable = AreasTable
-	SourcesTable.ForeignKeys[3].RefTable = ContactsTable
-	SourcesTable.ForeignKeys[4].RefTable = CountriesTable
-	SourcesTable.ForeignKeys[5].RefTable = EventsTable
-	SourcesTable.ForeignKeys[6].RefTable = FundingsTable
-	SourcesTable.ForeignKeys[7].RefTable = OrganisationsTable
-	SourcesTable.ForeignKeys[8].RefTable = ParticipationsTable
-	SourcesTable.ForeignKeys[9].RefTable = PresencesTable
-	SourcesTable.ForeignKeys[10].RefTable = ProgrammesTable
-	SourcesTable.ForeignKeys[11].RefTable = ProgrammeCountriesTable
-	SourcesTable.ForeignKeys[12].RefTable = ResultsTable
 	SourcesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(55834574848),
 	}
 	AgreementProgrammesTable.ForeignKeys[0].RefTable = AgreementsTable
 	AgreementProgrammesTable.ForeignKeys[1].RefTable = ProgrammesTable
+	AgreementSourcesTable.ForeignKeys[0].RefTable = AgreementsTable
+	AgreementSourcesTable.ForeignKeys[1].RefTable = SourcesTable
+	AgreementPartySourcesTable.ForeignKeys[0].RefTable = AgreementPartiesTable
+	AgreementPartySourcesTable.ForeignKeys[1].RefTable = SourcesTable
+	AreaSourcesTable.ForeignKeys[0].RefTable = AreasTable
+	AreaSourcesTable.ForeignKeys[1].RefTable = SourcesTable
+	ContactSourcesTable.ForeignKeys[0].RefTable = ContactsTable
+	ContactSourcesTable.ForeignKeys[1].RefTable = SourcesTable
+	CountrySourcesTable.ForeignKeys[0].RefTable = CountriesTable
+	CountrySourcesTable.ForeignKeys[1].RefTable = SourcesTable
 	EventOrganisersTable.ForeignKeys[0].RefTable = EventsTable
 	EventOrganisersTable.ForeignKeys[1].RefTable = OrganisationsTable
 	EventParticipantsTable.ForeignKeys[0].RefTable = EventsTable
 	EventParticipantsTable.ForeignKeys[1].RefTable = OrganisationsTable
+	EventSourcesTable.ForeignKeys[0].RefTable = EventsTable
+	EventSourcesTable.ForeignKeys[1].RefTable = SourcesTable
+	FundingSourcesTable.ForeignKeys[0].RefTable = FundingsTable
+	FundingSourcesTable.ForeignKeys[1].RefTable = SourcesTable
+	OrganisationSourcesTable.ForeignKeys[0].RefTable = OrganisationsTable
+	OrganisationSourcesTable.ForeignKeys[1].RefTable = SourcesTable
+	ParticipationSourcesTable.ForeignKeys[0].RefTable = ParticipationsTable
+	ParticipationSourcesTable.ForeignKeys[1].RefTable = SourcesTable
+	PresenceSourcesTable.ForeignKeys[0].RefTable = PresencesTable
+	PresenceSourcesTable.ForeignKeys[1].RefTable = SourcesTable
+	ProgrammeSourcesTable.ForeignKeys[0].RefTable = ProgrammesTable
+	ProgrammeSourcesTable.ForeignKeys[1].RefTable = SourcesTable
 	ProgrammeCountryAreasTable.ForeignKeys[0].RefTable = ProgrammeCountriesTable
 	ProgrammeCountryAreasTable.ForeignKeys[1].RefTable = AreasTable
+	ProgrammeCountrySourcesTable.ForeignKeys[0].RefTable = ProgrammeCountriesTable
+	ProgrammeCountrySourcesTable.ForeignKeys[1].RefTable = SourcesTable
+	ResultSourcesTable.ForeignKeys[0].RefTable = ResultsTable
+	ResultSourcesTable.ForeignKeys[1].RefTable = SourcesTable
 }

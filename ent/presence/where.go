@@ -276,7 +276,7 @@ func HasSources() predicate.Presence {
 	return predicate.Presence(func(s *sql.Selector) {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, SourcesTable, SourcesColumn),
+			sqlgraph.Edge(sqlgraph.M2M, false, SourcesTable, SourcesPrimaryKey...),
 		)
 		sqlgraph.HasNeighbors(s, step)
 	})

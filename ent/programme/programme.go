@@ -122,13 +122,11 @@ const (
 	EventsInverseTable = "events"
 	// EventsColumn is the table column denoting the events relation/edge.
 	EventsColumn = "programme_id"
-	// SourcesTable is the table that holds the sources relation/edge.
-	SourcesTable = "sources"
+	// SourcesTable is the table that holds the sources relation/edge. The primary key declared below.
+	SourcesTable = "programme_sources"
 	// SourcesInverseTable is the table name for the Source entity.
 	// It exists in this package in order to avoid circular dependency with the "source" package.
 	SourcesInverseTable = "sources"
-	// SourcesColumn is the table column denoting the sources relation/edge.
-	SourcesColumn = "programme_sources"
 )
 
 // Columns holds all SQL columns for programme fields.
@@ -154,6 +152,9 @@ var (
 	// AgreementsPrimaryKey and AgreementsColumn2 are the table columns denoting the
 	// primary key for the agreements relation (M2M).
 	AgreementsPrimaryKey = []string{"agreement_id", "programme_id"}
+	// SourcesPrimaryKey and SourcesColumn2 are the table columns denoting the
+	// primary key for the sources relation (M2M).
+	SourcesPrimaryKey = []string{"programme_id", "source_id"}
 )
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -513,7 +514,7 @@ func newSourcesStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(SourcesInverseTable, FieldID),
-		sqlgraph.Edge(sqlgraph.O2M, false, SourcesTable, SourcesColumn),
+		sqlgraph.Edge(sqlgraph.M2M, false, SourcesTable, SourcesPrimaryKey...),
 	)
 }
 

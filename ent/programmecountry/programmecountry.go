@@ -58,13 +58,11 @@ const (
 	// AreasInverseTable is the table name for the Area entity.
 	// It exists in this package in order to avoid circular dependency with the "area" package.
 	AreasInverseTable = "areas"
-	// SourcesTable is the table that holds the sources relation/edge.
-	SourcesTable = "sources"
+	// SourcesTable is the table that holds the sources relation/edge. The primary key declared below.
+	SourcesTable = "programme_country_sources"
 	// SourcesInverseTable is the table name for the Source entity.
 	// It exists in this package in order to avoid circular dependency with the "source" package.
 	SourcesInverseTable = "sources"
-	// SourcesColumn is the table column denoting the sources relation/edge.
-	SourcesColumn = "programme_country_sources"
 )
 
 // Columns holds all SQL columns for programmecountry fields.
@@ -82,6 +80,9 @@ var (
 	// AreasPrimaryKey and AreasColumn2 are the table columns denoting the
 	// primary key for the areas relation (M2M).
 	AreasPrimaryKey = []string{"programme_country_id", "area_id"}
+	// SourcesPrimaryKey and SourcesColumn2 are the table columns denoting the
+	// primary key for the sources relation (M2M).
+	SourcesPrimaryKey = []string{"programme_country_id", "source_id"}
 )
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -230,7 +231,7 @@ func newSourcesStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(SourcesInverseTable, FieldID),
-		sqlgraph.Edge(sqlgraph.O2M, false, SourcesTable, SourcesColumn),
+		sqlgraph.Edge(sqlgraph.M2M, false, SourcesTable, SourcesPrimaryKey...),
 	)
 }
 

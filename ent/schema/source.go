@@ -3,6 +3,7 @@ package schema
 import (
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 )
 
@@ -27,3 +28,23 @@ func (Source) Fields() []ent.Field {
 
 // Annotations of Source.
 func (Source) Annotations() []schema.Annotation { return linkedAnnotations() }
+
+// Edges of Source: what each document is cited by. They are the inverse of
+// every entity's "sources" edge, which makes citing many-to-many.
+func (Source) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("agreements", Agreement.Type).Ref("sources"),
+		edge.From("agreement_parties", AgreementParty.Type).Ref("sources"),
+		edge.From("areas", Area.Type).Ref("sources"),
+		edge.From("contacts", Contact.Type).Ref("sources"),
+		edge.From("countries", Country.Type).Ref("sources"),
+		edge.From("events", Event.Type).Ref("sources"),
+		edge.From("fundings", Funding.Type).Ref("sources"),
+		edge.From("organisations", Organisation.Type).Ref("sources"),
+		edge.From("participations", Participation.Type).Ref("sources"),
+		edge.From("presences", Presence.Type).Ref("sources"),
+		edge.From("programmes", Programme.Type).Ref("sources"),
+		edge.From("programme_countries", ProgrammeCountry.Type).Ref("sources"),
+		edge.From("results", Result.Type).Ref("sources"),
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect/sql"
+	"entgo.io/ent/dialect/sql/sqlgraph"
 )
 
 const (
@@ -27,8 +28,99 @@ const (
 	FieldPublisher = "publisher"
 	// FieldPublishedOn holds the string denoting the published_on field in the database.
 	FieldPublishedOn = "published_on"
+	// EdgeAgreements holds the string denoting the agreements edge name in mutations.
+	EdgeAgreements = "agreements"
+	// EdgeAgreementParties holds the string denoting the agreement_parties edge name in mutations.
+	EdgeAgreementParties = "agreement_parties"
+	// EdgeAreas holds the string denoting the areas edge name in mutations.
+	EdgeAreas = "areas"
+	// EdgeContacts holds the string denoting the contacts edge name in mutations.
+	EdgeContacts = "contacts"
+	// EdgeCountries holds the string denoting the countries edge name in mutations.
+	EdgeCountries = "countries"
+	// EdgeEvents holds the string denoting the events edge name in mutations.
+	EdgeEvents = "events"
+	// EdgeFundings holds the string denoting the fundings edge name in mutations.
+	EdgeFundings = "fundings"
+	// EdgeOrganisations holds the string denoting the organisations edge name in mutations.
+	EdgeOrganisations = "organisations"
+	// EdgeParticipations holds the string denoting the participations edge name in mutations.
+	EdgeParticipations = "participations"
+	// EdgePresences holds the string denoting the presences edge name in mutations.
+	EdgePresences = "presences"
+	// EdgeProgrammes holds the string denoting the programmes edge name in mutations.
+	EdgeProgrammes = "programmes"
+	// EdgeProgrammeCountries holds the string denoting the programme_countries edge name in mutations.
+	EdgeProgrammeCountries = "programme_countries"
+	// EdgeResults holds the string denoting the results edge name in mutations.
+	EdgeResults = "results"
 	// Table holds the table name of the source in the database.
 	Table = "sources"
+	// AgreementsTable is the table that holds the agreements relation/edge. The primary key declared below.
+	AgreementsTable = "agreement_sources"
+	// AgreementsInverseTable is the table name for the Agreement entity.
+	// It exists in this package in order to avoid circular dependency with the "agreement" package.
+	AgreementsInverseTable = "agreements"
+	// AgreementPartiesTable is the table that holds the agreement_parties relation/edge. The primary key declared below.
+	AgreementPartiesTable = "agreement_party_sources"
+	// AgreementPartiesInverseTable is the table name for the AgreementParty entity.
+	// It exists in this package in order to avoid circular dependency with the "agreementparty" package.
+	AgreementPartiesInverseTable = "agreement_parties"
+	// AreasTable is the table that holds the areas relation/edge. The primary key declared below.
+	AreasTable = "area_sources"
+	// AreasInverseTable is the table name for the Area entity.
+	// It exists in this package in order to avoid circular dependency with the "area" package.
+	AreasInverseTable = "areas"
+	// ContactsTable is the table that holds the contacts relation/edge. The primary key declared below.
+	ContactsTable = "contact_sources"
+	// ContactsInverseTable is the table name for the Contact entity.
+	// It exists in this package in order to avoid circular dependency with the "contact" package.
+	ContactsInverseTable = "contacts"
+	// CountriesTable is the table that holds the countries relation/edge. The primary key declared below.
+	CountriesTable = "country_sources"
+	// CountriesInverseTable is the table name for the Country entity.
+	// It exists in this package in order to avoid circular dependency with the "country" package.
+	CountriesInverseTable = "countries"
+	// EventsTable is the table that holds the events relation/edge. The primary key declared below.
+	EventsTable = "event_sources"
+	// EventsInverseTable is the table name for the Event entity.
+	// It exists in this package in order to avoid circular dependency with the "event" package.
+	EventsInverseTable = "events"
+	// FundingsTable is the table that holds the fundings relation/edge. The primary key declared below.
+	FundingsTable = "funding_sources"
+	// FundingsInverseTable is the table name for the Funding entity.
+	// It exists in this package in order to avoid circular dependency with the "funding" package.
+	FundingsInverseTable = "fundings"
+	// OrganisationsTable is the table that holds the organisations relation/edge. The primary key declared below.
+	OrganisationsTable = "organisation_sources"
+	// OrganisationsInverseTable is the table name for the Organisation entity.
+	// It exists in this package in order to avoid circular dependency with the "organisation" package.
+	OrganisationsInverseTable = "organisations"
+	// ParticipationsTable is the table that holds the participations relation/edge. The primary key declared below.
+	ParticipationsTable = "participation_sources"
+	// ParticipationsInverseTable is the table name for the Participation entity.
+	// It exists in this package in order to avoid circular dependency with the "participation" package.
+	ParticipationsInverseTable = "participations"
+	// PresencesTable is the table that holds the presences relation/edge. The primary key declared below.
+	PresencesTable = "presence_sources"
+	// PresencesInverseTable is the table name for the Presence entity.
+	// It exists in this package in order to avoid circular dependency with the "presence" package.
+	PresencesInverseTable = "presences"
+	// ProgrammesTable is the table that holds the programmes relation/edge. The primary key declared below.
+	ProgrammesTable = "programme_sources"
+	// ProgrammesInverseTable is the table name for the Programme entity.
+	// It exists in this package in order to avoid circular dependency with the "programme" package.
+	ProgrammesInverseTable = "programmes"
+	// ProgrammeCountriesTable is the table that holds the programme_countries relation/edge. The primary key declared below.
+	ProgrammeCountriesTable = "programme_country_sources"
+	// ProgrammeCountriesInverseTable is the table name for the ProgrammeCountry entity.
+	// It exists in this package in order to avoid circular dependency with the "programmecountry" package.
+	ProgrammeCountriesInverseTable = "programme_countries"
+	// ResultsTable is the table that holds the results relation/edge. The primary key declared below.
+	ResultsTable = "result_sources"
+	// ResultsInverseTable is the table name for the Result entity.
+	// It exists in this package in order to avoid circular dependency with the "result" package.
+	ResultsInverseTable = "results"
 )
 
 // Columns holds all SQL columns for source fields.
@@ -43,33 +135,52 @@ var Columns = []string{
 	FieldPublishedOn,
 }
 
-// ForeignKeys holds the SQL foreign-keys that are owned by the "sources"
-// table and are not defined as standalone fields in the schema.
-var ForeignKeys = []string{
-	"agreement_sources",
-	"agreement_party_sources",
-	"area_sources",
-	"contact_sources",
-	"country_sources",
-	"event_sources",
-	"funding_sources",
-	"organisation_sources",
-	"participation_sources",
-	"presence_sources",
-	"programme_sources",
-	"programme_country_sources",
-	"result_sources",
-}
+var (
+	// AgreementsPrimaryKey and AgreementsColumn2 are the table columns denoting the
+	// primary key for the agreements relation (M2M).
+	AgreementsPrimaryKey = []string{"agreement_id", "source_id"}
+	// AgreementPartiesPrimaryKey and AgreementPartiesColumn2 are the table columns denoting the
+	// primary key for the agreement_parties relation (M2M).
+	AgreementPartiesPrimaryKey = []string{"agreement_party_id", "source_id"}
+	// AreasPrimaryKey and AreasColumn2 are the table columns denoting the
+	// primary key for the areas relation (M2M).
+	AreasPrimaryKey = []string{"area_id", "source_id"}
+	// ContactsPrimaryKey and ContactsColumn2 are the table columns denoting the
+	// primary key for the contacts relation (M2M).
+	ContactsPrimaryKey = []string{"contact_id", "source_id"}
+	// CountriesPrimaryKey and CountriesColumn2 are the table columns denoting the
+	// primary key for the countries relation (M2M).
+	CountriesPrimaryKey = []string{"country_id", "source_id"}
+	// EventsPrimaryKey and EventsColumn2 are the table columns denoting the
+	// primary key for the events relation (M2M).
+	EventsPrimaryKey = []string{"event_id", "source_id"}
+	// FundingsPrimaryKey and FundingsColumn2 are the table columns denoting the
+	// primary key for the fundings relation (M2M).
+	FundingsPrimaryKey = []string{"funding_id", "source_id"}
+	// OrganisationsPrimaryKey and OrganisationsColumn2 are the table columns denoting the
+	// primary key for the organisations relation (M2M).
+	OrganisationsPrimaryKey = []string{"organisation_id", "source_id"}
+	// ParticipationsPrimaryKey and ParticipationsColumn2 are the table columns denoting the
+	// primary key for the participations relation (M2M).
+	ParticipationsPrimaryKey = []string{"participation_id", "source_id"}
+	// PresencesPrimaryKey and PresencesColumn2 are the table columns denoting the
+	// primary key for the presences relation (M2M).
+	PresencesPrimaryKey = []string{"presence_id", "source_id"}
+	// ProgrammesPrimaryKey and ProgrammesColumn2 are the table columns denoting the
+	// primary key for the programmes relation (M2M).
+	ProgrammesPrimaryKey = []string{"programme_id", "source_id"}
+	// ProgrammeCountriesPrimaryKey and ProgrammeCountriesColumn2 are the table columns denoting the
+	// primary key for the programme_countries relation (M2M).
+	ProgrammeCountriesPrimaryKey = []string{"programme_country_id", "source_id"}
+	// ResultsPrimaryKey and ResultsColumn2 are the table columns denoting the
+	// primary key for the results relation (M2M).
+	ResultsPrimaryKey = []string{"result_id", "source_id"}
+)
 
 // ValidColumn reports if the column name is valid (part of the table columns).
 func ValidColumn(column string) bool {
 	for i := range Columns {
 		if column == Columns[i] {
-			return true
-		}
-	}
-	for i := range ForeignKeys {
-		if column == ForeignKeys[i] {
 			return true
 		}
 	}
@@ -130,4 +241,277 @@ func ByPublisher(opts ...sql.OrderTermOption) OrderOption {
 // ByPublishedOn orders the results by the published_on field.
 func ByPublishedOn(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPublishedOn, opts...).ToFunc()
+}
+
+// ByAgreementsCount orders the results by agreements count.
+func ByAgreementsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newAgreementsStep(), opts...)
+	}
+}
+
+// ByAgreements orders the results by agreements terms.
+func ByAgreements(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newAgreementsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByAgreementPartiesCount orders the results by agreement_parties count.
+func ByAgreementPartiesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newAgreementPartiesStep(), opts...)
+	}
+}
+
+// ByAgreementParties orders the results by agreement_parties terms.
+func ByAgreementParties(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newAgreementPartiesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByAreasCount orders the results by areas count.
+func ByAreasCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newAreasStep(), opts...)
+	}
+}
+
+// ByAreas orders the results by areas terms.
+func ByAreas(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newAreasStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByContactsCount orders the results by contacts count.
+func ByContactsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newContactsStep(), opts...)
+	}
+}
+
+// ByContacts orders the results by contacts terms.
+func ByContacts(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newContactsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByCountriesCount orders the results by countries count.
+func ByCountriesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newCountriesStep(), opts...)
+	}
+}
+
+// ByCountries orders the results by countries terms.
+func ByCountries(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newCountriesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByEventsCount orders the results by events count.
+func ByEventsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newEventsStep(), opts...)
+	}
+}
+
+// ByEvents orders the results by events terms.
+func ByEvents(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newEventsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByFundingsCount orders the results by fundings count.
+func ByFundingsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newFundingsStep(), opts...)
+	}
+}
+
+// ByFundings orders the results by fundings terms.
+func ByFundings(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newFundingsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByOrganisationsCount orders the results by organisations count.
+func ByOrganisationsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newOrganisationsStep(), opts...)
+	}
+}
+
+// ByOrganisations orders the results by organisations terms.
+func ByOrganisations(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newOrganisationsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByParticipationsCount orders the results by participations count.
+func ByParticipationsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newParticipationsStep(), opts...)
+	}
+}
+
+// ByParticipations orders the results by participations terms.
+func ByParticipations(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newParticipationsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByPresencesCount orders the results by presences count.
+func ByPresencesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newPresencesStep(), opts...)
+	}
+}
+
+// ByPresences orders the results by presences terms.
+func ByPresences(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newPresencesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByProgrammesCount orders the results by programmes count.
+func ByProgrammesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newProgrammesStep(), opts...)
+	}
+}
+
+// ByProgrammes orders the results by programmes terms.
+func ByProgrammes(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newProgrammesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByProgrammeCountriesCount orders the results by programme_countries count.
+func ByProgrammeCountriesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newProgrammeCountriesStep(), opts...)
+	}
+}
+
+// ByProgrammeCountries orders the results by programme_countries terms.
+func ByProgrammeCountries(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newProgrammeCountriesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByResultsCount orders the results by results count.
+func ByResultsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newResultsStep(), opts...)
+	}
+}
+
+// ByResults orders the results by results terms.
+func ByResults(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newResultsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+func newAgreementsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(AgreementsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, AgreementsTable, AgreementsPrimaryKey...),
+	)
+}
+func newAgreementPartiesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(AgreementPartiesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, AgreementPartiesTable, AgreementPartiesPrimaryKey...),
+	)
+}
+func newAreasStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(AreasInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, AreasTable, AreasPrimaryKey...),
+	)
+}
+func newContactsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ContactsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, ContactsTable, ContactsPrimaryKey...),
+	)
+}
+func newCountriesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(CountriesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, CountriesTable, CountriesPrimaryKey...),
+	)
+}
+func newEventsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(EventsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, EventsTable, EventsPrimaryKey...),
+	)
+}
+func newFundingsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(FundingsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, FundingsTable, FundingsPrimaryKey...),
+	)
+}
+func newOrganisationsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(OrganisationsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, OrganisationsTable, OrganisationsPrimaryKey...),
+	)
+}
+func newParticipationsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ParticipationsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, ParticipationsTable, ParticipationsPrimaryKey...),
+	)
+}
+func newPresencesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(PresencesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, PresencesTable, PresencesPrimaryKey...),
+	)
+}
+func newProgrammesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ProgrammesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, ProgrammesTable, ProgrammesPrimaryKey...),
+	)
+}
+func newProgrammeCountriesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ProgrammeCountriesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, ProgrammeCountriesTable, ProgrammeCountriesPrimaryKey...),
+	)
+}
+func newResultsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ResultsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, ResultsTable, ResultsPrimaryKey...),
+	)
 }

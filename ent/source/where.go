@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect/sql"
+	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/aidregistry/registry/ent/predicate"
 )
 
@@ -532,6 +533,305 @@ func PublishedOnEqualFold(v string) predicate.Source {
 // PublishedOnContainsFold applies the ContainsFold predicate on the "published_on" field.
 func PublishedOnContainsFold(v string) predicate.Source {
 	return predicate.Source(sql.FieldContainsFold(FieldPublishedOn, v))
+}
+
+// HasAgreements applies the HasEdge predicate on the "agreements" edge.
+func HasAgreements() predicate.Source {
+	return predicate.Source(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, AgreementsTable, AgreementsPrimaryKey...),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasAgreementsWith applies the HasEdge predicate on the "agreements" edge with a given conditions (other predicates).
+func HasAgreementsWith(preds ...predicate.Agreement) predicate.Source {
+	return predicate.Source(func(s *sql.Selector) {
+		step := newAgreementsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasAgreementParties applies the HasEdge predicate on the "agreement_parties" edge.
+func HasAgreementParties() predicate.Source {
+	return predicate.Source(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, AgreementPartiesTable, AgreementPartiesPrimaryKey...),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasAgreementPartiesWith applies the HasEdge predicate on the "agreement_parties" edge with a given conditions (other predicates).
+func HasAgreementPartiesWith(preds ...predicate.AgreementParty) predicate.Source {
+	return predicate.Source(func(s *sql.Selector) {
+		step := newAgreementPartiesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasAreas applies the HasEdge predicate on the "areas" edge.
+func HasAreas() predicate.Source {
+	return predicate.Source(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, AreasTable, AreasPrimaryKey...),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasAreasWith applies the HasEdge predicate on the "areas" edge with a given conditions (other predicates).
+func HasAreasWith(preds ...predicate.Area) predicate.Source {
+	return predicate.Source(func(s *sql.Selector) {
+		step := newAreasStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasContacts applies the HasEdge predicate on the "contacts" edge.
+func HasContacts() predicate.Source {
+	return predicate.Source(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, ContactsTable, ContactsPrimaryKey...),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasContactsWith applies the HasEdge predicate on the "contacts" edge with a given conditions (other predicates).
+func HasContactsWith(preds ...predicate.Contact) predicate.Source {
+	return predicate.Source(func(s *sql.Selector) {
+		step := newContactsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasCountries applies the HasEdge predicate on the "countries" edge.
+func HasCountries() predicate.Source {
+	return predicate.Source(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, CountriesTable, CountriesPrimaryKey...),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasCountriesWith applies the HasEdge predicate on the "countries" edge with a given conditions (other predicates).
+func HasCountriesWith(preds ...predicate.Country) predicate.Source {
+	return predicate.Source(func(s *sql.Selector) {
+		step := newCountriesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasEvents applies the HasEdge predicate on the "events" edge.
+func HasEvents() predicate.Source {
+	return predicate.Source(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, EventsTable, EventsPrimaryKey...),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasEventsWith applies the HasEdge predicate on the "events" edge with a given conditions (other predicates).
+func HasEventsWith(preds ...predicate.Event) predicate.Source {
+	return predicate.Source(func(s *sql.Selector) {
+		step := newEventsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasFundings applies the HasEdge predicate on the "fundings" edge.
+func HasFundings() predicate.Source {
+	return predicate.Source(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, FundingsTable, FundingsPrimaryKey...),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasFundingsWith applies the HasEdge predicate on the "fundings" edge with a given conditions (other predicates).
+func HasFundingsWith(preds ...predicate.Funding) predicate.Source {
+	return predicate.Source(func(s *sql.Selector) {
+		step := newFundingsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasOrganisations applies the HasEdge predicate on the "organisations" edge.
+func HasOrganisations() predicate.Source {
+	return predicate.Source(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, OrganisationsTable, OrganisationsPrimaryKey...),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasOrganisationsWith applies the HasEdge predicate on the "organisations" edge with a given conditions (other predicates).
+func HasOrganisationsWith(preds ...predicate.Organisation) predicate.Source {
+	return predicate.Source(func(s *sql.Selector) {
+		step := newOrganisationsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasParticipations applies the HasEdge predicate on the "participations" edge.
+func HasParticipations() predicate.Source {
+	return predicate.Source(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, ParticipationsTable, ParticipationsPrimaryKey...),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasParticipationsWith applies the HasEdge predicate on the "participations" edge with a given conditions (other predicates).
+func HasParticipationsWith(preds ...predicate.Participation) predicate.Source {
+	return predicate.Source(func(s *sql.Selector) {
+		step := newParticipationsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasPresences applies the HasEdge predicate on the "presences" edge.
+func HasPresences() predicate.Source {
+	return predicate.Source(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, PresencesTable, PresencesPrimaryKey...),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasPresencesWith applies the HasEdge predicate on the "presences" edge with a given conditions (other predicates).
+func HasPresencesWith(preds ...predicate.Presence) predicate.Source {
+	return predicate.Source(func(s *sql.Selector) {
+		step := newPresencesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasProgrammes applies the HasEdge predicate on the "programmes" edge.
+func HasProgrammes() predicate.Source {
+	return predicate.Source(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, ProgrammesTable, ProgrammesPrimaryKey...),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasProgrammesWith applies the HasEdge predicate on the "programmes" edge with a given conditions (other predicates).
+func HasProgrammesWith(preds ...predicate.Programme) predicate.Source {
+	return predicate.Source(func(s *sql.Selector) {
+		step := newProgrammesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasProgrammeCountries applies the HasEdge predicate on the "programme_countries" edge.
+func HasProgrammeCountries() predicate.Source {
+	return predicate.Source(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, ProgrammeCountriesTable, ProgrammeCountriesPrimaryKey...),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasProgrammeCountriesWith applies the HasEdge predicate on the "programme_countries" edge with a given conditions (other predicates).
+func HasProgrammeCountriesWith(preds ...predicate.ProgrammeCountry) predicate.Source {
+	return predicate.Source(func(s *sql.Selector) {
+		step := newProgrammeCountriesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasResults applies the HasEdge predicate on the "results" edge.
+func HasResults() predicate.Source {
+	return predicate.Source(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, ResultsTable, ResultsPrimaryKey...),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasResultsWith applies the HasEdge predicate on the "results" edge with a given conditions (other predicates).
+func HasResultsWith(preds ...predicate.Result) predicate.Source {
+	return predicate.Source(func(s *sql.Selector) {
+		step := newResultsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
 }
 
 // And groups predicates with the AND operator between them.

@@ -21,6 +21,7 @@ import (
 	"github.com/aidregistry/registry/ent/participation"
 	"github.com/aidregistry/registry/ent/programme"
 	"github.com/aidregistry/registry/ent/programmecountry"
+	"github.com/aidregistry/registry/internal/gid"
 	"github.com/aidregistry/registry/internal/money"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -5991,6 +5992,422 @@ func (ec *executionContext) fieldContext_Source_publishedOn(_ context.Context, f
 	return graphql.NewScalarFieldContext("Source", field, false, false, "PartialDate")
 }
 
+func (ec *executionContext) _Source_agreements(ctx context.Context, field graphql.CollectedField, obj *ent.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_agreements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Agreements(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Agreement) graphql.Marshaler {
+			return ec.marshalOAgreement2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐAgreementᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Source_agreements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Source",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Agreement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Source_agreementParties(ctx context.Context, field graphql.CollectedField, obj *ent.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_agreementParties(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AgreementParties(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.AgreementParty) graphql.Marshaler {
+			return ec.marshalOAgreementParty2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐAgreementPartyᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Source_agreementParties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Source",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AgreementParty(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Source_areas(ctx context.Context, field graphql.CollectedField, obj *ent.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_areas(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Areas(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Area) graphql.Marshaler {
+			return ec.marshalOArea2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐAreaᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Source_areas(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Source",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Area(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Source_contacts(ctx context.Context, field graphql.CollectedField, obj *ent.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_contacts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contacts(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Contact) graphql.Marshaler {
+			return ec.marshalOContact2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐContactᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Source_contacts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Source",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Contact(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Source_countries(ctx context.Context, field graphql.CollectedField, obj *ent.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_countries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Countries(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Country) graphql.Marshaler {
+			return ec.marshalOCountry2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐCountryᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Source_countries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Source",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Country(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Source_events(ctx context.Context, field graphql.CollectedField, obj *ent.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_events(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Events(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Event) graphql.Marshaler {
+			return ec.marshalOEvent2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐEventᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Source_events(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Source",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Source_fundings(ctx context.Context, field graphql.CollectedField, obj *ent.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_fundings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fundings(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Funding) graphql.Marshaler {
+			return ec.marshalOFunding2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐFundingᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Source_fundings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Source",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Funding(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Source_organisations(ctx context.Context, field graphql.CollectedField, obj *ent.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_organisations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organisations(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Organisation) graphql.Marshaler {
+			return ec.marshalOOrganisation2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐOrganisationᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Source_organisations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Source",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organisation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Source_participations(ctx context.Context, field graphql.CollectedField, obj *ent.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_participations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Participations(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Participation) graphql.Marshaler {
+			return ec.marshalOParticipation2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐParticipationᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Source_participations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Source",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Participation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Source_presences(ctx context.Context, field graphql.CollectedField, obj *ent.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_presences(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Presences(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Presence) graphql.Marshaler {
+			return ec.marshalOPresence2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐPresenceᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Source_presences(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Source",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Presence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Source_programmes(ctx context.Context, field graphql.CollectedField, obj *ent.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_programmes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Programmes(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Programme) graphql.Marshaler {
+			return ec.marshalOProgramme2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐProgrammeᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Source_programmes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Source",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Programme(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Source_programmeCountries(ctx context.Context, field graphql.CollectedField, obj *ent.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_programmeCountries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProgrammeCountries(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ProgrammeCountry) graphql.Marshaler {
+			return ec.marshalOProgrammeCountry2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐProgrammeCountryᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Source_programmeCountries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Source",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProgrammeCountry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Source_results(ctx context.Context, field graphql.CollectedField, obj *ent.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_results(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Results(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Result) graphql.Marshaler {
+			return ec.marshalOResult2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐResultᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Source_results(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Source",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Result(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 // endregion **************************** field.gotpl *****************************
 
 // region    **************************** input.gotpl *****************************
@@ -10583,7 +11000,7 @@ func (ec *executionContext) unmarshalInputCreateSourceInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"title", "url", "fileName", "publisher", "publishedOn"}
+	fieldsInOrder := [...]string{"title", "url", "fileName", "publisher", "publishedOn", "agreementIDs", "agreementPartyIDs", "areaIDs", "contactIDs", "countryIDs", "eventIDs", "fundingIDs", "organisationIDs", "participationIDs", "presenceIDs", "programmeIDs", "programmeCountryIDs", "resultIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -10625,6 +11042,97 @@ func (ec *executionContext) unmarshalInputCreateSourceInput(ctx context.Context,
 				return it, err
 			}
 			it.PublishedOn = data
+		case "agreementIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agreementIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AgreementIDs = data
+		case "agreementPartyIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agreementPartyIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AgreementPartyIDs = data
+		case "areaIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AreaIDs = data
+		case "contactIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactIDs = data
+		case "countryIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("countryIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CountryIDs = data
+		case "eventIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eventIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EventIDs = data
+		case "fundingIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fundingIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FundingIDs = data
+		case "organisationIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organisationIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganisationIDs = data
+		case "participationIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participationIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParticipationIDs = data
+		case "presenceIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("presenceIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PresenceIDs = data
+		case "programmeIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("programmeIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProgrammeIDs = data
+		case "programmeCountryIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("programmeCountryIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProgrammeCountryIDs = data
+		case "resultIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resultIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResultIDs = data
 		}
 	}
 	return it, nil
@@ -16604,7 +17112,7 @@ func (ec *executionContext) unmarshalInputSourceWhereInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "url", "urlNEQ", "urlIn", "urlNotIn", "urlGT", "urlGTE", "urlLT", "urlLTE", "urlContains", "urlHasPrefix", "urlHasSuffix", "urlIsNil", "urlNotNil", "urlEqualFold", "urlContainsFold", "fileName", "fileNameNEQ", "fileNameIn", "fileNameNotIn", "fileNameGT", "fileNameGTE", "fileNameLT", "fileNameLTE", "fileNameContains", "fileNameHasPrefix", "fileNameHasSuffix", "fileNameIsNil", "fileNameNotNil", "fileNameEqualFold", "fileNameContainsFold", "publisher", "publisherNEQ", "publisherIn", "publisherNotIn", "publisherGT", "publisherGTE", "publisherLT", "publisherLTE", "publisherContains", "publisherHasPrefix", "publisherHasSuffix", "publisherIsNil", "publisherNotNil", "publisherEqualFold", "publisherContainsFold", "publishedOn", "publishedOnNEQ", "publishedOnIn", "publishedOnNotIn", "publishedOnGT", "publishedOnGTE", "publishedOnLT", "publishedOnLTE", "publishedOnContains", "publishedOnHasPrefix", "publishedOnHasSuffix", "publishedOnIsNil", "publishedOnNotNil", "publishedOnEqualFold", "publishedOnContainsFold"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "url", "urlNEQ", "urlIn", "urlNotIn", "urlGT", "urlGTE", "urlLT", "urlLTE", "urlContains", "urlHasPrefix", "urlHasSuffix", "urlIsNil", "urlNotNil", "urlEqualFold", "urlContainsFold", "fileName", "fileNameNEQ", "fileNameIn", "fileNameNotIn", "fileNameGT", "fileNameGTE", "fileNameLT", "fileNameLTE", "fileNameContains", "fileNameHasPrefix", "fileNameHasSuffix", "fileNameIsNil", "fileNameNotNil", "fileNameEqualFold", "fileNameContainsFold", "publisher", "publisherNEQ", "publisherIn", "publisherNotIn", "publisherGT", "publisherGTE", "publisherLT", "publisherLTE", "publisherContains", "publisherHasPrefix", "publisherHasSuffix", "publisherIsNil", "publisherNotNil", "publisherEqualFold", "publisherContainsFold", "publishedOn", "publishedOnNEQ", "publishedOnIn", "publishedOnNotIn", "publishedOnGT", "publishedOnGTE", "publishedOnLT", "publishedOnLTE", "publishedOnContains", "publishedOnHasPrefix", "publishedOnHasSuffix", "publishedOnIsNil", "publishedOnNotNil", "publishedOnEqualFold", "publishedOnContainsFold", "hasAgreements", "hasAgreementsWith", "hasAgreementParties", "hasAgreementPartiesWith", "hasAreas", "hasAreasWith", "hasContacts", "hasContactsWith", "hasCountries", "hasCountriesWith", "hasEvents", "hasEventsWith", "hasFundings", "hasFundingsWith", "hasOrganisations", "hasOrganisationsWith", "hasParticipations", "hasParticipationsWith", "hasPresences", "hasPresencesWith", "hasProgrammes", "hasProgrammesWith", "hasProgrammeCountries", "hasProgrammeCountriesWith", "hasResults", "hasResultsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -17311,6 +17819,188 @@ func (ec *executionContext) unmarshalInputSourceWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.PublishedOnContainsFold = data
+		case "hasAgreements":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAgreements"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasAgreements = data
+		case "hasAgreementsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAgreementsWith"))
+			data, err := ec.unmarshalOAgreementWhereInput2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐAgreementWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasAgreementsWith = data
+		case "hasAgreementParties":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAgreementParties"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasAgreementParties = data
+		case "hasAgreementPartiesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAgreementPartiesWith"))
+			data, err := ec.unmarshalOAgreementPartyWhereInput2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐAgreementPartyWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasAgreementPartiesWith = data
+		case "hasAreas":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAreas"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasAreas = data
+		case "hasAreasWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAreasWith"))
+			data, err := ec.unmarshalOAreaWhereInput2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐAreaWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasAreasWith = data
+		case "hasContacts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasContacts"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasContacts = data
+		case "hasContactsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasContactsWith"))
+			data, err := ec.unmarshalOContactWhereInput2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐContactWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasContactsWith = data
+		case "hasCountries":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCountries"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCountries = data
+		case "hasCountriesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCountriesWith"))
+			data, err := ec.unmarshalOCountryWhereInput2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐCountryWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCountriesWith = data
+		case "hasEvents":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEvents"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasEvents = data
+		case "hasEventsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEventsWith"))
+			data, err := ec.unmarshalOEventWhereInput2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐEventWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasEventsWith = data
+		case "hasFundings":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasFundings"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasFundings = data
+		case "hasFundingsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasFundingsWith"))
+			data, err := ec.unmarshalOFundingWhereInput2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐFundingWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasFundingsWith = data
+		case "hasOrganisations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganisations"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOrganisations = data
+		case "hasOrganisationsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganisationsWith"))
+			data, err := ec.unmarshalOOrganisationWhereInput2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐOrganisationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOrganisationsWith = data
+		case "hasParticipations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasParticipations"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasParticipations = data
+		case "hasParticipationsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasParticipationsWith"))
+			data, err := ec.unmarshalOParticipationWhereInput2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐParticipationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasParticipationsWith = data
+		case "hasPresences":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPresences"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPresences = data
+		case "hasPresencesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPresencesWith"))
+			data, err := ec.unmarshalOPresenceWhereInput2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐPresenceWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPresencesWith = data
+		case "hasProgrammes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasProgrammes"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasProgrammes = data
+		case "hasProgrammesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasProgrammesWith"))
+			data, err := ec.unmarshalOProgrammeWhereInput2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐProgrammeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasProgrammesWith = data
+		case "hasProgrammeCountries":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasProgrammeCountries"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasProgrammeCountries = data
+		case "hasProgrammeCountriesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasProgrammeCountriesWith"))
+			data, err := ec.unmarshalOProgrammeCountryWhereInput2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐProgrammeCountryWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasProgrammeCountriesWith = data
+		case "hasResults":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasResults"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasResults = data
+		case "hasResultsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasResultsWith"))
+			data, err := ec.unmarshalOResultWhereInput2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐResultWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasResultsWith = data
 		}
 	}
 	return it, nil
@@ -19495,7 +20185,7 @@ func (ec *executionContext) unmarshalInputUpdateSourceInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"title", "url", "clearURL", "fileName", "clearFileName", "publisher", "clearPublisher", "publishedOn", "clearPublishedOn"}
+	fieldsInOrder := [...]string{"title", "url", "clearURL", "fileName", "clearFileName", "publisher", "clearPublisher", "publishedOn", "clearPublishedOn", "addAgreementIDs", "removeAgreementIDs", "clearAgreements", "addAgreementPartyIDs", "removeAgreementPartyIDs", "clearAgreementParties", "addAreaIDs", "removeAreaIDs", "clearAreas", "addContactIDs", "removeContactIDs", "clearContacts", "addCountryIDs", "removeCountryIDs", "clearCountries", "addEventIDs", "removeEventIDs", "clearEvents", "addFundingIDs", "removeFundingIDs", "clearFundings", "addOrganisationIDs", "removeOrganisationIDs", "clearOrganisations", "addParticipationIDs", "removeParticipationIDs", "clearParticipations", "addPresenceIDs", "removePresenceIDs", "clearPresences", "addProgrammeIDs", "removeProgrammeIDs", "clearProgrammes", "addProgrammeCountryIDs", "removeProgrammeCountryIDs", "clearProgrammeCountries", "addResultIDs", "removeResultIDs", "clearResults"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19565,6 +20255,279 @@ func (ec *executionContext) unmarshalInputUpdateSourceInput(ctx context.Context,
 				return it, err
 			}
 			it.ClearPublishedOn = data
+		case "addAgreementIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addAgreementIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddAgreementIDs = data
+		case "removeAgreementIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeAgreementIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveAgreementIDs = data
+		case "clearAgreements":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearAgreements"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearAgreements = data
+		case "addAgreementPartyIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addAgreementPartyIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddAgreementPartyIDs = data
+		case "removeAgreementPartyIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeAgreementPartyIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveAgreementPartyIDs = data
+		case "clearAgreementParties":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearAgreementParties"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearAgreementParties = data
+		case "addAreaIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addAreaIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddAreaIDs = data
+		case "removeAreaIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeAreaIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveAreaIDs = data
+		case "clearAreas":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearAreas"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearAreas = data
+		case "addContactIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addContactIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddContactIDs = data
+		case "removeContactIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeContactIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveContactIDs = data
+		case "clearContacts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearContacts"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearContacts = data
+		case "addCountryIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addCountryIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddCountryIDs = data
+		case "removeCountryIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeCountryIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveCountryIDs = data
+		case "clearCountries":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearCountries"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearCountries = data
+		case "addEventIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addEventIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddEventIDs = data
+		case "removeEventIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeEventIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveEventIDs = data
+		case "clearEvents":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearEvents"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearEvents = data
+		case "addFundingIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addFundingIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddFundingIDs = data
+		case "removeFundingIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeFundingIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveFundingIDs = data
+		case "clearFundings":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearFundings"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearFundings = data
+		case "addOrganisationIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addOrganisationIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddOrganisationIDs = data
+		case "removeOrganisationIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeOrganisationIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveOrganisationIDs = data
+		case "clearOrganisations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearOrganisations"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearOrganisations = data
+		case "addParticipationIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addParticipationIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddParticipationIDs = data
+		case "removeParticipationIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeParticipationIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveParticipationIDs = data
+		case "clearParticipations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearParticipations"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearParticipations = data
+		case "addPresenceIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addPresenceIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddPresenceIDs = data
+		case "removePresenceIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removePresenceIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemovePresenceIDs = data
+		case "clearPresences":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearPresences"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearPresences = data
+		case "addProgrammeIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addProgrammeIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddProgrammeIDs = data
+		case "removeProgrammeIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeProgrammeIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveProgrammeIDs = data
+		case "clearProgrammes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearProgrammes"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearProgrammes = data
+		case "addProgrammeCountryIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addProgrammeCountryIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddProgrammeCountryIDs = data
+		case "removeProgrammeCountryIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeProgrammeCountryIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveProgrammeCountryIDs = data
+		case "clearProgrammeCountries":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearProgrammeCountries"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearProgrammeCountries = data
+		case "addResultIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addResultIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddResultIDs = data
+		case "removeResultIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeResultIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveResultIDs = data
+		case "clearResults":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearResults"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearResults = data
 		}
 	}
 	return it, nil
@@ -21496,43 +22459,121 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 		case "id":
 			out.Values[i] = ec._Source_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "createdAt":
 			out.Values[i] = ec._Source_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "updatedAt":
 			out.Values[i] = ec._Source_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "title":
 			out.Values[i] = ec._Source_title(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "url":
 			out.Values[i] = ec._Source_url(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "fileName":
 			out.Values[i] = ec._Source_fileName(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "publisher":
 			out.Values[i] = ec._Source_publisher(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "publishedOn":
 			out.Values[i] = ec._Source_publishedOn(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "agreements":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Source_agreements(ctx, field, obj)
+				})
+		case "agreementParties":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Source_agreementParties(ctx, field, obj)
+				})
+		case "areas":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Source_areas(ctx, field, obj)
+				})
+		case "contacts":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Source_contacts(ctx, field, obj)
+				})
+		case "countries":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Source_countries(ctx, field, obj)
+				})
+		case "events":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Source_events(ctx, field, obj)
+				})
+		case "fundings":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Source_fundings(ctx, field, obj)
+				})
+		case "organisations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Source_organisations(ctx, field, obj)
+				})
+		case "participations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Source_participations(ctx, field, obj)
+				})
+		case "presences":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Source_presences(ctx, field, obj)
+				})
+		case "programmes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Source_programmes(ctx, field, obj)
+				})
+		case "programmeCountries":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Source_programmeCountries(ctx, field, obj)
+				})
+		case "results":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Source_results(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -21736,13 +22777,17 @@ func (ec *executionContext) unmarshalNCountryWhereInput2ᚖgithubᚗcomᚋaidreg
 }
 
 func (ec *executionContext) unmarshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, v any) (entgql.Cursor[int], error) {
-	var res entgql.Cursor[int]
-	err := res.UnmarshalGQL(v)
+	res, err := gid.UnmarshalCursor(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, sel ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
-	return v
+	_ = sel
+	res := gid.MarshalCursor(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Cursor!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNEvent2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐEvent(ctx context.Context, sel ast.SelectionSet, v *ent.Event) graphql.Marshaler {
@@ -22462,6 +23507,25 @@ func (ec *executionContext) unmarshalOContactWhereInput2ᚖgithubᚗcomᚋaidreg
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOCountry2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐCountryᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Country) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCountry2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐCountry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalOCountry2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐCountry(ctx context.Context, sel ast.SelectionSet, v *ent.Country) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -22535,16 +23599,18 @@ func (ec *executionContext) unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐ
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(entgql.Cursor[int])
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	res, err := gid.UnmarshalCursor(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, sel ast.SelectionSet, v *entgql.Cursor[int]) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := gid.MarshalCursor(*v)
+	return res
 }
 
 func (ec *executionContext) marshalOEvent2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Event) graphql.Marshaler {

@@ -311,14 +311,27 @@ type ComplexityRoot struct {
 	}
 
 	Source struct {
-		CreatedAt   func(childComplexity int) int
-		FileName    func(childComplexity int) int
-		ID          func(childComplexity int) int
-		PublishedOn func(childComplexity int) int
-		Publisher   func(childComplexity int) int
-		Title       func(childComplexity int) int
-		URL         func(childComplexity int) int
-		UpdatedAt   func(childComplexity int) int
+		AgreementParties   func(childComplexity int) int
+		Agreements         func(childComplexity int) int
+		Areas              func(childComplexity int) int
+		Contacts           func(childComplexity int) int
+		Countries          func(childComplexity int) int
+		CreatedAt          func(childComplexity int) int
+		Events             func(childComplexity int) int
+		FileName           func(childComplexity int) int
+		Fundings           func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Organisations      func(childComplexity int) int
+		Participations     func(childComplexity int) int
+		Presences          func(childComplexity int) int
+		ProgrammeCountries func(childComplexity int) int
+		Programmes         func(childComplexity int) int
+		PublishedOn        func(childComplexity int) int
+		Publisher          func(childComplexity int) int
+		Results            func(childComplexity int) int
+		Title              func(childComplexity int) int
+		URL                func(childComplexity int) int
+		UpdatedAt          func(childComplexity int) int
 	}
 }
 
@@ -1569,24 +1582,96 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Result.UpdatedAt(childComplexity), true
 
+	case "Source.agreementParties":
+		if e.ComplexityRoot.Source.AgreementParties == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.AgreementParties(childComplexity), true
+	case "Source.agreements":
+		if e.ComplexityRoot.Source.Agreements == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.Agreements(childComplexity), true
+	case "Source.areas":
+		if e.ComplexityRoot.Source.Areas == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.Areas(childComplexity), true
+	case "Source.contacts":
+		if e.ComplexityRoot.Source.Contacts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.Contacts(childComplexity), true
+	case "Source.countries":
+		if e.ComplexityRoot.Source.Countries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.Countries(childComplexity), true
 	case "Source.createdAt":
 		if e.ComplexityRoot.Source.CreatedAt == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Source.CreatedAt(childComplexity), true
+	case "Source.events":
+		if e.ComplexityRoot.Source.Events == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.Events(childComplexity), true
 	case "Source.fileName":
 		if e.ComplexityRoot.Source.FileName == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Source.FileName(childComplexity), true
+	case "Source.fundings":
+		if e.ComplexityRoot.Source.Fundings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.Fundings(childComplexity), true
 	case "Source.id":
 		if e.ComplexityRoot.Source.ID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Source.ID(childComplexity), true
+	case "Source.organisations":
+		if e.ComplexityRoot.Source.Organisations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.Organisations(childComplexity), true
+	case "Source.participations":
+		if e.ComplexityRoot.Source.Participations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.Participations(childComplexity), true
+	case "Source.presences":
+		if e.ComplexityRoot.Source.Presences == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.Presences(childComplexity), true
+	case "Source.programmeCountries":
+		if e.ComplexityRoot.Source.ProgrammeCountries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.ProgrammeCountries(childComplexity), true
+	case "Source.programmes":
+		if e.ComplexityRoot.Source.Programmes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.Programmes(childComplexity), true
 	case "Source.publishedOn":
 		if e.ComplexityRoot.Source.PublishedOn == nil {
 			break
@@ -1599,6 +1684,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Source.Publisher(childComplexity), true
+	case "Source.results":
+		if e.ComplexityRoot.Source.Results == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.Results(childComplexity), true
 	case "Source.title":
 		if e.ComplexityRoot.Source.Title == nil {
 			break
@@ -2796,6 +2887,19 @@ input CreateSourceInput {
   fileName: String
   publisher: String
   publishedOn: PartialDate
+  agreementIDs: [ID!]
+  agreementPartyIDs: [ID!]
+  areaIDs: [ID!]
+  contactIDs: [ID!]
+  countryIDs: [ID!]
+  eventIDs: [ID!]
+  fundingIDs: [ID!]
+  organisationIDs: [ID!]
+  participationIDs: [ID!]
+  presenceIDs: [ID!]
+  programmeIDs: [ID!]
+  programmeCountryIDs: [ID!]
+  resultIDs: [ID!]
 }
 """
 Define a Relay Cursor type:
@@ -4627,6 +4731,19 @@ type Source implements Node {
   fileName: String
   publisher: String
   publishedOn: PartialDate
+  agreements: [Agreement!]
+  agreementParties: [AgreementParty!]
+  areas: [Area!]
+  contacts: [Contact!]
+  countries: [Country!]
+  events: [Event!]
+  fundings: [Funding!]
+  organisations: [Organisation!]
+  participations: [Participation!]
+  presences: [Presence!]
+  programmes: [Programme!]
+  programmeCountries: [ProgrammeCountry!]
+  results: [Result!]
 }
 """
 Ordering options for Source connections
@@ -4777,6 +4894,71 @@ input SourceWhereInput {
   publishedOnNotNil: Boolean
   publishedOnEqualFold: PartialDate
   publishedOnContainsFold: PartialDate
+  """
+  agreements edge predicates
+  """
+  hasAgreements: Boolean
+  hasAgreementsWith: [AgreementWhereInput!]
+  """
+  agreement_parties edge predicates
+  """
+  hasAgreementParties: Boolean
+  hasAgreementPartiesWith: [AgreementPartyWhereInput!]
+  """
+  areas edge predicates
+  """
+  hasAreas: Boolean
+  hasAreasWith: [AreaWhereInput!]
+  """
+  contacts edge predicates
+  """
+  hasContacts: Boolean
+  hasContactsWith: [ContactWhereInput!]
+  """
+  countries edge predicates
+  """
+  hasCountries: Boolean
+  hasCountriesWith: [CountryWhereInput!]
+  """
+  events edge predicates
+  """
+  hasEvents: Boolean
+  hasEventsWith: [EventWhereInput!]
+  """
+  fundings edge predicates
+  """
+  hasFundings: Boolean
+  hasFundingsWith: [FundingWhereInput!]
+  """
+  organisations edge predicates
+  """
+  hasOrganisations: Boolean
+  hasOrganisationsWith: [OrganisationWhereInput!]
+  """
+  participations edge predicates
+  """
+  hasParticipations: Boolean
+  hasParticipationsWith: [ParticipationWhereInput!]
+  """
+  presences edge predicates
+  """
+  hasPresences: Boolean
+  hasPresencesWith: [PresenceWhereInput!]
+  """
+  programmes edge predicates
+  """
+  hasProgrammes: Boolean
+  hasProgrammesWith: [ProgrammeWhereInput!]
+  """
+  programme_countries edge predicates
+  """
+  hasProgrammeCountries: Boolean
+  hasProgrammeCountriesWith: [ProgrammeCountryWhereInput!]
+  """
+  results edge predicates
+  """
+  hasResults: Boolean
+  hasResultsWith: [ResultWhereInput!]
 }
 """
 The builtin Time type
@@ -5120,6 +5302,45 @@ input UpdateSourceInput {
   clearPublisher: Boolean
   publishedOn: PartialDate
   clearPublishedOn: Boolean
+  addAgreementIDs: [ID!]
+  removeAgreementIDs: [ID!]
+  clearAgreements: Boolean
+  addAgreementPartyIDs: [ID!]
+  removeAgreementPartyIDs: [ID!]
+  clearAgreementParties: Boolean
+  addAreaIDs: [ID!]
+  removeAreaIDs: [ID!]
+  clearAreas: Boolean
+  addContactIDs: [ID!]
+  removeContactIDs: [ID!]
+  clearContacts: Boolean
+  addCountryIDs: [ID!]
+  removeCountryIDs: [ID!]
+  clearCountries: Boolean
+  addEventIDs: [ID!]
+  removeEventIDs: [ID!]
+  clearEvents: Boolean
+  addFundingIDs: [ID!]
+  removeFundingIDs: [ID!]
+  clearFundings: Boolean
+  addOrganisationIDs: [ID!]
+  removeOrganisationIDs: [ID!]
+  clearOrganisations: Boolean
+  addParticipationIDs: [ID!]
+  removeParticipationIDs: [ID!]
+  clearParticipations: Boolean
+  addPresenceIDs: [ID!]
+  removePresenceIDs: [ID!]
+  clearPresences: Boolean
+  addProgrammeIDs: [ID!]
+  removeProgrammeIDs: [ID!]
+  clearProgrammes: Boolean
+  addProgrammeCountryIDs: [ID!]
+  removeProgrammeCountryIDs: [ID!]
+  clearProgrammeCountries: Boolean
+  addResultIDs: [ID!]
+  removeResultIDs: [ID!]
+  clearResults: Boolean
 }
 `, BuiltIn: false},
 	{Name: "../registry.graphql", Input: `"""
@@ -5710,6 +5931,32 @@ func (ec *executionContext) childFields_Source(ctx context.Context, field graphq
 		return ec.fieldContext_Source_publisher(ctx, field)
 	case "publishedOn":
 		return ec.fieldContext_Source_publishedOn(ctx, field)
+	case "agreements":
+		return ec.fieldContext_Source_agreements(ctx, field)
+	case "agreementParties":
+		return ec.fieldContext_Source_agreementParties(ctx, field)
+	case "areas":
+		return ec.fieldContext_Source_areas(ctx, field)
+	case "contacts":
+		return ec.fieldContext_Source_contacts(ctx, field)
+	case "countries":
+		return ec.fieldContext_Source_countries(ctx, field)
+	case "events":
+		return ec.fieldContext_Source_events(ctx, field)
+	case "fundings":
+		return ec.fieldContext_Source_fundings(ctx, field)
+	case "organisations":
+		return ec.fieldContext_Source_organisations(ctx, field)
+	case "participations":
+		return ec.fieldContext_Source_participations(ctx, field)
+	case "presences":
+		return ec.fieldContext_Source_presences(ctx, field)
+	case "programmes":
+		return ec.fieldContext_Source_programmes(ctx, field)
+	case "programmeCountries":
+		return ec.fieldContext_Source_programmeCountries(ctx, field)
+	case "results":
+		return ec.fieldContext_Source_results(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
 }

@@ -12,9 +12,11 @@ import (
 	"strconv"
 	"strings"
 
+	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/aidregistry/registry/ent"
+	"github.com/aidregistry/registry/internal/apperr"
 )
 
 // Encode gives the opaque id of a record; an id outside every type's range
@@ -59,7 +61,24 @@ func MarshalID(id int) graphql.Marshaler {
 func UnmarshalID(v any) (int, error) {
 	s, ok := v.(string)
 	if !ok {
-		return 0, fmt.Errorf("an ID must be a string, got %T", v)
+		return 0, apperr.Errorf(apperr.BadUserInput, "an ID must be a string, got %T", v)
 	}
-	return Decode(s)
+	id, err := Decode(s)
+	if err != nil {
+		return 0, apperr.Invalid("", err)
+	}
+	return id, nil
+}
+
+// MarshalCursor writes a connection cursor (gqlgen's Cursor scalar).
+func MarshalCursor(c entgql.Cursor[int]) graphql.Marshaler { return c }
+
+// UnmarshalCursor reads a cursor, turning a malformed one into a client error
+// rather than an internal one.
+func UnmarshalCursor(v any) (entgql.Cursor[int], error) {
+	var c entgql.Cursor[int]
+	if err := c.UnmarshalGQL(v); err != nil {
+		return c, apperr.Errorf(apperr.BadUserInput, "%v is not a cursor this server issued", v)
+	}
+	return c, nil
 }

@@ -12,6 +12,8 @@ import (
 	"strconv"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/aidregistry/registry/internal/apperr"
 )
 
 // plainDecimal is the only accepted text form: exponents ("1e9") and floats
@@ -101,11 +103,11 @@ func (x Decimal) MarshalGQL(w io.Writer) {
 func (x *Decimal) UnmarshalGQL(v any) error {
 	s, ok := v.(string)
 	if !ok {
-		return fmt.Errorf("Decimal must be a string such as \"79929.00\", got %T", v)
+		return apperr.Errorf(apperr.BadUserInput, "Decimal must be a string such as \"79929.00\", got %T", v)
 	}
 	d, err := Parse(s)
 	if err != nil {
-		return err
+		return apperr.Invalid("", err)
 	}
 	*x = d
 	return nil

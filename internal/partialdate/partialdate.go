@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/aidregistry/registry/internal/apperr"
 )
 
 var shape = regexp.MustCompile(`^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$`)
@@ -58,10 +60,10 @@ func MarshalPartialDate(s string) graphql.Marshaler {
 func UnmarshalPartialDate(v any) (string, error) {
 	s, ok := v.(string)
 	if !ok {
-		return "", fmt.Errorf("PartialDate must be a string such as \"2007\" or \"2009-04-29\", got %T", v)
+		return "", apperr.Errorf(apperr.BadUserInput, "PartialDate must be a string such as \"2007\" or \"2009-04-29\", got %T", v)
 	}
 	if err := Validate(s); err != nil {
-		return "", err
+		return "", apperr.Invalid("", err)
 	}
 	return s, nil
 }

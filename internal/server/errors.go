@@ -1,0 +1,80 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/aidregistry/registry/ent"
+	"github.com/aidregistry/registry/internal/apperr"
+)
+
+// errorPresenter turns any error a resolver or the executor returns into a GraphQL
+// error with an extensions.code. Errors it does not recognise are logged and
+// shown as INTERNAL_SERVER_ERROR with no detail.
+func errorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+		if _, ok := gqlErr.Extensions["code"]; ok && gqlErr.Unwrap() == nil {
+			return gqlErr // parse and validation errors arrive coded
+		}
+		code, msg, field := classify(err)
+		if code == apperr.Internal {
+			logger.ErrorContext(ctx, "internal error", "err", err, "path", gqlErr.Path.String())
+		}
+		gqlErr.Message = msg
+		setExt(gqlErr, "code", string(code))
+		if field != "" {
+			setExt(gqlErr, "field", field)
+		}
+		return gqlErr
+	}
+}
+
+// classify maps an error to its code, its client message and its field.
+func classify(err error) (apperr.Code, string, string) {
+	if e, ok := apperr.As(err); ok {
+		return e.Code, e.Message, e.Field
+	}
+	var gqlErr *gqlerror.Error
+	if errors.As(err, &gqlErr) {
+		if c, ok := gqlErr.Extensions["code"].(string); ok && gqlErr.Unwrap() == nil {
+			return apperr.Code(c), gqlErr.Message, ""
+		}
+	}
+	var verr *ent.ValidationError
+	switch {
+	case errors.As(err, &verr):
+		return apperr.BadUserInput, verr.Error(), verr.Name
+	case ent.IsNotFound(err):
+		return apperr.NotFound, "not found", ""
+	case ent.IsConstraintError(err):
+		return apperr.Conflict, "the change conflicts with an existing record", ""
+	case errors.Is(err, context.DeadlineExceeded):
+		return apperr.Internal, "the request took too long", ""
+	}
+	if gqlErr != nil && gqlErr.Unwrap() == nil {
+		// gqlgen's own input errors (a wrong scalar type, a missing
+		// argument) carry no cause and no code: they are the client's.
+		return apperr.BadUserInput, gqlErr.Message, ""
+	}
+	return apperr.Internal, "internal error", ""
+}
+
+func setExt(e *gqlerror.Error, key string, v any) {
+	if e.Extensions == nil {
+		e.Extensions = map[string]any{}
+	}
+	e.Extensions[key] = v
+}
+
+// recoverPanic turns a panic into an INTERNAL_SERVER_ERROR and logs it.
+func recoverPanic(logger *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, p any) error {
+		logger.ErrorContext(ctx, "panic in resolver", "panic", p)
+		return apperr.Errorf(apperr.Internal, "internal error")
+	}
+}

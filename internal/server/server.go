@@ -1,0 +1,111 @@
+// Package server assembles the registry's HTTP service: the GraphQL
+// endpoint with its transports, limits and error presenter, and GraphiQL.
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+
+	"entgo.io/contrib/entgql"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/aidregistry/registry/graph"
+	"github.com/aidregistry/registry/internal/apperr"
+	"github.com/aidregistry/registry/internal/store"
+)
+
+// MaxBodyBytes bounds a GraphQL request body; real queries are a few KiB.
+const MaxBodyBytes = 1 << 20
+
+// Options configure the handler.
+type Options struct {
+	Logger *slog.Logger
+	// Playground, when set, serves GraphiQL at "/".
+	Playground http.Handler
+}
+
+// New builds the HTTP handler over an open store.
+func New(st *store.Store, opts Options) http.Handler {
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/query", requireJSON(GraphQL(st, logger)))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"status":"ok"}`)
+	})
+	if opts.Playground != nil {
+		mux.Handle("/{$}", opts.Playground)
+		mux.Handle("/graphiql/", opts.Playground)
+	}
+	return mux
+}
+
+// GraphQL is the GraphQL endpoint alone.
+func GraphQL(st *store.Store, logger *slog.Logger) http.Handler {
+	srv := handler.New(graph.NewSchema(st.Client))
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.Use(extension.Introspection{})
+	srv.Use(entgql.Transactioner{TxOpener: st.Client})
+	srv.AroundFields(pageLimits)
+	srv.SetErrorPresenter(errorPresenter(logger))
+	srv.SetRecoverFunc(recoverPanic(logger))
+	return srv
+}
+
+// requireJSON answers requests gqlgen would answer badly: a POST body that is
+// not JSON gets a 400 with a coded JSON error instead of an echo of the
+// body, and bodies are capped at MaxBodyBytes.
+func requireJSON(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
+			sendError(w, http.StatusUnsupportedMediaType, apperr.BadRequest,
+				"send GraphQL requests as JSON with Content-Type: application/json")
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+		var tooLarge *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooLarge):
+			sendError(w, http.StatusRequestEntityTooLarge, apperr.BadRequest,
+				"request body is larger than the limit of %d bytes", MaxBodyBytes)
+			return
+		case err != nil:
+			sendError(w, http.StatusBadRequest, apperr.BadRequest, "request body could not be read")
+			return
+		case !json.Valid(body):
+			sendError(w, http.StatusBadRequest, apperr.BadRequest, "request body is not valid JSON")
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		next.ServeHTTP(w, r)
+	})
+}
+
+func sendError(w http.ResponseWriter, status int, code apperr.Code, format string, args ...any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	e := gqlerror.Errorf(format, args...)
+	e.Extensions = map[string]any{"code": string(code)}
+	_ = json.NewEncoder(w).Encode(graphql.Response{Errors: gqlerror.List{e}})
+}

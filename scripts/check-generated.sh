@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Fails when `go generate ./...` would change committed code: generated ent
+# and gqlgen code must match ent/schema and graph/*.graphql.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+go generate ./...
+if [ -n "$(git status --porcelain -- ent graph gqlgen.yml go.mod go.sum)" ]; then
+  echo "check-generated: go generate changed committed files; run it and commit:" >&2
+  git status --porcelain -- ent graph gqlgen.yml go.mod go.sum >&2
+  git --no-pager diff --stat >&2
+  exit 1
+fi
+echo "check-generated: generated code is current"
