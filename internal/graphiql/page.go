@@ -15,8 +15,24 @@ const initScript = `
 (function () {
   var root = document.getElementById("graphiql");
   var fetcher = GraphiQL.createFetcher({ url: root.dataset.endpoint });
+  var question = [
+    "# Which programmes did UNDP fund that IOM implements, and in which countries?",
+    "query UndpFundsIomImplements {",
+    "  programmes(where: {and: [",
+    "    {hasParticipationsWith: {role: FUNDING, hasOrganisationWith: {acronym: \"UNDP\"}}},",
+    "    {hasParticipationsWith: {role: IMPLEMENTING, hasOrganisationWith: {acronym: \"IOM\"}}}",
+    "  ]}) {",
+    "    totalCount",
+    "    edges { node {",
+    "      code title",
+    "      countries { role country { iso2 name } areas { name } }",
+    "    } }",
+    "  }",
+    "}",
+    ""
+  ].join("\n");
   ReactDOM.createRoot(root).render(
-    React.createElement(GraphiQL, { fetcher: fetcher, defaultEditorToolsVisibility: true })
+    React.createElement(GraphiQL, { fetcher: fetcher, defaultQuery: question, defaultEditorToolsVisibility: true })
   );
 })();
 `
