@@ -169,7 +169,7 @@ var (
 		{Name: "kind", Type: field.TypeEnum, Nullable: true, Enums: []string{"INCOMING_FUNDS", "COMMITMENT", "DISBURSEMENT", "EXPENDITURE", "PLEDGE"}},
 		{Name: "date", Type: field.TypeString, Nullable: true},
 		{Name: "note", Type: field.TypeString, Nullable: true, Size: 2147483647},
-		{Name: "value_amount", Type: field.TypeString, Nullable: true, SchemaType: map[string]string{"postgres": "numeric", "sqlite3": "text"}},
+		{Name: "value_amount", Type: field.TypeString, Nullable: true, SchemaType: map[string]string{"postgres": "numeric", "sqlite3": "text COLLATE decimal"}},
 		{Name: "value_currency", Type: field.TypeString, Nullable: true, Size: 3},
 		{Name: "agreement_id", Type: field.TypeInt, Nullable: true},
 		{Name: "funder_id", Type: field.TypeInt, Nullable: true},
@@ -342,7 +342,7 @@ var (
 		{Name: "end_date", Type: field.TypeString, Nullable: true},
 		{Name: "coverage", Type: field.TypeEnum, Nullable: true, Enums: []string{"NATIONAL", "REGIONAL", "GLOBAL"}},
 		{Name: "region", Type: field.TypeString, Nullable: true},
-		{Name: "budget_amount", Type: field.TypeString, Nullable: true, SchemaType: map[string]string{"postgres": "numeric", "sqlite3": "text"}},
+		{Name: "budget_amount", Type: field.TypeString, Nullable: true, SchemaType: map[string]string{"postgres": "numeric", "sqlite3": "text COLLATE decimal"}},
 		{Name: "budget_currency", Type: field.TypeString, Nullable: true, Size: 3},
 		{Name: "parent_id", Type: field.TypeInt, Nullable: true},
 	}
@@ -373,7 +373,7 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "role", Type: field.TypeEnum, Enums: []string{"BENEFICIARY", "DIASPORA_HOST"}},
-		{Name: "share_percent", Type: field.TypeString, Nullable: true, SchemaType: map[string]string{"postgres": "numeric", "sqlite3": "text"}},
+		{Name: "share_percent", Type: field.TypeString, Nullable: true, SchemaType: map[string]string{"postgres": "numeric", "sqlite3": "text COLLATE decimal"}},
 		{Name: "country_id", Type: field.TypeInt},
 		{Name: "programme_id", Type: field.TypeInt},
 	}
@@ -417,7 +417,7 @@ var (
 		{Name: "indicator", Type: field.TypeString},
 		{Name: "unit", Type: field.TypeString, Nullable: true},
 		{Name: "target", Type: field.TypeString, Nullable: true},
-		{Name: "achieved", Type: field.TypeString, Nullable: true, SchemaType: map[string]string{"postgres": "numeric", "sqlite3": "text"}},
+		{Name: "achieved", Type: field.TypeString, Nullable: true, SchemaType: map[string]string{"postgres": "numeric", "sqlite3": "text COLLATE decimal"}},
 		{Name: "programme_id", Type: field.TypeInt},
 	}
 	// ResultsTable holds the schema information for the "results" table.

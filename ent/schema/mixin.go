@@ -55,7 +55,7 @@ func partialDate(name string, ants ...schema.Annotation) ent.Field {
 // (whose NUMERIC affinity would turn them into floats).
 var decimalSchemaType = map[string]string{
 	"postgres": "numeric",
-	"sqlite3":  "text",
+	"sqlite3":  "text COLLATE decimal",
 }
 
 // decimalField is an optional exact amount.
