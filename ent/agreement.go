@@ -21,6 +21,8 @@ type Agreement struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// organisation whose API key created the record; its editors may change it
+	CreatedBy *int `json:"created_by,omitempty"`
 	// Reference holds the value of the "reference" field.
 	Reference *string `json:"reference,omitempty"`
 	// Title holds the value of the "title" field.
@@ -104,7 +106,7 @@ func (*Agreement) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case agreement.FieldID:
+		case agreement.FieldID, agreement.FieldCreatedBy:
 			values[i] = new(sql.NullInt64)
 		case agreement.FieldReference, agreement.FieldTitle, agreement.FieldKind, agreement.FieldStatus, agreement.FieldSignedOn, agreement.FieldPlace, agreement.FieldSummary:
 			values[i] = new(sql.NullString)
@@ -142,6 +144,13 @@ func (_m *Agreement) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case agreement.FieldCreatedBy:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field created_by", values[i])
+			} else if value.Valid {
+				_m.CreatedBy = new(int)
+				*_m.CreatedBy = int(value.Int64)
 			}
 		case agreement.FieldReference:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -252,6 +261,11 @@ func (_m *Agreement) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	if v := _m.CreatedBy; v != nil {
+		builder.WriteString("created_by=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	if v := _m.Reference; v != nil {
 		builder.WriteString("reference=")

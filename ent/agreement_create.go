@@ -54,6 +54,20 @@ func (_c *AgreementCreate) SetNillableUpdatedAt(v *time.Time) *AgreementCreate {
 	return _c
 }
 
+// SetCreatedBy sets the "created_by" field.
+func (_c *AgreementCreate) SetCreatedBy(v int) *AgreementCreate {
+	_c.mutation.SetCreatedBy(v)
+	return _c
+}
+
+// SetNillableCreatedBy sets the "created_by" field if the given value is not nil.
+func (_c *AgreementCreate) SetNillableCreatedBy(v *int) *AgreementCreate {
+	if v != nil {
+		_c.SetCreatedBy(*v)
+	}
+	return _c
+}
+
 // SetReference sets the "reference" field.
 func (_c *AgreementCreate) SetReference(v string) *AgreementCreate {
 	_c.mutation.SetReference(v)
@@ -319,6 +333,10 @@ func (_c *AgreementCreate) createSpec() (*Agreement, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(agreement.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.CreatedBy(); ok {
+		_spec.SetField(agreement.FieldCreatedBy, field.TypeInt, value)
+		_node.CreatedBy = &value
 	}
 	if value, ok := _c.mutation.Reference(); ok {
 		_spec.SetField(agreement.FieldReference, field.TypeString, value)
@@ -609,6 +627,9 @@ func (u *AgreementUpsertOne) UpdateNewValues() *AgreementUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(agreement.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.CreatedBy(); exists {
+			s.SetIgnore(agreement.FieldCreatedBy)
 		}
 	}))
 	return u
@@ -973,6 +994,9 @@ func (u *AgreementUpsertBulk) UpdateNewValues() *AgreementUpsertBulk {
 		for _, b := range u.create.builders {
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(agreement.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.CreatedBy(); exists {
+				s.SetIgnore(agreement.FieldCreatedBy)
 			}
 		}
 	}))

@@ -402,6 +402,9 @@ func (_u *AgreementUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(agreement.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if _u.mutation.CreatedByCleared() {
+		_spec.ClearField(agreement.FieldCreatedBy, field.TypeInt)
+	}
 	if value, ok := _u.mutation.Reference(); ok {
 		_spec.SetField(agreement.FieldReference, field.TypeString, value)
 	}
@@ -1040,6 +1043,9 @@ func (_u *AgreementUpdateOne) sqlSave(ctx context.Context) (_node *Agreement, er
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(agreement.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if _u.mutation.CreatedByCleared() {
+		_spec.ClearField(agreement.FieldCreatedBy, field.TypeInt)
 	}
 	if value, ok := _u.mutation.Reference(); ok {
 		_spec.SetField(agreement.FieldReference, field.TypeString, value)

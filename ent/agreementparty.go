@@ -23,6 +23,8 @@ type AgreementParty struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// organisation whose API key created the record; its editors may change it
+	CreatedBy *int `json:"created_by,omitempty"`
 	// SignatoryName holds the value of the "signatory_name" field.
 	SignatoryName *string `json:"signatory_name,omitempty"`
 	// SignatoryTitle holds the value of the "signatory_title" field.
@@ -88,7 +90,7 @@ func (*AgreementParty) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case agreementparty.FieldID:
+		case agreementparty.FieldID, agreementparty.FieldCreatedBy:
 			values[i] = new(sql.NullInt64)
 		case agreementparty.FieldSignatoryName, agreementparty.FieldSignatoryTitle:
 			values[i] = new(sql.NullString)
@@ -130,6 +132,13 @@ func (_m *AgreementParty) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case agreementparty.FieldCreatedBy:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field created_by", values[i])
+			} else if value.Valid {
+				_m.CreatedBy = new(int)
+				*_m.CreatedBy = int(value.Int64)
 			}
 		case agreementparty.FieldSignatoryName:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -215,6 +224,11 @@ func (_m *AgreementParty) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	if v := _m.CreatedBy; v != nil {
+		builder.WriteString("created_by=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	if v := _m.SignatoryName; v != nil {
 		builder.WriteString("signatory_name=")

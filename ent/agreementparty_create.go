@@ -53,6 +53,20 @@ func (_c *AgreementPartyCreate) SetNillableUpdatedAt(v *time.Time) *AgreementPar
 	return _c
 }
 
+// SetCreatedBy sets the "created_by" field.
+func (_c *AgreementPartyCreate) SetCreatedBy(v int) *AgreementPartyCreate {
+	_c.mutation.SetCreatedBy(v)
+	return _c
+}
+
+// SetNillableCreatedBy sets the "created_by" field if the given value is not nil.
+func (_c *AgreementPartyCreate) SetNillableCreatedBy(v *int) *AgreementPartyCreate {
+	if v != nil {
+		_c.SetCreatedBy(*v)
+	}
+	return _c
+}
+
 // SetSignatoryName sets the "signatory_name" field.
 func (_c *AgreementPartyCreate) SetSignatoryName(v string) *AgreementPartyCreate {
 	_c.mutation.SetSignatoryName(v)
@@ -211,6 +225,10 @@ func (_c *AgreementPartyCreate) createSpec() (*AgreementParty, *sqlgraph.CreateS
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(agreementparty.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.CreatedBy(); ok {
+		_spec.SetField(agreementparty.FieldCreatedBy, field.TypeInt, value)
+		_node.CreatedBy = &value
 	}
 	if value, ok := _c.mutation.SignatoryName(); ok {
 		_spec.SetField(agreementparty.FieldSignatoryName, field.TypeString, value)
@@ -383,6 +401,9 @@ func (u *AgreementPartyUpsertOne) UpdateNewValues() *AgreementPartyUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(agreementparty.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.CreatedBy(); exists {
+			s.SetIgnore(agreementparty.FieldCreatedBy)
 		}
 	}))
 	return u
@@ -649,6 +670,9 @@ func (u *AgreementPartyUpsertBulk) UpdateNewValues() *AgreementPartyUpsertBulk {
 		for _, b := range u.create.builders {
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(agreementparty.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.CreatedBy(); exists {
+				s.SetIgnore(agreementparty.FieldCreatedBy)
 			}
 		}
 	}))

@@ -214,6 +214,9 @@ func (_u *AgreementPartyUpdate) sqlSave(ctx context.Context) (_node int, err err
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(agreementparty.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if _u.mutation.CreatedByCleared() {
+		_spec.ClearField(agreementparty.FieldCreatedBy, field.TypeInt)
+	}
 	if value, ok := _u.mutation.SignatoryName(); ok {
 		_spec.SetField(agreementparty.FieldSignatoryName, field.TypeString, value)
 	}
@@ -561,6 +564,9 @@ func (_u *AgreementPartyUpdateOne) sqlSave(ctx context.Context) (_node *Agreemen
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(agreementparty.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if _u.mutation.CreatedByCleared() {
+		_spec.ClearField(agreementparty.FieldCreatedBy, field.TypeInt)
 	}
 	if value, ok := _u.mutation.SignatoryName(); ok {
 		_spec.SetField(agreementparty.FieldSignatoryName, field.TypeString, value)

@@ -22,6 +22,8 @@ type Area struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// organisation whose API key created the record; its editors may change it
+	CreatedBy *int `json:"created_by,omitempty"`
 	// Name holds the value of the "name" field.
 	Name string `json:"name,omitempty"`
 	// CountryID holds the value of the "country_id" field.
@@ -84,7 +86,7 @@ func (*Area) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case area.FieldID, area.FieldCountryID:
+		case area.FieldID, area.FieldCreatedBy, area.FieldCountryID:
 			values[i] = new(sql.NullInt64)
 		case area.FieldName:
 			values[i] = new(sql.NullString)
@@ -122,6 +124,13 @@ func (_m *Area) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case area.FieldCreatedBy:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field created_by", values[i])
+			} else if value.Valid {
+				_m.CreatedBy = new(int)
+				*_m.CreatedBy = int(value.Int64)
 			}
 		case area.FieldName:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -191,6 +200,11 @@ func (_m *Area) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	if v := _m.CreatedBy; v != nil {
+		builder.WriteString("created_by=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("name=")
 	builder.WriteString(_m.Name)

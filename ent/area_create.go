@@ -53,6 +53,20 @@ func (_c *AreaCreate) SetNillableUpdatedAt(v *time.Time) *AreaCreate {
 	return _c
 }
 
+// SetCreatedBy sets the "created_by" field.
+func (_c *AreaCreate) SetCreatedBy(v int) *AreaCreate {
+	_c.mutation.SetCreatedBy(v)
+	return _c
+}
+
+// SetNillableCreatedBy sets the "created_by" field if the given value is not nil.
+func (_c *AreaCreate) SetNillableCreatedBy(v *int) *AreaCreate {
+	if v != nil {
+		_c.SetCreatedBy(*v)
+	}
+	return _c
+}
+
 // SetName sets the "name" field.
 func (_c *AreaCreate) SetName(v string) *AreaCreate {
 	_c.mutation.SetName(v)
@@ -201,6 +215,10 @@ func (_c *AreaCreate) createSpec() (*Area, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(area.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.CreatedBy(); ok {
+		_spec.SetField(area.FieldCreatedBy, field.TypeInt, value)
+		_node.CreatedBy = &value
 	}
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(area.FieldName, field.TypeString, value)
@@ -356,6 +374,9 @@ func (u *AreaUpsertOne) UpdateNewValues() *AreaUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(area.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.CreatedBy(); exists {
+			s.SetIgnore(area.FieldCreatedBy)
 		}
 	}))
 	return u
@@ -608,6 +629,9 @@ func (u *AreaUpsertBulk) UpdateNewValues() *AreaUpsertBulk {
 		for _, b := range u.create.builders {
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(area.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.CreatedBy(); exists {
+				s.SetIgnore(area.FieldCreatedBy)
 			}
 		}
 	}))

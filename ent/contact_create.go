@@ -53,6 +53,20 @@ func (_c *ContactCreate) SetNillableUpdatedAt(v *time.Time) *ContactCreate {
 	return _c
 }
 
+// SetCreatedBy sets the "created_by" field.
+func (_c *ContactCreate) SetCreatedBy(v int) *ContactCreate {
+	_c.mutation.SetCreatedBy(v)
+	return _c
+}
+
+// SetNillableCreatedBy sets the "created_by" field if the given value is not nil.
+func (_c *ContactCreate) SetNillableCreatedBy(v *int) *ContactCreate {
+	if v != nil {
+		_c.SetCreatedBy(*v)
+	}
+	return _c
+}
+
 // SetName sets the "name" field.
 func (_c *ContactCreate) SetName(v string) *ContactCreate {
 	_c.mutation.SetName(v)
@@ -249,6 +263,10 @@ func (_c *ContactCreate) createSpec() (*Contact, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(contact.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.CreatedBy(); ok {
+		_spec.SetField(contact.FieldCreatedBy, field.TypeInt, value)
+		_node.CreatedBy = &value
 	}
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(contact.FieldName, field.TypeString, value)
@@ -465,6 +483,9 @@ func (u *ContactUpsertOne) UpdateNewValues() *ContactUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(contact.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.CreatedBy(); exists {
+			s.SetIgnore(contact.FieldCreatedBy)
 		}
 	}))
 	return u
@@ -773,6 +794,9 @@ func (u *ContactUpsertBulk) UpdateNewValues() *ContactUpsertBulk {
 		for _, b := range u.create.builders {
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(contact.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.CreatedBy(); exists {
+				s.SetIgnore(contact.FieldCreatedBy)
 			}
 		}
 	}))

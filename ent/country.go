@@ -21,6 +21,8 @@ type Country struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// organisation whose API key created the record; its editors may change it
+	CreatedBy *int `json:"created_by,omitempty"`
 	// Iso2 holds the value of the "iso2" field.
 	Iso2 string `json:"iso2,omitempty"`
 	// Iso3 holds the value of the "iso3" field.
@@ -110,7 +112,7 @@ func (*Country) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case country.FieldID:
+		case country.FieldID, country.FieldCreatedBy:
 			values[i] = new(sql.NullInt64)
 		case country.FieldIso2, country.FieldIso3, country.FieldName, country.FieldRegion:
 			values[i] = new(sql.NullString)
@@ -148,6 +150,13 @@ func (_m *Country) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case country.FieldCreatedBy:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field created_by", values[i])
+			} else if value.Valid {
+				_m.CreatedBy = new(int)
+				*_m.CreatedBy = int(value.Int64)
 			}
 		case country.FieldIso2:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -240,6 +249,11 @@ func (_m *Country) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	if v := _m.CreatedBy; v != nil {
+		builder.WriteString("created_by=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("iso2=")
 	builder.WriteString(_m.Iso2)

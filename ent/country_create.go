@@ -55,6 +55,20 @@ func (_c *CountryCreate) SetNillableUpdatedAt(v *time.Time) *CountryCreate {
 	return _c
 }
 
+// SetCreatedBy sets the "created_by" field.
+func (_c *CountryCreate) SetCreatedBy(v int) *CountryCreate {
+	_c.mutation.SetCreatedBy(v)
+	return _c
+}
+
+// SetNillableCreatedBy sets the "created_by" field if the given value is not nil.
+func (_c *CountryCreate) SetNillableCreatedBy(v *int) *CountryCreate {
+	if v != nil {
+		_c.SetCreatedBy(*v)
+	}
+	return _c
+}
+
 // SetIso2 sets the "iso2" field.
 func (_c *CountryCreate) SetIso2(v string) *CountryCreate {
 	_c.mutation.SetIso2(v)
@@ -273,6 +287,10 @@ func (_c *CountryCreate) createSpec() (*Country, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(country.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.CreatedBy(); ok {
+		_spec.SetField(country.FieldCreatedBy, field.TypeInt, value)
+		_node.CreatedBy = &value
 	}
 	if value, ok := _c.mutation.Iso2(); ok {
 		_spec.SetField(country.FieldIso2, field.TypeString, value)
@@ -501,6 +519,9 @@ func (u *CountryUpsertOne) UpdateNewValues() *CountryUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(country.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.CreatedBy(); exists {
+			s.SetIgnore(country.FieldCreatedBy)
 		}
 	}))
 	return u
@@ -788,6 +809,9 @@ func (u *CountryUpsertBulk) UpdateNewValues() *CountryUpsertBulk {
 		for _, b := range u.create.builders {
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(country.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.CreatedBy(); exists {
+				s.SetIgnore(country.FieldCreatedBy)
 			}
 		}
 	}))

@@ -357,6 +357,9 @@ func (_u *CountryUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(country.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if _u.mutation.CreatedByCleared() {
+		_spec.ClearField(country.FieldCreatedBy, field.TypeInt)
+	}
 	if value, ok := _u.mutation.Iso2(); ok {
 		_spec.SetField(country.FieldIso2, field.TypeString, value)
 	}
@@ -970,6 +973,9 @@ func (_u *CountryUpdateOne) sqlSave(ctx context.Context) (_node *Country, err er
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(country.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if _u.mutation.CreatedByCleared() {
+		_spec.ClearField(country.FieldCreatedBy, field.TypeInt)
 	}
 	if value, ok := _u.mutation.Iso2(); ok {
 		_spec.SetField(country.FieldIso2, field.TypeString, value)

@@ -14,7 +14,9 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/aidregistry/registry/ent/agreement"
 	"github.com/aidregistry/registry/ent/agreementparty"
+	"github.com/aidregistry/registry/ent/apikey"
 	"github.com/aidregistry/registry/ent/area"
+	"github.com/aidregistry/registry/ent/change"
 	"github.com/aidregistry/registry/ent/contact"
 	"github.com/aidregistry/registry/ent/country"
 	"github.com/aidregistry/registry/ent/event"
@@ -86,9 +88,11 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
+			apikey.Table:           apikey.ValidColumn,
 			agreement.Table:        agreement.ValidColumn,
 			agreementparty.Table:   agreementparty.ValidColumn,
 			area.Table:             area.ValidColumn,
+			change.Table:           change.ValidColumn,
 			contact.Table:          contact.ValidColumn,
 			country.Table:          country.ValidColumn,
 			event.Table:            event.ValidColumn,

@@ -22,6 +22,8 @@ type Event struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// organisation whose API key created the record; its editors may change it
+	CreatedBy *int `json:"created_by,omitempty"`
 	// Title holds the value of the "title" field.
 	Title string `json:"title,omitempty"`
 	// StartsOn holds the value of the "starts_on" field.
@@ -104,7 +106,7 @@ func (*Event) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case event.FieldID, event.FieldProgrammeID:
+		case event.FieldID, event.FieldCreatedBy, event.FieldProgrammeID:
 			values[i] = new(sql.NullInt64)
 		case event.FieldTitle, event.FieldStartsOn, event.FieldEndsOn, event.FieldPlace, event.FieldSummary:
 			values[i] = new(sql.NullString)
@@ -142,6 +144,13 @@ func (_m *Event) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case event.FieldCreatedBy:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field created_by", values[i])
+			} else if value.Valid {
+				_m.CreatedBy = new(int)
+				*_m.CreatedBy = int(value.Int64)
 			}
 		case event.FieldTitle:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -245,6 +254,11 @@ func (_m *Event) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	if v := _m.CreatedBy; v != nil {
+		builder.WriteString("created_by=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("title=")
 	builder.WriteString(_m.Title)

@@ -53,6 +53,20 @@ func (_c *EventCreate) SetNillableUpdatedAt(v *time.Time) *EventCreate {
 	return _c
 }
 
+// SetCreatedBy sets the "created_by" field.
+func (_c *EventCreate) SetCreatedBy(v int) *EventCreate {
+	_c.mutation.SetCreatedBy(v)
+	return _c
+}
+
+// SetNillableCreatedBy sets the "created_by" field if the given value is not nil.
+func (_c *EventCreate) SetNillableCreatedBy(v *int) *EventCreate {
+	if v != nil {
+		_c.SetCreatedBy(*v)
+	}
+	return _c
+}
+
 // SetTitle sets the "title" field.
 func (_c *EventCreate) SetTitle(v string) *EventCreate {
 	_c.mutation.SetTitle(v)
@@ -284,6 +298,10 @@ func (_c *EventCreate) createSpec() (*Event, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(event.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.CreatedBy(); ok {
+		_spec.SetField(event.FieldCreatedBy, field.TypeInt, value)
+		_node.CreatedBy = &value
 	}
 	if value, ok := _c.mutation.Title(); ok {
 		_spec.SetField(event.FieldTitle, field.TypeString, value)
@@ -549,6 +567,9 @@ func (u *EventUpsertOne) UpdateNewValues() *EventUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(event.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.CreatedBy(); exists {
+			s.SetIgnore(event.FieldCreatedBy)
 		}
 	}))
 	return u
@@ -892,6 +913,9 @@ func (u *EventUpsertBulk) UpdateNewValues() *EventUpsertBulk {
 		for _, b := range u.create.builders {
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(event.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.CreatedBy(); exists {
+				s.SetIgnore(event.FieldCreatedBy)
 			}
 		}
 	}))

@@ -25,6 +25,8 @@ type Funding struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// organisation whose API key created the record; its editors may change it
+	CreatedBy *int `json:"created_by,omitempty"`
 	// Kind holds the value of the "kind" field.
 	Kind *funding.Kind `json:"kind,omitempty"`
 	// Date holds the value of the "date" field.
@@ -130,7 +132,7 @@ func (*Funding) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case funding.FieldValueAmount:
 			values[i] = &sql.NullScanner{S: new(money.Decimal)}
-		case funding.FieldID, funding.FieldProgrammeID, funding.FieldFunderID, funding.FieldRecipientID, funding.FieldAgreementID:
+		case funding.FieldID, funding.FieldCreatedBy, funding.FieldProgrammeID, funding.FieldFunderID, funding.FieldRecipientID, funding.FieldAgreementID:
 			values[i] = new(sql.NullInt64)
 		case funding.FieldKind, funding.FieldDate, funding.FieldNote, funding.FieldValueCurrency:
 			values[i] = new(sql.NullString)
@@ -168,6 +170,13 @@ func (_m *Funding) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case funding.FieldCreatedBy:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field created_by", values[i])
+			} else if value.Valid {
+				_m.CreatedBy = new(int)
+				*_m.CreatedBy = int(value.Int64)
 			}
 		case funding.FieldKind:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -297,6 +306,11 @@ func (_m *Funding) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	if v := _m.CreatedBy; v != nil {
+		builder.WriteString("created_by=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	if v := _m.Kind; v != nil {
 		builder.WriteString("kind=")

@@ -55,6 +55,20 @@ func (_c *FundingCreate) SetNillableUpdatedAt(v *time.Time) *FundingCreate {
 	return _c
 }
 
+// SetCreatedBy sets the "created_by" field.
+func (_c *FundingCreate) SetCreatedBy(v int) *FundingCreate {
+	_c.mutation.SetCreatedBy(v)
+	return _c
+}
+
+// SetNillableCreatedBy sets the "created_by" field if the given value is not nil.
+func (_c *FundingCreate) SetNillableCreatedBy(v *int) *FundingCreate {
+	if v != nil {
+		_c.SetCreatedBy(*v)
+	}
+	return _c
+}
+
 // SetKind sets the "kind" field.
 func (_c *FundingCreate) SetKind(v funding.Kind) *FundingCreate {
 	_c.mutation.SetKind(v)
@@ -316,6 +330,10 @@ func (_c *FundingCreate) createSpec() (*Funding, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(funding.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.CreatedBy(); ok {
+		_spec.SetField(funding.FieldCreatedBy, field.TypeInt, value)
+		_node.CreatedBy = &value
 	}
 	if value, ok := _c.mutation.Kind(); ok {
 		_spec.SetField(funding.FieldKind, field.TypeEnum, value)
@@ -654,6 +672,9 @@ func (u *FundingUpsertOne) UpdateNewValues() *FundingUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(funding.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.CreatedBy(); exists {
+			s.SetIgnore(funding.FieldCreatedBy)
 		}
 	}))
 	return u
@@ -1060,6 +1081,9 @@ func (u *FundingUpsertBulk) UpdateNewValues() *FundingUpsertBulk {
 		for _, b := range u.create.builders {
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(funding.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.CreatedBy(); exists {
+				s.SetIgnore(funding.FieldCreatedBy)
 			}
 		}
 	}))

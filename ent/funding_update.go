@@ -372,6 +372,9 @@ func (_u *FundingUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(funding.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if _u.mutation.CreatedByCleared() {
+		_spec.ClearField(funding.FieldCreatedBy, field.TypeInt)
+	}
 	if value, ok := _u.mutation.Kind(); ok {
 		_spec.SetField(funding.FieldKind, field.TypeEnum, value)
 	}
@@ -951,6 +954,9 @@ func (_u *FundingUpdateOne) sqlSave(ctx context.Context) (_node *Funding, err er
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(funding.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if _u.mutation.CreatedByCleared() {
+		_spec.ClearField(funding.FieldCreatedBy, field.TypeInt)
 	}
 	if value, ok := _u.mutation.Kind(); ok {
 		_spec.SetField(funding.FieldKind, field.TypeEnum, value)

@@ -7,7 +7,9 @@ package ent
 import (
 	"github.com/aidregistry/registry/ent/agreement"
 	"github.com/aidregistry/registry/ent/agreementparty"
+	"github.com/aidregistry/registry/ent/apikey"
 	"github.com/aidregistry/registry/ent/area"
+	"github.com/aidregistry/registry/ent/change"
 	"github.com/aidregistry/registry/ent/contact"
 	"github.com/aidregistry/registry/ent/country"
 	"github.com/aidregistry/registry/ent/event"
@@ -25,6 +27,8 @@ import (
 // every table with a global-id range is listed.
 var nodeTypeNames = map[string]string{
 	agreement.Table:        agreementImplementors[0],
+	apikey.Table:           "APIKey", // not in GraphQL; named so its ids still encode
+	change.Table:           changeImplementors[0],
 	agreementparty.Table:   agreementpartyImplementors[0],
 	area.Table:             areaImplementors[0],
 	contact.Table:          contactImplementors[0],

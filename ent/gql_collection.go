@@ -10,6 +10,7 @@ import (
 	"github.com/aidregistry/registry/ent/agreement"
 	"github.com/aidregistry/registry/ent/agreementparty"
 	"github.com/aidregistry/registry/ent/area"
+	"github.com/aidregistry/registry/ent/change"
 	"github.com/aidregistry/registry/ent/contact"
 	"github.com/aidregistry/registry/ent/country"
 	"github.com/aidregistry/registry/ent/event"
@@ -485,6 +486,136 @@ func newAreaPaginateArgs(rv map[string]any) *areaPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*AreaWhereInput); ok {
 		args.opts = append(args.opts, WithAreaFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ChangeQuery) CollectFields(ctx context.Context, satisfies ...string) (*ChangeQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ChangeQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(change.Columns))
+		selectedFields = []string{change.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "at":
+			if _, ok := fieldSeen[change.FieldAt]; !ok {
+				selectedFields = append(selectedFields, change.FieldAt)
+				fieldSeen[change.FieldAt] = struct{}{}
+			}
+		case "operation":
+			if _, ok := fieldSeen[change.FieldOperation]; !ok {
+				selectedFields = append(selectedFields, change.FieldOperation)
+				fieldSeen[change.FieldOperation] = struct{}{}
+			}
+		case "recordType":
+			if _, ok := fieldSeen[change.FieldRecordType]; !ok {
+				selectedFields = append(selectedFields, change.FieldRecordType)
+				fieldSeen[change.FieldRecordType] = struct{}{}
+			}
+		case "recordID":
+			if _, ok := fieldSeen[change.FieldRecordID]; !ok {
+				selectedFields = append(selectedFields, change.FieldRecordID)
+				fieldSeen[change.FieldRecordID] = struct{}{}
+			}
+		case "before":
+			if _, ok := fieldSeen[change.FieldBefore]; !ok {
+				selectedFields = append(selectedFields, change.FieldBefore)
+				fieldSeen[change.FieldBefore] = struct{}{}
+			}
+		case "after":
+			if _, ok := fieldSeen[change.FieldAfter]; !ok {
+				selectedFields = append(selectedFields, change.FieldAfter)
+				fieldSeen[change.FieldAfter] = struct{}{}
+			}
+		case "keyID":
+			if _, ok := fieldSeen[change.FieldKeyID]; !ok {
+				selectedFields = append(selectedFields, change.FieldKeyID)
+				fieldSeen[change.FieldKeyID] = struct{}{}
+			}
+		case "organisationID":
+			if _, ok := fieldSeen[change.FieldOrganisationID]; !ok {
+				selectedFields = append(selectedFields, change.FieldOrganisationID)
+				fieldSeen[change.FieldOrganisationID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type changePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ChangePaginateOption
+}
+
+func newChangePaginateArgs(rv map[string]any) *changePaginateArgs {
+	args := &changePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*ChangeOrder:
+			args.opts = append(args.opts, WithChangeOrder(v))
+		case []any:
+			var orders []*ChangeOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &ChangeOrder{Field: &ChangeOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithChangeOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*ChangeWhereInput); ok {
+		args.opts = append(args.opts, WithChangeFilter(v.Filter))
 	}
 	return args
 }

@@ -21,9 +21,7 @@ type CreateAgreementInput struct {
 	SignedOn     *string
 	Place        *string
 	Summary      *string
-	PartyIDs     []int
 	ProgrammeIDs []int
-	FundingIDs   []int
 	SourceIDs    []int
 }
 
@@ -48,14 +46,8 @@ func (i *CreateAgreementInput) Mutate(m *AgreementMutation) {
 	if v := i.Summary; v != nil {
 		m.SetSummary(*v)
 	}
-	if v := i.PartyIDs; len(v) > 0 {
-		m.AddPartyIDs(v...)
-	}
 	if v := i.ProgrammeIDs; len(v) > 0 {
 		m.AddProgrammeIDs(v...)
-	}
-	if v := i.FundingIDs; len(v) > 0 {
-		m.AddFundingIDs(v...)
 	}
 	if v := i.SourceIDs; len(v) > 0 {
 		m.AddSourceIDs(v...)
@@ -83,15 +75,9 @@ type UpdateAgreementInput struct {
 	Place              *string
 	ClearSummary       bool
 	Summary            *string
-	ClearParties       bool
-	AddPartyIDs        []int
-	RemovePartyIDs     []int
 	ClearProgrammes    bool
 	AddProgrammeIDs    []int
 	RemoveProgrammeIDs []int
-	ClearFundings      bool
-	AddFundingIDs      []int
-	RemoveFundingIDs   []int
 	ClearSources       bool
 	AddSourceIDs       []int
 	RemoveSourceIDs    []int
@@ -138,15 +124,6 @@ func (i *UpdateAgreementInput) Mutate(m *AgreementMutation) {
 	if v := i.Summary; v != nil {
 		m.SetSummary(*v)
 	}
-	if i.ClearParties {
-		m.ClearParties()
-	}
-	if v := i.AddPartyIDs; len(v) > 0 {
-		m.AddPartyIDs(v...)
-	}
-	if v := i.RemovePartyIDs; len(v) > 0 {
-		m.RemovePartyIDs(v...)
-	}
 	if i.ClearProgrammes {
 		m.ClearProgrammes()
 	}
@@ -155,15 +132,6 @@ func (i *UpdateAgreementInput) Mutate(m *AgreementMutation) {
 	}
 	if v := i.RemoveProgrammeIDs; len(v) > 0 {
 		m.RemoveProgrammeIDs(v...)
-	}
-	if i.ClearFundings {
-		m.ClearFundings()
-	}
-	if v := i.AddFundingIDs; len(v) > 0 {
-		m.AddFundingIDs(v...)
-	}
-	if v := i.RemoveFundingIDs; len(v) > 0 {
-		m.RemoveFundingIDs(v...)
 	}
 	if i.ClearSources {
 		m.ClearSources()
@@ -276,19 +244,15 @@ func (c *AgreementPartyUpdateOne) SetInput(i UpdateAgreementPartyInput) *Agreeme
 
 // CreateAreaInput represents a mutation input for creating areas.
 type CreateAreaInput struct {
-	Name                string
-	CountryID           int
-	ProgrammeCountryIDs []int
-	SourceIDs           []int
+	Name      string
+	CountryID int
+	SourceIDs []int
 }
 
 // Mutate applies the CreateAreaInput on the AreaMutation builder.
 func (i *CreateAreaInput) Mutate(m *AreaMutation) {
 	m.SetName(i.Name)
 	m.SetCountryID(i.CountryID)
-	if v := i.ProgrammeCountryIDs; len(v) > 0 {
-		m.AddProgrammeCountryIDs(v...)
-	}
 	if v := i.SourceIDs; len(v) > 0 {
 		m.AddSourceIDs(v...)
 	}
@@ -302,14 +266,11 @@ func (c *AreaCreate) SetInput(i CreateAreaInput) *AreaCreate {
 
 // UpdateAreaInput represents a mutation input for updating areas.
 type UpdateAreaInput struct {
-	Name                      *string
-	CountryID                 *int
-	ClearProgrammeCountries   bool
-	AddProgrammeCountryIDs    []int
-	RemoveProgrammeCountryIDs []int
-	ClearSources              bool
-	AddSourceIDs              []int
-	RemoveSourceIDs           []int
+	Name            *string
+	CountryID       *int
+	ClearSources    bool
+	AddSourceIDs    []int
+	RemoveSourceIDs []int
 }
 
 // Mutate applies the UpdateAreaInput on the AreaMutation builder.
@@ -319,15 +280,6 @@ func (i *UpdateAreaInput) Mutate(m *AreaMutation) {
 	}
 	if v := i.CountryID; v != nil {
 		m.SetCountryID(*v)
-	}
-	if i.ClearProgrammeCountries {
-		m.ClearProgrammeCountries()
-	}
-	if v := i.AddProgrammeCountryIDs; len(v) > 0 {
-		m.AddProgrammeCountryIDs(v...)
-	}
-	if v := i.RemoveProgrammeCountryIDs; len(v) > 0 {
-		m.RemoveProgrammeCountryIDs(v...)
 	}
 	if i.ClearSources {
 		m.ClearSources()
@@ -476,15 +428,11 @@ func (c *ContactUpdateOne) SetInput(i UpdateContactInput) *ContactUpdateOne {
 
 // CreateCountryInput represents a mutation input for creating countries.
 type CreateCountryInput struct {
-	Iso2                string
-	Iso3                string
-	Name                string
-	Region              *string
-	AreaIDs             []int
-	PresenceIDs         []int
-	ProgrammeCountryIDs []int
-	HeadquarteredIDs    []int
-	SourceIDs           []int
+	Iso2      string
+	Iso3      string
+	Name      string
+	Region    *string
+	SourceIDs []int
 }
 
 // Mutate applies the CreateCountryInput on the CountryMutation builder.
@@ -494,18 +442,6 @@ func (i *CreateCountryInput) Mutate(m *CountryMutation) {
 	m.SetName(i.Name)
 	if v := i.Region; v != nil {
 		m.SetRegion(*v)
-	}
-	if v := i.AreaIDs; len(v) > 0 {
-		m.AddAreaIDs(v...)
-	}
-	if v := i.PresenceIDs; len(v) > 0 {
-		m.AddPresenceIDs(v...)
-	}
-	if v := i.ProgrammeCountryIDs; len(v) > 0 {
-		m.AddProgrammeCountryIDs(v...)
-	}
-	if v := i.HeadquarteredIDs; len(v) > 0 {
-		m.AddHeadquarteredIDs(v...)
 	}
 	if v := i.SourceIDs; len(v) > 0 {
 		m.AddSourceIDs(v...)
@@ -520,26 +456,14 @@ func (c *CountryCreate) SetInput(i CreateCountryInput) *CountryCreate {
 
 // UpdateCountryInput represents a mutation input for updating countries.
 type UpdateCountryInput struct {
-	Iso2                      *string
-	Iso3                      *string
-	Name                      *string
-	ClearRegion               bool
-	Region                    *string
-	ClearAreas                bool
-	AddAreaIDs                []int
-	RemoveAreaIDs             []int
-	ClearPresences            bool
-	AddPresenceIDs            []int
-	RemovePresenceIDs         []int
-	ClearProgrammeCountries   bool
-	AddProgrammeCountryIDs    []int
-	RemoveProgrammeCountryIDs []int
-	ClearHeadquartered        bool
-	AddHeadquarteredIDs       []int
-	RemoveHeadquarteredIDs    []int
-	ClearSources              bool
-	AddSourceIDs              []int
-	RemoveSourceIDs           []int
+	Iso2            *string
+	Iso3            *string
+	Name            *string
+	ClearRegion     bool
+	Region          *string
+	ClearSources    bool
+	AddSourceIDs    []int
+	RemoveSourceIDs []int
 }
 
 // Mutate applies the UpdateCountryInput on the CountryMutation builder.
@@ -558,42 +482,6 @@ func (i *UpdateCountryInput) Mutate(m *CountryMutation) {
 	}
 	if v := i.Region; v != nil {
 		m.SetRegion(*v)
-	}
-	if i.ClearAreas {
-		m.ClearAreas()
-	}
-	if v := i.AddAreaIDs; len(v) > 0 {
-		m.AddAreaIDs(v...)
-	}
-	if v := i.RemoveAreaIDs; len(v) > 0 {
-		m.RemoveAreaIDs(v...)
-	}
-	if i.ClearPresences {
-		m.ClearPresences()
-	}
-	if v := i.AddPresenceIDs; len(v) > 0 {
-		m.AddPresenceIDs(v...)
-	}
-	if v := i.RemovePresenceIDs; len(v) > 0 {
-		m.RemovePresenceIDs(v...)
-	}
-	if i.ClearProgrammeCountries {
-		m.ClearProgrammeCountries()
-	}
-	if v := i.AddProgrammeCountryIDs; len(v) > 0 {
-		m.AddProgrammeCountryIDs(v...)
-	}
-	if v := i.RemoveProgrammeCountryIDs; len(v) > 0 {
-		m.RemoveProgrammeCountryIDs(v...)
-	}
-	if i.ClearHeadquartered {
-		m.ClearHeadquartered()
-	}
-	if v := i.AddHeadquarteredIDs; len(v) > 0 {
-		m.AddHeadquarteredIDs(v...)
-	}
-	if v := i.RemoveHeadquarteredIDs; len(v) > 0 {
-		m.RemoveHeadquarteredIDs(v...)
 	}
 	if i.ClearSources {
 		m.ClearSources()
@@ -920,23 +808,14 @@ func (c *FundingUpdateOne) SetInput(i UpdateFundingInput) *FundingUpdateOne {
 
 // CreateOrganisationInput represents a mutation input for creating organisations.
 type CreateOrganisationInput struct {
-	Name                string
-	Acronym             *string
-	Kind                organisation.Kind
-	IatiRef             *string
-	Website             *string
-	HeadquartersID      *int
-	ParentID            *int
-	ChildIDs            []int
-	PresenceIDs         []int
-	ContactIDs          []int
-	ParticipationIDs    []int
-	FundingsGivenIDs    []int
-	FundingsReceivedIDs []int
-	AgreementPartyIDs   []int
-	EventsOrganisedIDs  []int
-	EventsAttendedIDs   []int
-	SourceIDs           []int
+	Name           string
+	Acronym        *string
+	Kind           organisation.Kind
+	IatiRef        *string
+	Website        *string
+	HeadquartersID *int
+	ParentID       *int
+	SourceIDs      []int
 }
 
 // Mutate applies the CreateOrganisationInput on the OrganisationMutation builder.
@@ -958,33 +837,6 @@ func (i *CreateOrganisationInput) Mutate(m *OrganisationMutation) {
 	if v := i.ParentID; v != nil {
 		m.SetParentID(*v)
 	}
-	if v := i.ChildIDs; len(v) > 0 {
-		m.AddChildIDs(v...)
-	}
-	if v := i.PresenceIDs; len(v) > 0 {
-		m.AddPresenceIDs(v...)
-	}
-	if v := i.ContactIDs; len(v) > 0 {
-		m.AddContactIDs(v...)
-	}
-	if v := i.ParticipationIDs; len(v) > 0 {
-		m.AddParticipationIDs(v...)
-	}
-	if v := i.FundingsGivenIDs; len(v) > 0 {
-		m.AddFundingsGivenIDs(v...)
-	}
-	if v := i.FundingsReceivedIDs; len(v) > 0 {
-		m.AddFundingsReceivedIDs(v...)
-	}
-	if v := i.AgreementPartyIDs; len(v) > 0 {
-		m.AddAgreementPartyIDs(v...)
-	}
-	if v := i.EventsOrganisedIDs; len(v) > 0 {
-		m.AddEventsOrganisedIDs(v...)
-	}
-	if v := i.EventsAttendedIDs; len(v) > 0 {
-		m.AddEventsAttendedIDs(v...)
-	}
 	if v := i.SourceIDs; len(v) > 0 {
 		m.AddSourceIDs(v...)
 	}
@@ -998,48 +850,21 @@ func (c *OrganisationCreate) SetInput(i CreateOrganisationInput) *OrganisationCr
 
 // UpdateOrganisationInput represents a mutation input for updating organisations.
 type UpdateOrganisationInput struct {
-	Name                      *string
-	ClearAcronym              bool
-	Acronym                   *string
-	Kind                      *organisation.Kind
-	ClearIatiRef              bool
-	IatiRef                   *string
-	ClearWebsite              bool
-	Website                   *string
-	ClearHeadquarters         bool
-	HeadquartersID            *int
-	ClearParent               bool
-	ParentID                  *int
-	ClearChildren             bool
-	AddChildIDs               []int
-	RemoveChildIDs            []int
-	ClearPresences            bool
-	AddPresenceIDs            []int
-	RemovePresenceIDs         []int
-	ClearContacts             bool
-	AddContactIDs             []int
-	RemoveContactIDs          []int
-	ClearParticipations       bool
-	AddParticipationIDs       []int
-	RemoveParticipationIDs    []int
-	ClearFundingsGiven        bool
-	AddFundingsGivenIDs       []int
-	RemoveFundingsGivenIDs    []int
-	ClearFundingsReceived     bool
-	AddFundingsReceivedIDs    []int
-	RemoveFundingsReceivedIDs []int
-	ClearAgreementParties     bool
-	AddAgreementPartyIDs      []int
-	RemoveAgreementPartyIDs   []int
-	ClearEventsOrganised      bool
-	AddEventsOrganisedIDs     []int
-	RemoveEventsOrganisedIDs  []int
-	ClearEventsAttended       bool
-	AddEventsAttendedIDs      []int
-	RemoveEventsAttendedIDs   []int
-	ClearSources              bool
-	AddSourceIDs              []int
-	RemoveSourceIDs           []int
+	Name              *string
+	ClearAcronym      bool
+	Acronym           *string
+	Kind              *organisation.Kind
+	ClearIatiRef      bool
+	IatiRef           *string
+	ClearWebsite      bool
+	Website           *string
+	ClearHeadquarters bool
+	HeadquartersID    *int
+	ClearParent       bool
+	ParentID          *int
+	ClearSources      bool
+	AddSourceIDs      []int
+	RemoveSourceIDs   []int
 }
 
 // Mutate applies the UpdateOrganisationInput on the OrganisationMutation builder.
@@ -1079,87 +904,6 @@ func (i *UpdateOrganisationInput) Mutate(m *OrganisationMutation) {
 	}
 	if v := i.ParentID; v != nil {
 		m.SetParentID(*v)
-	}
-	if i.ClearChildren {
-		m.ClearChildren()
-	}
-	if v := i.AddChildIDs; len(v) > 0 {
-		m.AddChildIDs(v...)
-	}
-	if v := i.RemoveChildIDs; len(v) > 0 {
-		m.RemoveChildIDs(v...)
-	}
-	if i.ClearPresences {
-		m.ClearPresences()
-	}
-	if v := i.AddPresenceIDs; len(v) > 0 {
-		m.AddPresenceIDs(v...)
-	}
-	if v := i.RemovePresenceIDs; len(v) > 0 {
-		m.RemovePresenceIDs(v...)
-	}
-	if i.ClearContacts {
-		m.ClearContacts()
-	}
-	if v := i.AddContactIDs; len(v) > 0 {
-		m.AddContactIDs(v...)
-	}
-	if v := i.RemoveContactIDs; len(v) > 0 {
-		m.RemoveContactIDs(v...)
-	}
-	if i.ClearParticipations {
-		m.ClearParticipations()
-	}
-	if v := i.AddParticipationIDs; len(v) > 0 {
-		m.AddParticipationIDs(v...)
-	}
-	if v := i.RemoveParticipationIDs; len(v) > 0 {
-		m.RemoveParticipationIDs(v...)
-	}
-	if i.ClearFundingsGiven {
-		m.ClearFundingsGiven()
-	}
-	if v := i.AddFundingsGivenIDs; len(v) > 0 {
-		m.AddFundingsGivenIDs(v...)
-	}
-	if v := i.RemoveFundingsGivenIDs; len(v) > 0 {
-		m.RemoveFundingsGivenIDs(v...)
-	}
-	if i.ClearFundingsReceived {
-		m.ClearFundingsReceived()
-	}
-	if v := i.AddFundingsReceivedIDs; len(v) > 0 {
-		m.AddFundingsReceivedIDs(v...)
-	}
-	if v := i.RemoveFundingsReceivedIDs; len(v) > 0 {
-		m.RemoveFundingsReceivedIDs(v...)
-	}
-	if i.ClearAgreementParties {
-		m.ClearAgreementParties()
-	}
-	if v := i.AddAgreementPartyIDs; len(v) > 0 {
-		m.AddAgreementPartyIDs(v...)
-	}
-	if v := i.RemoveAgreementPartyIDs; len(v) > 0 {
-		m.RemoveAgreementPartyIDs(v...)
-	}
-	if i.ClearEventsOrganised {
-		m.ClearEventsOrganised()
-	}
-	if v := i.AddEventsOrganisedIDs; len(v) > 0 {
-		m.AddEventsOrganisedIDs(v...)
-	}
-	if v := i.RemoveEventsOrganisedIDs; len(v) > 0 {
-		m.RemoveEventsOrganisedIDs(v...)
-	}
-	if i.ClearEventsAttended {
-		m.ClearEventsAttended()
-	}
-	if v := i.AddEventsAttendedIDs; len(v) > 0 {
-		m.AddEventsAttendedIDs(v...)
-	}
-	if v := i.RemoveEventsAttendedIDs; len(v) > 0 {
-		m.RemoveEventsAttendedIDs(v...)
 	}
 	if i.ClearSources {
 		m.ClearSources()
@@ -1328,27 +1072,19 @@ func (c *PresenceUpdateOne) SetInput(i UpdatePresenceInput) *PresenceUpdateOne {
 
 // CreateProgrammeInput represents a mutation input for creating programmes.
 type CreateProgrammeInput struct {
-	Code             string
-	Title            string
-	Description      *string
-	Status           *programme.Status
-	Theme            *string
-	StartDate        *string
-	EndDate          *string
-	Coverage         *programme.Coverage
-	Region           *string
-	BudgetAmount     *money.Decimal
-	BudgetCurrency   *string
-	ParentID         *int
-	ChildIDs         []int
-	ParticipationIDs []int
-	CountryIDs       []int
-	FundingIDs       []int
-	ResultIDs        []int
-	ContactIDs       []int
-	AgreementIDs     []int
-	EventIDs         []int
-	SourceIDs        []int
+	Code           string
+	Title          string
+	Description    *string
+	Status         *programme.Status
+	Theme          *string
+	StartDate      *string
+	EndDate        *string
+	Coverage       *programme.Coverage
+	Region         *string
+	BudgetAmount   *money.Decimal
+	BudgetCurrency *string
+	ParentID       *int
+	SourceIDs      []int
 }
 
 // Mutate applies the CreateProgrammeInput on the ProgrammeMutation builder.
@@ -1385,30 +1121,6 @@ func (i *CreateProgrammeInput) Mutate(m *ProgrammeMutation) {
 	if v := i.ParentID; v != nil {
 		m.SetParentID(*v)
 	}
-	if v := i.ChildIDs; len(v) > 0 {
-		m.AddChildIDs(v...)
-	}
-	if v := i.ParticipationIDs; len(v) > 0 {
-		m.AddParticipationIDs(v...)
-	}
-	if v := i.CountryIDs; len(v) > 0 {
-		m.AddCountryIDs(v...)
-	}
-	if v := i.FundingIDs; len(v) > 0 {
-		m.AddFundingIDs(v...)
-	}
-	if v := i.ResultIDs; len(v) > 0 {
-		m.AddResultIDs(v...)
-	}
-	if v := i.ContactIDs; len(v) > 0 {
-		m.AddContactIDs(v...)
-	}
-	if v := i.AgreementIDs; len(v) > 0 {
-		m.AddAgreementIDs(v...)
-	}
-	if v := i.EventIDs; len(v) > 0 {
-		m.AddEventIDs(v...)
-	}
 	if v := i.SourceIDs; len(v) > 0 {
 		m.AddSourceIDs(v...)
 	}
@@ -1422,55 +1134,31 @@ func (c *ProgrammeCreate) SetInput(i CreateProgrammeInput) *ProgrammeCreate {
 
 // UpdateProgrammeInput represents a mutation input for updating programmes.
 type UpdateProgrammeInput struct {
-	Code                   *string
-	Title                  *string
-	ClearDescription       bool
-	Description            *string
-	ClearStatus            bool
-	Status                 *programme.Status
-	ClearTheme             bool
-	Theme                  *string
-	ClearStartDate         bool
-	StartDate              *string
-	ClearEndDate           bool
-	EndDate                *string
-	ClearCoverage          bool
-	Coverage               *programme.Coverage
-	ClearRegion            bool
-	Region                 *string
-	ClearBudgetAmount      bool
-	BudgetAmount           *money.Decimal
-	ClearBudgetCurrency    bool
-	BudgetCurrency         *string
-	ClearParent            bool
-	ParentID               *int
-	ClearChildren          bool
-	AddChildIDs            []int
-	RemoveChildIDs         []int
-	ClearParticipations    bool
-	AddParticipationIDs    []int
-	RemoveParticipationIDs []int
-	ClearCountries         bool
-	AddCountryIDs          []int
-	RemoveCountryIDs       []int
-	ClearFundings          bool
-	AddFundingIDs          []int
-	RemoveFundingIDs       []int
-	ClearResults           bool
-	AddResultIDs           []int
-	RemoveResultIDs        []int
-	ClearContacts          bool
-	AddContactIDs          []int
-	RemoveContactIDs       []int
-	ClearAgreements        bool
-	AddAgreementIDs        []int
-	RemoveAgreementIDs     []int
-	ClearEvents            bool
-	AddEventIDs            []int
-	RemoveEventIDs         []int
-	ClearSources           bool
-	AddSourceIDs           []int
-	RemoveSourceIDs        []int
+	Code                *string
+	Title               *string
+	ClearDescription    bool
+	Description         *string
+	ClearStatus         bool
+	Status              *programme.Status
+	ClearTheme          bool
+	Theme               *string
+	ClearStartDate      bool
+	StartDate           *string
+	ClearEndDate        bool
+	EndDate             *string
+	ClearCoverage       bool
+	Coverage            *programme.Coverage
+	ClearRegion         bool
+	Region              *string
+	ClearBudgetAmount   bool
+	BudgetAmount        *money.Decimal
+	ClearBudgetCurrency bool
+	BudgetCurrency      *string
+	ClearParent         bool
+	ParentID            *int
+	ClearSources        bool
+	AddSourceIDs        []int
+	RemoveSourceIDs     []int
 }
 
 // Mutate applies the UpdateProgrammeInput on the ProgrammeMutation builder.
@@ -1540,78 +1228,6 @@ func (i *UpdateProgrammeInput) Mutate(m *ProgrammeMutation) {
 	}
 	if v := i.ParentID; v != nil {
 		m.SetParentID(*v)
-	}
-	if i.ClearChildren {
-		m.ClearChildren()
-	}
-	if v := i.AddChildIDs; len(v) > 0 {
-		m.AddChildIDs(v...)
-	}
-	if v := i.RemoveChildIDs; len(v) > 0 {
-		m.RemoveChildIDs(v...)
-	}
-	if i.ClearParticipations {
-		m.ClearParticipations()
-	}
-	if v := i.AddParticipationIDs; len(v) > 0 {
-		m.AddParticipationIDs(v...)
-	}
-	if v := i.RemoveParticipationIDs; len(v) > 0 {
-		m.RemoveParticipationIDs(v...)
-	}
-	if i.ClearCountries {
-		m.ClearCountries()
-	}
-	if v := i.AddCountryIDs; len(v) > 0 {
-		m.AddCountryIDs(v...)
-	}
-	if v := i.RemoveCountryIDs; len(v) > 0 {
-		m.RemoveCountryIDs(v...)
-	}
-	if i.ClearFundings {
-		m.ClearFundings()
-	}
-	if v := i.AddFundingIDs; len(v) > 0 {
-		m.AddFundingIDs(v...)
-	}
-	if v := i.RemoveFundingIDs; len(v) > 0 {
-		m.RemoveFundingIDs(v...)
-	}
-	if i.ClearResults {
-		m.ClearResults()
-	}
-	if v := i.AddResultIDs; len(v) > 0 {
-		m.AddResultIDs(v...)
-	}
-	if v := i.RemoveResultIDs; len(v) > 0 {
-		m.RemoveResultIDs(v...)
-	}
-	if i.ClearContacts {
-		m.ClearContacts()
-	}
-	if v := i.AddContactIDs; len(v) > 0 {
-		m.AddContactIDs(v...)
-	}
-	if v := i.RemoveContactIDs; len(v) > 0 {
-		m.RemoveContactIDs(v...)
-	}
-	if i.ClearAgreements {
-		m.ClearAgreements()
-	}
-	if v := i.AddAgreementIDs; len(v) > 0 {
-		m.AddAgreementIDs(v...)
-	}
-	if v := i.RemoveAgreementIDs; len(v) > 0 {
-		m.RemoveAgreementIDs(v...)
-	}
-	if i.ClearEvents {
-		m.ClearEvents()
-	}
-	if v := i.AddEventIDs; len(v) > 0 {
-		m.AddEventIDs(v...)
-	}
-	if v := i.RemoveEventIDs; len(v) > 0 {
-		m.RemoveEventIDs(v...)
 	}
 	if i.ClearSources {
 		m.ClearSources()
@@ -1832,24 +1448,11 @@ func (c *ResultUpdateOne) SetInput(i UpdateResultInput) *ResultUpdateOne {
 
 // CreateSourceInput represents a mutation input for creating sources.
 type CreateSourceInput struct {
-	Title               string
-	URL                 *string
-	FileName            *string
-	Publisher           *string
-	PublishedOn         *string
-	AgreementIDs        []int
-	AgreementPartyIDs   []int
-	AreaIDs             []int
-	ContactIDs          []int
-	CountryIDs          []int
-	EventIDs            []int
-	FundingIDs          []int
-	OrganisationIDs     []int
-	ParticipationIDs    []int
-	PresenceIDs         []int
-	ProgrammeIDs        []int
-	ProgrammeCountryIDs []int
-	ResultIDs           []int
+	Title       string
+	URL         *string
+	FileName    *string
+	Publisher   *string
+	PublishedOn *string
 }
 
 // Mutate applies the CreateSourceInput on the SourceMutation builder.
@@ -1867,45 +1470,6 @@ func (i *CreateSourceInput) Mutate(m *SourceMutation) {
 	if v := i.PublishedOn; v != nil {
 		m.SetPublishedOn(*v)
 	}
-	if v := i.AgreementIDs; len(v) > 0 {
-		m.AddAgreementIDs(v...)
-	}
-	if v := i.AgreementPartyIDs; len(v) > 0 {
-		m.AddAgreementPartyIDs(v...)
-	}
-	if v := i.AreaIDs; len(v) > 0 {
-		m.AddAreaIDs(v...)
-	}
-	if v := i.ContactIDs; len(v) > 0 {
-		m.AddContactIDs(v...)
-	}
-	if v := i.CountryIDs; len(v) > 0 {
-		m.AddCountryIDs(v...)
-	}
-	if v := i.EventIDs; len(v) > 0 {
-		m.AddEventIDs(v...)
-	}
-	if v := i.FundingIDs; len(v) > 0 {
-		m.AddFundingIDs(v...)
-	}
-	if v := i.OrganisationIDs; len(v) > 0 {
-		m.AddOrganisationIDs(v...)
-	}
-	if v := i.ParticipationIDs; len(v) > 0 {
-		m.AddParticipationIDs(v...)
-	}
-	if v := i.PresenceIDs; len(v) > 0 {
-		m.AddPresenceIDs(v...)
-	}
-	if v := i.ProgrammeIDs; len(v) > 0 {
-		m.AddProgrammeIDs(v...)
-	}
-	if v := i.ProgrammeCountryIDs; len(v) > 0 {
-		m.AddProgrammeCountryIDs(v...)
-	}
-	if v := i.ResultIDs; len(v) > 0 {
-		m.AddResultIDs(v...)
-	}
 }
 
 // SetInput applies the change-set in the CreateSourceInput on the SourceCreate builder.
@@ -1916,54 +1480,15 @@ func (c *SourceCreate) SetInput(i CreateSourceInput) *SourceCreate {
 
 // UpdateSourceInput represents a mutation input for updating sources.
 type UpdateSourceInput struct {
-	Title                     *string
-	ClearURL                  bool
-	URL                       *string
-	ClearFileName             bool
-	FileName                  *string
-	ClearPublisher            bool
-	Publisher                 *string
-	ClearPublishedOn          bool
-	PublishedOn               *string
-	ClearAgreements           bool
-	AddAgreementIDs           []int
-	RemoveAgreementIDs        []int
-	ClearAgreementParties     bool
-	AddAgreementPartyIDs      []int
-	RemoveAgreementPartyIDs   []int
-	ClearAreas                bool
-	AddAreaIDs                []int
-	RemoveAreaIDs             []int
-	ClearContacts             bool
-	AddContactIDs             []int
-	RemoveContactIDs          []int
-	ClearCountries            bool
-	AddCountryIDs             []int
-	RemoveCountryIDs          []int
-	ClearEvents               bool
-	AddEventIDs               []int
-	RemoveEventIDs            []int
-	ClearFundings             bool
-	AddFundingIDs             []int
-	RemoveFundingIDs          []int
-	ClearOrganisations        bool
-	AddOrganisationIDs        []int
-	RemoveOrganisationIDs     []int
-	ClearParticipations       bool
-	AddParticipationIDs       []int
-	RemoveParticipationIDs    []int
-	ClearPresences            bool
-	AddPresenceIDs            []int
-	RemovePresenceIDs         []int
-	ClearProgrammes           bool
-	AddProgrammeIDs           []int
-	RemoveProgrammeIDs        []int
-	ClearProgrammeCountries   bool
-	AddProgrammeCountryIDs    []int
-	RemoveProgrammeCountryIDs []int
-	ClearResults              bool
-	AddResultIDs              []int
-	RemoveResultIDs           []int
+	Title            *string
+	ClearURL         bool
+	URL              *string
+	ClearFileName    bool
+	FileName         *string
+	ClearPublisher   bool
+	Publisher        *string
+	ClearPublishedOn bool
+	PublishedOn      *string
 }
 
 // Mutate applies the UpdateSourceInput on the SourceMutation builder.
@@ -1994,123 +1519,6 @@ func (i *UpdateSourceInput) Mutate(m *SourceMutation) {
 	}
 	if v := i.PublishedOn; v != nil {
 		m.SetPublishedOn(*v)
-	}
-	if i.ClearAgreements {
-		m.ClearAgreements()
-	}
-	if v := i.AddAgreementIDs; len(v) > 0 {
-		m.AddAgreementIDs(v...)
-	}
-	if v := i.RemoveAgreementIDs; len(v) > 0 {
-		m.RemoveAgreementIDs(v...)
-	}
-	if i.ClearAgreementParties {
-		m.ClearAgreementParties()
-	}
-	if v := i.AddAgreementPartyIDs; len(v) > 0 {
-		m.AddAgreementPartyIDs(v...)
-	}
-	if v := i.RemoveAgreementPartyIDs; len(v) > 0 {
-		m.RemoveAgreementPartyIDs(v...)
-	}
-	if i.ClearAreas {
-		m.ClearAreas()
-	}
-	if v := i.AddAreaIDs; len(v) > 0 {
-		m.AddAreaIDs(v...)
-	}
-	if v := i.RemoveAreaIDs; len(v) > 0 {
-		m.RemoveAreaIDs(v...)
-	}
-	if i.ClearContacts {
-		m.ClearContacts()
-	}
-	if v := i.AddContactIDs; len(v) > 0 {
-		m.AddContactIDs(v...)
-	}
-	if v := i.RemoveContactIDs; len(v) > 0 {
-		m.RemoveContactIDs(v...)
-	}
-	if i.ClearCountries {
-		m.ClearCountries()
-	}
-	if v := i.AddCountryIDs; len(v) > 0 {
-		m.AddCountryIDs(v...)
-	}
-	if v := i.RemoveCountryIDs; len(v) > 0 {
-		m.RemoveCountryIDs(v...)
-	}
-	if i.ClearEvents {
-		m.ClearEvents()
-	}
-	if v := i.AddEventIDs; len(v) > 0 {
-		m.AddEventIDs(v...)
-	}
-	if v := i.RemoveEventIDs; len(v) > 0 {
-		m.RemoveEventIDs(v...)
-	}
-	if i.ClearFundings {
-		m.ClearFundings()
-	}
-	if v := i.AddFundingIDs; len(v) > 0 {
-		m.AddFundingIDs(v...)
-	}
-	if v := i.RemoveFundingIDs; len(v) > 0 {
-		m.RemoveFundingIDs(v...)
-	}
-	if i.ClearOrganisations {
-		m.ClearOrganisations()
-	}
-	if v := i.AddOrganisationIDs; len(v) > 0 {
-		m.AddOrganisationIDs(v...)
-	}
-	if v := i.RemoveOrganisationIDs; len(v) > 0 {
-		m.RemoveOrganisationIDs(v...)
-	}
-	if i.ClearParticipations {
-		m.ClearParticipations()
-	}
-	if v := i.AddParticipationIDs; len(v) > 0 {
-		m.AddParticipationIDs(v...)
-	}
-	if v := i.RemoveParticipationIDs; len(v) > 0 {
-		m.RemoveParticipationIDs(v...)
-	}
-	if i.ClearPresences {
-		m.ClearPresences()
-	}
-	if v := i.AddPresenceIDs; len(v) > 0 {
-		m.AddPresenceIDs(v...)
-	}
-	if v := i.RemovePresenceIDs; len(v) > 0 {
-		m.RemovePresenceIDs(v...)
-	}
-	if i.ClearProgrammes {
-		m.ClearProgrammes()
-	}
-	if v := i.AddProgrammeIDs; len(v) > 0 {
-		m.AddProgrammeIDs(v...)
-	}
-	if v := i.RemoveProgrammeIDs; len(v) > 0 {
-		m.RemoveProgrammeIDs(v...)
-	}
-	if i.ClearProgrammeCountries {
-		m.ClearProgrammeCountries()
-	}
-	if v := i.AddProgrammeCountryIDs; len(v) > 0 {
-		m.AddProgrammeCountryIDs(v...)
-	}
-	if v := i.RemoveProgrammeCountryIDs; len(v) > 0 {
-		m.RemoveProgrammeCountryIDs(v...)
-	}
-	if i.ClearResults {
-		m.ClearResults()
-	}
-	if v := i.AddResultIDs; len(v) > 0 {
-		m.AddResultIDs(v...)
-	}
-	if v := i.RemoveResultIDs; len(v) > 0 {
-		m.RemoveResultIDs(v...)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/aidregistry/registry/ent/agreement"
 	"github.com/aidregistry/registry/ent/agreementparty"
 	"github.com/aidregistry/registry/ent/area"
+	"github.com/aidregistry/registry/ent/change"
 	"github.com/aidregistry/registry/ent/contact"
 	"github.com/aidregistry/registry/ent/country"
 	"github.com/aidregistry/registry/ent/event"
@@ -46,6 +47,11 @@ var areaImplementors = []string{"Area", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Area) IsNode() {}
+
+var changeImplementors = []string{"Change", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Change) IsNode() {}
 
 var contactImplementors = []string{"Contact", "Node"}
 
@@ -202,6 +208,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(area.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, areaImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case change.Table:
+		query := c.Change.Query().
+			Where(change.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, changeImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -414,6 +429,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Area.Query().
 			Where(area.IDIn(ids...))
 		query, err := query.CollectFields(ctx, areaImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case change.Table:
+		query := c.Change.Query().
+			Where(change.IDIn(ids...))
+		query, err := query.CollectFields(ctx, changeImplementors...)
 		if err != nil {
 			return nil, err
 		}

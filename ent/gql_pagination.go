@@ -17,6 +17,7 @@ import (
 	"github.com/aidregistry/registry/ent/agreement"
 	"github.com/aidregistry/registry/ent/agreementparty"
 	"github.com/aidregistry/registry/ent/area"
+	"github.com/aidregistry/registry/ent/change"
 	"github.com/aidregistry/registry/ent/contact"
 	"github.com/aidregistry/registry/ent/country"
 	"github.com/aidregistry/registry/ent/event"
@@ -1174,6 +1175,338 @@ func (_m *Area) ToEdge(order *AreaOrder) *AreaEdge {
 		order = DefaultAreaOrder
 	}
 	return &AreaEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// ChangeEdge is the edge representation of Change.
+type ChangeEdge struct {
+	Node   *Change `json:"node"`
+	Cursor Cursor  `json:"cursor"`
+}
+
+// ChangeConnection is the connection containing edges to Change.
+type ChangeConnection struct {
+	Edges      []*ChangeEdge `json:"edges"`
+	PageInfo   PageInfo      `json:"pageInfo"`
+	TotalCount int           `json:"totalCount"`
+}
+
+func (c *ChangeConnection) build(nodes []*Change, pager *changePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Change
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Change {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Change {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ChangeEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ChangeEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ChangePaginateOption enables pagination customization.
+type ChangePaginateOption func(*changePager) error
+
+// WithChangeOrder configures pagination ordering.
+func WithChangeOrder(order []*ChangeOrder) ChangePaginateOption {
+	return func(pager *changePager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithChangeFilter configures pagination filter.
+func WithChangeFilter(filter func(*ChangeQuery) (*ChangeQuery, error)) ChangePaginateOption {
+	return func(pager *changePager) error {
+		if filter == nil {
+			return errors.New("ChangeQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type changePager struct {
+	reverse bool
+	order   []*ChangeOrder
+	filter  func(*ChangeQuery) (*ChangeQuery, error)
+}
+
+func newChangePager(opts []ChangePaginateOption, reverse bool) (*changePager, error) {
+	pager := &changePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *changePager) applyFilter(query *ChangeQuery) (*ChangeQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *changePager) toCursor(_m *Change) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *changePager) applyCursors(query *ChangeQuery, after, before *Cursor) (*ChangeQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultChangeOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *changePager) applyOrder(query *ChangeQuery) *ChangeQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultChangeOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultChangeOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *changePager) orderExpr(query *ChangeQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultChangeOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Change.
+func (_m *ChangeQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ChangePaginateOption,
+) (*ChangeConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newChangePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ChangeConnection{Edges: []*ChangeEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ChangeOrderFieldAt orders Change by at.
+	ChangeOrderFieldAt = &ChangeOrderField{
+		Value: func(_m *Change) (ent.Value, error) {
+			return _m.At, nil
+		},
+		column: change.FieldAt,
+		toTerm: change.ByAt,
+		toCursor: func(_m *Change) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.At,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ChangeOrderField) String() string {
+	var str string
+	switch f.column {
+	case ChangeOrderFieldAt.column:
+		str = "AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ChangeOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ChangeOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ChangeOrderField %T must be a string", v)
+	}
+	switch str {
+	case "AT":
+		*f = *ChangeOrderFieldAt
+	default:
+		return fmt.Errorf("%s is not a valid ChangeOrderField", str)
+	}
+	return nil
+}
+
+// ChangeOrderField defines the ordering field of Change.
+type ChangeOrderField struct {
+	// Value extracts the ordering value from the given Change.
+	Value    func(*Change) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) change.OrderOption
+	toCursor func(*Change) Cursor
+}
+
+// ChangeOrder defines the ordering of Change.
+type ChangeOrder struct {
+	Direction OrderDirection    `json:"direction"`
+	Field     *ChangeOrderField `json:"field"`
+}
+
+// DefaultChangeOrder is the default ordering of Change.
+var DefaultChangeOrder = &ChangeOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ChangeOrderField{
+		Value: func(_m *Change) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: change.FieldID,
+		toTerm: change.ByID,
+		toCursor: func(_m *Change) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Change into ChangeEdge.
+func (_m *Change) ToEdge(order *ChangeOrder) *ChangeEdge {
+	if order == nil {
+		order = DefaultChangeOrder
+	}
+	return &ChangeEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

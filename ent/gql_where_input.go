@@ -10,6 +10,7 @@ import (
 	"github.com/aidregistry/registry/ent/agreement"
 	"github.com/aidregistry/registry/ent/agreementparty"
 	"github.com/aidregistry/registry/ent/area"
+	"github.com/aidregistry/registry/ent/change"
 	"github.com/aidregistry/registry/ent/contact"
 	"github.com/aidregistry/registry/ent/country"
 	"github.com/aidregistry/registry/ent/event"
@@ -1350,6 +1351,354 @@ func (i *AreaWhereInput) P() (predicate.Area, error) {
 		return predicates[0], nil
 	default:
 		return area.And(predicates...), nil
+	}
+}
+
+// ChangeWhereInput represents a where input for filtering Change queries.
+type ChangeWhereInput struct {
+	Predicates []predicate.Change  `json:"-"`
+	Not        *ChangeWhereInput   `json:"not,omitempty"`
+	Or         []*ChangeWhereInput `json:"or,omitempty"`
+	And        []*ChangeWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "at" field predicates.
+	At      *time.Time  `json:"at,omitempty"`
+	AtNEQ   *time.Time  `json:"atNEQ,omitempty"`
+	AtIn    []time.Time `json:"atIn,omitempty"`
+	AtNotIn []time.Time `json:"atNotIn,omitempty"`
+	AtGT    *time.Time  `json:"atGT,omitempty"`
+	AtGTE   *time.Time  `json:"atGTE,omitempty"`
+	AtLT    *time.Time  `json:"atLT,omitempty"`
+	AtLTE   *time.Time  `json:"atLTE,omitempty"`
+
+	// "operation" field predicates.
+	Operation      *change.Operation  `json:"operation,omitempty"`
+	OperationNEQ   *change.Operation  `json:"operationNEQ,omitempty"`
+	OperationIn    []change.Operation `json:"operationIn,omitempty"`
+	OperationNotIn []change.Operation `json:"operationNotIn,omitempty"`
+
+	// "record_type" field predicates.
+	RecordType             *string  `json:"recordType,omitempty"`
+	RecordTypeNEQ          *string  `json:"recordTypeNEQ,omitempty"`
+	RecordTypeIn           []string `json:"recordTypeIn,omitempty"`
+	RecordTypeNotIn        []string `json:"recordTypeNotIn,omitempty"`
+	RecordTypeGT           *string  `json:"recordTypeGT,omitempty"`
+	RecordTypeGTE          *string  `json:"recordTypeGTE,omitempty"`
+	RecordTypeLT           *string  `json:"recordTypeLT,omitempty"`
+	RecordTypeLTE          *string  `json:"recordTypeLTE,omitempty"`
+	RecordTypeContains     *string  `json:"recordTypeContains,omitempty"`
+	RecordTypeHasPrefix    *string  `json:"recordTypeHasPrefix,omitempty"`
+	RecordTypeHasSuffix    *string  `json:"recordTypeHasSuffix,omitempty"`
+	RecordTypeEqualFold    *string  `json:"recordTypeEqualFold,omitempty"`
+	RecordTypeContainsFold *string  `json:"recordTypeContainsFold,omitempty"`
+
+	// "record_id" field predicates.
+	RecordID      *int  `json:"recordID,omitempty"`
+	RecordIDNEQ   *int  `json:"recordIDNEQ,omitempty"`
+	RecordIDIn    []int `json:"recordIDIn,omitempty"`
+	RecordIDNotIn []int `json:"recordIDNotIn,omitempty"`
+	RecordIDGT    *int  `json:"recordIDGT,omitempty"`
+	RecordIDGTE   *int  `json:"recordIDGTE,omitempty"`
+	RecordIDLT    *int  `json:"recordIDLT,omitempty"`
+	RecordIDLTE   *int  `json:"recordIDLTE,omitempty"`
+
+	// "key_id" field predicates.
+	KeyID       *int  `json:"keyID,omitempty"`
+	KeyIDNEQ    *int  `json:"keyIDNEQ,omitempty"`
+	KeyIDIn     []int `json:"keyIDIn,omitempty"`
+	KeyIDNotIn  []int `json:"keyIDNotIn,omitempty"`
+	KeyIDGT     *int  `json:"keyIDGT,omitempty"`
+	KeyIDGTE    *int  `json:"keyIDGTE,omitempty"`
+	KeyIDLT     *int  `json:"keyIDLT,omitempty"`
+	KeyIDLTE    *int  `json:"keyIDLTE,omitempty"`
+	KeyIDIsNil  bool  `json:"keyIDIsNil,omitempty"`
+	KeyIDNotNil bool  `json:"keyIDNotNil,omitempty"`
+
+	// "organisation_id" field predicates.
+	OrganisationID       *int  `json:"organisationID,omitempty"`
+	OrganisationIDNEQ    *int  `json:"organisationIDNEQ,omitempty"`
+	OrganisationIDIn     []int `json:"organisationIDIn,omitempty"`
+	OrganisationIDNotIn  []int `json:"organisationIDNotIn,omitempty"`
+	OrganisationIDGT     *int  `json:"organisationIDGT,omitempty"`
+	OrganisationIDGTE    *int  `json:"organisationIDGTE,omitempty"`
+	OrganisationIDLT     *int  `json:"organisationIDLT,omitempty"`
+	OrganisationIDLTE    *int  `json:"organisationIDLTE,omitempty"`
+	OrganisationIDIsNil  bool  `json:"organisationIDIsNil,omitempty"`
+	OrganisationIDNotNil bool  `json:"organisationIDNotNil,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ChangeWhereInput) AddPredicates(predicates ...predicate.Change) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ChangeWhereInput filter on the ChangeQuery builder.
+func (i *ChangeWhereInput) Filter(q *ChangeQuery) (*ChangeQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyChangeWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyChangeWhereInput is returned in case the ChangeWhereInput is empty.
+var ErrEmptyChangeWhereInput = errors.New("ent: empty predicate ChangeWhereInput")
+
+// P returns a predicate for filtering changes.
+// An error is returned if the input is empty or invalid.
+func (i *ChangeWhereInput) P() (predicate.Change, error) {
+	var predicates []predicate.Change
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, change.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Change, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, change.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Change, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, change.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, change.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, change.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, change.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, change.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, change.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, change.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, change.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, change.IDLTE(*i.IDLTE))
+	}
+	if i.At != nil {
+		predicates = append(predicates, change.AtEQ(*i.At))
+	}
+	if i.AtNEQ != nil {
+		predicates = append(predicates, change.AtNEQ(*i.AtNEQ))
+	}
+	if len(i.AtIn) > 0 {
+		predicates = append(predicates, change.AtIn(i.AtIn...))
+	}
+	if len(i.AtNotIn) > 0 {
+		predicates = append(predicates, change.AtNotIn(i.AtNotIn...))
+	}
+	if i.AtGT != nil {
+		predicates = append(predicates, change.AtGT(*i.AtGT))
+	}
+	if i.AtGTE != nil {
+		predicates = append(predicates, change.AtGTE(*i.AtGTE))
+	}
+	if i.AtLT != nil {
+		predicates = append(predicates, change.AtLT(*i.AtLT))
+	}
+	if i.AtLTE != nil {
+		predicates = append(predicates, change.AtLTE(*i.AtLTE))
+	}
+	if i.Operation != nil {
+		predicates = append(predicates, change.OperationEQ(*i.Operation))
+	}
+	if i.OperationNEQ != nil {
+		predicates = append(predicates, change.OperationNEQ(*i.OperationNEQ))
+	}
+	if len(i.OperationIn) > 0 {
+		predicates = append(predicates, change.OperationIn(i.OperationIn...))
+	}
+	if len(i.OperationNotIn) > 0 {
+		predicates = append(predicates, change.OperationNotIn(i.OperationNotIn...))
+	}
+	if i.RecordType != nil {
+		predicates = append(predicates, change.RecordTypeEQ(*i.RecordType))
+	}
+	if i.RecordTypeNEQ != nil {
+		predicates = append(predicates, change.RecordTypeNEQ(*i.RecordTypeNEQ))
+	}
+	if len(i.RecordTypeIn) > 0 {
+		predicates = append(predicates, change.RecordTypeIn(i.RecordTypeIn...))
+	}
+	if len(i.RecordTypeNotIn) > 0 {
+		predicates = append(predicates, change.RecordTypeNotIn(i.RecordTypeNotIn...))
+	}
+	if i.RecordTypeGT != nil {
+		predicates = append(predicates, change.RecordTypeGT(*i.RecordTypeGT))
+	}
+	if i.RecordTypeGTE != nil {
+		predicates = append(predicates, change.RecordTypeGTE(*i.RecordTypeGTE))
+	}
+	if i.RecordTypeLT != nil {
+		predicates = append(predicates, change.RecordTypeLT(*i.RecordTypeLT))
+	}
+	if i.RecordTypeLTE != nil {
+		predicates = append(predicates, change.RecordTypeLTE(*i.RecordTypeLTE))
+	}
+	if i.RecordTypeContains != nil {
+		predicates = append(predicates, change.RecordTypeContains(*i.RecordTypeContains))
+	}
+	if i.RecordTypeHasPrefix != nil {
+		predicates = append(predicates, change.RecordTypeHasPrefix(*i.RecordTypeHasPrefix))
+	}
+	if i.RecordTypeHasSuffix != nil {
+		predicates = append(predicates, change.RecordTypeHasSuffix(*i.RecordTypeHasSuffix))
+	}
+	if i.RecordTypeEqualFold != nil {
+		predicates = append(predicates, change.RecordTypeEqualFold(*i.RecordTypeEqualFold))
+	}
+	if i.RecordTypeContainsFold != nil {
+		predicates = append(predicates, change.RecordTypeContainsFold(*i.RecordTypeContainsFold))
+	}
+	if i.RecordID != nil {
+		predicates = append(predicates, change.RecordIDEQ(*i.RecordID))
+	}
+	if i.RecordIDNEQ != nil {
+		predicates = append(predicates, change.RecordIDNEQ(*i.RecordIDNEQ))
+	}
+	if len(i.RecordIDIn) > 0 {
+		predicates = append(predicates, change.RecordIDIn(i.RecordIDIn...))
+	}
+	if len(i.RecordIDNotIn) > 0 {
+		predicates = append(predicates, change.RecordIDNotIn(i.RecordIDNotIn...))
+	}
+	if i.RecordIDGT != nil {
+		predicates = append(predicates, change.RecordIDGT(*i.RecordIDGT))
+	}
+	if i.RecordIDGTE != nil {
+		predicates = append(predicates, change.RecordIDGTE(*i.RecordIDGTE))
+	}
+	if i.RecordIDLT != nil {
+		predicates = append(predicates, change.RecordIDLT(*i.RecordIDLT))
+	}
+	if i.RecordIDLTE != nil {
+		predicates = append(predicates, change.RecordIDLTE(*i.RecordIDLTE))
+	}
+	if i.KeyID != nil {
+		predicates = append(predicates, change.KeyIDEQ(*i.KeyID))
+	}
+	if i.KeyIDNEQ != nil {
+		predicates = append(predicates, change.KeyIDNEQ(*i.KeyIDNEQ))
+	}
+	if len(i.KeyIDIn) > 0 {
+		predicates = append(predicates, change.KeyIDIn(i.KeyIDIn...))
+	}
+	if len(i.KeyIDNotIn) > 0 {
+		predicates = append(predicates, change.KeyIDNotIn(i.KeyIDNotIn...))
+	}
+	if i.KeyIDGT != nil {
+		predicates = append(predicates, change.KeyIDGT(*i.KeyIDGT))
+	}
+	if i.KeyIDGTE != nil {
+		predicates = append(predicates, change.KeyIDGTE(*i.KeyIDGTE))
+	}
+	if i.KeyIDLT != nil {
+		predicates = append(predicates, change.KeyIDLT(*i.KeyIDLT))
+	}
+	if i.KeyIDLTE != nil {
+		predicates = append(predicates, change.KeyIDLTE(*i.KeyIDLTE))
+	}
+	if i.KeyIDIsNil {
+		predicates = append(predicates, change.KeyIDIsNil())
+	}
+	if i.KeyIDNotNil {
+		predicates = append(predicates, change.KeyIDNotNil())
+	}
+	if i.OrganisationID != nil {
+		predicates = append(predicates, change.OrganisationIDEQ(*i.OrganisationID))
+	}
+	if i.OrganisationIDNEQ != nil {
+		predicates = append(predicates, change.OrganisationIDNEQ(*i.OrganisationIDNEQ))
+	}
+	if len(i.OrganisationIDIn) > 0 {
+		predicates = append(predicates, change.OrganisationIDIn(i.OrganisationIDIn...))
+	}
+	if len(i.OrganisationIDNotIn) > 0 {
+		predicates = append(predicates, change.OrganisationIDNotIn(i.OrganisationIDNotIn...))
+	}
+	if i.OrganisationIDGT != nil {
+		predicates = append(predicates, change.OrganisationIDGT(*i.OrganisationIDGT))
+	}
+	if i.OrganisationIDGTE != nil {
+		predicates = append(predicates, change.OrganisationIDGTE(*i.OrganisationIDGTE))
+	}
+	if i.OrganisationIDLT != nil {
+		predicates = append(predicates, change.OrganisationIDLT(*i.OrganisationIDLT))
+	}
+	if i.OrganisationIDLTE != nil {
+		predicates = append(predicates, change.OrganisationIDLTE(*i.OrganisationIDLTE))
+	}
+	if i.OrganisationIDIsNil {
+		predicates = append(predicates, change.OrganisationIDIsNil())
+	}
+	if i.OrganisationIDNotNil {
+		predicates = append(predicates, change.OrganisationIDNotNil())
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyChangeWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return change.And(predicates...), nil
 	}
 }
 

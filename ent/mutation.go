@@ -13,7 +13,9 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/aidregistry/registry/ent/agreement"
 	"github.com/aidregistry/registry/ent/agreementparty"
+	"github.com/aidregistry/registry/ent/apikey"
 	"github.com/aidregistry/registry/ent/area"
+	"github.com/aidregistry/registry/ent/change"
 	"github.com/aidregistry/registry/ent/contact"
 	"github.com/aidregistry/registry/ent/country"
 	"github.com/aidregistry/registry/ent/event"
@@ -38,9 +40,11 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
+	TypeAPIKey           = "APIKey"
 	TypeAgreement        = "Agreement"
 	TypeAgreementParty   = "AgreementParty"
 	TypeArea             = "Area"
+	TypeChange           = "Change"
 	TypeContact          = "Contact"
 	TypeCountry          = "Country"
 	TypeEvent            = "Event"
@@ -54,6 +58,754 @@ const (
 	TypeSource           = "Source"
 )
 
+// APIKeyMutation represents an operation that mutates the APIKey nodes in the graph.
+type APIKeyMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	prefix              *string
+	secret_hash         *[]byte
+	role                *apikey.Role
+	label               *string
+	created_at          *time.Time
+	revoked_at          *time.Time
+	clearedFields       map[string]struct{}
+	organisation        *int
+	clearedorganisation bool
+	done                bool
+	oldValue            func(context.Context) (*APIKey, error)
+	predicates          []predicate.APIKey
+}
+
+var _ ent.Mutation = (*APIKeyMutation)(nil)
+
+// apikeyOption allows management of the mutation configuration using functional options.
+type apikeyOption func(*APIKeyMutation)
+
+// newAPIKeyMutation creates new mutation for the APIKey entity.
+func newAPIKeyMutation(c config, op Op, opts ...apikeyOption) *APIKeyMutation {
+	m := &APIKeyMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAPIKey,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAPIKeyID sets the ID field of the mutation.
+func withAPIKeyID(id int) apikeyOption {
+	return func(m *APIKeyMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *APIKey
+		)
+		m.oldValue = func(ctx context.Context) (*APIKey, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().APIKey.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAPIKey sets the old APIKey of the mutation.
+func withAPIKey(node *APIKey) apikeyOption {
+	return func(m *APIKeyMutation) {
+		m.oldValue = func(context.Context) (*APIKey, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m APIKeyMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m APIKeyMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *APIKeyMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *APIKeyMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().APIKey.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetPrefix sets the "prefix" field.
+func (m *APIKeyMutation) SetPrefix(s string) {
+	m.prefix = &s
+}
+
+// Prefix returns the value of the "prefix" field in the mutation.
+func (m *APIKeyMutation) Prefix() (r string, exists bool) {
+	v := m.prefix
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPrefix returns the old "prefix" field's value of the APIKey entity.
+// If the APIKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *APIKeyMutation) OldPrefix(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPrefix is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPrefix requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPrefix: %w", err)
+	}
+	return oldValue.Prefix, nil
+}
+
+// ResetPrefix resets all changes to the "prefix" field.
+func (m *APIKeyMutation) ResetPrefix() {
+	m.prefix = nil
+}
+
+// SetSecretHash sets the "secret_hash" field.
+func (m *APIKeyMutation) SetSecretHash(b []byte) {
+	m.secret_hash = &b
+}
+
+// SecretHash returns the value of the "secret_hash" field in the mutation.
+func (m *APIKeyMutation) SecretHash() (r []byte, exists bool) {
+	v := m.secret_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSecretHash returns the old "secret_hash" field's value of the APIKey entity.
+// If the APIKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *APIKeyMutation) OldSecretHash(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSecretHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSecretHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSecretHash: %w", err)
+	}
+	return oldValue.SecretHash, nil
+}
+
+// ResetSecretHash resets all changes to the "secret_hash" field.
+func (m *APIKeyMutation) ResetSecretHash() {
+	m.secret_hash = nil
+}
+
+// SetRole sets the "role" field.
+func (m *APIKeyMutation) SetRole(a apikey.Role) {
+	m.role = &a
+}
+
+// Role returns the value of the "role" field in the mutation.
+func (m *APIKeyMutation) Role() (r apikey.Role, exists bool) {
+	v := m.role
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRole returns the old "role" field's value of the APIKey entity.
+// If the APIKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *APIKeyMutation) OldRole(ctx context.Context) (v apikey.Role, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRole is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRole requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRole: %w", err)
+	}
+	return oldValue.Role, nil
+}
+
+// ResetRole resets all changes to the "role" field.
+func (m *APIKeyMutation) ResetRole() {
+	m.role = nil
+}
+
+// SetLabel sets the "label" field.
+func (m *APIKeyMutation) SetLabel(s string) {
+	m.label = &s
+}
+
+// Label returns the value of the "label" field in the mutation.
+func (m *APIKeyMutation) Label() (r string, exists bool) {
+	v := m.label
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLabel returns the old "label" field's value of the APIKey entity.
+// If the APIKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *APIKeyMutation) OldLabel(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLabel is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLabel requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLabel: %w", err)
+	}
+	return oldValue.Label, nil
+}
+
+// ClearLabel clears the value of the "label" field.
+func (m *APIKeyMutation) ClearLabel() {
+	m.label = nil
+	m.clearedFields[apikey.FieldLabel] = struct{}{}
+}
+
+// LabelCleared returns if the "label" field was cleared in this mutation.
+func (m *APIKeyMutation) LabelCleared() bool {
+	_, ok := m.clearedFields[apikey.FieldLabel]
+	return ok
+}
+
+// ResetLabel resets all changes to the "label" field.
+func (m *APIKeyMutation) ResetLabel() {
+	m.label = nil
+	delete(m.clearedFields, apikey.FieldLabel)
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *APIKeyMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *APIKeyMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the APIKey entity.
+// If the APIKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *APIKeyMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *APIKeyMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetRevokedAt sets the "revoked_at" field.
+func (m *APIKeyMutation) SetRevokedAt(t time.Time) {
+	m.revoked_at = &t
+}
+
+// RevokedAt returns the value of the "revoked_at" field in the mutation.
+func (m *APIKeyMutation) RevokedAt() (r time.Time, exists bool) {
+	v := m.revoked_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRevokedAt returns the old "revoked_at" field's value of the APIKey entity.
+// If the APIKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *APIKeyMutation) OldRevokedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRevokedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRevokedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRevokedAt: %w", err)
+	}
+	return oldValue.RevokedAt, nil
+}
+
+// ClearRevokedAt clears the value of the "revoked_at" field.
+func (m *APIKeyMutation) ClearRevokedAt() {
+	m.revoked_at = nil
+	m.clearedFields[apikey.FieldRevokedAt] = struct{}{}
+}
+
+// RevokedAtCleared returns if the "revoked_at" field was cleared in this mutation.
+func (m *APIKeyMutation) RevokedAtCleared() bool {
+	_, ok := m.clearedFields[apikey.FieldRevokedAt]
+	return ok
+}
+
+// ResetRevokedAt resets all changes to the "revoked_at" field.
+func (m *APIKeyMutation) ResetRevokedAt() {
+	m.revoked_at = nil
+	delete(m.clearedFields, apikey.FieldRevokedAt)
+}
+
+// SetOrganisationID sets the "organisation_id" field.
+func (m *APIKeyMutation) SetOrganisationID(i int) {
+	m.organisation = &i
+}
+
+// OrganisationID returns the value of the "organisation_id" field in the mutation.
+func (m *APIKeyMutation) OrganisationID() (r int, exists bool) {
+	v := m.organisation
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganisationID returns the old "organisation_id" field's value of the APIKey entity.
+// If the APIKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *APIKeyMutation) OldOrganisationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganisationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganisationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganisationID: %w", err)
+	}
+	return oldValue.OrganisationID, nil
+}
+
+// ResetOrganisationID resets all changes to the "organisation_id" field.
+func (m *APIKeyMutation) ResetOrganisationID() {
+	m.organisation = nil
+}
+
+// ClearOrganisation clears the "organisation" edge to the Organisation entity.
+func (m *APIKeyMutation) ClearOrganisation() {
+	m.clearedorganisation = true
+	m.clearedFields[apikey.FieldOrganisationID] = struct{}{}
+}
+
+// OrganisationCleared reports if the "organisation" edge to the Organisation entity was cleared.
+func (m *APIKeyMutation) OrganisationCleared() bool {
+	return m.clearedorganisation
+}
+
+// OrganisationIDs returns the "organisation" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganisationID instead. It exists only for internal usage by the builders.
+func (m *APIKeyMutation) OrganisationIDs() (ids []int) {
+	if id := m.organisation; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganisation resets all changes to the "organisation" edge.
+func (m *APIKeyMutation) ResetOrganisation() {
+	m.organisation = nil
+	m.clearedorganisation = false
+}
+
+// Where appends a list predicates to the APIKeyMutation builder.
+func (m *APIKeyMutation) Where(ps ...predicate.APIKey) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the APIKeyMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *APIKeyMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.APIKey, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *APIKeyMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *APIKeyMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (APIKey).
+func (m *APIKeyMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *APIKeyMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.prefix != nil {
+		fields = append(fields, apikey.FieldPrefix)
+	}
+	if m.secret_hash != nil {
+		fields = append(fields, apikey.FieldSecretHash)
+	}
+	if m.role != nil {
+		fields = append(fields, apikey.FieldRole)
+	}
+	if m.label != nil {
+		fields = append(fields, apikey.FieldLabel)
+	}
+	if m.created_at != nil {
+		fields = append(fields, apikey.FieldCreatedAt)
+	}
+	if m.revoked_at != nil {
+		fields = append(fields, apikey.FieldRevokedAt)
+	}
+	if m.organisation != nil {
+		fields = append(fields, apikey.FieldOrganisationID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *APIKeyMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case apikey.FieldPrefix:
+		return m.Prefix()
+	case apikey.FieldSecretHash:
+		return m.SecretHash()
+	case apikey.FieldRole:
+		return m.Role()
+	case apikey.FieldLabel:
+		return m.Label()
+	case apikey.FieldCreatedAt:
+		return m.CreatedAt()
+	case apikey.FieldRevokedAt:
+		return m.RevokedAt()
+	case apikey.FieldOrganisationID:
+		return m.OrganisationID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *APIKeyMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case apikey.FieldPrefix:
+		return m.OldPrefix(ctx)
+	case apikey.FieldSecretHash:
+		return m.OldSecretHash(ctx)
+	case apikey.FieldRole:
+		return m.OldRole(ctx)
+	case apikey.FieldLabel:
+		return m.OldLabel(ctx)
+	case apikey.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case apikey.FieldRevokedAt:
+		return m.OldRevokedAt(ctx)
+	case apikey.FieldOrganisationID:
+		return m.OldOrganisationID(ctx)
+	}
+	return nil, fmt.Errorf("unknown APIKey field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *APIKeyMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case apikey.FieldPrefix:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPrefix(v)
+		return nil
+	case apikey.FieldSecretHash:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSecretHash(v)
+		return nil
+	case apikey.FieldRole:
+		v, ok := value.(apikey.Role)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRole(v)
+		return nil
+	case apikey.FieldLabel:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLabel(v)
+		return nil
+	case apikey.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case apikey.FieldRevokedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRevokedAt(v)
+		return nil
+	case apikey.FieldOrganisationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganisationID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown APIKey field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *APIKeyMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *APIKeyMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *APIKeyMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown APIKey numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *APIKeyMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(apikey.FieldLabel) {
+		fields = append(fields, apikey.FieldLabel)
+	}
+	if m.FieldCleared(apikey.FieldRevokedAt) {
+		fields = append(fields, apikey.FieldRevokedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *APIKeyMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *APIKeyMutation) ClearField(name string) error {
+	switch name {
+	case apikey.FieldLabel:
+		m.ClearLabel()
+		return nil
+	case apikey.FieldRevokedAt:
+		m.ClearRevokedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown APIKey nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *APIKeyMutation) ResetField(name string) error {
+	switch name {
+	case apikey.FieldPrefix:
+		m.ResetPrefix()
+		return nil
+	case apikey.FieldSecretHash:
+		m.ResetSecretHash()
+		return nil
+	case apikey.FieldRole:
+		m.ResetRole()
+		return nil
+	case apikey.FieldLabel:
+		m.ResetLabel()
+		return nil
+	case apikey.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case apikey.FieldRevokedAt:
+		m.ResetRevokedAt()
+		return nil
+	case apikey.FieldOrganisationID:
+		m.ResetOrganisationID()
+		return nil
+	}
+	return fmt.Errorf("unknown APIKey field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *APIKeyMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.organisation != nil {
+		edges = append(edges, apikey.EdgeOrganisation)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *APIKeyMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case apikey.EdgeOrganisation:
+		if id := m.organisation; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *APIKeyMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *APIKeyMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *APIKeyMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedorganisation {
+		edges = append(edges, apikey.EdgeOrganisation)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *APIKeyMutation) EdgeCleared(name string) bool {
+	switch name {
+	case apikey.EdgeOrganisation:
+		return m.clearedorganisation
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *APIKeyMutation) ClearEdge(name string) error {
+	switch name {
+	case apikey.EdgeOrganisation:
+		m.ClearOrganisation()
+		return nil
+	}
+	return fmt.Errorf("unknown APIKey unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *APIKeyMutation) ResetEdge(name string) error {
+	switch name {
+	case apikey.EdgeOrganisation:
+		m.ResetOrganisation()
+		return nil
+	}
+	return fmt.Errorf("unknown APIKey edge %s", name)
+}
+
 // AgreementMutation represents an operation that mutates the Agreement nodes in the graph.
 type AgreementMutation struct {
 	config
@@ -62,6 +814,8 @@ type AgreementMutation struct {
 	id                *int
 	created_at        *time.Time
 	updated_at        *time.Time
+	created_by        *int
+	addcreated_by     *int
 	reference         *string
 	title             *string
 	kind              *agreement.Kind
@@ -255,6 +1009,76 @@ func (m *AgreementMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err 
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *AgreementMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetCreatedBy sets the "created_by" field.
+func (m *AgreementMutation) SetCreatedBy(i int) {
+	m.created_by = &i
+	m.addcreated_by = nil
+}
+
+// CreatedBy returns the value of the "created_by" field in the mutation.
+func (m *AgreementMutation) CreatedBy() (r int, exists bool) {
+	v := m.created_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedBy returns the old "created_by" field's value of the Agreement entity.
+// If the Agreement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AgreementMutation) OldCreatedBy(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedBy: %w", err)
+	}
+	return oldValue.CreatedBy, nil
+}
+
+// AddCreatedBy adds i to the "created_by" field.
+func (m *AgreementMutation) AddCreatedBy(i int) {
+	if m.addcreated_by != nil {
+		*m.addcreated_by += i
+	} else {
+		m.addcreated_by = &i
+	}
+}
+
+// AddedCreatedBy returns the value that was added to the "created_by" field in this mutation.
+func (m *AgreementMutation) AddedCreatedBy() (r int, exists bool) {
+	v := m.addcreated_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearCreatedBy clears the value of the "created_by" field.
+func (m *AgreementMutation) ClearCreatedBy() {
+	m.created_by = nil
+	m.addcreated_by = nil
+	m.clearedFields[agreement.FieldCreatedBy] = struct{}{}
+}
+
+// CreatedByCleared returns if the "created_by" field was cleared in this mutation.
+func (m *AgreementMutation) CreatedByCleared() bool {
+	_, ok := m.clearedFields[agreement.FieldCreatedBy]
+	return ok
+}
+
+// ResetCreatedBy resets all changes to the "created_by" field.
+func (m *AgreementMutation) ResetCreatedBy() {
+	m.created_by = nil
+	m.addcreated_by = nil
+	delete(m.clearedFields, agreement.FieldCreatedBy)
 }
 
 // SetReference sets the "reference" field.
@@ -837,12 +1661,15 @@ func (m *AgreementMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AgreementMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 10)
 	if m.created_at != nil {
 		fields = append(fields, agreement.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, agreement.FieldUpdatedAt)
+	}
+	if m.created_by != nil {
+		fields = append(fields, agreement.FieldCreatedBy)
 	}
 	if m.reference != nil {
 		fields = append(fields, agreement.FieldReference)
@@ -877,6 +1704,8 @@ func (m *AgreementMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case agreement.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case agreement.FieldCreatedBy:
+		return m.CreatedBy()
 	case agreement.FieldReference:
 		return m.Reference()
 	case agreement.FieldTitle:
@@ -904,6 +1733,8 @@ func (m *AgreementMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldCreatedAt(ctx)
 	case agreement.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case agreement.FieldCreatedBy:
+		return m.OldCreatedBy(ctx)
 	case agreement.FieldReference:
 		return m.OldReference(ctx)
 	case agreement.FieldTitle:
@@ -940,6 +1771,13 @@ func (m *AgreementMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case agreement.FieldCreatedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedBy(v)
 		return nil
 	case agreement.FieldReference:
 		v, ok := value.(string)
@@ -997,13 +1835,21 @@ func (m *AgreementMutation) SetField(name string, value ent.Value) error {
 // AddedFields returns all numeric fields that were incremented/decremented during
 // this mutation.
 func (m *AgreementMutation) AddedFields() []string {
-	return nil
+	var fields []string
+	if m.addcreated_by != nil {
+		fields = append(fields, agreement.FieldCreatedBy)
+	}
+	return fields
 }
 
 // AddedField returns the numeric value that was incremented/decremented on a field
 // with the given name. The second boolean return value indicates that this field
 // was not set, or was not defined in the schema.
 func (m *AgreementMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case agreement.FieldCreatedBy:
+		return m.AddedCreatedBy()
+	}
 	return nil, false
 }
 
@@ -1012,6 +1858,13 @@ func (m *AgreementMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *AgreementMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case agreement.FieldCreatedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCreatedBy(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Agreement numeric field %s", name)
 }
@@ -1020,6 +1873,9 @@ func (m *AgreementMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *AgreementMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(agreement.FieldCreatedBy) {
+		fields = append(fields, agreement.FieldCreatedBy)
+	}
 	if m.FieldCleared(agreement.FieldReference) {
 		fields = append(fields, agreement.FieldReference)
 	}
@@ -1052,6 +1908,9 @@ func (m *AgreementMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *AgreementMutation) ClearField(name string) error {
 	switch name {
+	case agreement.FieldCreatedBy:
+		m.ClearCreatedBy()
+		return nil
 	case agreement.FieldReference:
 		m.ClearReference()
 		return nil
@@ -1083,6 +1942,9 @@ func (m *AgreementMutation) ResetField(name string) error {
 		return nil
 	case agreement.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case agreement.FieldCreatedBy:
+		m.ResetCreatedBy()
 		return nil
 	case agreement.FieldReference:
 		m.ResetReference()
@@ -1279,6 +2141,8 @@ type AgreementPartyMutation struct {
 	id                  *int
 	created_at          *time.Time
 	updated_at          *time.Time
+	created_by          *int
+	addcreated_by       *int
 	signatory_name      *string
 	signatory_title     *string
 	clearedFields       map[string]struct{}
@@ -1462,6 +2326,76 @@ func (m *AgreementPartyMutation) OldUpdatedAt(ctx context.Context) (v time.Time,
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *AgreementPartyMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetCreatedBy sets the "created_by" field.
+func (m *AgreementPartyMutation) SetCreatedBy(i int) {
+	m.created_by = &i
+	m.addcreated_by = nil
+}
+
+// CreatedBy returns the value of the "created_by" field in the mutation.
+func (m *AgreementPartyMutation) CreatedBy() (r int, exists bool) {
+	v := m.created_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedBy returns the old "created_by" field's value of the AgreementParty entity.
+// If the AgreementParty object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AgreementPartyMutation) OldCreatedBy(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedBy: %w", err)
+	}
+	return oldValue.CreatedBy, nil
+}
+
+// AddCreatedBy adds i to the "created_by" field.
+func (m *AgreementPartyMutation) AddCreatedBy(i int) {
+	if m.addcreated_by != nil {
+		*m.addcreated_by += i
+	} else {
+		m.addcreated_by = &i
+	}
+}
+
+// AddedCreatedBy returns the value that was added to the "created_by" field in this mutation.
+func (m *AgreementPartyMutation) AddedCreatedBy() (r int, exists bool) {
+	v := m.addcreated_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearCreatedBy clears the value of the "created_by" field.
+func (m *AgreementPartyMutation) ClearCreatedBy() {
+	m.created_by = nil
+	m.addcreated_by = nil
+	m.clearedFields[agreementparty.FieldCreatedBy] = struct{}{}
+}
+
+// CreatedByCleared returns if the "created_by" field was cleared in this mutation.
+func (m *AgreementPartyMutation) CreatedByCleared() bool {
+	_, ok := m.clearedFields[agreementparty.FieldCreatedBy]
+	return ok
+}
+
+// ResetCreatedBy resets all changes to the "created_by" field.
+func (m *AgreementPartyMutation) ResetCreatedBy() {
+	m.created_by = nil
+	m.addcreated_by = nil
+	delete(m.clearedFields, agreementparty.FieldCreatedBy)
 }
 
 // SetSignatoryName sets the "signatory_name" field.
@@ -1728,12 +2662,15 @@ func (m *AgreementPartyMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AgreementPartyMutation) Fields() []string {
-	fields := make([]string, 0, 4)
+	fields := make([]string, 0, 5)
 	if m.created_at != nil {
 		fields = append(fields, agreementparty.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, agreementparty.FieldUpdatedAt)
+	}
+	if m.created_by != nil {
+		fields = append(fields, agreementparty.FieldCreatedBy)
 	}
 	if m.signatory_name != nil {
 		fields = append(fields, agreementparty.FieldSignatoryName)
@@ -1753,6 +2690,8 @@ func (m *AgreementPartyMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case agreementparty.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case agreementparty.FieldCreatedBy:
+		return m.CreatedBy()
 	case agreementparty.FieldSignatoryName:
 		return m.SignatoryName()
 	case agreementparty.FieldSignatoryTitle:
@@ -1770,6 +2709,8 @@ func (m *AgreementPartyMutation) OldField(ctx context.Context, name string) (ent
 		return m.OldCreatedAt(ctx)
 	case agreementparty.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case agreementparty.FieldCreatedBy:
+		return m.OldCreatedBy(ctx)
 	case agreementparty.FieldSignatoryName:
 		return m.OldSignatoryName(ctx)
 	case agreementparty.FieldSignatoryTitle:
@@ -1797,6 +2738,13 @@ func (m *AgreementPartyMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetUpdatedAt(v)
 		return nil
+	case agreementparty.FieldCreatedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedBy(v)
+		return nil
 	case agreementparty.FieldSignatoryName:
 		v, ok := value.(string)
 		if !ok {
@@ -1818,13 +2766,21 @@ func (m *AgreementPartyMutation) SetField(name string, value ent.Value) error {
 // AddedFields returns all numeric fields that were incremented/decremented during
 // this mutation.
 func (m *AgreementPartyMutation) AddedFields() []string {
-	return nil
+	var fields []string
+	if m.addcreated_by != nil {
+		fields = append(fields, agreementparty.FieldCreatedBy)
+	}
+	return fields
 }
 
 // AddedField returns the numeric value that was incremented/decremented on a field
 // with the given name. The second boolean return value indicates that this field
 // was not set, or was not defined in the schema.
 func (m *AgreementPartyMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case agreementparty.FieldCreatedBy:
+		return m.AddedCreatedBy()
+	}
 	return nil, false
 }
 
@@ -1833,6 +2789,13 @@ func (m *AgreementPartyMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *AgreementPartyMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case agreementparty.FieldCreatedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCreatedBy(v)
+		return nil
 	}
 	return fmt.Errorf("unknown AgreementParty numeric field %s", name)
 }
@@ -1841,6 +2804,9 @@ func (m *AgreementPartyMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *AgreementPartyMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(agreementparty.FieldCreatedBy) {
+		fields = append(fields, agreementparty.FieldCreatedBy)
+	}
 	if m.FieldCleared(agreementparty.FieldSignatoryName) {
 		fields = append(fields, agreementparty.FieldSignatoryName)
 	}
@@ -1861,6 +2827,9 @@ func (m *AgreementPartyMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *AgreementPartyMutation) ClearField(name string) error {
 	switch name {
+	case agreementparty.FieldCreatedBy:
+		m.ClearCreatedBy()
+		return nil
 	case agreementparty.FieldSignatoryName:
 		m.ClearSignatoryName()
 		return nil
@@ -1880,6 +2849,9 @@ func (m *AgreementPartyMutation) ResetField(name string) error {
 		return nil
 	case agreementparty.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case agreementparty.FieldCreatedBy:
+		m.ResetCreatedBy()
 		return nil
 	case agreementparty.FieldSignatoryName:
 		m.ResetSignatoryName()
@@ -2019,6 +2991,8 @@ type AreaMutation struct {
 	id                         *int
 	created_at                 *time.Time
 	updated_at                 *time.Time
+	created_by                 *int
+	addcreated_by              *int
 	name                       *string
 	clearedFields              map[string]struct{}
 	country                    *int
@@ -2202,6 +3176,76 @@ func (m *AreaMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *AreaMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetCreatedBy sets the "created_by" field.
+func (m *AreaMutation) SetCreatedBy(i int) {
+	m.created_by = &i
+	m.addcreated_by = nil
+}
+
+// CreatedBy returns the value of the "created_by" field in the mutation.
+func (m *AreaMutation) CreatedBy() (r int, exists bool) {
+	v := m.created_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedBy returns the old "created_by" field's value of the Area entity.
+// If the Area object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AreaMutation) OldCreatedBy(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedBy: %w", err)
+	}
+	return oldValue.CreatedBy, nil
+}
+
+// AddCreatedBy adds i to the "created_by" field.
+func (m *AreaMutation) AddCreatedBy(i int) {
+	if m.addcreated_by != nil {
+		*m.addcreated_by += i
+	} else {
+		m.addcreated_by = &i
+	}
+}
+
+// AddedCreatedBy returns the value that was added to the "created_by" field in this mutation.
+func (m *AreaMutation) AddedCreatedBy() (r int, exists bool) {
+	v := m.addcreated_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearCreatedBy clears the value of the "created_by" field.
+func (m *AreaMutation) ClearCreatedBy() {
+	m.created_by = nil
+	m.addcreated_by = nil
+	m.clearedFields[area.FieldCreatedBy] = struct{}{}
+}
+
+// CreatedByCleared returns if the "created_by" field was cleared in this mutation.
+func (m *AreaMutation) CreatedByCleared() bool {
+	_, ok := m.clearedFields[area.FieldCreatedBy]
+	return ok
+}
+
+// ResetCreatedBy resets all changes to the "created_by" field.
+func (m *AreaMutation) ResetCreatedBy() {
+	m.created_by = nil
+	m.addcreated_by = nil
+	delete(m.clearedFields, area.FieldCreatedBy)
 }
 
 // SetName sets the "name" field.
@@ -2445,12 +3489,15 @@ func (m *AreaMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AreaMutation) Fields() []string {
-	fields := make([]string, 0, 4)
+	fields := make([]string, 0, 5)
 	if m.created_at != nil {
 		fields = append(fields, area.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, area.FieldUpdatedAt)
+	}
+	if m.created_by != nil {
+		fields = append(fields, area.FieldCreatedBy)
 	}
 	if m.name != nil {
 		fields = append(fields, area.FieldName)
@@ -2470,6 +3517,8 @@ func (m *AreaMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case area.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case area.FieldCreatedBy:
+		return m.CreatedBy()
 	case area.FieldName:
 		return m.Name()
 	case area.FieldCountryID:
@@ -2487,6 +3536,8 @@ func (m *AreaMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldCreatedAt(ctx)
 	case area.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case area.FieldCreatedBy:
+		return m.OldCreatedBy(ctx)
 	case area.FieldName:
 		return m.OldName(ctx)
 	case area.FieldCountryID:
@@ -2514,6 +3565,13 @@ func (m *AreaMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetUpdatedAt(v)
 		return nil
+	case area.FieldCreatedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedBy(v)
+		return nil
 	case area.FieldName:
 		v, ok := value.(string)
 		if !ok {
@@ -2536,6 +3594,9 @@ func (m *AreaMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *AreaMutation) AddedFields() []string {
 	var fields []string
+	if m.addcreated_by != nil {
+		fields = append(fields, area.FieldCreatedBy)
+	}
 	return fields
 }
 
@@ -2544,6 +3605,8 @@ func (m *AreaMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *AreaMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case area.FieldCreatedBy:
+		return m.AddedCreatedBy()
 	}
 	return nil, false
 }
@@ -2553,6 +3616,13 @@ func (m *AreaMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *AreaMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case area.FieldCreatedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCreatedBy(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Area numeric field %s", name)
 }
@@ -2560,7 +3630,11 @@ func (m *AreaMutation) AddField(name string, value ent.Value) error {
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
 func (m *AreaMutation) ClearedFields() []string {
-	return nil
+	var fields []string
+	if m.FieldCleared(area.FieldCreatedBy) {
+		fields = append(fields, area.FieldCreatedBy)
+	}
+	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
@@ -2573,6 +3647,11 @@ func (m *AreaMutation) FieldCleared(name string) bool {
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
 func (m *AreaMutation) ClearField(name string) error {
+	switch name {
+	case area.FieldCreatedBy:
+		m.ClearCreatedBy()
+		return nil
+	}
 	return fmt.Errorf("unknown Area nullable field %s", name)
 }
 
@@ -2585,6 +3664,9 @@ func (m *AreaMutation) ResetField(name string) error {
 		return nil
 	case area.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case area.FieldCreatedBy:
+		m.ResetCreatedBy()
 		return nil
 	case area.FieldName:
 		m.ResetName()
@@ -2724,6 +3806,893 @@ func (m *AreaMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Area edge %s", name)
 }
 
+// ChangeMutation represents an operation that mutates the Change nodes in the graph.
+type ChangeMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *int
+	at                 *time.Time
+	operation          *change.Operation
+	record_type        *string
+	record_id          *int
+	addrecord_id       *int
+	before             *map[string]interface{}
+	after              *map[string]interface{}
+	key_id             *int
+	addkey_id          *int
+	organisation_id    *int
+	addorganisation_id *int
+	clearedFields      map[string]struct{}
+	done               bool
+	oldValue           func(context.Context) (*Change, error)
+	predicates         []predicate.Change
+}
+
+var _ ent.Mutation = (*ChangeMutation)(nil)
+
+// changeOption allows management of the mutation configuration using functional options.
+type changeOption func(*ChangeMutation)
+
+// newChangeMutation creates new mutation for the Change entity.
+func newChangeMutation(c config, op Op, opts ...changeOption) *ChangeMutation {
+	m := &ChangeMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeChange,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withChangeID sets the ID field of the mutation.
+func withChangeID(id int) changeOption {
+	return func(m *ChangeMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Change
+		)
+		m.oldValue = func(ctx context.Context) (*Change, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Change.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withChange sets the old Change of the mutation.
+func withChange(node *Change) changeOption {
+	return func(m *ChangeMutation) {
+		m.oldValue = func(context.Context) (*Change, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ChangeMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ChangeMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ChangeMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ChangeMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Change.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetAt sets the "at" field.
+func (m *ChangeMutation) SetAt(t time.Time) {
+	m.at = &t
+}
+
+// At returns the value of the "at" field in the mutation.
+func (m *ChangeMutation) At() (r time.Time, exists bool) {
+	v := m.at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAt returns the old "at" field's value of the Change entity.
+// If the Change object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ChangeMutation) OldAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAt: %w", err)
+	}
+	return oldValue.At, nil
+}
+
+// ResetAt resets all changes to the "at" field.
+func (m *ChangeMutation) ResetAt() {
+	m.at = nil
+}
+
+// SetOperation sets the "operation" field.
+func (m *ChangeMutation) SetOperation(c change.Operation) {
+	m.operation = &c
+}
+
+// Operation returns the value of the "operation" field in the mutation.
+func (m *ChangeMutation) Operation() (r change.Operation, exists bool) {
+	v := m.operation
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOperation returns the old "operation" field's value of the Change entity.
+// If the Change object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ChangeMutation) OldOperation(ctx context.Context) (v change.Operation, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOperation is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOperation requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOperation: %w", err)
+	}
+	return oldValue.Operation, nil
+}
+
+// ResetOperation resets all changes to the "operation" field.
+func (m *ChangeMutation) ResetOperation() {
+	m.operation = nil
+}
+
+// SetRecordType sets the "record_type" field.
+func (m *ChangeMutation) SetRecordType(s string) {
+	m.record_type = &s
+}
+
+// RecordType returns the value of the "record_type" field in the mutation.
+func (m *ChangeMutation) RecordType() (r string, exists bool) {
+	v := m.record_type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecordType returns the old "record_type" field's value of the Change entity.
+// If the Change object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ChangeMutation) OldRecordType(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecordType is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecordType requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecordType: %w", err)
+	}
+	return oldValue.RecordType, nil
+}
+
+// ResetRecordType resets all changes to the "record_type" field.
+func (m *ChangeMutation) ResetRecordType() {
+	m.record_type = nil
+}
+
+// SetRecordID sets the "record_id" field.
+func (m *ChangeMutation) SetRecordID(i int) {
+	m.record_id = &i
+	m.addrecord_id = nil
+}
+
+// RecordID returns the value of the "record_id" field in the mutation.
+func (m *ChangeMutation) RecordID() (r int, exists bool) {
+	v := m.record_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecordID returns the old "record_id" field's value of the Change entity.
+// If the Change object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ChangeMutation) OldRecordID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecordID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecordID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecordID: %w", err)
+	}
+	return oldValue.RecordID, nil
+}
+
+// AddRecordID adds i to the "record_id" field.
+func (m *ChangeMutation) AddRecordID(i int) {
+	if m.addrecord_id != nil {
+		*m.addrecord_id += i
+	} else {
+		m.addrecord_id = &i
+	}
+}
+
+// AddedRecordID returns the value that was added to the "record_id" field in this mutation.
+func (m *ChangeMutation) AddedRecordID() (r int, exists bool) {
+	v := m.addrecord_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRecordID resets all changes to the "record_id" field.
+func (m *ChangeMutation) ResetRecordID() {
+	m.record_id = nil
+	m.addrecord_id = nil
+}
+
+// SetBefore sets the "before" field.
+func (m *ChangeMutation) SetBefore(value map[string]interface{}) {
+	m.before = &value
+}
+
+// Before returns the value of the "before" field in the mutation.
+func (m *ChangeMutation) Before() (r map[string]interface{}, exists bool) {
+	v := m.before
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBefore returns the old "before" field's value of the Change entity.
+// If the Change object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ChangeMutation) OldBefore(ctx context.Context) (v map[string]interface{}, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBefore is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBefore requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBefore: %w", err)
+	}
+	return oldValue.Before, nil
+}
+
+// ClearBefore clears the value of the "before" field.
+func (m *ChangeMutation) ClearBefore() {
+	m.before = nil
+	m.clearedFields[change.FieldBefore] = struct{}{}
+}
+
+// BeforeCleared returns if the "before" field was cleared in this mutation.
+func (m *ChangeMutation) BeforeCleared() bool {
+	_, ok := m.clearedFields[change.FieldBefore]
+	return ok
+}
+
+// ResetBefore resets all changes to the "before" field.
+func (m *ChangeMutation) ResetBefore() {
+	m.before = nil
+	delete(m.clearedFields, change.FieldBefore)
+}
+
+// SetAfter sets the "after" field.
+func (m *ChangeMutation) SetAfter(value map[string]interface{}) {
+	m.after = &value
+}
+
+// After returns the value of the "after" field in the mutation.
+func (m *ChangeMutation) After() (r map[string]interface{}, exists bool) {
+	v := m.after
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAfter returns the old "after" field's value of the Change entity.
+// If the Change object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ChangeMutation) OldAfter(ctx context.Context) (v map[string]interface{}, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAfter is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAfter requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAfter: %w", err)
+	}
+	return oldValue.After, nil
+}
+
+// ClearAfter clears the value of the "after" field.
+func (m *ChangeMutation) ClearAfter() {
+	m.after = nil
+	m.clearedFields[change.FieldAfter] = struct{}{}
+}
+
+// AfterCleared returns if the "after" field was cleared in this mutation.
+func (m *ChangeMutation) AfterCleared() bool {
+	_, ok := m.clearedFields[change.FieldAfter]
+	return ok
+}
+
+// ResetAfter resets all changes to the "after" field.
+func (m *ChangeMutation) ResetAfter() {
+	m.after = nil
+	delete(m.clearedFields, change.FieldAfter)
+}
+
+// SetKeyID sets the "key_id" field.
+func (m *ChangeMutation) SetKeyID(i int) {
+	m.key_id = &i
+	m.addkey_id = nil
+}
+
+// KeyID returns the value of the "key_id" field in the mutation.
+func (m *ChangeMutation) KeyID() (r int, exists bool) {
+	v := m.key_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKeyID returns the old "key_id" field's value of the Change entity.
+// If the Change object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ChangeMutation) OldKeyID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKeyID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKeyID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKeyID: %w", err)
+	}
+	return oldValue.KeyID, nil
+}
+
+// AddKeyID adds i to the "key_id" field.
+func (m *ChangeMutation) AddKeyID(i int) {
+	if m.addkey_id != nil {
+		*m.addkey_id += i
+	} else {
+		m.addkey_id = &i
+	}
+}
+
+// AddedKeyID returns the value that was added to the "key_id" field in this mutation.
+func (m *ChangeMutation) AddedKeyID() (r int, exists bool) {
+	v := m.addkey_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearKeyID clears the value of the "key_id" field.
+func (m *ChangeMutation) ClearKeyID() {
+	m.key_id = nil
+	m.addkey_id = nil
+	m.clearedFields[change.FieldKeyID] = struct{}{}
+}
+
+// KeyIDCleared returns if the "key_id" field was cleared in this mutation.
+func (m *ChangeMutation) KeyIDCleared() bool {
+	_, ok := m.clearedFields[change.FieldKeyID]
+	return ok
+}
+
+// ResetKeyID resets all changes to the "key_id" field.
+func (m *ChangeMutation) ResetKeyID() {
+	m.key_id = nil
+	m.addkey_id = nil
+	delete(m.clearedFields, change.FieldKeyID)
+}
+
+// SetOrganisationID sets the "organisation_id" field.
+func (m *ChangeMutation) SetOrganisationID(i int) {
+	m.organisation_id = &i
+	m.addorganisation_id = nil
+}
+
+// OrganisationID returns the value of the "organisation_id" field in the mutation.
+func (m *ChangeMutation) OrganisationID() (r int, exists bool) {
+	v := m.organisation_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganisationID returns the old "organisation_id" field's value of the Change entity.
+// If the Change object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ChangeMutation) OldOrganisationID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganisationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganisationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganisationID: %w", err)
+	}
+	return oldValue.OrganisationID, nil
+}
+
+// AddOrganisationID adds i to the "organisation_id" field.
+func (m *ChangeMutation) AddOrganisationID(i int) {
+	if m.addorganisation_id != nil {
+		*m.addorganisation_id += i
+	} else {
+		m.addorganisation_id = &i
+	}
+}
+
+// AddedOrganisationID returns the value that was added to the "organisation_id" field in this mutation.
+func (m *ChangeMutation) AddedOrganisationID() (r int, exists bool) {
+	v := m.addorganisation_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearOrganisationID clears the value of the "organisation_id" field.
+func (m *ChangeMutation) ClearOrganisationID() {
+	m.organisation_id = nil
+	m.addorganisation_id = nil
+	m.clearedFields[change.FieldOrganisationID] = struct{}{}
+}
+
+// OrganisationIDCleared returns if the "organisation_id" field was cleared in this mutation.
+func (m *ChangeMutation) OrganisationIDCleared() bool {
+	_, ok := m.clearedFields[change.FieldOrganisationID]
+	return ok
+}
+
+// ResetOrganisationID resets all changes to the "organisation_id" field.
+func (m *ChangeMutation) ResetOrganisationID() {
+	m.organisation_id = nil
+	m.addorganisation_id = nil
+	delete(m.clearedFields, change.FieldOrganisationID)
+}
+
+// Where appends a list predicates to the ChangeMutation builder.
+func (m *ChangeMutation) Where(ps ...predicate.Change) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ChangeMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ChangeMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Change, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ChangeMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ChangeMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Change).
+func (m *ChangeMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ChangeMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.at != nil {
+		fields = append(fields, change.FieldAt)
+	}
+	if m.operation != nil {
+		fields = append(fields, change.FieldOperation)
+	}
+	if m.record_type != nil {
+		fields = append(fields, change.FieldRecordType)
+	}
+	if m.record_id != nil {
+		fields = append(fields, change.FieldRecordID)
+	}
+	if m.before != nil {
+		fields = append(fields, change.FieldBefore)
+	}
+	if m.after != nil {
+		fields = append(fields, change.FieldAfter)
+	}
+	if m.key_id != nil {
+		fields = append(fields, change.FieldKeyID)
+	}
+	if m.organisation_id != nil {
+		fields = append(fields, change.FieldOrganisationID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ChangeMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case change.FieldAt:
+		return m.At()
+	case change.FieldOperation:
+		return m.Operation()
+	case change.FieldRecordType:
+		return m.RecordType()
+	case change.FieldRecordID:
+		return m.RecordID()
+	case change.FieldBefore:
+		return m.Before()
+	case change.FieldAfter:
+		return m.After()
+	case change.FieldKeyID:
+		return m.KeyID()
+	case change.FieldOrganisationID:
+		return m.OrganisationID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ChangeMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case change.FieldAt:
+		return m.OldAt(ctx)
+	case change.FieldOperation:
+		return m.OldOperation(ctx)
+	case change.FieldRecordType:
+		return m.OldRecordType(ctx)
+	case change.FieldRecordID:
+		return m.OldRecordID(ctx)
+	case change.FieldBefore:
+		return m.OldBefore(ctx)
+	case change.FieldAfter:
+		return m.OldAfter(ctx)
+	case change.FieldKeyID:
+		return m.OldKeyID(ctx)
+	case change.FieldOrganisationID:
+		return m.OldOrganisationID(ctx)
+	}
+	return nil, fmt.Errorf("unknown Change field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ChangeMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case change.FieldAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAt(v)
+		return nil
+	case change.FieldOperation:
+		v, ok := value.(change.Operation)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOperation(v)
+		return nil
+	case change.FieldRecordType:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecordType(v)
+		return nil
+	case change.FieldRecordID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecordID(v)
+		return nil
+	case change.FieldBefore:
+		v, ok := value.(map[string]interface{})
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBefore(v)
+		return nil
+	case change.FieldAfter:
+		v, ok := value.(map[string]interface{})
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAfter(v)
+		return nil
+	case change.FieldKeyID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKeyID(v)
+		return nil
+	case change.FieldOrganisationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganisationID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Change field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ChangeMutation) AddedFields() []string {
+	var fields []string
+	if m.addrecord_id != nil {
+		fields = append(fields, change.FieldRecordID)
+	}
+	if m.addkey_id != nil {
+		fields = append(fields, change.FieldKeyID)
+	}
+	if m.addorganisation_id != nil {
+		fields = append(fields, change.FieldOrganisationID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ChangeMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case change.FieldRecordID:
+		return m.AddedRecordID()
+	case change.FieldKeyID:
+		return m.AddedKeyID()
+	case change.FieldOrganisationID:
+		return m.AddedOrganisationID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ChangeMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case change.FieldRecordID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRecordID(v)
+		return nil
+	case change.FieldKeyID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddKeyID(v)
+		return nil
+	case change.FieldOrganisationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOrganisationID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Change numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ChangeMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(change.FieldBefore) {
+		fields = append(fields, change.FieldBefore)
+	}
+	if m.FieldCleared(change.FieldAfter) {
+		fields = append(fields, change.FieldAfter)
+	}
+	if m.FieldCleared(change.FieldKeyID) {
+		fields = append(fields, change.FieldKeyID)
+	}
+	if m.FieldCleared(change.FieldOrganisationID) {
+		fields = append(fields, change.FieldOrganisationID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ChangeMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ChangeMutation) ClearField(name string) error {
+	switch name {
+	case change.FieldBefore:
+		m.ClearBefore()
+		return nil
+	case change.FieldAfter:
+		m.ClearAfter()
+		return nil
+	case change.FieldKeyID:
+		m.ClearKeyID()
+		return nil
+	case change.FieldOrganisationID:
+		m.ClearOrganisationID()
+		return nil
+	}
+	return fmt.Errorf("unknown Change nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ChangeMutation) ResetField(name string) error {
+	switch name {
+	case change.FieldAt:
+		m.ResetAt()
+		return nil
+	case change.FieldOperation:
+		m.ResetOperation()
+		return nil
+	case change.FieldRecordType:
+		m.ResetRecordType()
+		return nil
+	case change.FieldRecordID:
+		m.ResetRecordID()
+		return nil
+	case change.FieldBefore:
+		m.ResetBefore()
+		return nil
+	case change.FieldAfter:
+		m.ResetAfter()
+		return nil
+	case change.FieldKeyID:
+		m.ResetKeyID()
+		return nil
+	case change.FieldOrganisationID:
+		m.ResetOrganisationID()
+		return nil
+	}
+	return fmt.Errorf("unknown Change field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ChangeMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ChangeMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ChangeMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ChangeMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ChangeMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ChangeMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ChangeMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown Change unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ChangeMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown Change edge %s", name)
+}
+
 // ContactMutation represents an operation that mutates the Contact nodes in the graph.
 type ContactMutation struct {
 	config
@@ -2732,6 +4701,8 @@ type ContactMutation struct {
 	id                  *int
 	created_at          *time.Time
 	updated_at          *time.Time
+	created_by          *int
+	addcreated_by       *int
 	name                *string
 	email               *string
 	phone               *string
@@ -2917,6 +4888,76 @@ func (m *ContactMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err er
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *ContactMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetCreatedBy sets the "created_by" field.
+func (m *ContactMutation) SetCreatedBy(i int) {
+	m.created_by = &i
+	m.addcreated_by = nil
+}
+
+// CreatedBy returns the value of the "created_by" field in the mutation.
+func (m *ContactMutation) CreatedBy() (r int, exists bool) {
+	v := m.created_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedBy returns the old "created_by" field's value of the Contact entity.
+// If the Contact object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContactMutation) OldCreatedBy(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedBy: %w", err)
+	}
+	return oldValue.CreatedBy, nil
+}
+
+// AddCreatedBy adds i to the "created_by" field.
+func (m *ContactMutation) AddCreatedBy(i int) {
+	if m.addcreated_by != nil {
+		*m.addcreated_by += i
+	} else {
+		m.addcreated_by = &i
+	}
+}
+
+// AddedCreatedBy returns the value that was added to the "created_by" field in this mutation.
+func (m *ContactMutation) AddedCreatedBy() (r int, exists bool) {
+	v := m.addcreated_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearCreatedBy clears the value of the "created_by" field.
+func (m *ContactMutation) ClearCreatedBy() {
+	m.created_by = nil
+	m.addcreated_by = nil
+	m.clearedFields[contact.FieldCreatedBy] = struct{}{}
+}
+
+// CreatedByCleared returns if the "created_by" field was cleared in this mutation.
+func (m *ContactMutation) CreatedByCleared() bool {
+	_, ok := m.clearedFields[contact.FieldCreatedBy]
+	return ok
+}
+
+// ResetCreatedBy resets all changes to the "created_by" field.
+func (m *ContactMutation) ResetCreatedBy() {
+	m.created_by = nil
+	m.addcreated_by = nil
+	delete(m.clearedFields, contact.FieldCreatedBy)
 }
 
 // SetName sets the "name" field.
@@ -3281,12 +5322,15 @@ func (m *ContactMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ContactMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 7)
 	if m.created_at != nil {
 		fields = append(fields, contact.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, contact.FieldUpdatedAt)
+	}
+	if m.created_by != nil {
+		fields = append(fields, contact.FieldCreatedBy)
 	}
 	if m.name != nil {
 		fields = append(fields, contact.FieldName)
@@ -3312,6 +5356,8 @@ func (m *ContactMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case contact.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case contact.FieldCreatedBy:
+		return m.CreatedBy()
 	case contact.FieldName:
 		return m.Name()
 	case contact.FieldEmail:
@@ -3333,6 +5379,8 @@ func (m *ContactMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldCreatedAt(ctx)
 	case contact.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case contact.FieldCreatedBy:
+		return m.OldCreatedBy(ctx)
 	case contact.FieldName:
 		return m.OldName(ctx)
 	case contact.FieldEmail:
@@ -3363,6 +5411,13 @@ func (m *ContactMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case contact.FieldCreatedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedBy(v)
 		return nil
 	case contact.FieldName:
 		v, ok := value.(string)
@@ -3399,13 +5454,21 @@ func (m *ContactMutation) SetField(name string, value ent.Value) error {
 // AddedFields returns all numeric fields that were incremented/decremented during
 // this mutation.
 func (m *ContactMutation) AddedFields() []string {
-	return nil
+	var fields []string
+	if m.addcreated_by != nil {
+		fields = append(fields, contact.FieldCreatedBy)
+	}
+	return fields
 }
 
 // AddedField returns the numeric value that was incremented/decremented on a field
 // with the given name. The second boolean return value indicates that this field
 // was not set, or was not defined in the schema.
 func (m *ContactMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case contact.FieldCreatedBy:
+		return m.AddedCreatedBy()
+	}
 	return nil, false
 }
 
@@ -3414,6 +5477,13 @@ func (m *ContactMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *ContactMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case contact.FieldCreatedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCreatedBy(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Contact numeric field %s", name)
 }
@@ -3422,6 +5492,9 @@ func (m *ContactMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *ContactMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(contact.FieldCreatedBy) {
+		fields = append(fields, contact.FieldCreatedBy)
+	}
 	if m.FieldCleared(contact.FieldName) {
 		fields = append(fields, contact.FieldName)
 	}
@@ -3448,6 +5521,9 @@ func (m *ContactMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *ContactMutation) ClearField(name string) error {
 	switch name {
+	case contact.FieldCreatedBy:
+		m.ClearCreatedBy()
+		return nil
 	case contact.FieldName:
 		m.ClearName()
 		return nil
@@ -3473,6 +5549,9 @@ func (m *ContactMutation) ResetField(name string) error {
 		return nil
 	case contact.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case contact.FieldCreatedBy:
+		m.ResetCreatedBy()
 		return nil
 	case contact.FieldName:
 		m.ResetName()
@@ -3618,6 +5697,8 @@ type CountryMutation struct {
 	id                         *int
 	created_at                 *time.Time
 	updated_at                 *time.Time
+	created_by                 *int
+	addcreated_by              *int
 	iso2                       *string
 	iso3                       *string
 	name                       *string
@@ -3811,6 +5892,76 @@ func (m *CountryMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err er
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *CountryMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetCreatedBy sets the "created_by" field.
+func (m *CountryMutation) SetCreatedBy(i int) {
+	m.created_by = &i
+	m.addcreated_by = nil
+}
+
+// CreatedBy returns the value of the "created_by" field in the mutation.
+func (m *CountryMutation) CreatedBy() (r int, exists bool) {
+	v := m.created_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedBy returns the old "created_by" field's value of the Country entity.
+// If the Country object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CountryMutation) OldCreatedBy(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedBy: %w", err)
+	}
+	return oldValue.CreatedBy, nil
+}
+
+// AddCreatedBy adds i to the "created_by" field.
+func (m *CountryMutation) AddCreatedBy(i int) {
+	if m.addcreated_by != nil {
+		*m.addcreated_by += i
+	} else {
+		m.addcreated_by = &i
+	}
+}
+
+// AddedCreatedBy returns the value that was added to the "created_by" field in this mutation.
+func (m *CountryMutation) AddedCreatedBy() (r int, exists bool) {
+	v := m.addcreated_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearCreatedBy clears the value of the "created_by" field.
+func (m *CountryMutation) ClearCreatedBy() {
+	m.created_by = nil
+	m.addcreated_by = nil
+	m.clearedFields[country.FieldCreatedBy] = struct{}{}
+}
+
+// CreatedByCleared returns if the "created_by" field was cleared in this mutation.
+func (m *CountryMutation) CreatedByCleared() bool {
+	_, ok := m.clearedFields[country.FieldCreatedBy]
+	return ok
+}
+
+// ResetCreatedBy resets all changes to the "created_by" field.
+func (m *CountryMutation) ResetCreatedBy() {
+	m.created_by = nil
+	m.addcreated_by = nil
+	delete(m.clearedFields, country.FieldCreatedBy)
 }
 
 // SetIso2 sets the "iso2" field.
@@ -4274,12 +6425,15 @@ func (m *CountryMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CountryMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 7)
 	if m.created_at != nil {
 		fields = append(fields, country.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, country.FieldUpdatedAt)
+	}
+	if m.created_by != nil {
+		fields = append(fields, country.FieldCreatedBy)
 	}
 	if m.iso2 != nil {
 		fields = append(fields, country.FieldIso2)
@@ -4305,6 +6459,8 @@ func (m *CountryMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case country.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case country.FieldCreatedBy:
+		return m.CreatedBy()
 	case country.FieldIso2:
 		return m.Iso2()
 	case country.FieldIso3:
@@ -4326,6 +6482,8 @@ func (m *CountryMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldCreatedAt(ctx)
 	case country.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case country.FieldCreatedBy:
+		return m.OldCreatedBy(ctx)
 	case country.FieldIso2:
 		return m.OldIso2(ctx)
 	case country.FieldIso3:
@@ -4356,6 +6514,13 @@ func (m *CountryMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case country.FieldCreatedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedBy(v)
 		return nil
 	case country.FieldIso2:
 		v, ok := value.(string)
@@ -4392,13 +6557,21 @@ func (m *CountryMutation) SetField(name string, value ent.Value) error {
 // AddedFields returns all numeric fields that were incremented/decremented during
 // this mutation.
 func (m *CountryMutation) AddedFields() []string {
-	return nil
+	var fields []string
+	if m.addcreated_by != nil {
+		fields = append(fields, country.FieldCreatedBy)
+	}
+	return fields
 }
 
 // AddedField returns the numeric value that was incremented/decremented on a field
 // with the given name. The second boolean return value indicates that this field
 // was not set, or was not defined in the schema.
 func (m *CountryMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case country.FieldCreatedBy:
+		return m.AddedCreatedBy()
+	}
 	return nil, false
 }
 
@@ -4407,6 +6580,13 @@ func (m *CountryMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *CountryMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case country.FieldCreatedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCreatedBy(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Country numeric field %s", name)
 }
@@ -4415,6 +6595,9 @@ func (m *CountryMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *CountryMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(country.FieldCreatedBy) {
+		fields = append(fields, country.FieldCreatedBy)
+	}
 	if m.FieldCleared(country.FieldRegion) {
 		fields = append(fields, country.FieldRegion)
 	}
@@ -4432,6 +6615,9 @@ func (m *CountryMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *CountryMutation) ClearField(name string) error {
 	switch name {
+	case country.FieldCreatedBy:
+		m.ClearCreatedBy()
+		return nil
 	case country.FieldRegion:
 		m.ClearRegion()
 		return nil
@@ -4448,6 +6634,9 @@ func (m *CountryMutation) ResetField(name string) error {
 		return nil
 	case country.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case country.FieldCreatedBy:
+		m.ResetCreatedBy()
 		return nil
 	case country.FieldIso2:
 		m.ResetIso2()
@@ -4661,6 +6850,8 @@ type EventMutation struct {
 	id                  *int
 	created_at          *time.Time
 	updated_at          *time.Time
+	created_by          *int
+	addcreated_by       *int
 	title               *string
 	starts_on           *string
 	ends_on             *string
@@ -4851,6 +7042,76 @@ func (m *EventMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err erro
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *EventMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetCreatedBy sets the "created_by" field.
+func (m *EventMutation) SetCreatedBy(i int) {
+	m.created_by = &i
+	m.addcreated_by = nil
+}
+
+// CreatedBy returns the value of the "created_by" field in the mutation.
+func (m *EventMutation) CreatedBy() (r int, exists bool) {
+	v := m.created_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedBy returns the old "created_by" field's value of the Event entity.
+// If the Event object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventMutation) OldCreatedBy(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedBy: %w", err)
+	}
+	return oldValue.CreatedBy, nil
+}
+
+// AddCreatedBy adds i to the "created_by" field.
+func (m *EventMutation) AddCreatedBy(i int) {
+	if m.addcreated_by != nil {
+		*m.addcreated_by += i
+	} else {
+		m.addcreated_by = &i
+	}
+}
+
+// AddedCreatedBy returns the value that was added to the "created_by" field in this mutation.
+func (m *EventMutation) AddedCreatedBy() (r int, exists bool) {
+	v := m.addcreated_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearCreatedBy clears the value of the "created_by" field.
+func (m *EventMutation) ClearCreatedBy() {
+	m.created_by = nil
+	m.addcreated_by = nil
+	m.clearedFields[event.FieldCreatedBy] = struct{}{}
+}
+
+// CreatedByCleared returns if the "created_by" field was cleared in this mutation.
+func (m *EventMutation) CreatedByCleared() bool {
+	_, ok := m.clearedFields[event.FieldCreatedBy]
+	return ok
+}
+
+// ResetCreatedBy resets all changes to the "created_by" field.
+func (m *EventMutation) ResetCreatedBy() {
+	m.created_by = nil
+	m.addcreated_by = nil
+	delete(m.clearedFields, event.FieldCreatedBy)
 }
 
 // SetTitle sets the "title" field.
@@ -5357,12 +7618,15 @@ func (m *EventMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *EventMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 9)
 	if m.created_at != nil {
 		fields = append(fields, event.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, event.FieldUpdatedAt)
+	}
+	if m.created_by != nil {
+		fields = append(fields, event.FieldCreatedBy)
 	}
 	if m.title != nil {
 		fields = append(fields, event.FieldTitle)
@@ -5394,6 +7658,8 @@ func (m *EventMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case event.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case event.FieldCreatedBy:
+		return m.CreatedBy()
 	case event.FieldTitle:
 		return m.Title()
 	case event.FieldStartsOn:
@@ -5419,6 +7685,8 @@ func (m *EventMutation) OldField(ctx context.Context, name string) (ent.Value, e
 		return m.OldCreatedAt(ctx)
 	case event.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case event.FieldCreatedBy:
+		return m.OldCreatedBy(ctx)
 	case event.FieldTitle:
 		return m.OldTitle(ctx)
 	case event.FieldStartsOn:
@@ -5453,6 +7721,13 @@ func (m *EventMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case event.FieldCreatedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedBy(v)
 		return nil
 	case event.FieldTitle:
 		v, ok := value.(string)
@@ -5504,6 +7779,9 @@ func (m *EventMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *EventMutation) AddedFields() []string {
 	var fields []string
+	if m.addcreated_by != nil {
+		fields = append(fields, event.FieldCreatedBy)
+	}
 	return fields
 }
 
@@ -5512,6 +7790,8 @@ func (m *EventMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *EventMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case event.FieldCreatedBy:
+		return m.AddedCreatedBy()
 	}
 	return nil, false
 }
@@ -5521,6 +7801,13 @@ func (m *EventMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *EventMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case event.FieldCreatedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCreatedBy(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Event numeric field %s", name)
 }
@@ -5529,6 +7816,9 @@ func (m *EventMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *EventMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(event.FieldCreatedBy) {
+		fields = append(fields, event.FieldCreatedBy)
+	}
 	if m.FieldCleared(event.FieldStartsOn) {
 		fields = append(fields, event.FieldStartsOn)
 	}
@@ -5558,6 +7848,9 @@ func (m *EventMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *EventMutation) ClearField(name string) error {
 	switch name {
+	case event.FieldCreatedBy:
+		m.ClearCreatedBy()
+		return nil
 	case event.FieldStartsOn:
 		m.ClearStartsOn()
 		return nil
@@ -5586,6 +7879,9 @@ func (m *EventMutation) ResetField(name string) error {
 		return nil
 	case event.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case event.FieldCreatedBy:
+		m.ResetCreatedBy()
 		return nil
 	case event.FieldTitle:
 		m.ResetTitle()
@@ -5771,6 +8067,8 @@ type FundingMutation struct {
 	id               *int
 	created_at       *time.Time
 	updated_at       *time.Time
+	created_by       *int
+	addcreated_by    *int
 	kind             *funding.Kind
 	date             *string
 	note             *string
@@ -5961,6 +8259,76 @@ func (m *FundingMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err er
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *FundingMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetCreatedBy sets the "created_by" field.
+func (m *FundingMutation) SetCreatedBy(i int) {
+	m.created_by = &i
+	m.addcreated_by = nil
+}
+
+// CreatedBy returns the value of the "created_by" field in the mutation.
+func (m *FundingMutation) CreatedBy() (r int, exists bool) {
+	v := m.created_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedBy returns the old "created_by" field's value of the Funding entity.
+// If the Funding object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FundingMutation) OldCreatedBy(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedBy: %w", err)
+	}
+	return oldValue.CreatedBy, nil
+}
+
+// AddCreatedBy adds i to the "created_by" field.
+func (m *FundingMutation) AddCreatedBy(i int) {
+	if m.addcreated_by != nil {
+		*m.addcreated_by += i
+	} else {
+		m.addcreated_by = &i
+	}
+}
+
+// AddedCreatedBy returns the value that was added to the "created_by" field in this mutation.
+func (m *FundingMutation) AddedCreatedBy() (r int, exists bool) {
+	v := m.addcreated_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearCreatedBy clears the value of the "created_by" field.
+func (m *FundingMutation) ClearCreatedBy() {
+	m.created_by = nil
+	m.addcreated_by = nil
+	m.clearedFields[funding.FieldCreatedBy] = struct{}{}
+}
+
+// CreatedByCleared returns if the "created_by" field was cleared in this mutation.
+func (m *FundingMutation) CreatedByCleared() bool {
+	_, ok := m.clearedFields[funding.FieldCreatedBy]
+	return ok
+}
+
+// ResetCreatedBy resets all changes to the "created_by" field.
+func (m *FundingMutation) ResetCreatedBy() {
+	m.created_by = nil
+	m.addcreated_by = nil
+	delete(m.clearedFields, funding.FieldCreatedBy)
 }
 
 // SetKind sets the "kind" field.
@@ -6587,12 +8955,15 @@ func (m *FundingMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *FundingMutation) Fields() []string {
-	fields := make([]string, 0, 11)
+	fields := make([]string, 0, 12)
 	if m.created_at != nil {
 		fields = append(fields, funding.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, funding.FieldUpdatedAt)
+	}
+	if m.created_by != nil {
+		fields = append(fields, funding.FieldCreatedBy)
 	}
 	if m.kind != nil {
 		fields = append(fields, funding.FieldKind)
@@ -6633,6 +9004,8 @@ func (m *FundingMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case funding.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case funding.FieldCreatedBy:
+		return m.CreatedBy()
 	case funding.FieldKind:
 		return m.Kind()
 	case funding.FieldDate:
@@ -6664,6 +9037,8 @@ func (m *FundingMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldCreatedAt(ctx)
 	case funding.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case funding.FieldCreatedBy:
+		return m.OldCreatedBy(ctx)
 	case funding.FieldKind:
 		return m.OldKind(ctx)
 	case funding.FieldDate:
@@ -6704,6 +9079,13 @@ func (m *FundingMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case funding.FieldCreatedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedBy(v)
 		return nil
 	case funding.FieldKind:
 		v, ok := value.(funding.Kind)
@@ -6776,6 +9158,9 @@ func (m *FundingMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *FundingMutation) AddedFields() []string {
 	var fields []string
+	if m.addcreated_by != nil {
+		fields = append(fields, funding.FieldCreatedBy)
+	}
 	return fields
 }
 
@@ -6784,6 +9169,8 @@ func (m *FundingMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *FundingMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case funding.FieldCreatedBy:
+		return m.AddedCreatedBy()
 	}
 	return nil, false
 }
@@ -6793,6 +9180,13 @@ func (m *FundingMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *FundingMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case funding.FieldCreatedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCreatedBy(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Funding numeric field %s", name)
 }
@@ -6801,6 +9195,9 @@ func (m *FundingMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *FundingMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(funding.FieldCreatedBy) {
+		fields = append(fields, funding.FieldCreatedBy)
+	}
 	if m.FieldCleared(funding.FieldKind) {
 		fields = append(fields, funding.FieldKind)
 	}
@@ -6839,6 +9236,9 @@ func (m *FundingMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *FundingMutation) ClearField(name string) error {
 	switch name {
+	case funding.FieldCreatedBy:
+		m.ClearCreatedBy()
+		return nil
 	case funding.FieldKind:
 		m.ClearKind()
 		return nil
@@ -6876,6 +9276,9 @@ func (m *FundingMutation) ResetField(name string) error {
 		return nil
 	case funding.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case funding.FieldCreatedBy:
+		m.ResetCreatedBy()
 		return nil
 	case funding.FieldKind:
 		m.ResetKind()
@@ -7072,6 +9475,8 @@ type OrganisationMutation struct {
 	id                       *int
 	created_at               *time.Time
 	updated_at               *time.Time
+	created_by               *int
+	addcreated_by            *int
 	name                     *string
 	acronym                  *string
 	kind                     *organisation.Kind
@@ -7285,6 +9690,76 @@ func (m *OrganisationMutation) OldUpdatedAt(ctx context.Context) (v time.Time, e
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *OrganisationMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetCreatedBy sets the "created_by" field.
+func (m *OrganisationMutation) SetCreatedBy(i int) {
+	m.created_by = &i
+	m.addcreated_by = nil
+}
+
+// CreatedBy returns the value of the "created_by" field in the mutation.
+func (m *OrganisationMutation) CreatedBy() (r int, exists bool) {
+	v := m.created_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedBy returns the old "created_by" field's value of the Organisation entity.
+// If the Organisation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganisationMutation) OldCreatedBy(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedBy: %w", err)
+	}
+	return oldValue.CreatedBy, nil
+}
+
+// AddCreatedBy adds i to the "created_by" field.
+func (m *OrganisationMutation) AddCreatedBy(i int) {
+	if m.addcreated_by != nil {
+		*m.addcreated_by += i
+	} else {
+		m.addcreated_by = &i
+	}
+}
+
+// AddedCreatedBy returns the value that was added to the "created_by" field in this mutation.
+func (m *OrganisationMutation) AddedCreatedBy() (r int, exists bool) {
+	v := m.addcreated_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearCreatedBy clears the value of the "created_by" field.
+func (m *OrganisationMutation) ClearCreatedBy() {
+	m.created_by = nil
+	m.addcreated_by = nil
+	m.clearedFields[organisation.FieldCreatedBy] = struct{}{}
+}
+
+// CreatedByCleared returns if the "created_by" field was cleared in this mutation.
+func (m *OrganisationMutation) CreatedByCleared() bool {
+	_, ok := m.clearedFields[organisation.FieldCreatedBy]
+	return ok
+}
+
+// ResetCreatedBy resets all changes to the "created_by" field.
+func (m *OrganisationMutation) ResetCreatedBy() {
+	m.created_by = nil
+	m.addcreated_by = nil
+	delete(m.clearedFields, organisation.FieldCreatedBy)
 }
 
 // SetName sets the "name" field.
@@ -8232,12 +10707,15 @@ func (m *OrganisationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *OrganisationMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 10)
 	if m.created_at != nil {
 		fields = append(fields, organisation.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, organisation.FieldUpdatedAt)
+	}
+	if m.created_by != nil {
+		fields = append(fields, organisation.FieldCreatedBy)
 	}
 	if m.name != nil {
 		fields = append(fields, organisation.FieldName)
@@ -8272,6 +10750,8 @@ func (m *OrganisationMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case organisation.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case organisation.FieldCreatedBy:
+		return m.CreatedBy()
 	case organisation.FieldName:
 		return m.Name()
 	case organisation.FieldAcronym:
@@ -8299,6 +10779,8 @@ func (m *OrganisationMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldCreatedAt(ctx)
 	case organisation.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case organisation.FieldCreatedBy:
+		return m.OldCreatedBy(ctx)
 	case organisation.FieldName:
 		return m.OldName(ctx)
 	case organisation.FieldAcronym:
@@ -8335,6 +10817,13 @@ func (m *OrganisationMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case organisation.FieldCreatedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedBy(v)
 		return nil
 	case organisation.FieldName:
 		v, ok := value.(string)
@@ -8393,6 +10882,9 @@ func (m *OrganisationMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *OrganisationMutation) AddedFields() []string {
 	var fields []string
+	if m.addcreated_by != nil {
+		fields = append(fields, organisation.FieldCreatedBy)
+	}
 	return fields
 }
 
@@ -8401,6 +10893,8 @@ func (m *OrganisationMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *OrganisationMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case organisation.FieldCreatedBy:
+		return m.AddedCreatedBy()
 	}
 	return nil, false
 }
@@ -8410,6 +10904,13 @@ func (m *OrganisationMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *OrganisationMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case organisation.FieldCreatedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCreatedBy(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Organisation numeric field %s", name)
 }
@@ -8418,6 +10919,9 @@ func (m *OrganisationMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *OrganisationMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(organisation.FieldCreatedBy) {
+		fields = append(fields, organisation.FieldCreatedBy)
+	}
 	if m.FieldCleared(organisation.FieldAcronym) {
 		fields = append(fields, organisation.FieldAcronym)
 	}
@@ -8447,6 +10951,9 @@ func (m *OrganisationMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *OrganisationMutation) ClearField(name string) error {
 	switch name {
+	case organisation.FieldCreatedBy:
+		m.ClearCreatedBy()
+		return nil
 	case organisation.FieldAcronym:
 		m.ClearAcronym()
 		return nil
@@ -8475,6 +10982,9 @@ func (m *OrganisationMutation) ResetField(name string) error {
 		return nil
 	case organisation.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case organisation.FieldCreatedBy:
+		m.ResetCreatedBy()
 		return nil
 	case organisation.FieldName:
 		m.ResetName()
@@ -8863,6 +11373,8 @@ type ParticipationMutation struct {
 	id                  *int
 	created_at          *time.Time
 	updated_at          *time.Time
+	created_by          *int
+	addcreated_by       *int
 	role                *participation.Role
 	clearedFields       map[string]struct{}
 	programme           *int
@@ -9045,6 +11557,76 @@ func (m *ParticipationMutation) OldUpdatedAt(ctx context.Context) (v time.Time, 
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *ParticipationMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetCreatedBy sets the "created_by" field.
+func (m *ParticipationMutation) SetCreatedBy(i int) {
+	m.created_by = &i
+	m.addcreated_by = nil
+}
+
+// CreatedBy returns the value of the "created_by" field in the mutation.
+func (m *ParticipationMutation) CreatedBy() (r int, exists bool) {
+	v := m.created_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedBy returns the old "created_by" field's value of the Participation entity.
+// If the Participation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ParticipationMutation) OldCreatedBy(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedBy: %w", err)
+	}
+	return oldValue.CreatedBy, nil
+}
+
+// AddCreatedBy adds i to the "created_by" field.
+func (m *ParticipationMutation) AddCreatedBy(i int) {
+	if m.addcreated_by != nil {
+		*m.addcreated_by += i
+	} else {
+		m.addcreated_by = &i
+	}
+}
+
+// AddedCreatedBy returns the value that was added to the "created_by" field in this mutation.
+func (m *ParticipationMutation) AddedCreatedBy() (r int, exists bool) {
+	v := m.addcreated_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearCreatedBy clears the value of the "created_by" field.
+func (m *ParticipationMutation) ClearCreatedBy() {
+	m.created_by = nil
+	m.addcreated_by = nil
+	m.clearedFields[participation.FieldCreatedBy] = struct{}{}
+}
+
+// CreatedByCleared returns if the "created_by" field was cleared in this mutation.
+func (m *ParticipationMutation) CreatedByCleared() bool {
+	_, ok := m.clearedFields[participation.FieldCreatedBy]
+	return ok
+}
+
+// ResetCreatedBy resets all changes to the "created_by" field.
+func (m *ParticipationMutation) ResetCreatedBy() {
+	m.created_by = nil
+	m.addcreated_by = nil
+	delete(m.clearedFields, participation.FieldCreatedBy)
 }
 
 // SetRole sets the "role" field.
@@ -9297,12 +11879,15 @@ func (m *ParticipationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ParticipationMutation) Fields() []string {
-	fields := make([]string, 0, 5)
+	fields := make([]string, 0, 6)
 	if m.created_at != nil {
 		fields = append(fields, participation.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, participation.FieldUpdatedAt)
+	}
+	if m.created_by != nil {
+		fields = append(fields, participation.FieldCreatedBy)
 	}
 	if m.role != nil {
 		fields = append(fields, participation.FieldRole)
@@ -9325,6 +11910,8 @@ func (m *ParticipationMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case participation.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case participation.FieldCreatedBy:
+		return m.CreatedBy()
 	case participation.FieldRole:
 		return m.Role()
 	case participation.FieldProgrammeID:
@@ -9344,6 +11931,8 @@ func (m *ParticipationMutation) OldField(ctx context.Context, name string) (ent.
 		return m.OldCreatedAt(ctx)
 	case participation.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case participation.FieldCreatedBy:
+		return m.OldCreatedBy(ctx)
 	case participation.FieldRole:
 		return m.OldRole(ctx)
 	case participation.FieldProgrammeID:
@@ -9372,6 +11961,13 @@ func (m *ParticipationMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case participation.FieldCreatedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedBy(v)
 		return nil
 	case participation.FieldRole:
 		v, ok := value.(participation.Role)
@@ -9402,6 +11998,9 @@ func (m *ParticipationMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *ParticipationMutation) AddedFields() []string {
 	var fields []string
+	if m.addcreated_by != nil {
+		fields = append(fields, participation.FieldCreatedBy)
+	}
 	return fields
 }
 
@@ -9410,6 +12009,8 @@ func (m *ParticipationMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *ParticipationMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case participation.FieldCreatedBy:
+		return m.AddedCreatedBy()
 	}
 	return nil, false
 }
@@ -9419,6 +12020,13 @@ func (m *ParticipationMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *ParticipationMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case participation.FieldCreatedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCreatedBy(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Participation numeric field %s", name)
 }
@@ -9426,7 +12034,11 @@ func (m *ParticipationMutation) AddField(name string, value ent.Value) error {
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
 func (m *ParticipationMutation) ClearedFields() []string {
-	return nil
+	var fields []string
+	if m.FieldCleared(participation.FieldCreatedBy) {
+		fields = append(fields, participation.FieldCreatedBy)
+	}
+	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
@@ -9439,6 +12051,11 @@ func (m *ParticipationMutation) FieldCleared(name string) bool {
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
 func (m *ParticipationMutation) ClearField(name string) error {
+	switch name {
+	case participation.FieldCreatedBy:
+		m.ClearCreatedBy()
+		return nil
+	}
 	return fmt.Errorf("unknown Participation nullable field %s", name)
 }
 
@@ -9451,6 +12068,9 @@ func (m *ParticipationMutation) ResetField(name string) error {
 		return nil
 	case participation.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case participation.FieldCreatedBy:
+		m.ResetCreatedBy()
 		return nil
 	case participation.FieldRole:
 		m.ResetRole()
@@ -9593,6 +12213,8 @@ type PresenceMutation struct {
 	id                  *int
 	created_at          *time.Time
 	updated_at          *time.Time
+	created_by          *int
+	addcreated_by       *int
 	opened_in           *string
 	clearedFields       map[string]struct{}
 	organisation        *int
@@ -9775,6 +12397,76 @@ func (m *PresenceMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err e
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *PresenceMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetCreatedBy sets the "created_by" field.
+func (m *PresenceMutation) SetCreatedBy(i int) {
+	m.created_by = &i
+	m.addcreated_by = nil
+}
+
+// CreatedBy returns the value of the "created_by" field in the mutation.
+func (m *PresenceMutation) CreatedBy() (r int, exists bool) {
+	v := m.created_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedBy returns the old "created_by" field's value of the Presence entity.
+// If the Presence object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PresenceMutation) OldCreatedBy(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedBy: %w", err)
+	}
+	return oldValue.CreatedBy, nil
+}
+
+// AddCreatedBy adds i to the "created_by" field.
+func (m *PresenceMutation) AddCreatedBy(i int) {
+	if m.addcreated_by != nil {
+		*m.addcreated_by += i
+	} else {
+		m.addcreated_by = &i
+	}
+}
+
+// AddedCreatedBy returns the value that was added to the "created_by" field in this mutation.
+func (m *PresenceMutation) AddedCreatedBy() (r int, exists bool) {
+	v := m.addcreated_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearCreatedBy clears the value of the "created_by" field.
+func (m *PresenceMutation) ClearCreatedBy() {
+	m.created_by = nil
+	m.addcreated_by = nil
+	m.clearedFields[presence.FieldCreatedBy] = struct{}{}
+}
+
+// CreatedByCleared returns if the "created_by" field was cleared in this mutation.
+func (m *PresenceMutation) CreatedByCleared() bool {
+	_, ok := m.clearedFields[presence.FieldCreatedBy]
+	return ok
+}
+
+// ResetCreatedBy resets all changes to the "created_by" field.
+func (m *PresenceMutation) ResetCreatedBy() {
+	m.created_by = nil
+	m.addcreated_by = nil
+	delete(m.clearedFields, presence.FieldCreatedBy)
 }
 
 // SetOpenedIn sets the "opened_in" field.
@@ -9992,12 +12684,15 @@ func (m *PresenceMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PresenceMutation) Fields() []string {
-	fields := make([]string, 0, 3)
+	fields := make([]string, 0, 4)
 	if m.created_at != nil {
 		fields = append(fields, presence.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, presence.FieldUpdatedAt)
+	}
+	if m.created_by != nil {
+		fields = append(fields, presence.FieldCreatedBy)
 	}
 	if m.opened_in != nil {
 		fields = append(fields, presence.FieldOpenedIn)
@@ -10014,6 +12709,8 @@ func (m *PresenceMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case presence.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case presence.FieldCreatedBy:
+		return m.CreatedBy()
 	case presence.FieldOpenedIn:
 		return m.OpenedIn()
 	}
@@ -10029,6 +12726,8 @@ func (m *PresenceMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldCreatedAt(ctx)
 	case presence.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case presence.FieldCreatedBy:
+		return m.OldCreatedBy(ctx)
 	case presence.FieldOpenedIn:
 		return m.OldOpenedIn(ctx)
 	}
@@ -10054,6 +12753,13 @@ func (m *PresenceMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetUpdatedAt(v)
 		return nil
+	case presence.FieldCreatedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedBy(v)
+		return nil
 	case presence.FieldOpenedIn:
 		v, ok := value.(string)
 		if !ok {
@@ -10068,13 +12774,21 @@ func (m *PresenceMutation) SetField(name string, value ent.Value) error {
 // AddedFields returns all numeric fields that were incremented/decremented during
 // this mutation.
 func (m *PresenceMutation) AddedFields() []string {
-	return nil
+	var fields []string
+	if m.addcreated_by != nil {
+		fields = append(fields, presence.FieldCreatedBy)
+	}
+	return fields
 }
 
 // AddedField returns the numeric value that was incremented/decremented on a field
 // with the given name. The second boolean return value indicates that this field
 // was not set, or was not defined in the schema.
 func (m *PresenceMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case presence.FieldCreatedBy:
+		return m.AddedCreatedBy()
+	}
 	return nil, false
 }
 
@@ -10083,6 +12797,13 @@ func (m *PresenceMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *PresenceMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case presence.FieldCreatedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCreatedBy(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Presence numeric field %s", name)
 }
@@ -10091,6 +12812,9 @@ func (m *PresenceMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *PresenceMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(presence.FieldCreatedBy) {
+		fields = append(fields, presence.FieldCreatedBy)
+	}
 	if m.FieldCleared(presence.FieldOpenedIn) {
 		fields = append(fields, presence.FieldOpenedIn)
 	}
@@ -10108,6 +12832,9 @@ func (m *PresenceMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *PresenceMutation) ClearField(name string) error {
 	switch name {
+	case presence.FieldCreatedBy:
+		m.ClearCreatedBy()
+		return nil
 	case presence.FieldOpenedIn:
 		m.ClearOpenedIn()
 		return nil
@@ -10124,6 +12851,9 @@ func (m *PresenceMutation) ResetField(name string) error {
 		return nil
 	case presence.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case presence.FieldCreatedBy:
+		m.ResetCreatedBy()
 		return nil
 	case presence.FieldOpenedIn:
 		m.ResetOpenedIn()
@@ -10260,6 +12990,8 @@ type ProgrammeMutation struct {
 	id                    *int
 	created_at            *time.Time
 	updated_at            *time.Time
+	created_by            *int
+	addcreated_by         *int
 	code                  *string
 	title                 *string
 	description           *string
@@ -10474,6 +13206,76 @@ func (m *ProgrammeMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err 
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *ProgrammeMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetCreatedBy sets the "created_by" field.
+func (m *ProgrammeMutation) SetCreatedBy(i int) {
+	m.created_by = &i
+	m.addcreated_by = nil
+}
+
+// CreatedBy returns the value of the "created_by" field in the mutation.
+func (m *ProgrammeMutation) CreatedBy() (r int, exists bool) {
+	v := m.created_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedBy returns the old "created_by" field's value of the Programme entity.
+// If the Programme object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProgrammeMutation) OldCreatedBy(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedBy: %w", err)
+	}
+	return oldValue.CreatedBy, nil
+}
+
+// AddCreatedBy adds i to the "created_by" field.
+func (m *ProgrammeMutation) AddCreatedBy(i int) {
+	if m.addcreated_by != nil {
+		*m.addcreated_by += i
+	} else {
+		m.addcreated_by = &i
+	}
+}
+
+// AddedCreatedBy returns the value that was added to the "created_by" field in this mutation.
+func (m *ProgrammeMutation) AddedCreatedBy() (r int, exists bool) {
+	v := m.addcreated_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearCreatedBy clears the value of the "created_by" field.
+func (m *ProgrammeMutation) ClearCreatedBy() {
+	m.created_by = nil
+	m.addcreated_by = nil
+	m.clearedFields[programme.FieldCreatedBy] = struct{}{}
+}
+
+// CreatedByCleared returns if the "created_by" field was cleared in this mutation.
+func (m *ProgrammeMutation) CreatedByCleared() bool {
+	_, ok := m.clearedFields[programme.FieldCreatedBy]
+	return ok
+}
+
+// ResetCreatedBy resets all changes to the "created_by" field.
+func (m *ProgrammeMutation) ResetCreatedBy() {
+	m.created_by = nil
+	m.addcreated_by = nil
+	delete(m.clearedFields, programme.FieldCreatedBy)
 }
 
 // SetCode sets the "code" field.
@@ -11585,12 +14387,15 @@ func (m *ProgrammeMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ProgrammeMutation) Fields() []string {
-	fields := make([]string, 0, 14)
+	fields := make([]string, 0, 15)
 	if m.created_at != nil {
 		fields = append(fields, programme.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, programme.FieldUpdatedAt)
+	}
+	if m.created_by != nil {
+		fields = append(fields, programme.FieldCreatedBy)
 	}
 	if m.code != nil {
 		fields = append(fields, programme.FieldCode)
@@ -11640,6 +14445,8 @@ func (m *ProgrammeMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case programme.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case programme.FieldCreatedBy:
+		return m.CreatedBy()
 	case programme.FieldCode:
 		return m.Code()
 	case programme.FieldTitle:
@@ -11677,6 +14484,8 @@ func (m *ProgrammeMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldCreatedAt(ctx)
 	case programme.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case programme.FieldCreatedBy:
+		return m.OldCreatedBy(ctx)
 	case programme.FieldCode:
 		return m.OldCode(ctx)
 	case programme.FieldTitle:
@@ -11723,6 +14532,13 @@ func (m *ProgrammeMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case programme.FieldCreatedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedBy(v)
 		return nil
 	case programme.FieldCode:
 		v, ok := value.(string)
@@ -11816,6 +14632,9 @@ func (m *ProgrammeMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *ProgrammeMutation) AddedFields() []string {
 	var fields []string
+	if m.addcreated_by != nil {
+		fields = append(fields, programme.FieldCreatedBy)
+	}
 	return fields
 }
 
@@ -11824,6 +14643,8 @@ func (m *ProgrammeMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *ProgrammeMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case programme.FieldCreatedBy:
+		return m.AddedCreatedBy()
 	}
 	return nil, false
 }
@@ -11833,6 +14654,13 @@ func (m *ProgrammeMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *ProgrammeMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case programme.FieldCreatedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCreatedBy(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Programme numeric field %s", name)
 }
@@ -11841,6 +14669,9 @@ func (m *ProgrammeMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *ProgrammeMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(programme.FieldCreatedBy) {
+		fields = append(fields, programme.FieldCreatedBy)
+	}
 	if m.FieldCleared(programme.FieldDescription) {
 		fields = append(fields, programme.FieldDescription)
 	}
@@ -11885,6 +14716,9 @@ func (m *ProgrammeMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *ProgrammeMutation) ClearField(name string) error {
 	switch name {
+	case programme.FieldCreatedBy:
+		m.ClearCreatedBy()
+		return nil
 	case programme.FieldDescription:
 		m.ClearDescription()
 		return nil
@@ -11928,6 +14762,9 @@ func (m *ProgrammeMutation) ResetField(name string) error {
 		return nil
 	case programme.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case programme.FieldCreatedBy:
+		m.ResetCreatedBy()
 		return nil
 	case programme.FieldCode:
 		m.ResetCode()
@@ -12287,6 +15124,8 @@ type ProgrammeCountryMutation struct {
 	id               *int
 	created_at       *time.Time
 	updated_at       *time.Time
+	created_by       *int
+	addcreated_by    *int
 	role             *programmecountry.Role
 	share_percent    *money.Decimal
 	clearedFields    map[string]struct{}
@@ -12473,6 +15312,76 @@ func (m *ProgrammeCountryMutation) OldUpdatedAt(ctx context.Context) (v time.Tim
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *ProgrammeCountryMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetCreatedBy sets the "created_by" field.
+func (m *ProgrammeCountryMutation) SetCreatedBy(i int) {
+	m.created_by = &i
+	m.addcreated_by = nil
+}
+
+// CreatedBy returns the value of the "created_by" field in the mutation.
+func (m *ProgrammeCountryMutation) CreatedBy() (r int, exists bool) {
+	v := m.created_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedBy returns the old "created_by" field's value of the ProgrammeCountry entity.
+// If the ProgrammeCountry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProgrammeCountryMutation) OldCreatedBy(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedBy: %w", err)
+	}
+	return oldValue.CreatedBy, nil
+}
+
+// AddCreatedBy adds i to the "created_by" field.
+func (m *ProgrammeCountryMutation) AddCreatedBy(i int) {
+	if m.addcreated_by != nil {
+		*m.addcreated_by += i
+	} else {
+		m.addcreated_by = &i
+	}
+}
+
+// AddedCreatedBy returns the value that was added to the "created_by" field in this mutation.
+func (m *ProgrammeCountryMutation) AddedCreatedBy() (r int, exists bool) {
+	v := m.addcreated_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearCreatedBy clears the value of the "created_by" field.
+func (m *ProgrammeCountryMutation) ClearCreatedBy() {
+	m.created_by = nil
+	m.addcreated_by = nil
+	m.clearedFields[programmecountry.FieldCreatedBy] = struct{}{}
+}
+
+// CreatedByCleared returns if the "created_by" field was cleared in this mutation.
+func (m *ProgrammeCountryMutation) CreatedByCleared() bool {
+	_, ok := m.clearedFields[programmecountry.FieldCreatedBy]
+	return ok
+}
+
+// ResetCreatedBy resets all changes to the "created_by" field.
+func (m *ProgrammeCountryMutation) ResetCreatedBy() {
+	m.created_by = nil
+	m.addcreated_by = nil
+	delete(m.clearedFields, programmecountry.FieldCreatedBy)
 }
 
 // SetRole sets the "role" field.
@@ -12828,12 +15737,15 @@ func (m *ProgrammeCountryMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ProgrammeCountryMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 7)
 	if m.created_at != nil {
 		fields = append(fields, programmecountry.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, programmecountry.FieldUpdatedAt)
+	}
+	if m.created_by != nil {
+		fields = append(fields, programmecountry.FieldCreatedBy)
 	}
 	if m.role != nil {
 		fields = append(fields, programmecountry.FieldRole)
@@ -12859,6 +15771,8 @@ func (m *ProgrammeCountryMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case programmecountry.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case programmecountry.FieldCreatedBy:
+		return m.CreatedBy()
 	case programmecountry.FieldRole:
 		return m.Role()
 	case programmecountry.FieldSharePercent:
@@ -12880,6 +15794,8 @@ func (m *ProgrammeCountryMutation) OldField(ctx context.Context, name string) (e
 		return m.OldCreatedAt(ctx)
 	case programmecountry.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case programmecountry.FieldCreatedBy:
+		return m.OldCreatedBy(ctx)
 	case programmecountry.FieldRole:
 		return m.OldRole(ctx)
 	case programmecountry.FieldSharePercent:
@@ -12910,6 +15826,13 @@ func (m *ProgrammeCountryMutation) SetField(name string, value ent.Value) error 
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case programmecountry.FieldCreatedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedBy(v)
 		return nil
 	case programmecountry.FieldRole:
 		v, ok := value.(programmecountry.Role)
@@ -12947,6 +15870,9 @@ func (m *ProgrammeCountryMutation) SetField(name string, value ent.Value) error 
 // this mutation.
 func (m *ProgrammeCountryMutation) AddedFields() []string {
 	var fields []string
+	if m.addcreated_by != nil {
+		fields = append(fields, programmecountry.FieldCreatedBy)
+	}
 	return fields
 }
 
@@ -12955,6 +15881,8 @@ func (m *ProgrammeCountryMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *ProgrammeCountryMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case programmecountry.FieldCreatedBy:
+		return m.AddedCreatedBy()
 	}
 	return nil, false
 }
@@ -12964,6 +15892,13 @@ func (m *ProgrammeCountryMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *ProgrammeCountryMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case programmecountry.FieldCreatedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCreatedBy(v)
+		return nil
 	}
 	return fmt.Errorf("unknown ProgrammeCountry numeric field %s", name)
 }
@@ -12972,6 +15907,9 @@ func (m *ProgrammeCountryMutation) AddField(name string, value ent.Value) error 
 // mutation.
 func (m *ProgrammeCountryMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(programmecountry.FieldCreatedBy) {
+		fields = append(fields, programmecountry.FieldCreatedBy)
+	}
 	if m.FieldCleared(programmecountry.FieldSharePercent) {
 		fields = append(fields, programmecountry.FieldSharePercent)
 	}
@@ -12989,6 +15927,9 @@ func (m *ProgrammeCountryMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *ProgrammeCountryMutation) ClearField(name string) error {
 	switch name {
+	case programmecountry.FieldCreatedBy:
+		m.ClearCreatedBy()
+		return nil
 	case programmecountry.FieldSharePercent:
 		m.ClearSharePercent()
 		return nil
@@ -13005,6 +15946,9 @@ func (m *ProgrammeCountryMutation) ResetField(name string) error {
 		return nil
 	case programmecountry.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case programmecountry.FieldCreatedBy:
+		m.ResetCreatedBy()
 		return nil
 	case programmecountry.FieldRole:
 		m.ResetRole()
@@ -13176,6 +16120,8 @@ type ResultMutation struct {
 	id               *int
 	created_at       *time.Time
 	updated_at       *time.Time
+	created_by       *int
+	addcreated_by    *int
 	indicator        *string
 	unit             *string
 	target           *string
@@ -13359,6 +16305,76 @@ func (m *ResultMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err err
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *ResultMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetCreatedBy sets the "created_by" field.
+func (m *ResultMutation) SetCreatedBy(i int) {
+	m.created_by = &i
+	m.addcreated_by = nil
+}
+
+// CreatedBy returns the value of the "created_by" field in the mutation.
+func (m *ResultMutation) CreatedBy() (r int, exists bool) {
+	v := m.created_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedBy returns the old "created_by" field's value of the Result entity.
+// If the Result object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ResultMutation) OldCreatedBy(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedBy: %w", err)
+	}
+	return oldValue.CreatedBy, nil
+}
+
+// AddCreatedBy adds i to the "created_by" field.
+func (m *ResultMutation) AddCreatedBy(i int) {
+	if m.addcreated_by != nil {
+		*m.addcreated_by += i
+	} else {
+		m.addcreated_by = &i
+	}
+}
+
+// AddedCreatedBy returns the value that was added to the "created_by" field in this mutation.
+func (m *ResultMutation) AddedCreatedBy() (r int, exists bool) {
+	v := m.addcreated_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearCreatedBy clears the value of the "created_by" field.
+func (m *ResultMutation) ClearCreatedBy() {
+	m.created_by = nil
+	m.addcreated_by = nil
+	m.clearedFields[result.FieldCreatedBy] = struct{}{}
+}
+
+// CreatedByCleared returns if the "created_by" field was cleared in this mutation.
+func (m *ResultMutation) CreatedByCleared() bool {
+	_, ok := m.clearedFields[result.FieldCreatedBy]
+	return ok
+}
+
+// ResetCreatedBy resets all changes to the "created_by" field.
+func (m *ResultMutation) ResetCreatedBy() {
+	m.created_by = nil
+	m.addcreated_by = nil
+	delete(m.clearedFields, result.FieldCreatedBy)
 }
 
 // SetIndicator sets the "indicator" field.
@@ -13695,12 +16711,15 @@ func (m *ResultMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ResultMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 8)
 	if m.created_at != nil {
 		fields = append(fields, result.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, result.FieldUpdatedAt)
+	}
+	if m.created_by != nil {
+		fields = append(fields, result.FieldCreatedBy)
 	}
 	if m.indicator != nil {
 		fields = append(fields, result.FieldIndicator)
@@ -13729,6 +16748,8 @@ func (m *ResultMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case result.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case result.FieldCreatedBy:
+		return m.CreatedBy()
 	case result.FieldIndicator:
 		return m.Indicator()
 	case result.FieldUnit:
@@ -13752,6 +16773,8 @@ func (m *ResultMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldCreatedAt(ctx)
 	case result.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case result.FieldCreatedBy:
+		return m.OldCreatedBy(ctx)
 	case result.FieldIndicator:
 		return m.OldIndicator(ctx)
 	case result.FieldUnit:
@@ -13784,6 +16807,13 @@ func (m *ResultMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case result.FieldCreatedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedBy(v)
 		return nil
 	case result.FieldIndicator:
 		v, ok := value.(string)
@@ -13828,6 +16858,9 @@ func (m *ResultMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *ResultMutation) AddedFields() []string {
 	var fields []string
+	if m.addcreated_by != nil {
+		fields = append(fields, result.FieldCreatedBy)
+	}
 	return fields
 }
 
@@ -13836,6 +16869,8 @@ func (m *ResultMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *ResultMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case result.FieldCreatedBy:
+		return m.AddedCreatedBy()
 	}
 	return nil, false
 }
@@ -13845,6 +16880,13 @@ func (m *ResultMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *ResultMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case result.FieldCreatedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCreatedBy(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Result numeric field %s", name)
 }
@@ -13853,6 +16895,9 @@ func (m *ResultMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *ResultMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(result.FieldCreatedBy) {
+		fields = append(fields, result.FieldCreatedBy)
+	}
 	if m.FieldCleared(result.FieldUnit) {
 		fields = append(fields, result.FieldUnit)
 	}
@@ -13876,6 +16921,9 @@ func (m *ResultMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *ResultMutation) ClearField(name string) error {
 	switch name {
+	case result.FieldCreatedBy:
+		m.ClearCreatedBy()
+		return nil
 	case result.FieldUnit:
 		m.ClearUnit()
 		return nil
@@ -13898,6 +16946,9 @@ func (m *ResultMutation) ResetField(name string) error {
 		return nil
 	case result.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case result.FieldCreatedBy:
+		m.ResetCreatedBy()
 		return nil
 	case result.FieldIndicator:
 		m.ResetIndicator()
@@ -14028,6 +17079,8 @@ type SourceMutation struct {
 	id                         *int
 	created_at                 *time.Time
 	updated_at                 *time.Time
+	created_by                 *int
+	addcreated_by              *int
 	title                      *string
 	url                        *string
 	file_name                  *string
@@ -14246,6 +17299,76 @@ func (m *SourceMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err err
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *SourceMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetCreatedBy sets the "created_by" field.
+func (m *SourceMutation) SetCreatedBy(i int) {
+	m.created_by = &i
+	m.addcreated_by = nil
+}
+
+// CreatedBy returns the value of the "created_by" field in the mutation.
+func (m *SourceMutation) CreatedBy() (r int, exists bool) {
+	v := m.created_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedBy returns the old "created_by" field's value of the Source entity.
+// If the Source object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SourceMutation) OldCreatedBy(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedBy: %w", err)
+	}
+	return oldValue.CreatedBy, nil
+}
+
+// AddCreatedBy adds i to the "created_by" field.
+func (m *SourceMutation) AddCreatedBy(i int) {
+	if m.addcreated_by != nil {
+		*m.addcreated_by += i
+	} else {
+		m.addcreated_by = &i
+	}
+}
+
+// AddedCreatedBy returns the value that was added to the "created_by" field in this mutation.
+func (m *SourceMutation) AddedCreatedBy() (r int, exists bool) {
+	v := m.addcreated_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearCreatedBy clears the value of the "created_by" field.
+func (m *SourceMutation) ClearCreatedBy() {
+	m.created_by = nil
+	m.addcreated_by = nil
+	m.clearedFields[source.FieldCreatedBy] = struct{}{}
+}
+
+// CreatedByCleared returns if the "created_by" field was cleared in this mutation.
+func (m *SourceMutation) CreatedByCleared() bool {
+	_, ok := m.clearedFields[source.FieldCreatedBy]
+	return ok
+}
+
+// ResetCreatedBy resets all changes to the "created_by" field.
+func (m *SourceMutation) ResetCreatedBy() {
+	m.created_by = nil
+	m.addcreated_by = nil
+	delete(m.clearedFields, source.FieldCreatedBy)
 }
 
 // SetTitle sets the "title" field.
@@ -15216,12 +18339,15 @@ func (m *SourceMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *SourceMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 8)
 	if m.created_at != nil {
 		fields = append(fields, source.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, source.FieldUpdatedAt)
+	}
+	if m.created_by != nil {
+		fields = append(fields, source.FieldCreatedBy)
 	}
 	if m.title != nil {
 		fields = append(fields, source.FieldTitle)
@@ -15250,6 +18376,8 @@ func (m *SourceMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case source.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case source.FieldCreatedBy:
+		return m.CreatedBy()
 	case source.FieldTitle:
 		return m.Title()
 	case source.FieldURL:
@@ -15273,6 +18401,8 @@ func (m *SourceMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldCreatedAt(ctx)
 	case source.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case source.FieldCreatedBy:
+		return m.OldCreatedBy(ctx)
 	case source.FieldTitle:
 		return m.OldTitle(ctx)
 	case source.FieldURL:
@@ -15305,6 +18435,13 @@ func (m *SourceMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case source.FieldCreatedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedBy(v)
 		return nil
 	case source.FieldTitle:
 		v, ok := value.(string)
@@ -15348,13 +18485,21 @@ func (m *SourceMutation) SetField(name string, value ent.Value) error {
 // AddedFields returns all numeric fields that were incremented/decremented during
 // this mutation.
 func (m *SourceMutation) AddedFields() []string {
-	return nil
+	var fields []string
+	if m.addcreated_by != nil {
+		fields = append(fields, source.FieldCreatedBy)
+	}
+	return fields
 }
 
 // AddedField returns the numeric value that was incremented/decremented on a field
 // with the given name. The second boolean return value indicates that this field
 // was not set, or was not defined in the schema.
 func (m *SourceMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case source.FieldCreatedBy:
+		return m.AddedCreatedBy()
+	}
 	return nil, false
 }
 
@@ -15363,6 +18508,13 @@ func (m *SourceMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *SourceMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case source.FieldCreatedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCreatedBy(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Source numeric field %s", name)
 }
@@ -15371,6 +18523,9 @@ func (m *SourceMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *SourceMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(source.FieldCreatedBy) {
+		fields = append(fields, source.FieldCreatedBy)
+	}
 	if m.FieldCleared(source.FieldURL) {
 		fields = append(fields, source.FieldURL)
 	}
@@ -15397,6 +18552,9 @@ func (m *SourceMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *SourceMutation) ClearField(name string) error {
 	switch name {
+	case source.FieldCreatedBy:
+		m.ClearCreatedBy()
+		return nil
 	case source.FieldURL:
 		m.ClearURL()
 		return nil
@@ -15422,6 +18580,9 @@ func (m *SourceMutation) ResetField(name string) error {
 		return nil
 	case source.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case source.FieldCreatedBy:
+		m.ResetCreatedBy()
 		return nil
 	case source.FieldTitle:
 		m.ResetTitle()

@@ -22,6 +22,8 @@ type Organisation struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// organisation whose API key created the record; its editors may change it
+	CreatedBy *int `json:"created_by,omitempty"`
 	// Name holds the value of the "name" field.
 	Name string `json:"name,omitempty"`
 	// Acronym holds the value of the "acronym" field.
@@ -203,7 +205,7 @@ func (*Organisation) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case organisation.FieldID, organisation.FieldHeadquartersID, organisation.FieldParentID:
+		case organisation.FieldID, organisation.FieldCreatedBy, organisation.FieldHeadquartersID, organisation.FieldParentID:
 			values[i] = new(sql.NullInt64)
 		case organisation.FieldName, organisation.FieldAcronym, organisation.FieldKind, organisation.FieldIatiRef, organisation.FieldWebsite:
 			values[i] = new(sql.NullString)
@@ -241,6 +243,13 @@ func (_m *Organisation) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case organisation.FieldCreatedBy:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field created_by", values[i])
+			} else if value.Valid {
+				_m.CreatedBy = new(int)
+				*_m.CreatedBy = int(value.Int64)
 			}
 		case organisation.FieldName:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -390,6 +399,11 @@ func (_m *Organisation) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	if v := _m.CreatedBy; v != nil {
+		builder.WriteString("created_by=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("name=")
 	builder.WriteString(_m.Name)

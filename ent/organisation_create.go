@@ -58,6 +58,20 @@ func (_c *OrganisationCreate) SetNillableUpdatedAt(v *time.Time) *OrganisationCr
 	return _c
 }
 
+// SetCreatedBy sets the "created_by" field.
+func (_c *OrganisationCreate) SetCreatedBy(v int) *OrganisationCreate {
+	_c.mutation.SetCreatedBy(v)
+	return _c
+}
+
+// SetNillableCreatedBy sets the "created_by" field if the given value is not nil.
+func (_c *OrganisationCreate) SetNillableCreatedBy(v *int) *OrganisationCreate {
+	if v != nil {
+		_c.SetCreatedBy(*v)
+	}
+	return _c
+}
+
 // SetName sets the "name" field.
 func (_c *OrganisationCreate) SetName(v string) *OrganisationCreate {
 	_c.mutation.SetName(v)
@@ -408,6 +422,10 @@ func (_c *OrganisationCreate) createSpec() (*Organisation, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(organisation.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.CreatedBy(); ok {
+		_spec.SetField(organisation.FieldCreatedBy, field.TypeInt, value)
+		_node.CreatedBy = &value
 	}
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(organisation.FieldName, field.TypeString, value)
@@ -815,6 +833,9 @@ func (u *OrganisationUpsertOne) UpdateNewValues() *OrganisationUpsertOne {
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(organisation.FieldCreatedAt)
 		}
+		if _, exists := u.create.mutation.CreatedBy(); exists {
+			s.SetIgnore(organisation.FieldCreatedBy)
+		}
 	}))
 	return u
 }
@@ -1171,6 +1192,9 @@ func (u *OrganisationUpsertBulk) UpdateNewValues() *OrganisationUpsertBulk {
 		for _, b := range u.create.builders {
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(organisation.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.CreatedBy(); exists {
+				s.SetIgnore(organisation.FieldCreatedBy)
 			}
 		}
 	}))

@@ -23,6 +23,8 @@ type Participation struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// organisation whose API key created the record; its editors may change it
+	CreatedBy *int `json:"created_by,omitempty"`
 	// Role holds the value of the "role" field.
 	Role participation.Role `json:"role,omitempty"`
 	// ProgrammeID holds the value of the "programme_id" field.
@@ -88,7 +90,7 @@ func (*Participation) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case participation.FieldID, participation.FieldProgrammeID, participation.FieldOrganisationID:
+		case participation.FieldID, participation.FieldCreatedBy, participation.FieldProgrammeID, participation.FieldOrganisationID:
 			values[i] = new(sql.NullInt64)
 		case participation.FieldRole:
 			values[i] = new(sql.NullString)
@@ -126,6 +128,13 @@ func (_m *Participation) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case participation.FieldCreatedBy:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field created_by", values[i])
+			} else if value.Valid {
+				_m.CreatedBy = new(int)
+				*_m.CreatedBy = int(value.Int64)
 			}
 		case participation.FieldRole:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -201,6 +210,11 @@ func (_m *Participation) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	if v := _m.CreatedBy; v != nil {
+		builder.WriteString("created_by=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("role=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Role))

@@ -53,6 +53,20 @@ func (_c *ParticipationCreate) SetNillableUpdatedAt(v *time.Time) *Participation
 	return _c
 }
 
+// SetCreatedBy sets the "created_by" field.
+func (_c *ParticipationCreate) SetCreatedBy(v int) *ParticipationCreate {
+	_c.mutation.SetCreatedBy(v)
+	return _c
+}
+
+// SetNillableCreatedBy sets the "created_by" field if the given value is not nil.
+func (_c *ParticipationCreate) SetNillableCreatedBy(v *int) *ParticipationCreate {
+	if v != nil {
+		_c.SetCreatedBy(*v)
+	}
+	return _c
+}
+
 // SetRole sets the "role" field.
 func (_c *ParticipationCreate) SetRole(v participation.Role) *ParticipationCreate {
 	_c.mutation.SetRole(v)
@@ -203,6 +217,10 @@ func (_c *ParticipationCreate) createSpec() (*Participation, *sqlgraph.CreateSpe
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(participation.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.CreatedBy(); ok {
+		_spec.SetField(participation.FieldCreatedBy, field.TypeInt, value)
+		_node.CreatedBy = &value
 	}
 	if value, ok := _c.mutation.Role(); ok {
 		_spec.SetField(participation.FieldRole, field.TypeEnum, value)
@@ -371,6 +389,9 @@ func (u *ParticipationUpsertOne) UpdateNewValues() *ParticipationUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(participation.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.CreatedBy(); exists {
+			s.SetIgnore(participation.FieldCreatedBy)
 		}
 	}))
 	return u
@@ -637,6 +658,9 @@ func (u *ParticipationUpsertBulk) UpdateNewValues() *ParticipationUpsertBulk {
 		for _, b := range u.create.builders {
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(participation.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.CreatedBy(); exists {
+				s.SetIgnore(participation.FieldCreatedBy)
 			}
 		}
 	}))

@@ -209,6 +209,9 @@ func (_u *ParticipationUpdate) sqlSave(ctx context.Context) (_node int, err erro
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(participation.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if _u.mutation.CreatedByCleared() {
+		_spec.ClearField(participation.FieldCreatedBy, field.TypeInt)
+	}
 	if value, ok := _u.mutation.Role(); ok {
 		_spec.SetField(participation.FieldRole, field.TypeEnum, value)
 	}
@@ -542,6 +545,9 @@ func (_u *ParticipationUpdateOne) sqlSave(ctx context.Context) (_node *Participa
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(participation.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if _u.mutation.CreatedByCleared() {
+		_spec.ClearField(participation.FieldCreatedBy, field.TypeInt)
 	}
 	if value, ok := _u.mutation.Role(); ok {
 		_spec.SetField(participation.FieldRole, field.TypeEnum, value)

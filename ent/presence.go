@@ -23,6 +23,8 @@ type Presence struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// organisation whose API key created the record; its editors may change it
+	CreatedBy *int `json:"created_by,omitempty"`
 	// OpenedIn holds the value of the "opened_in" field.
 	OpenedIn *string `json:"opened_in,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -86,7 +88,7 @@ func (*Presence) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case presence.FieldID:
+		case presence.FieldID, presence.FieldCreatedBy:
 			values[i] = new(sql.NullInt64)
 		case presence.FieldOpenedIn:
 			values[i] = new(sql.NullString)
@@ -128,6 +130,13 @@ func (_m *Presence) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case presence.FieldCreatedBy:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field created_by", values[i])
+			} else if value.Valid {
+				_m.CreatedBy = new(int)
+				*_m.CreatedBy = int(value.Int64)
 			}
 		case presence.FieldOpenedIn:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -206,6 +215,11 @@ func (_m *Presence) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	if v := _m.CreatedBy; v != nil {
+		builder.WriteString("created_by=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	if v := _m.OpenedIn; v != nil {
 		builder.WriteString("opened_in=")

@@ -53,6 +53,20 @@ func (_c *PresenceCreate) SetNillableUpdatedAt(v *time.Time) *PresenceCreate {
 	return _c
 }
 
+// SetCreatedBy sets the "created_by" field.
+func (_c *PresenceCreate) SetCreatedBy(v int) *PresenceCreate {
+	_c.mutation.SetCreatedBy(v)
+	return _c
+}
+
+// SetNillableCreatedBy sets the "created_by" field if the given value is not nil.
+func (_c *PresenceCreate) SetNillableCreatedBy(v *int) *PresenceCreate {
+	if v != nil {
+		_c.SetCreatedBy(*v)
+	}
+	return _c
+}
+
 // SetOpenedIn sets the "opened_in" field.
 func (_c *PresenceCreate) SetOpenedIn(v string) *PresenceCreate {
 	_c.mutation.SetOpenedIn(v)
@@ -203,6 +217,10 @@ func (_c *PresenceCreate) createSpec() (*Presence, *sqlgraph.CreateSpec) {
 		_spec.SetField(presence.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
 	}
+	if value, ok := _c.mutation.CreatedBy(); ok {
+		_spec.SetField(presence.FieldCreatedBy, field.TypeInt, value)
+		_node.CreatedBy = &value
+	}
 	if value, ok := _c.mutation.OpenedIn(); ok {
 		_spec.SetField(presence.FieldOpenedIn, field.TypeString, value)
 		_node.OpenedIn = &value
@@ -352,6 +370,9 @@ func (u *PresenceUpsertOne) UpdateNewValues() *PresenceUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(presence.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.CreatedBy(); exists {
+			s.SetIgnore(presence.FieldCreatedBy)
 		}
 	}))
 	return u
@@ -597,6 +618,9 @@ func (u *PresenceUpsertBulk) UpdateNewValues() *PresenceUpsertBulk {
 		for _, b := range u.create.builders {
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(presence.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.CreatedBy(); exists {
+				s.SetIgnore(presence.FieldCreatedBy)
 			}
 		}
 	}))

@@ -199,6 +199,9 @@ func (_u *PresenceUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(presence.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if _u.mutation.CreatedByCleared() {
+		_spec.ClearField(presence.FieldCreatedBy, field.TypeInt)
+	}
 	if value, ok := _u.mutation.OpenedIn(); ok {
 		_spec.SetField(presence.FieldOpenedIn, field.TypeString, value)
 	}
@@ -525,6 +528,9 @@ func (_u *PresenceUpdateOne) sqlSave(ctx context.Context) (_node *Presence, err 
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(presence.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if _u.mutation.CreatedByCleared() {
+		_spec.ClearField(presence.FieldCreatedBy, field.TypeInt)
 	}
 	if value, ok := _u.mutation.OpenedIn(); ok {
 		_spec.SetField(presence.FieldOpenedIn, field.TypeString, value)

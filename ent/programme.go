@@ -22,6 +22,8 @@ type Programme struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// organisation whose API key created the record; its editors may change it
+	CreatedBy *int `json:"created_by,omitempty"`
 	// Code holds the value of the "code" field.
 	Code string `json:"code,omitempty"`
 	// Title holds the value of the "title" field.
@@ -190,7 +192,7 @@ func (*Programme) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case programme.FieldBudgetAmount:
 			values[i] = &sql.NullScanner{S: new(money.Decimal)}
-		case programme.FieldID, programme.FieldParentID:
+		case programme.FieldID, programme.FieldCreatedBy, programme.FieldParentID:
 			values[i] = new(sql.NullInt64)
 		case programme.FieldCode, programme.FieldTitle, programme.FieldDescription, programme.FieldStatus, programme.FieldTheme, programme.FieldStartDate, programme.FieldEndDate, programme.FieldCoverage, programme.FieldRegion, programme.FieldBudgetCurrency:
 			values[i] = new(sql.NullString)
@@ -228,6 +230,13 @@ func (_m *Programme) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case programme.FieldCreatedBy:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field created_by", values[i])
+			} else if value.Valid {
+				_m.CreatedBy = new(int)
+				*_m.CreatedBy = int(value.Int64)
 			}
 		case programme.FieldCode:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -402,6 +411,11 @@ func (_m *Programme) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	if v := _m.CreatedBy; v != nil {
+		builder.WriteString("created_by=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("code=")
 	builder.WriteString(_m.Code)

@@ -59,6 +59,20 @@ func (_c *ProgrammeCreate) SetNillableUpdatedAt(v *time.Time) *ProgrammeCreate {
 	return _c
 }
 
+// SetCreatedBy sets the "created_by" field.
+func (_c *ProgrammeCreate) SetCreatedBy(v int) *ProgrammeCreate {
+	_c.mutation.SetCreatedBy(v)
+	return _c
+}
+
+// SetNillableCreatedBy sets the "created_by" field if the given value is not nil.
+func (_c *ProgrammeCreate) SetNillableCreatedBy(v *int) *ProgrammeCreate {
+	if v != nil {
+		_c.SetCreatedBy(*v)
+	}
+	return _c
+}
+
 // SetCode sets the "code" field.
 func (_c *ProgrammeCreate) SetCode(v string) *ProgrammeCreate {
 	_c.mutation.SetCode(v)
@@ -479,6 +493,10 @@ func (_c *ProgrammeCreate) createSpec() (*Programme, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(programme.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.CreatedBy(); ok {
+		_spec.SetField(programme.FieldCreatedBy, field.TypeInt, value)
+		_node.CreatedBy = &value
 	}
 	if value, ok := _c.mutation.Code(); ok {
 		_spec.SetField(programme.FieldCode, field.TypeString, value)
@@ -967,6 +985,9 @@ func (u *ProgrammeUpsertOne) UpdateNewValues() *ProgrammeUpsertOne {
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(programme.FieldCreatedAt)
 		}
+		if _, exists := u.create.mutation.CreatedBy(); exists {
+			s.SetIgnore(programme.FieldCreatedBy)
+		}
 	}))
 	return u
 }
@@ -1428,6 +1449,9 @@ func (u *ProgrammeUpsertBulk) UpdateNewValues() *ProgrammeUpsertBulk {
 		for _, b := range u.create.builders {
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(programme.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.CreatedBy(); exists {
+				s.SetIgnore(programme.FieldCreatedBy)
 			}
 		}
 	}))

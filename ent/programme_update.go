@@ -702,6 +702,9 @@ func (_u *ProgrammeUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(programme.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if _u.mutation.CreatedByCleared() {
+		_spec.ClearField(programme.FieldCreatedBy, field.TypeInt)
+	}
 	if value, ok := _u.mutation.Code(); ok {
 		_spec.SetField(programme.FieldCode, field.TypeString, value)
 	}
@@ -1910,6 +1913,9 @@ func (_u *ProgrammeUpdateOne) sqlSave(ctx context.Context) (_node *Programme, er
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(programme.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if _u.mutation.CreatedByCleared() {
+		_spec.ClearField(programme.FieldCreatedBy, field.TypeInt)
 	}
 	if value, ok := _u.mutation.Code(); ok {
 		_spec.SetField(programme.FieldCode, field.TypeString, value)

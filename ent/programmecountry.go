@@ -24,6 +24,8 @@ type ProgrammeCountry struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// organisation whose API key created the record; its editors may change it
+	CreatedBy *int `json:"created_by,omitempty"`
 	// Role holds the value of the "role" field.
 	Role programmecountry.Role `json:"role,omitempty"`
 	// SharePercent holds the value of the "share_percent" field.
@@ -105,7 +107,7 @@ func (*ProgrammeCountry) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case programmecountry.FieldSharePercent:
 			values[i] = &sql.NullScanner{S: new(money.Decimal)}
-		case programmecountry.FieldID, programmecountry.FieldProgrammeID, programmecountry.FieldCountryID:
+		case programmecountry.FieldID, programmecountry.FieldCreatedBy, programmecountry.FieldProgrammeID, programmecountry.FieldCountryID:
 			values[i] = new(sql.NullInt64)
 		case programmecountry.FieldRole:
 			values[i] = new(sql.NullString)
@@ -143,6 +145,13 @@ func (_m *ProgrammeCountry) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case programmecountry.FieldCreatedBy:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field created_by", values[i])
+			} else if value.Valid {
+				_m.CreatedBy = new(int)
+				*_m.CreatedBy = int(value.Int64)
 			}
 		case programmecountry.FieldRole:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -230,6 +239,11 @@ func (_m *ProgrammeCountry) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	if v := _m.CreatedBy; v != nil {
+		builder.WriteString("created_by=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("role=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Role))

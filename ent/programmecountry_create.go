@@ -55,6 +55,20 @@ func (_c *ProgrammeCountryCreate) SetNillableUpdatedAt(v *time.Time) *ProgrammeC
 	return _c
 }
 
+// SetCreatedBy sets the "created_by" field.
+func (_c *ProgrammeCountryCreate) SetCreatedBy(v int) *ProgrammeCountryCreate {
+	_c.mutation.SetCreatedBy(v)
+	return _c
+}
+
+// SetNillableCreatedBy sets the "created_by" field if the given value is not nil.
+func (_c *ProgrammeCountryCreate) SetNillableCreatedBy(v *int) *ProgrammeCountryCreate {
+	if v != nil {
+		_c.SetCreatedBy(*v)
+	}
+	return _c
+}
+
 // SetRole sets the "role" field.
 func (_c *ProgrammeCountryCreate) SetRole(v programmecountry.Role) *ProgrammeCountryCreate {
 	_c.mutation.SetRole(v)
@@ -234,6 +248,10 @@ func (_c *ProgrammeCountryCreate) createSpec() (*ProgrammeCountry, *sqlgraph.Cre
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(programmecountry.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.CreatedBy(); ok {
+		_spec.SetField(programmecountry.FieldCreatedBy, field.TypeInt, value)
+		_node.CreatedBy = &value
 	}
 	if value, ok := _c.mutation.Role(); ok {
 		_spec.SetField(programmecountry.FieldRole, field.TypeEnum, value)
@@ -440,6 +458,9 @@ func (u *ProgrammeCountryUpsertOne) UpdateNewValues() *ProgrammeCountryUpsertOne
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(programmecountry.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.CreatedBy(); exists {
+			s.SetIgnore(programmecountry.FieldCreatedBy)
 		}
 	}))
 	return u
@@ -727,6 +748,9 @@ func (u *ProgrammeCountryUpsertBulk) UpdateNewValues() *ProgrammeCountryUpsertBu
 		for _, b := range u.create.builders {
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(programmecountry.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.CreatedBy(); exists {
+				s.SetIgnore(programmecountry.FieldCreatedBy)
 			}
 		}
 	}))

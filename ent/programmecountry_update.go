@@ -267,6 +267,9 @@ func (_u *ProgrammeCountryUpdate) sqlSave(ctx context.Context) (_node int, err e
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(programmecountry.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if _u.mutation.CreatedByCleared() {
+		_spec.ClearField(programmecountry.FieldCreatedBy, field.TypeInt)
+	}
 	if value, ok := _u.mutation.Role(); ok {
 		_spec.SetField(programmecountry.FieldRole, field.TypeEnum, value)
 	}
@@ -707,6 +710,9 @@ func (_u *ProgrammeCountryUpdateOne) sqlSave(ctx context.Context) (_node *Progra
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(programmecountry.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if _u.mutation.CreatedByCleared() {
+		_spec.ClearField(programmecountry.FieldCreatedBy, field.TypeInt)
 	}
 	if value, ok := _u.mutation.Role(); ok {
 		_spec.SetField(programmecountry.FieldRole, field.TypeEnum, value)

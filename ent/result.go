@@ -23,6 +23,8 @@ type Result struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// organisation whose API key created the record; its editors may change it
+	CreatedBy *int `json:"created_by,omitempty"`
 	// Indicator holds the value of the "indicator" field.
 	Indicator string `json:"indicator,omitempty"`
 	// Unit holds the value of the "unit" field.
@@ -81,7 +83,7 @@ func (*Result) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case result.FieldAchieved:
 			values[i] = &sql.NullScanner{S: new(money.Decimal)}
-		case result.FieldID, result.FieldProgrammeID:
+		case result.FieldID, result.FieldCreatedBy, result.FieldProgrammeID:
 			values[i] = new(sql.NullInt64)
 		case result.FieldIndicator, result.FieldUnit, result.FieldTarget:
 			values[i] = new(sql.NullString)
@@ -119,6 +121,13 @@ func (_m *Result) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case result.FieldCreatedBy:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field created_by", values[i])
+			} else if value.Valid {
+				_m.CreatedBy = new(int)
+				*_m.CreatedBy = int(value.Int64)
 			}
 		case result.FieldIndicator:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -204,6 +213,11 @@ func (_m *Result) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	if v := _m.CreatedBy; v != nil {
+		builder.WriteString("created_by=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("indicator=")
 	builder.WriteString(_m.Indicator)

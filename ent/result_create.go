@@ -53,6 +53,20 @@ func (_c *ResultCreate) SetNillableUpdatedAt(v *time.Time) *ResultCreate {
 	return _c
 }
 
+// SetCreatedBy sets the "created_by" field.
+func (_c *ResultCreate) SetCreatedBy(v int) *ResultCreate {
+	_c.mutation.SetCreatedBy(v)
+	return _c
+}
+
+// SetNillableCreatedBy sets the "created_by" field if the given value is not nil.
+func (_c *ResultCreate) SetNillableCreatedBy(v *int) *ResultCreate {
+	if v != nil {
+		_c.SetCreatedBy(*v)
+	}
+	return _c
+}
+
 // SetIndicator sets the "indicator" field.
 func (_c *ResultCreate) SetIndicator(v string) *ResultCreate {
 	_c.mutation.SetIndicator(v)
@@ -228,6 +242,10 @@ func (_c *ResultCreate) createSpec() (*Result, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(result.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.CreatedBy(); ok {
+		_spec.SetField(result.FieldCreatedBy, field.TypeInt, value)
+		_node.CreatedBy = &value
 	}
 	if value, ok := _c.mutation.Indicator(); ok {
 		_spec.SetField(result.FieldIndicator, field.TypeString, value)
@@ -433,6 +451,9 @@ func (u *ResultUpsertOne) UpdateNewValues() *ResultUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(result.FieldCreatedAt)
+		}
+		if _, exists := u.create.mutation.CreatedBy(); exists {
+			s.SetIgnore(result.FieldCreatedBy)
 		}
 	}))
 	return u
@@ -748,6 +769,9 @@ func (u *ResultUpsertBulk) UpdateNewValues() *ResultUpsertBulk {
 		for _, b := range u.create.builders {
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(result.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.CreatedBy(); exists {
+				s.SetIgnore(result.FieldCreatedBy)
 			}
 		}
 	}))

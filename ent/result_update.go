@@ -241,6 +241,9 @@ func (_u *ResultUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(result.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if _u.mutation.CreatedByCleared() {
+		_spec.ClearField(result.FieldCreatedBy, field.TypeInt)
+	}
 	if value, ok := _u.mutation.Indicator(); ok {
 		_spec.SetField(result.FieldIndicator, field.TypeString, value)
 	}
@@ -595,6 +598,9 @@ func (_u *ResultUpdateOne) sqlSave(ctx context.Context) (_node *Result, err erro
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(result.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if _u.mutation.CreatedByCleared() {
+		_spec.ClearField(result.FieldCreatedBy, field.TypeInt)
 	}
 	if value, ok := _u.mutation.Indicator(); ok {
 		_spec.SetField(result.FieldIndicator, field.TypeString, value)

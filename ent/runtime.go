@@ -7,7 +7,9 @@ import (
 
 	"github.com/aidregistry/registry/ent/agreement"
 	"github.com/aidregistry/registry/ent/agreementparty"
+	"github.com/aidregistry/registry/ent/apikey"
 	"github.com/aidregistry/registry/ent/area"
+	"github.com/aidregistry/registry/ent/change"
 	"github.com/aidregistry/registry/ent/contact"
 	"github.com/aidregistry/registry/ent/country"
 	"github.com/aidregistry/registry/ent/event"
@@ -26,6 +28,16 @@ import (
 // (default values, validators, hooks and policies) and stitches it
 // to their package variables.
 func init() {
+	apikeyFields := schema.APIKey{}.Fields()
+	_ = apikeyFields
+	// apikeyDescPrefix is the schema descriptor for prefix field.
+	apikeyDescPrefix := apikeyFields[0].Descriptor()
+	// apikey.PrefixValidator is a validator for the "prefix" field. It is called by the builders before save.
+	apikey.PrefixValidator = apikeyDescPrefix.Validators[0].(func(string) error)
+	// apikeyDescCreatedAt is the schema descriptor for created_at field.
+	apikeyDescCreatedAt := apikeyFields[4].Descriptor()
+	// apikey.DefaultCreatedAt holds the default value on creation for the created_at field.
+	apikey.DefaultCreatedAt = apikeyDescCreatedAt.Default.(func() time.Time)
 	agreementMixin := schema.Agreement{}.Mixin()
 	agreementMixinFields0 := agreementMixin[0].Fields()
 	_ = agreementMixinFields0
@@ -87,6 +99,12 @@ func init() {
 	areaDescName := areaFields[0].Descriptor()
 	// area.NameValidator is a validator for the "name" field. It is called by the builders before save.
 	area.NameValidator = areaDescName.Validators[0].(func(string) error)
+	changeFields := schema.Change{}.Fields()
+	_ = changeFields
+	// changeDescAt is the schema descriptor for at field.
+	changeDescAt := changeFields[0].Descriptor()
+	// change.DefaultAt holds the default value on creation for the at field.
+	change.DefaultAt = changeDescAt.Default.(func() time.Time)
 	contactMixin := schema.Contact{}.Mixin()
 	contactMixinFields0 := contactMixin[0].Fields()
 	_ = contactMixinFields0

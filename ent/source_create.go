@@ -63,6 +63,20 @@ func (_c *SourceCreate) SetNillableUpdatedAt(v *time.Time) *SourceCreate {
 	return _c
 }
 
+// SetCreatedBy sets the "created_by" field.
+func (_c *SourceCreate) SetCreatedBy(v int) *SourceCreate {
+	_c.mutation.SetCreatedBy(v)
+	return _c
+}
+
+// SetNillableCreatedBy sets the "created_by" field if the given value is not nil.
+func (_c *SourceCreate) SetNillableCreatedBy(v *int) *SourceCreate {
+	if v != nil {
+		_c.SetCreatedBy(*v)
+	}
+	return _c
+}
+
 // SetTitle sets the "title" field.
 func (_c *SourceCreate) SetTitle(v string) *SourceCreate {
 	_c.mutation.SetTitle(v)
@@ -420,6 +434,10 @@ func (_c *SourceCreate) createSpec() (*Source, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(source.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.CreatedBy(); ok {
+		_spec.SetField(source.FieldCreatedBy, field.TypeInt, value)
+		_node.CreatedBy = &value
 	}
 	if value, ok := _c.mutation.Title(); ok {
 		_spec.SetField(source.FieldTitle, field.TypeString, value)
@@ -811,6 +829,9 @@ func (u *SourceUpsertOne) UpdateNewValues() *SourceUpsertOne {
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(source.FieldCreatedAt)
 		}
+		if _, exists := u.create.mutation.CreatedBy(); exists {
+			s.SetIgnore(source.FieldCreatedBy)
+		}
 	}))
 	return u
 }
@@ -1132,6 +1153,9 @@ func (u *SourceUpsertBulk) UpdateNewValues() *SourceUpsertBulk {
 		for _, b := range u.create.builders {
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(source.FieldCreatedAt)
+			}
+			if _, exists := b.mutation.CreatedBy(); exists {
+				s.SetIgnore(source.FieldCreatedBy)
 			}
 		}
 	}))

@@ -680,6 +680,9 @@ func (_u *SourceUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(source.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if _u.mutation.CreatedByCleared() {
+		_spec.ClearField(source.FieldCreatedBy, field.TypeInt)
+	}
 	if value, ok := _u.mutation.Title(); ok {
 		_spec.SetField(source.FieldTitle, field.TypeString, value)
 	}
@@ -1980,6 +1983,9 @@ func (_u *SourceUpdateOne) sqlSave(ctx context.Context) (_node *Source, err erro
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(source.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if _u.mutation.CreatedByCleared() {
+		_spec.ClearField(source.FieldCreatedBy, field.TypeInt)
 	}
 	if value, ok := _u.mutation.Title(); ok {
 		_spec.SetField(source.FieldTitle, field.TypeString, value)

@@ -14,12 +14,16 @@ import (
 // Tx is a transactional client that is created by calling Client.Tx().
 type Tx struct {
 	config
+	// APIKey is the client for interacting with the APIKey builders.
+	APIKey *APIKeyClient
 	// Agreement is the client for interacting with the Agreement builders.
 	Agreement *AgreementClient
 	// AgreementParty is the client for interacting with the AgreementParty builders.
 	AgreementParty *AgreementPartyClient
 	// Area is the client for interacting with the Area builders.
 	Area *AreaClient
+	// Change is the client for interacting with the Change builders.
+	Change *ChangeClient
 	// Contact is the client for interacting with the Contact builders.
 	Contact *ContactClient
 	// Country is the client for interacting with the Country builders.
@@ -173,9 +177,11 @@ func (tx *Tx) Client() *Client {
 }
 
 func (tx *Tx) init() {
+	tx.APIKey = NewAPIKeyClient(tx.config)
 	tx.Agreement = NewAgreementClient(tx.config)
 	tx.AgreementParty = NewAgreementPartyClient(tx.config)
 	tx.Area = NewAreaClient(tx.config)
+	tx.Change = NewChangeClient(tx.config)
 	tx.Contact = NewContactClient(tx.config)
 	tx.Country = NewCountryClient(tx.config)
 	tx.Event = NewEventClient(tx.config)
@@ -196,7 +202,7 @@ func (tx *Tx) init() {
 // of them in order to commit or rollback the transaction.
 //
 // If a closed transaction is embedded in one of the generated entities, and the entity
-// applies a query, for example: Agreement.QueryXXX(), the query will be executed
+// applies a query, for example: APIKey.QueryXXX(), the query will be executed
 // through the driver which created this transaction.
 //
 // Note that txDriver is not goroutine safe.

@@ -65,6 +65,11 @@ func UpdatedAt(v time.Time) predicate.AgreementParty {
 	return predicate.AgreementParty(sql.FieldEQ(FieldUpdatedAt, v))
 }
 
+// CreatedBy applies equality check predicate on the "created_by" field. It's identical to CreatedByEQ.
+func CreatedBy(v int) predicate.AgreementParty {
+	return predicate.AgreementParty(sql.FieldEQ(FieldCreatedBy, v))
+}
+
 // SignatoryName applies equality check predicate on the "signatory_name" field. It's identical to SignatoryNameEQ.
 func SignatoryName(v string) predicate.AgreementParty {
 	return predicate.AgreementParty(sql.FieldEQ(FieldSignatoryName, v))
@@ -153,6 +158,56 @@ func UpdatedAtLT(v time.Time) predicate.AgreementParty {
 // UpdatedAtLTE applies the LTE predicate on the "updated_at" field.
 func UpdatedAtLTE(v time.Time) predicate.AgreementParty {
 	return predicate.AgreementParty(sql.FieldLTE(FieldUpdatedAt, v))
+}
+
+// CreatedByEQ applies the EQ predicate on the "created_by" field.
+func CreatedByEQ(v int) predicate.AgreementParty {
+	return predicate.AgreementParty(sql.FieldEQ(FieldCreatedBy, v))
+}
+
+// CreatedByNEQ applies the NEQ predicate on the "created_by" field.
+func CreatedByNEQ(v int) predicate.AgreementParty {
+	return predicate.AgreementParty(sql.FieldNEQ(FieldCreatedBy, v))
+}
+
+// CreatedByIn applies the In predicate on the "created_by" field.
+func CreatedByIn(vs ...int) predicate.AgreementParty {
+	return predicate.AgreementParty(sql.FieldIn(FieldCreatedBy, vs...))
+}
+
+// CreatedByNotIn applies the NotIn predicate on the "created_by" field.
+func CreatedByNotIn(vs ...int) predicate.AgreementParty {
+	return predicate.AgreementParty(sql.FieldNotIn(FieldCreatedBy, vs...))
+}
+
+// CreatedByGT applies the GT predicate on the "created_by" field.
+func CreatedByGT(v int) predicate.AgreementParty {
+	return predicate.AgreementParty(sql.FieldGT(FieldCreatedBy, v))
+}
+
+// CreatedByGTE applies the GTE predicate on the "created_by" field.
+func CreatedByGTE(v int) predicate.AgreementParty {
+	return predicate.AgreementParty(sql.FieldGTE(FieldCreatedBy, v))
+}
+
+// CreatedByLT applies the LT predicate on the "created_by" field.
+func CreatedByLT(v int) predicate.AgreementParty {
+	return predicate.AgreementParty(sql.FieldLT(FieldCreatedBy, v))
+}
+
+// CreatedByLTE applies the LTE predicate on the "created_by" field.
+func CreatedByLTE(v int) predicate.AgreementParty {
+	return predicate.AgreementParty(sql.FieldLTE(FieldCreatedBy, v))
+}
+
+// CreatedByIsNil applies the IsNil predicate on the "created_by" field.
+func CreatedByIsNil() predicate.AgreementParty {
+	return predicate.AgreementParty(sql.FieldIsNull(FieldCreatedBy))
+}
+
+// CreatedByNotNil applies the NotNil predicate on the "created_by" field.
+func CreatedByNotNil() predicate.AgreementParty {
+	return predicate.AgreementParty(sql.FieldNotNull(FieldCreatedBy))
 }
 
 // SignatoryNameEQ applies the EQ predicate on the "signatory_name" field.

@@ -65,6 +65,11 @@ func UpdatedAt(v time.Time) predicate.Country {
 	return predicate.Country(sql.FieldEQ(FieldUpdatedAt, v))
 }
 
+// CreatedBy applies equality check predicate on the "created_by" field. It's identical to CreatedByEQ.
+func CreatedBy(v int) predicate.Country {
+	return predicate.Country(sql.FieldEQ(FieldCreatedBy, v))
+}
+
 // Iso2 applies equality check predicate on the "iso2" field. It's identical to Iso2EQ.
 func Iso2(v string) predicate.Country {
 	return predicate.Country(sql.FieldEQ(FieldIso2, v))
@@ -163,6 +168,56 @@ func UpdatedAtLT(v time.Time) predicate.Country {
 // UpdatedAtLTE applies the LTE predicate on the "updated_at" field.
 func UpdatedAtLTE(v time.Time) predicate.Country {
 	return predicate.Country(sql.FieldLTE(FieldUpdatedAt, v))
+}
+
+// CreatedByEQ applies the EQ predicate on the "created_by" field.
+func CreatedByEQ(v int) predicate.Country {
+	return predicate.Country(sql.FieldEQ(FieldCreatedBy, v))
+}
+
+// CreatedByNEQ applies the NEQ predicate on the "created_by" field.
+func CreatedByNEQ(v int) predicate.Country {
+	return predicate.Country(sql.FieldNEQ(FieldCreatedBy, v))
+}
+
+// CreatedByIn applies the In predicate on the "created_by" field.
+func CreatedByIn(vs ...int) predicate.Country {
+	return predicate.Country(sql.FieldIn(FieldCreatedBy, vs...))
+}
+
+// CreatedByNotIn applies the NotIn predicate on the "created_by" field.
+func CreatedByNotIn(vs ...int) predicate.Country {
+	return predicate.Country(sql.FieldNotIn(FieldCreatedBy, vs...))
+}
+
+// CreatedByGT applies the GT predicate on the "created_by" field.
+func CreatedByGT(v int) predicate.Country {
+	return predicate.Country(sql.FieldGT(FieldCreatedBy, v))
+}
+
+// CreatedByGTE applies the GTE predicate on the "created_by" field.
+func CreatedByGTE(v int) predicate.Country {
+	return predicate.Country(sql.FieldGTE(FieldCreatedBy, v))
+}
+
+// CreatedByLT applies the LT predicate on the "created_by" field.
+func CreatedByLT(v int) predicate.Country {
+	return predicate.Country(sql.FieldLT(FieldCreatedBy, v))
+}
+
+// CreatedByLTE applies the LTE predicate on the "created_by" field.
+func CreatedByLTE(v int) predicate.Country {
+	return predicate.Country(sql.FieldLTE(FieldCreatedBy, v))
+}
+
+// CreatedByIsNil applies the IsNil predicate on the "created_by" field.
+func CreatedByIsNil() predicate.Country {
+	return predicate.Country(sql.FieldIsNull(FieldCreatedBy))
+}
+
+// CreatedByNotNil applies the NotNil predicate on the "created_by" field.
+func CreatedByNotNil() predicate.Country {
+	return predicate.Country(sql.FieldNotNull(FieldCreatedBy))
 }
 
 // Iso2EQ applies the EQ predicate on the "iso2" field.

@@ -9,11 +9,37 @@ import (
 )
 
 var (
+	// APIKeysColumns holds the columns for the "api_keys" table.
+	APIKeysColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "prefix", Type: field.TypeString, Unique: true},
+		{Name: "secret_hash", Type: field.TypeBytes},
+		{Name: "role", Type: field.TypeEnum, Enums: []string{"EDITOR", "ADMIN"}},
+		{Name: "label", Type: field.TypeString, Nullable: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "revoked_at", Type: field.TypeTime, Nullable: true},
+		{Name: "organisation_id", Type: field.TypeInt},
+	}
+	// APIKeysTable holds the schema information for the "api_keys" table.
+	APIKeysTable = &schema.Table{
+		Name:       "api_keys",
+		Columns:    APIKeysColumns,
+		PrimaryKey: []*schema.Column{APIKeysColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "api_keys_organisations_organisation",
+				Columns:    []*schema.Column{APIKeysColumns[7]},
+				RefColumns: []*schema.Column{OrganisationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+	}
 	// AgreementsColumns holds the columns for the "agreements" table.
 	AgreementsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "created_by", Type: field.TypeInt, Nullable: true},
 		{Name: "reference", Type: field.TypeString, Unique: true, Nullable: true},
 		{Name: "title", Type: field.TypeString},
 		{Name: "kind", Type: field.TypeEnum, Nullable: true, Enums: []string{"MOU", "PARTNERSHIP", "FUNDING", "IMPLEMENTATION", "COOPERATION"}},
@@ -33,6 +59,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "created_by", Type: field.TypeInt, Nullable: true},
 		{Name: "signatory_name", Type: field.TypeString, Nullable: true},
 		{Name: "signatory_title", Type: field.TypeString, Nullable: true},
 		{Name: "agreement_parties", Type: field.TypeInt},
@@ -46,13 +73,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "agreement_parties_agreements_parties",
-				Columns:    []*schema.Column{AgreementPartiesColumns[5]},
+				Columns:    []*schema.Column{AgreementPartiesColumns[6]},
 				RefColumns: []*schema.Column{AgreementsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "agreement_parties_organisations_agreement_parties",
-				Columns:    []*schema.Column{AgreementPartiesColumns[6]},
+				Columns:    []*schema.Column{AgreementPartiesColumns[7]},
 				RefColumns: []*schema.Column{OrganisationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -63,6 +90,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "created_by", Type: field.TypeInt, Nullable: true},
 		{Name: "name", Type: field.TypeString},
 		{Name: "country_id", Type: field.TypeInt},
 	}
@@ -74,7 +102,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "areas_countries_areas",
-				Columns:    []*schema.Column{AreasColumns[4]},
+				Columns:    []*schema.Column{AreasColumns[5]},
 				RefColumns: []*schema.Column{CountriesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -83,7 +111,37 @@ var (
 			{
 				Name:    "area_country_id_name",
 				Unique:  true,
-				Columns: []*schema.Column{AreasColumns[4], AreasColumns[3]},
+				Columns: []*schema.Column{AreasColumns[5], AreasColumns[4]},
+			},
+		},
+	}
+	// ChangesColumns holds the columns for the "changes" table.
+	ChangesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "at", Type: field.TypeTime},
+		{Name: "operation", Type: field.TypeEnum, Enums: []string{"CREATE", "UPDATE", "DELETE"}},
+		{Name: "record_type", Type: field.TypeString},
+		{Name: "record_id", Type: field.TypeInt},
+		{Name: "before", Type: field.TypeJSON, Nullable: true},
+		{Name: "after", Type: field.TypeJSON, Nullable: true},
+		{Name: "key_id", Type: field.TypeInt, Nullable: true},
+		{Name: "organisation_id", Type: field.TypeInt, Nullable: true},
+	}
+	// ChangesTable holds the schema information for the "changes" table.
+	ChangesTable = &schema.Table{
+		Name:       "changes",
+		Columns:    ChangesColumns,
+		PrimaryKey: []*schema.Column{ChangesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "change_record_id",
+				Unique:  false,
+				Columns: []*schema.Column{ChangesColumns[4]},
+			},
+			{
+				Name:    "change_at",
+				Unique:  false,
+				Columns: []*schema.Column{ChangesColumns[1]},
 			},
 		},
 	}
@@ -92,6 +150,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "created_by", Type: field.TypeInt, Nullable: true},
 		{Name: "name", Type: field.TypeString, Nullable: true},
 		{Name: "email", Type: field.TypeString, Nullable: true},
 		{Name: "phone", Type: field.TypeString, Nullable: true},
@@ -107,13 +166,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "contacts_organisations_contacts",
-				Columns:    []*schema.Column{ContactsColumns[7]},
+				Columns:    []*schema.Column{ContactsColumns[8]},
 				RefColumns: []*schema.Column{OrganisationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "contacts_programmes_contacts",
-				Columns:    []*schema.Column{ContactsColumns[8]},
+				Columns:    []*schema.Column{ContactsColumns[9]},
 				RefColumns: []*schema.Column{ProgrammesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -124,6 +183,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "created_by", Type: field.TypeInt, Nullable: true},
 		{Name: "iso2", Type: field.TypeString, Unique: true, Size: 2},
 		{Name: "iso3", Type: field.TypeString, Unique: true, Size: 3},
 		{Name: "name", Type: field.TypeString},
@@ -140,6 +200,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "created_by", Type: field.TypeInt, Nullable: true},
 		{Name: "title", Type: field.TypeString},
 		{Name: "starts_on", Type: field.TypeString, Nullable: true},
 		{Name: "ends_on", Type: field.TypeString, Nullable: true},
@@ -155,7 +216,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "events_programmes_programme",
-				Columns:    []*schema.Column{EventsColumns[8]},
+				Columns:    []*schema.Column{EventsColumns[9]},
 				RefColumns: []*schema.Column{ProgrammesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -166,6 +227,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "created_by", Type: field.TypeInt, Nullable: true},
 		{Name: "kind", Type: field.TypeEnum, Nullable: true, Enums: []string{"INCOMING_FUNDS", "COMMITMENT", "DISBURSEMENT", "EXPENDITURE", "PLEDGE"}},
 		{Name: "date", Type: field.TypeString, Nullable: true},
 		{Name: "note", Type: field.TypeString, Nullable: true, Size: 2147483647},
@@ -184,25 +246,25 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "fundings_agreements_fundings",
-				Columns:    []*schema.Column{FundingsColumns[8]},
+				Columns:    []*schema.Column{FundingsColumns[9]},
 				RefColumns: []*schema.Column{AgreementsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "fundings_organisations_fundings_given",
-				Columns:    []*schema.Column{FundingsColumns[9]},
-				RefColumns: []*schema.Column{OrganisationsColumns[0]},
-				OnDelete:   schema.SetNull,
-			},
-			{
-				Symbol:     "fundings_organisations_fundings_received",
 				Columns:    []*schema.Column{FundingsColumns[10]},
 				RefColumns: []*schema.Column{OrganisationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
-				Symbol:     "fundings_programmes_fundings",
+				Symbol:     "fundings_organisations_fundings_received",
 				Columns:    []*schema.Column{FundingsColumns[11]},
+				RefColumns: []*schema.Column{OrganisationsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "fundings_programmes_fundings",
+				Columns:    []*schema.Column{FundingsColumns[12]},
 				RefColumns: []*schema.Column{ProgrammesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -211,17 +273,17 @@ var (
 			{
 				Name:    "funding_programme_id",
 				Unique:  false,
-				Columns: []*schema.Column{FundingsColumns[11]},
+				Columns: []*schema.Column{FundingsColumns[12]},
 			},
 			{
 				Name:    "funding_funder_id",
 				Unique:  false,
-				Columns: []*schema.Column{FundingsColumns[9]},
+				Columns: []*schema.Column{FundingsColumns[10]},
 			},
 			{
 				Name:    "funding_recipient_id",
 				Unique:  false,
-				Columns: []*schema.Column{FundingsColumns[10]},
+				Columns: []*schema.Column{FundingsColumns[11]},
 			},
 		},
 	}
@@ -230,6 +292,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "created_by", Type: field.TypeInt, Nullable: true},
 		{Name: "name", Type: field.TypeString},
 		{Name: "acronym", Type: field.TypeString, Nullable: true},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"GOVERNMENT", "LOCAL_GOVERNMENT", "OTHER_PUBLIC_SECTOR", "INTERNATIONAL_NGO", "NATIONAL_NGO", "REGIONAL_NGO", "PUBLIC_PRIVATE_PARTNERSHIP", "MULTILATERAL", "FOUNDATION", "PRIVATE_SECTOR", "ACADEMIC", "OTHER"}},
@@ -246,13 +309,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "organisations_countries_headquarters",
-				Columns:    []*schema.Column{OrganisationsColumns[8]},
+				Columns:    []*schema.Column{OrganisationsColumns[9]},
 				RefColumns: []*schema.Column{CountriesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "organisations_organisations_children",
-				Columns:    []*schema.Column{OrganisationsColumns[9]},
+				Columns:    []*schema.Column{OrganisationsColumns[10]},
 				RefColumns: []*schema.Column{OrganisationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -263,6 +326,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "created_by", Type: field.TypeInt, Nullable: true},
 		{Name: "role", Type: field.TypeEnum, Enums: []string{"FUNDING", "ACCOUNTABLE", "EXTENDING", "IMPLEMENTING", "PARTNER"}},
 		{Name: "organisation_id", Type: field.TypeInt},
 		{Name: "programme_id", Type: field.TypeInt},
@@ -275,13 +339,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "participations_organisations_participations",
-				Columns:    []*schema.Column{ParticipationsColumns[4]},
+				Columns:    []*schema.Column{ParticipationsColumns[5]},
 				RefColumns: []*schema.Column{OrganisationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "participations_programmes_participations",
-				Columns:    []*schema.Column{ParticipationsColumns[5]},
+				Columns:    []*schema.Column{ParticipationsColumns[6]},
 				RefColumns: []*schema.Column{ProgrammesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -290,12 +354,12 @@ var (
 			{
 				Name:    "participation_programme_id_organisation_id_role",
 				Unique:  true,
-				Columns: []*schema.Column{ParticipationsColumns[5], ParticipationsColumns[4], ParticipationsColumns[3]},
+				Columns: []*schema.Column{ParticipationsColumns[6], ParticipationsColumns[5], ParticipationsColumns[4]},
 			},
 			{
 				Name:    "participation_organisation_id_role",
 				Unique:  false,
-				Columns: []*schema.Column{ParticipationsColumns[4], ParticipationsColumns[3]},
+				Columns: []*schema.Column{ParticipationsColumns[5], ParticipationsColumns[4]},
 			},
 		},
 	}
@@ -304,6 +368,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "created_by", Type: field.TypeInt, Nullable: true},
 		{Name: "opened_in", Type: field.TypeString, Nullable: true},
 		{Name: "country_presences", Type: field.TypeInt},
 		{Name: "organisation_presences", Type: field.TypeInt},
@@ -316,13 +381,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "presences_countries_presences",
-				Columns:    []*schema.Column{PresencesColumns[4]},
+				Columns:    []*schema.Column{PresencesColumns[5]},
 				RefColumns: []*schema.Column{CountriesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "presences_organisations_presences",
-				Columns:    []*schema.Column{PresencesColumns[5]},
+				Columns:    []*schema.Column{PresencesColumns[6]},
 				RefColumns: []*schema.Column{OrganisationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -333,6 +398,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "created_by", Type: field.TypeInt, Nullable: true},
 		{Name: "code", Type: field.TypeString, Unique: true},
 		{Name: "title", Type: field.TypeString},
 		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2147483647},
@@ -354,7 +420,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "programmes_programmes_children",
-				Columns:    []*schema.Column{ProgrammesColumns[14]},
+				Columns:    []*schema.Column{ProgrammesColumns[15]},
 				RefColumns: []*schema.Column{ProgrammesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -363,7 +429,7 @@ var (
 			{
 				Name:    "programme_start_date",
 				Unique:  false,
-				Columns: []*schema.Column{ProgrammesColumns[8]},
+				Columns: []*schema.Column{ProgrammesColumns[9]},
 			},
 		},
 	}
@@ -372,6 +438,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "created_by", Type: field.TypeInt, Nullable: true},
 		{Name: "role", Type: field.TypeEnum, Enums: []string{"BENEFICIARY", "DIASPORA_HOST"}},
 		{Name: "share_percent", Type: field.TypeString, Nullable: true, SchemaType: map[string]string{"postgres": "numeric", "sqlite3": "text COLLATE decimal"}},
 		{Name: "country_id", Type: field.TypeInt},
@@ -385,13 +452,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "programme_countries_countries_programme_countries",
-				Columns:    []*schema.Column{ProgrammeCountriesColumns[5]},
+				Columns:    []*schema.Column{ProgrammeCountriesColumns[6]},
 				RefColumns: []*schema.Column{CountriesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "programme_countries_programmes_countries",
-				Columns:    []*schema.Column{ProgrammeCountriesColumns[6]},
+				Columns:    []*schema.Column{ProgrammeCountriesColumns[7]},
 				RefColumns: []*schema.Column{ProgrammesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -400,12 +467,12 @@ var (
 			{
 				Name:    "programmecountry_programme_id_country_id_role",
 				Unique:  true,
-				Columns: []*schema.Column{ProgrammeCountriesColumns[6], ProgrammeCountriesColumns[5], ProgrammeCountriesColumns[3]},
+				Columns: []*schema.Column{ProgrammeCountriesColumns[7], ProgrammeCountriesColumns[6], ProgrammeCountriesColumns[4]},
 			},
 			{
 				Name:    "programmecountry_country_id_role",
 				Unique:  false,
-				Columns: []*schema.Column{ProgrammeCountriesColumns[5], ProgrammeCountriesColumns[3]},
+				Columns: []*schema.Column{ProgrammeCountriesColumns[6], ProgrammeCountriesColumns[4]},
 			},
 		},
 	}
@@ -414,6 +481,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "created_by", Type: field.TypeInt, Nullable: true},
 		{Name: "indicator", Type: field.TypeString},
 		{Name: "unit", Type: field.TypeString, Nullable: true},
 		{Name: "target", Type: field.TypeString, Nullable: true},
@@ -428,7 +496,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "results_programmes_results",
-				Columns:    []*schema.Column{ResultsColumns[7]},
+				Columns:    []*schema.Column{ResultsColumns[8]},
 				RefColumns: []*schema.Column{ProgrammesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -439,6 +507,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "created_by", Type: field.TypeInt, Nullable: true},
 		{Name: "title", Type: field.TypeString},
 		{Name: "url", Type: field.TypeString, Nullable: true},
 		{Name: "file_name", Type: field.TypeString, Unique: true, Nullable: true},
@@ -878,9 +947,11 @@ var (
 	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
+		APIKeysTable,
 		AgreementsTable,
 		AgreementPartiesTable,
 		AreasTable,
+		ChangesTable,
 		ContactsTable,
 		CountriesTable,
 		EventsTable,
@@ -913,6 +984,10 @@ var (
 )
 
 func init() {
+	APIKeysTable.ForeignKeys[0].RefTable = OrganisationsTable
+	APIKeysTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(60129542144),
+	}
 	AgreementsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(0),
 	}
@@ -924,6 +999,9 @@ func init() {
 	AreasTable.ForeignKeys[0].RefTable = CountriesTable
 	AreasTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(8589934592),
+	}
+	ChangesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(64424509440),
 	}
 	ContactsTable.ForeignKeys[0].RefTable = OrganisationsTable
 	ContactsTable.ForeignKeys[1].RefTable = ProgrammesTable

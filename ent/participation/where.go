@@ -65,6 +65,11 @@ func UpdatedAt(v time.Time) predicate.Participation {
 	return predicate.Participation(sql.FieldEQ(FieldUpdatedAt, v))
 }
 
+// CreatedBy applies equality check predicate on the "created_by" field. It's identical to CreatedByEQ.
+func CreatedBy(v int) predicate.Participation {
+	return predicate.Participation(sql.FieldEQ(FieldCreatedBy, v))
+}
+
 // ProgrammeID applies equality check predicate on the "programme_id" field. It's identical to ProgrammeIDEQ.
 func ProgrammeID(v int) predicate.Participation {
 	return predicate.Participation(sql.FieldEQ(FieldProgrammeID, v))
@@ -153,6 +158,56 @@ func UpdatedAtLT(v time.Time) predicate.Participation {
 // UpdatedAtLTE applies the LTE predicate on the "updated_at" field.
 func UpdatedAtLTE(v time.Time) predicate.Participation {
 	return predicate.Participation(sql.FieldLTE(FieldUpdatedAt, v))
+}
+
+// CreatedByEQ applies the EQ predicate on the "created_by" field.
+func CreatedByEQ(v int) predicate.Participation {
+	return predicate.Participation(sql.FieldEQ(FieldCreatedBy, v))
+}
+
+// CreatedByNEQ applies the NEQ predicate on the "created_by" field.
+func CreatedByNEQ(v int) predicate.Participation {
+	return predicate.Participation(sql.FieldNEQ(FieldCreatedBy, v))
+}
+
+// CreatedByIn applies the In predicate on the "created_by" field.
+func CreatedByIn(vs ...int) predicate.Participation {
+	return predicate.Participation(sql.FieldIn(FieldCreatedBy, vs...))
+}
+
+// CreatedByNotIn applies the NotIn predicate on the "created_by" field.
+func CreatedByNotIn(vs ...int) predicate.Participation {
+	return predicate.Participation(sql.FieldNotIn(FieldCreatedBy, vs...))
+}
+
+// CreatedByGT applies the GT predicate on the "created_by" field.
+func CreatedByGT(v int) predicate.Participation {
+	return predicate.Participation(sql.FieldGT(FieldCreatedBy, v))
+}
+
+// CreatedByGTE applies the GTE predicate on the "created_by" field.
+func CreatedByGTE(v int) predicate.Participation {
+	return predicate.Participation(sql.FieldGTE(FieldCreatedBy, v))
+}
+
+// CreatedByLT applies the LT predicate on the "created_by" field.
+func CreatedByLT(v int) predicate.Participation {
+	return predicate.Participation(sql.FieldLT(FieldCreatedBy, v))
+}
+
+// CreatedByLTE applies the LTE predicate on the "created_by" field.
+func CreatedByLTE(v int) predicate.Participation {
+	return predicate.Participation(sql.FieldLTE(FieldCreatedBy, v))
+}
+
+// CreatedByIsNil applies the IsNil predicate on the "created_by" field.
+func CreatedByIsNil() predicate.Participation {
+	return predicate.Participation(sql.FieldIsNull(FieldCreatedBy))
+}
+
+// CreatedByNotNil applies the NotNil predicate on the "created_by" field.
+func CreatedByNotNil() predicate.Participation {
+	return predicate.Participation(sql.FieldNotNull(FieldCreatedBy))
 }
 
 // RoleEQ applies the EQ predicate on the "role" field.

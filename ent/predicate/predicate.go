@@ -6,6 +6,9 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
+// APIKey is the predicate function for apikey builders.
+type APIKey func(*sql.Selector)
+
 // Agreement is the predicate function for agreement builders.
 type Agreement func(*sql.Selector)
 
@@ -14,6 +17,9 @@ type AgreementParty func(*sql.Selector)
 
 // Area is the predicate function for area builders.
 type Area func(*sql.Selector)
+
+// Change is the predicate function for change builders.
+type Change func(*sql.Selector)
 
 // Contact is the predicate function for contact builders.
 type Contact func(*sql.Selector)

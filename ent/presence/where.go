@@ -65,6 +65,11 @@ func UpdatedAt(v time.Time) predicate.Presence {
 	return predicate.Presence(sql.FieldEQ(FieldUpdatedAt, v))
 }
 
+// CreatedBy applies equality check predicate on the "created_by" field. It's identical to CreatedByEQ.
+func CreatedBy(v int) predicate.Presence {
+	return predicate.Presence(sql.FieldEQ(FieldCreatedBy, v))
+}
+
 // OpenedIn applies equality check predicate on the "opened_in" field. It's identical to OpenedInEQ.
 func OpenedIn(v string) predicate.Presence {
 	return predicate.Presence(sql.FieldEQ(FieldOpenedIn, v))
@@ -148,6 +153,56 @@ func UpdatedAtLT(v time.Time) predicate.Presence {
 // UpdatedAtLTE applies the LTE predicate on the "updated_at" field.
 func UpdatedAtLTE(v time.Time) predicate.Presence {
 	return predicate.Presence(sql.FieldLTE(FieldUpdatedAt, v))
+}
+
+// CreatedByEQ applies the EQ predicate on the "created_by" field.
+func CreatedByEQ(v int) predicate.Presence {
+	return predicate.Presence(sql.FieldEQ(FieldCreatedBy, v))
+}
+
+// CreatedByNEQ applies the NEQ predicate on the "created_by" field.
+func CreatedByNEQ(v int) predicate.Presence {
+	return predicate.Presence(sql.FieldNEQ(FieldCreatedBy, v))
+}
+
+// CreatedByIn applies the In predicate on the "created_by" field.
+func CreatedByIn(vs ...int) predicate.Presence {
+	return predicate.Presence(sql.FieldIn(FieldCreatedBy, vs...))
+}
+
+// CreatedByNotIn applies the NotIn predicate on the "created_by" field.
+func CreatedByNotIn(vs ...int) predicate.Presence {
+	return predicate.Presence(sql.FieldNotIn(FieldCreatedBy, vs...))
+}
+
+// CreatedByGT applies the GT predicate on the "created_by" field.
+func CreatedByGT(v int) predicate.Presence {
+	return predicate.Presence(sql.FieldGT(FieldCreatedBy, v))
+}
+
+// CreatedByGTE applies the GTE predicate on the "created_by" field.
+func CreatedByGTE(v int) predicate.Presence {
+	return predicate.Presence(sql.FieldGTE(FieldCreatedBy, v))
+}
+
+// CreatedByLT applies the LT predicate on the "created_by" field.
+func CreatedByLT(v int) predicate.Presence {
+	return predicate.Presence(sql.FieldLT(FieldCreatedBy, v))
+}
+
+// CreatedByLTE applies the LTE predicate on the "created_by" field.
+func CreatedByLTE(v int) predicate.Presence {
+	return predicate.Presence(sql.FieldLTE(FieldCreatedBy, v))
+}
+
+// CreatedByIsNil applies the IsNil predicate on the "created_by" field.
+func CreatedByIsNil() predicate.Presence {
+	return predicate.Presence(sql.FieldIsNull(FieldCreatedBy))
+}
+
+// CreatedByNotNil applies the NotNil predicate on the "created_by" field.
+func CreatedByNotNil() predicate.Presence {
+	return predicate.Presence(sql.FieldNotNull(FieldCreatedBy))
 }
 
 // OpenedInEQ applies the EQ predicate on the "opened_in" field.

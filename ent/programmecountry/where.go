@@ -66,6 +66,11 @@ func UpdatedAt(v time.Time) predicate.ProgrammeCountry {
 	return predicate.ProgrammeCountry(sql.FieldEQ(FieldUpdatedAt, v))
 }
 
+// CreatedBy applies equality check predicate on the "created_by" field. It's identical to CreatedByEQ.
+func CreatedBy(v int) predicate.ProgrammeCountry {
+	return predicate.ProgrammeCountry(sql.FieldEQ(FieldCreatedBy, v))
+}
+
 // SharePercent applies equality check predicate on the "share_percent" field. It's identical to SharePercentEQ.
 func SharePercent(v money.Decimal) predicate.ProgrammeCountry {
 	return predicate.ProgrammeCountry(sql.FieldEQ(FieldSharePercent, v))
@@ -159,6 +164,56 @@ func UpdatedAtLT(v time.Time) predicate.ProgrammeCountry {
 // UpdatedAtLTE applies the LTE predicate on the "updated_at" field.
 func UpdatedAtLTE(v time.Time) predicate.ProgrammeCountry {
 	return predicate.ProgrammeCountry(sql.FieldLTE(FieldUpdatedAt, v))
+}
+
+// CreatedByEQ applies the EQ predicate on the "created_by" field.
+func CreatedByEQ(v int) predicate.ProgrammeCountry {
+	return predicate.ProgrammeCountry(sql.FieldEQ(FieldCreatedBy, v))
+}
+
+// CreatedByNEQ applies the NEQ predicate on the "created_by" field.
+func CreatedByNEQ(v int) predicate.ProgrammeCountry {
+	return predicate.ProgrammeCountry(sql.FieldNEQ(FieldCreatedBy, v))
+}
+
+// CreatedByIn applies the In predicate on the "created_by" field.
+func CreatedByIn(vs ...int) predicate.ProgrammeCountry {
+	return predicate.ProgrammeCountry(sql.FieldIn(FieldCreatedBy, vs...))
+}
+
+// CreatedByNotIn applies the NotIn predicate on the "created_by" field.
+func CreatedByNotIn(vs ...int) predicate.ProgrammeCountry {
+	return predicate.ProgrammeCountry(sql.FieldNotIn(FieldCreatedBy, vs...))
+}
+
+// CreatedByGT applies the GT predicate on the "created_by" field.
+func CreatedByGT(v int) predicate.ProgrammeCountry {
+	return predicate.ProgrammeCountry(sql.FieldGT(FieldCreatedBy, v))
+}
+
+// CreatedByGTE applies the GTE predicate on the "created_by" field.
+func CreatedByGTE(v int) predicate.ProgrammeCountry {
+	return predicate.ProgrammeCountry(sql.FieldGTE(FieldCreatedBy, v))
+}
+
+// CreatedByLT applies the LT predicate on the "created_by" field.
+func CreatedByLT(v int) predicate.ProgrammeCountry {
+	return predicate.ProgrammeCountry(sql.FieldLT(FieldCreatedBy, v))
+}
+
+// CreatedByLTE applies the LTE predicate on the "created_by" field.
+func CreatedByLTE(v int) predicate.ProgrammeCountry {
+	return predicate.ProgrammeCountry(sql.FieldLTE(FieldCreatedBy, v))
+}
+
+// CreatedByIsNil applies the IsNil predicate on the "created_by" field.
+func CreatedByIsNil() predicate.ProgrammeCountry {
+	return predicate.ProgrammeCountry(sql.FieldIsNull(FieldCreatedBy))
+}
+
+// CreatedByNotNil applies the NotNil predicate on the "created_by" field.
+func CreatedByNotNil() predicate.ProgrammeCountry {
+	return predicate.ProgrammeCountry(sql.FieldNotNull(FieldCreatedBy))
 }
 
 // RoleEQ applies the EQ predicate on the "role" field.

@@ -66,6 +66,11 @@ func UpdatedAt(v time.Time) predicate.Result {
 	return predicate.Result(sql.FieldEQ(FieldUpdatedAt, v))
 }
 
+// CreatedBy applies equality check predicate on the "created_by" field. It's identical to CreatedByEQ.
+func CreatedBy(v int) predicate.Result {
+	return predicate.Result(sql.FieldEQ(FieldCreatedBy, v))
+}
+
 // Indicator applies equality check predicate on the "indicator" field. It's identical to IndicatorEQ.
 func Indicator(v string) predicate.Result {
 	return predicate.Result(sql.FieldEQ(FieldIndicator, v))
@@ -169,6 +174,56 @@ func UpdatedAtLT(v time.Time) predicate.Result {
 // UpdatedAtLTE applies the LTE predicate on the "updated_at" field.
 func UpdatedAtLTE(v time.Time) predicate.Result {
 	return predicate.Result(sql.FieldLTE(FieldUpdatedAt, v))
+}
+
+// CreatedByEQ applies the EQ predicate on the "created_by" field.
+func CreatedByEQ(v int) predicate.Result {
+	return predicate.Result(sql.FieldEQ(FieldCreatedBy, v))
+}
+
+// CreatedByNEQ applies the NEQ predicate on the "created_by" field.
+func CreatedByNEQ(v int) predicate.Result {
+	return predicate.Result(sql.FieldNEQ(FieldCreatedBy, v))
+}
+
+// CreatedByIn applies the In predicate on the "created_by" field.
+func CreatedByIn(vs ...int) predicate.Result {
+	return predicate.Result(sql.FieldIn(FieldCreatedBy, vs...))
+}
+
+// CreatedByNotIn applies the NotIn predicate on the "created_by" field.
+func CreatedByNotIn(vs ...int) predicate.Result {
+	return predicate.Result(sql.FieldNotIn(FieldCreatedBy, vs...))
+}
+
+// CreatedByGT applies the GT predicate on the "created_by" field.
+func CreatedByGT(v int) predicate.Result {
+	return predicate.Result(sql.FieldGT(FieldCreatedBy, v))
+}
+
+// CreatedByGTE applies the GTE predicate on the "created_by" field.
+func CreatedByGTE(v int) predicate.Result {
+	return predicate.Result(sql.FieldGTE(FieldCreatedBy, v))
+}
+
+// CreatedByLT applies the LT predicate on the "created_by" field.
+func CreatedByLT(v int) predicate.Result {
+	return predicate.Result(sql.FieldLT(FieldCreatedBy, v))
+}
+
+// CreatedByLTE applies the LTE predicate on the "created_by" field.
+func CreatedByLTE(v int) predicate.Result {
+	return predicate.Result(sql.FieldLTE(FieldCreatedBy, v))
+}
+
+// CreatedByIsNil applies the IsNil predicate on the "created_by" field.
+func CreatedByIsNil() predicate.Result {
+	return predicate.Result(sql.FieldIsNull(FieldCreatedBy))
+}
+
+// CreatedByNotNil applies the NotNil predicate on the "created_by" field.
+func CreatedByNotNil() predicate.Result {
+	return predicate.Result(sql.FieldNotNull(FieldCreatedBy))
 }
 
 // IndicatorEQ applies the EQ predicate on the "indicator" field.

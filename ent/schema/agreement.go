@@ -37,9 +37,9 @@ func (Agreement) Fields() []ent.Field {
 // Edges of Agreement.
 func (Agreement) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.To("parties", AgreementParty.Type),
+		edge.To("parties", AgreementParty.Type).Annotations(setByChild()),
 		edge.To("programmes", Programme.Type),
-		edge.To("fundings", Funding.Type),
+		edge.To("fundings", Funding.Type).Annotations(setByChild()),
 		cites(),
 	}
 }

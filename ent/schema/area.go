@@ -29,7 +29,7 @@ func (Area) Fields() []ent.Field {
 func (Area) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("country", Country.Type).Ref("areas").Unique().Required().Field("country_id"),
-		edge.From("programme_countries", ProgrammeCountry.Type).Ref("areas"),
+		edge.From("programme_countries", ProgrammeCountry.Type).Ref("areas").Annotations(setByChild()),
 		cites(),
 	}
 }

@@ -29,10 +29,10 @@ func (Country) Fields() []ent.Field {
 // Edges of Country.
 func (Country) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.To("areas", Area.Type),
-		edge.To("presences", Presence.Type),
-		edge.To("programme_countries", ProgrammeCountry.Type),
-		edge.From("headquartered", Organisation.Type).Ref("headquarters"),
+		edge.To("areas", Area.Type).Annotations(setByChild()),
+		edge.To("presences", Presence.Type).Annotations(setByChild()),
+		edge.To("programme_countries", ProgrammeCountry.Type).Annotations(setByChild()),
+		edge.From("headquartered", Organisation.Type).Ref("headquarters").Annotations(setByChild()),
 		cites(),
 	}
 }

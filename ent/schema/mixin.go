@@ -26,21 +26,32 @@ type Timestamps struct {
 func (Timestamps) Fields() []ent.Field {
 	return []ent.Field{
 		field.Time("created_at").
-			Default(time.Now).
+			Default(now).
 			Immutable().
 			Annotations(
 				entgql.OrderField("CREATED_AT"),
 				entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
 			),
 		field.Time("updated_at").
-			Default(time.Now).
-			UpdateDefault(time.Now).
+			Default(now).
+			UpdateDefault(now).
 			Annotations(
 				entgql.OrderField("UPDATED_AT"),
 				entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
 			),
+		field.Int("created_by").
+			Optional().
+			Nillable().
+			Immutable().
+			Comment("organisation whose API key created the record; its editors may change it").
+			Annotations(skipAll()),
 	}
 }
+
+// now is the current time at the precision PostgreSQL keeps, so the
+// updatedAt a client reads back right after a write equals the stored one
+// (expectedUpdatedAt compares them exactly).
+func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 
 // partialDate is a date at the precision its source gives ("2007", "2009-04").
 func partialDate(name string, ants ...schema.Annotation) ent.Field {
@@ -108,3 +119,10 @@ func cites() ent.Edge {
 // skipAll hides a foreign-key column from GraphQL: the edge it backs is the
 // public face (entgql would otherwise expose raw integer ids).
 func skipAll() entgql.Annotation { return entgql.Skip(entgql.SkipAll) }
+
+// setByChild marks an edge whose records hold the reference (a programme's
+// participations): it is set when the child is created or updated, not from
+// the parent's input, so every write goes through the child's own checks.
+func setByChild() entgql.Annotation {
+	return entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)
+}

@@ -40,16 +40,16 @@ func (Organisation) Fields() []ent.Field {
 func (Organisation) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.To("headquarters", Country.Type).Unique().Field("headquarters_id"),
-		edge.To("children", Organisation.Type).
+		edge.To("children", Organisation.Type).Annotations(setByChild()).
 			From("parent").Unique().Field("parent_id"),
-		edge.To("presences", Presence.Type),
-		edge.To("contacts", Contact.Type),
-		edge.To("participations", Participation.Type),
-		edge.To("fundings_given", Funding.Type),
-		edge.To("fundings_received", Funding.Type),
-		edge.To("agreement_parties", AgreementParty.Type),
-		edge.From("events_organised", Event.Type).Ref("organisers"),
-		edge.From("events_attended", Event.Type).Ref("participants"),
+		edge.To("presences", Presence.Type).Annotations(setByChild()),
+		edge.To("contacts", Contact.Type).Annotations(setByChild()),
+		edge.To("participations", Participation.Type).Annotations(setByChild()),
+		edge.To("fundings_given", Funding.Type).Annotations(setByChild()),
+		edge.To("fundings_received", Funding.Type).Annotations(setByChild()),
+		edge.To("agreement_parties", AgreementParty.Type).Annotations(setByChild()),
+		edge.From("events_organised", Event.Type).Ref("organisers").Annotations(setByChild()),
+		edge.From("events_attended", Event.Type).Ref("participants").Annotations(setByChild()),
 		cites(),
 	}
 }

@@ -40,15 +40,15 @@ func (Programme) Fields() []ent.Field {
 // Edges of Programme.
 func (Programme) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.To("children", Programme.Type).
+		edge.To("children", Programme.Type).Annotations(setByChild()).
 			From("parent").Unique().Field("parent_id"),
-		edge.To("participations", Participation.Type),
-		edge.To("countries", ProgrammeCountry.Type),
-		edge.To("fundings", Funding.Type),
-		edge.To("results", Result.Type),
-		edge.To("contacts", Contact.Type),
-		edge.From("agreements", Agreement.Type).Ref("programmes"),
-		edge.From("events", Event.Type).Ref("programme"),
+		edge.To("participations", Participation.Type).Annotations(setByChild()),
+		edge.To("countries", ProgrammeCountry.Type).Annotations(setByChild()),
+		edge.To("fundings", Funding.Type).Annotations(setByChild()),
+		edge.To("results", Result.Type).Annotations(setByChild()),
+		edge.To("contacts", Contact.Type).Annotations(setByChild()),
+		edge.From("agreements", Agreement.Type).Ref("programmes").Annotations(setByChild()),
+		edge.From("events", Event.Type).Ref("programme").Annotations(setByChild()),
 		cites(),
 	}
 }

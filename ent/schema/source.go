@@ -33,18 +33,18 @@ func (Source) Annotations() []schema.Annotation { return linkedAnnotations() }
 // every entity's "sources" edge, which makes citing many-to-many.
 func (Source) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("agreements", Agreement.Type).Ref("sources"),
-		edge.From("agreement_parties", AgreementParty.Type).Ref("sources"),
-		edge.From("areas", Area.Type).Ref("sources"),
-		edge.From("contacts", Contact.Type).Ref("sources"),
-		edge.From("countries", Country.Type).Ref("sources"),
-		edge.From("events", Event.Type).Ref("sources"),
-		edge.From("fundings", Funding.Type).Ref("sources"),
-		edge.From("organisations", Organisation.Type).Ref("sources"),
-		edge.From("participations", Participation.Type).Ref("sources"),
-		edge.From("presences", Presence.Type).Ref("sources"),
-		edge.From("programmes", Programme.Type).Ref("sources"),
-		edge.From("programme_countries", ProgrammeCountry.Type).Ref("sources"),
-		edge.From("results", Result.Type).Ref("sources"),
+		edge.From("agreements", Agreement.Type).Ref("sources").Annotations(setByChild()),
+		edge.From("agreement_parties", AgreementParty.Type).Ref("sources").Annotations(setByChild()),
+		edge.From("areas", Area.Type).Ref("sources").Annotations(setByChild()),
+		edge.From("contacts", Contact.Type).Ref("sources").Annotations(setByChild()),
+		edge.From("countries", Country.Type).Ref("sources").Annotations(setByChild()),
+		edge.From("events", Event.Type).Ref("sources").Annotations(setByChild()),
+		edge.From("fundings", Funding.Type).Ref("sources").Annotations(setByChild()),
+		edge.From("organisations", Organisation.Type).Ref("sources").Annotations(setByChild()),
+		edge.From("participations", Participation.Type).Ref("sources").Annotations(setByChild()),
+		edge.From("presences", Presence.Type).Ref("sources").Annotations(setByChild()),
+		edge.From("programmes", Programme.Type).Ref("sources").Annotations(setByChild()),
+		edge.From("programme_countries", ProgrammeCountry.Type).Ref("sources").Annotations(setByChild()),
+		edge.From("results", Result.Type).Ref("sources").Annotations(setByChild()),
 	}
 }

@@ -27,6 +27,8 @@ import (
 	"github.com/aidregistry/registry/ent/source"
 	"github.com/aidregistry/registry/internal/store"
 	"github.com/aidregistry/registry/internal/storetest"
+
+	"github.com/aidregistry/registry/internal/auth"
 )
 
 // seeded runs Seed once on a fresh store of every kind.
@@ -106,7 +108,7 @@ func snapshot(t *testing.T, s *store.Store) map[string]string {
 
 func TestSeedFailureLeavesNothing(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+		ctx := auth.AsSystem(context.Background())
 		// Two organisations under one demo name make its lookup ambiguous,
 		// after the sources have been written inside the transaction.
 		for range 2 {

@@ -112,3 +112,28 @@ func (x *Decimal) UnmarshalGQL(v any) error {
 	*x = d
 	return nil
 }
+
+// MarshalJSON writes the decimal as a JSON string, as on the GraphQL wire.
+func (x Decimal) MarshalJSON() ([]byte, error) { return json.Marshal(x.String()) }
+
+// UnmarshalJSON reads a decimal from a JSON string.
+func (x *Decimal) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("decimal must be a JSON string: %w", err)
+	}
+	d, err := Parse(s)
+	if err != nil {
+		return err
+	}
+	*x = d
+	return nil
+}
+
+// Scale is the number of digits after the decimal point as written.
+func (x Decimal) Scale() int {
+	if e := x.d.Exponent(); e < 0 {
+		return int(-e)
+	}
+	return 0
+}

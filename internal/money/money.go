@@ -32,3 +32,14 @@ func ValidateCurrency(code string) error {
 	}
 	return nil
 }
+
+// MinorDigits is how many decimal places the currency uses (2 for USD, 0 for
+// JPY, 3 for KWD).
+func MinorDigits(code string) (int, error) {
+	u, err := currency.ParseISO(code)
+	if err != nil {
+		return 0, fmt.Errorf("currency %q is not an ISO 4217 code", code)
+	}
+	scale, _ := currency.Standard.Rounding(u)
+	return scale, nil
+}

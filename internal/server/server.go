@@ -6,19 +6,18 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"mime"
 	"net/http"
 
 	"entgo.io/contrib/entgql"
-	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
-	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/aidregistry/registry/graph"
 	"github.com/aidregistry/registry/internal/apperr"
@@ -79,33 +78,23 @@ func requireJSON(next http.Handler) http.Handler {
 			return
 		}
 		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
-			sendError(w, http.StatusUnsupportedMediaType, apperr.BadRequest,
-				"send GraphQL requests as JSON with Content-Type: application/json")
+			apperr.WriteHTTP(w, http.StatusUnsupportedMediaType, apperr.BadRequest, "send GraphQL requests as JSON with Content-Type: application/json")
 			return
 		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
 		var tooLarge *http.MaxBytesError
 		switch {
 		case errors.As(err, &tooLarge):
-			sendError(w, http.StatusRequestEntityTooLarge, apperr.BadRequest,
-				"request body is larger than the limit of %d bytes", MaxBodyBytes)
+			apperr.WriteHTTP(w, http.StatusRequestEntityTooLarge, apperr.BadRequest, fmt.Sprintf("request body is larger than the limit of %d bytes", MaxBodyBytes))
 			return
 		case err != nil:
-			sendError(w, http.StatusBadRequest, apperr.BadRequest, "request body could not be read")
+			apperr.WriteHTTP(w, http.StatusBadRequest, apperr.BadRequest, "request body could not be read")
 			return
 		case !json.Valid(body):
-			sendError(w, http.StatusBadRequest, apperr.BadRequest, "request body is not valid JSON")
+			apperr.WriteHTTP(w, http.StatusBadRequest, apperr.BadRequest, "request body is not valid JSON")
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		next.ServeHTTP(w, r)
 	})
-}
-
-func sendError(w http.ResponseWriter, status int, code apperr.Code, format string, args ...any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	e := gqlerror.Errorf(format, args...)
-	e.Extensions = map[string]any{"code": string(code)}
-	_ = json.NewEncoder(w).Encode(graphql.Response{Errors: gqlerror.List{e}})
 }

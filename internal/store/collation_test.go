@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/aidregistry/registry/ent/programme"
+	"github.com/aidregistry/registry/internal/auth"
 	"github.com/aidregistry/registry/internal/money"
 	"github.com/aidregistry/registry/internal/store"
 	"github.com/aidregistry/registry/internal/storetest"
@@ -14,8 +15,8 @@ import (
 // value on both stores, though SQLite keeps them as text.
 func TestAmountsCompareAsNumbers(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
-		for code, amount := range map[string]string{"A": "79929.00", "B": "100000", "C": "9.5", "D": "100000.00", "E": "-20"} {
+		ctx := auth.AsSystem(context.Background())
+		for code, amount := range map[string]string{"A": "79929.00", "B": "100000", "C": "9.5", "D": "100000.00", "E": "0.5"} {
 			err := s.Client.Programme.Create().SetCode(code).SetTitle(code).
 				SetBudgetAmount(money.MustParse(amount)).SetBudgetCurrency("USD").Exec(ctx)
 			if err != nil {

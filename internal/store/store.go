@@ -17,6 +17,9 @@ import (
 	_ "modernc.org/sqlite" // pure-Go SQLite driver, registered as "sqlite"
 
 	"github.com/aidregistry/registry/ent"
+	"github.com/aidregistry/registry/internal/audit"
+	"github.com/aidregistry/registry/internal/auth"
+	"github.com/aidregistry/registry/internal/validate"
 )
 
 // DefaultURL is the embedded store used when no --db is given.
@@ -87,6 +90,9 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	counter := &Counter{}
 	drv := counter.Wrap(entsql.OpenDB(loc.Dialect, db))
 	client := ent.NewClient(ent.Driver(drv))
+	// Every write, from any path, is authorised, validated and recorded, in
+	// that order, inside the write's own transaction.
+	client.Use(auth.Hook(), validate.Hook(), audit.Hook())
 	if err := client.Schema.Create(ctx); err != nil {
 		client.Close()
 		return nil, fmt.Errorf("migrate %s database: %w", loc.Dialect, err)

@@ -1,0 +1,17 @@
+package apperr
+
+import (
+	"encoding/json"
+	"net/http"
+)
+
+// WriteHTTP answers a request that never reached GraphQL execution (a body
+// that is not JSON, a bad key) in GraphQL's error shape, with a code.
+func WriteHTTP(w http.ResponseWriter, status int, code Code, message string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"errors": []map[string]any{{"message": message, "extensions": map[string]any{"code": string(code)}}},
+		"data":   nil,
+	})
+}

@@ -1,0 +1,131 @@
+// Package audit records every change to the registry in the same
+// transaction as the change: who (key and organisation), when, which
+// record, and its fields before and after.
+package audit
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/aidregistry/registry/ent"
+	"github.com/aidregistry/registry/ent/change"
+	"github.com/aidregistry/registry/internal/auth"
+)
+
+type skipKey struct{}
+
+// Skip marks writes that are not recorded: reference data loaded from a
+// standard list (ISO 3166 countries), which no one edits.
+func Skip(ctx context.Context) context.Context { return context.WithValue(ctx, skipKey{}, true) }
+
+func skipped(ctx context.Context) bool { v, _ := ctx.Value(skipKey{}).(bool); return v }
+
+// Hook records each create, update and delete as a Change.
+func Hook() ent.Hook {
+	return func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if m.Type() == "Change" || m.Type() == "APIKey" || skipped(ctx) {
+				return next.Mutate(ctx, m)
+			}
+			client := m.(interface{ Client() *ent.Client }).Client()
+			ids, err := touched(ctx, m)
+			if err != nil {
+				return nil, err
+			}
+			before, err := snapshots(client, ids)
+			if err != nil {
+				return nil, err
+			}
+			v, err := next.Mutate(ctx, m)
+			if err != nil {
+				return v, err
+			}
+			if m.Op().Is(ent.OpCreate) {
+				id, ok := m.(interface{ ID() (int, bool) }).ID()
+				if !ok {
+					return v, fmt.Errorf("audit: created %s has no id", m.Type())
+				}
+				ids = []int{id}
+			}
+			if err := record(ctx, client, m, ids, before); err != nil {
+				return nil, err
+			}
+			return v, nil
+		})
+	}
+}
+
+func touched(ctx context.Context, m ent.Mutation) ([]int, error) {
+	if m.Op().Is(ent.OpCreate) {
+		return nil, nil
+	}
+	ids, err := m.(interface {
+		IDs(context.Context) ([]int, error)
+	}).IDs(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("audit: records touched by %s: %w", m.Type(), err)
+	}
+	return ids, nil
+}
+
+// record writes one Change per touched record.
+func record(ctx context.Context, client *ent.Client, m ent.Mutation, ids []int, before map[int]map[string]any) error {
+	op := change.OperationUPDATE
+	switch {
+	case m.Op().Is(ent.OpCreate):
+		op = change.OperationCREATE
+	case m.Op().Is(ent.OpDelete | ent.OpDeleteOne):
+		op = change.OperationDELETE
+	}
+	var after map[int]map[string]any
+	if op != change.OperationDELETE {
+		var err error
+		if after, err = snapshots(client, ids); err != nil {
+			return err
+		}
+	}
+	actor, hasActor := auth.ActorFrom(ctx)
+	for _, id := range ids {
+		c := client.Change.Create().
+			SetOperation(op).
+			SetRecordType(m.Type()).
+			SetRecordID(id)
+		if b, ok := before[id]; ok {
+			c.SetBefore(b)
+		}
+		if a, ok := after[id]; ok {
+			c.SetAfter(a)
+		}
+		if hasActor {
+			c.SetKeyID(actor.KeyID).SetOrganisationID(actor.OrganisationID)
+		}
+		if err := c.Exec(ctx); err != nil {
+			return fmt.Errorf("audit: record %s of %s %d: %w", op, m.Type(), id, err)
+		}
+	}
+	return nil
+}
+
+// snapshots reads records as field maps. It runs on a context free of the
+// GraphQL request, so ent does not try to collect the request's fields.
+func snapshots(client *ent.Client, ids []int) (map[int]map[string]any, error) {
+	out := make(map[int]map[string]any, len(ids))
+	for _, id := range ids {
+		n, err := client.Noder(context.Background(), id)
+		if err != nil {
+			return nil, fmt.Errorf("audit: read record %d: %w", id, err)
+		}
+		raw, err := json.Marshal(n)
+		if err != nil {
+			return nil, fmt.Errorf("audit: encode record %d: %w", id, err)
+		}
+		var fields map[string]any
+		if err := json.Unmarshal(raw, &fields); err != nil {
+			return nil, fmt.Errorf("audit: decode record %d: %w", id, err)
+		}
+		delete(fields, "edges")
+		out[id] = fields
+	}
+	return out, nil
+}
