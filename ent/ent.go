@@ -20,6 +20,7 @@ import (
 	"github.com/aidregistry/registry/ent/contact"
 	"github.com/aidregistry/registry/ent/country"
 	"github.com/aidregistry/registry/ent/event"
+	"github.com/aidregistry/registry/ent/exchangerate"
 	"github.com/aidregistry/registry/ent/funding"
 	"github.com/aidregistry/registry/ent/organisation"
 	"github.com/aidregistry/registry/ent/participation"
@@ -96,6 +97,7 @@ func checkColumn(t, c string) error {
 			contact.Table:          contact.ValidColumn,
 			country.Table:          country.ValidColumn,
 			event.Table:            event.ValidColumn,
+			exchangerate.Table:     exchangerate.ValidColumn,
 			funding.Table:          funding.ValidColumn,
 			organisation.Table:     organisation.ValidColumn,
 			participation.Table:    participation.ValidColumn,

@@ -13,6 +13,7 @@ import (
 	"github.com/aidregistry/registry/ent/contact"
 	"github.com/aidregistry/registry/ent/country"
 	"github.com/aidregistry/registry/ent/event"
+	"github.com/aidregistry/registry/ent/exchangerate"
 	"github.com/aidregistry/registry/ent/funding"
 	"github.com/aidregistry/registry/ent/organisation"
 	"github.com/aidregistry/registry/ent/participation"
@@ -34,6 +35,7 @@ var nodeTypeNames = map[string]string{
 	contact.Table:          contactImplementors[0],
 	country.Table:          countryImplementors[0],
 	event.Table:            eventImplementors[0],
+	exchangerate.Table:     exchangerateImplementors[0],
 	funding.Table:          fundingImplementors[0],
 	organisation.Table:     organisationImplementors[0],
 	participation.Table:    participationImplementors[0],

@@ -14,6 +14,7 @@ import (
 	"github.com/aidregistry/registry/ent/contact"
 	"github.com/aidregistry/registry/ent/country"
 	"github.com/aidregistry/registry/ent/event"
+	"github.com/aidregistry/registry/ent/exchangerate"
 	"github.com/aidregistry/registry/ent/funding"
 	"github.com/aidregistry/registry/ent/organisation"
 	"github.com/aidregistry/registry/ent/participation"
@@ -1129,6 +1130,131 @@ func newEventPaginateArgs(rv map[string]any) *eventPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*EventWhereInput); ok {
 		args.opts = append(args.opts, WithEventFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ExchangeRateQuery) CollectFields(ctx context.Context, satisfies ...string) (*ExchangeRateQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ExchangeRateQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(exchangerate.Columns))
+		selectedFields = []string{exchangerate.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[exchangerate.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, exchangerate.FieldCreatedAt)
+				fieldSeen[exchangerate.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[exchangerate.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, exchangerate.FieldUpdatedAt)
+				fieldSeen[exchangerate.FieldUpdatedAt] = struct{}{}
+			}
+		case "currency":
+			if _, ok := fieldSeen[exchangerate.FieldCurrency]; !ok {
+				selectedFields = append(selectedFields, exchangerate.FieldCurrency)
+				fieldSeen[exchangerate.FieldCurrency] = struct{}{}
+			}
+		case "toCurrency":
+			if _, ok := fieldSeen[exchangerate.FieldToCurrency]; !ok {
+				selectedFields = append(selectedFields, exchangerate.FieldToCurrency)
+				fieldSeen[exchangerate.FieldToCurrency] = struct{}{}
+			}
+		case "rate":
+			if _, ok := fieldSeen[exchangerate.FieldRate]; !ok {
+				selectedFields = append(selectedFields, exchangerate.FieldRate)
+				fieldSeen[exchangerate.FieldRate] = struct{}{}
+			}
+		case "date":
+			if _, ok := fieldSeen[exchangerate.FieldDate]; !ok {
+				selectedFields = append(selectedFields, exchangerate.FieldDate)
+				fieldSeen[exchangerate.FieldDate] = struct{}{}
+			}
+		case "source":
+			if _, ok := fieldSeen[exchangerate.FieldSource]; !ok {
+				selectedFields = append(selectedFields, exchangerate.FieldSource)
+				fieldSeen[exchangerate.FieldSource] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type exchangeratePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ExchangeRatePaginateOption
+}
+
+func newExchangeRatePaginateArgs(rv map[string]any) *exchangeratePaginateArgs {
+	args := &exchangeratePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*ExchangeRateOrder:
+			args.opts = append(args.opts, WithExchangeRateOrder(v))
+		case []any:
+			var orders []*ExchangeRateOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &ExchangeRateOrder{Field: &ExchangeRateOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithExchangeRateOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*ExchangeRateWhereInput); ok {
+		args.opts = append(args.opts, WithExchangeRateFilter(v.Filter))
 	}
 	return args
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/aidregistry/registry/ent/contact"
 	"github.com/aidregistry/registry/ent/country"
 	"github.com/aidregistry/registry/ent/event"
+	"github.com/aidregistry/registry/ent/exchangerate"
 	"github.com/aidregistry/registry/ent/funding"
 	"github.com/aidregistry/registry/ent/internal"
 	"github.com/aidregistry/registry/ent/organisation"
@@ -67,6 +68,11 @@ var eventImplementors = []string{"Event", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Event) IsNode() {}
+
+var exchangerateImplementors = []string{"ExchangeRate", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*ExchangeRate) IsNode() {}
 
 var fundingImplementors = []string{"Funding", "Node"}
 
@@ -244,6 +250,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(event.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, eventImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case exchangerate.Table:
+		query := c.ExchangeRate.Query().
+			Where(exchangerate.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, exchangerateImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -493,6 +508,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Event.Query().
 			Where(event.IDIn(ids...))
 		query, err := query.CollectFields(ctx, eventImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case exchangerate.Table:
+		query := c.ExchangeRate.Query().
+			Where(exchangerate.IDIn(ids...))
+		query, err := query.CollectFields(ctx, exchangerateImplementors...)
 		if err != nil {
 			return nil, err
 		}

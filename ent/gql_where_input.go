@@ -14,6 +14,7 @@ import (
 	"github.com/aidregistry/registry/ent/contact"
 	"github.com/aidregistry/registry/ent/country"
 	"github.com/aidregistry/registry/ent/event"
+	"github.com/aidregistry/registry/ent/exchangerate"
 	"github.com/aidregistry/registry/ent/funding"
 	"github.com/aidregistry/registry/ent/organisation"
 	"github.com/aidregistry/registry/ent/participation"
@@ -3313,6 +3314,468 @@ func (i *EventWhereInput) P() (predicate.Event, error) {
 		return predicates[0], nil
 	default:
 		return event.And(predicates...), nil
+	}
+}
+
+// ExchangeRateWhereInput represents a where input for filtering ExchangeRate queries.
+type ExchangeRateWhereInput struct {
+	Predicates []predicate.ExchangeRate  `json:"-"`
+	Not        *ExchangeRateWhereInput   `json:"not,omitempty"`
+	Or         []*ExchangeRateWhereInput `json:"or,omitempty"`
+	And        []*ExchangeRateWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "currency" field predicates.
+	Currency             *string  `json:"currency,omitempty"`
+	CurrencyNEQ          *string  `json:"currencyNEQ,omitempty"`
+	CurrencyIn           []string `json:"currencyIn,omitempty"`
+	CurrencyNotIn        []string `json:"currencyNotIn,omitempty"`
+	CurrencyGT           *string  `json:"currencyGT,omitempty"`
+	CurrencyGTE          *string  `json:"currencyGTE,omitempty"`
+	CurrencyLT           *string  `json:"currencyLT,omitempty"`
+	CurrencyLTE          *string  `json:"currencyLTE,omitempty"`
+	CurrencyContains     *string  `json:"currencyContains,omitempty"`
+	CurrencyHasPrefix    *string  `json:"currencyHasPrefix,omitempty"`
+	CurrencyHasSuffix    *string  `json:"currencyHasSuffix,omitempty"`
+	CurrencyEqualFold    *string  `json:"currencyEqualFold,omitempty"`
+	CurrencyContainsFold *string  `json:"currencyContainsFold,omitempty"`
+
+	// "to_currency" field predicates.
+	ToCurrency             *string  `json:"toCurrency,omitempty"`
+	ToCurrencyNEQ          *string  `json:"toCurrencyNEQ,omitempty"`
+	ToCurrencyIn           []string `json:"toCurrencyIn,omitempty"`
+	ToCurrencyNotIn        []string `json:"toCurrencyNotIn,omitempty"`
+	ToCurrencyGT           *string  `json:"toCurrencyGT,omitempty"`
+	ToCurrencyGTE          *string  `json:"toCurrencyGTE,omitempty"`
+	ToCurrencyLT           *string  `json:"toCurrencyLT,omitempty"`
+	ToCurrencyLTE          *string  `json:"toCurrencyLTE,omitempty"`
+	ToCurrencyContains     *string  `json:"toCurrencyContains,omitempty"`
+	ToCurrencyHasPrefix    *string  `json:"toCurrencyHasPrefix,omitempty"`
+	ToCurrencyHasSuffix    *string  `json:"toCurrencyHasSuffix,omitempty"`
+	ToCurrencyEqualFold    *string  `json:"toCurrencyEqualFold,omitempty"`
+	ToCurrencyContainsFold *string  `json:"toCurrencyContainsFold,omitempty"`
+
+	// "rate" field predicates.
+	Rate             *money.Decimal  `json:"rate,omitempty"`
+	RateNEQ          *money.Decimal  `json:"rateNEQ,omitempty"`
+	RateIn           []money.Decimal `json:"rateIn,omitempty"`
+	RateNotIn        []money.Decimal `json:"rateNotIn,omitempty"`
+	RateGT           *money.Decimal  `json:"rateGT,omitempty"`
+	RateGTE          *money.Decimal  `json:"rateGTE,omitempty"`
+	RateLT           *money.Decimal  `json:"rateLT,omitempty"`
+	RateLTE          *money.Decimal  `json:"rateLTE,omitempty"`
+	RateContains     *money.Decimal  `json:"rateContains,omitempty"`
+	RateHasPrefix    *money.Decimal  `json:"rateHasPrefix,omitempty"`
+	RateHasSuffix    *money.Decimal  `json:"rateHasSuffix,omitempty"`
+	RateEqualFold    *money.Decimal  `json:"rateEqualFold,omitempty"`
+	RateContainsFold *money.Decimal  `json:"rateContainsFold,omitempty"`
+
+	// "date" field predicates.
+	Date             *string  `json:"date,omitempty"`
+	DateNEQ          *string  `json:"dateNEQ,omitempty"`
+	DateIn           []string `json:"dateIn,omitempty"`
+	DateNotIn        []string `json:"dateNotIn,omitempty"`
+	DateGT           *string  `json:"dateGT,omitempty"`
+	DateGTE          *string  `json:"dateGTE,omitempty"`
+	DateLT           *string  `json:"dateLT,omitempty"`
+	DateLTE          *string  `json:"dateLTE,omitempty"`
+	DateContains     *string  `json:"dateContains,omitempty"`
+	DateHasPrefix    *string  `json:"dateHasPrefix,omitempty"`
+	DateHasSuffix    *string  `json:"dateHasSuffix,omitempty"`
+	DateEqualFold    *string  `json:"dateEqualFold,omitempty"`
+	DateContainsFold *string  `json:"dateContainsFold,omitempty"`
+
+	// "source" field predicates.
+	Source             *string  `json:"source,omitempty"`
+	SourceNEQ          *string  `json:"sourceNEQ,omitempty"`
+	SourceIn           []string `json:"sourceIn,omitempty"`
+	SourceNotIn        []string `json:"sourceNotIn,omitempty"`
+	SourceGT           *string  `json:"sourceGT,omitempty"`
+	SourceGTE          *string  `json:"sourceGTE,omitempty"`
+	SourceLT           *string  `json:"sourceLT,omitempty"`
+	SourceLTE          *string  `json:"sourceLTE,omitempty"`
+	SourceContains     *string  `json:"sourceContains,omitempty"`
+	SourceHasPrefix    *string  `json:"sourceHasPrefix,omitempty"`
+	SourceHasSuffix    *string  `json:"sourceHasSuffix,omitempty"`
+	SourceEqualFold    *string  `json:"sourceEqualFold,omitempty"`
+	SourceContainsFold *string  `json:"sourceContainsFold,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ExchangeRateWhereInput) AddPredicates(predicates ...predicate.ExchangeRate) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ExchangeRateWhereInput filter on the ExchangeRateQuery builder.
+func (i *ExchangeRateWhereInput) Filter(q *ExchangeRateQuery) (*ExchangeRateQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyExchangeRateWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyExchangeRateWhereInput is returned in case the ExchangeRateWhereInput is empty.
+var ErrEmptyExchangeRateWhereInput = errors.New("ent: empty predicate ExchangeRateWhereInput")
+
+// P returns a predicate for filtering exchangerates.
+// An error is returned if the input is empty or invalid.
+func (i *ExchangeRateWhereInput) P() (predicate.ExchangeRate, error) {
+	var predicates []predicate.ExchangeRate
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, exchangerate.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.ExchangeRate, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, exchangerate.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.ExchangeRate, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, exchangerate.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, exchangerate.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, exchangerate.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, exchangerate.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, exchangerate.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, exchangerate.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, exchangerate.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, exchangerate.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, exchangerate.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, exchangerate.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, exchangerate.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, exchangerate.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, exchangerate.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, exchangerate.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, exchangerate.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, exchangerate.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, exchangerate.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, exchangerate.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, exchangerate.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, exchangerate.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, exchangerate.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, exchangerate.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, exchangerate.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, exchangerate.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, exchangerate.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Currency != nil {
+		predicates = append(predicates, exchangerate.CurrencyEQ(*i.Currency))
+	}
+	if i.CurrencyNEQ != nil {
+		predicates = append(predicates, exchangerate.CurrencyNEQ(*i.CurrencyNEQ))
+	}
+	if len(i.CurrencyIn) > 0 {
+		predicates = append(predicates, exchangerate.CurrencyIn(i.CurrencyIn...))
+	}
+	if len(i.CurrencyNotIn) > 0 {
+		predicates = append(predicates, exchangerate.CurrencyNotIn(i.CurrencyNotIn...))
+	}
+	if i.CurrencyGT != nil {
+		predicates = append(predicates, exchangerate.CurrencyGT(*i.CurrencyGT))
+	}
+	if i.CurrencyGTE != nil {
+		predicates = append(predicates, exchangerate.CurrencyGTE(*i.CurrencyGTE))
+	}
+	if i.CurrencyLT != nil {
+		predicates = append(predicates, exchangerate.CurrencyLT(*i.CurrencyLT))
+	}
+	if i.CurrencyLTE != nil {
+		predicates = append(predicates, exchangerate.CurrencyLTE(*i.CurrencyLTE))
+	}
+	if i.CurrencyContains != nil {
+		predicates = append(predicates, exchangerate.CurrencyContains(*i.CurrencyContains))
+	}
+	if i.CurrencyHasPrefix != nil {
+		predicates = append(predicates, exchangerate.CurrencyHasPrefix(*i.CurrencyHasPrefix))
+	}
+	if i.CurrencyHasSuffix != nil {
+		predicates = append(predicates, exchangerate.CurrencyHasSuffix(*i.CurrencyHasSuffix))
+	}
+	if i.CurrencyEqualFold != nil {
+		predicates = append(predicates, exchangerate.CurrencyEqualFold(*i.CurrencyEqualFold))
+	}
+	if i.CurrencyContainsFold != nil {
+		predicates = append(predicates, exchangerate.CurrencyContainsFold(*i.CurrencyContainsFold))
+	}
+	if i.ToCurrency != nil {
+		predicates = append(predicates, exchangerate.ToCurrencyEQ(*i.ToCurrency))
+	}
+	if i.ToCurrencyNEQ != nil {
+		predicates = append(predicates, exchangerate.ToCurrencyNEQ(*i.ToCurrencyNEQ))
+	}
+	if len(i.ToCurrencyIn) > 0 {
+		predicates = append(predicates, exchangerate.ToCurrencyIn(i.ToCurrencyIn...))
+	}
+	if len(i.ToCurrencyNotIn) > 0 {
+		predicates = append(predicates, exchangerate.ToCurrencyNotIn(i.ToCurrencyNotIn...))
+	}
+	if i.ToCurrencyGT != nil {
+		predicates = append(predicates, exchangerate.ToCurrencyGT(*i.ToCurrencyGT))
+	}
+	if i.ToCurrencyGTE != nil {
+		predicates = append(predicates, exchangerate.ToCurrencyGTE(*i.ToCurrencyGTE))
+	}
+	if i.ToCurrencyLT != nil {
+		predicates = append(predicates, exchangerate.ToCurrencyLT(*i.ToCurrencyLT))
+	}
+	if i.ToCurrencyLTE != nil {
+		predicates = append(predicates, exchangerate.ToCurrencyLTE(*i.ToCurrencyLTE))
+	}
+	if i.ToCurrencyContains != nil {
+		predicates = append(predicates, exchangerate.ToCurrencyContains(*i.ToCurrencyContains))
+	}
+	if i.ToCurrencyHasPrefix != nil {
+		predicates = append(predicates, exchangerate.ToCurrencyHasPrefix(*i.ToCurrencyHasPrefix))
+	}
+	if i.ToCurrencyHasSuffix != nil {
+		predicates = append(predicates, exchangerate.ToCurrencyHasSuffix(*i.ToCurrencyHasSuffix))
+	}
+	if i.ToCurrencyEqualFold != nil {
+		predicates = append(predicates, exchangerate.ToCurrencyEqualFold(*i.ToCurrencyEqualFold))
+	}
+	if i.ToCurrencyContainsFold != nil {
+		predicates = append(predicates, exchangerate.ToCurrencyContainsFold(*i.ToCurrencyContainsFold))
+	}
+	if i.Rate != nil {
+		predicates = append(predicates, exchangerate.RateEQ(*i.Rate))
+	}
+	if i.RateNEQ != nil {
+		predicates = append(predicates, exchangerate.RateNEQ(*i.RateNEQ))
+	}
+	if len(i.RateIn) > 0 {
+		predicates = append(predicates, exchangerate.RateIn(i.RateIn...))
+	}
+	if len(i.RateNotIn) > 0 {
+		predicates = append(predicates, exchangerate.RateNotIn(i.RateNotIn...))
+	}
+	if i.RateGT != nil {
+		predicates = append(predicates, exchangerate.RateGT(*i.RateGT))
+	}
+	if i.RateGTE != nil {
+		predicates = append(predicates, exchangerate.RateGTE(*i.RateGTE))
+	}
+	if i.RateLT != nil {
+		predicates = append(predicates, exchangerate.RateLT(*i.RateLT))
+	}
+	if i.RateLTE != nil {
+		predicates = append(predicates, exchangerate.RateLTE(*i.RateLTE))
+	}
+	if i.RateContains != nil {
+		predicates = append(predicates, exchangerate.RateContains(*i.RateContains))
+	}
+	if i.RateHasPrefix != nil {
+		predicates = append(predicates, exchangerate.RateHasPrefix(*i.RateHasPrefix))
+	}
+	if i.RateHasSuffix != nil {
+		predicates = append(predicates, exchangerate.RateHasSuffix(*i.RateHasSuffix))
+	}
+	if i.RateEqualFold != nil {
+		predicates = append(predicates, exchangerate.RateEqualFold(*i.RateEqualFold))
+	}
+	if i.RateContainsFold != nil {
+		predicates = append(predicates, exchangerate.RateContainsFold(*i.RateContainsFold))
+	}
+	if i.Date != nil {
+		predicates = append(predicates, exchangerate.DateEQ(*i.Date))
+	}
+	if i.DateNEQ != nil {
+		predicates = append(predicates, exchangerate.DateNEQ(*i.DateNEQ))
+	}
+	if len(i.DateIn) > 0 {
+		predicates = append(predicates, exchangerate.DateIn(i.DateIn...))
+	}
+	if len(i.DateNotIn) > 0 {
+		predicates = append(predicates, exchangerate.DateNotIn(i.DateNotIn...))
+	}
+	if i.DateGT != nil {
+		predicates = append(predicates, exchangerate.DateGT(*i.DateGT))
+	}
+	if i.DateGTE != nil {
+		predicates = append(predicates, exchangerate.DateGTE(*i.DateGTE))
+	}
+	if i.DateLT != nil {
+		predicates = append(predicates, exchangerate.DateLT(*i.DateLT))
+	}
+	if i.DateLTE != nil {
+		predicates = append(predicates, exchangerate.DateLTE(*i.DateLTE))
+	}
+	if i.DateContains != nil {
+		predicates = append(predicates, exchangerate.DateContains(*i.DateContains))
+	}
+	if i.DateHasPrefix != nil {
+		predicates = append(predicates, exchangerate.DateHasPrefix(*i.DateHasPrefix))
+	}
+	if i.DateHasSuffix != nil {
+		predicates = append(predicates, exchangerate.DateHasSuffix(*i.DateHasSuffix))
+	}
+	if i.DateEqualFold != nil {
+		predicates = append(predicates, exchangerate.DateEqualFold(*i.DateEqualFold))
+	}
+	if i.DateContainsFold != nil {
+		predicates = append(predicates, exchangerate.DateContainsFold(*i.DateContainsFold))
+	}
+	if i.Source != nil {
+		predicates = append(predicates, exchangerate.SourceEQ(*i.Source))
+	}
+	if i.SourceNEQ != nil {
+		predicates = append(predicates, exchangerate.SourceNEQ(*i.SourceNEQ))
+	}
+	if len(i.SourceIn) > 0 {
+		predicates = append(predicates, exchangerate.SourceIn(i.SourceIn...))
+	}
+	if len(i.SourceNotIn) > 0 {
+		predicates = append(predicates, exchangerate.SourceNotIn(i.SourceNotIn...))
+	}
+	if i.SourceGT != nil {
+		predicates = append(predicates, exchangerate.SourceGT(*i.SourceGT))
+	}
+	if i.SourceGTE != nil {
+		predicates = append(predicates, exchangerate.SourceGTE(*i.SourceGTE))
+	}
+	if i.SourceLT != nil {
+		predicates = append(predicates, exchangerate.SourceLT(*i.SourceLT))
+	}
+	if i.SourceLTE != nil {
+		predicates = append(predicates, exchangerate.SourceLTE(*i.SourceLTE))
+	}
+	if i.SourceContains != nil {
+		predicates = append(predicates, exchangerate.SourceContains(*i.SourceContains))
+	}
+	if i.SourceHasPrefix != nil {
+		predicates = append(predicates, exchangerate.SourceHasPrefix(*i.SourceHasPrefix))
+	}
+	if i.SourceHasSuffix != nil {
+		predicates = append(predicates, exchangerate.SourceHasSuffix(*i.SourceHasSuffix))
+	}
+	if i.SourceEqualFold != nil {
+		predicates = append(predicates, exchangerate.SourceEqualFold(*i.SourceEqualFold))
+	}
+	if i.SourceContainsFold != nil {
+		predicates = append(predicates, exchangerate.SourceContainsFold(*i.SourceContainsFold))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyExchangeRateWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return exchangerate.And(predicates...), nil
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/aidregistry/registry/ent/contact"
 	"github.com/aidregistry/registry/ent/country"
 	"github.com/aidregistry/registry/ent/event"
+	"github.com/aidregistry/registry/ent/exchangerate"
 	"github.com/aidregistry/registry/ent/funding"
 	"github.com/aidregistry/registry/ent/organisation"
 	"github.com/aidregistry/registry/ent/participation"
@@ -202,6 +203,67 @@ func init() {
 	eventDescEndsOn := eventFields[2].Descriptor()
 	// event.EndsOnValidator is a validator for the "ends_on" field. It is called by the builders before save.
 	event.EndsOnValidator = eventDescEndsOn.Validators[0].(func(string) error)
+	exchangerateMixin := schema.ExchangeRate{}.Mixin()
+	exchangerateMixinFields0 := exchangerateMixin[0].Fields()
+	_ = exchangerateMixinFields0
+	exchangerateFields := schema.ExchangeRate{}.Fields()
+	_ = exchangerateFields
+	// exchangerateDescCreatedAt is the schema descriptor for created_at field.
+	exchangerateDescCreatedAt := exchangerateMixinFields0[0].Descriptor()
+	// exchangerate.DefaultCreatedAt holds the default value on creation for the created_at field.
+	exchangerate.DefaultCreatedAt = exchangerateDescCreatedAt.Default.(func() time.Time)
+	// exchangerateDescUpdatedAt is the schema descriptor for updated_at field.
+	exchangerateDescUpdatedAt := exchangerateMixinFields0[1].Descriptor()
+	// exchangerate.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	exchangerate.DefaultUpdatedAt = exchangerateDescUpdatedAt.Default.(func() time.Time)
+	// exchangerate.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	exchangerate.UpdateDefaultUpdatedAt = exchangerateDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// exchangerateDescCurrency is the schema descriptor for currency field.
+	exchangerateDescCurrency := exchangerateFields[0].Descriptor()
+	// exchangerate.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
+	exchangerate.CurrencyValidator = func() func(string) error {
+		validators := exchangerateDescCurrency.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(currency string) error {
+			for _, fn := range fns {
+				if err := fn(currency); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// exchangerateDescToCurrency is the schema descriptor for to_currency field.
+	exchangerateDescToCurrency := exchangerateFields[1].Descriptor()
+	// exchangerate.ToCurrencyValidator is a validator for the "to_currency" field. It is called by the builders before save.
+	exchangerate.ToCurrencyValidator = func() func(string) error {
+		validators := exchangerateDescToCurrency.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(to_currency string) error {
+			for _, fn := range fns {
+				if err := fn(to_currency); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// exchangerateDescDate is the schema descriptor for date field.
+	exchangerateDescDate := exchangerateFields[3].Descriptor()
+	// exchangerate.DateValidator is a validator for the "date" field. It is called by the builders before save.
+	exchangerate.DateValidator = exchangerateDescDate.Validators[0].(func(string) error)
+	// exchangerateDescSource is the schema descriptor for source field.
+	exchangerateDescSource := exchangerateFields[4].Descriptor()
+	// exchangerate.SourceValidator is a validator for the "source" field. It is called by the builders before save.
+	exchangerate.SourceValidator = exchangerateDescSource.Validators[0].(func(string) error)
 	fundingMixin := schema.Funding{}.Mixin()
 	fundingMixinFields0 := fundingMixin[0].Fields()
 	_ = fundingMixinFields0

@@ -30,6 +30,8 @@ type Tx struct {
 	Country *CountryClient
 	// Event is the client for interacting with the Event builders.
 	Event *EventClient
+	// ExchangeRate is the client for interacting with the ExchangeRate builders.
+	ExchangeRate *ExchangeRateClient
 	// Funding is the client for interacting with the Funding builders.
 	Funding *FundingClient
 	// Organisation is the client for interacting with the Organisation builders.
@@ -185,6 +187,7 @@ func (tx *Tx) init() {
 	tx.Contact = NewContactClient(tx.config)
 	tx.Country = NewCountryClient(tx.config)
 	tx.Event = NewEventClient(tx.config)
+	tx.ExchangeRate = NewExchangeRateClient(tx.config)
 	tx.Funding = NewFundingClient(tx.config)
 	tx.Organisation = NewOrganisationClient(tx.config)
 	tx.Participation = NewParticipationClient(tx.config)

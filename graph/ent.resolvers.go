@@ -38,6 +38,11 @@ func (r *queryResolver) Events(ctx context.Context, after *entgql.Cursor[int], f
 	return r.client.Event.Query().Paginate(ctx, after, first, before, last, ent.WithEventOrder(orderBy), ent.WithEventFilter(where.Filter))
 }
 
+// ExchangeRates is the resolver for the exchangeRates field.
+func (r *queryResolver) ExchangeRates(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExchangeRateOrder, where *ent.ExchangeRateWhereInput) (*ent.ExchangeRateConnection, error) {
+	return r.client.ExchangeRate.Query().Paginate(ctx, after, first, before, last, ent.WithExchangeRateOrder(orderBy), ent.WithExchangeRateFilter(where.Filter))
+}
+
 // Fundings is the resolver for the fundings field.
 func (r *queryResolver) Fundings(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FundingOrder, where *ent.FundingWhereInput) (*ent.FundingConnection, error) {
 	return r.client.Funding.Query().Paginate(ctx, after, first, before, last, ent.WithFundingOrder(orderBy), ent.WithFundingFilter(where.Filter))
@@ -53,17 +58,69 @@ func (r *queryResolver) Programmes(ctx context.Context, after *entgql.Cursor[int
 	return r.client.Programme.Query().Paginate(ctx, after, first, before, last, ent.WithProgrammeOrder(orderBy), ent.WithProgrammeFilter(where.Filter))
 }
 
+// Agreement returns generated.AgreementResolver implementation.
+func (r *Resolver) Agreement() generated.AgreementResolver { return &agreementResolver{r} }
+
+// AgreementParty returns generated.AgreementPartyResolver implementation.
+func (r *Resolver) AgreementParty() generated.AgreementPartyResolver {
+	return &agreementPartyResolver{r}
+}
+
+// Area returns generated.AreaResolver implementation.
+func (r *Resolver) Area() generated.AreaResolver { return &areaResolver{r} }
+
+// Contact returns generated.ContactResolver implementation.
+func (r *Resolver) Contact() generated.ContactResolver { return &contactResolver{r} }
+
+// Country returns generated.CountryResolver implementation.
+func (r *Resolver) Country() generated.CountryResolver { return &countryResolver{r} }
+
+// Event returns generated.EventResolver implementation.
+func (r *Resolver) Event() generated.EventResolver { return &eventResolver{r} }
+
 // Funding returns generated.FundingResolver implementation.
 func (r *Resolver) Funding() generated.FundingResolver { return &fundingResolver{r} }
+
+// Organisation returns generated.OrganisationResolver implementation.
+func (r *Resolver) Organisation() generated.OrganisationResolver { return &organisationResolver{r} }
+
+// Participation returns generated.ParticipationResolver implementation.
+func (r *Resolver) Participation() generated.ParticipationResolver { return &participationResolver{r} }
+
+// Presence returns generated.PresenceResolver implementation.
+func (r *Resolver) Presence() generated.PresenceResolver { return &presenceResolver{r} }
 
 // Programme returns generated.ProgrammeResolver implementation.
 func (r *Resolver) Programme() generated.ProgrammeResolver { return &programmeResolver{r} }
 
+// ProgrammeCountry returns generated.ProgrammeCountryResolver implementation.
+func (r *Resolver) ProgrammeCountry() generated.ProgrammeCountryResolver {
+	return &programmeCountryResolver{r}
+}
+
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
+// Result returns generated.ResultResolver implementation.
+func (r *Resolver) Result() generated.ResultResolver { return &resultResolver{r} }
+
+// Source returns generated.SourceResolver implementation.
+func (r *Resolver) Source() generated.SourceResolver { return &sourceResolver{r} }
+
 type (
-	fundingResolver   struct{ *Resolver }
-	programmeResolver struct{ *Resolver }
-	queryResolver     struct{ *Resolver }
+	agreementResolver        struct{ *Resolver }
+	agreementPartyResolver   struct{ *Resolver }
+	areaResolver             struct{ *Resolver }
+	contactResolver          struct{ *Resolver }
+	countryResolver          struct{ *Resolver }
+	eventResolver            struct{ *Resolver }
+	fundingResolver          struct{ *Resolver }
+	organisationResolver     struct{ *Resolver }
+	participationResolver    struct{ *Resolver }
+	presenceResolver         struct{ *Resolver }
+	programmeResolver        struct{ *Resolver }
+	programmeCountryResolver struct{ *Resolver }
+	queryResolver            struct{ *Resolver }
+	resultResolver           struct{ *Resolver }
+	sourceResolver           struct{ *Resolver }
 )

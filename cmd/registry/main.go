@@ -16,6 +16,7 @@ const usage = `usage: registry <command> [flags]
 commands:
   serve   run the GraphQL server (GraphiQL at /, GraphQL at /query)
   seed    load ISO 3166 countries and the demo dataset into a store
+  keys    create, list and revoke API keys
 
 Run 'registry <command> -h' for a command's flags.
 `
@@ -38,6 +39,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = serve(ctx, args[1:], stderr)
 	case "seed":
 		err = seed(ctx, args[1:], stdout, stderr)
+	case "keys":
+		err = keys(ctx, args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

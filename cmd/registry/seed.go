@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/aidregistry/registry/internal/auth"
 	"github.com/aidregistry/registry/internal/countries"
 	"github.com/aidregistry/registry/internal/demo"
 	"github.com/aidregistry/registry/internal/store"
@@ -34,6 +35,7 @@ func seed(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 // loadData loads the ISO 3166 countries and, when asked, the demo dataset.
 // Both are idempotent, so it is safe at every start.
 func loadData(ctx context.Context, st *store.Store, withDemo bool) (demo.Stats, error) {
+	ctx = auth.AsSystem(ctx)
 	if err := countries.Load(ctx, st.Client); err != nil {
 		return demo.Stats{}, err
 	}

@@ -24,6 +24,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	dbURL := fs.String("db", envOr("REGISTRY_DB", store.DefaultURL), "store: sqlite:PATH or a postgres:// URL (env REGISTRY_DB)")
 	addr := fs.String("addr", envOr("REGISTRY_ADDR", "127.0.0.1:8080"), "listen address (env REGISTRY_ADDR)")
+	private := fs.Bool("private", false, "every request needs an API key, reads too")
 	demoFlag := fs.String("demo", "auto", "load the demo dataset at start: true, false, or auto (only into an SQLite store)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -53,7 +54,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	page := graphiql.New("/query", logger)
 	page.Prepare(ctx)
-	handler := server.New(st, server.Options{Logger: logger, Playground: page})
+	handler := server.New(st, server.Options{Logger: logger, Playground: page, Private: *private})
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	logger.Info("registry serving", "graphiql", "http://"+ln.Addr().String()+"/", "graphql", "http://"+ln.Addr().String()+"/query", "store", st.Dialect)
 

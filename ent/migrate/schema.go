@@ -222,6 +222,31 @@ var (
 			},
 		},
 	}
+	// ExchangeRatesColumns holds the columns for the "exchange_rates" table.
+	ExchangeRatesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "created_by", Type: field.TypeInt, Nullable: true},
+		{Name: "currency", Type: field.TypeString, Size: 3},
+		{Name: "to_currency", Type: field.TypeString, Size: 3},
+		{Name: "rate", Type: field.TypeString, SchemaType: map[string]string{"postgres": "numeric", "sqlite3": "text COLLATE decimal"}},
+		{Name: "date", Type: field.TypeString},
+		{Name: "source", Type: field.TypeString},
+	}
+	// ExchangeRatesTable holds the schema information for the "exchange_rates" table.
+	ExchangeRatesTable = &schema.Table{
+		Name:       "exchange_rates",
+		Columns:    ExchangeRatesColumns,
+		PrimaryKey: []*schema.Column{ExchangeRatesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "exchangerate_currency_to_currency_date",
+				Unique:  true,
+				Columns: []*schema.Column{ExchangeRatesColumns[4], ExchangeRatesColumns[5], ExchangeRatesColumns[7]},
+			},
+		},
+	}
 	// FundingsColumns holds the columns for the "fundings" table.
 	FundingsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -955,6 +980,7 @@ var (
 		ContactsTable,
 		CountriesTable,
 		EventsTable,
+		ExchangeRatesTable,
 		FundingsTable,
 		OrganisationsTable,
 		ParticipationsTable,
@@ -1014,6 +1040,9 @@ func init() {
 	EventsTable.ForeignKeys[0].RefTable = ProgrammesTable
 	EventsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(21474836480),
+	}
+	ExchangeRatesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(68719476736),
 	}
 	FundingsTable.ForeignKeys[0].RefTable = AgreementsTable
 	FundingsTable.ForeignKeys[1].RefTable = OrganisationsTable

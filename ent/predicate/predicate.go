@@ -30,6 +30,9 @@ type Country func(*sql.Selector)
 // Event is the predicate function for event builders.
 type Event func(*sql.Selector)
 
+// ExchangeRate is the predicate function for exchangerate builders.
+type ExchangeRate func(*sql.Selector)
+
 // Funding is the predicate function for funding builders.
 type Funding func(*sql.Selector)
 

@@ -16,6 +16,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/aidregistry/registry/ent"
 	"github.com/aidregistry/registry/ent/agreement"
+	"github.com/aidregistry/registry/ent/change"
 	"github.com/aidregistry/registry/ent/funding"
 	"github.com/aidregistry/registry/ent/organisation"
 	"github.com/aidregistry/registry/ent/participation"
@@ -28,11 +29,43 @@ import (
 
 // region    ************************** generated!.gotpl **************************
 
+type AgreementResolver interface {
+	History(ctx context.Context, obj *ent.Agreement, first *int, after *entgql.Cursor[int]) (*ent.ChangeConnection, error)
+}
+type AgreementPartyResolver interface {
+	History(ctx context.Context, obj *ent.AgreementParty, first *int, after *entgql.Cursor[int]) (*ent.ChangeConnection, error)
+}
+type AreaResolver interface {
+	History(ctx context.Context, obj *ent.Area, first *int, after *entgql.Cursor[int]) (*ent.ChangeConnection, error)
+}
+type ContactResolver interface {
+	History(ctx context.Context, obj *ent.Contact, first *int, after *entgql.Cursor[int]) (*ent.ChangeConnection, error)
+}
+type CountryResolver interface {
+	History(ctx context.Context, obj *ent.Country, first *int, after *entgql.Cursor[int]) (*ent.ChangeConnection, error)
+}
+type EventResolver interface {
+	History(ctx context.Context, obj *ent.Event, first *int, after *entgql.Cursor[int]) (*ent.ChangeConnection, error)
+}
 type FundingResolver interface {
 	Value(ctx context.Context, obj *ent.Funding) (*money.Money, error)
+	History(ctx context.Context, obj *ent.Funding, first *int, after *entgql.Cursor[int]) (*ent.ChangeConnection, error)
+}
+type OrganisationResolver interface {
+	History(ctx context.Context, obj *ent.Organisation, first *int, after *entgql.Cursor[int]) (*ent.ChangeConnection, error)
+}
+type ParticipationResolver interface {
+	History(ctx context.Context, obj *ent.Participation, first *int, after *entgql.Cursor[int]) (*ent.ChangeConnection, error)
+}
+type PresenceResolver interface {
+	History(ctx context.Context, obj *ent.Presence, first *int, after *entgql.Cursor[int]) (*ent.ChangeConnection, error)
 }
 type ProgrammeResolver interface {
 	Budget(ctx context.Context, obj *ent.Programme) (*money.Money, error)
+	History(ctx context.Context, obj *ent.Programme, first *int, after *entgql.Cursor[int]) (*ent.ChangeConnection, error)
+}
+type ProgrammeCountryResolver interface {
+	History(ctx context.Context, obj *ent.ProgrammeCountry, first *int, after *entgql.Cursor[int]) (*ent.ChangeConnection, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
@@ -40,14 +73,286 @@ type QueryResolver interface {
 	Agreements(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AgreementOrder, where *ent.AgreementWhereInput) (*ent.AgreementConnection, error)
 	Countries(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CountryOrder, where *ent.CountryWhereInput) (*ent.CountryConnection, error)
 	Events(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.EventOrder, where *ent.EventWhereInput) (*ent.EventConnection, error)
+	ExchangeRates(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExchangeRateOrder, where *ent.ExchangeRateWhereInput) (*ent.ExchangeRateConnection, error)
 	Fundings(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FundingOrder, where *ent.FundingWhereInput) (*ent.FundingConnection, error)
 	Organisations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganisationOrder, where *ent.OrganisationWhereInput) (*ent.OrganisationConnection, error)
 	Programmes(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProgrammeOrder, where *ent.ProgrammeWhereInput) (*ent.ProgrammeConnection, error)
+	Changes(ctx context.Context, since *time.Time, first *int, after *entgql.Cursor[int], where *ent.ChangeWhereInput) (*ent.ChangeConnection, error)
+}
+type ResultResolver interface {
+	History(ctx context.Context, obj *ent.Result, first *int, after *entgql.Cursor[int]) (*ent.ChangeConnection, error)
+}
+type SourceResolver interface {
+	History(ctx context.Context, obj *ent.Source, first *int, after *entgql.Cursor[int]) (*ent.ChangeConnection, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) field_AgreementParty_history_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Agreement_history_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Area_history_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Contact_history_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Country_history_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Event_history_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Funding_history_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Organisation_history_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Participation_history_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Presence_history_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_ProgrammeCountry_history_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Programme_history_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
 
 func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -114,6 +419,44 @@ func (ec *executionContext) field_Query_agreements_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_changes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.ChangeWhereInput, error) {
+			return ec.unmarshalOChangeWhereInput2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐChangeWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg3
 	return args, nil
 }
 
@@ -217,6 +560,60 @@ func (ec *executionContext) field_Query_events_args(ctx context.Context, rawArgs
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.EventWhereInput, error) {
 			return ec.unmarshalOEventWhereInput2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐEventWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_exchangeRates_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.ExchangeRateOrder, error) {
+			return ec.unmarshalOExchangeRateOrder2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐExchangeRateOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.ExchangeRateWhereInput, error) {
+			return ec.unmarshalOExchangeRateWhereInput2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐExchangeRateWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -412,6 +809,50 @@ func (ec *executionContext) field_Query_programmes_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Result_history_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Source_history_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -777,6 +1218,50 @@ func (ec *executionContext) fieldContext_Agreement_sources(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Agreement_history(ctx context.Context, field graphql.CollectedField, obj *ent.Agreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agreement_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Agreement().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[int]))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ChangeConnection) graphql.Marshaler {
+			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐChangeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Agreement_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Agreement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Agreement_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _AgreementConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.AgreementConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1130,6 +1615,50 @@ func (ec *executionContext) fieldContext_AgreementParty_sources(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _AgreementParty_history(ctx context.Context, field graphql.CollectedField, obj *ent.AgreementParty) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgreementParty_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.AgreementParty().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[int]))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ChangeConnection) graphql.Marshaler {
+			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐChangeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AgreementParty_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AgreementParty",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_AgreementParty_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Area_id(ctx context.Context, field graphql.CollectedField, obj *ent.Area) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1316,6 +1845,399 @@ func (ec *executionContext) fieldContext_Area_sources(_ context.Context, field g
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Area_history(ctx context.Context, field graphql.CollectedField, obj *ent.Area) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Area_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Area().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[int]))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ChangeConnection) graphql.Marshaler {
+			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐChangeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Area_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Area",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Area_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Change_id(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Change_at(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Change_operation(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_operation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Operation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v change.Operation) graphql.Marshaler {
+			return ec.marshalNChangeOperation2githubᚗcomᚋaidregistryᚋregistryᚋentᚋchangeᚐOperation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_operation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "ChangeOperation")
+}
+
+func (ec *executionContext) _Change_recordType(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_recordType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_recordType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "String")
+}
+
+func (ec *executionContext) _Change_recordID(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_recordID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_recordID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Change_before(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_before(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Before, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalOMap2map(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Change_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "Map")
+}
+
+func (ec *executionContext) _Change_after(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_after(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.After, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalOMap2map(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Change_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "Map")
+}
+
+func (ec *executionContext) _Change_keyID(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_keyID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KeyID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Change_keyID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Change_organisationID(ctx context.Context, field graphql.CollectedField, obj *ent.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_organisationID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrganisationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Change_organisationID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ChangeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ChangeEdge) graphql.Marshaler {
+			return ec.marshalOChangeEdge2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐChangeEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChangeEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ChangeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Change) graphql.Marshaler {
+			return ec.marshalOChange2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐChange(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Change(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ChangeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Contact_id(ctx context.Context, field graphql.CollectedField, obj *ent.Contact) (ret graphql.Marshaler) {
@@ -1571,6 +2493,50 @@ func (ec *executionContext) fieldContext_Contact_sources(_ context.Context, fiel
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Source(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Contact_history(ctx context.Context, field graphql.CollectedField, obj *ent.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Contact_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Contact().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[int]))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ChangeConnection) graphql.Marshaler {
+			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐChangeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Contact_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Contact",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Contact_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -1892,6 +2858,50 @@ func (ec *executionContext) fieldContext_Country_sources(_ context.Context, fiel
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Source(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Country_history(ctx context.Context, field graphql.CollectedField, obj *ent.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Country().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[int]))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ChangeConnection) graphql.Marshaler {
+			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐChangeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Country_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Country",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Country_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -2350,6 +3360,50 @@ func (ec *executionContext) fieldContext_Event_sources(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Event_history(ctx context.Context, field graphql.CollectedField, obj *ent.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Event().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[int]))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ChangeConnection) graphql.Marshaler {
+			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐChangeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Event",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Event_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _EventConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.EventConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2490,6 +3544,332 @@ func (ec *executionContext) _EventEdge_cursor(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_EventEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EventEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _ExchangeRate_id(ctx context.Context, field graphql.CollectedField, obj *ent.ExchangeRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExchangeRate_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExchangeRate_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExchangeRate", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ExchangeRate_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ExchangeRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExchangeRate_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExchangeRate_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExchangeRate", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ExchangeRate_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ExchangeRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExchangeRate_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExchangeRate_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExchangeRate", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ExchangeRate_currency(ctx context.Context, field graphql.CollectedField, obj *ent.ExchangeRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExchangeRate_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExchangeRate_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExchangeRate", field, false, false, "String")
+}
+
+func (ec *executionContext) _ExchangeRate_toCurrency(ctx context.Context, field graphql.CollectedField, obj *ent.ExchangeRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExchangeRate_toCurrency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ToCurrency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExchangeRate_toCurrency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExchangeRate", field, false, false, "String")
+}
+
+func (ec *executionContext) _ExchangeRate_rate(ctx context.Context, field graphql.CollectedField, obj *ent.ExchangeRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExchangeRate_rate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v money.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋaidregistryᚋregistryᚋinternalᚋmoneyᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExchangeRate_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExchangeRate", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _ExchangeRate_date(ctx context.Context, field graphql.CollectedField, obj *ent.ExchangeRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExchangeRate_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNPartialDate2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExchangeRate_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExchangeRate", field, false, false, "PartialDate")
+}
+
+func (ec *executionContext) _ExchangeRate_source(ctx context.Context, field graphql.CollectedField, obj *ent.ExchangeRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExchangeRate_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExchangeRate_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExchangeRate", field, false, false, "String")
+}
+
+func (ec *executionContext) _ExchangeRateConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ExchangeRateConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExchangeRateConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ExchangeRateEdge) graphql.Marshaler {
+			return ec.marshalOExchangeRateEdge2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐExchangeRateEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ExchangeRateConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExchangeRateConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExchangeRateEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExchangeRateConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ExchangeRateConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExchangeRateConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExchangeRateConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExchangeRateConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExchangeRateConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ExchangeRateConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExchangeRateConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExchangeRateConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExchangeRateConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ExchangeRateEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ExchangeRateEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExchangeRateEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ExchangeRate) graphql.Marshaler {
+			return ec.marshalOExchangeRate2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐExchangeRate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ExchangeRateEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExchangeRateEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExchangeRate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExchangeRateEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ExchangeRateEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExchangeRateEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExchangeRateEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExchangeRateEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Funding_id(ctx context.Context, field graphql.CollectedField, obj *ent.Funding) (ret graphql.Marshaler) {
@@ -2818,6 +4198,50 @@ func (ec *executionContext) fieldContext_Funding_value(_ context.Context, field 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Money(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Funding_history(ctx context.Context, field graphql.CollectedField, obj *ent.Funding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Funding_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Funding().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[int]))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ChangeConnection) graphql.Marshaler {
+			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐChangeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Funding_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Funding",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Funding_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -3532,6 +4956,50 @@ func (ec *executionContext) fieldContext_Organisation_sources(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Organisation_history(ctx context.Context, field graphql.CollectedField, obj *ent.Organisation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organisation_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Organisation().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[int]))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ChangeConnection) graphql.Marshaler {
+			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐChangeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organisation_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organisation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organisation_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _OrganisationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.OrganisationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3954,6 +5422,50 @@ func (ec *executionContext) fieldContext_Participation_sources(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Participation_history(ctx context.Context, field graphql.CollectedField, obj *ent.Participation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Participation_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Participation().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[int]))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ChangeConnection) graphql.Marshaler {
+			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐChangeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Participation_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Participation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Participation_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Presence_id(ctx context.Context, field graphql.CollectedField, obj *ent.Presence) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4138,6 +5650,50 @@ func (ec *executionContext) fieldContext_Presence_sources(_ context.Context, fie
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Source(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Presence_history(ctx context.Context, field graphql.CollectedField, obj *ent.Presence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Presence_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Presence().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[int]))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ChangeConnection) graphql.Marshaler {
+			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐChangeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Presence_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Presence",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Presence_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -4770,6 +6326,50 @@ func (ec *executionContext) fieldContext_Programme_budget(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Programme_history(ctx context.Context, field graphql.CollectedField, obj *ent.Programme) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Programme_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Programme().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[int]))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ChangeConnection) graphql.Marshaler {
+			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐChangeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Programme_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Programme",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Programme_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ProgrammeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ProgrammeConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5100,6 +6700,50 @@ func (ec *executionContext) fieldContext_ProgrammeCountry_sources(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _ProgrammeCountry_history(ctx context.Context, field graphql.CollectedField, obj *ent.ProgrammeCountry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgrammeCountry_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ProgrammeCountry().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[int]))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ChangeConnection) graphql.Marshaler {
+			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐChangeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgrammeCountry_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgrammeCountry",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ProgrammeCountry_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ProgrammeEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ProgrammeEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5375,6 +7019,50 @@ func (ec *executionContext) fieldContext_Query_events(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_exchangeRates(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_exchangeRates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ExchangeRates(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ExchangeRateOrder), fc.Args["where"].(*ent.ExchangeRateWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ExchangeRateConnection) graphql.Marshaler {
+			return ec.marshalNExchangeRateConnection2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐExchangeRateConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_exchangeRates(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExchangeRateConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_exchangeRates_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_fundings(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5501,6 +7189,50 @@ func (ec *executionContext) fieldContext_Query_programmes(ctx context.Context, f
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_programmes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_changes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Changes(ctx, fc.Args["since"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[int]), fc.Args["where"].(*ent.ChangeWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ChangeConnection) graphql.Marshaler {
+			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐChangeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_changes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5804,6 +7536,50 @@ func (ec *executionContext) fieldContext_Result_sources(_ context.Context, field
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Source(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Result_history(ctx context.Context, field graphql.CollectedField, obj *ent.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Result_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Result().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[int]))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ChangeConnection) graphql.Marshaler {
+			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐChangeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Result_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Result",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Result_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -6404,6 +8180,50 @@ func (ec *executionContext) fieldContext_Source_results(_ context.Context, field
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Result(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Source_history(ctx context.Context, field graphql.CollectedField, obj *ent.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Source().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[int]))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ChangeConnection) graphql.Marshaler {
+			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐChangeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Source_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Source",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Source_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -8279,6 +10099,542 @@ func UnmarshalAreaWhereInput(ctx context.Context, raw any) (ent.AreaWhereInput, 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputChangeOrder(ctx context.Context, obj any) (ent.ChangeOrder, error) {
+	var it ent.ChangeOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNChangeOrderField2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐChangeOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalChangeOrder unmarshals raw into the ChangeOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalChangeOrder(ctx context.Context, raw any) (ent.ChangeOrder, error) {
+	var out ent.ChangeOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ChangeOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputChangeWhereInput(ctx context.Context, obj any) (ent.ChangeWhereInput, error) {
+	var it ent.ChangeWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "at", "atNEQ", "atIn", "atNotIn", "atGT", "atGTE", "atLT", "atLTE", "operation", "operationNEQ", "operationIn", "operationNotIn", "recordType", "recordTypeNEQ", "recordTypeIn", "recordTypeNotIn", "recordTypeGT", "recordTypeGTE", "recordTypeLT", "recordTypeLTE", "recordTypeContains", "recordTypeHasPrefix", "recordTypeHasSuffix", "recordTypeEqualFold", "recordTypeContainsFold", "recordID", "recordIDNEQ", "recordIDIn", "recordIDNotIn", "recordIDGT", "recordIDGTE", "recordIDLT", "recordIDLTE", "keyID", "keyIDNEQ", "keyIDIn", "keyIDNotIn", "keyIDGT", "keyIDGTE", "keyIDLT", "keyIDLTE", "keyIDIsNil", "keyIDNotNil", "organisationID", "organisationIDNEQ", "organisationIDIn", "organisationIDNotIn", "organisationIDGT", "organisationIDGTE", "organisationIDLT", "organisationIDLTE", "organisationIDIsNil", "organisationIDNotNil"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOChangeWhereInput2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐChangeWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOChangeWhereInput2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐChangeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOChangeWhereInput2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐChangeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "at":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("at"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.At = data
+		case "atNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("atNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AtNEQ = data
+		case "atIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("atIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AtIn = data
+		case "atNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("atNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AtNotIn = data
+		case "atGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("atGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AtGT = data
+		case "atGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("atGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AtGTE = data
+		case "atLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("atLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AtLT = data
+		case "atLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("atLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AtLTE = data
+		case "operation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("operation"))
+			data, err := ec.unmarshalOChangeOperation2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚋchangeᚐOperation(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Operation = data
+		case "operationNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("operationNEQ"))
+			data, err := ec.unmarshalOChangeOperation2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚋchangeᚐOperation(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OperationNEQ = data
+		case "operationIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("operationIn"))
+			data, err := ec.unmarshalOChangeOperation2ᚕgithubᚗcomᚋaidregistryᚋregistryᚋentᚋchangeᚐOperationᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OperationIn = data
+		case "operationNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("operationNotIn"))
+			data, err := ec.unmarshalOChangeOperation2ᚕgithubᚗcomᚋaidregistryᚋregistryᚋentᚋchangeᚐOperationᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OperationNotIn = data
+		case "recordType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recordType"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecordType = data
+		case "recordTypeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recordTypeNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecordTypeNEQ = data
+		case "recordTypeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recordTypeIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecordTypeIn = data
+		case "recordTypeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recordTypeNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecordTypeNotIn = data
+		case "recordTypeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recordTypeGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecordTypeGT = data
+		case "recordTypeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recordTypeGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecordTypeGTE = data
+		case "recordTypeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recordTypeLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecordTypeLT = data
+		case "recordTypeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recordTypeLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecordTypeLTE = data
+		case "recordTypeContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recordTypeContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecordTypeContains = data
+		case "recordTypeHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recordTypeHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecordTypeHasPrefix = data
+		case "recordTypeHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recordTypeHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecordTypeHasSuffix = data
+		case "recordTypeEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recordTypeEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecordTypeEqualFold = data
+		case "recordTypeContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recordTypeContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecordTypeContainsFold = data
+		case "recordID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recordID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecordID = data
+		case "recordIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recordIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecordIDNEQ = data
+		case "recordIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recordIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecordIDIn = data
+		case "recordIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recordIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecordIDNotIn = data
+		case "recordIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recordIDGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecordIDGT = data
+		case "recordIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recordIDGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecordIDGTE = data
+		case "recordIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recordIDLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecordIDLT = data
+		case "recordIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recordIDLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecordIDLTE = data
+		case "keyID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyID"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyID = data
+		case "keyIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyIDNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyIDNEQ = data
+		case "keyIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyIDIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyIDIn = data
+		case "keyIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyIDNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyIDNotIn = data
+		case "keyIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyIDGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyIDGT = data
+		case "keyIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyIDGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyIDGTE = data
+		case "keyIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyIDLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyIDLT = data
+		case "keyIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyIDLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyIDLTE = data
+		case "keyIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyIDIsNil = data
+		case "keyIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyIDNotNil = data
+		case "organisationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organisationID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganisationID = data
+		case "organisationIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organisationIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganisationIDNEQ = data
+		case "organisationIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organisationIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganisationIDIn = data
+		case "organisationIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organisationIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganisationIDNotIn = data
+		case "organisationIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organisationIDGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganisationIDGT = data
+		case "organisationIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organisationIDGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganisationIDGTE = data
+		case "organisationIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organisationIDLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganisationIDLT = data
+		case "organisationIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organisationIDLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganisationIDLTE = data
+		case "organisationIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organisationIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganisationIDIsNil = data
+		case "organisationIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organisationIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganisationIDNotNil = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalChangeWhereInput unmarshals raw into the ChangeWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalChangeWhereInput(ctx context.Context, raw any) (ent.ChangeWhereInput, error) {
+	var out ent.ChangeWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ChangeWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputContactOrder(ctx context.Context, obj any) (ent.ContactOrder, error) {
 	var it ent.ContactOrder
 	if obj == nil {
@@ -9754,7 +12110,7 @@ func (ec *executionContext) unmarshalInputCreateAgreementInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"reference", "title", "kind", "status", "signedOn", "place", "summary", "partyIDs", "programmeIDs", "fundingIDs", "sourceIDs"}
+	fieldsInOrder := [...]string{"reference", "title", "kind", "status", "signedOn", "place", "summary", "programmeIDs", "sourceIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -9810,13 +12166,6 @@ func (ec *executionContext) unmarshalInputCreateAgreementInput(ctx context.Conte
 				return it, err
 			}
 			it.Summary = data
-		case "partyIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partyIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PartyIDs = data
 		case "programmeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("programmeIDs"))
 			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
@@ -9824,13 +12173,6 @@ func (ec *executionContext) unmarshalInputCreateAgreementInput(ctx context.Conte
 				return it, err
 			}
 			it.ProgrammeIDs = data
-		case "fundingIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fundingIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FundingIDs = data
 		case "sourceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIDs"))
 			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
@@ -9936,7 +12278,7 @@ func (ec *executionContext) unmarshalInputCreateAreaInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "countryID", "programmeCountryIDs", "sourceIDs"}
+	fieldsInOrder := [...]string{"name", "countryID", "sourceIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -9957,13 +12299,6 @@ func (ec *executionContext) unmarshalInputCreateAreaInput(ctx context.Context, o
 				return it, err
 			}
 			it.CountryID = data
-		case "programmeCountryIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("programmeCountryIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ProgrammeCountryIDs = data
 		case "sourceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIDs"))
 			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
@@ -10083,7 +12418,7 @@ func (ec *executionContext) unmarshalInputCreateCountryInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"iso2", "iso3", "name", "region", "areaIDs", "presenceIDs", "programmeCountryIDs", "headquarteredIDs", "sourceIDs"}
+	fieldsInOrder := [...]string{"iso2", "iso3", "name", "region", "sourceIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -10118,34 +12453,6 @@ func (ec *executionContext) unmarshalInputCreateCountryInput(ctx context.Context
 				return it, err
 			}
 			it.Region = data
-		case "areaIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AreaIDs = data
-		case "presenceIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("presenceIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PresenceIDs = data
-		case "programmeCountryIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("programmeCountryIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ProgrammeCountryIDs = data
-		case "headquarteredIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("headquarteredIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HeadquarteredIDs = data
 		case "sourceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIDs"))
 			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
@@ -10384,7 +12691,7 @@ func (ec *executionContext) unmarshalInputCreateOrganisationInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "acronym", "kind", "iatiRef", "website", "headquartersID", "parentID", "childIDs", "presenceIDs", "contactIDs", "participationIDs", "fundingsGivenIDs", "fundingsReceivedIDs", "agreementPartyIDs", "eventsOrganisedIDs", "eventsAttendedIDs", "sourceIDs"}
+	fieldsInOrder := [...]string{"name", "acronym", "kind", "iatiRef", "website", "headquartersID", "parentID", "sourceIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -10440,69 +12747,6 @@ func (ec *executionContext) unmarshalInputCreateOrganisationInput(ctx context.Co
 				return it, err
 			}
 			it.ParentID = data
-		case "childIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("childIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ChildIDs = data
-		case "presenceIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("presenceIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PresenceIDs = data
-		case "contactIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ContactIDs = data
-		case "participationIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participationIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ParticipationIDs = data
-		case "fundingsGivenIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fundingsGivenIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FundingsGivenIDs = data
-		case "fundingsReceivedIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fundingsReceivedIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FundingsReceivedIDs = data
-		case "agreementPartyIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agreementPartyIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AgreementPartyIDs = data
-		case "eventsOrganisedIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eventsOrganisedIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.EventsOrganisedIDs = data
-		case "eventsAttendedIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eventsAttendedIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.EventsAttendedIDs = data
 		case "sourceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIDs"))
 			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
@@ -10741,7 +12985,7 @@ func (ec *executionContext) unmarshalInputCreateProgrammeInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"code", "title", "description", "status", "theme", "startDate", "endDate", "coverage", "region", "budgetAmount", "budgetCurrency", "parentID", "childIDs", "participationIDs", "countryIDs", "fundingIDs", "resultIDs", "contactIDs", "agreementIDs", "eventIDs", "sourceIDs"}
+	fieldsInOrder := [...]string{"code", "title", "description", "status", "theme", "startDate", "endDate", "coverage", "region", "budgetAmount", "budgetCurrency", "parentID", "sourceIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -10832,62 +13076,6 @@ func (ec *executionContext) unmarshalInputCreateProgrammeInput(ctx context.Conte
 				return it, err
 			}
 			it.ParentID = data
-		case "childIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("childIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ChildIDs = data
-		case "participationIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participationIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ParticipationIDs = data
-		case "countryIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("countryIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.CountryIDs = data
-		case "fundingIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fundingIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FundingIDs = data
-		case "resultIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resultIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ResultIDs = data
-		case "contactIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ContactIDs = data
-		case "agreementIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agreementIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AgreementIDs = data
-		case "eventIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eventIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.EventIDs = data
 		case "sourceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIDs"))
 			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
@@ -11000,7 +13188,7 @@ func (ec *executionContext) unmarshalInputCreateSourceInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"title", "url", "fileName", "publisher", "publishedOn", "agreementIDs", "agreementPartyIDs", "areaIDs", "contactIDs", "countryIDs", "eventIDs", "fundingIDs", "organisationIDs", "participationIDs", "presenceIDs", "programmeIDs", "programmeCountryIDs", "resultIDs"}
+	fieldsInOrder := [...]string{"title", "url", "fileName", "publisher", "publishedOn"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -11042,97 +13230,6 @@ func (ec *executionContext) unmarshalInputCreateSourceInput(ctx context.Context,
 				return it, err
 			}
 			it.PublishedOn = data
-		case "agreementIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agreementIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AgreementIDs = data
-		case "agreementPartyIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agreementPartyIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AgreementPartyIDs = data
-		case "areaIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AreaIDs = data
-		case "contactIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ContactIDs = data
-		case "countryIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("countryIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.CountryIDs = data
-		case "eventIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eventIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.EventIDs = data
-		case "fundingIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fundingIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FundingIDs = data
-		case "organisationIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organisationIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.OrganisationIDs = data
-		case "participationIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participationIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ParticipationIDs = data
-		case "presenceIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("presenceIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PresenceIDs = data
-		case "programmeIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("programmeIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ProgrammeIDs = data
-		case "programmeCountryIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("programmeCountryIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ProgrammeCountryIDs = data
-		case "resultIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resultIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ResultIDs = data
 		}
 	}
 	return it, nil
@@ -11991,6 +14088,738 @@ func (ec *executionContext) unmarshalInputEventWhereInput(ctx context.Context, o
 func UnmarshalEventWhereInput(ctx context.Context, raw any) (ent.EventWhereInput, error) {
 	var out ent.EventWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "EventWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputExchangeRateOrder(ctx context.Context, obj any) (ent.ExchangeRateOrder, error) {
+	var it ent.ExchangeRateOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNExchangeRateOrderField2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐExchangeRateOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalExchangeRateOrder unmarshals raw into the ExchangeRateOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalExchangeRateOrder(ctx context.Context, raw any) (ent.ExchangeRateOrder, error) {
+	var out ent.ExchangeRateOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ExchangeRateOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputExchangeRateWhereInput(ctx context.Context, obj any) (ent.ExchangeRateWhereInput, error) {
+	var it ent.ExchangeRateWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "currency", "currencyNEQ", "currencyIn", "currencyNotIn", "currencyGT", "currencyGTE", "currencyLT", "currencyLTE", "currencyContains", "currencyHasPrefix", "currencyHasSuffix", "currencyEqualFold", "currencyContainsFold", "toCurrency", "toCurrencyNEQ", "toCurrencyIn", "toCurrencyNotIn", "toCurrencyGT", "toCurrencyGTE", "toCurrencyLT", "toCurrencyLTE", "toCurrencyContains", "toCurrencyHasPrefix", "toCurrencyHasSuffix", "toCurrencyEqualFold", "toCurrencyContainsFold", "rate", "rateNEQ", "rateIn", "rateNotIn", "rateGT", "rateGTE", "rateLT", "rateLTE", "rateContains", "rateHasPrefix", "rateHasSuffix", "rateEqualFold", "rateContainsFold", "date", "dateNEQ", "dateIn", "dateNotIn", "dateGT", "dateGTE", "dateLT", "dateLTE", "dateContains", "dateHasPrefix", "dateHasSuffix", "dateEqualFold", "dateContainsFold", "source", "sourceNEQ", "sourceIn", "sourceNotIn", "sourceGT", "sourceGTE", "sourceLT", "sourceLTE", "sourceContains", "sourceHasPrefix", "sourceHasSuffix", "sourceEqualFold", "sourceContainsFold"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOExchangeRateWhereInput2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐExchangeRateWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOExchangeRateWhereInput2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐExchangeRateWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOExchangeRateWhereInput2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐExchangeRateWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "currency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currency"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Currency = data
+		case "currencyNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyNEQ = data
+		case "currencyIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyIn = data
+		case "currencyNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyNotIn = data
+		case "currencyGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyGT = data
+		case "currencyGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyGTE = data
+		case "currencyLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyLT = data
+		case "currencyLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyLTE = data
+		case "currencyContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyContains = data
+		case "currencyHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyHasPrefix = data
+		case "currencyHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyHasSuffix = data
+		case "currencyEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyEqualFold = data
+		case "currencyContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currencyContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CurrencyContainsFold = data
+		case "toCurrency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toCurrency"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToCurrency = data
+		case "toCurrencyNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toCurrencyNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToCurrencyNEQ = data
+		case "toCurrencyIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toCurrencyIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToCurrencyIn = data
+		case "toCurrencyNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toCurrencyNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToCurrencyNotIn = data
+		case "toCurrencyGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toCurrencyGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToCurrencyGT = data
+		case "toCurrencyGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toCurrencyGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToCurrencyGTE = data
+		case "toCurrencyLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toCurrencyLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToCurrencyLT = data
+		case "toCurrencyLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toCurrencyLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToCurrencyLTE = data
+		case "toCurrencyContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toCurrencyContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToCurrencyContains = data
+		case "toCurrencyHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toCurrencyHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToCurrencyHasPrefix = data
+		case "toCurrencyHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toCurrencyHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToCurrencyHasSuffix = data
+		case "toCurrencyEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toCurrencyEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToCurrencyEqualFold = data
+		case "toCurrencyContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toCurrencyContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToCurrencyContainsFold = data
+		case "rate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rate"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋmoneyᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Rate = data
+		case "rateNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rateNEQ"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋmoneyᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RateNEQ = data
+		case "rateIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rateIn"))
+			data, err := ec.unmarshalODecimal2ᚕgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋmoneyᚐDecimalᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RateIn = data
+		case "rateNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rateNotIn"))
+			data, err := ec.unmarshalODecimal2ᚕgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋmoneyᚐDecimalᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RateNotIn = data
+		case "rateGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rateGT"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋmoneyᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RateGT = data
+		case "rateGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rateGTE"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋmoneyᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RateGTE = data
+		case "rateLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rateLT"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋmoneyᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RateLT = data
+		case "rateLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rateLTE"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋmoneyᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RateLTE = data
+		case "rateContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rateContains"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋmoneyᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RateContains = data
+		case "rateHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rateHasPrefix"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋmoneyᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RateHasPrefix = data
+		case "rateHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rateHasSuffix"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋmoneyᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RateHasSuffix = data
+		case "rateEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rateEqualFold"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋmoneyᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RateEqualFold = data
+		case "rateContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rateContainsFold"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋmoneyᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RateContainsFold = data
+		case "date":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
+			data, err := ec.unmarshalOPartialDate2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Date = data
+		case "dateNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateNEQ"))
+			data, err := ec.unmarshalOPartialDate2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateNEQ = data
+		case "dateIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateIn"))
+			data, err := ec.unmarshalOPartialDate2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateIn = data
+		case "dateNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateNotIn"))
+			data, err := ec.unmarshalOPartialDate2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateNotIn = data
+		case "dateGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateGT"))
+			data, err := ec.unmarshalOPartialDate2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateGT = data
+		case "dateGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateGTE"))
+			data, err := ec.unmarshalOPartialDate2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateGTE = data
+		case "dateLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateLT"))
+			data, err := ec.unmarshalOPartialDate2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateLT = data
+		case "dateLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateLTE"))
+			data, err := ec.unmarshalOPartialDate2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateLTE = data
+		case "dateContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateContains"))
+			data, err := ec.unmarshalOPartialDate2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateContains = data
+		case "dateHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateHasPrefix"))
+			data, err := ec.unmarshalOPartialDate2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateHasPrefix = data
+		case "dateHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateHasSuffix"))
+			data, err := ec.unmarshalOPartialDate2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateHasSuffix = data
+		case "dateEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateEqualFold"))
+			data, err := ec.unmarshalOPartialDate2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateEqualFold = data
+		case "dateContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateContainsFold"))
+			data, err := ec.unmarshalOPartialDate2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateContainsFold = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		case "sourceNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceNEQ = data
+		case "sourceIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceIn = data
+		case "sourceNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceNotIn = data
+		case "sourceGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceGT = data
+		case "sourceGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceGTE = data
+		case "sourceLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceLT = data
+		case "sourceLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceLTE = data
+		case "sourceContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceContains = data
+		case "sourceHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceHasPrefix = data
+		case "sourceHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceHasSuffix = data
+		case "sourceEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceEqualFold = data
+		case "sourceContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceContainsFold = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalExchangeRateWhereInput unmarshals raw into the ExchangeRateWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalExchangeRateWhereInput(ctx context.Context, raw any) (ent.ExchangeRateWhereInput, error) {
+	var out ent.ExchangeRateWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ExchangeRateWhereInput", raw, &out)
 	return out, err
 }
 
@@ -18029,7 +20858,7 @@ func (ec *executionContext) unmarshalInputUpdateAgreementInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"reference", "clearReference", "title", "kind", "clearKind", "status", "clearStatus", "signedOn", "clearSignedOn", "place", "clearPlace", "summary", "clearSummary", "addPartyIDs", "removePartyIDs", "clearParties", "addProgrammeIDs", "removeProgrammeIDs", "clearProgrammes", "addFundingIDs", "removeFundingIDs", "clearFundings", "addSourceIDs", "removeSourceIDs", "clearSources"}
+	fieldsInOrder := [...]string{"reference", "clearReference", "title", "kind", "clearKind", "status", "clearStatus", "signedOn", "clearSignedOn", "place", "clearPlace", "summary", "clearSummary", "addProgrammeIDs", "removeProgrammeIDs", "clearProgrammes", "addSourceIDs", "removeSourceIDs", "clearSources"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -18127,27 +20956,6 @@ func (ec *executionContext) unmarshalInputUpdateAgreementInput(ctx context.Conte
 				return it, err
 			}
 			it.ClearSummary = data
-		case "addPartyIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addPartyIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddPartyIDs = data
-		case "removePartyIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removePartyIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemovePartyIDs = data
-		case "clearParties":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearParties"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearParties = data
 		case "addProgrammeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addProgrammeIDs"))
 			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
@@ -18169,27 +20977,6 @@ func (ec *executionContext) unmarshalInputUpdateAgreementInput(ctx context.Conte
 				return it, err
 			}
 			it.ClearProgrammes = data
-		case "addFundingIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addFundingIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddFundingIDs = data
-		case "removeFundingIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeFundingIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveFundingIDs = data
-		case "clearFundings":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearFundings"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearFundings = data
 		case "addSourceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addSourceIDs"))
 			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
@@ -18337,7 +21124,7 @@ func (ec *executionContext) unmarshalInputUpdateAreaInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "countryID", "addProgrammeCountryIDs", "removeProgrammeCountryIDs", "clearProgrammeCountries", "addSourceIDs", "removeSourceIDs", "clearSources"}
+	fieldsInOrder := [...]string{"name", "countryID", "addSourceIDs", "removeSourceIDs", "clearSources"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -18358,27 +21145,6 @@ func (ec *executionContext) unmarshalInputUpdateAreaInput(ctx context.Context, o
 				return it, err
 			}
 			it.CountryID = data
-		case "addProgrammeCountryIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addProgrammeCountryIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddProgrammeCountryIDs = data
-		case "removeProgrammeCountryIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeProgrammeCountryIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveProgrammeCountryIDs = data
-		case "clearProgrammeCountries":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearProgrammeCountries"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearProgrammeCountries = data
 		case "addSourceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addSourceIDs"))
 			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
@@ -18568,7 +21334,7 @@ func (ec *executionContext) unmarshalInputUpdateCountryInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"iso2", "iso3", "name", "region", "clearRegion", "addAreaIDs", "removeAreaIDs", "clearAreas", "addPresenceIDs", "removePresenceIDs", "clearPresences", "addProgrammeCountryIDs", "removeProgrammeCountryIDs", "clearProgrammeCountries", "addHeadquarteredIDs", "removeHeadquarteredIDs", "clearHeadquartered", "addSourceIDs", "removeSourceIDs", "clearSources"}
+	fieldsInOrder := [...]string{"iso2", "iso3", "name", "region", "clearRegion", "addSourceIDs", "removeSourceIDs", "clearSources"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -18610,90 +21376,6 @@ func (ec *executionContext) unmarshalInputUpdateCountryInput(ctx context.Context
 				return it, err
 			}
 			it.ClearRegion = data
-		case "addAreaIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addAreaIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddAreaIDs = data
-		case "removeAreaIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeAreaIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveAreaIDs = data
-		case "clearAreas":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearAreas"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearAreas = data
-		case "addPresenceIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addPresenceIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddPresenceIDs = data
-		case "removePresenceIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removePresenceIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemovePresenceIDs = data
-		case "clearPresences":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearPresences"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearPresences = data
-		case "addProgrammeCountryIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addProgrammeCountryIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddProgrammeCountryIDs = data
-		case "removeProgrammeCountryIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeProgrammeCountryIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveProgrammeCountryIDs = data
-		case "clearProgrammeCountries":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearProgrammeCountries"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearProgrammeCountries = data
-		case "addHeadquarteredIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addHeadquarteredIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddHeadquarteredIDs = data
-		case "removeHeadquarteredIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeHeadquarteredIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveHeadquarteredIDs = data
-		case "clearHeadquartered":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearHeadquartered"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearHeadquartered = data
 		case "addSourceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addSourceIDs"))
 			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
@@ -19093,7 +21775,7 @@ func (ec *executionContext) unmarshalInputUpdateOrganisationInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "acronym", "clearAcronym", "kind", "iatiRef", "clearIatiRef", "website", "clearWebsite", "headquartersID", "clearHeadquarters", "parentID", "clearParent", "addChildIDs", "removeChildIDs", "clearChildren", "addPresenceIDs", "removePresenceIDs", "clearPresences", "addContactIDs", "removeContactIDs", "clearContacts", "addParticipationIDs", "removeParticipationIDs", "clearParticipations", "addFundingsGivenIDs", "removeFundingsGivenIDs", "clearFundingsGiven", "addFundingsReceivedIDs", "removeFundingsReceivedIDs", "clearFundingsReceived", "addAgreementPartyIDs", "removeAgreementPartyIDs", "clearAgreementParties", "addEventsOrganisedIDs", "removeEventsOrganisedIDs", "clearEventsOrganised", "addEventsAttendedIDs", "removeEventsAttendedIDs", "clearEventsAttended", "addSourceIDs", "removeSourceIDs", "clearSources"}
+	fieldsInOrder := [...]string{"name", "acronym", "clearAcronym", "kind", "iatiRef", "clearIatiRef", "website", "clearWebsite", "headquartersID", "clearHeadquarters", "parentID", "clearParent", "addSourceIDs", "removeSourceIDs", "clearSources"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19184,195 +21866,6 @@ func (ec *executionContext) unmarshalInputUpdateOrganisationInput(ctx context.Co
 				return it, err
 			}
 			it.ClearParent = data
-		case "addChildIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addChildIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddChildIDs = data
-		case "removeChildIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeChildIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveChildIDs = data
-		case "clearChildren":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearChildren"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearChildren = data
-		case "addPresenceIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addPresenceIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddPresenceIDs = data
-		case "removePresenceIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removePresenceIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemovePresenceIDs = data
-		case "clearPresences":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearPresences"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearPresences = data
-		case "addContactIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addContactIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddContactIDs = data
-		case "removeContactIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeContactIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveContactIDs = data
-		case "clearContacts":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearContacts"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearContacts = data
-		case "addParticipationIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addParticipationIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddParticipationIDs = data
-		case "removeParticipationIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeParticipationIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveParticipationIDs = data
-		case "clearParticipations":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearParticipations"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearParticipations = data
-		case "addFundingsGivenIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addFundingsGivenIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddFundingsGivenIDs = data
-		case "removeFundingsGivenIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeFundingsGivenIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveFundingsGivenIDs = data
-		case "clearFundingsGiven":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearFundingsGiven"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearFundingsGiven = data
-		case "addFundingsReceivedIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addFundingsReceivedIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddFundingsReceivedIDs = data
-		case "removeFundingsReceivedIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeFundingsReceivedIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveFundingsReceivedIDs = data
-		case "clearFundingsReceived":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearFundingsReceived"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearFundingsReceived = data
-		case "addAgreementPartyIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addAgreementPartyIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddAgreementPartyIDs = data
-		case "removeAgreementPartyIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeAgreementPartyIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveAgreementPartyIDs = data
-		case "clearAgreementParties":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearAgreementParties"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearAgreementParties = data
-		case "addEventsOrganisedIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addEventsOrganisedIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddEventsOrganisedIDs = data
-		case "removeEventsOrganisedIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeEventsOrganisedIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveEventsOrganisedIDs = data
-		case "clearEventsOrganised":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearEventsOrganised"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearEventsOrganised = data
-		case "addEventsAttendedIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addEventsAttendedIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddEventsAttendedIDs = data
-		case "removeEventsAttendedIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeEventsAttendedIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveEventsAttendedIDs = data
-		case "clearEventsAttended":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearEventsAttended"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearEventsAttended = data
 		case "addSourceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addSourceIDs"))
 			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
@@ -19695,7 +22188,7 @@ func (ec *executionContext) unmarshalInputUpdateProgrammeInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"code", "title", "description", "clearDescription", "status", "clearStatus", "theme", "clearTheme", "startDate", "clearStartDate", "endDate", "clearEndDate", "coverage", "clearCoverage", "region", "clearRegion", "budgetAmount", "clearBudgetAmount", "budgetCurrency", "clearBudgetCurrency", "parentID", "clearParent", "addChildIDs", "removeChildIDs", "clearChildren", "addParticipationIDs", "removeParticipationIDs", "clearParticipations", "addCountryIDs", "removeCountryIDs", "clearCountries", "addFundingIDs", "removeFundingIDs", "clearFundings", "addResultIDs", "removeResultIDs", "clearResults", "addContactIDs", "removeContactIDs", "clearContacts", "addAgreementIDs", "removeAgreementIDs", "clearAgreements", "addEventIDs", "removeEventIDs", "clearEvents", "addSourceIDs", "removeSourceIDs", "clearSources"}
+	fieldsInOrder := [...]string{"code", "title", "description", "clearDescription", "status", "clearStatus", "theme", "clearTheme", "startDate", "clearStartDate", "endDate", "clearEndDate", "coverage", "clearCoverage", "region", "clearRegion", "budgetAmount", "clearBudgetAmount", "budgetCurrency", "clearBudgetCurrency", "parentID", "clearParent", "addSourceIDs", "removeSourceIDs", "clearSources"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19856,174 +22349,6 @@ func (ec *executionContext) unmarshalInputUpdateProgrammeInput(ctx context.Conte
 				return it, err
 			}
 			it.ClearParent = data
-		case "addChildIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addChildIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddChildIDs = data
-		case "removeChildIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeChildIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveChildIDs = data
-		case "clearChildren":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearChildren"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearChildren = data
-		case "addParticipationIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addParticipationIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddParticipationIDs = data
-		case "removeParticipationIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeParticipationIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveParticipationIDs = data
-		case "clearParticipations":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearParticipations"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearParticipations = data
-		case "addCountryIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addCountryIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddCountryIDs = data
-		case "removeCountryIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeCountryIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveCountryIDs = data
-		case "clearCountries":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearCountries"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearCountries = data
-		case "addFundingIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addFundingIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddFundingIDs = data
-		case "removeFundingIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeFundingIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveFundingIDs = data
-		case "clearFundings":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearFundings"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearFundings = data
-		case "addResultIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addResultIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddResultIDs = data
-		case "removeResultIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeResultIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveResultIDs = data
-		case "clearResults":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearResults"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearResults = data
-		case "addContactIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addContactIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddContactIDs = data
-		case "removeContactIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeContactIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveContactIDs = data
-		case "clearContacts":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearContacts"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearContacts = data
-		case "addAgreementIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addAgreementIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddAgreementIDs = data
-		case "removeAgreementIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeAgreementIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveAgreementIDs = data
-		case "clearAgreements":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearAgreements"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearAgreements = data
-		case "addEventIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addEventIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddEventIDs = data
-		case "removeEventIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeEventIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveEventIDs = data
-		case "clearEvents":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearEvents"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearEvents = data
 		case "addSourceIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addSourceIDs"))
 			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
@@ -20185,7 +22510,7 @@ func (ec *executionContext) unmarshalInputUpdateSourceInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"title", "url", "clearURL", "fileName", "clearFileName", "publisher", "clearPublisher", "publishedOn", "clearPublishedOn", "addAgreementIDs", "removeAgreementIDs", "clearAgreements", "addAgreementPartyIDs", "removeAgreementPartyIDs", "clearAgreementParties", "addAreaIDs", "removeAreaIDs", "clearAreas", "addContactIDs", "removeContactIDs", "clearContacts", "addCountryIDs", "removeCountryIDs", "clearCountries", "addEventIDs", "removeEventIDs", "clearEvents", "addFundingIDs", "removeFundingIDs", "clearFundings", "addOrganisationIDs", "removeOrganisationIDs", "clearOrganisations", "addParticipationIDs", "removeParticipationIDs", "clearParticipations", "addPresenceIDs", "removePresenceIDs", "clearPresences", "addProgrammeIDs", "removeProgrammeIDs", "clearProgrammes", "addProgrammeCountryIDs", "removeProgrammeCountryIDs", "clearProgrammeCountries", "addResultIDs", "removeResultIDs", "clearResults"}
+	fieldsInOrder := [...]string{"title", "url", "clearURL", "fileName", "clearFileName", "publisher", "clearPublisher", "publishedOn", "clearPublishedOn"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -20255,279 +22580,6 @@ func (ec *executionContext) unmarshalInputUpdateSourceInput(ctx context.Context,
 				return it, err
 			}
 			it.ClearPublishedOn = data
-		case "addAgreementIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addAgreementIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddAgreementIDs = data
-		case "removeAgreementIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeAgreementIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveAgreementIDs = data
-		case "clearAgreements":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearAgreements"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearAgreements = data
-		case "addAgreementPartyIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addAgreementPartyIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddAgreementPartyIDs = data
-		case "removeAgreementPartyIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeAgreementPartyIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveAgreementPartyIDs = data
-		case "clearAgreementParties":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearAgreementParties"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearAgreementParties = data
-		case "addAreaIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addAreaIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddAreaIDs = data
-		case "removeAreaIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeAreaIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveAreaIDs = data
-		case "clearAreas":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearAreas"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearAreas = data
-		case "addContactIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addContactIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddContactIDs = data
-		case "removeContactIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeContactIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveContactIDs = data
-		case "clearContacts":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearContacts"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearContacts = data
-		case "addCountryIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addCountryIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddCountryIDs = data
-		case "removeCountryIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeCountryIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveCountryIDs = data
-		case "clearCountries":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearCountries"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearCountries = data
-		case "addEventIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addEventIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddEventIDs = data
-		case "removeEventIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeEventIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveEventIDs = data
-		case "clearEvents":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearEvents"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearEvents = data
-		case "addFundingIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addFundingIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddFundingIDs = data
-		case "removeFundingIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeFundingIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveFundingIDs = data
-		case "clearFundings":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearFundings"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearFundings = data
-		case "addOrganisationIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addOrganisationIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddOrganisationIDs = data
-		case "removeOrganisationIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeOrganisationIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveOrganisationIDs = data
-		case "clearOrganisations":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearOrganisations"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearOrganisations = data
-		case "addParticipationIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addParticipationIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddParticipationIDs = data
-		case "removeParticipationIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeParticipationIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveParticipationIDs = data
-		case "clearParticipations":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearParticipations"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearParticipations = data
-		case "addPresenceIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addPresenceIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddPresenceIDs = data
-		case "removePresenceIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removePresenceIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemovePresenceIDs = data
-		case "clearPresences":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearPresences"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearPresences = data
-		case "addProgrammeIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addProgrammeIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddProgrammeIDs = data
-		case "removeProgrammeIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeProgrammeIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveProgrammeIDs = data
-		case "clearProgrammes":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearProgrammes"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearProgrammes = data
-		case "addProgrammeCountryIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addProgrammeCountryIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddProgrammeCountryIDs = data
-		case "removeProgrammeCountryIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeProgrammeCountryIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveProgrammeCountryIDs = data
-		case "clearProgrammeCountries":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearProgrammeCountries"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearProgrammeCountries = data
-		case "addResultIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addResultIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddResultIDs = data
-		case "removeResultIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeResultIDs"))
-			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveResultIDs = data
-		case "clearResults":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearResults"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearResults = data
 		}
 	}
 	return it, nil
@@ -20593,6 +22645,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Funding(ctx, sel, obj)
+	case *ent.ExchangeRate:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ExchangeRate(ctx, sel, obj)
 	case *ent.Event:
 		if obj == nil {
 			return graphql.Null
@@ -20608,6 +22665,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Contact(ctx, sel, obj)
+	case *ent.Change:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Change(ctx, sel, obj)
 	case *ent.Area:
 		if obj == nil {
 			return graphql.Null
@@ -20720,6 +22782,12 @@ func (ec *executionContext) _Agreement(ctx context.Context, sel ast.SelectionSet
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Agreement_sources(ctx, field, obj)
+				})
+		case "history":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Agreement_history(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -20873,6 +22941,12 @@ func (ec *executionContext) _AgreementParty(ctx context.Context, sel ast.Selecti
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AgreementParty_sources(ctx, field, obj)
 				})
+		case "history":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AgreementParty_history(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20939,6 +23013,166 @@ func (ec *executionContext) _Area(ctx context.Context, sel ast.SelectionSet, obj
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Area_sources(ctx, field, obj)
 				})
+		case "history":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Area_history(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var changeImplementors = []string{"Change", "Node"}
+
+func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, obj *ent.Change) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Change")
+		case "id":
+			out.Values[i] = ec._Change_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._Change_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "operation":
+			out.Values[i] = ec._Change_operation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordType":
+			out.Values[i] = ec._Change_recordType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordID":
+			out.Values[i] = ec._Change_recordID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "before":
+			out.Values[i] = ec._Change_before(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "after":
+			out.Values[i] = ec._Change_after(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "keyID":
+			out.Values[i] = ec._Change_keyID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "organisationID":
+			out.Values[i] = ec._Change_organisationID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var changeConnectionImplementors = []string{"ChangeConnection"}
+
+func (ec *executionContext) _ChangeConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ChangeConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangeConnection")
+		case "edges":
+			out.Values[i] = ec._ChangeConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ChangeConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ChangeConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var changeEdgeImplementors = []string{"ChangeEdge"}
+
+func (ec *executionContext) _ChangeEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ChangeEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangeEdge")
+		case "node":
+			out.Values[i] = ec._ChangeEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._ChangeEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -21019,6 +23253,12 @@ func (ec *executionContext) _Contact(ctx context.Context, sel ast.SelectionSet, 
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Contact_sources(ctx, field, obj)
+				})
+		case "history":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Contact_history(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -21112,6 +23352,12 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Country_sources(ctx, field, obj)
+				})
+		case "history":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Country_history(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -21286,6 +23532,12 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Event_sources(ctx, field, obj)
 				})
+		case "history":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Event_history(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -21384,6 +23636,155 @@ func (ec *executionContext) _EventEdge(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var exchangeRateImplementors = []string{"ExchangeRate", "Node"}
+
+func (ec *executionContext) _ExchangeRate(ctx context.Context, sel ast.SelectionSet, obj *ent.ExchangeRate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, exchangeRateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExchangeRate")
+		case "id":
+			out.Values[i] = ec._ExchangeRate_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._ExchangeRate_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._ExchangeRate_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "currency":
+			out.Values[i] = ec._ExchangeRate_currency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "toCurrency":
+			out.Values[i] = ec._ExchangeRate_toCurrency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rate":
+			out.Values[i] = ec._ExchangeRate_rate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "date":
+			out.Values[i] = ec._ExchangeRate_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._ExchangeRate_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var exchangeRateConnectionImplementors = []string{"ExchangeRateConnection"}
+
+func (ec *executionContext) _ExchangeRateConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ExchangeRateConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, exchangeRateConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExchangeRateConnection")
+		case "edges":
+			out.Values[i] = ec._ExchangeRateConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ExchangeRateConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ExchangeRateConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var exchangeRateEdgeImplementors = []string{"ExchangeRateEdge"}
+
+func (ec *executionContext) _ExchangeRateEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ExchangeRateEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, exchangeRateEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExchangeRateEdge")
+		case "node":
+			out.Values[i] = ec._ExchangeRateEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._ExchangeRateEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var fundingImplementors = []string{"Funding", "Node"}
 
 func (ec *executionContext) _Funding(ctx context.Context, sel ast.SelectionSet, obj *ent.Funding) graphql.Marshaler {
@@ -21460,6 +23861,12 @@ func (ec *executionContext) _Funding(ctx context.Context, sel ast.SelectionSet, 
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Funding_value(ctx, field, obj)
+				})
+		case "history":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Funding_history(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -21682,6 +24089,12 @@ func (ec *executionContext) _Organisation(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organisation_sources(ctx, field, obj)
 				})
+		case "history":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organisation_history(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -21877,6 +24290,12 @@ func (ec *executionContext) _Participation(ctx context.Context, sel ast.Selectio
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Participation_sources(ctx, field, obj)
 				})
+		case "history":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Participation_history(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -21942,6 +24361,12 @@ func (ec *executionContext) _Presence(ctx context.Context, sel ast.SelectionSet,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Presence_sources(ctx, field, obj)
+				})
+		case "history":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Presence_history(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -22097,6 +24522,12 @@ func (ec *executionContext) _Programme(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Programme_budget(ctx, field, obj)
 				})
+		case "history":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Programme_history(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -22217,6 +24648,12 @@ func (ec *executionContext) _ProgrammeCountry(ctx context.Context, sel ast.Selec
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ProgrammeCountry_sources(ctx, field, obj)
 				})
+		case "history":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProgrammeCountry_history(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -22321,6 +24758,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_events(ctx, field)
 				})
+		case "exchangeRates":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_exchangeRates(ctx, field)
+				})
 		case "fundings":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -22338,6 +24781,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_programmes(ctx, field)
+				})
+		case "changes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_changes(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -22427,6 +24876,12 @@ func (ec *executionContext) _Result(ctx context.Context, sel ast.SelectionSet, o
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Result_sources(ctx, field, obj)
+				})
+		case "history":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Result_history(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -22574,6 +25029,12 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Source_results(ctx, field, obj)
 				})
+		case "history":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Source_history(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -22709,6 +25170,43 @@ func (ec *executionContext) unmarshalNAreaWhereInput2ᚖgithubᚗcomᚋaidregist
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNChangeConnection2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐChangeConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ChangeConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChangeConnection!")
+		return graphql.Null
+	}
+	return ec._ChangeConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNChangeOperation2githubᚗcomᚋaidregistryᚋregistryᚋentᚋchangeᚐOperation(ctx context.Context, v any) (change.Operation, error) {
+	var res change.Operation
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChangeOperation2githubᚗcomᚋaidregistryᚋregistryᚋentᚋchangeᚐOperation(ctx context.Context, sel ast.SelectionSet, v change.Operation) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNChangeOrderField2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐChangeOrderField(ctx context.Context, v any) (*ent.ChangeOrderField, error) {
+	var res = new(ent.ChangeOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChangeOrderField2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐChangeOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.ChangeOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChangeOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNChangeWhereInput2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐChangeWhereInput(ctx context.Context, v any) (*ent.ChangeWhereInput, error) {
+	res, err := ec.unmarshalInputChangeWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNContact2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐContact(ctx context.Context, sel ast.SelectionSet, v *ent.Contact) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Contact!")
@@ -22776,6 +25274,76 @@ func (ec *executionContext) unmarshalNCountryWhereInput2ᚖgithubᚗcomᚋaidreg
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreateAgreementInput2githubᚗcomᚋaidregistryᚋregistryᚋentᚐCreateAgreementInput(ctx context.Context, v any) (ent.CreateAgreementInput, error) {
+	res, err := ec.unmarshalInputCreateAgreementInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateAgreementPartyInput2githubᚗcomᚋaidregistryᚋregistryᚋentᚐCreateAgreementPartyInput(ctx context.Context, v any) (ent.CreateAgreementPartyInput, error) {
+	res, err := ec.unmarshalInputCreateAgreementPartyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateAreaInput2githubᚗcomᚋaidregistryᚋregistryᚋentᚐCreateAreaInput(ctx context.Context, v any) (ent.CreateAreaInput, error) {
+	res, err := ec.unmarshalInputCreateAreaInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateContactInput2githubᚗcomᚋaidregistryᚋregistryᚋentᚐCreateContactInput(ctx context.Context, v any) (ent.CreateContactInput, error) {
+	res, err := ec.unmarshalInputCreateContactInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateCountryInput2githubᚗcomᚋaidregistryᚋregistryᚋentᚐCreateCountryInput(ctx context.Context, v any) (ent.CreateCountryInput, error) {
+	res, err := ec.unmarshalInputCreateCountryInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateEventInput2githubᚗcomᚋaidregistryᚋregistryᚋentᚐCreateEventInput(ctx context.Context, v any) (ent.CreateEventInput, error) {
+	res, err := ec.unmarshalInputCreateEventInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateFundingInput2githubᚗcomᚋaidregistryᚋregistryᚋentᚐCreateFundingInput(ctx context.Context, v any) (ent.CreateFundingInput, error) {
+	res, err := ec.unmarshalInputCreateFundingInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateOrganisationInput2githubᚗcomᚋaidregistryᚋregistryᚋentᚐCreateOrganisationInput(ctx context.Context, v any) (ent.CreateOrganisationInput, error) {
+	res, err := ec.unmarshalInputCreateOrganisationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateParticipationInput2githubᚗcomᚋaidregistryᚋregistryᚋentᚐCreateParticipationInput(ctx context.Context, v any) (ent.CreateParticipationInput, error) {
+	res, err := ec.unmarshalInputCreateParticipationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreatePresenceInput2githubᚗcomᚋaidregistryᚋregistryᚋentᚐCreatePresenceInput(ctx context.Context, v any) (ent.CreatePresenceInput, error) {
+	res, err := ec.unmarshalInputCreatePresenceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateProgrammeCountryInput2githubᚗcomᚋaidregistryᚋregistryᚋentᚐCreateProgrammeCountryInput(ctx context.Context, v any) (ent.CreateProgrammeCountryInput, error) {
+	res, err := ec.unmarshalInputCreateProgrammeCountryInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateProgrammeInput2githubᚗcomᚋaidregistryᚋregistryᚋentᚐCreateProgrammeInput(ctx context.Context, v any) (ent.CreateProgrammeInput, error) {
+	res, err := ec.unmarshalInputCreateProgrammeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateResultInput2githubᚗcomᚋaidregistryᚋregistryᚋentᚐCreateResultInput(ctx context.Context, v any) (ent.CreateResultInput, error) {
+	res, err := ec.unmarshalInputCreateResultInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateSourceInput2githubᚗcomᚋaidregistryᚋregistryᚋentᚐCreateSourceInput(ctx context.Context, v any) (ent.CreateSourceInput, error) {
+	res, err := ec.unmarshalInputCreateSourceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, v any) (entgql.Cursor[int], error) {
 	res, err := gid.UnmarshalCursor(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -22827,6 +25395,38 @@ func (ec *executionContext) marshalNEventOrderField2ᚖgithubᚗcomᚋaidregistr
 
 func (ec *executionContext) unmarshalNEventWhereInput2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐEventWhereInput(ctx context.Context, v any) (*ent.EventWhereInput, error) {
 	res, err := ec.unmarshalInputEventWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNExchangeRateConnection2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐExchangeRateConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ExchangeRateConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ExchangeRateConnection!")
+		return graphql.Null
+	}
+	return ec._ExchangeRateConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNExchangeRateOrder2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐExchangeRateOrder(ctx context.Context, v any) (*ent.ExchangeRateOrder, error) {
+	res, err := ec.unmarshalInputExchangeRateOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNExchangeRateOrderField2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐExchangeRateOrderField(ctx context.Context, v any) (*ent.ExchangeRateOrderField, error) {
+	var res = new(ent.ExchangeRateOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNExchangeRateOrderField2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐExchangeRateOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.ExchangeRateOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ExchangeRateOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNExchangeRateWhereInput2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐExchangeRateWhereInput(ctx context.Context, v any) (*ent.ExchangeRateWhereInput, error) {
+	res, err := ec.unmarshalInputExchangeRateWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -23169,18 +25769,74 @@ func (ec *executionContext) unmarshalNSourceWhereInput2ᚖgithubᚗcomᚋaidregi
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
-	res, err := graphql.UnmarshalTime(v)
+func (ec *executionContext) unmarshalNUpdateAgreementInput2githubᚗcomᚋaidregistryᚋregistryᚋentᚐUpdateAgreementInput(ctx context.Context, v any) (ent.UpdateAgreementInput, error) {
+	res, err := ec.unmarshalInputUpdateAgreementInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
-	_ = sel
-	res := graphql.MarshalTime(v)
-	if res == graphql.Null {
-		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
-	}
-	return res
+func (ec *executionContext) unmarshalNUpdateAgreementPartyInput2githubᚗcomᚋaidregistryᚋregistryᚋentᚐUpdateAgreementPartyInput(ctx context.Context, v any) (ent.UpdateAgreementPartyInput, error) {
+	res, err := ec.unmarshalInputUpdateAgreementPartyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateAreaInput2githubᚗcomᚋaidregistryᚋregistryᚋentᚐUpdateAreaInput(ctx context.Context, v any) (ent.UpdateAreaInput, error) {
+	res, err := ec.unmarshalInputUpdateAreaInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateContactInput2githubᚗcomᚋaidregistryᚋregistryᚋentᚐUpdateContactInput(ctx context.Context, v any) (ent.UpdateContactInput, error) {
+	res, err := ec.unmarshalInputUpdateContactInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateCountryInput2githubᚗcomᚋaidregistryᚋregistryᚋentᚐUpdateCountryInput(ctx context.Context, v any) (ent.UpdateCountryInput, error) {
+	res, err := ec.unmarshalInputUpdateCountryInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateEventInput2githubᚗcomᚋaidregistryᚋregistryᚋentᚐUpdateEventInput(ctx context.Context, v any) (ent.UpdateEventInput, error) {
+	res, err := ec.unmarshalInputUpdateEventInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateFundingInput2githubᚗcomᚋaidregistryᚋregistryᚋentᚐUpdateFundingInput(ctx context.Context, v any) (ent.UpdateFundingInput, error) {
+	res, err := ec.unmarshalInputUpdateFundingInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateOrganisationInput2githubᚗcomᚋaidregistryᚋregistryᚋentᚐUpdateOrganisationInput(ctx context.Context, v any) (ent.UpdateOrganisationInput, error) {
+	res, err := ec.unmarshalInputUpdateOrganisationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateParticipationInput2githubᚗcomᚋaidregistryᚋregistryᚋentᚐUpdateParticipationInput(ctx context.Context, v any) (ent.UpdateParticipationInput, error) {
+	res, err := ec.unmarshalInputUpdateParticipationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdatePresenceInput2githubᚗcomᚋaidregistryᚋregistryᚋentᚐUpdatePresenceInput(ctx context.Context, v any) (ent.UpdatePresenceInput, error) {
+	res, err := ec.unmarshalInputUpdatePresenceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateProgrammeCountryInput2githubᚗcomᚋaidregistryᚋregistryᚋentᚐUpdateProgrammeCountryInput(ctx context.Context, v any) (ent.UpdateProgrammeCountryInput, error) {
+	res, err := ec.unmarshalInputUpdateProgrammeCountryInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateProgrammeInput2githubᚗcomᚋaidregistryᚋregistryᚋentᚐUpdateProgrammeInput(ctx context.Context, v any) (ent.UpdateProgrammeInput, error) {
+	res, err := ec.unmarshalInputUpdateProgrammeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateResultInput2githubᚗcomᚋaidregistryᚋregistryᚋentᚐUpdateResultInput(ctx context.Context, v any) (ent.UpdateResultInput, error) {
+	res, err := ec.unmarshalInputUpdateResultInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateSourceInput2githubᚗcomᚋaidregistryᚋregistryᚋentᚐUpdateSourceInput(ctx context.Context, v any) (ent.UpdateSourceInput, error) {
+	res, err := ec.unmarshalInputUpdateSourceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOAgreement2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐAgreementᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Agreement) graphql.Marshaler {
@@ -23463,6 +26119,110 @@ func (ec *executionContext) unmarshalOAreaWhereInput2ᚖgithubᚗcomᚋaidregist
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOChange2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐChange(ctx context.Context, sel ast.SelectionSet, v *ent.Change) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Change(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOChangeEdge2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐChangeEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.ChangeEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOChangeEdge2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐChangeEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOChangeEdge2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐChangeEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ChangeEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ChangeEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOChangeOperation2ᚕgithubᚗcomᚋaidregistryᚋregistryᚋentᚋchangeᚐOperationᚄ(ctx context.Context, v any) ([]change.Operation, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]change.Operation, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNChangeOperation2githubᚗcomᚋaidregistryᚋregistryᚋentᚋchangeᚐOperation(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOChangeOperation2ᚕgithubᚗcomᚋaidregistryᚋregistryᚋentᚋchangeᚐOperationᚄ(ctx context.Context, sel ast.SelectionSet, v []change.Operation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChangeOperation2githubᚗcomᚋaidregistryᚋregistryᚋentᚋchangeᚐOperation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOChangeOperation2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚋchangeᚐOperation(ctx context.Context, v any) (*change.Operation, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(change.Operation)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOChangeOperation2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚋchangeᚐOperation(ctx context.Context, sel ast.SelectionSet, v *change.Operation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOChangeWhereInput2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐChangeWhereInputᚄ(ctx context.Context, v any) ([]*ent.ChangeWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.ChangeWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNChangeWhereInput2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐChangeWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOChangeWhereInput2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐChangeWhereInput(ctx context.Context, v any) (*ent.ChangeWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputChangeWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOContact2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐContactᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Contact) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -23698,6 +26458,75 @@ func (ec *executionContext) unmarshalOEventWhereInput2ᚖgithubᚗcomᚋaidregis
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputEventWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOExchangeRate2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐExchangeRate(ctx context.Context, sel ast.SelectionSet, v *ent.ExchangeRate) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ExchangeRate(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOExchangeRateEdge2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐExchangeRateEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.ExchangeRateEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOExchangeRateEdge2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐExchangeRateEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOExchangeRateEdge2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐExchangeRateEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ExchangeRateEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ExchangeRateEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOExchangeRateOrder2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐExchangeRateOrderᚄ(ctx context.Context, v any) ([]*ent.ExchangeRateOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.ExchangeRateOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNExchangeRateOrder2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐExchangeRateOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOExchangeRateWhereInput2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐExchangeRateWhereInputᚄ(ctx context.Context, v any) ([]*ent.ExchangeRateWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.ExchangeRateWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNExchangeRateWhereInput2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐExchangeRateWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOExchangeRateWhereInput2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐExchangeRateWhereInput(ctx context.Context, v any) (*ent.ExchangeRateWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputExchangeRateWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -24502,59 +27331,6 @@ func (ec *executionContext) unmarshalOSourceWhereInput2ᚖgithubᚗcomᚋaidregi
 	}
 	res, err := ec.unmarshalInputSourceWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx context.Context, v any) ([]time.Time, error) {
-	if v == nil {
-		return nil, nil
-	}
-	vSlice := graphql.CoerceList(v)
-	var err error
-	res := make([]time.Time, len(vSlice))
-	for i := range vSlice {
-		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNTime2timeᚐTime(ctx, vSlice[i])
-		if err != nil {
-			return nil, err
-		}
-	}
-	return res, nil
-}
-
-func (ec *executionContext) marshalOTime2ᚕtimeᚐTimeᚄ(ctx context.Context, sel ast.SelectionSet, v []time.Time) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := make(graphql.Array, len(v))
-	for i := range v {
-		ret[i] = ec.marshalNTime2timeᚐTime(ctx, sel, v[i])
-	}
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
-func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
-	if v == nil {
-		return nil, nil
-	}
-	res, err := graphql.UnmarshalTime(v)
-	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	_ = sel
-	_ = ctx
-	res := graphql.MarshalTime(*v)
-	return res
 }
 
 // endregion ***************************** type.gotpl *****************************

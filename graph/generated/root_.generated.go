@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"sync/atomic"
+	"time"
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
@@ -23,9 +24,22 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Agreement() AgreementResolver
+	AgreementParty() AgreementPartyResolver
+	Area() AreaResolver
+	Contact() ContactResolver
+	Country() CountryResolver
+	Event() EventResolver
 	Funding() FundingResolver
+	Mutation() MutationResolver
+	Organisation() OrganisationResolver
+	Participation() ParticipationResolver
+	Presence() PresenceResolver
 	Programme() ProgrammeResolver
+	ProgrammeCountry() ProgrammeCountryResolver
 	Query() QueryResolver
+	Result() ResultResolver
+	Source() SourceResolver
 }
 
 type DirectiveRoot struct {
@@ -35,6 +49,7 @@ type ComplexityRoot struct {
 	Agreement struct {
 		CreatedAt  func(childComplexity int) int
 		Fundings   func(childComplexity int) int
+		History    func(childComplexity int, first *int, after *entgql.Cursor[int]) int
 		ID         func(childComplexity int) int
 		Kind       func(childComplexity int) int
 		Parties    func(childComplexity int) int
@@ -63,6 +78,7 @@ type ComplexityRoot struct {
 	AgreementParty struct {
 		Agreement      func(childComplexity int) int
 		CreatedAt      func(childComplexity int) int
+		History        func(childComplexity int, first *int, after *entgql.Cursor[int]) int
 		ID             func(childComplexity int) int
 		Organisation   func(childComplexity int) int
 		SignatoryName  func(childComplexity int) int
@@ -74,6 +90,7 @@ type ComplexityRoot struct {
 	Area struct {
 		Country            func(childComplexity int) int
 		CreatedAt          func(childComplexity int) int
+		History            func(childComplexity int, first *int, after *entgql.Cursor[int]) int
 		ID                 func(childComplexity int) int
 		Name               func(childComplexity int) int
 		ProgrammeCountries func(childComplexity int) int
@@ -81,9 +98,33 @@ type ComplexityRoot struct {
 		UpdatedAt          func(childComplexity int) int
 	}
 
+	Change struct {
+		After          func(childComplexity int) int
+		At             func(childComplexity int) int
+		Before         func(childComplexity int) int
+		ID             func(childComplexity int) int
+		KeyID          func(childComplexity int) int
+		Operation      func(childComplexity int) int
+		OrganisationID func(childComplexity int) int
+		RecordID       func(childComplexity int) int
+		RecordType     func(childComplexity int) int
+	}
+
+	ChangeConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ChangeEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Contact struct {
 		CreatedAt    func(childComplexity int) int
 		Email        func(childComplexity int) int
+		History      func(childComplexity int, first *int, after *entgql.Cursor[int]) int
 		ID           func(childComplexity int) int
 		Name         func(childComplexity int) int
 		Office       func(childComplexity int) int
@@ -98,6 +139,7 @@ type ComplexityRoot struct {
 		Areas              func(childComplexity int) int
 		CreatedAt          func(childComplexity int) int
 		Headquartered      func(childComplexity int) int
+		History            func(childComplexity int, first *int, after *entgql.Cursor[int]) int
 		ID                 func(childComplexity int) int
 		Iso2               func(childComplexity int) int
 		Iso3               func(childComplexity int) int
@@ -123,6 +165,7 @@ type ComplexityRoot struct {
 	Event struct {
 		CreatedAt    func(childComplexity int) int
 		EndsOn       func(childComplexity int) int
+		History      func(childComplexity int, first *int, after *entgql.Cursor[int]) int
 		ID           func(childComplexity int) int
 		Organisers   func(childComplexity int) int
 		Participants func(childComplexity int) int
@@ -146,11 +189,34 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ExchangeRate struct {
+		CreatedAt  func(childComplexity int) int
+		Currency   func(childComplexity int) int
+		Date       func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Rate       func(childComplexity int) int
+		Source     func(childComplexity int) int
+		ToCurrency func(childComplexity int) int
+		UpdatedAt  func(childComplexity int) int
+	}
+
+	ExchangeRateConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ExchangeRateEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Funding struct {
 		Agreement func(childComplexity int) int
 		CreatedAt func(childComplexity int) int
 		Date      func(childComplexity int) int
 		Funder    func(childComplexity int) int
+		History   func(childComplexity int, first *int, after *entgql.Cursor[int]) int
 		ID        func(childComplexity int) int
 		Kind      func(childComplexity int) int
 		Note      func(childComplexity int) int
@@ -177,6 +243,51 @@ type ComplexityRoot struct {
 		Currency func(childComplexity int) int
 	}
 
+	Mutation struct {
+		CreateAgreement        func(childComplexity int, input ent.CreateAgreementInput) int
+		CreateAgreementParty   func(childComplexity int, input ent.CreateAgreementPartyInput) int
+		CreateArea             func(childComplexity int, input ent.CreateAreaInput) int
+		CreateContact          func(childComplexity int, input ent.CreateContactInput) int
+		CreateCountry          func(childComplexity int, input ent.CreateCountryInput) int
+		CreateEvent            func(childComplexity int, input ent.CreateEventInput) int
+		CreateFunding          func(childComplexity int, input ent.CreateFundingInput) int
+		CreateOrganisation     func(childComplexity int, input ent.CreateOrganisationInput) int
+		CreateParticipation    func(childComplexity int, input ent.CreateParticipationInput) int
+		CreatePresence         func(childComplexity int, input ent.CreatePresenceInput) int
+		CreateProgramme        func(childComplexity int, input ent.CreateProgrammeInput) int
+		CreateProgrammeCountry func(childComplexity int, input ent.CreateProgrammeCountryInput) int
+		CreateResult           func(childComplexity int, input ent.CreateResultInput) int
+		CreateSource           func(childComplexity int, input ent.CreateSourceInput) int
+		DeleteAgreement        func(childComplexity int, id int) int
+		DeleteAgreementParty   func(childComplexity int, id int) int
+		DeleteArea             func(childComplexity int, id int) int
+		DeleteContact          func(childComplexity int, id int) int
+		DeleteCountry          func(childComplexity int, id int) int
+		DeleteEvent            func(childComplexity int, id int) int
+		DeleteFunding          func(childComplexity int, id int) int
+		DeleteOrganisation     func(childComplexity int, id int) int
+		DeleteParticipation    func(childComplexity int, id int) int
+		DeletePresence         func(childComplexity int, id int) int
+		DeleteProgramme        func(childComplexity int, id int) int
+		DeleteProgrammeCountry func(childComplexity int, id int) int
+		DeleteResult           func(childComplexity int, id int) int
+		DeleteSource           func(childComplexity int, id int) int
+		UpdateAgreement        func(childComplexity int, id int, input ent.UpdateAgreementInput, expectedUpdatedAt *time.Time) int
+		UpdateAgreementParty   func(childComplexity int, id int, input ent.UpdateAgreementPartyInput, expectedUpdatedAt *time.Time) int
+		UpdateArea             func(childComplexity int, id int, input ent.UpdateAreaInput, expectedUpdatedAt *time.Time) int
+		UpdateContact          func(childComplexity int, id int, input ent.UpdateContactInput, expectedUpdatedAt *time.Time) int
+		UpdateCountry          func(childComplexity int, id int, input ent.UpdateCountryInput, expectedUpdatedAt *time.Time) int
+		UpdateEvent            func(childComplexity int, id int, input ent.UpdateEventInput, expectedUpdatedAt *time.Time) int
+		UpdateFunding          func(childComplexity int, id int, input ent.UpdateFundingInput, expectedUpdatedAt *time.Time) int
+		UpdateOrganisation     func(childComplexity int, id int, input ent.UpdateOrganisationInput, expectedUpdatedAt *time.Time) int
+		UpdateParticipation    func(childComplexity int, id int, input ent.UpdateParticipationInput, expectedUpdatedAt *time.Time) int
+		UpdatePresence         func(childComplexity int, id int, input ent.UpdatePresenceInput, expectedUpdatedAt *time.Time) int
+		UpdateProgramme        func(childComplexity int, id int, input ent.UpdateProgrammeInput, expectedUpdatedAt *time.Time) int
+		UpdateProgrammeCountry func(childComplexity int, id int, input ent.UpdateProgrammeCountryInput, expectedUpdatedAt *time.Time) int
+		UpdateResult           func(childComplexity int, id int, input ent.UpdateResultInput, expectedUpdatedAt *time.Time) int
+		UpdateSource           func(childComplexity int, id int, input ent.UpdateSourceInput, expectedUpdatedAt *time.Time) int
+	}
+
 	Organisation struct {
 		Acronym          func(childComplexity int) int
 		AgreementParties func(childComplexity int) int
@@ -188,6 +299,7 @@ type ComplexityRoot struct {
 		FundingsGiven    func(childComplexity int) int
 		FundingsReceived func(childComplexity int) int
 		Headquarters     func(childComplexity int) int
+		History          func(childComplexity int, first *int, after *entgql.Cursor[int]) int
 		ID               func(childComplexity int) int
 		IatiRef          func(childComplexity int) int
 		Kind             func(childComplexity int) int
@@ -220,6 +332,7 @@ type ComplexityRoot struct {
 
 	Participation struct {
 		CreatedAt    func(childComplexity int) int
+		History      func(childComplexity int, first *int, after *entgql.Cursor[int]) int
 		ID           func(childComplexity int) int
 		Organisation func(childComplexity int) int
 		Programme    func(childComplexity int) int
@@ -231,6 +344,7 @@ type ComplexityRoot struct {
 	Presence struct {
 		Country      func(childComplexity int) int
 		CreatedAt    func(childComplexity int) int
+		History      func(childComplexity int, first *int, after *entgql.Cursor[int]) int
 		ID           func(childComplexity int) int
 		OpenedIn     func(childComplexity int) int
 		Organisation func(childComplexity int) int
@@ -251,6 +365,7 @@ type ComplexityRoot struct {
 		EndDate        func(childComplexity int) int
 		Events         func(childComplexity int) int
 		Fundings       func(childComplexity int) int
+		History        func(childComplexity int, first *int, after *entgql.Cursor[int]) int
 		ID             func(childComplexity int) int
 		Parent         func(childComplexity int) int
 		Participations func(childComplexity int) int
@@ -274,6 +389,7 @@ type ComplexityRoot struct {
 		Areas        func(childComplexity int) int
 		Country      func(childComplexity int) int
 		CreatedAt    func(childComplexity int) int
+		History      func(childComplexity int, first *int, after *entgql.Cursor[int]) int
 		ID           func(childComplexity int) int
 		Programme    func(childComplexity int) int
 		Role         func(childComplexity int) int
@@ -289,8 +405,10 @@ type ComplexityRoot struct {
 
 	Query struct {
 		Agreements    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AgreementOrder, where *ent.AgreementWhereInput) int
+		Changes       func(childComplexity int, since *time.Time, first *int, after *entgql.Cursor[int], where *ent.ChangeWhereInput) int
 		Countries     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CountryOrder, where *ent.CountryWhereInput) int
 		Events        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.EventOrder, where *ent.EventWhereInput) int
+		ExchangeRates func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExchangeRateOrder, where *ent.ExchangeRateWhereInput) int
 		Fundings      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FundingOrder, where *ent.FundingWhereInput) int
 		Node          func(childComplexity int, id int) int
 		Nodes         func(childComplexity int, ids []int) int
@@ -301,6 +419,7 @@ type ComplexityRoot struct {
 	Result struct {
 		Achieved  func(childComplexity int) int
 		CreatedAt func(childComplexity int) int
+		History   func(childComplexity int, first *int, after *entgql.Cursor[int]) int
 		ID        func(childComplexity int) int
 		Indicator func(childComplexity int) int
 		Programme func(childComplexity int) int
@@ -320,6 +439,7 @@ type ComplexityRoot struct {
 		Events             func(childComplexity int) int
 		FileName           func(childComplexity int) int
 		Fundings           func(childComplexity int) int
+		History            func(childComplexity int, first *int, after *entgql.Cursor[int]) int
 		ID                 func(childComplexity int) int
 		Organisations      func(childComplexity int) int
 		Participations     func(childComplexity int) int
@@ -361,6 +481,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Agreement.Fundings(childComplexity), true
+	case "Agreement.history":
+		if e.ComplexityRoot.Agreement.History == nil {
+			break
+		}
+
+		args, err := ec.field_Agreement_history_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Agreement.History(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[int])), true
 	case "Agreement.id":
 		if e.ComplexityRoot.Agreement.ID == nil {
 			break
@@ -478,6 +609,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AgreementParty.CreatedAt(childComplexity), true
+	case "AgreementParty.history":
+		if e.ComplexityRoot.AgreementParty.History == nil {
+			break
+		}
+
+		args, err := ec.field_AgreementParty_history_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.AgreementParty.History(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[int])), true
 	case "AgreementParty.id":
 		if e.ComplexityRoot.AgreementParty.ID == nil {
 			break
@@ -527,6 +669,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Area.CreatedAt(childComplexity), true
+	case "Area.history":
+		if e.ComplexityRoot.Area.History == nil {
+			break
+		}
+
+		args, err := ec.field_Area_history_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Area.History(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[int])), true
 	case "Area.id":
 		if e.ComplexityRoot.Area.ID == nil {
 			break
@@ -558,6 +711,93 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Area.UpdatedAt(childComplexity), true
 
+	case "Change.after":
+		if e.ComplexityRoot.Change.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.After(childComplexity), true
+	case "Change.at":
+		if e.ComplexityRoot.Change.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.At(childComplexity), true
+	case "Change.before":
+		if e.ComplexityRoot.Change.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Before(childComplexity), true
+	case "Change.id":
+		if e.ComplexityRoot.Change.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.ID(childComplexity), true
+	case "Change.keyID":
+		if e.ComplexityRoot.Change.KeyID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.KeyID(childComplexity), true
+	case "Change.operation":
+		if e.ComplexityRoot.Change.Operation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Operation(childComplexity), true
+	case "Change.organisationID":
+		if e.ComplexityRoot.Change.OrganisationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.OrganisationID(childComplexity), true
+	case "Change.recordID":
+		if e.ComplexityRoot.Change.RecordID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.RecordID(childComplexity), true
+	case "Change.recordType":
+		if e.ComplexityRoot.Change.RecordType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.RecordType(childComplexity), true
+
+	case "ChangeConnection.edges":
+		if e.ComplexityRoot.ChangeConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeConnection.Edges(childComplexity), true
+	case "ChangeConnection.pageInfo":
+		if e.ComplexityRoot.ChangeConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeConnection.PageInfo(childComplexity), true
+	case "ChangeConnection.totalCount":
+		if e.ComplexityRoot.ChangeConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeConnection.TotalCount(childComplexity), true
+
+	case "ChangeEdge.cursor":
+		if e.ComplexityRoot.ChangeEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEdge.Cursor(childComplexity), true
+	case "ChangeEdge.node":
+		if e.ComplexityRoot.ChangeEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEdge.Node(childComplexity), true
+
 	case "Contact.createdAt":
 		if e.ComplexityRoot.Contact.CreatedAt == nil {
 			break
@@ -570,6 +810,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Contact.Email(childComplexity), true
+	case "Contact.history":
+		if e.ComplexityRoot.Contact.History == nil {
+			break
+		}
+
+		args, err := ec.field_Contact_history_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Contact.History(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[int])), true
 	case "Contact.id":
 		if e.ComplexityRoot.Contact.ID == nil {
 			break
@@ -637,6 +888,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Country.Headquartered(childComplexity), true
+	case "Country.history":
+		if e.ComplexityRoot.Country.History == nil {
+			break
+		}
+
+		args, err := ec.field_Country_history_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Country.History(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[int])), true
 	case "Country.id":
 		if e.ComplexityRoot.Country.ID == nil {
 			break
@@ -736,6 +998,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.EndsOn(childComplexity), true
+	case "Event.history":
+		if e.ComplexityRoot.Event.History == nil {
+			break
+		}
+
+		args, err := ec.field_Event_history_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Event.History(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[int])), true
 	case "Event.id":
 		if e.ComplexityRoot.Event.ID == nil {
 			break
@@ -829,6 +1102,87 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EventEdge.Node(childComplexity), true
 
+	case "ExchangeRate.createdAt":
+		if e.ComplexityRoot.ExchangeRate.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExchangeRate.CreatedAt(childComplexity), true
+	case "ExchangeRate.currency":
+		if e.ComplexityRoot.ExchangeRate.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExchangeRate.Currency(childComplexity), true
+	case "ExchangeRate.date":
+		if e.ComplexityRoot.ExchangeRate.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExchangeRate.Date(childComplexity), true
+	case "ExchangeRate.id":
+		if e.ComplexityRoot.ExchangeRate.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExchangeRate.ID(childComplexity), true
+	case "ExchangeRate.rate":
+		if e.ComplexityRoot.ExchangeRate.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExchangeRate.Rate(childComplexity), true
+	case "ExchangeRate.source":
+		if e.ComplexityRoot.ExchangeRate.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExchangeRate.Source(childComplexity), true
+	case "ExchangeRate.toCurrency":
+		if e.ComplexityRoot.ExchangeRate.ToCurrency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExchangeRate.ToCurrency(childComplexity), true
+	case "ExchangeRate.updatedAt":
+		if e.ComplexityRoot.ExchangeRate.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExchangeRate.UpdatedAt(childComplexity), true
+
+	case "ExchangeRateConnection.edges":
+		if e.ComplexityRoot.ExchangeRateConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExchangeRateConnection.Edges(childComplexity), true
+	case "ExchangeRateConnection.pageInfo":
+		if e.ComplexityRoot.ExchangeRateConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExchangeRateConnection.PageInfo(childComplexity), true
+	case "ExchangeRateConnection.totalCount":
+		if e.ComplexityRoot.ExchangeRateConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExchangeRateConnection.TotalCount(childComplexity), true
+
+	case "ExchangeRateEdge.cursor":
+		if e.ComplexityRoot.ExchangeRateEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExchangeRateEdge.Cursor(childComplexity), true
+	case "ExchangeRateEdge.node":
+		if e.ComplexityRoot.ExchangeRateEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExchangeRateEdge.Node(childComplexity), true
+
 	case "Funding.agreement":
 		if e.ComplexityRoot.Funding.Agreement == nil {
 			break
@@ -853,6 +1207,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Funding.Funder(childComplexity), true
+	case "Funding.history":
+		if e.ComplexityRoot.Funding.History == nil {
+			break
+		}
+
+		args, err := ec.field_Funding_history_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Funding.History(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[int])), true
 	case "Funding.id":
 		if e.ComplexityRoot.Funding.ID == nil {
 			break
@@ -947,6 +1312,469 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Money.Currency(childComplexity), true
 
+	case "Mutation.createAgreement":
+		if e.ComplexityRoot.Mutation.CreateAgreement == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createAgreement_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateAgreement(childComplexity, args["input"].(ent.CreateAgreementInput)), true
+	case "Mutation.createAgreementParty":
+		if e.ComplexityRoot.Mutation.CreateAgreementParty == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createAgreementParty_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateAgreementParty(childComplexity, args["input"].(ent.CreateAgreementPartyInput)), true
+	case "Mutation.createArea":
+		if e.ComplexityRoot.Mutation.CreateArea == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createArea_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateArea(childComplexity, args["input"].(ent.CreateAreaInput)), true
+	case "Mutation.createContact":
+		if e.ComplexityRoot.Mutation.CreateContact == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createContact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateContact(childComplexity, args["input"].(ent.CreateContactInput)), true
+	case "Mutation.createCountry":
+		if e.ComplexityRoot.Mutation.CreateCountry == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createCountry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateCountry(childComplexity, args["input"].(ent.CreateCountryInput)), true
+	case "Mutation.createEvent":
+		if e.ComplexityRoot.Mutation.CreateEvent == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createEvent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateEvent(childComplexity, args["input"].(ent.CreateEventInput)), true
+	case "Mutation.createFunding":
+		if e.ComplexityRoot.Mutation.CreateFunding == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createFunding_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateFunding(childComplexity, args["input"].(ent.CreateFundingInput)), true
+	case "Mutation.createOrganisation":
+		if e.ComplexityRoot.Mutation.CreateOrganisation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createOrganisation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateOrganisation(childComplexity, args["input"].(ent.CreateOrganisationInput)), true
+	case "Mutation.createParticipation":
+		if e.ComplexityRoot.Mutation.CreateParticipation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createParticipation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateParticipation(childComplexity, args["input"].(ent.CreateParticipationInput)), true
+	case "Mutation.createPresence":
+		if e.ComplexityRoot.Mutation.CreatePresence == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createPresence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreatePresence(childComplexity, args["input"].(ent.CreatePresenceInput)), true
+	case "Mutation.createProgramme":
+		if e.ComplexityRoot.Mutation.CreateProgramme == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createProgramme_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateProgramme(childComplexity, args["input"].(ent.CreateProgrammeInput)), true
+	case "Mutation.createProgrammeCountry":
+		if e.ComplexityRoot.Mutation.CreateProgrammeCountry == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createProgrammeCountry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateProgrammeCountry(childComplexity, args["input"].(ent.CreateProgrammeCountryInput)), true
+	case "Mutation.createResult":
+		if e.ComplexityRoot.Mutation.CreateResult == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createResult_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateResult(childComplexity, args["input"].(ent.CreateResultInput)), true
+	case "Mutation.createSource":
+		if e.ComplexityRoot.Mutation.CreateSource == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createSource_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateSource(childComplexity, args["input"].(ent.CreateSourceInput)), true
+	case "Mutation.deleteAgreement":
+		if e.ComplexityRoot.Mutation.DeleteAgreement == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteAgreement_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteAgreement(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteAgreementParty":
+		if e.ComplexityRoot.Mutation.DeleteAgreementParty == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteAgreementParty_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteAgreementParty(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteArea":
+		if e.ComplexityRoot.Mutation.DeleteArea == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteArea_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteArea(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteContact":
+		if e.ComplexityRoot.Mutation.DeleteContact == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteContact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteContact(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteCountry":
+		if e.ComplexityRoot.Mutation.DeleteCountry == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteCountry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteCountry(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteEvent":
+		if e.ComplexityRoot.Mutation.DeleteEvent == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteEvent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteEvent(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteFunding":
+		if e.ComplexityRoot.Mutation.DeleteFunding == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteFunding_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteFunding(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteOrganisation":
+		if e.ComplexityRoot.Mutation.DeleteOrganisation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteOrganisation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteOrganisation(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteParticipation":
+		if e.ComplexityRoot.Mutation.DeleteParticipation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteParticipation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteParticipation(childComplexity, args["id"].(int)), true
+	case "Mutation.deletePresence":
+		if e.ComplexityRoot.Mutation.DeletePresence == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deletePresence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeletePresence(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteProgramme":
+		if e.ComplexityRoot.Mutation.DeleteProgramme == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteProgramme_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteProgramme(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteProgrammeCountry":
+		if e.ComplexityRoot.Mutation.DeleteProgrammeCountry == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteProgrammeCountry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteProgrammeCountry(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteResult":
+		if e.ComplexityRoot.Mutation.DeleteResult == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteResult_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteResult(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteSource":
+		if e.ComplexityRoot.Mutation.DeleteSource == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteSource_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteSource(childComplexity, args["id"].(int)), true
+	case "Mutation.updateAgreement":
+		if e.ComplexityRoot.Mutation.UpdateAgreement == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateAgreement_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateAgreement(childComplexity, args["id"].(int), args["input"].(ent.UpdateAgreementInput), args["expectedUpdatedAt"].(*time.Time)), true
+	case "Mutation.updateAgreementParty":
+		if e.ComplexityRoot.Mutation.UpdateAgreementParty == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateAgreementParty_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateAgreementParty(childComplexity, args["id"].(int), args["input"].(ent.UpdateAgreementPartyInput), args["expectedUpdatedAt"].(*time.Time)), true
+	case "Mutation.updateArea":
+		if e.ComplexityRoot.Mutation.UpdateArea == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateArea_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateArea(childComplexity, args["id"].(int), args["input"].(ent.UpdateAreaInput), args["expectedUpdatedAt"].(*time.Time)), true
+	case "Mutation.updateContact":
+		if e.ComplexityRoot.Mutation.UpdateContact == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateContact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateContact(childComplexity, args["id"].(int), args["input"].(ent.UpdateContactInput), args["expectedUpdatedAt"].(*time.Time)), true
+	case "Mutation.updateCountry":
+		if e.ComplexityRoot.Mutation.UpdateCountry == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateCountry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateCountry(childComplexity, args["id"].(int), args["input"].(ent.UpdateCountryInput), args["expectedUpdatedAt"].(*time.Time)), true
+	case "Mutation.updateEvent":
+		if e.ComplexityRoot.Mutation.UpdateEvent == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateEvent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateEvent(childComplexity, args["id"].(int), args["input"].(ent.UpdateEventInput), args["expectedUpdatedAt"].(*time.Time)), true
+	case "Mutation.updateFunding":
+		if e.ComplexityRoot.Mutation.UpdateFunding == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateFunding_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateFunding(childComplexity, args["id"].(int), args["input"].(ent.UpdateFundingInput), args["expectedUpdatedAt"].(*time.Time)), true
+	case "Mutation.updateOrganisation":
+		if e.ComplexityRoot.Mutation.UpdateOrganisation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateOrganisation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateOrganisation(childComplexity, args["id"].(int), args["input"].(ent.UpdateOrganisationInput), args["expectedUpdatedAt"].(*time.Time)), true
+	case "Mutation.updateParticipation":
+		if e.ComplexityRoot.Mutation.UpdateParticipation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateParticipation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateParticipation(childComplexity, args["id"].(int), args["input"].(ent.UpdateParticipationInput), args["expectedUpdatedAt"].(*time.Time)), true
+	case "Mutation.updatePresence":
+		if e.ComplexityRoot.Mutation.UpdatePresence == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updatePresence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdatePresence(childComplexity, args["id"].(int), args["input"].(ent.UpdatePresenceInput), args["expectedUpdatedAt"].(*time.Time)), true
+	case "Mutation.updateProgramme":
+		if e.ComplexityRoot.Mutation.UpdateProgramme == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateProgramme_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateProgramme(childComplexity, args["id"].(int), args["input"].(ent.UpdateProgrammeInput), args["expectedUpdatedAt"].(*time.Time)), true
+	case "Mutation.updateProgrammeCountry":
+		if e.ComplexityRoot.Mutation.UpdateProgrammeCountry == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateProgrammeCountry_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateProgrammeCountry(childComplexity, args["id"].(int), args["input"].(ent.UpdateProgrammeCountryInput), args["expectedUpdatedAt"].(*time.Time)), true
+	case "Mutation.updateResult":
+		if e.ComplexityRoot.Mutation.UpdateResult == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateResult_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateResult(childComplexity, args["id"].(int), args["input"].(ent.UpdateResultInput), args["expectedUpdatedAt"].(*time.Time)), true
+	case "Mutation.updateSource":
+		if e.ComplexityRoot.Mutation.UpdateSource == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateSource_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateSource(childComplexity, args["id"].(int), args["input"].(ent.UpdateSourceInput), args["expectedUpdatedAt"].(*time.Time)), true
+
 	case "Organisation.acronym":
 		if e.ComplexityRoot.Organisation.Acronym == nil {
 			break
@@ -1007,6 +1835,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organisation.Headquarters(childComplexity), true
+	case "Organisation.history":
+		if e.ComplexityRoot.Organisation.History == nil {
+			break
+		}
+
+		args, err := ec.field_Organisation_history_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organisation.History(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[int])), true
 	case "Organisation.id":
 		if e.ComplexityRoot.Organisation.ID == nil {
 			break
@@ -1131,6 +1970,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Participation.CreatedAt(childComplexity), true
+	case "Participation.history":
+		if e.ComplexityRoot.Participation.History == nil {
+			break
+		}
+
+		args, err := ec.field_Participation_history_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Participation.History(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[int])), true
 	case "Participation.id":
 		if e.ComplexityRoot.Participation.ID == nil {
 			break
@@ -1180,6 +2030,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Presence.CreatedAt(childComplexity), true
+	case "Presence.history":
+		if e.ComplexityRoot.Presence.History == nil {
+			break
+		}
+
+		args, err := ec.field_Presence_history_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Presence.History(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[int])), true
 	case "Presence.id":
 		if e.ComplexityRoot.Presence.ID == nil {
 			break
@@ -1283,6 +2144,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Programme.Fundings(childComplexity), true
+	case "Programme.history":
+		if e.ComplexityRoot.Programme.History == nil {
+			break
+		}
+
+		args, err := ec.field_Programme_history_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Programme.History(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[int])), true
 	case "Programme.id":
 		if e.ComplexityRoot.Programme.ID == nil {
 			break
@@ -1387,6 +2259,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProgrammeCountry.CreatedAt(childComplexity), true
+	case "ProgrammeCountry.history":
+		if e.ComplexityRoot.ProgrammeCountry.History == nil {
+			break
+		}
+
+		args, err := ec.field_ProgrammeCountry_history_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ProgrammeCountry.History(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[int])), true
 	case "ProgrammeCountry.id":
 		if e.ComplexityRoot.ProgrammeCountry.ID == nil {
 			break
@@ -1448,6 +2331,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Agreements(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.AgreementOrder), args["where"].(*ent.AgreementWhereInput)), true
+	case "Query.changes":
+		if e.ComplexityRoot.Query.Changes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_changes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Changes(childComplexity, args["since"].(*time.Time), args["first"].(*int), args["after"].(*entgql.Cursor[int]), args["where"].(*ent.ChangeWhereInput)), true
 	case "Query.countries":
 		if e.ComplexityRoot.Query.Countries == nil {
 			break
@@ -1470,6 +2364,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Events(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.EventOrder), args["where"].(*ent.EventWhereInput)), true
+	case "Query.exchangeRates":
+		if e.ComplexityRoot.Query.ExchangeRates == nil {
+			break
+		}
+
+		args, err := ec.field_Query_exchangeRates_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ExchangeRates(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ExchangeRateOrder), args["where"].(*ent.ExchangeRateWhereInput)), true
 	case "Query.fundings":
 		if e.ComplexityRoot.Query.Fundings == nil {
 			break
@@ -1539,6 +2444,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Result.CreatedAt(childComplexity), true
+	case "Result.history":
+		if e.ComplexityRoot.Result.History == nil {
+			break
+		}
+
+		args, err := ec.field_Result_history_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Result.History(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[int])), true
 	case "Result.id":
 		if e.ComplexityRoot.Result.ID == nil {
 			break
@@ -1636,6 +2552,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Source.Fundings(childComplexity), true
+	case "Source.history":
+		if e.ComplexityRoot.Source.History == nil {
+			break
+		}
+
+		args, err := ec.field_Source_history_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Source.History(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[int])), true
 	case "Source.id":
 		if e.ComplexityRoot.Source.ID == nil {
 			break
@@ -1724,6 +2651,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AgreementWhereInput", ec.unmarshalInputAgreementWhereInput),
 			graphql.NewInputUnmarshaler("AreaOrder", ec.unmarshalInputAreaOrder),
 			graphql.NewInputUnmarshaler("AreaWhereInput", ec.unmarshalInputAreaWhereInput),
+			graphql.NewInputUnmarshaler("ChangeOrder", ec.unmarshalInputChangeOrder),
+			graphql.NewInputUnmarshaler("ChangeWhereInput", ec.unmarshalInputChangeWhereInput),
 			graphql.NewInputUnmarshaler("ContactOrder", ec.unmarshalInputContactOrder),
 			graphql.NewInputUnmarshaler("ContactWhereInput", ec.unmarshalInputContactWhereInput),
 			graphql.NewInputUnmarshaler("CountryOrder", ec.unmarshalInputCountryOrder),
@@ -1744,6 +2673,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateSourceInput", ec.unmarshalInputCreateSourceInput),
 			graphql.NewInputUnmarshaler("EventOrder", ec.unmarshalInputEventOrder),
 			graphql.NewInputUnmarshaler("EventWhereInput", ec.unmarshalInputEventWhereInput),
+			graphql.NewInputUnmarshaler("ExchangeRateOrder", ec.unmarshalInputExchangeRateOrder),
+			graphql.NewInputUnmarshaler("ExchangeRateWhereInput", ec.unmarshalInputExchangeRateWhereInput),
 			graphql.NewInputUnmarshaler("FundingOrder", ec.unmarshalInputFundingOrder),
 			graphql.NewInputUnmarshaler("FundingWhereInput", ec.unmarshalInputFundingWhereInput),
 			graphql.NewInputUnmarshaler("OrganisationOrder", ec.unmarshalInputOrganisationOrder),
@@ -1808,6 +2739,21 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			}
 
 			return &response
+		}
+	case ast.Mutation:
+		return func(ctx context.Context) *graphql.Response {
+			if !first {
+				return nil
+			}
+			first = false
+			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
+			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
+			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
 		}
 
 	default:
@@ -2321,6 +3267,168 @@ input AreaWhereInput {
   hasSources: Boolean
   hasSourcesWith: [SourceWhereInput!]
 }
+type Change implements Node {
+  id: ID!
+  at: Time!
+  operation: ChangeOperation!
+  """
+  GraphQL type name, e.g. Programme
+  """
+  recordType: String!
+  recordID: ID!
+  before: Map
+  after: Map
+  keyID: Int
+  organisationID: ID
+}
+"""
+A connection to a list of items.
+"""
+type ChangeConnection {
+  """
+  A list of edges.
+  """
+  edges: [ChangeEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type ChangeEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: Change
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+ChangeOperation is enum for the field operation
+"""
+enum ChangeOperation @goModel(model: "github.com/aidregistry/registry/ent/change.Operation") {
+  CREATE
+  UPDATE
+  DELETE
+}
+"""
+Ordering options for Change connections
+"""
+input ChangeOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order Changes.
+  """
+  field: ChangeOrderField!
+}
+"""
+Properties by which Change connections can be ordered.
+"""
+enum ChangeOrderField {
+  AT
+}
+"""
+ChangeWhereInput is used for filtering Change objects.
+Input was generated by ent.
+"""
+input ChangeWhereInput {
+  not: ChangeWhereInput
+  and: [ChangeWhereInput!]
+  or: [ChangeWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  at field predicates
+  """
+  at: Time
+  atNEQ: Time
+  atIn: [Time!]
+  atNotIn: [Time!]
+  atGT: Time
+  atGTE: Time
+  atLT: Time
+  atLTE: Time
+  """
+  operation field predicates
+  """
+  operation: ChangeOperation
+  operationNEQ: ChangeOperation
+  operationIn: [ChangeOperation!]
+  operationNotIn: [ChangeOperation!]
+  """
+  record_type field predicates
+  """
+  recordType: String
+  recordTypeNEQ: String
+  recordTypeIn: [String!]
+  recordTypeNotIn: [String!]
+  recordTypeGT: String
+  recordTypeGTE: String
+  recordTypeLT: String
+  recordTypeLTE: String
+  recordTypeContains: String
+  recordTypeHasPrefix: String
+  recordTypeHasSuffix: String
+  recordTypeEqualFold: String
+  recordTypeContainsFold: String
+  """
+  record_id field predicates
+  """
+  recordID: ID
+  recordIDNEQ: ID
+  recordIDIn: [ID!]
+  recordIDNotIn: [ID!]
+  recordIDGT: ID
+  recordIDGTE: ID
+  recordIDLT: ID
+  recordIDLTE: ID
+  """
+  key_id field predicates
+  """
+  keyID: Int
+  keyIDNEQ: Int
+  keyIDIn: [Int!]
+  keyIDNotIn: [Int!]
+  keyIDGT: Int
+  keyIDGTE: Int
+  keyIDLT: Int
+  keyIDLTE: Int
+  keyIDIsNil: Boolean
+  keyIDNotNil: Boolean
+  """
+  organisation_id field predicates
+  """
+  organisationID: ID
+  organisationIDNEQ: ID
+  organisationIDIn: [ID!]
+  organisationIDNotIn: [ID!]
+  organisationIDGT: ID
+  organisationIDGTE: ID
+  organisationIDLT: ID
+  organisationIDLTE: ID
+  organisationIDIsNil: Boolean
+  organisationIDNotNil: Boolean
+}
 type Contact implements Node {
   id: ID!
   createdAt: Time!
@@ -2695,9 +3803,7 @@ input CreateAgreementInput {
   signedOn: PartialDate
   place: String
   summary: String
-  partyIDs: [ID!]
   programmeIDs: [ID!]
-  fundingIDs: [ID!]
   sourceIDs: [ID!]
 }
 """
@@ -2718,7 +3824,6 @@ Input was generated by ent.
 input CreateAreaInput {
   name: String!
   countryID: ID!
-  programmeCountryIDs: [ID!]
   sourceIDs: [ID!]
 }
 """
@@ -2743,10 +3848,6 @@ input CreateCountryInput {
   iso3: String!
   name: String!
   region: String
-  areaIDs: [ID!]
-  presenceIDs: [ID!]
-  programmeCountryIDs: [ID!]
-  headquarteredIDs: [ID!]
   sourceIDs: [ID!]
 }
 """
@@ -2795,15 +3896,6 @@ input CreateOrganisationInput {
   website: String
   headquartersID: ID
   parentID: ID
-  childIDs: [ID!]
-  presenceIDs: [ID!]
-  contactIDs: [ID!]
-  participationIDs: [ID!]
-  fundingsGivenIDs: [ID!]
-  fundingsReceivedIDs: [ID!]
-  agreementPartyIDs: [ID!]
-  eventsOrganisedIDs: [ID!]
-  eventsAttendedIDs: [ID!]
   sourceIDs: [ID!]
 }
 """
@@ -2855,14 +3947,6 @@ input CreateProgrammeInput {
   budgetAmount: Decimal
   budgetCurrency: String
   parentID: ID
-  childIDs: [ID!]
-  participationIDs: [ID!]
-  countryIDs: [ID!]
-  fundingIDs: [ID!]
-  resultIDs: [ID!]
-  contactIDs: [ID!]
-  agreementIDs: [ID!]
-  eventIDs: [ID!]
   sourceIDs: [ID!]
 }
 """
@@ -2887,19 +3971,6 @@ input CreateSourceInput {
   fileName: String
   publisher: String
   publishedOn: PartialDate
-  agreementIDs: [ID!]
-  agreementPartyIDs: [ID!]
-  areaIDs: [ID!]
-  contactIDs: [ID!]
-  countryIDs: [ID!]
-  eventIDs: [ID!]
-  fundingIDs: [ID!]
-  organisationIDs: [ID!]
-  participationIDs: [ID!]
-  presenceIDs: [ID!]
-  programmeIDs: [ID!]
-  programmeCountryIDs: [ID!]
-  resultIDs: [ID!]
 }
 """
 Define a Relay Cursor type:
@@ -3121,6 +4192,205 @@ input EventWhereInput {
   """
   hasSources: Boolean
   hasSourcesWith: [SourceWhereInput!]
+}
+type ExchangeRate implements Node {
+  id: ID!
+  createdAt: Time!
+  updatedAt: Time!
+  """
+  ISO 4217 code of the currency converted from
+  """
+  currency: String!
+  """
+  ISO 4217 code of the currency converted to
+  """
+  toCurrency: String!
+  """
+  units of to_currency for one unit of currency, exact
+  """
+  rate: Decimal!
+  """
+  the day, month or year (annual average) the rate applies to
+  """
+  date: PartialDate!
+  """
+  the rate table: publisher, title or file name
+  """
+  source: String!
+}
+"""
+A connection to a list of items.
+"""
+type ExchangeRateConnection {
+  """
+  A list of edges.
+  """
+  edges: [ExchangeRateEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type ExchangeRateEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: ExchangeRate
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for ExchangeRate connections
+"""
+input ExchangeRateOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order ExchangeRates.
+  """
+  field: ExchangeRateOrderField!
+}
+"""
+Properties by which ExchangeRate connections can be ordered.
+"""
+enum ExchangeRateOrderField {
+  CREATED_AT
+  UPDATED_AT
+  CURRENCY
+  DATE
+}
+"""
+ExchangeRateWhereInput is used for filtering ExchangeRate objects.
+Input was generated by ent.
+"""
+input ExchangeRateWhereInput {
+  not: ExchangeRateWhereInput
+  and: [ExchangeRateWhereInput!]
+  or: [ExchangeRateWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  currency field predicates
+  """
+  currency: String
+  currencyNEQ: String
+  currencyIn: [String!]
+  currencyNotIn: [String!]
+  currencyGT: String
+  currencyGTE: String
+  currencyLT: String
+  currencyLTE: String
+  currencyContains: String
+  currencyHasPrefix: String
+  currencyHasSuffix: String
+  currencyEqualFold: String
+  currencyContainsFold: String
+  """
+  to_currency field predicates
+  """
+  toCurrency: String
+  toCurrencyNEQ: String
+  toCurrencyIn: [String!]
+  toCurrencyNotIn: [String!]
+  toCurrencyGT: String
+  toCurrencyGTE: String
+  toCurrencyLT: String
+  toCurrencyLTE: String
+  toCurrencyContains: String
+  toCurrencyHasPrefix: String
+  toCurrencyHasSuffix: String
+  toCurrencyEqualFold: String
+  toCurrencyContainsFold: String
+  """
+  rate field predicates
+  """
+  rate: Decimal
+  rateNEQ: Decimal
+  rateIn: [Decimal!]
+  rateNotIn: [Decimal!]
+  rateGT: Decimal
+  rateGTE: Decimal
+  rateLT: Decimal
+  rateLTE: Decimal
+  rateContains: Decimal
+  rateHasPrefix: Decimal
+  rateHasSuffix: Decimal
+  rateEqualFold: Decimal
+  rateContainsFold: Decimal
+  """
+  date field predicates
+  """
+  date: PartialDate
+  dateNEQ: PartialDate
+  dateIn: [PartialDate!]
+  dateNotIn: [PartialDate!]
+  dateGT: PartialDate
+  dateGTE: PartialDate
+  dateLT: PartialDate
+  dateLTE: PartialDate
+  dateContains: PartialDate
+  dateHasPrefix: PartialDate
+  dateHasSuffix: PartialDate
+  dateEqualFold: PartialDate
+  dateContainsFold: PartialDate
+  """
+  source field predicates
+  """
+  source: String
+  sourceNEQ: String
+  sourceIn: [String!]
+  sourceNotIn: [String!]
+  sourceGT: String
+  sourceGTE: String
+  sourceLT: String
+  sourceLTE: String
+  sourceContains: String
+  sourceHasPrefix: String
+  sourceHasSuffix: String
+  sourceEqualFold: String
+  sourceContainsFold: String
 }
 type Funding implements Node {
   id: ID!
@@ -4475,6 +5745,37 @@ type Query {
     """
     where: EventWhereInput
   ): EventConnection!
+  exchangeRates(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for ExchangeRates returned from the connection.
+    """
+    orderBy: [ExchangeRateOrder!]
+
+    """
+    Filtering options for ExchangeRates returned from the connection.
+    """
+    where: ExchangeRateWhereInput
+  ): ExchangeRateConnection!
   fundings(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -4961,10 +6262,6 @@ input SourceWhereInput {
   hasResultsWith: [ResultWhereInput!]
 }
 """
-The builtin Time type
-"""
-scalar Time
-"""
 UpdateAgreementInput is used for update Agreement object.
 Input was generated by ent.
 """
@@ -4982,15 +6279,9 @@ input UpdateAgreementInput {
   clearPlace: Boolean
   summary: String
   clearSummary: Boolean
-  addPartyIDs: [ID!]
-  removePartyIDs: [ID!]
-  clearParties: Boolean
   addProgrammeIDs: [ID!]
   removeProgrammeIDs: [ID!]
   clearProgrammes: Boolean
-  addFundingIDs: [ID!]
-  removeFundingIDs: [ID!]
-  clearFundings: Boolean
   addSourceIDs: [ID!]
   removeSourceIDs: [ID!]
   clearSources: Boolean
@@ -5017,9 +6308,6 @@ Input was generated by ent.
 input UpdateAreaInput {
   name: String
   countryID: ID
-  addProgrammeCountryIDs: [ID!]
-  removeProgrammeCountryIDs: [ID!]
-  clearProgrammeCountries: Boolean
   addSourceIDs: [ID!]
   removeSourceIDs: [ID!]
   clearSources: Boolean
@@ -5055,18 +6343,6 @@ input UpdateCountryInput {
   name: String
   region: String
   clearRegion: Boolean
-  addAreaIDs: [ID!]
-  removeAreaIDs: [ID!]
-  clearAreas: Boolean
-  addPresenceIDs: [ID!]
-  removePresenceIDs: [ID!]
-  clearPresences: Boolean
-  addProgrammeCountryIDs: [ID!]
-  removeProgrammeCountryIDs: [ID!]
-  clearProgrammeCountries: Boolean
-  addHeadquarteredIDs: [ID!]
-  removeHeadquarteredIDs: [ID!]
-  clearHeadquartered: Boolean
   addSourceIDs: [ID!]
   removeSourceIDs: [ID!]
   clearSources: Boolean
@@ -5143,33 +6419,6 @@ input UpdateOrganisationInput {
   clearHeadquarters: Boolean
   parentID: ID
   clearParent: Boolean
-  addChildIDs: [ID!]
-  removeChildIDs: [ID!]
-  clearChildren: Boolean
-  addPresenceIDs: [ID!]
-  removePresenceIDs: [ID!]
-  clearPresences: Boolean
-  addContactIDs: [ID!]
-  removeContactIDs: [ID!]
-  clearContacts: Boolean
-  addParticipationIDs: [ID!]
-  removeParticipationIDs: [ID!]
-  clearParticipations: Boolean
-  addFundingsGivenIDs: [ID!]
-  removeFundingsGivenIDs: [ID!]
-  clearFundingsGiven: Boolean
-  addFundingsReceivedIDs: [ID!]
-  removeFundingsReceivedIDs: [ID!]
-  clearFundingsReceived: Boolean
-  addAgreementPartyIDs: [ID!]
-  removeAgreementPartyIDs: [ID!]
-  clearAgreementParties: Boolean
-  addEventsOrganisedIDs: [ID!]
-  removeEventsOrganisedIDs: [ID!]
-  clearEventsOrganised: Boolean
-  addEventsAttendedIDs: [ID!]
-  removeEventsAttendedIDs: [ID!]
-  clearEventsAttended: Boolean
   addSourceIDs: [ID!]
   removeSourceIDs: [ID!]
   clearSources: Boolean
@@ -5243,30 +6492,6 @@ input UpdateProgrammeInput {
   clearBudgetCurrency: Boolean
   parentID: ID
   clearParent: Boolean
-  addChildIDs: [ID!]
-  removeChildIDs: [ID!]
-  clearChildren: Boolean
-  addParticipationIDs: [ID!]
-  removeParticipationIDs: [ID!]
-  clearParticipations: Boolean
-  addCountryIDs: [ID!]
-  removeCountryIDs: [ID!]
-  clearCountries: Boolean
-  addFundingIDs: [ID!]
-  removeFundingIDs: [ID!]
-  clearFundings: Boolean
-  addResultIDs: [ID!]
-  removeResultIDs: [ID!]
-  clearResults: Boolean
-  addContactIDs: [ID!]
-  removeContactIDs: [ID!]
-  clearContacts: Boolean
-  addAgreementIDs: [ID!]
-  removeAgreementIDs: [ID!]
-  clearAgreements: Boolean
-  addEventIDs: [ID!]
-  removeEventIDs: [ID!]
-  clearEvents: Boolean
   addSourceIDs: [ID!]
   removeSourceIDs: [ID!]
   clearSources: Boolean
@@ -5302,45 +6527,6 @@ input UpdateSourceInput {
   clearPublisher: Boolean
   publishedOn: PartialDate
   clearPublishedOn: Boolean
-  addAgreementIDs: [ID!]
-  removeAgreementIDs: [ID!]
-  clearAgreements: Boolean
-  addAgreementPartyIDs: [ID!]
-  removeAgreementPartyIDs: [ID!]
-  clearAgreementParties: Boolean
-  addAreaIDs: [ID!]
-  removeAreaIDs: [ID!]
-  clearAreas: Boolean
-  addContactIDs: [ID!]
-  removeContactIDs: [ID!]
-  clearContacts: Boolean
-  addCountryIDs: [ID!]
-  removeCountryIDs: [ID!]
-  clearCountries: Boolean
-  addEventIDs: [ID!]
-  removeEventIDs: [ID!]
-  clearEvents: Boolean
-  addFundingIDs: [ID!]
-  removeFundingIDs: [ID!]
-  clearFundings: Boolean
-  addOrganisationIDs: [ID!]
-  removeOrganisationIDs: [ID!]
-  clearOrganisations: Boolean
-  addParticipationIDs: [ID!]
-  removeParticipationIDs: [ID!]
-  clearParticipations: Boolean
-  addPresenceIDs: [ID!]
-  removePresenceIDs: [ID!]
-  clearPresences: Boolean
-  addProgrammeIDs: [ID!]
-  removeProgrammeIDs: [ID!]
-  clearProgrammes: Boolean
-  addProgrammeCountryIDs: [ID!]
-  removeProgrammeCountryIDs: [ID!]
-  clearProgrammeCountries: Boolean
-  addResultIDs: [ID!]
-  removeResultIDs: [ID!]
-  clearResults: Boolean
 }
 `, BuiltIn: false},
 	{Name: "../registry.graphql", Input: `"""
@@ -5370,6 +6556,148 @@ extend type Programme {
 extend type Funding {
   "The sum moved; null where the source names no sum."
   value: Money
+}
+
+"An RFC 3339 timestamp, e.g. 2026-11-22T21:44:29.123456Z."
+scalar Time
+`, BuiltIn: false},
+	{Name: "../writes.graphql", Input: `"An untyped JSON object: the fields of a record before or after a change."
+scalar Map
+
+extend type Query {
+  """
+  Every recorded change, oldest first, optionally only those at or after
+  ` + "`" + `since` + "`" + `. Deletions are included, so a copy can mirror them. Page with
+  ` + "`" + `after` + "`" + `: the cursor follows the change sequence, which never ties.
+  """
+  changes(since: Time, first: Int, after: Cursor, where: ChangeWhereInput): ChangeConnection!
+}
+
+"""
+Writes. Each mutation is one transaction: it all happens or none of it
+does. Writing needs an API key (Authorization: Bearer KEY); an editor key
+changes only its organisation's records, an admin key anything. Every
+change is recorded in ` + "`" + `changes` + "`" + ` and in the record's ` + "`" + `history` + "`" + `.
+
+Updates take the ` + "`" + `updatedAt` + "`" + ` the client last read as ` + "`" + `expectedUpdatedAt` + "`" + `;
+when the record changed since, the update is refused with CONFLICT instead
+of silently overwriting someone else's edit. Deleting a record that others
+still point to is refused with CONFLICT naming them.
+"""
+type Mutation {
+  createOrganisation(input: CreateOrganisationInput!): Organisation!
+  updateOrganisation(id: ID!, input: UpdateOrganisationInput!, expectedUpdatedAt: Time): Organisation!
+  "Deletes the record and returns its id."
+  deleteOrganisation(id: ID!): ID!
+  createPresence(input: CreatePresenceInput!): Presence!
+  updatePresence(id: ID!, input: UpdatePresenceInput!, expectedUpdatedAt: Time): Presence!
+  "Deletes the record and returns its id."
+  deletePresence(id: ID!): ID!
+  createContact(input: CreateContactInput!): Contact!
+  updateContact(id: ID!, input: UpdateContactInput!, expectedUpdatedAt: Time): Contact!
+  "Deletes the record and returns its id."
+  deleteContact(id: ID!): ID!
+  createAgreement(input: CreateAgreementInput!): Agreement!
+  updateAgreement(id: ID!, input: UpdateAgreementInput!, expectedUpdatedAt: Time): Agreement!
+  "Deletes the record and returns its id."
+  deleteAgreement(id: ID!): ID!
+  createAgreementParty(input: CreateAgreementPartyInput!): AgreementParty!
+  updateAgreementParty(id: ID!, input: UpdateAgreementPartyInput!, expectedUpdatedAt: Time): AgreementParty!
+  "Deletes the record and returns its id."
+  deleteAgreementParty(id: ID!): ID!
+  createProgramme(input: CreateProgrammeInput!): Programme!
+  updateProgramme(id: ID!, input: UpdateProgrammeInput!, expectedUpdatedAt: Time): Programme!
+  "Deletes the record and returns its id."
+  deleteProgramme(id: ID!): ID!
+  createParticipation(input: CreateParticipationInput!): Participation!
+  updateParticipation(id: ID!, input: UpdateParticipationInput!, expectedUpdatedAt: Time): Participation!
+  "Deletes the record and returns its id."
+  deleteParticipation(id: ID!): ID!
+  createProgrammeCountry(input: CreateProgrammeCountryInput!): ProgrammeCountry!
+  updateProgrammeCountry(id: ID!, input: UpdateProgrammeCountryInput!, expectedUpdatedAt: Time): ProgrammeCountry!
+  "Deletes the record and returns its id."
+  deleteProgrammeCountry(id: ID!): ID!
+  createResult(input: CreateResultInput!): Result!
+  updateResult(id: ID!, input: UpdateResultInput!, expectedUpdatedAt: Time): Result!
+  "Deletes the record and returns its id."
+  deleteResult(id: ID!): ID!
+  createFunding(input: CreateFundingInput!): Funding!
+  updateFunding(id: ID!, input: UpdateFundingInput!, expectedUpdatedAt: Time): Funding!
+  "Deletes the record and returns its id."
+  deleteFunding(id: ID!): ID!
+  createCountry(input: CreateCountryInput!): Country!
+  updateCountry(id: ID!, input: UpdateCountryInput!, expectedUpdatedAt: Time): Country!
+  "Deletes the record and returns its id."
+  deleteCountry(id: ID!): ID!
+  createArea(input: CreateAreaInput!): Area!
+  updateArea(id: ID!, input: UpdateAreaInput!, expectedUpdatedAt: Time): Area!
+  "Deletes the record and returns its id."
+  deleteArea(id: ID!): ID!
+  createEvent(input: CreateEventInput!): Event!
+  updateEvent(id: ID!, input: UpdateEventInput!, expectedUpdatedAt: Time): Event!
+  "Deletes the record and returns its id."
+  deleteEvent(id: ID!): ID!
+  createSource(input: CreateSourceInput!): Source!
+  updateSource(id: ID!, input: UpdateSourceInput!, expectedUpdatedAt: Time): Source!
+  "Deletes the record and returns its id."
+  deleteSource(id: ID!): ID!
+}
+
+extend type Organisation {
+  "Every recorded change of this record, oldest first."
+  history(first: Int, after: Cursor): ChangeConnection!
+}
+extend type Presence {
+  "Every recorded change of this record, oldest first."
+  history(first: Int, after: Cursor): ChangeConnection!
+}
+extend type Contact {
+  "Every recorded change of this record, oldest first."
+  history(first: Int, after: Cursor): ChangeConnection!
+}
+extend type Agreement {
+  "Every recorded change of this record, oldest first."
+  history(first: Int, after: Cursor): ChangeConnection!
+}
+extend type AgreementParty {
+  "Every recorded change of this record, oldest first."
+  history(first: Int, after: Cursor): ChangeConnection!
+}
+extend type Programme {
+  "Every recorded change of this record, oldest first."
+  history(first: Int, after: Cursor): ChangeConnection!
+}
+extend type Participation {
+  "Every recorded change of this record, oldest first."
+  history(first: Int, after: Cursor): ChangeConnection!
+}
+extend type ProgrammeCountry {
+  "Every recorded change of this record, oldest first."
+  history(first: Int, after: Cursor): ChangeConnection!
+}
+extend type Result {
+  "Every recorded change of this record, oldest first."
+  history(first: Int, after: Cursor): ChangeConnection!
+}
+extend type Funding {
+  "Every recorded change of this record, oldest first."
+  history(first: Int, after: Cursor): ChangeConnection!
+}
+extend type Country {
+  "Every recorded change of this record, oldest first."
+  history(first: Int, after: Cursor): ChangeConnection!
+}
+extend type Area {
+  "Every recorded change of this record, oldest first."
+  history(first: Int, after: Cursor): ChangeConnection!
+}
+extend type Event {
+  "Every recorded change of this record, oldest first."
+  history(first: Int, after: Cursor): ChangeConnection!
+}
+extend type Source {
+  "Every recorded change of this record, oldest first."
+  history(first: Int, after: Cursor): ChangeConnection!
 }
 `, BuiltIn: false},
 }
@@ -5409,6 +6737,8 @@ func (ec *executionContext) childFields_Agreement(ctx context.Context, field gra
 		return ec.fieldContext_Agreement_fundings(ctx, field)
 	case "sources":
 		return ec.fieldContext_Agreement_sources(ctx, field)
+	case "history":
+		return ec.fieldContext_Agreement_history(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Agreement", field.Name)
 }
@@ -5453,6 +6783,8 @@ func (ec *executionContext) childFields_AgreementParty(ctx context.Context, fiel
 		return ec.fieldContext_AgreementParty_organisation(ctx, field)
 	case "sources":
 		return ec.fieldContext_AgreementParty_sources(ctx, field)
+	case "history":
+		return ec.fieldContext_AgreementParty_history(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AgreementParty", field.Name)
 }
@@ -5473,8 +6805,56 @@ func (ec *executionContext) childFields_Area(ctx context.Context, field graphql.
 		return ec.fieldContext_Area_programmeCountries(ctx, field)
 	case "sources":
 		return ec.fieldContext_Area_sources(ctx, field)
+	case "history":
+		return ec.fieldContext_Area_history(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Area", field.Name)
+}
+
+func (ec *executionContext) childFields_Change(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Change_id(ctx, field)
+	case "at":
+		return ec.fieldContext_Change_at(ctx, field)
+	case "operation":
+		return ec.fieldContext_Change_operation(ctx, field)
+	case "recordType":
+		return ec.fieldContext_Change_recordType(ctx, field)
+	case "recordID":
+		return ec.fieldContext_Change_recordID(ctx, field)
+	case "before":
+		return ec.fieldContext_Change_before(ctx, field)
+	case "after":
+		return ec.fieldContext_Change_after(ctx, field)
+	case "keyID":
+		return ec.fieldContext_Change_keyID(ctx, field)
+	case "organisationID":
+		return ec.fieldContext_Change_organisationID(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Change", field.Name)
+}
+
+func (ec *executionContext) childFields_ChangeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ChangeConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ChangeConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ChangeConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangeConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ChangeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_ChangeEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ChangeEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangeEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Contact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5499,6 +6879,8 @@ func (ec *executionContext) childFields_Contact(ctx context.Context, field graph
 		return ec.fieldContext_Contact_programme(ctx, field)
 	case "sources":
 		return ec.fieldContext_Contact_sources(ctx, field)
+	case "history":
+		return ec.fieldContext_Contact_history(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Contact", field.Name)
 }
@@ -5529,6 +6911,8 @@ func (ec *executionContext) childFields_Country(ctx context.Context, field graph
 		return ec.fieldContext_Country_headquartered(ctx, field)
 	case "sources":
 		return ec.fieldContext_Country_sources(ctx, field)
+	case "history":
+		return ec.fieldContext_Country_history(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Country", field.Name)
 }
@@ -5581,6 +6965,8 @@ func (ec *executionContext) childFields_Event(ctx context.Context, field graphql
 		return ec.fieldContext_Event_programme(ctx, field)
 	case "sources":
 		return ec.fieldContext_Event_sources(ctx, field)
+	case "history":
+		return ec.fieldContext_Event_history(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Event", field.Name)
 }
@@ -5605,6 +6991,50 @@ func (ec *executionContext) childFields_EventEdge(ctx context.Context, field gra
 		return ec.fieldContext_EventEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EventEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ExchangeRate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ExchangeRate_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ExchangeRate_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_ExchangeRate_updatedAt(ctx, field)
+	case "currency":
+		return ec.fieldContext_ExchangeRate_currency(ctx, field)
+	case "toCurrency":
+		return ec.fieldContext_ExchangeRate_toCurrency(ctx, field)
+	case "rate":
+		return ec.fieldContext_ExchangeRate_rate(ctx, field)
+	case "date":
+		return ec.fieldContext_ExchangeRate_date(ctx, field)
+	case "source":
+		return ec.fieldContext_ExchangeRate_source(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExchangeRate", field.Name)
+}
+
+func (ec *executionContext) childFields_ExchangeRateConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ExchangeRateConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ExchangeRateConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ExchangeRateConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExchangeRateConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ExchangeRateEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_ExchangeRateEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ExchangeRateEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExchangeRateEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Funding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5633,6 +7063,8 @@ func (ec *executionContext) childFields_Funding(ctx context.Context, field graph
 		return ec.fieldContext_Funding_sources(ctx, field)
 	case "value":
 		return ec.fieldContext_Funding_value(ctx, field)
+	case "history":
+		return ec.fieldContext_Funding_history(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Funding", field.Name)
 }
@@ -5711,6 +7143,8 @@ func (ec *executionContext) childFields_Organisation(ctx context.Context, field 
 		return ec.fieldContext_Organisation_eventsAttended(ctx, field)
 	case "sources":
 		return ec.fieldContext_Organisation_sources(ctx, field)
+	case "history":
+		return ec.fieldContext_Organisation_history(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Organisation", field.Name)
 }
@@ -5767,6 +7201,8 @@ func (ec *executionContext) childFields_Participation(ctx context.Context, field
 		return ec.fieldContext_Participation_organisation(ctx, field)
 	case "sources":
 		return ec.fieldContext_Participation_sources(ctx, field)
+	case "history":
+		return ec.fieldContext_Participation_history(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Participation", field.Name)
 }
@@ -5787,6 +7223,8 @@ func (ec *executionContext) childFields_Presence(ctx context.Context, field grap
 		return ec.fieldContext_Presence_country(ctx, field)
 	case "sources":
 		return ec.fieldContext_Presence_sources(ctx, field)
+	case "history":
+		return ec.fieldContext_Presence_history(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Presence", field.Name)
 }
@@ -5839,6 +7277,8 @@ func (ec *executionContext) childFields_Programme(ctx context.Context, field gra
 		return ec.fieldContext_Programme_sources(ctx, field)
 	case "budget":
 		return ec.fieldContext_Programme_budget(ctx, field)
+	case "history":
+		return ec.fieldContext_Programme_history(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Programme", field.Name)
 }
@@ -5875,6 +7315,8 @@ func (ec *executionContext) childFields_ProgrammeCountry(ctx context.Context, fi
 		return ec.fieldContext_ProgrammeCountry_areas(ctx, field)
 	case "sources":
 		return ec.fieldContext_ProgrammeCountry_sources(ctx, field)
+	case "history":
+		return ec.fieldContext_ProgrammeCountry_history(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProgrammeCountry", field.Name)
 }
@@ -5909,6 +7351,8 @@ func (ec *executionContext) childFields_Result(ctx context.Context, field graphq
 		return ec.fieldContext_Result_programme(ctx, field)
 	case "sources":
 		return ec.fieldContext_Result_sources(ctx, field)
+	case "history":
+		return ec.fieldContext_Result_history(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Result", field.Name)
 }
@@ -5957,6 +7401,8 @@ func (ec *executionContext) childFields_Source(ctx context.Context, field graphq
 		return ec.fieldContext_Source_programmeCountries(ctx, field)
 	case "results":
 		return ec.fieldContext_Source_results(ctx, field)
+	case "history":
+		return ec.fieldContext_Source_history(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -51,8 +52,10 @@ func classify(err error) (apperr.Code, string, string) {
 		return apperr.BadUserInput, verr.Error(), verr.Name
 	case ent.IsNotFound(err):
 		return apperr.NotFound, "not found", ""
+	case ent.IsConstraintError(err) && isForeignKey(err):
+		return apperr.BadUserInput, "a referenced record does not exist, or is of another type", ""
 	case ent.IsConstraintError(err):
-		return apperr.Conflict, "the change conflicts with an existing record", ""
+		return apperr.Conflict, "the change conflicts with an existing record (a duplicate)", ""
 	case errors.Is(err, context.DeadlineExceeded):
 		return apperr.Internal, "the request took too long", ""
 	}
@@ -77,4 +80,11 @@ func recoverPanic(logger *slog.Logger) graphql.RecoverFunc {
 		logger.ErrorContext(ctx, "panic in resolver", "panic", p)
 		return apperr.Errorf(apperr.Internal, "internal error")
 	}
+}
+
+// isForeignKey tells a dangling reference from a duplicate; both stores name
+// the kind of constraint in their message.
+func isForeignKey(err error) bool {
+	msg := strings.ToLower(err.Error())
+	return strings.Contains(msg, "foreign key")
 }

@@ -66,17 +66,36 @@ func eachRegistry(t *testing.T, fn func(t *testing.T, r *registry)) {
 // query posts a GraphQL request and decodes the answer.
 func (r *registry) query(t testing.TB, query string, vars map[string]any) response {
 	t.Helper()
+	return r.queryAs(t, "", query, vars)
+}
+
+// queryAs posts a GraphQL request with an API key ("" for none).
+func (r *registry) queryAs(t testing.TB, key, query string, vars map[string]any) response {
+	t.Helper()
 	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return r.post(t, "application/json", body)
+	return r.send(t, key, "application/json", body)
 }
 
 // post sends a raw body to /query.
 func (r *registry) post(t testing.TB, contentType string, body []byte) response {
 	t.Helper()
-	resp, err := http.Post(r.URL+"/query", contentType, bytes.NewReader(body))
+	return r.send(t, "", contentType, body)
+}
+
+func (r *registry) send(t testing.TB, key, contentType string, body []byte) response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, r.URL+"/query", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", contentType)
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/aidregistry/registry/graph"
 	"github.com/aidregistry/registry/internal/apperr"
+	"github.com/aidregistry/registry/internal/auth"
 	"github.com/aidregistry/registry/internal/store"
 )
 
@@ -32,6 +33,8 @@ type Options struct {
 	Logger *slog.Logger
 	// Playground, when set, serves GraphiQL at "/".
 	Playground http.Handler
+	// Private makes every request, reads too, need an API key.
+	Private bool
 }
 
 // New builds the HTTP handler over an open store.
@@ -41,7 +44,8 @@ func New(st *store.Store, opts Options) http.Handler {
 		logger = slog.Default()
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/query", requireJSON(GraphQL(st, logger)))
+	withKey := auth.Middleware(st.Client, opts.Private, logger)
+	mux.Handle("/query", withKey(requireJSON(GraphQL(st, logger))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, `{"status":"ok"}`)
@@ -61,6 +65,8 @@ func GraphQL(st *store.Store, logger *slog.Logger) http.Handler {
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
+	srv.AroundOperations(requireKeyForMutations)
+	srv.AroundResponses(ensureCodes)
 	srv.Use(entgql.Transactioner{TxOpener: st.Client})
 	srv.AroundFields(pageLimits)
 	srv.SetErrorPresenter(errorPresenter(logger))

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"sync/atomic"
 
 	"entgo.io/ent/dialect"
@@ -75,4 +76,53 @@ func (d *countingDriver) BeginTx(ctx context.Context, opts *sql.TxOptions) (dial
 		return nil, err
 	}
 	return &countingTx{Tx: tx, c: d.c}, nil
+}
+
+// ExecContext and QueryContext let hand-written SQL (analytics, search)
+// go through ent's client, inside its transactions, and be counted too.
+func (d *countingDriver) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ex, ok := d.Driver.(interface {
+		ExecContext(context.Context, string, ...any) (sql.Result, error)
+	})
+	if !ok {
+		return nil, fmt.Errorf("driver %T does not run raw SQL", d.Driver)
+	}
+	d.c.n.Add(1)
+	return ex.ExecContext(ctx, query, args...)
+}
+
+// QueryContext: see ExecContext.
+func (d *countingDriver) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	q, ok := d.Driver.(interface {
+		QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	})
+	if !ok {
+		return nil, fmt.Errorf("driver %T does not run raw SQL", d.Driver)
+	}
+	d.c.n.Add(1)
+	return q.QueryContext(ctx, query, args...)
+}
+
+// ExecContext: see countingDriver.ExecContext.
+func (t *countingTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ex, ok := t.Tx.(interface {
+		ExecContext(context.Context, string, ...any) (sql.Result, error)
+	})
+	if !ok {
+		return nil, fmt.Errorf("transaction %T does not run raw SQL", t.Tx)
+	}
+	t.c.n.Add(1)
+	return ex.ExecContext(ctx, query, args...)
+}
+
+// QueryContext: see countingDriver.ExecContext.
+func (t *countingTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	q, ok := t.Tx.(interface {
+		QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	})
+	if !ok {
+		return nil, fmt.Errorf("transaction %T does not run raw SQL", t.Tx)
+	}
+	t.c.n.Add(1)
+	return q.QueryContext(ctx, query, args...)
 }

@@ -1,0 +1,47 @@
+package server
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/aidregistry/registry/internal/apperr"
+	"github.com/aidregistry/registry/internal/auth"
+)
+
+// requireKeyForMutations refuses a mutation sent without a key before any
+// of its input is looked at: reading needs no key, writing always does.
+func requireKeyForMutations(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	oc := graphql.GetOperationContext(ctx)
+	if oc.Operation == nil || oc.Operation.Operation != ast.Mutation {
+		return next(ctx)
+	}
+	if _, ok := auth.ActorFrom(ctx); ok {
+		return next(ctx)
+	}
+	return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{coded(
+		"writing needs an API key (Authorization: Bearer KEY)", apperr.Unauthenticated)}})
+}
+
+// ensureCodes gives a code to errors made outside the error presenter (a
+// transaction that cannot commit), and hides their text.
+func ensureCodes(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	rsp := next(ctx)
+	if rsp == nil {
+		return rsp
+	}
+	for i, e := range rsp.Errors {
+		if _, ok := e.Extensions["code"]; !ok {
+			graphql.AddError(ctx, e) // keeps it in the server's log path
+			rsp.Errors[i] = coded("the change could not be saved; nothing was written", apperr.Internal)
+			rsp.Errors[i].Path = e.Path
+		}
+	}
+	return rsp
+}
+
+func coded(msg string, code apperr.Code) *gqlerror.Error {
+	return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": string(code)}}
+}
