@@ -26,10 +26,20 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	addr := fs.String("addr", envOr("REGISTRY_ADDR", "127.0.0.1:8080"), "listen address (env REGISTRY_ADDR)")
 	private := fs.Bool("private", false, "every request needs an API key, reads too")
 	demoFlag := fs.String("demo", "auto", "load the demo dataset at start: true, false, or auto (only into an SQLite store)")
+	noIntrospection := fs.Bool("no-introspection", false, "turn GraphQL schema introspection off")
+	noPlayground := fs.Bool("no-playground", false, "do not serve GraphiQL at /")
+	corsOrigins := fs.String("cors-origins", "", "comma-separated browser origins allowed to call the API (* for any); none by default")
+	maxDepth := fs.Int("max-depth", server.DefaultLimits.MaxDepth, "deepest field nesting a query may have")
+	maxCost := fs.Int("max-cost", server.DefaultLimits.MaxCost, "largest estimated number of values a query may ask for")
+	timeout := fs.Duration("timeout", 30*time.Second, "longest a request (and each of its SQL statements) may run")
+	logFormat := fs.String("log-format", "text", "log format: text or json")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	logger, err := newLogger(*logFormat, stderr)
+	if err != nil {
+		return err
+	}
 
 	st, err := store.Open(ctx, *dbURL)
 	if err != nil {
@@ -52,10 +62,25 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
-	page := graphiql.New("/query", logger)
-	page.Prepare(ctx)
-	handler := server.New(st, server.Options{Logger: logger, Playground: page, Private: *private})
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	opts := server.Options{
+		Logger:          logger,
+		Private:         *private,
+		Limits:          server.Limits{MaxDepth: *maxDepth, MaxCost: *maxCost},
+		NoIntrospection: *noIntrospection,
+		CORSOrigins:     splitList(*corsOrigins),
+	}
+	if !*noPlayground {
+		page := graphiql.New("/query", logger)
+		page.Prepare(ctx)
+		opts.Playground = page
+	}
+	srv := &http.Server{
+		Handler:           server.WithTimeout(*timeout, server.New(st, opts)),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       *timeout,
+		WriteTimeout:      *timeout + 5*time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
 	logger.Info("registry serving", "graphiql", "http://"+ln.Addr().String()+"/", "graphql", "http://"+ln.Addr().String()+"/query", "store", st.Dialect)
 
 	errc := make(chan error, 1)
@@ -72,6 +97,26 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	logger.Info("registry stopped")
 	return nil
+}
+
+func newLogger(format string, w io.Writer) (*slog.Logger, error) {
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, nil)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, nil)), nil
+	}
+	return nil, fmt.Errorf("--log-format must be text or json, not %q", format)
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if p := strings.TrimSpace(part); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func wantDemo(flagValue, dialectName string) (bool, error) {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"sort"
@@ -16,6 +17,9 @@ import (
 	"github.com/aidregistry/registry/internal/store"
 	"github.com/aidregistry/registry/internal/storetest"
 )
+
+// quietLogger keeps request lines out of test output.
+var quietLogger = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 // gqlError is one error of a GraphQL response.
 type gqlError struct {
@@ -57,7 +61,7 @@ func eachRegistry(t *testing.T, fn func(t *testing.T, r *registry)) {
 		if _, err := demo.Seed(ctx, st.Client); err != nil {
 			t.Fatal(err)
 		}
-		ts := httptest.NewServer(server.New(st, server.Options{}))
+		ts := httptest.NewServer(server.New(st, server.Options{Logger: quietLogger}))
 		t.Cleanup(ts.Close)
 		fn(t, &registry{URL: ts.URL, Store: st})
 	})

@@ -28,43 +28,72 @@ import (
 // MaxBodyBytes bounds a GraphQL request body; real queries are a few KiB.
 const MaxBodyBytes = 1 << 20
 
-// Options configure the handler.
+// Options configure the handler. The zero value is a public, open server
+// with the default limits.
 type Options struct {
 	Logger *slog.Logger
 	// Playground, when set, serves GraphiQL at "/".
 	Playground http.Handler
 	// Private makes every request, reads too, need an API key.
 	Private bool
+	// Limits bound query depth and cost; zero fields take DefaultLimits.
+	Limits Limits
+	// NoIntrospection turns schema introspection off.
+	NoIntrospection bool
+	// CORSOrigins are the browser origins allowed to call the API; none by
+	// default ("*" allows any).
+	CORSOrigins []string
+	// APQCacheSize bounds the automatic persisted query cache (entries).
+	APQCacheSize int
 }
 
 // New builds the HTTP handler over an open store.
 func New(st *store.Store, opts Options) http.Handler {
-	logger := opts.Logger
-	if logger == nil {
-		logger = slog.Default()
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
 	}
 	mux := http.NewServeMux()
-	withKey := auth.Middleware(st.Client, opts.Private, logger)
-	mux.Handle("/query", withKey(requireJSON(GraphQL(st, logger))))
+	withKey := auth.Middleware(st.Client, opts.Private, opts.Logger)
+	mux.Handle("/query", cors(opts.CORSOrigins, withKey(requireJSON(GraphQL(st, opts)))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, `{"status":"ok"}`)
 	})
+	mux.HandleFunc("GET /readyz", readiness(st))
 	if opts.Playground != nil {
 		mux.Handle("/{$}", opts.Playground)
 		mux.Handle("/graphiql/", opts.Playground)
 	}
-	return mux
+	return requestLog(opts.Logger, mux)
 }
 
 // GraphQL is the GraphQL endpoint alone.
-func GraphQL(st *store.Store, logger *slog.Logger) http.Handler {
-	srv := handler.New(graph.NewSchema(st.Client))
+func GraphQL(st *store.Store, opts Options) http.Handler {
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	limits := opts.Limits
+	if limits.MaxDepth == 0 {
+		limits.MaxDepth = DefaultLimits.MaxDepth
+	}
+	if limits.MaxCost == 0 {
+		limits.MaxCost = DefaultLimits.MaxCost
+	}
+	apqSize := opts.APQCacheSize
+	if apqSize <= 0 {
+		apqSize = 1000
+	}
+	srv := handler.New(graph.NewSchema(st.Client, graph.WithDialect(st.Dialect)))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	srv.Use(extension.Introspection{})
+	if !opts.NoIntrospection {
+		srv.Use(extension.Introspection{})
+	}
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](apqSize)})
+	srv.Use(limits)
 	srv.AroundOperations(requireKeyForMutations)
 	srv.AroundResponses(ensureCodes)
 	srv.Use(entgql.Transactioner{TxOpener: st.Client})

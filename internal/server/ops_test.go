@@ -1,0 +1,105 @@
+package server_test
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/aidregistry/registry/internal/server"
+	"github.com/aidregistry/registry/internal/store"
+	"github.com/aidregistry/registry/internal/storetest"
+)
+
+// TestOperations: health and readiness, request ids, CORS only for the
+// configured origins, introspection that can be switched off, and
+// automatic persisted queries.
+func TestOperations(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		open := httptest.NewServer(server.New(st, server.Options{Logger: quietLogger, CORSOrigins: []string{"https://dash.example.org"}}))
+		defer open.Close()
+		closed := httptest.NewServer(server.New(st, server.Options{Logger: quietLogger, NoIntrospection: true}))
+		defer closed.Close()
+
+		for _, path := range []string{"/healthz", "/readyz"} {
+			resp, err := http.Get(open.URL + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Errorf("%s: status %d", path, resp.StatusCode)
+			}
+			if resp.Header.Get(server.RequestIDHeader) == "" {
+				t.Errorf("%s: no %s header", path, server.RequestIDHeader)
+			}
+		}
+
+		preflight := func(origin string) string {
+			req, _ := http.NewRequest(http.MethodOptions, open.URL+"/query", nil)
+			req.Header.Set("Origin", origin)
+			req.Header.Set("Access-Control-Request-Method", "POST")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			return resp.Header.Get("Access-Control-Allow-Origin")
+		}
+		if got := preflight("https://dash.example.org"); got != "https://dash.example.org" {
+			t.Errorf("configured origin not allowed: %q", got)
+		}
+		if got := preflight("https://elsewhere.example.com"); got != "" {
+			t.Errorf("unconfigured origin allowed: %q", got)
+		}
+
+		introspect := `{"query":"{ __schema { queryType { name } } }"}`
+		if code := postCode(t, open.URL, introspect); code != "" {
+			t.Errorf("introspection refused on the open server: %s", code)
+		}
+		if code := postCode(t, closed.URL, introspect); code == "" {
+			t.Error("introspection answered with --no-introspection")
+		}
+
+		q := "{ countries(first: 1) { totalCount } }"
+		sum := sha256.Sum256([]byte(q))
+		hash := hex.EncodeToString(sum[:])
+		ext := map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": hash}}
+		byHash, _ := json.Marshal(map[string]any{"extensions": ext})
+		if code := postCode(t, open.URL, string(byHash)); code != "PERSISTED_QUERY_NOT_FOUND" {
+			t.Errorf("unknown hash: code %q, want PERSISTED_QUERY_NOT_FOUND", code)
+		}
+		register, _ := json.Marshal(map[string]any{"query": q, "extensions": ext})
+		if code := postCode(t, open.URL, string(register)); code != "" {
+			t.Fatalf("registering a persisted query failed: %s", code)
+		}
+		if code := postCode(t, open.URL, string(byHash)); code != "" {
+			t.Errorf("registered hash refused: %s", code)
+		}
+	})
+}
+
+// postCode posts a raw body and returns the first error's code ("" if none).
+func postCode(t *testing.T, url, body string) string {
+	t.Helper()
+	resp, err := http.Post(url+"/query", "application/json", bytes.NewReader([]byte(body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out response
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Errors) == 0 {
+		return ""
+	}
+	if c := out.code(); c != "" {
+		return c
+	}
+	return "uncoded: " + strings.TrimSpace(out.Errors[0].Message)
+}
