@@ -141,12 +141,13 @@ func TestValidation(t *testing.T) {
 			{"unknown enum value", `mutation { createProgramme(input: {code: "V1", title: "t", status: DONE}) { id } }`, "GRAPHQL_VALIDATION_FAILED", ""},
 			{"malformed partial date", `mutation { createProgramme(input: {code: "V1", title: "t", startDate: "2009-13"}) { id } }`, "BAD_USER_INPUT", ""},
 			{"exponent amount", `mutation { createProgramme(input: {code: "V1", title: "t", budgetAmount: "1e9", budgetCurrency: "USD"}) { id } }`, "BAD_USER_INPUT", ""},
+			{"country outside ISO 3166", `mutation { createCountry(input: {iso2: "QZ", iso3: "QZZ", name: "Nowhere"}) { id } }`, "BAD_USER_INPUT", "iso2"},
 			{"delete what others point to", fmt.Sprintf(`mutation { deleteOrganisation(id: %q) }`, id["undp"]), "CONFLICT", ""},
 		}
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
 				key := k.IOM
-				if strings.HasPrefix(c.name, "delete") {
+				if strings.HasPrefix(c.name, "delete") || strings.HasPrefix(c.name, "country") {
 					key = k.Admin
 				}
 				before := rowCounts(t, r.Store.Client)

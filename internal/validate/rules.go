@@ -12,6 +12,7 @@ import (
 	"github.com/aidregistry/registry/ent/organisation"
 	"github.com/aidregistry/registry/ent/programme"
 	"github.com/aidregistry/registry/ent/programmecountry"
+	"github.com/aidregistry/registry/internal/countries"
 	"github.com/aidregistry/registry/internal/money"
 )
 
@@ -189,4 +190,34 @@ func checkEvent(ctx context.Context, m *ent.EventMutation) error {
 	start := mergedString(m.StartsOn, m.StartsOnCleared, func() *string { return oldField(old, func(e *ent.Event) *string { return e.StartsOn }) })
 	end := mergedString(m.EndsOn, m.EndsOnCleared, func() *string { return oldField(old, func(e *ent.Event) *string { return e.EndsOn }) })
 	return ordered(start, end, "endsOn")
+}
+
+// isoCodes are the ISO 3166-1 states, alpha-2 to alpha-3.
+var isoCodes = func() map[string]string {
+	m := map[string]string{}
+	for _, c := range countries.List() {
+		m[c.ISO2] = c.ISO3
+	}
+	return m
+}()
+
+// checkCountry keeps the country table to ISO 3166-1: a code outside the
+// standard would not be understood by any other system.
+func checkCountry(m *ent.CountryMutation) error {
+	iso2, has2 := m.Iso2()
+	iso3, has3 := m.Iso3()
+	if has2 {
+		want, ok := isoCodes[iso2]
+		if !ok {
+			return invalid("iso2", "%q is not an ISO 3166-1 alpha-2 code", iso2)
+		}
+		if has3 && iso3 != want {
+			return invalid("iso3", "the ISO 3166-1 alpha-3 code of %s is %s, not %q", iso2, want, iso3)
+		}
+		return nil
+	}
+	if has3 {
+		return invalid("iso3", "change iso3 together with iso2")
+	}
+	return nil
 }

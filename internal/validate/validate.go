@@ -41,6 +41,8 @@ func check(ctx context.Context, m ent.Mutation) error {
 		return checkAgreement(ctx, m)
 	case *ent.EventMutation:
 		return checkEvent(ctx, m)
+	case *ent.CountryMutation:
+		return checkCountry(m)
 	}
 	return nil
 }
