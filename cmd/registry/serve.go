@@ -15,6 +15,7 @@ import (
 	"entgo.io/ent/dialect"
 
 	"github.com/aidregistry/registry/internal/graphiql"
+	"github.com/aidregistry/registry/internal/metrics"
 	"github.com/aidregistry/registry/internal/server"
 	"github.com/aidregistry/registry/internal/store"
 )
@@ -62,7 +63,10 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
+	meter := metrics.New(st.DB)
+	st.Counter.Observe(meter.ObserveStatement)
 	opts := server.Options{
+		Metrics:         meter,
 		Logger:          logger,
 		Private:         *private,
 		Limits:          server.Limits{MaxDepth: *maxDepth, MaxCost: *maxCost},

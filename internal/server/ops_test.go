@@ -5,11 +5,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
+	"github.com/aidregistry/registry/internal/metrics"
 	"github.com/aidregistry/registry/internal/server"
 	"github.com/aidregistry/registry/internal/store"
 	"github.com/aidregistry/registry/internal/storetest"
@@ -20,7 +22,9 @@ import (
 // automatic persisted queries.
 func TestOperations(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		open := httptest.NewServer(server.New(st, server.Options{Logger: quietLogger, CORSOrigins: []string{"https://dash.example.org"}}))
+		meter := metrics.New(st.DB)
+		st.Counter.Observe(meter.ObserveStatement)
+		open := httptest.NewServer(server.New(st, server.Options{Logger: quietLogger, Metrics: meter, CORSOrigins: []string{"https://dash.example.org"}}))
 		defer open.Close()
 		closed := httptest.NewServer(server.New(st, server.Options{Logger: quietLogger, NoIntrospection: true}))
 		defer closed.Close()
@@ -79,6 +83,26 @@ func TestOperations(t *testing.T) {
 		}
 		if code := postCode(t, open.URL, string(byHash)); code != "" {
 			t.Errorf("registered hash refused: %s", code)
+		}
+
+		postCode(t, open.URL, `{"query":"query CountryCount { countries { totalCount } }"}`)
+		postCode(t, open.URL, `{"query":"query Broken { countries(first: -1) { totalCount } }"}`)
+		resp, err := http.Get(open.URL + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		for _, want := range []string{
+			`registry_graphql_requests_total{operation="CountryCount",outcome="ok"} 1`,
+			`registry_graphql_requests_total{operation="Broken",outcome="BAD_USER_INPUT"} 1`,
+			`registry_graphql_request_duration_seconds_count{operation="CountryCount"} 1`,
+			"registry_sql_statement_duration_seconds_count",
+			"go_sql_max_open_connections",
+		} {
+			if !strings.Contains(string(body), want) {
+				t.Errorf("/metrics lacks %s", want)
+			}
 		}
 	})
 }

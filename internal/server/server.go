@@ -22,6 +22,7 @@ import (
 	"github.com/aidregistry/registry/graph"
 	"github.com/aidregistry/registry/internal/apperr"
 	"github.com/aidregistry/registry/internal/auth"
+	"github.com/aidregistry/registry/internal/metrics"
 	"github.com/aidregistry/registry/internal/store"
 )
 
@@ -45,6 +46,8 @@ type Options struct {
 	CORSOrigins []string
 	// APQCacheSize bounds the automatic persisted query cache (entries).
 	APQCacheSize int
+	// Metrics, when set, counts requests and serves /metrics.
+	Metrics *metrics.Metrics
 }
 
 // New builds the HTTP handler over an open store.
@@ -60,6 +63,9 @@ func New(st *store.Store, opts Options) http.Handler {
 		_, _ = io.WriteString(w, `{"status":"ok"}`)
 	})
 	mux.HandleFunc("GET /readyz", readiness(st))
+	if opts.Metrics != nil {
+		mux.Handle("GET /metrics", opts.Metrics.Handler())
+	}
 	if opts.Playground != nil {
 		mux.Handle("/{$}", opts.Playground)
 		mux.Handle("/graphiql/", opts.Playground)
@@ -95,6 +101,9 @@ func GraphQL(st *store.Store, opts Options) http.Handler {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](apqSize)})
 	srv.Use(limits)
 	srv.AroundOperations(requireKeyForMutations)
+	if opts.Metrics != nil {
+		srv.AroundResponses(opts.Metrics.Operations)
+	}
 	srv.AroundResponses(ensureCodes)
 	srv.Use(entgql.Transactioner{TxOpener: st.Client})
 	srv.AroundFields(pageLimits)

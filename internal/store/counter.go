@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"sync/atomic"
+	"time"
 
 	"entgo.io/ent/dialect"
 )
@@ -12,8 +13,20 @@ import (
 // Counter counts the SQL statements sent through a driver, so tests can
 // prove a query's statement count does not grow with the rows it returns.
 type Counter struct {
-	n atomic.Int64
+	n       atomic.Int64
+	observe atomic.Pointer[func(time.Duration)]
 }
+
+// track counts a statement that started at start and reports its duration.
+func (c *Counter) track(start time.Time) {
+	c.n.Add(1)
+	if f := c.observe.Load(); f != nil {
+		(*f)(time.Since(start))
+	}
+}
+
+// Observe sets a function told each statement's duration (metrics).
+func (c *Counter) Observe(f func(time.Duration)) { c.observe.Store(&f) }
 
 // Count is the number of statements run so far.
 func (c *Counter) Count() int64 { return c.n.Load() }
@@ -30,12 +43,12 @@ type countingDriver struct {
 }
 
 func (d *countingDriver) Exec(ctx context.Context, query string, args, v any) error {
-	d.c.n.Add(1)
+	defer d.c.track(time.Now())
 	return d.Driver.Exec(ctx, query, args, v)
 }
 
 func (d *countingDriver) Query(ctx context.Context, query string, args, v any) error {
-	d.c.n.Add(1)
+	defer d.c.track(time.Now())
 	return d.Driver.Query(ctx, query, args, v)
 }
 
@@ -53,12 +66,12 @@ type countingTx struct {
 }
 
 func (t *countingTx) Exec(ctx context.Context, query string, args, v any) error {
-	t.c.n.Add(1)
+	defer t.c.track(time.Now())
 	return t.Tx.Exec(ctx, query, args, v)
 }
 
 func (t *countingTx) Query(ctx context.Context, query string, args, v any) error {
-	t.c.n.Add(1)
+	defer t.c.track(time.Now())
 	return t.Tx.Query(ctx, query, args, v)
 }
 
@@ -87,7 +100,7 @@ func (d *countingDriver) ExecContext(ctx context.Context, query string, args ...
 	if !ok {
 		return nil, fmt.Errorf("driver %T does not run raw SQL", d.Driver)
 	}
-	d.c.n.Add(1)
+	defer d.c.track(time.Now())
 	return ex.ExecContext(ctx, query, args...)
 }
 
@@ -99,7 +112,7 @@ func (d *countingDriver) QueryContext(ctx context.Context, query string, args ..
 	if !ok {
 		return nil, fmt.Errorf("driver %T does not run raw SQL", d.Driver)
 	}
-	d.c.n.Add(1)
+	defer d.c.track(time.Now())
 	return q.QueryContext(ctx, query, args...)
 }
 
@@ -111,7 +124,7 @@ func (t *countingTx) ExecContext(ctx context.Context, query string, args ...any)
 	if !ok {
 		return nil, fmt.Errorf("transaction %T does not run raw SQL", t.Tx)
 	}
-	t.c.n.Add(1)
+	defer t.c.track(time.Now())
 	return ex.ExecContext(ctx, query, args...)
 }
 
@@ -123,6 +136,6 @@ func (t *countingTx) QueryContext(ctx context.Context, query string, args ...any
 	if !ok {
 		return nil, fmt.Errorf("transaction %T does not run raw SQL", t.Tx)
 	}
-	t.c.n.Add(1)
+	defer t.c.track(time.Now())
 	return q.QueryContext(ctx, query, args...)
 }
