@@ -17,6 +17,8 @@ commands:
   serve   run the GraphQL server (GraphiQL at /, GraphQL at /query)
   seed    load ISO 3166 countries and the demo dataset into a store
   keys    create, list and revoke API keys
+  load    load a folder of JSON-lines records (the benchmark dataset) into a store
+  rates   load an exchange-rate table (registry rates load FILE)
 
 Run 'registry <command> -h' for a command's flags.
 `
@@ -41,6 +43,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = seed(ctx, args[1:], stdout, stderr)
 	case "keys":
 		err = keys(ctx, args[1:], stdout, stderr)
+	case "load":
+		err = load(ctx, args[1:], stdout, stderr)
+	case "rates":
+		err = ratesCmd(ctx, args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -1,0 +1,43 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/aidregistry/registry/internal/auth"
+	"github.com/aidregistry/registry/internal/bulkload"
+	"github.com/aidregistry/registry/internal/countries"
+	"github.com/aidregistry/registry/internal/store"
+)
+
+// load reads a folder of JSON-lines records (the benchmark dataset's
+// format) into a store.
+func load(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("load", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dbURL := fs.String("db", envOr("REGISTRY_DB", store.DefaultURL), "store: sqlite:PATH or a postgres:// URL (env REGISTRY_DB)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("usage: registry load [--db URL] DIR")
+	}
+	st, err := store.Open(ctx, *dbURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := countries.Load(auth.AsSystem(ctx), st.Client); err != nil {
+		return err
+	}
+	stats, err := bulkload.New(st.DB, st.Dialect, stderr).Load(ctx, fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "read %d records, %d new, in %s (%.0f records/s)\n",
+		stats.Read, stats.Inserted, stats.Elapsed.Round(1e6), float64(stats.Read)/stats.Elapsed.Seconds())
+	return nil
+}

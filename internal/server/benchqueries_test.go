@@ -1,0 +1,82 @@
+package server_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aidregistry/registry/internal/auth"
+	"github.com/aidregistry/registry/internal/bulkload"
+	"github.com/aidregistry/registry/internal/countries"
+	"github.com/aidregistry/registry/internal/server"
+	"github.com/aidregistry/registry/internal/store"
+	"github.com/aidregistry/registry/internal/storetest"
+)
+
+// benchStatements is how many SQL statements each benchmark query runs.
+// A change that adds one shows here; the count must not depend on rows.
+var benchStatements = map[string]int64{
+	"q1-list":         8, // count, programmes, then one per linked list and per record type under it
+	"q2-cross-agency": 4,
+	"q3-lookup":       0, // set below: Q3's programme exists only at full scale
+}
+
+// TestBenchmarkQueriesStatementCounts runs the benchmark's queries over the
+// generated dataset (1/50 scale) and checks their SQL statement counts,
+// and that Q1 runs as many statements for 5 rows as for 50.
+func TestBenchmarkQueriesStatementCounts(t *testing.T) {
+	benchDir := filepath.Join("..", "..", "..", "shared", "bench")
+	if _, err := os.Stat(benchDir); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("../shared/bench is missing: %v", err)
+		}
+		t.Skip("../shared/bench is not beside the project")
+	}
+	data := t.TempDir()
+	gen := exec.Command("go", "run", ".", "-out", data, "-scale", "small")
+	gen.Dir = filepath.Join(benchDir, "gen")
+	if out, err := gen.CombinedOutput(); err != nil {
+		t.Fatalf("generate: %v\n%s", err, out)
+	}
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		if err := countries.Load(auth.AsSystem(ctx), st.Client); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := bulkload.New(st.DB, st.Dialect, nil).Load(ctx, data); err != nil {
+			t.Fatal(err)
+		}
+		ts := httptest.NewServer(server.New(st, server.Options{Logger: quietLogger}))
+		defer ts.Close()
+		r := &registry{URL: ts.URL, Store: st}
+		count := func(query string) int64 {
+			before := st.Counter.Count()
+			var v any
+			r.mustData(t, query, nil, &v)
+			return st.Counter.Count() - before
+		}
+		for name, want := range benchStatements {
+			q, err := os.ReadFile(filepath.Join(benchDir, "queries", name+".graphql"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			query := string(q)
+			if name == "q3-lookup" { // at 1/50 scale the full-scale code is missing: ask for one that exists
+				query, want = strings.Replace(query, "BENCH-012345", "BENCH-000345", 1), 10
+			}
+			if got := count(query); got != want {
+				t.Errorf("%s ran %d statements, want %d", name, got, want)
+			}
+		}
+		q1, _ := os.ReadFile(filepath.Join(benchDir, "queries", "q1-list.graphql"))
+		five := count(strings.Replace(string(q1), "first: 50", "first: 5", 1))
+		fifty := count(string(q1))
+		if five != fifty {
+			t.Errorf("Q1 ran %d statements for 5 rows and %d for 50", five, fifty)
+		}
+	})
+}
