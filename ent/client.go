@@ -15,6 +15,7 @@ import (
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/aidregistry/registry/ent/activitylink"
 	"github.com/aidregistry/registry/ent/agreement"
 	"github.com/aidregistry/registry/ent/agreementparty"
 	"github.com/aidregistry/registry/ent/apikey"
@@ -43,6 +44,8 @@ type Client struct {
 	Schema *migrate.Schema
 	// APIKey is the client for interacting with the APIKey builders.
 	APIKey *APIKeyClient
+	// ActivityLink is the client for interacting with the ActivityLink builders.
+	ActivityLink *ActivityLinkClient
 	// Agreement is the client for interacting with the Agreement builders.
 	Agreement *AgreementClient
 	// AgreementParty is the client for interacting with the AgreementParty builders.
@@ -87,6 +90,7 @@ func NewClient(opts ...Option) *Client {
 func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
 	c.APIKey = NewAPIKeyClient(c.config)
+	c.ActivityLink = NewActivityLinkClient(c.config)
 	c.Agreement = NewAgreementClient(c.config)
 	c.AgreementParty = NewAgreementPartyClient(c.config)
 	c.Area = NewAreaClient(c.config)
@@ -196,6 +200,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		ctx:              ctx,
 		config:           cfg,
 		APIKey:           NewAPIKeyClient(cfg),
+		ActivityLink:     NewActivityLinkClient(cfg),
 		Agreement:        NewAgreementClient(cfg),
 		AgreementParty:   NewAgreementPartyClient(cfg),
 		Area:             NewAreaClient(cfg),
@@ -232,6 +237,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		ctx:              ctx,
 		config:           cfg,
 		APIKey:           NewAPIKeyClient(cfg),
+		ActivityLink:     NewActivityLinkClient(cfg),
 		Agreement:        NewAgreementClient(cfg),
 		AgreementParty:   NewAgreementPartyClient(cfg),
 		Area:             NewAreaClient(cfg),
@@ -277,9 +283,10 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.APIKey, c.Agreement, c.AgreementParty, c.Area, c.Change, c.Contact, c.Country,
-		c.Event, c.ExchangeRate, c.Funding, c.Organisation, c.Participation,
-		c.Presence, c.Programme, c.ProgrammeCountry, c.Result, c.Source,
+		c.APIKey, c.ActivityLink, c.Agreement, c.AgreementParty, c.Area, c.Change,
+		c.Contact, c.Country, c.Event, c.ExchangeRate, c.Funding, c.Organisation,
+		c.Participation, c.Presence, c.Programme, c.ProgrammeCountry, c.Result,
+		c.Source,
 	} {
 		n.Use(hooks...)
 	}
@@ -289,9 +296,10 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.APIKey, c.Agreement, c.AgreementParty, c.Area, c.Change, c.Contact, c.Country,
-		c.Event, c.ExchangeRate, c.Funding, c.Organisation, c.Participation,
-		c.Presence, c.Programme, c.ProgrammeCountry, c.Result, c.Source,
+		c.APIKey, c.ActivityLink, c.Agreement, c.AgreementParty, c.Area, c.Change,
+		c.Contact, c.Country, c.Event, c.ExchangeRate, c.Funding, c.Organisation,
+		c.Participation, c.Presence, c.Programme, c.ProgrammeCountry, c.Result,
+		c.Source,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -302,6 +310,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 	switch m := m.(type) {
 	case *APIKeyMutation:
 		return c.APIKey.mutate(ctx, m)
+	case *ActivityLinkMutation:
+		return c.ActivityLink.mutate(ctx, m)
 	case *AgreementMutation:
 		return c.Agreement.mutate(ctx, m)
 	case *AgreementPartyMutation:
@@ -485,6 +495,139 @@ func (c *APIKeyClient) mutate(ctx context.Context, m *APIKeyMutation) (Value, er
 		return (&APIKeyDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown APIKey mutation op: %q", m.Op())
+	}
+}
+
+// ActivityLinkClient is a client for the ActivityLink schema.
+type ActivityLinkClient struct {
+	config
+}
+
+// NewActivityLinkClient returns a client for the ActivityLink from the given config.
+func NewActivityLinkClient(c config) *ActivityLinkClient {
+	return &ActivityLinkClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `activitylink.Hooks(f(g(h())))`.
+func (c *ActivityLinkClient) Use(hooks ...Hook) {
+	c.hooks.ActivityLink = append(c.hooks.ActivityLink, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `activitylink.Intercept(f(g(h())))`.
+func (c *ActivityLinkClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ActivityLink = append(c.inters.ActivityLink, interceptors...)
+}
+
+// Create returns a builder for creating a ActivityLink entity.
+func (c *ActivityLinkClient) Create() *ActivityLinkCreate {
+	mutation := newActivityLinkMutation(c.config, OpCreate)
+	return &ActivityLinkCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ActivityLink entities.
+func (c *ActivityLinkClient) CreateBulk(builders ...*ActivityLinkCreate) *ActivityLinkCreateBulk {
+	return &ActivityLinkCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ActivityLinkClient) MapCreateBulk(slice any, setFunc func(*ActivityLinkCreate, int)) *ActivityLinkCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ActivityLinkCreateBulk{err: fmt.Errorf("calling to ActivityLinkClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ActivityLinkCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ActivityLinkCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ActivityLink.
+func (c *ActivityLinkClient) Update() *ActivityLinkUpdate {
+	mutation := newActivityLinkMutation(c.config, OpUpdate)
+	return &ActivityLinkUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ActivityLinkClient) UpdateOne(_m *ActivityLink) *ActivityLinkUpdateOne {
+	mutation := newActivityLinkMutation(c.config, OpUpdateOne, withActivityLink(_m))
+	return &ActivityLinkUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ActivityLinkClient) UpdateOneID(id int) *ActivityLinkUpdateOne {
+	mutation := newActivityLinkMutation(c.config, OpUpdateOne, withActivityLinkID(id))
+	return &ActivityLinkUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ActivityLink.
+func (c *ActivityLinkClient) Delete() *ActivityLinkDelete {
+	mutation := newActivityLinkMutation(c.config, OpDelete)
+	return &ActivityLinkDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ActivityLinkClient) DeleteOne(_m *ActivityLink) *ActivityLinkDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ActivityLinkClient) DeleteOneID(id int) *ActivityLinkDeleteOne {
+	builder := c.Delete().Where(activitylink.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ActivityLinkDeleteOne{builder}
+}
+
+// Query returns a query builder for ActivityLink.
+func (c *ActivityLinkClient) Query() *ActivityLinkQuery {
+	return &ActivityLinkQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeActivityLink},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ActivityLink entity by its id.
+func (c *ActivityLinkClient) Get(ctx context.Context, id int) (*ActivityLink, error) {
+	return c.Query().Where(activitylink.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ActivityLinkClient) GetX(ctx context.Context, id int) *ActivityLink {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *ActivityLinkClient) Hooks() []Hook {
+	return c.hooks.ActivityLink
+}
+
+// Interceptors returns the client interceptors.
+func (c *ActivityLinkClient) Interceptors() []Interceptor {
+	return c.inters.ActivityLink
+}
+
+func (c *ActivityLinkClient) mutate(ctx context.Context, m *ActivityLinkMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ActivityLinkCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ActivityLinkUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ActivityLinkUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ActivityLinkDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ActivityLink mutation op: %q", m.Op())
 	}
 }
 
@@ -3803,13 +3946,13 @@ func (c *SourceClient) mutate(ctx context.Context, m *SourceMutation) (Value, er
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		APIKey, Agreement, AgreementParty, Area, Change, Contact, Country, Event,
-		ExchangeRate, Funding, Organisation, Participation, Presence, Programme,
+		APIKey, ActivityLink, Agreement, AgreementParty, Area, Change, Contact, Country,
+		Event, ExchangeRate, Funding, Organisation, Participation, Presence, Programme,
 		ProgrammeCountry, Result, Source []ent.Hook
 	}
 	inters struct {
-		APIKey, Agreement, AgreementParty, Area, Change, Contact, Country, Event,
-		ExchangeRate, Funding, Organisation, Participation, Presence, Programme,
+		APIKey, ActivityLink, Agreement, AgreementParty, Area, Change, Contact, Country,
+		Event, ExchangeRate, Funding, Organisation, Participation, Presence, Programme,
 		ProgrammeCountry, Result, Source []ent.Interceptor
 	}
 )

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/aidregistry/registry/ent/activitylink"
 	"github.com/aidregistry/registry/ent/agreement"
 	"github.com/aidregistry/registry/ent/agreementparty"
 	"github.com/aidregistry/registry/ent/apikey"
@@ -90,6 +91,7 @@ func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
 			apikey.Table:           apikey.ValidColumn,
+			activitylink.Table:     activitylink.ValidColumn,
 			agreement.Table:        agreement.ValidColumn,
 			agreementparty.Table:   agreementparty.ValidColumn,
 			area.Table:             area.ValidColumn,

@@ -5,6 +5,7 @@ package ent
 // an opaque "Type:id" identifier and back.
 
 import (
+	"github.com/aidregistry/registry/ent/activitylink"
 	"github.com/aidregistry/registry/ent/agreement"
 	"github.com/aidregistry/registry/ent/agreementparty"
 	"github.com/aidregistry/registry/ent/apikey"
@@ -27,6 +28,7 @@ import (
 // nodeTypeNames maps each table to its GraphQL type name. A test checks that
 // every table with a global-id range is listed.
 var nodeTypeNames = map[string]string{
+	activitylink.Table:     "ActivityLink", // not in GraphQL: the IATI importer's related-activity bookkeeping
 	agreement.Table:        agreementImplementors[0],
 	apikey.Table:           "APIKey", // not in GraphQL; named so its ids still encode
 	change.Table:           changeImplementors[0],

@@ -2171,6 +2171,26 @@ func (_q *ProgrammeQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				selectedFields = append(selectedFields, programme.FieldUpdatedAt)
 				fieldSeen[programme.FieldUpdatedAt] = struct{}{}
 			}
+		case "language":
+			if _, ok := fieldSeen[programme.FieldLanguage]; !ok {
+				selectedFields = append(selectedFields, programme.FieldLanguage)
+				fieldSeen[programme.FieldLanguage] = struct{}{}
+			}
+		case "titleTranslations":
+			if _, ok := fieldSeen[programme.FieldTitleTranslations]; !ok {
+				selectedFields = append(selectedFields, programme.FieldTitleTranslations)
+				fieldSeen[programme.FieldTitleTranslations] = struct{}{}
+			}
+		case "descriptionTranslations":
+			if _, ok := fieldSeen[programme.FieldDescriptionTranslations]; !ok {
+				selectedFields = append(selectedFields, programme.FieldDescriptionTranslations)
+				fieldSeen[programme.FieldDescriptionTranslations] = struct{}{}
+			}
+		case "recipientRegions":
+			if _, ok := fieldSeen[programme.FieldRecipientRegions]; !ok {
+				selectedFields = append(selectedFields, programme.FieldRecipientRegions)
+				fieldSeen[programme.FieldRecipientRegions] = struct{}{}
+			}
 		case "code":
 			if _, ok := fieldSeen[programme.FieldCode]; !ok {
 				selectedFields = append(selectedFields, programme.FieldCode)

@@ -1072,6 +1072,7 @@ func (c *PresenceUpdateOne) SetInput(i UpdatePresenceInput) *PresenceUpdateOne {
 
 // CreateProgrammeInput represents a mutation input for creating programmes.
 type CreateProgrammeInput struct {
+	Language       *string
 	Code           string
 	Title          string
 	Description    *string
@@ -1089,6 +1090,9 @@ type CreateProgrammeInput struct {
 
 // Mutate applies the CreateProgrammeInput on the ProgrammeMutation builder.
 func (i *CreateProgrammeInput) Mutate(m *ProgrammeMutation) {
+	if v := i.Language; v != nil {
+		m.SetLanguage(*v)
+	}
 	m.SetCode(i.Code)
 	m.SetTitle(i.Title)
 	if v := i.Description; v != nil {
@@ -1134,6 +1138,8 @@ func (c *ProgrammeCreate) SetInput(i CreateProgrammeInput) *ProgrammeCreate {
 
 // UpdateProgrammeInput represents a mutation input for updating programmes.
 type UpdateProgrammeInput struct {
+	ClearLanguage       bool
+	Language            *string
 	Code                *string
 	Title               *string
 	ClearDescription    bool
@@ -1163,6 +1169,12 @@ type UpdateProgrammeInput struct {
 
 // Mutate applies the UpdateProgrammeInput on the ProgrammeMutation builder.
 func (i *UpdateProgrammeInput) Mutate(m *ProgrammeMutation) {
+	if i.ClearLanguage {
+		m.ClearLanguage()
+	}
+	if v := i.Language; v != nil {
+		m.SetLanguage(*v)
+	}
 	if v := i.Code; v != nil {
 		m.SetCode(*v)
 	}

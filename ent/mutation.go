@@ -11,6 +11,7 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/aidregistry/registry/ent/activitylink"
 	"github.com/aidregistry/registry/ent/agreement"
 	"github.com/aidregistry/registry/ent/agreementparty"
 	"github.com/aidregistry/registry/ent/apikey"
@@ -29,6 +30,7 @@ import (
 	"github.com/aidregistry/registry/ent/programmecountry"
 	"github.com/aidregistry/registry/ent/result"
 	"github.com/aidregistry/registry/ent/source"
+	"github.com/aidregistry/registry/internal/iati"
 	"github.com/aidregistry/registry/internal/money"
 )
 
@@ -42,6 +44,7 @@ const (
 
 	// Node types.
 	TypeAPIKey           = "APIKey"
+	TypeActivityLink     = "ActivityLink"
 	TypeAgreement        = "Agreement"
 	TypeAgreementParty   = "AgreementParty"
 	TypeArea             = "Area"
@@ -806,6 +809,440 @@ func (m *APIKeyMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown APIKey edge %s", name)
+}
+
+// ActivityLinkMutation represents an operation that mutates the ActivityLink nodes in the graph.
+type ActivityLinkMutation struct {
+	config
+	op             Op
+	typ            string
+	id             *int
+	programme_code *string
+	ref            *string
+	_type          *string
+	clearedFields  map[string]struct{}
+	done           bool
+	oldValue       func(context.Context) (*ActivityLink, error)
+	predicates     []predicate.ActivityLink
+}
+
+var _ ent.Mutation = (*ActivityLinkMutation)(nil)
+
+// activitylinkOption allows management of the mutation configuration using functional options.
+type activitylinkOption func(*ActivityLinkMutation)
+
+// newActivityLinkMutation creates new mutation for the ActivityLink entity.
+func newActivityLinkMutation(c config, op Op, opts ...activitylinkOption) *ActivityLinkMutation {
+	m := &ActivityLinkMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeActivityLink,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withActivityLinkID sets the ID field of the mutation.
+func withActivityLinkID(id int) activitylinkOption {
+	return func(m *ActivityLinkMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ActivityLink
+		)
+		m.oldValue = func(ctx context.Context) (*ActivityLink, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ActivityLink.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withActivityLink sets the old ActivityLink of the mutation.
+func withActivityLink(node *ActivityLink) activitylinkOption {
+	return func(m *ActivityLinkMutation) {
+		m.oldValue = func(context.Context) (*ActivityLink, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ActivityLinkMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ActivityLinkMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ActivityLinkMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ActivityLinkMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ActivityLink.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetProgrammeCode sets the "programme_code" field.
+func (m *ActivityLinkMutation) SetProgrammeCode(s string) {
+	m.programme_code = &s
+}
+
+// ProgrammeCode returns the value of the "programme_code" field in the mutation.
+func (m *ActivityLinkMutation) ProgrammeCode() (r string, exists bool) {
+	v := m.programme_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProgrammeCode returns the old "programme_code" field's value of the ActivityLink entity.
+// If the ActivityLink object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActivityLinkMutation) OldProgrammeCode(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProgrammeCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProgrammeCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProgrammeCode: %w", err)
+	}
+	return oldValue.ProgrammeCode, nil
+}
+
+// ResetProgrammeCode resets all changes to the "programme_code" field.
+func (m *ActivityLinkMutation) ResetProgrammeCode() {
+	m.programme_code = nil
+}
+
+// SetRef sets the "ref" field.
+func (m *ActivityLinkMutation) SetRef(s string) {
+	m.ref = &s
+}
+
+// Ref returns the value of the "ref" field in the mutation.
+func (m *ActivityLinkMutation) Ref() (r string, exists bool) {
+	v := m.ref
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRef returns the old "ref" field's value of the ActivityLink entity.
+// If the ActivityLink object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActivityLinkMutation) OldRef(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRef is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRef requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRef: %w", err)
+	}
+	return oldValue.Ref, nil
+}
+
+// ResetRef resets all changes to the "ref" field.
+func (m *ActivityLinkMutation) ResetRef() {
+	m.ref = nil
+}
+
+// SetType sets the "type" field.
+func (m *ActivityLinkMutation) SetType(s string) {
+	m._type = &s
+}
+
+// GetType returns the value of the "type" field in the mutation.
+func (m *ActivityLinkMutation) GetType() (r string, exists bool) {
+	v := m._type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldType returns the old "type" field's value of the ActivityLink entity.
+// If the ActivityLink object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ActivityLinkMutation) OldType(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldType is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldType requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldType: %w", err)
+	}
+	return oldValue.Type, nil
+}
+
+// ResetType resets all changes to the "type" field.
+func (m *ActivityLinkMutation) ResetType() {
+	m._type = nil
+}
+
+// Where appends a list predicates to the ActivityLinkMutation builder.
+func (m *ActivityLinkMutation) Where(ps ...predicate.ActivityLink) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ActivityLinkMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ActivityLinkMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ActivityLink, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ActivityLinkMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ActivityLinkMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ActivityLink).
+func (m *ActivityLinkMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ActivityLinkMutation) Fields() []string {
+	fields := make([]string, 0, 3)
+	if m.programme_code != nil {
+		fields = append(fields, activitylink.FieldProgrammeCode)
+	}
+	if m.ref != nil {
+		fields = append(fields, activitylink.FieldRef)
+	}
+	if m._type != nil {
+		fields = append(fields, activitylink.FieldType)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ActivityLinkMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case activitylink.FieldProgrammeCode:
+		return m.ProgrammeCode()
+	case activitylink.FieldRef:
+		return m.Ref()
+	case activitylink.FieldType:
+		return m.GetType()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ActivityLinkMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case activitylink.FieldProgrammeCode:
+		return m.OldProgrammeCode(ctx)
+	case activitylink.FieldRef:
+		return m.OldRef(ctx)
+	case activitylink.FieldType:
+		return m.OldType(ctx)
+	}
+	return nil, fmt.Errorf("unknown ActivityLink field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ActivityLinkMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case activitylink.FieldProgrammeCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProgrammeCode(v)
+		return nil
+	case activitylink.FieldRef:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRef(v)
+		return nil
+	case activitylink.FieldType:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetType(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ActivityLink field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ActivityLinkMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ActivityLinkMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ActivityLinkMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown ActivityLink numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ActivityLinkMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ActivityLinkMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ActivityLinkMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown ActivityLink nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ActivityLinkMutation) ResetField(name string) error {
+	switch name {
+	case activitylink.FieldProgrammeCode:
+		m.ResetProgrammeCode()
+		return nil
+	case activitylink.FieldRef:
+		m.ResetRef()
+		return nil
+	case activitylink.FieldType:
+		m.ResetType()
+		return nil
+	}
+	return fmt.Errorf("unknown ActivityLink field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ActivityLinkMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ActivityLinkMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ActivityLinkMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ActivityLinkMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ActivityLinkMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ActivityLinkMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ActivityLinkMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown ActivityLink unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ActivityLinkMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown ActivityLink edge %s", name)
 }
 
 // AgreementMutation represents an operation that mutates the Agreement nodes in the graph.
@@ -13750,57 +14187,69 @@ func (m *PresenceMutation) ResetEdge(name string) error {
 // ProgrammeMutation represents an operation that mutates the Programme nodes in the graph.
 type ProgrammeMutation struct {
 	config
-	op                    Op
-	typ                   string
-	id                    *int
-	created_at            *time.Time
-	updated_at            *time.Time
-	created_by            *int
-	addcreated_by         *int
-	code                  *string
-	title                 *string
-	description           *string
-	status                *programme.Status
-	theme                 *string
-	start_date            *string
-	end_date              *string
-	coverage              *programme.Coverage
-	region                *string
-	budget_amount         *money.Decimal
-	budget_currency       *string
-	clearedFields         map[string]struct{}
-	parent                *int
-	clearedparent         bool
-	children              map[int]struct{}
-	removedchildren       map[int]struct{}
-	clearedchildren       bool
-	participations        map[int]struct{}
-	removedparticipations map[int]struct{}
-	clearedparticipations bool
-	countries             map[int]struct{}
-	removedcountries      map[int]struct{}
-	clearedcountries      bool
-	fundings              map[int]struct{}
-	removedfundings       map[int]struct{}
-	clearedfundings       bool
-	results               map[int]struct{}
-	removedresults        map[int]struct{}
-	clearedresults        bool
-	contacts              map[int]struct{}
-	removedcontacts       map[int]struct{}
-	clearedcontacts       bool
-	agreements            map[int]struct{}
-	removedagreements     map[int]struct{}
-	clearedagreements     bool
-	events                map[int]struct{}
-	removedevents         map[int]struct{}
-	clearedevents         bool
-	sources               map[int]struct{}
-	removedsources        map[int]struct{}
-	clearedsources        bool
-	done                  bool
-	oldValue              func(context.Context) (*Programme, error)
-	predicates            []predicate.Programme
+	op                             Op
+	typ                            string
+	id                             *int
+	created_at                     *time.Time
+	updated_at                     *time.Time
+	created_by                     *int
+	addcreated_by                  *int
+	language                       *string
+	title_translations             *[]iati.Narrative
+	appendtitle_translations       []iati.Narrative
+	description_translations       *[]iati.Narrative
+	appenddescription_translations []iati.Narrative
+	recipient_regions              *[]iati.RecipientRegion
+	appendrecipient_regions        []iati.RecipientRegion
+	reporting_org                  **iati.ReportingOrg
+	activity_dates                 *[]iati.ActivityDate
+	appendactivity_dates           []iati.ActivityDate
+	budget_periods                 *[]iati.Budget
+	appendbudget_periods           []iati.Budget
+	code                           *string
+	title                          *string
+	description                    *string
+	status                         *programme.Status
+	theme                          *string
+	start_date                     *string
+	end_date                       *string
+	coverage                       *programme.Coverage
+	region                         *string
+	budget_amount                  *money.Decimal
+	budget_currency                *string
+	clearedFields                  map[string]struct{}
+	parent                         *int
+	clearedparent                  bool
+	children                       map[int]struct{}
+	removedchildren                map[int]struct{}
+	clearedchildren                bool
+	participations                 map[int]struct{}
+	removedparticipations          map[int]struct{}
+	clearedparticipations          bool
+	countries                      map[int]struct{}
+	removedcountries               map[int]struct{}
+	clearedcountries               bool
+	fundings                       map[int]struct{}
+	removedfundings                map[int]struct{}
+	clearedfundings                bool
+	results                        map[int]struct{}
+	removedresults                 map[int]struct{}
+	clearedresults                 bool
+	contacts                       map[int]struct{}
+	removedcontacts                map[int]struct{}
+	clearedcontacts                bool
+	agreements                     map[int]struct{}
+	removedagreements              map[int]struct{}
+	clearedagreements              bool
+	events                         map[int]struct{}
+	removedevents                  map[int]struct{}
+	clearedevents                  bool
+	sources                        map[int]struct{}
+	removedsources                 map[int]struct{}
+	clearedsources                 bool
+	done                           bool
+	oldValue                       func(context.Context) (*Programme, error)
+	predicates                     []predicate.Programme
 }
 
 var _ ent.Mutation = (*ProgrammeMutation)(nil)
@@ -14041,6 +14490,429 @@ func (m *ProgrammeMutation) ResetCreatedBy() {
 	m.created_by = nil
 	m.addcreated_by = nil
 	delete(m.clearedFields, programme.FieldCreatedBy)
+}
+
+// SetLanguage sets the "language" field.
+func (m *ProgrammeMutation) SetLanguage(s string) {
+	m.language = &s
+}
+
+// Language returns the value of the "language" field in the mutation.
+func (m *ProgrammeMutation) Language() (r string, exists bool) {
+	v := m.language
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLanguage returns the old "language" field's value of the Programme entity.
+// If the Programme object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProgrammeMutation) OldLanguage(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLanguage is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLanguage requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLanguage: %w", err)
+	}
+	return oldValue.Language, nil
+}
+
+// ClearLanguage clears the value of the "language" field.
+func (m *ProgrammeMutation) ClearLanguage() {
+	m.language = nil
+	m.clearedFields[programme.FieldLanguage] = struct{}{}
+}
+
+// LanguageCleared returns if the "language" field was cleared in this mutation.
+func (m *ProgrammeMutation) LanguageCleared() bool {
+	_, ok := m.clearedFields[programme.FieldLanguage]
+	return ok
+}
+
+// ResetLanguage resets all changes to the "language" field.
+func (m *ProgrammeMutation) ResetLanguage() {
+	m.language = nil
+	delete(m.clearedFields, programme.FieldLanguage)
+}
+
+// SetTitleTranslations sets the "title_translations" field.
+func (m *ProgrammeMutation) SetTitleTranslations(i []iati.Narrative) {
+	m.title_translations = &i
+	m.appendtitle_translations = nil
+}
+
+// TitleTranslations returns the value of the "title_translations" field in the mutation.
+func (m *ProgrammeMutation) TitleTranslations() (r []iati.Narrative, exists bool) {
+	v := m.title_translations
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitleTranslations returns the old "title_translations" field's value of the Programme entity.
+// If the Programme object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProgrammeMutation) OldTitleTranslations(ctx context.Context) (v []iati.Narrative, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitleTranslations is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitleTranslations requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitleTranslations: %w", err)
+	}
+	return oldValue.TitleTranslations, nil
+}
+
+// AppendTitleTranslations adds i to the "title_translations" field.
+func (m *ProgrammeMutation) AppendTitleTranslations(i []iati.Narrative) {
+	m.appendtitle_translations = append(m.appendtitle_translations, i...)
+}
+
+// AppendedTitleTranslations returns the list of values that were appended to the "title_translations" field in this mutation.
+func (m *ProgrammeMutation) AppendedTitleTranslations() ([]iati.Narrative, bool) {
+	if len(m.appendtitle_translations) == 0 {
+		return nil, false
+	}
+	return m.appendtitle_translations, true
+}
+
+// ClearTitleTranslations clears the value of the "title_translations" field.
+func (m *ProgrammeMutation) ClearTitleTranslations() {
+	m.title_translations = nil
+	m.appendtitle_translations = nil
+	m.clearedFields[programme.FieldTitleTranslations] = struct{}{}
+}
+
+// TitleTranslationsCleared returns if the "title_translations" field was cleared in this mutation.
+func (m *ProgrammeMutation) TitleTranslationsCleared() bool {
+	_, ok := m.clearedFields[programme.FieldTitleTranslations]
+	return ok
+}
+
+// ResetTitleTranslations resets all changes to the "title_translations" field.
+func (m *ProgrammeMutation) ResetTitleTranslations() {
+	m.title_translations = nil
+	m.appendtitle_translations = nil
+	delete(m.clearedFields, programme.FieldTitleTranslations)
+}
+
+// SetDescriptionTranslations sets the "description_translations" field.
+func (m *ProgrammeMutation) SetDescriptionTranslations(i []iati.Narrative) {
+	m.description_translations = &i
+	m.appenddescription_translations = nil
+}
+
+// DescriptionTranslations returns the value of the "description_translations" field in the mutation.
+func (m *ProgrammeMutation) DescriptionTranslations() (r []iati.Narrative, exists bool) {
+	v := m.description_translations
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDescriptionTranslations returns the old "description_translations" field's value of the Programme entity.
+// If the Programme object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProgrammeMutation) OldDescriptionTranslations(ctx context.Context) (v []iati.Narrative, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDescriptionTranslations is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDescriptionTranslations requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDescriptionTranslations: %w", err)
+	}
+	return oldValue.DescriptionTranslations, nil
+}
+
+// AppendDescriptionTranslations adds i to the "description_translations" field.
+func (m *ProgrammeMutation) AppendDescriptionTranslations(i []iati.Narrative) {
+	m.appenddescription_translations = append(m.appenddescription_translations, i...)
+}
+
+// AppendedDescriptionTranslations returns the list of values that were appended to the "description_translations" field in this mutation.
+func (m *ProgrammeMutation) AppendedDescriptionTranslations() ([]iati.Narrative, bool) {
+	if len(m.appenddescription_translations) == 0 {
+		return nil, false
+	}
+	return m.appenddescription_translations, true
+}
+
+// ClearDescriptionTranslations clears the value of the "description_translations" field.
+func (m *ProgrammeMutation) ClearDescriptionTranslations() {
+	m.description_translations = nil
+	m.appenddescription_translations = nil
+	m.clearedFields[programme.FieldDescriptionTranslations] = struct{}{}
+}
+
+// DescriptionTranslationsCleared returns if the "description_translations" field was cleared in this mutation.
+func (m *ProgrammeMutation) DescriptionTranslationsCleared() bool {
+	_, ok := m.clearedFields[programme.FieldDescriptionTranslations]
+	return ok
+}
+
+// ResetDescriptionTranslations resets all changes to the "description_translations" field.
+func (m *ProgrammeMutation) ResetDescriptionTranslations() {
+	m.description_translations = nil
+	m.appenddescription_translations = nil
+	delete(m.clearedFields, programme.FieldDescriptionTranslations)
+}
+
+// SetRecipientRegions sets the "recipient_regions" field.
+func (m *ProgrammeMutation) SetRecipientRegions(ir []iati.RecipientRegion) {
+	m.recipient_regions = &ir
+	m.appendrecipient_regions = nil
+}
+
+// RecipientRegions returns the value of the "recipient_regions" field in the mutation.
+func (m *ProgrammeMutation) RecipientRegions() (r []iati.RecipientRegion, exists bool) {
+	v := m.recipient_regions
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecipientRegions returns the old "recipient_regions" field's value of the Programme entity.
+// If the Programme object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProgrammeMutation) OldRecipientRegions(ctx context.Context) (v []iati.RecipientRegion, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecipientRegions is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecipientRegions requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecipientRegions: %w", err)
+	}
+	return oldValue.RecipientRegions, nil
+}
+
+// AppendRecipientRegions adds ir to the "recipient_regions" field.
+func (m *ProgrammeMutation) AppendRecipientRegions(ir []iati.RecipientRegion) {
+	m.appendrecipient_regions = append(m.appendrecipient_regions, ir...)
+}
+
+// AppendedRecipientRegions returns the list of values that were appended to the "recipient_regions" field in this mutation.
+func (m *ProgrammeMutation) AppendedRecipientRegions() ([]iati.RecipientRegion, bool) {
+	if len(m.appendrecipient_regions) == 0 {
+		return nil, false
+	}
+	return m.appendrecipient_regions, true
+}
+
+// ClearRecipientRegions clears the value of the "recipient_regions" field.
+func (m *ProgrammeMutation) ClearRecipientRegions() {
+	m.recipient_regions = nil
+	m.appendrecipient_regions = nil
+	m.clearedFields[programme.FieldRecipientRegions] = struct{}{}
+}
+
+// RecipientRegionsCleared returns if the "recipient_regions" field was cleared in this mutation.
+func (m *ProgrammeMutation) RecipientRegionsCleared() bool {
+	_, ok := m.clearedFields[programme.FieldRecipientRegions]
+	return ok
+}
+
+// ResetRecipientRegions resets all changes to the "recipient_regions" field.
+func (m *ProgrammeMutation) ResetRecipientRegions() {
+	m.recipient_regions = nil
+	m.appendrecipient_regions = nil
+	delete(m.clearedFields, programme.FieldRecipientRegions)
+}
+
+// SetReportingOrg sets the "reporting_org" field.
+func (m *ProgrammeMutation) SetReportingOrg(io *iati.ReportingOrg) {
+	m.reporting_org = &io
+}
+
+// ReportingOrg returns the value of the "reporting_org" field in the mutation.
+func (m *ProgrammeMutation) ReportingOrg() (r *iati.ReportingOrg, exists bool) {
+	v := m.reporting_org
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReportingOrg returns the old "reporting_org" field's value of the Programme entity.
+// If the Programme object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProgrammeMutation) OldReportingOrg(ctx context.Context) (v *iati.ReportingOrg, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReportingOrg is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReportingOrg requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReportingOrg: %w", err)
+	}
+	return oldValue.ReportingOrg, nil
+}
+
+// ClearReportingOrg clears the value of the "reporting_org" field.
+func (m *ProgrammeMutation) ClearReportingOrg() {
+	m.reporting_org = nil
+	m.clearedFields[programme.FieldReportingOrg] = struct{}{}
+}
+
+// ReportingOrgCleared returns if the "reporting_org" field was cleared in this mutation.
+func (m *ProgrammeMutation) ReportingOrgCleared() bool {
+	_, ok := m.clearedFields[programme.FieldReportingOrg]
+	return ok
+}
+
+// ResetReportingOrg resets all changes to the "reporting_org" field.
+func (m *ProgrammeMutation) ResetReportingOrg() {
+	m.reporting_org = nil
+	delete(m.clearedFields, programme.FieldReportingOrg)
+}
+
+// SetActivityDates sets the "activity_dates" field.
+func (m *ProgrammeMutation) SetActivityDates(id []iati.ActivityDate) {
+	m.activity_dates = &id
+	m.appendactivity_dates = nil
+}
+
+// ActivityDates returns the value of the "activity_dates" field in the mutation.
+func (m *ProgrammeMutation) ActivityDates() (r []iati.ActivityDate, exists bool) {
+	v := m.activity_dates
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActivityDates returns the old "activity_dates" field's value of the Programme entity.
+// If the Programme object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProgrammeMutation) OldActivityDates(ctx context.Context) (v []iati.ActivityDate, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActivityDates is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActivityDates requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActivityDates: %w", err)
+	}
+	return oldValue.ActivityDates, nil
+}
+
+// AppendActivityDates adds id to the "activity_dates" field.
+func (m *ProgrammeMutation) AppendActivityDates(id []iati.ActivityDate) {
+	m.appendactivity_dates = append(m.appendactivity_dates, id...)
+}
+
+// AppendedActivityDates returns the list of values that were appended to the "activity_dates" field in this mutation.
+func (m *ProgrammeMutation) AppendedActivityDates() ([]iati.ActivityDate, bool) {
+	if len(m.appendactivity_dates) == 0 {
+		return nil, false
+	}
+	return m.appendactivity_dates, true
+}
+
+// ClearActivityDates clears the value of the "activity_dates" field.
+func (m *ProgrammeMutation) ClearActivityDates() {
+	m.activity_dates = nil
+	m.appendactivity_dates = nil
+	m.clearedFields[programme.FieldActivityDates] = struct{}{}
+}
+
+// ActivityDatesCleared returns if the "activity_dates" field was cleared in this mutation.
+func (m *ProgrammeMutation) ActivityDatesCleared() bool {
+	_, ok := m.clearedFields[programme.FieldActivityDates]
+	return ok
+}
+
+// ResetActivityDates resets all changes to the "activity_dates" field.
+func (m *ProgrammeMutation) ResetActivityDates() {
+	m.activity_dates = nil
+	m.appendactivity_dates = nil
+	delete(m.clearedFields, programme.FieldActivityDates)
+}
+
+// SetBudgetPeriods sets the "budget_periods" field.
+func (m *ProgrammeMutation) SetBudgetPeriods(i []iati.Budget) {
+	m.budget_periods = &i
+	m.appendbudget_periods = nil
+}
+
+// BudgetPeriods returns the value of the "budget_periods" field in the mutation.
+func (m *ProgrammeMutation) BudgetPeriods() (r []iati.Budget, exists bool) {
+	v := m.budget_periods
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBudgetPeriods returns the old "budget_periods" field's value of the Programme entity.
+// If the Programme object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProgrammeMutation) OldBudgetPeriods(ctx context.Context) (v []iati.Budget, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBudgetPeriods is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBudgetPeriods requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBudgetPeriods: %w", err)
+	}
+	return oldValue.BudgetPeriods, nil
+}
+
+// AppendBudgetPeriods adds i to the "budget_periods" field.
+func (m *ProgrammeMutation) AppendBudgetPeriods(i []iati.Budget) {
+	m.appendbudget_periods = append(m.appendbudget_periods, i...)
+}
+
+// AppendedBudgetPeriods returns the list of values that were appended to the "budget_periods" field in this mutation.
+func (m *ProgrammeMutation) AppendedBudgetPeriods() ([]iati.Budget, bool) {
+	if len(m.appendbudget_periods) == 0 {
+		return nil, false
+	}
+	return m.appendbudget_periods, true
+}
+
+// ClearBudgetPeriods clears the value of the "budget_periods" field.
+func (m *ProgrammeMutation) ClearBudgetPeriods() {
+	m.budget_periods = nil
+	m.appendbudget_periods = nil
+	m.clearedFields[programme.FieldBudgetPeriods] = struct{}{}
+}
+
+// BudgetPeriodsCleared returns if the "budget_periods" field was cleared in this mutation.
+func (m *ProgrammeMutation) BudgetPeriodsCleared() bool {
+	_, ok := m.clearedFields[programme.FieldBudgetPeriods]
+	return ok
+}
+
+// ResetBudgetPeriods resets all changes to the "budget_periods" field.
+func (m *ProgrammeMutation) ResetBudgetPeriods() {
+	m.budget_periods = nil
+	m.appendbudget_periods = nil
+	delete(m.clearedFields, programme.FieldBudgetPeriods)
 }
 
 // SetCode sets the "code" field.
@@ -15152,7 +16024,7 @@ func (m *ProgrammeMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ProgrammeMutation) Fields() []string {
-	fields := make([]string, 0, 15)
+	fields := make([]string, 0, 22)
 	if m.created_at != nil {
 		fields = append(fields, programme.FieldCreatedAt)
 	}
@@ -15161,6 +16033,27 @@ func (m *ProgrammeMutation) Fields() []string {
 	}
 	if m.created_by != nil {
 		fields = append(fields, programme.FieldCreatedBy)
+	}
+	if m.language != nil {
+		fields = append(fields, programme.FieldLanguage)
+	}
+	if m.title_translations != nil {
+		fields = append(fields, programme.FieldTitleTranslations)
+	}
+	if m.description_translations != nil {
+		fields = append(fields, programme.FieldDescriptionTranslations)
+	}
+	if m.recipient_regions != nil {
+		fields = append(fields, programme.FieldRecipientRegions)
+	}
+	if m.reporting_org != nil {
+		fields = append(fields, programme.FieldReportingOrg)
+	}
+	if m.activity_dates != nil {
+		fields = append(fields, programme.FieldActivityDates)
+	}
+	if m.budget_periods != nil {
+		fields = append(fields, programme.FieldBudgetPeriods)
 	}
 	if m.code != nil {
 		fields = append(fields, programme.FieldCode)
@@ -15212,6 +16105,20 @@ func (m *ProgrammeMutation) Field(name string) (ent.Value, bool) {
 		return m.UpdatedAt()
 	case programme.FieldCreatedBy:
 		return m.CreatedBy()
+	case programme.FieldLanguage:
+		return m.Language()
+	case programme.FieldTitleTranslations:
+		return m.TitleTranslations()
+	case programme.FieldDescriptionTranslations:
+		return m.DescriptionTranslations()
+	case programme.FieldRecipientRegions:
+		return m.RecipientRegions()
+	case programme.FieldReportingOrg:
+		return m.ReportingOrg()
+	case programme.FieldActivityDates:
+		return m.ActivityDates()
+	case programme.FieldBudgetPeriods:
+		return m.BudgetPeriods()
 	case programme.FieldCode:
 		return m.Code()
 	case programme.FieldTitle:
@@ -15251,6 +16158,20 @@ func (m *ProgrammeMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldUpdatedAt(ctx)
 	case programme.FieldCreatedBy:
 		return m.OldCreatedBy(ctx)
+	case programme.FieldLanguage:
+		return m.OldLanguage(ctx)
+	case programme.FieldTitleTranslations:
+		return m.OldTitleTranslations(ctx)
+	case programme.FieldDescriptionTranslations:
+		return m.OldDescriptionTranslations(ctx)
+	case programme.FieldRecipientRegions:
+		return m.OldRecipientRegions(ctx)
+	case programme.FieldReportingOrg:
+		return m.OldReportingOrg(ctx)
+	case programme.FieldActivityDates:
+		return m.OldActivityDates(ctx)
+	case programme.FieldBudgetPeriods:
+		return m.OldBudgetPeriods(ctx)
 	case programme.FieldCode:
 		return m.OldCode(ctx)
 	case programme.FieldTitle:
@@ -15304,6 +16225,55 @@ func (m *ProgrammeMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetCreatedBy(v)
+		return nil
+	case programme.FieldLanguage:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLanguage(v)
+		return nil
+	case programme.FieldTitleTranslations:
+		v, ok := value.([]iati.Narrative)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitleTranslations(v)
+		return nil
+	case programme.FieldDescriptionTranslations:
+		v, ok := value.([]iati.Narrative)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDescriptionTranslations(v)
+		return nil
+	case programme.FieldRecipientRegions:
+		v, ok := value.([]iati.RecipientRegion)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecipientRegions(v)
+		return nil
+	case programme.FieldReportingOrg:
+		v, ok := value.(*iati.ReportingOrg)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReportingOrg(v)
+		return nil
+	case programme.FieldActivityDates:
+		v, ok := value.([]iati.ActivityDate)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActivityDates(v)
+		return nil
+	case programme.FieldBudgetPeriods:
+		v, ok := value.([]iati.Budget)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBudgetPeriods(v)
 		return nil
 	case programme.FieldCode:
 		v, ok := value.(string)
@@ -15437,6 +16407,27 @@ func (m *ProgrammeMutation) ClearedFields() []string {
 	if m.FieldCleared(programme.FieldCreatedBy) {
 		fields = append(fields, programme.FieldCreatedBy)
 	}
+	if m.FieldCleared(programme.FieldLanguage) {
+		fields = append(fields, programme.FieldLanguage)
+	}
+	if m.FieldCleared(programme.FieldTitleTranslations) {
+		fields = append(fields, programme.FieldTitleTranslations)
+	}
+	if m.FieldCleared(programme.FieldDescriptionTranslations) {
+		fields = append(fields, programme.FieldDescriptionTranslations)
+	}
+	if m.FieldCleared(programme.FieldRecipientRegions) {
+		fields = append(fields, programme.FieldRecipientRegions)
+	}
+	if m.FieldCleared(programme.FieldReportingOrg) {
+		fields = append(fields, programme.FieldReportingOrg)
+	}
+	if m.FieldCleared(programme.FieldActivityDates) {
+		fields = append(fields, programme.FieldActivityDates)
+	}
+	if m.FieldCleared(programme.FieldBudgetPeriods) {
+		fields = append(fields, programme.FieldBudgetPeriods)
+	}
 	if m.FieldCleared(programme.FieldDescription) {
 		fields = append(fields, programme.FieldDescription)
 	}
@@ -15484,6 +16475,27 @@ func (m *ProgrammeMutation) ClearField(name string) error {
 	case programme.FieldCreatedBy:
 		m.ClearCreatedBy()
 		return nil
+	case programme.FieldLanguage:
+		m.ClearLanguage()
+		return nil
+	case programme.FieldTitleTranslations:
+		m.ClearTitleTranslations()
+		return nil
+	case programme.FieldDescriptionTranslations:
+		m.ClearDescriptionTranslations()
+		return nil
+	case programme.FieldRecipientRegions:
+		m.ClearRecipientRegions()
+		return nil
+	case programme.FieldReportingOrg:
+		m.ClearReportingOrg()
+		return nil
+	case programme.FieldActivityDates:
+		m.ClearActivityDates()
+		return nil
+	case programme.FieldBudgetPeriods:
+		m.ClearBudgetPeriods()
+		return nil
 	case programme.FieldDescription:
 		m.ClearDescription()
 		return nil
@@ -15530,6 +16542,27 @@ func (m *ProgrammeMutation) ResetField(name string) error {
 		return nil
 	case programme.FieldCreatedBy:
 		m.ResetCreatedBy()
+		return nil
+	case programme.FieldLanguage:
+		m.ResetLanguage()
+		return nil
+	case programme.FieldTitleTranslations:
+		m.ResetTitleTranslations()
+		return nil
+	case programme.FieldDescriptionTranslations:
+		m.ResetDescriptionTranslations()
+		return nil
+	case programme.FieldRecipientRegions:
+		m.ResetRecipientRegions()
+		return nil
+	case programme.FieldReportingOrg:
+		m.ResetReportingOrg()
+		return nil
+	case programme.FieldActivityDates:
+		m.ResetActivityDates()
+		return nil
+	case programme.FieldBudgetPeriods:
+		m.ResetBudgetPeriods()
 		return nil
 	case programme.FieldCode:
 		m.ResetCode()

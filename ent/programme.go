@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/aidregistry/registry/ent/programme"
+	"github.com/aidregistry/registry/internal/iati"
 	"github.com/aidregistry/registry/internal/money"
 )
 
@@ -24,6 +26,20 @@ type Programme struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// organisation whose API key created the record; its editors may change it
 	CreatedBy *int `json:"created_by,omitempty"`
+	// language of title and description (IATI xml:lang, e.g. en)
+	Language *string `json:"language,omitempty"`
+	// the title in other languages
+	TitleTranslations []iati.Narrative `json:"title_translations,omitempty"`
+	// the description in other languages
+	DescriptionTranslations []iati.Narrative `json:"description_translations,omitempty"`
+	// IATI recipient-region elements: region codes with their vocabulary and share
+	RecipientRegions []iati.RecipientRegion `json:"recipient_regions,omitempty"`
+	// the IATI reporting-org of the imported activity, written back on export
+	ReportingOrg *iati.ReportingOrg `json:"reporting_org,omitempty"`
+	// the IATI activity-dates (planned and actual) start_date and end_date were taken from
+	ActivityDates []iati.ActivityDate `json:"activity_dates,omitempty"`
+	// the IATI budgets, by period, that budget totals
+	BudgetPeriods []iati.Budget `json:"budget_periods,omitempty"`
 	// Code holds the value of the "code" field.
 	Code string `json:"code,omitempty"`
 	// Title holds the value of the "title" field.
@@ -192,9 +208,11 @@ func (*Programme) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case programme.FieldBudgetAmount:
 			values[i] = &sql.NullScanner{S: new(money.Decimal)}
+		case programme.FieldTitleTranslations, programme.FieldDescriptionTranslations, programme.FieldRecipientRegions, programme.FieldReportingOrg, programme.FieldActivityDates, programme.FieldBudgetPeriods:
+			values[i] = new([]byte)
 		case programme.FieldID, programme.FieldCreatedBy, programme.FieldParentID:
 			values[i] = new(sql.NullInt64)
-		case programme.FieldCode, programme.FieldTitle, programme.FieldDescription, programme.FieldStatus, programme.FieldTheme, programme.FieldStartDate, programme.FieldEndDate, programme.FieldCoverage, programme.FieldRegion, programme.FieldBudgetCurrency:
+		case programme.FieldLanguage, programme.FieldCode, programme.FieldTitle, programme.FieldDescription, programme.FieldStatus, programme.FieldTheme, programme.FieldStartDate, programme.FieldEndDate, programme.FieldCoverage, programme.FieldRegion, programme.FieldBudgetCurrency:
 			values[i] = new(sql.NullString)
 		case programme.FieldCreatedAt, programme.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -237,6 +255,61 @@ func (_m *Programme) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.CreatedBy = new(int)
 				*_m.CreatedBy = int(value.Int64)
+			}
+		case programme.FieldLanguage:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field language", values[i])
+			} else if value.Valid {
+				_m.Language = new(string)
+				*_m.Language = value.String
+			}
+		case programme.FieldTitleTranslations:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field title_translations", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.TitleTranslations); err != nil {
+					return fmt.Errorf("unmarshal field title_translations: %w", err)
+				}
+			}
+		case programme.FieldDescriptionTranslations:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field description_translations", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.DescriptionTranslations); err != nil {
+					return fmt.Errorf("unmarshal field description_translations: %w", err)
+				}
+			}
+		case programme.FieldRecipientRegions:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field recipient_regions", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.RecipientRegions); err != nil {
+					return fmt.Errorf("unmarshal field recipient_regions: %w", err)
+				}
+			}
+		case programme.FieldReportingOrg:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field reporting_org", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.ReportingOrg); err != nil {
+					return fmt.Errorf("unmarshal field reporting_org: %w", err)
+				}
+			}
+		case programme.FieldActivityDates:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field activity_dates", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.ActivityDates); err != nil {
+					return fmt.Errorf("unmarshal field activity_dates: %w", err)
+				}
+			}
+		case programme.FieldBudgetPeriods:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field budget_periods", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.BudgetPeriods); err != nil {
+					return fmt.Errorf("unmarshal field budget_periods: %w", err)
+				}
 			}
 		case programme.FieldCode:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -416,6 +489,29 @@ func (_m *Programme) String() string {
 		builder.WriteString("created_by=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
+	builder.WriteString(", ")
+	if v := _m.Language; v != nil {
+		builder.WriteString("language=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	builder.WriteString("title_translations=")
+	builder.WriteString(fmt.Sprintf("%v", _m.TitleTranslations))
+	builder.WriteString(", ")
+	builder.WriteString("description_translations=")
+	builder.WriteString(fmt.Sprintf("%v", _m.DescriptionTranslations))
+	builder.WriteString(", ")
+	builder.WriteString("recipient_regions=")
+	builder.WriteString(fmt.Sprintf("%v", _m.RecipientRegions))
+	builder.WriteString(", ")
+	builder.WriteString("reporting_org=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ReportingOrg))
+	builder.WriteString(", ")
+	builder.WriteString("activity_dates=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ActivityDates))
+	builder.WriteString(", ")
+	builder.WriteString("budget_periods=")
+	builder.WriteString(fmt.Sprintf("%v", _m.BudgetPeriods))
 	builder.WriteString(", ")
 	builder.WriteString("code=")
 	builder.WriteString(_m.Code)

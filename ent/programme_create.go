@@ -20,6 +20,7 @@ import (
 	"github.com/aidregistry/registry/ent/programmecountry"
 	"github.com/aidregistry/registry/ent/result"
 	"github.com/aidregistry/registry/ent/source"
+	"github.com/aidregistry/registry/internal/iati"
 	"github.com/aidregistry/registry/internal/money"
 )
 
@@ -70,6 +71,56 @@ func (_c *ProgrammeCreate) SetNillableCreatedBy(v *int) *ProgrammeCreate {
 	if v != nil {
 		_c.SetCreatedBy(*v)
 	}
+	return _c
+}
+
+// SetLanguage sets the "language" field.
+func (_c *ProgrammeCreate) SetLanguage(v string) *ProgrammeCreate {
+	_c.mutation.SetLanguage(v)
+	return _c
+}
+
+// SetNillableLanguage sets the "language" field if the given value is not nil.
+func (_c *ProgrammeCreate) SetNillableLanguage(v *string) *ProgrammeCreate {
+	if v != nil {
+		_c.SetLanguage(*v)
+	}
+	return _c
+}
+
+// SetTitleTranslations sets the "title_translations" field.
+func (_c *ProgrammeCreate) SetTitleTranslations(v []iati.Narrative) *ProgrammeCreate {
+	_c.mutation.SetTitleTranslations(v)
+	return _c
+}
+
+// SetDescriptionTranslations sets the "description_translations" field.
+func (_c *ProgrammeCreate) SetDescriptionTranslations(v []iati.Narrative) *ProgrammeCreate {
+	_c.mutation.SetDescriptionTranslations(v)
+	return _c
+}
+
+// SetRecipientRegions sets the "recipient_regions" field.
+func (_c *ProgrammeCreate) SetRecipientRegions(v []iati.RecipientRegion) *ProgrammeCreate {
+	_c.mutation.SetRecipientRegions(v)
+	return _c
+}
+
+// SetReportingOrg sets the "reporting_org" field.
+func (_c *ProgrammeCreate) SetReportingOrg(v *iati.ReportingOrg) *ProgrammeCreate {
+	_c.mutation.SetReportingOrg(v)
+	return _c
+}
+
+// SetActivityDates sets the "activity_dates" field.
+func (_c *ProgrammeCreate) SetActivityDates(v []iati.ActivityDate) *ProgrammeCreate {
+	_c.mutation.SetActivityDates(v)
+	return _c
+}
+
+// SetBudgetPeriods sets the "budget_periods" field.
+func (_c *ProgrammeCreate) SetBudgetPeriods(v []iati.Budget) *ProgrammeCreate {
+	_c.mutation.SetBudgetPeriods(v)
 	return _c
 }
 
@@ -418,6 +469,11 @@ func (_c *ProgrammeCreate) check() error {
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "Programme.updated_at"`)}
 	}
+	if v, ok := _c.mutation.Language(); ok {
+		if err := programme.LanguageValidator(v); err != nil {
+			return &ValidationError{Name: "language", err: fmt.Errorf(`ent: validator failed for field "Programme.language": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Code(); !ok {
 		return &ValidationError{Name: "code", err: errors.New(`ent: missing required field "Programme.code"`)}
 	}
@@ -497,6 +553,34 @@ func (_c *ProgrammeCreate) createSpec() (*Programme, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.CreatedBy(); ok {
 		_spec.SetField(programme.FieldCreatedBy, field.TypeInt, value)
 		_node.CreatedBy = &value
+	}
+	if value, ok := _c.mutation.Language(); ok {
+		_spec.SetField(programme.FieldLanguage, field.TypeString, value)
+		_node.Language = &value
+	}
+	if value, ok := _c.mutation.TitleTranslations(); ok {
+		_spec.SetField(programme.FieldTitleTranslations, field.TypeJSON, value)
+		_node.TitleTranslations = value
+	}
+	if value, ok := _c.mutation.DescriptionTranslations(); ok {
+		_spec.SetField(programme.FieldDescriptionTranslations, field.TypeJSON, value)
+		_node.DescriptionTranslations = value
+	}
+	if value, ok := _c.mutation.RecipientRegions(); ok {
+		_spec.SetField(programme.FieldRecipientRegions, field.TypeJSON, value)
+		_node.RecipientRegions = value
+	}
+	if value, ok := _c.mutation.ReportingOrg(); ok {
+		_spec.SetField(programme.FieldReportingOrg, field.TypeJSON, value)
+		_node.ReportingOrg = value
+	}
+	if value, ok := _c.mutation.ActivityDates(); ok {
+		_spec.SetField(programme.FieldActivityDates, field.TypeJSON, value)
+		_node.ActivityDates = value
+	}
+	if value, ok := _c.mutation.BudgetPeriods(); ok {
+		_spec.SetField(programme.FieldBudgetPeriods, field.TypeJSON, value)
+		_node.BudgetPeriods = value
 	}
 	if value, ok := _c.mutation.Code(); ok {
 		_spec.SetField(programme.FieldCode, field.TypeString, value)
@@ -767,6 +851,132 @@ func (u *ProgrammeUpsert) UpdateUpdatedAt() *ProgrammeUpsert {
 	return u
 }
 
+// SetLanguage sets the "language" field.
+func (u *ProgrammeUpsert) SetLanguage(v string) *ProgrammeUpsert {
+	u.Set(programme.FieldLanguage, v)
+	return u
+}
+
+// UpdateLanguage sets the "language" field to the value that was provided on create.
+func (u *ProgrammeUpsert) UpdateLanguage() *ProgrammeUpsert {
+	u.SetExcluded(programme.FieldLanguage)
+	return u
+}
+
+// ClearLanguage clears the value of the "language" field.
+func (u *ProgrammeUpsert) ClearLanguage() *ProgrammeUpsert {
+	u.SetNull(programme.FieldLanguage)
+	return u
+}
+
+// SetTitleTranslations sets the "title_translations" field.
+func (u *ProgrammeUpsert) SetTitleTranslations(v []iati.Narrative) *ProgrammeUpsert {
+	u.Set(programme.FieldTitleTranslations, v)
+	return u
+}
+
+// UpdateTitleTranslations sets the "title_translations" field to the value that was provided on create.
+func (u *ProgrammeUpsert) UpdateTitleTranslations() *ProgrammeUpsert {
+	u.SetExcluded(programme.FieldTitleTranslations)
+	return u
+}
+
+// ClearTitleTranslations clears the value of the "title_translations" field.
+func (u *ProgrammeUpsert) ClearTitleTranslations() *ProgrammeUpsert {
+	u.SetNull(programme.FieldTitleTranslations)
+	return u
+}
+
+// SetDescriptionTranslations sets the "description_translations" field.
+func (u *ProgrammeUpsert) SetDescriptionTranslations(v []iati.Narrative) *ProgrammeUpsert {
+	u.Set(programme.FieldDescriptionTranslations, v)
+	return u
+}
+
+// UpdateDescriptionTranslations sets the "description_translations" field to the value that was provided on create.
+func (u *ProgrammeUpsert) UpdateDescriptionTranslations() *ProgrammeUpsert {
+	u.SetExcluded(programme.FieldDescriptionTranslations)
+	return u
+}
+
+// ClearDescriptionTranslations clears the value of the "description_translations" field.
+func (u *ProgrammeUpsert) ClearDescriptionTranslations() *ProgrammeUpsert {
+	u.SetNull(programme.FieldDescriptionTranslations)
+	return u
+}
+
+// SetRecipientRegions sets the "recipient_regions" field.
+func (u *ProgrammeUpsert) SetRecipientRegions(v []iati.RecipientRegion) *ProgrammeUpsert {
+	u.Set(programme.FieldRecipientRegions, v)
+	return u
+}
+
+// UpdateRecipientRegions sets the "recipient_regions" field to the value that was provided on create.
+func (u *ProgrammeUpsert) UpdateRecipientRegions() *ProgrammeUpsert {
+	u.SetExcluded(programme.FieldRecipientRegions)
+	return u
+}
+
+// ClearRecipientRegions clears the value of the "recipient_regions" field.
+func (u *ProgrammeUpsert) ClearRecipientRegions() *ProgrammeUpsert {
+	u.SetNull(programme.FieldRecipientRegions)
+	return u
+}
+
+// SetReportingOrg sets the "reporting_org" field.
+func (u *ProgrammeUpsert) SetReportingOrg(v *iati.ReportingOrg) *ProgrammeUpsert {
+	u.Set(programme.FieldReportingOrg, v)
+	return u
+}
+
+// UpdateReportingOrg sets the "reporting_org" field to the value that was provided on create.
+func (u *ProgrammeUpsert) UpdateReportingOrg() *ProgrammeUpsert {
+	u.SetExcluded(programme.FieldReportingOrg)
+	return u
+}
+
+// ClearReportingOrg clears the value of the "reporting_org" field.
+func (u *ProgrammeUpsert) ClearReportingOrg() *ProgrammeUpsert {
+	u.SetNull(programme.FieldReportingOrg)
+	return u
+}
+
+// SetActivityDates sets the "activity_dates" field.
+func (u *ProgrammeUpsert) SetActivityDates(v []iati.ActivityDate) *ProgrammeUpsert {
+	u.Set(programme.FieldActivityDates, v)
+	return u
+}
+
+// UpdateActivityDates sets the "activity_dates" field to the value that was provided on create.
+func (u *ProgrammeUpsert) UpdateActivityDates() *ProgrammeUpsert {
+	u.SetExcluded(programme.FieldActivityDates)
+	return u
+}
+
+// ClearActivityDates clears the value of the "activity_dates" field.
+func (u *ProgrammeUpsert) ClearActivityDates() *ProgrammeUpsert {
+	u.SetNull(programme.FieldActivityDates)
+	return u
+}
+
+// SetBudgetPeriods sets the "budget_periods" field.
+func (u *ProgrammeUpsert) SetBudgetPeriods(v []iati.Budget) *ProgrammeUpsert {
+	u.Set(programme.FieldBudgetPeriods, v)
+	return u
+}
+
+// UpdateBudgetPeriods sets the "budget_periods" field to the value that was provided on create.
+func (u *ProgrammeUpsert) UpdateBudgetPeriods() *ProgrammeUpsert {
+	u.SetExcluded(programme.FieldBudgetPeriods)
+	return u
+}
+
+// ClearBudgetPeriods clears the value of the "budget_periods" field.
+func (u *ProgrammeUpsert) ClearBudgetPeriods() *ProgrammeUpsert {
+	u.SetNull(programme.FieldBudgetPeriods)
+	return u
+}
+
 // SetCode sets the "code" field.
 func (u *ProgrammeUpsert) SetCode(v string) *ProgrammeUpsert {
 	u.Set(programme.FieldCode, v)
@@ -1030,6 +1240,153 @@ func (u *ProgrammeUpsertOne) SetUpdatedAt(v time.Time) *ProgrammeUpsertOne {
 func (u *ProgrammeUpsertOne) UpdateUpdatedAt() *ProgrammeUpsertOne {
 	return u.Update(func(s *ProgrammeUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetLanguage sets the "language" field.
+func (u *ProgrammeUpsertOne) SetLanguage(v string) *ProgrammeUpsertOne {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.SetLanguage(v)
+	})
+}
+
+// UpdateLanguage sets the "language" field to the value that was provided on create.
+func (u *ProgrammeUpsertOne) UpdateLanguage() *ProgrammeUpsertOne {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.UpdateLanguage()
+	})
+}
+
+// ClearLanguage clears the value of the "language" field.
+func (u *ProgrammeUpsertOne) ClearLanguage() *ProgrammeUpsertOne {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.ClearLanguage()
+	})
+}
+
+// SetTitleTranslations sets the "title_translations" field.
+func (u *ProgrammeUpsertOne) SetTitleTranslations(v []iati.Narrative) *ProgrammeUpsertOne {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.SetTitleTranslations(v)
+	})
+}
+
+// UpdateTitleTranslations sets the "title_translations" field to the value that was provided on create.
+func (u *ProgrammeUpsertOne) UpdateTitleTranslations() *ProgrammeUpsertOne {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.UpdateTitleTranslations()
+	})
+}
+
+// ClearTitleTranslations clears the value of the "title_translations" field.
+func (u *ProgrammeUpsertOne) ClearTitleTranslations() *ProgrammeUpsertOne {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.ClearTitleTranslations()
+	})
+}
+
+// SetDescriptionTranslations sets the "description_translations" field.
+func (u *ProgrammeUpsertOne) SetDescriptionTranslations(v []iati.Narrative) *ProgrammeUpsertOne {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.SetDescriptionTranslations(v)
+	})
+}
+
+// UpdateDescriptionTranslations sets the "description_translations" field to the value that was provided on create.
+func (u *ProgrammeUpsertOne) UpdateDescriptionTranslations() *ProgrammeUpsertOne {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.UpdateDescriptionTranslations()
+	})
+}
+
+// ClearDescriptionTranslations clears the value of the "description_translations" field.
+func (u *ProgrammeUpsertOne) ClearDescriptionTranslations() *ProgrammeUpsertOne {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.ClearDescriptionTranslations()
+	})
+}
+
+// SetRecipientRegions sets the "recipient_regions" field.
+func (u *ProgrammeUpsertOne) SetRecipientRegions(v []iati.RecipientRegion) *ProgrammeUpsertOne {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.SetRecipientRegions(v)
+	})
+}
+
+// UpdateRecipientRegions sets the "recipient_regions" field to the value that was provided on create.
+func (u *ProgrammeUpsertOne) UpdateRecipientRegions() *ProgrammeUpsertOne {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.UpdateRecipientRegions()
+	})
+}
+
+// ClearRecipientRegions clears the value of the "recipient_regions" field.
+func (u *ProgrammeUpsertOne) ClearRecipientRegions() *ProgrammeUpsertOne {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.ClearRecipientRegions()
+	})
+}
+
+// SetReportingOrg sets the "reporting_org" field.
+func (u *ProgrammeUpsertOne) SetReportingOrg(v *iati.ReportingOrg) *ProgrammeUpsertOne {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.SetReportingOrg(v)
+	})
+}
+
+// UpdateReportingOrg sets the "reporting_org" field to the value that was provided on create.
+func (u *ProgrammeUpsertOne) UpdateReportingOrg() *ProgrammeUpsertOne {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.UpdateReportingOrg()
+	})
+}
+
+// ClearReportingOrg clears the value of the "reporting_org" field.
+func (u *ProgrammeUpsertOne) ClearReportingOrg() *ProgrammeUpsertOne {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.ClearReportingOrg()
+	})
+}
+
+// SetActivityDates sets the "activity_dates" field.
+func (u *ProgrammeUpsertOne) SetActivityDates(v []iati.ActivityDate) *ProgrammeUpsertOne {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.SetActivityDates(v)
+	})
+}
+
+// UpdateActivityDates sets the "activity_dates" field to the value that was provided on create.
+func (u *ProgrammeUpsertOne) UpdateActivityDates() *ProgrammeUpsertOne {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.UpdateActivityDates()
+	})
+}
+
+// ClearActivityDates clears the value of the "activity_dates" field.
+func (u *ProgrammeUpsertOne) ClearActivityDates() *ProgrammeUpsertOne {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.ClearActivityDates()
+	})
+}
+
+// SetBudgetPeriods sets the "budget_periods" field.
+func (u *ProgrammeUpsertOne) SetBudgetPeriods(v []iati.Budget) *ProgrammeUpsertOne {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.SetBudgetPeriods(v)
+	})
+}
+
+// UpdateBudgetPeriods sets the "budget_periods" field to the value that was provided on create.
+func (u *ProgrammeUpsertOne) UpdateBudgetPeriods() *ProgrammeUpsertOne {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.UpdateBudgetPeriods()
+	})
+}
+
+// ClearBudgetPeriods clears the value of the "budget_periods" field.
+func (u *ProgrammeUpsertOne) ClearBudgetPeriods() *ProgrammeUpsertOne {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.ClearBudgetPeriods()
 	})
 }
 
@@ -1496,6 +1853,153 @@ func (u *ProgrammeUpsertBulk) SetUpdatedAt(v time.Time) *ProgrammeUpsertBulk {
 func (u *ProgrammeUpsertBulk) UpdateUpdatedAt() *ProgrammeUpsertBulk {
 	return u.Update(func(s *ProgrammeUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetLanguage sets the "language" field.
+func (u *ProgrammeUpsertBulk) SetLanguage(v string) *ProgrammeUpsertBulk {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.SetLanguage(v)
+	})
+}
+
+// UpdateLanguage sets the "language" field to the value that was provided on create.
+func (u *ProgrammeUpsertBulk) UpdateLanguage() *ProgrammeUpsertBulk {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.UpdateLanguage()
+	})
+}
+
+// ClearLanguage clears the value of the "language" field.
+func (u *ProgrammeUpsertBulk) ClearLanguage() *ProgrammeUpsertBulk {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.ClearLanguage()
+	})
+}
+
+// SetTitleTranslations sets the "title_translations" field.
+func (u *ProgrammeUpsertBulk) SetTitleTranslations(v []iati.Narrative) *ProgrammeUpsertBulk {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.SetTitleTranslations(v)
+	})
+}
+
+// UpdateTitleTranslations sets the "title_translations" field to the value that was provided on create.
+func (u *ProgrammeUpsertBulk) UpdateTitleTranslations() *ProgrammeUpsertBulk {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.UpdateTitleTranslations()
+	})
+}
+
+// ClearTitleTranslations clears the value of the "title_translations" field.
+func (u *ProgrammeUpsertBulk) ClearTitleTranslations() *ProgrammeUpsertBulk {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.ClearTitleTranslations()
+	})
+}
+
+// SetDescriptionTranslations sets the "description_translations" field.
+func (u *ProgrammeUpsertBulk) SetDescriptionTranslations(v []iati.Narrative) *ProgrammeUpsertBulk {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.SetDescriptionTranslations(v)
+	})
+}
+
+// UpdateDescriptionTranslations sets the "description_translations" field to the value that was provided on create.
+func (u *ProgrammeUpsertBulk) UpdateDescriptionTranslations() *ProgrammeUpsertBulk {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.UpdateDescriptionTranslations()
+	})
+}
+
+// ClearDescriptionTranslations clears the value of the "description_translations" field.
+func (u *ProgrammeUpsertBulk) ClearDescriptionTranslations() *ProgrammeUpsertBulk {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.ClearDescriptionTranslations()
+	})
+}
+
+// SetRecipientRegions sets the "recipient_regions" field.
+func (u *ProgrammeUpsertBulk) SetRecipientRegions(v []iati.RecipientRegion) *ProgrammeUpsertBulk {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.SetRecipientRegions(v)
+	})
+}
+
+// UpdateRecipientRegions sets the "recipient_regions" field to the value that was provided on create.
+func (u *ProgrammeUpsertBulk) UpdateRecipientRegions() *ProgrammeUpsertBulk {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.UpdateRecipientRegions()
+	})
+}
+
+// ClearRecipientRegions clears the value of the "recipient_regions" field.
+func (u *ProgrammeUpsertBulk) ClearRecipientRegions() *ProgrammeUpsertBulk {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.ClearRecipientRegions()
+	})
+}
+
+// SetReportingOrg sets the "reporting_org" field.
+func (u *ProgrammeUpsertBulk) SetReportingOrg(v *iati.ReportingOrg) *ProgrammeUpsertBulk {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.SetReportingOrg(v)
+	})
+}
+
+// UpdateReportingOrg sets the "reporting_org" field to the value that was provided on create.
+func (u *ProgrammeUpsertBulk) UpdateReportingOrg() *ProgrammeUpsertBulk {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.UpdateReportingOrg()
+	})
+}
+
+// ClearReportingOrg clears the value of the "reporting_org" field.
+func (u *ProgrammeUpsertBulk) ClearReportingOrg() *ProgrammeUpsertBulk {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.ClearReportingOrg()
+	})
+}
+
+// SetActivityDates sets the "activity_dates" field.
+func (u *ProgrammeUpsertBulk) SetActivityDates(v []iati.ActivityDate) *ProgrammeUpsertBulk {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.SetActivityDates(v)
+	})
+}
+
+// UpdateActivityDates sets the "activity_dates" field to the value that was provided on create.
+func (u *ProgrammeUpsertBulk) UpdateActivityDates() *ProgrammeUpsertBulk {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.UpdateActivityDates()
+	})
+}
+
+// ClearActivityDates clears the value of the "activity_dates" field.
+func (u *ProgrammeUpsertBulk) ClearActivityDates() *ProgrammeUpsertBulk {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.ClearActivityDates()
+	})
+}
+
+// SetBudgetPeriods sets the "budget_periods" field.
+func (u *ProgrammeUpsertBulk) SetBudgetPeriods(v []iati.Budget) *ProgrammeUpsertBulk {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.SetBudgetPeriods(v)
+	})
+}
+
+// UpdateBudgetPeriods sets the "budget_periods" field to the value that was provided on create.
+func (u *ProgrammeUpsertBulk) UpdateBudgetPeriods() *ProgrammeUpsertBulk {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.UpdateBudgetPeriods()
+	})
+}
+
+// ClearBudgetPeriods clears the value of the "budget_periods" field.
+func (u *ProgrammeUpsertBulk) ClearBudgetPeriods() *ProgrammeUpsertBulk {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.ClearBudgetPeriods()
 	})
 }
 

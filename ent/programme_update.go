@@ -10,6 +10,7 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 	"github.com/aidregistry/registry/ent/agreement"
 	"github.com/aidregistry/registry/ent/contact"
@@ -21,6 +22,7 @@ import (
 	"github.com/aidregistry/registry/ent/programmecountry"
 	"github.com/aidregistry/registry/ent/result"
 	"github.com/aidregistry/registry/ent/source"
+	"github.com/aidregistry/registry/internal/iati"
 	"github.com/aidregistry/registry/internal/money"
 )
 
@@ -40,6 +42,128 @@ func (_u *ProgrammeUpdate) Where(ps ...predicate.Programme) *ProgrammeUpdate {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *ProgrammeUpdate) SetUpdatedAt(v time.Time) *ProgrammeUpdate {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetLanguage sets the "language" field.
+func (_u *ProgrammeUpdate) SetLanguage(v string) *ProgrammeUpdate {
+	_u.mutation.SetLanguage(v)
+	return _u
+}
+
+// SetNillableLanguage sets the "language" field if the given value is not nil.
+func (_u *ProgrammeUpdate) SetNillableLanguage(v *string) *ProgrammeUpdate {
+	if v != nil {
+		_u.SetLanguage(*v)
+	}
+	return _u
+}
+
+// ClearLanguage clears the value of the "language" field.
+func (_u *ProgrammeUpdate) ClearLanguage() *ProgrammeUpdate {
+	_u.mutation.ClearLanguage()
+	return _u
+}
+
+// SetTitleTranslations sets the "title_translations" field.
+func (_u *ProgrammeUpdate) SetTitleTranslations(v []iati.Narrative) *ProgrammeUpdate {
+	_u.mutation.SetTitleTranslations(v)
+	return _u
+}
+
+// AppendTitleTranslations appends value to the "title_translations" field.
+func (_u *ProgrammeUpdate) AppendTitleTranslations(v []iati.Narrative) *ProgrammeUpdate {
+	_u.mutation.AppendTitleTranslations(v)
+	return _u
+}
+
+// ClearTitleTranslations clears the value of the "title_translations" field.
+func (_u *ProgrammeUpdate) ClearTitleTranslations() *ProgrammeUpdate {
+	_u.mutation.ClearTitleTranslations()
+	return _u
+}
+
+// SetDescriptionTranslations sets the "description_translations" field.
+func (_u *ProgrammeUpdate) SetDescriptionTranslations(v []iati.Narrative) *ProgrammeUpdate {
+	_u.mutation.SetDescriptionTranslations(v)
+	return _u
+}
+
+// AppendDescriptionTranslations appends value to the "description_translations" field.
+func (_u *ProgrammeUpdate) AppendDescriptionTranslations(v []iati.Narrative) *ProgrammeUpdate {
+	_u.mutation.AppendDescriptionTranslations(v)
+	return _u
+}
+
+// ClearDescriptionTranslations clears the value of the "description_translations" field.
+func (_u *ProgrammeUpdate) ClearDescriptionTranslations() *ProgrammeUpdate {
+	_u.mutation.ClearDescriptionTranslations()
+	return _u
+}
+
+// SetRecipientRegions sets the "recipient_regions" field.
+func (_u *ProgrammeUpdate) SetRecipientRegions(v []iati.RecipientRegion) *ProgrammeUpdate {
+	_u.mutation.SetRecipientRegions(v)
+	return _u
+}
+
+// AppendRecipientRegions appends value to the "recipient_regions" field.
+func (_u *ProgrammeUpdate) AppendRecipientRegions(v []iati.RecipientRegion) *ProgrammeUpdate {
+	_u.mutation.AppendRecipientRegions(v)
+	return _u
+}
+
+// ClearRecipientRegions clears the value of the "recipient_regions" field.
+func (_u *ProgrammeUpdate) ClearRecipientRegions() *ProgrammeUpdate {
+	_u.mutation.ClearRecipientRegions()
+	return _u
+}
+
+// SetReportingOrg sets the "reporting_org" field.
+func (_u *ProgrammeUpdate) SetReportingOrg(v *iati.ReportingOrg) *ProgrammeUpdate {
+	_u.mutation.SetReportingOrg(v)
+	return _u
+}
+
+// ClearReportingOrg clears the value of the "reporting_org" field.
+func (_u *ProgrammeUpdate) ClearReportingOrg() *ProgrammeUpdate {
+	_u.mutation.ClearReportingOrg()
+	return _u
+}
+
+// SetActivityDates sets the "activity_dates" field.
+func (_u *ProgrammeUpdate) SetActivityDates(v []iati.ActivityDate) *ProgrammeUpdate {
+	_u.mutation.SetActivityDates(v)
+	return _u
+}
+
+// AppendActivityDates appends value to the "activity_dates" field.
+func (_u *ProgrammeUpdate) AppendActivityDates(v []iati.ActivityDate) *ProgrammeUpdate {
+	_u.mutation.AppendActivityDates(v)
+	return _u
+}
+
+// ClearActivityDates clears the value of the "activity_dates" field.
+func (_u *ProgrammeUpdate) ClearActivityDates() *ProgrammeUpdate {
+	_u.mutation.ClearActivityDates()
+	return _u
+}
+
+// SetBudgetPeriods sets the "budget_periods" field.
+func (_u *ProgrammeUpdate) SetBudgetPeriods(v []iati.Budget) *ProgrammeUpdate {
+	_u.mutation.SetBudgetPeriods(v)
+	return _u
+}
+
+// AppendBudgetPeriods appends value to the "budget_periods" field.
+func (_u *ProgrammeUpdate) AppendBudgetPeriods(v []iati.Budget) *ProgrammeUpdate {
+	_u.mutation.AppendBudgetPeriods(v)
+	return _u
+}
+
+// ClearBudgetPeriods clears the value of the "budget_periods" field.
+func (_u *ProgrammeUpdate) ClearBudgetPeriods() *ProgrammeUpdate {
+	_u.mutation.ClearBudgetPeriods()
 	return _u
 }
 
@@ -649,6 +773,11 @@ func (_u *ProgrammeUpdate) defaults() {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *ProgrammeUpdate) check() error {
+	if v, ok := _u.mutation.Language(); ok {
+		if err := programme.LanguageValidator(v); err != nil {
+			return &ValidationError{Name: "language", err: fmt.Errorf(`ent: validator failed for field "Programme.language": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Code(); ok {
 		if err := programme.CodeValidator(v); err != nil {
 			return &ValidationError{Name: "code", err: fmt.Errorf(`ent: validator failed for field "Programme.code": %w`, err)}
@@ -704,6 +833,73 @@ func (_u *ProgrammeUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.CreatedByCleared() {
 		_spec.ClearField(programme.FieldCreatedBy, field.TypeInt)
+	}
+	if value, ok := _u.mutation.Language(); ok {
+		_spec.SetField(programme.FieldLanguage, field.TypeString, value)
+	}
+	if _u.mutation.LanguageCleared() {
+		_spec.ClearField(programme.FieldLanguage, field.TypeString)
+	}
+	if value, ok := _u.mutation.TitleTranslations(); ok {
+		_spec.SetField(programme.FieldTitleTranslations, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedTitleTranslations(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, programme.FieldTitleTranslations, value)
+		})
+	}
+	if _u.mutation.TitleTranslationsCleared() {
+		_spec.ClearField(programme.FieldTitleTranslations, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.DescriptionTranslations(); ok {
+		_spec.SetField(programme.FieldDescriptionTranslations, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedDescriptionTranslations(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, programme.FieldDescriptionTranslations, value)
+		})
+	}
+	if _u.mutation.DescriptionTranslationsCleared() {
+		_spec.ClearField(programme.FieldDescriptionTranslations, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.RecipientRegions(); ok {
+		_spec.SetField(programme.FieldRecipientRegions, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedRecipientRegions(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, programme.FieldRecipientRegions, value)
+		})
+	}
+	if _u.mutation.RecipientRegionsCleared() {
+		_spec.ClearField(programme.FieldRecipientRegions, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.ReportingOrg(); ok {
+		_spec.SetField(programme.FieldReportingOrg, field.TypeJSON, value)
+	}
+	if _u.mutation.ReportingOrgCleared() {
+		_spec.ClearField(programme.FieldReportingOrg, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.ActivityDates(); ok {
+		_spec.SetField(programme.FieldActivityDates, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedActivityDates(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, programme.FieldActivityDates, value)
+		})
+	}
+	if _u.mutation.ActivityDatesCleared() {
+		_spec.ClearField(programme.FieldActivityDates, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.BudgetPeriods(); ok {
+		_spec.SetField(programme.FieldBudgetPeriods, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedBudgetPeriods(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, programme.FieldBudgetPeriods, value)
+		})
+	}
+	if _u.mutation.BudgetPeriodsCleared() {
+		_spec.ClearField(programme.FieldBudgetPeriods, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.Code(); ok {
 		_spec.SetField(programme.FieldCode, field.TypeString, value)
@@ -1222,6 +1418,128 @@ type ProgrammeUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *ProgrammeUpdateOne) SetUpdatedAt(v time.Time) *ProgrammeUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetLanguage sets the "language" field.
+func (_u *ProgrammeUpdateOne) SetLanguage(v string) *ProgrammeUpdateOne {
+	_u.mutation.SetLanguage(v)
+	return _u
+}
+
+// SetNillableLanguage sets the "language" field if the given value is not nil.
+func (_u *ProgrammeUpdateOne) SetNillableLanguage(v *string) *ProgrammeUpdateOne {
+	if v != nil {
+		_u.SetLanguage(*v)
+	}
+	return _u
+}
+
+// ClearLanguage clears the value of the "language" field.
+func (_u *ProgrammeUpdateOne) ClearLanguage() *ProgrammeUpdateOne {
+	_u.mutation.ClearLanguage()
+	return _u
+}
+
+// SetTitleTranslations sets the "title_translations" field.
+func (_u *ProgrammeUpdateOne) SetTitleTranslations(v []iati.Narrative) *ProgrammeUpdateOne {
+	_u.mutation.SetTitleTranslations(v)
+	return _u
+}
+
+// AppendTitleTranslations appends value to the "title_translations" field.
+func (_u *ProgrammeUpdateOne) AppendTitleTranslations(v []iati.Narrative) *ProgrammeUpdateOne {
+	_u.mutation.AppendTitleTranslations(v)
+	return _u
+}
+
+// ClearTitleTranslations clears the value of the "title_translations" field.
+func (_u *ProgrammeUpdateOne) ClearTitleTranslations() *ProgrammeUpdateOne {
+	_u.mutation.ClearTitleTranslations()
+	return _u
+}
+
+// SetDescriptionTranslations sets the "description_translations" field.
+func (_u *ProgrammeUpdateOne) SetDescriptionTranslations(v []iati.Narrative) *ProgrammeUpdateOne {
+	_u.mutation.SetDescriptionTranslations(v)
+	return _u
+}
+
+// AppendDescriptionTranslations appends value to the "description_translations" field.
+func (_u *ProgrammeUpdateOne) AppendDescriptionTranslations(v []iati.Narrative) *ProgrammeUpdateOne {
+	_u.mutation.AppendDescriptionTranslations(v)
+	return _u
+}
+
+// ClearDescriptionTranslations clears the value of the "description_translations" field.
+func (_u *ProgrammeUpdateOne) ClearDescriptionTranslations() *ProgrammeUpdateOne {
+	_u.mutation.ClearDescriptionTranslations()
+	return _u
+}
+
+// SetRecipientRegions sets the "recipient_regions" field.
+func (_u *ProgrammeUpdateOne) SetRecipientRegions(v []iati.RecipientRegion) *ProgrammeUpdateOne {
+	_u.mutation.SetRecipientRegions(v)
+	return _u
+}
+
+// AppendRecipientRegions appends value to the "recipient_regions" field.
+func (_u *ProgrammeUpdateOne) AppendRecipientRegions(v []iati.RecipientRegion) *ProgrammeUpdateOne {
+	_u.mutation.AppendRecipientRegions(v)
+	return _u
+}
+
+// ClearRecipientRegions clears the value of the "recipient_regions" field.
+func (_u *ProgrammeUpdateOne) ClearRecipientRegions() *ProgrammeUpdateOne {
+	_u.mutation.ClearRecipientRegions()
+	return _u
+}
+
+// SetReportingOrg sets the "reporting_org" field.
+func (_u *ProgrammeUpdateOne) SetReportingOrg(v *iati.ReportingOrg) *ProgrammeUpdateOne {
+	_u.mutation.SetReportingOrg(v)
+	return _u
+}
+
+// ClearReportingOrg clears the value of the "reporting_org" field.
+func (_u *ProgrammeUpdateOne) ClearReportingOrg() *ProgrammeUpdateOne {
+	_u.mutation.ClearReportingOrg()
+	return _u
+}
+
+// SetActivityDates sets the "activity_dates" field.
+func (_u *ProgrammeUpdateOne) SetActivityDates(v []iati.ActivityDate) *ProgrammeUpdateOne {
+	_u.mutation.SetActivityDates(v)
+	return _u
+}
+
+// AppendActivityDates appends value to the "activity_dates" field.
+func (_u *ProgrammeUpdateOne) AppendActivityDates(v []iati.ActivityDate) *ProgrammeUpdateOne {
+	_u.mutation.AppendActivityDates(v)
+	return _u
+}
+
+// ClearActivityDates clears the value of the "activity_dates" field.
+func (_u *ProgrammeUpdateOne) ClearActivityDates() *ProgrammeUpdateOne {
+	_u.mutation.ClearActivityDates()
+	return _u
+}
+
+// SetBudgetPeriods sets the "budget_periods" field.
+func (_u *ProgrammeUpdateOne) SetBudgetPeriods(v []iati.Budget) *ProgrammeUpdateOne {
+	_u.mutation.SetBudgetPeriods(v)
+	return _u
+}
+
+// AppendBudgetPeriods appends value to the "budget_periods" field.
+func (_u *ProgrammeUpdateOne) AppendBudgetPeriods(v []iati.Budget) *ProgrammeUpdateOne {
+	_u.mutation.AppendBudgetPeriods(v)
+	return _u
+}
+
+// ClearBudgetPeriods clears the value of the "budget_periods" field.
+func (_u *ProgrammeUpdateOne) ClearBudgetPeriods() *ProgrammeUpdateOne {
+	_u.mutation.ClearBudgetPeriods()
 	return _u
 }
 
@@ -1844,6 +2162,11 @@ func (_u *ProgrammeUpdateOne) defaults() {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *ProgrammeUpdateOne) check() error {
+	if v, ok := _u.mutation.Language(); ok {
+		if err := programme.LanguageValidator(v); err != nil {
+			return &ValidationError{Name: "language", err: fmt.Errorf(`ent: validator failed for field "Programme.language": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Code(); ok {
 		if err := programme.CodeValidator(v); err != nil {
 			return &ValidationError{Name: "code", err: fmt.Errorf(`ent: validator failed for field "Programme.code": %w`, err)}
@@ -1916,6 +2239,73 @@ func (_u *ProgrammeUpdateOne) sqlSave(ctx context.Context) (_node *Programme, er
 	}
 	if _u.mutation.CreatedByCleared() {
 		_spec.ClearField(programme.FieldCreatedBy, field.TypeInt)
+	}
+	if value, ok := _u.mutation.Language(); ok {
+		_spec.SetField(programme.FieldLanguage, field.TypeString, value)
+	}
+	if _u.mutation.LanguageCleared() {
+		_spec.ClearField(programme.FieldLanguage, field.TypeString)
+	}
+	if value, ok := _u.mutation.TitleTranslations(); ok {
+		_spec.SetField(programme.FieldTitleTranslations, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedTitleTranslations(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, programme.FieldTitleTranslations, value)
+		})
+	}
+	if _u.mutation.TitleTranslationsCleared() {
+		_spec.ClearField(programme.FieldTitleTranslations, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.DescriptionTranslations(); ok {
+		_spec.SetField(programme.FieldDescriptionTranslations, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedDescriptionTranslations(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, programme.FieldDescriptionTranslations, value)
+		})
+	}
+	if _u.mutation.DescriptionTranslationsCleared() {
+		_spec.ClearField(programme.FieldDescriptionTranslations, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.RecipientRegions(); ok {
+		_spec.SetField(programme.FieldRecipientRegions, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedRecipientRegions(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, programme.FieldRecipientRegions, value)
+		})
+	}
+	if _u.mutation.RecipientRegionsCleared() {
+		_spec.ClearField(programme.FieldRecipientRegions, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.ReportingOrg(); ok {
+		_spec.SetField(programme.FieldReportingOrg, field.TypeJSON, value)
+	}
+	if _u.mutation.ReportingOrgCleared() {
+		_spec.ClearField(programme.FieldReportingOrg, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.ActivityDates(); ok {
+		_spec.SetField(programme.FieldActivityDates, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedActivityDates(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, programme.FieldActivityDates, value)
+		})
+	}
+	if _u.mutation.ActivityDatesCleared() {
+		_spec.ClearField(programme.FieldActivityDates, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.BudgetPeriods(); ok {
+		_spec.SetField(programme.FieldBudgetPeriods, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedBudgetPeriods(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, programme.FieldBudgetPeriods, value)
+		})
+	}
+	if _u.mutation.BudgetPeriodsCleared() {
+		_spec.ClearField(programme.FieldBudgetPeriods, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.Code(); ok {
 		_spec.SetField(programme.FieldCode, field.TypeString, value)

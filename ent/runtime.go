@@ -5,6 +5,7 @@ package ent
 import (
 	"time"
 
+	"github.com/aidregistry/registry/ent/activitylink"
 	"github.com/aidregistry/registry/ent/agreement"
 	"github.com/aidregistry/registry/ent/agreementparty"
 	"github.com/aidregistry/registry/ent/apikey"
@@ -39,6 +40,20 @@ func init() {
 	apikeyDescCreatedAt := apikeyFields[4].Descriptor()
 	// apikey.DefaultCreatedAt holds the default value on creation for the created_at field.
 	apikey.DefaultCreatedAt = apikeyDescCreatedAt.Default.(func() time.Time)
+	activitylinkFields := schema.ActivityLink{}.Fields()
+	_ = activitylinkFields
+	// activitylinkDescProgrammeCode is the schema descriptor for programme_code field.
+	activitylinkDescProgrammeCode := activitylinkFields[0].Descriptor()
+	// activitylink.ProgrammeCodeValidator is a validator for the "programme_code" field. It is called by the builders before save.
+	activitylink.ProgrammeCodeValidator = activitylinkDescProgrammeCode.Validators[0].(func(string) error)
+	// activitylinkDescRef is the schema descriptor for ref field.
+	activitylinkDescRef := activitylinkFields[1].Descriptor()
+	// activitylink.RefValidator is a validator for the "ref" field. It is called by the builders before save.
+	activitylink.RefValidator = activitylinkDescRef.Validators[0].(func(string) error)
+	// activitylinkDescType is the schema descriptor for type field.
+	activitylinkDescType := activitylinkFields[2].Descriptor()
+	// activitylink.TypeValidator is a validator for the "type" field. It is called by the builders before save.
+	activitylink.TypeValidator = activitylinkDescType.Validators[0].(func(string) error)
 	agreementMixin := schema.Agreement{}.Mixin()
 	agreementMixinFields0 := agreementMixin[0].Fields()
 	_ = agreementMixinFields0
@@ -361,6 +376,8 @@ func init() {
 	programmeMixin := schema.Programme{}.Mixin()
 	programmeMixinFields0 := programmeMixin[0].Fields()
 	_ = programmeMixinFields0
+	programmeMixinFields1 := programmeMixin[1].Fields()
+	_ = programmeMixinFields1
 	programmeFields := schema.Programme{}.Fields()
 	_ = programmeFields
 	// programmeDescCreatedAt is the schema descriptor for created_at field.
@@ -373,6 +390,10 @@ func init() {
 	programme.DefaultUpdatedAt = programmeDescUpdatedAt.Default.(func() time.Time)
 	// programme.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	programme.UpdateDefaultUpdatedAt = programmeDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// programmeDescLanguage is the schema descriptor for language field.
+	programmeDescLanguage := programmeMixinFields1[0].Descriptor()
+	// programme.LanguageValidator is a validator for the "language" field. It is called by the builders before save.
+	programme.LanguageValidator = programmeDescLanguage.Validators[0].(func(string) error)
 	// programmeDescCode is the schema descriptor for code field.
 	programmeDescCode := programmeFields[0].Descriptor()
 	// programme.CodeValidator is a validator for the "code" field. It is called by the builders before save.

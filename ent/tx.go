@@ -16,6 +16,8 @@ type Tx struct {
 	config
 	// APIKey is the client for interacting with the APIKey builders.
 	APIKey *APIKeyClient
+	// ActivityLink is the client for interacting with the ActivityLink builders.
+	ActivityLink *ActivityLinkClient
 	// Agreement is the client for interacting with the Agreement builders.
 	Agreement *AgreementClient
 	// AgreementParty is the client for interacting with the AgreementParty builders.
@@ -180,6 +182,7 @@ func (tx *Tx) Client() *Client {
 
 func (tx *Tx) init() {
 	tx.APIKey = NewAPIKeyClient(tx.config)
+	tx.ActivityLink = NewActivityLinkClient(tx.config)
 	tx.Agreement = NewAgreementClient(tx.config)
 	tx.AgreementParty = NewAgreementPartyClient(tx.config)
 	tx.Area = NewAreaClient(tx.config)

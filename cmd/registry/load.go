@@ -10,6 +10,7 @@ import (
 	"github.com/aidregistry/registry/internal/auth"
 	"github.com/aidregistry/registry/internal/bulkload"
 	"github.com/aidregistry/registry/internal/countries"
+	"github.com/aidregistry/registry/internal/search"
 	"github.com/aidregistry/registry/internal/store"
 )
 
@@ -36,6 +37,11 @@ func load(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	stats, err := bulkload.New(st.DB, st.Dialect, stderr).Load(ctx, fs.Arg(0))
 	if err != nil {
 		return err
+	}
+	// The loader writes around ent's hooks, so the search index is rebuilt
+	// once at the end rather than row by row.
+	if err := search.Rebuild(ctx, st.Client, st.Dialect); err != nil {
+		return fmt.Errorf("rebuild search index: %w", err)
 	}
 	fmt.Fprintf(stdout, "read %d records, %d new, in %s (%.0f records/s)\n",
 		stats.Read, stats.Inserted, stats.Elapsed.Round(1e6), float64(stats.Read)/stats.Elapsed.Seconds())

@@ -19,6 +19,8 @@ commands:
   keys    create, list and revoke API keys
   load    load a folder of JSON-lines records (the benchmark dataset) into a store
   rates   load an exchange-rate table (registry rates load FILE)
+  import  import IATI activity or organisation files (registry import iati FILE...)
+  export  export IATI XML, CSV or NDJSON (registry export iati|programmes|fundings|organisations)
 
 Run 'registry <command> -h' for a command's flags.
 `
@@ -47,6 +49,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = load(ctx, args[1:], stdout, stderr)
 	case "rates":
 		err = ratesCmd(ctx, args[1:], stdout, stderr)
+	case "import":
+		err = importCmd(ctx, args[1:], stdout, stderr)
+	case "export":
+		err = exportCmd(ctx, args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

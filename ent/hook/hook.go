@@ -21,6 +21,18 @@ func (f APIKeyFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, erro
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.APIKeyMutation", m)
 }
 
+// The ActivityLinkFunc type is an adapter to allow the use of ordinary
+// function as ActivityLink mutator.
+type ActivityLinkFunc func(context.Context, *ent.ActivityLinkMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ActivityLinkFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ActivityLinkMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ActivityLinkMutation", m)
+}
+
 // The AgreementFunc type is an adapter to allow the use of ordinary
 // function as Agreement mutator.
 type AgreementFunc func(context.Context, *ent.AgreementMutation) (ent.Value, error)

@@ -34,6 +34,31 @@ var (
 			},
 		},
 	}
+	// ActivityLinksColumns holds the columns for the "activity_links" table.
+	ActivityLinksColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "programme_code", Type: field.TypeString},
+		{Name: "ref", Type: field.TypeString},
+		{Name: "type", Type: field.TypeString},
+	}
+	// ActivityLinksTable holds the schema information for the "activity_links" table.
+	ActivityLinksTable = &schema.Table{
+		Name:       "activity_links",
+		Columns:    ActivityLinksColumns,
+		PrimaryKey: []*schema.Column{ActivityLinksColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "activitylink_programme_code_type_ref",
+				Unique:  true,
+				Columns: []*schema.Column{ActivityLinksColumns[1], ActivityLinksColumns[3], ActivityLinksColumns[2]},
+			},
+			{
+				Name:    "activitylink_ref",
+				Unique:  false,
+				Columns: []*schema.Column{ActivityLinksColumns[2]},
+			},
+		},
+	}
 	// AgreementsColumns holds the columns for the "agreements" table.
 	AgreementsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -82,6 +107,18 @@ var (
 				Columns:    []*schema.Column{AgreementPartiesColumns[7]},
 				RefColumns: []*schema.Column{OrganisationsColumns[0]},
 				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "agreementparty_agreement_parties",
+				Unique:  false,
+				Columns: []*schema.Column{AgreementPartiesColumns[6]},
+			},
+			{
+				Name:    "agreementparty_organisation_agreement_parties",
+				Unique:  false,
+				Columns: []*schema.Column{AgreementPartiesColumns[7]},
 			},
 		},
 	}
@@ -177,6 +214,18 @@ var (
 				OnDelete:   schema.SetNull,
 			},
 		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "contact_organisation_contacts",
+				Unique:  false,
+				Columns: []*schema.Column{ContactsColumns[8]},
+			},
+			{
+				Name:    "contact_programme_contacts",
+				Unique:  false,
+				Columns: []*schema.Column{ContactsColumns[9]},
+			},
+		},
 	}
 	// CountriesColumns holds the columns for the "countries" table.
 	CountriesColumns = []*schema.Column{
@@ -219,6 +268,13 @@ var (
 				Columns:    []*schema.Column{EventsColumns[9]},
 				RefColumns: []*schema.Column{ProgrammesColumns[0]},
 				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "event_programme_id",
+				Unique:  false,
+				Columns: []*schema.Column{EventsColumns[9]},
 			},
 		},
 	}
@@ -345,6 +401,18 @@ var (
 				OnDelete:   schema.SetNull,
 			},
 		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "organisation_parent_id",
+				Unique:  false,
+				Columns: []*schema.Column{OrganisationsColumns[10]},
+			},
+			{
+				Name:    "organisation_headquarters_id",
+				Unique:  false,
+				Columns: []*schema.Column{OrganisationsColumns[9]},
+			},
+		},
 	}
 	// ParticipationsColumns holds the columns for the "participations" table.
 	ParticipationsColumns = []*schema.Column{
@@ -417,6 +485,18 @@ var (
 				OnDelete:   schema.NoAction,
 			},
 		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "presence_organisation_presences",
+				Unique:  false,
+				Columns: []*schema.Column{PresencesColumns[6]},
+			},
+			{
+				Name:    "presence_country_presences",
+				Unique:  false,
+				Columns: []*schema.Column{PresencesColumns[5]},
+			},
+		},
 	}
 	// ProgrammesColumns holds the columns for the "programmes" table.
 	ProgrammesColumns = []*schema.Column{
@@ -424,6 +504,13 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "created_by", Type: field.TypeInt, Nullable: true},
+		{Name: "language", Type: field.TypeString, Nullable: true, Size: 35},
+		{Name: "title_translations", Type: field.TypeJSON, Nullable: true},
+		{Name: "description_translations", Type: field.TypeJSON, Nullable: true},
+		{Name: "recipient_regions", Type: field.TypeJSON, Nullable: true},
+		{Name: "reporting_org", Type: field.TypeJSON, Nullable: true},
+		{Name: "activity_dates", Type: field.TypeJSON, Nullable: true},
+		{Name: "budget_periods", Type: field.TypeJSON, Nullable: true},
 		{Name: "code", Type: field.TypeString, Unique: true},
 		{Name: "title", Type: field.TypeString},
 		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2147483647},
@@ -445,7 +532,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "programmes_programmes_children",
-				Columns:    []*schema.Column{ProgrammesColumns[15]},
+				Columns:    []*schema.Column{ProgrammesColumns[22]},
 				RefColumns: []*schema.Column{ProgrammesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -454,7 +541,12 @@ var (
 			{
 				Name:    "programme_start_date",
 				Unique:  false,
-				Columns: []*schema.Column{ProgrammesColumns[9]},
+				Columns: []*schema.Column{ProgrammesColumns[16]},
+			},
+			{
+				Name:    "programme_parent_id",
+				Unique:  false,
+				Columns: []*schema.Column{ProgrammesColumns[22]},
 			},
 		},
 	}
@@ -524,6 +616,13 @@ var (
 				Columns:    []*schema.Column{ResultsColumns[8]},
 				RefColumns: []*schema.Column{ProgrammesColumns[0]},
 				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "result_programme_id",
+				Unique:  false,
+				Columns: []*schema.Column{ResultsColumns[8]},
 			},
 		},
 	}
@@ -973,6 +1072,7 @@ var (
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		APIKeysTable,
+		ActivityLinksTable,
 		AgreementsTable,
 		AgreementPartiesTable,
 		AreasTable,
@@ -1013,6 +1113,9 @@ func init() {
 	APIKeysTable.ForeignKeys[0].RefTable = OrganisationsTable
 	APIKeysTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(60129542144),
+	}
+	ActivityLinksTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(73014444032),
 	}
 	AgreementsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(0),

@@ -9,6 +9,9 @@ import (
 // APIKey is the predicate function for apikey builders.
 type APIKey func(*sql.Selector)
 
+// ActivityLink is the predicate function for activitylink builders.
+type ActivityLink func(*sql.Selector)
+
 // Agreement is the predicate function for agreement builders.
 type Agreement func(*sql.Selector)
 

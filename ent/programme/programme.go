@@ -23,6 +23,20 @@ const (
 	FieldUpdatedAt = "updated_at"
 	// FieldCreatedBy holds the string denoting the created_by field in the database.
 	FieldCreatedBy = "created_by"
+	// FieldLanguage holds the string denoting the language field in the database.
+	FieldLanguage = "language"
+	// FieldTitleTranslations holds the string denoting the title_translations field in the database.
+	FieldTitleTranslations = "title_translations"
+	// FieldDescriptionTranslations holds the string denoting the description_translations field in the database.
+	FieldDescriptionTranslations = "description_translations"
+	// FieldRecipientRegions holds the string denoting the recipient_regions field in the database.
+	FieldRecipientRegions = "recipient_regions"
+	// FieldReportingOrg holds the string denoting the reporting_org field in the database.
+	FieldReportingOrg = "reporting_org"
+	// FieldActivityDates holds the string denoting the activity_dates field in the database.
+	FieldActivityDates = "activity_dates"
+	// FieldBudgetPeriods holds the string denoting the budget_periods field in the database.
+	FieldBudgetPeriods = "budget_periods"
 	// FieldCode holds the string denoting the code field in the database.
 	FieldCode = "code"
 	// FieldTitle holds the string denoting the title field in the database.
@@ -137,6 +151,13 @@ var Columns = []string{
 	FieldCreatedAt,
 	FieldUpdatedAt,
 	FieldCreatedBy,
+	FieldLanguage,
+	FieldTitleTranslations,
+	FieldDescriptionTranslations,
+	FieldRecipientRegions,
+	FieldReportingOrg,
+	FieldActivityDates,
+	FieldBudgetPeriods,
 	FieldCode,
 	FieldTitle,
 	FieldDescription,
@@ -177,6 +198,8 @@ var (
 	DefaultUpdatedAt func() time.Time
 	// UpdateDefaultUpdatedAt holds the default value on update for the "updated_at" field.
 	UpdateDefaultUpdatedAt func() time.Time
+	// LanguageValidator is a validator for the "language" field. It is called by the builders before save.
+	LanguageValidator func(string) error
 	// CodeValidator is a validator for the "code" field. It is called by the builders before save.
 	CodeValidator func(string) error
 	// TitleValidator is a validator for the "title" field. It is called by the builders before save.
@@ -261,6 +284,11 @@ func ByUpdatedAt(opts ...sql.OrderTermOption) OrderOption {
 // ByCreatedBy orders the results by the created_by field.
 func ByCreatedBy(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCreatedBy, opts...).ToFunc()
+}
+
+// ByLanguage orders the results by the language field.
+func ByLanguage(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldLanguage, opts...).ToFunc()
 }
 
 // ByCode orders the results by the code field.

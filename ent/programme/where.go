@@ -71,6 +71,11 @@ func CreatedBy(v int) predicate.Programme {
 	return predicate.Programme(sql.FieldEQ(FieldCreatedBy, v))
 }
 
+// Language applies equality check predicate on the "language" field. It's identical to LanguageEQ.
+func Language(v string) predicate.Programme {
+	return predicate.Programme(sql.FieldEQ(FieldLanguage, v))
+}
+
 // Code applies equality check predicate on the "code" field. It's identical to CodeEQ.
 func Code(v string) predicate.Programme {
 	return predicate.Programme(sql.FieldEQ(FieldCode, v))
@@ -249,6 +254,141 @@ func CreatedByIsNil() predicate.Programme {
 // CreatedByNotNil applies the NotNil predicate on the "created_by" field.
 func CreatedByNotNil() predicate.Programme {
 	return predicate.Programme(sql.FieldNotNull(FieldCreatedBy))
+}
+
+// LanguageEQ applies the EQ predicate on the "language" field.
+func LanguageEQ(v string) predicate.Programme {
+	return predicate.Programme(sql.FieldEQ(FieldLanguage, v))
+}
+
+// LanguageNEQ applies the NEQ predicate on the "language" field.
+func LanguageNEQ(v string) predicate.Programme {
+	return predicate.Programme(sql.FieldNEQ(FieldLanguage, v))
+}
+
+// LanguageIn applies the In predicate on the "language" field.
+func LanguageIn(vs ...string) predicate.Programme {
+	return predicate.Programme(sql.FieldIn(FieldLanguage, vs...))
+}
+
+// LanguageNotIn applies the NotIn predicate on the "language" field.
+func LanguageNotIn(vs ...string) predicate.Programme {
+	return predicate.Programme(sql.FieldNotIn(FieldLanguage, vs...))
+}
+
+// LanguageGT applies the GT predicate on the "language" field.
+func LanguageGT(v string) predicate.Programme {
+	return predicate.Programme(sql.FieldGT(FieldLanguage, v))
+}
+
+// LanguageGTE applies the GTE predicate on the "language" field.
+func LanguageGTE(v string) predicate.Programme {
+	return predicate.Programme(sql.FieldGTE(FieldLanguage, v))
+}
+
+// LanguageLT applies the LT predicate on the "language" field.
+func LanguageLT(v string) predicate.Programme {
+	return predicate.Programme(sql.FieldLT(FieldLanguage, v))
+}
+
+// LanguageLTE applies the LTE predicate on the "language" field.
+func LanguageLTE(v string) predicate.Programme {
+	return predicate.Programme(sql.FieldLTE(FieldLanguage, v))
+}
+
+// LanguageContains applies the Contains predicate on the "language" field.
+func LanguageContains(v string) predicate.Programme {
+	return predicate.Programme(sql.FieldContains(FieldLanguage, v))
+}
+
+// LanguageHasPrefix applies the HasPrefix predicate on the "language" field.
+func LanguageHasPrefix(v string) predicate.Programme {
+	return predicate.Programme(sql.FieldHasPrefix(FieldLanguage, v))
+}
+
+// LanguageHasSuffix applies the HasSuffix predicate on the "language" field.
+func LanguageHasSuffix(v string) predicate.Programme {
+	return predicate.Programme(sql.FieldHasSuffix(FieldLanguage, v))
+}
+
+// LanguageIsNil applies the IsNil predicate on the "language" field.
+func LanguageIsNil() predicate.Programme {
+	return predicate.Programme(sql.FieldIsNull(FieldLanguage))
+}
+
+// LanguageNotNil applies the NotNil predicate on the "language" field.
+func LanguageNotNil() predicate.Programme {
+	return predicate.Programme(sql.FieldNotNull(FieldLanguage))
+}
+
+// LanguageEqualFold applies the EqualFold predicate on the "language" field.
+func LanguageEqualFold(v string) predicate.Programme {
+	return predicate.Programme(sql.FieldEqualFold(FieldLanguage, v))
+}
+
+// LanguageContainsFold applies the ContainsFold predicate on the "language" field.
+func LanguageContainsFold(v string) predicate.Programme {
+	return predicate.Programme(sql.FieldContainsFold(FieldLanguage, v))
+}
+
+// TitleTranslationsIsNil applies the IsNil predicate on the "title_translations" field.
+func TitleTranslationsIsNil() predicate.Programme {
+	return predicate.Programme(sql.FieldIsNull(FieldTitleTranslations))
+}
+
+// TitleTranslationsNotNil applies the NotNil predicate on the "title_translations" field.
+func TitleTranslationsNotNil() predicate.Programme {
+	return predicate.Programme(sql.FieldNotNull(FieldTitleTranslations))
+}
+
+// DescriptionTranslationsIsNil applies the IsNil predicate on the "description_translations" field.
+func DescriptionTranslationsIsNil() predicate.Programme {
+	return predicate.Programme(sql.FieldIsNull(FieldDescriptionTranslations))
+}
+
+// DescriptionTranslationsNotNil applies the NotNil predicate on the "description_translations" field.
+func DescriptionTranslationsNotNil() predicate.Programme {
+	return predicate.Programme(sql.FieldNotNull(FieldDescriptionTranslations))
+}
+
+// RecipientRegionsIsNil applies the IsNil predicate on the "recipient_regions" field.
+func RecipientRegionsIsNil() predicate.Programme {
+	return predicate.Programme(sql.FieldIsNull(FieldRecipientRegions))
+}
+
+// RecipientRegionsNotNil applies the NotNil predicate on the "recipient_regions" field.
+func RecipientRegionsNotNil() predicate.Programme {
+	return predicate.Programme(sql.FieldNotNull(FieldRecipientRegions))
+}
+
+// ReportingOrgIsNil applies the IsNil predicate on the "reporting_org" field.
+func ReportingOrgIsNil() predicate.Programme {
+	return predicate.Programme(sql.FieldIsNull(FieldReportingOrg))
+}
+
+// ReportingOrgNotNil applies the NotNil predicate on the "reporting_org" field.
+func ReportingOrgNotNil() predicate.Programme {
+	return predicate.Programme(sql.FieldNotNull(FieldReportingOrg))
+}
+
+// ActivityDatesIsNil applies the IsNil predicate on the "activity_dates" field.
+func ActivityDatesIsNil() predicate.Programme {
+	return predicate.Programme(sql.FieldIsNull(FieldActivityDates))
+}
+
+// ActivityDatesNotNil applies the NotNil predicate on the "activity_dates" field.
+func ActivityDatesNotNil() predicate.Programme {
+	return predicate.Programme(sql.FieldNotNull(FieldActivityDates))
+}
+
+// BudgetPeriodsIsNil applies the IsNil predicate on the "budget_periods" field.
+func BudgetPeriodsIsNil() predicate.Programme {
+	return predicate.Programme(sql.FieldIsNull(FieldBudgetPeriods))
+}
+
+// BudgetPeriodsNotNil applies the NotNil predicate on the "budget_periods" field.
+func BudgetPeriodsNotNil() predicate.Programme {
+	return predicate.Programme(sql.FieldNotNull(FieldBudgetPeriods))
 }
 
 // CodeEQ applies the EQ predicate on the "code" field.

@@ -5,6 +5,7 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
 )
 
 // AgreementParty is one organisation's signature on an agreement.
@@ -34,3 +35,8 @@ func (AgreementParty) Edges() []ent.Edge {
 
 // Annotations of AgreementParty.
 func (AgreementParty) Annotations() []schema.Annotation { return linkedAnnotations() }
+
+// Indexes of AgreementParty: the lookups its edges are loaded by.
+func (AgreementParty) Indexes() []ent.Index {
+	return []ent.Index{index.Edges("agreement"), index.Edges("organisation")}
+}

@@ -5,6 +5,7 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
 )
 
 // Contact is a person or mailbox to reach about an organisation or programme.
@@ -36,3 +37,8 @@ func (Contact) Edges() []ent.Edge {
 
 // Annotations of Contact.
 func (Contact) Annotations() []schema.Annotation { return linkedAnnotations() }
+
+// Indexes of Contact: the lookups its edges are loaded by.
+func (Contact) Indexes() []ent.Index {
+	return []ent.Index{index.Edges("organisation"), index.Edges("programme")}
+}

@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
 )
 
 // Event is a conference or meeting, with its organisers and participants.
@@ -40,3 +41,8 @@ func (Event) Edges() []ent.Edge {
 
 // Annotations of Event.
 func (Event) Annotations() []schema.Annotation { return rootAnnotations() }
+
+// Indexes of Event: the lookups its edges are loaded by.
+func (Event) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("programme_id")}
+}

@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
 )
 
 // Organisation is an agency, government, fund, foundation, university or
@@ -56,3 +57,8 @@ func (Organisation) Edges() []ent.Edge {
 
 // Annotations of Organisation.
 func (Organisation) Annotations() []schema.Annotation { return rootAnnotations() }
+
+// Indexes of Organisation: the lookups its edges are loaded by.
+func (Organisation) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("parent_id"), index.Fields("headquarters_id")}
+}

@@ -4,6 +4,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/index"
 )
 
 // Presence is an organisation's office in a country, with the year it opened
@@ -31,3 +32,8 @@ func (Presence) Edges() []ent.Edge {
 
 // Annotations of Presence.
 func (Presence) Annotations() []schema.Annotation { return linkedAnnotations() }
+
+// Indexes of Presence: the lookups its edges are loaded by.
+func (Presence) Indexes() []ent.Index {
+	return []ent.Index{index.Edges("organisation"), index.Edges("country")}
+}

@@ -16,7 +16,7 @@ type Programme struct {
 }
 
 // Mixin of Programme.
-func (Programme) Mixin() []ent.Mixin { return []ent.Mixin{Timestamps{}} }
+func (Programme) Mixin() []ent.Mixin { return []ent.Mixin{Timestamps{}, IATIFields{}} }
 
 // Fields of Programme.
 func (Programme) Fields() []ent.Field {
@@ -53,9 +53,9 @@ func (Programme) Edges() []ent.Edge {
 	}
 }
 
-// Indexes of Programme: dashboards list by start date.
+// Indexes of Programme: dashboards list by start date; children load by parent.
 func (Programme) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("start_date")}
+	return []ent.Index{index.Fields("start_date"), index.Fields("parent_id")}
 }
 
 // Annotations of Programme.

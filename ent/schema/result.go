@@ -5,6 +5,7 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
 )
 
 // Result is a programme's indicator: the target as the source words it
@@ -37,3 +38,8 @@ func (Result) Edges() []ent.Edge {
 
 // Annotations of Result.
 func (Result) Annotations() []schema.Annotation { return linkedAnnotations() }
+
+// Indexes of Result: the lookups its edges are loaded by.
+func (Result) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("programme_id")}
+}

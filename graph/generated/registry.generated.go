@@ -135,6 +135,30 @@ func (ec *executionContext) marshalNDecimal2githubᚗcomᚋaidregistryᚋregistr
 	return v
 }
 
+func (ec *executionContext) marshalNMoney2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋmoneyᚐMoneyᚄ(ctx context.Context, sel ast.SelectionSet, v []*money.Money) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMoney2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋmoneyᚐMoney(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMoney2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋmoneyᚐMoney(ctx context.Context, sel ast.SelectionSet, v *money.Money) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Money!")
+		return graphql.Null
+	}
+	return ec._Money(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNPartialDate2string(ctx context.Context, v any) (string, error) {
 	res, err := partialdate.UnmarshalPartialDate(v)
 	return res, graphql.ErrorOnPath(ctx, err)

@@ -12,6 +12,8 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/aidregistry/registry/ent"
+	"github.com/aidregistry/registry/internal/analytics"
+	"github.com/aidregistry/registry/internal/search"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -227,6 +229,21 @@ type ComplexityRoot struct {
 		Value     func(childComplexity int) int
 	}
 
+	FundingBucket struct {
+		Count       func(childComplexity int) int
+		Country     func(childComplexity int) int
+		Currency    func(childComplexity int) int
+		Funder      func(childComplexity int) int
+		FunderRule  func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		Programme   func(childComplexity int) int
+		RateMissing func(childComplexity int) int
+		Recipient   func(childComplexity int) int
+		Split       func(childComplexity int) int
+		Totals      func(childComplexity int) int
+		Year        func(childComplexity int) int
+	}
+
 	FundingConnection struct {
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
@@ -236,6 +253,19 @@ type ComplexityRoot struct {
 	FundingEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ImportSkip struct {
+		Element func(childComplexity int) int
+		Reason  func(childComplexity int) int
+		Record  func(childComplexity int) int
+	}
+
+	ImportSummary struct {
+		Created   func(childComplexity int) int
+		Skipped   func(childComplexity int) int
+		Unchanged func(childComplexity int) int
+		Updated   func(childComplexity int) int
 	}
 
 	Money struct {
@@ -272,6 +302,7 @@ type ComplexityRoot struct {
 		DeleteProgrammeCountry func(childComplexity int, id int) int
 		DeleteResult           func(childComplexity int, id int) int
 		DeleteSource           func(childComplexity int, id int) int
+		ImportIati             func(childComplexity int, file graphql.Upload) int
 		UpdateAgreement        func(childComplexity int, id int, input ent.UpdateAgreementInput, expectedUpdatedAt *time.Time) int
 		UpdateAgreementParty   func(childComplexity int, id int, input ent.UpdateAgreementPartyInput, expectedUpdatedAt *time.Time) int
 		UpdateArea             func(childComplexity int, id int, input ent.UpdateAreaInput, expectedUpdatedAt *time.Time) int
@@ -286,6 +317,11 @@ type ComplexityRoot struct {
 		UpdateProgrammeCountry func(childComplexity int, id int, input ent.UpdateProgrammeCountryInput, expectedUpdatedAt *time.Time) int
 		UpdateResult           func(childComplexity int, id int, input ent.UpdateResultInput, expectedUpdatedAt *time.Time) int
 		UpdateSource           func(childComplexity int, id int, input ent.UpdateSourceInput, expectedUpdatedAt *time.Time) int
+	}
+
+	Narrative struct {
+		Lang func(childComplexity int) int
+		Text func(childComplexity int) int
 	}
 
 	Organisation struct {
@@ -353,30 +389,46 @@ type ComplexityRoot struct {
 	}
 
 	Programme struct {
-		Agreements     func(childComplexity int) int
-		Budget         func(childComplexity int) int
-		Children       func(childComplexity int) int
-		Code           func(childComplexity int) int
-		Contacts       func(childComplexity int) int
-		Countries      func(childComplexity int) int
-		Coverage       func(childComplexity int) int
-		CreatedAt      func(childComplexity int) int
-		Description    func(childComplexity int) int
-		EndDate        func(childComplexity int) int
-		Events         func(childComplexity int) int
-		Fundings       func(childComplexity int) int
-		History        func(childComplexity int, first *int, after *entgql.Cursor[int]) int
-		ID             func(childComplexity int) int
-		Parent         func(childComplexity int) int
-		Participations func(childComplexity int) int
-		Region         func(childComplexity int) int
-		Results        func(childComplexity int) int
-		Sources        func(childComplexity int) int
-		StartDate      func(childComplexity int) int
-		Status         func(childComplexity int) int
-		Theme          func(childComplexity int) int
-		Title          func(childComplexity int) int
-		UpdatedAt      func(childComplexity int) int
+		Agreements              func(childComplexity int) int
+		Budget                  func(childComplexity int) int
+		Children                func(childComplexity int) int
+		Code                    func(childComplexity int) int
+		Contacts                func(childComplexity int) int
+		Countries               func(childComplexity int) int
+		Coverage                func(childComplexity int) int
+		CreatedAt               func(childComplexity int) int
+		Description             func(childComplexity int) int
+		DescriptionTranslations func(childComplexity int) int
+		EndDate                 func(childComplexity int) int
+		Events                  func(childComplexity int) int
+		Fundings                func(childComplexity int) int
+		History                 func(childComplexity int, first *int, after *entgql.Cursor[int]) int
+		ID                      func(childComplexity int) int
+		Language                func(childComplexity int) int
+		Parent                  func(childComplexity int) int
+		Participations          func(childComplexity int) int
+		RecipientRegions        func(childComplexity int) int
+		Region                  func(childComplexity int) int
+		Results                 func(childComplexity int) int
+		Sources                 func(childComplexity int) int
+		StartDate               func(childComplexity int) int
+		Status                  func(childComplexity int) int
+		Theme                   func(childComplexity int) int
+		Title                   func(childComplexity int) int
+		TitleTranslations       func(childComplexity int) int
+		UpdatedAt               func(childComplexity int) int
+	}
+
+	ProgrammeBucket struct {
+		Budgets      func(childComplexity int) int
+		Count        func(childComplexity int) int
+		Country      func(childComplexity int) int
+		Organisation func(childComplexity int) int
+		Region       func(childComplexity int) int
+		Role         func(childComplexity int) int
+		StartYear    func(childComplexity int) int
+		Status       func(childComplexity int) int
+		Theme        func(childComplexity int) int
 	}
 
 	ProgrammeConnection struct {
@@ -404,16 +456,27 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Agreements    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AgreementOrder, where *ent.AgreementWhereInput) int
-		Changes       func(childComplexity int, since *time.Time, first *int, after *entgql.Cursor[int], where *ent.ChangeWhereInput) int
-		Countries     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CountryOrder, where *ent.CountryWhereInput) int
-		Events        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.EventOrder, where *ent.EventWhereInput) int
-		ExchangeRates func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExchangeRateOrder, where *ent.ExchangeRateWhereInput) int
-		Fundings      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FundingOrder, where *ent.FundingWhereInput) int
-		Node          func(childComplexity int, id int) int
-		Nodes         func(childComplexity int, ids []int) int
-		Organisations func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganisationOrder, where *ent.OrganisationWhereInput) int
-		Programmes    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProgrammeOrder, where *ent.ProgrammeWhereInput) int
+		Agreements       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AgreementOrder, where *ent.AgreementWhereInput) int
+		Changes          func(childComplexity int, since *time.Time, first *int, after *entgql.Cursor[int], where *ent.ChangeWhereInput) int
+		Countries        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CountryOrder, where *ent.CountryWhereInput) int
+		Events           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.EventOrder, where *ent.EventWhereInput) int
+		ExchangeRates    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExchangeRateOrder, where *ent.ExchangeRateWhereInput) int
+		FundingSummary   func(childComplexity int, where *ent.FundingWhereInput, groupBy []analytics.FundingDimension, in *string) int
+		Fundings         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.FundingOrder, where *ent.FundingWhereInput) int
+		Node             func(childComplexity int, id int) int
+		Nodes            func(childComplexity int, ids []int) int
+		Organisations    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganisationOrder, where *ent.OrganisationWhereInput) int
+		ProgrammeSummary func(childComplexity int, where *ent.ProgrammeWhereInput, groupBy []analytics.ProgrammeDimension) int
+		Programmes       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProgrammeOrder, where *ent.ProgrammeWhereInput) int
+		Search           func(childComplexity int, query string, types []search.Type, first *int, after *entgql.Cursor[int]) int
+	}
+
+	RecipientRegion struct {
+		Code          func(childComplexity int) int
+		Narratives    func(childComplexity int) int
+		Percentage    func(childComplexity int) int
+		Vocabulary    func(childComplexity int) int
+		VocabularyURI func(childComplexity int) int
 	}
 
 	Result struct {
@@ -427,6 +490,19 @@ type ComplexityRoot struct {
 		Target    func(childComplexity int) int
 		Unit      func(childComplexity int) int
 		UpdatedAt func(childComplexity int) int
+	}
+
+	SearchConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	SearchEdge struct {
+		Cursor  func(childComplexity int) int
+		Node    func(childComplexity int) int
+		Score   func(childComplexity int) int
+		Snippet func(childComplexity int) int
 	}
 
 	Source struct {
@@ -1267,6 +1343,79 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Funding.Value(childComplexity), true
 
+	case "FundingBucket.count":
+		if e.ComplexityRoot.FundingBucket.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundingBucket.Count(childComplexity), true
+	case "FundingBucket.country":
+		if e.ComplexityRoot.FundingBucket.Country == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundingBucket.Country(childComplexity), true
+	case "FundingBucket.currency":
+		if e.ComplexityRoot.FundingBucket.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundingBucket.Currency(childComplexity), true
+	case "FundingBucket.funder":
+		if e.ComplexityRoot.FundingBucket.Funder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundingBucket.Funder(childComplexity), true
+	case "FundingBucket.funderRule":
+		if e.ComplexityRoot.FundingBucket.FunderRule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundingBucket.FunderRule(childComplexity), true
+	case "FundingBucket.kind":
+		if e.ComplexityRoot.FundingBucket.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundingBucket.Kind(childComplexity), true
+	case "FundingBucket.programme":
+		if e.ComplexityRoot.FundingBucket.Programme == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundingBucket.Programme(childComplexity), true
+	case "FundingBucket.rateMissing":
+		if e.ComplexityRoot.FundingBucket.RateMissing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundingBucket.RateMissing(childComplexity), true
+	case "FundingBucket.recipient":
+		if e.ComplexityRoot.FundingBucket.Recipient == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundingBucket.Recipient(childComplexity), true
+	case "FundingBucket.split":
+		if e.ComplexityRoot.FundingBucket.Split == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundingBucket.Split(childComplexity), true
+	case "FundingBucket.totals":
+		if e.ComplexityRoot.FundingBucket.Totals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundingBucket.Totals(childComplexity), true
+	case "FundingBucket.year":
+		if e.ComplexityRoot.FundingBucket.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundingBucket.Year(childComplexity), true
+
 	case "FundingConnection.edges":
 		if e.ComplexityRoot.FundingConnection.Edges == nil {
 			break
@@ -1298,6 +1447,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FundingEdge.Node(childComplexity), true
+
+	case "ImportSkip.element":
+		if e.ComplexityRoot.ImportSkip.Element == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSkip.Element(childComplexity), true
+	case "ImportSkip.reason":
+		if e.ComplexityRoot.ImportSkip.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSkip.Reason(childComplexity), true
+	case "ImportSkip.record":
+		if e.ComplexityRoot.ImportSkip.Record == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSkip.Record(childComplexity), true
+
+	case "ImportSummary.created":
+		if e.ComplexityRoot.ImportSummary.Created == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSummary.Created(childComplexity), true
+	case "ImportSummary.skipped":
+		if e.ComplexityRoot.ImportSummary.Skipped == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSummary.Skipped(childComplexity), true
+	case "ImportSummary.unchanged":
+		if e.ComplexityRoot.ImportSummary.Unchanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSummary.Unchanged(childComplexity), true
+	case "ImportSummary.updated":
+		if e.ComplexityRoot.ImportSummary.Updated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSummary.Updated(childComplexity), true
 
 	case "Money.amount":
 		if e.ComplexityRoot.Money.Amount == nil {
@@ -1620,6 +1813,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteSource(childComplexity, args["id"].(int)), true
+	case "Mutation.importIati":
+		if e.ComplexityRoot.Mutation.ImportIati == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importIati_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ImportIati(childComplexity, args["file"].(graphql.Upload)), true
 	case "Mutation.updateAgreement":
 		if e.ComplexityRoot.Mutation.UpdateAgreement == nil {
 			break
@@ -1774,6 +1978,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateSource(childComplexity, args["id"].(int), args["input"].(ent.UpdateSourceInput), args["expectedUpdatedAt"].(*time.Time)), true
+
+	case "Narrative.lang":
+		if e.ComplexityRoot.Narrative.Lang == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Narrative.Lang(childComplexity), true
+	case "Narrative.text":
+		if e.ComplexityRoot.Narrative.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Narrative.Text(childComplexity), true
 
 	case "Organisation.acronym":
 		if e.ComplexityRoot.Organisation.Acronym == nil {
@@ -2126,6 +2343,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Programme.Description(childComplexity), true
+	case "Programme.descriptionTranslations":
+		if e.ComplexityRoot.Programme.DescriptionTranslations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Programme.DescriptionTranslations(childComplexity), true
 	case "Programme.endDate":
 		if e.ComplexityRoot.Programme.EndDate == nil {
 			break
@@ -2161,6 +2384,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Programme.ID(childComplexity), true
+	case "Programme.language":
+		if e.ComplexityRoot.Programme.Language == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Programme.Language(childComplexity), true
 	case "Programme.parent":
 		if e.ComplexityRoot.Programme.Parent == nil {
 			break
@@ -2173,6 +2402,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Programme.Participations(childComplexity), true
+	case "Programme.recipientRegions":
+		if e.ComplexityRoot.Programme.RecipientRegions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Programme.RecipientRegions(childComplexity), true
 	case "Programme.region":
 		if e.ComplexityRoot.Programme.Region == nil {
 			break
@@ -2215,12 +2450,73 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Programme.Title(childComplexity), true
+	case "Programme.titleTranslations":
+		if e.ComplexityRoot.Programme.TitleTranslations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Programme.TitleTranslations(childComplexity), true
 	case "Programme.updatedAt":
 		if e.ComplexityRoot.Programme.UpdatedAt == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Programme.UpdatedAt(childComplexity), true
+
+	case "ProgrammeBucket.budgets":
+		if e.ComplexityRoot.ProgrammeBucket.Budgets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgrammeBucket.Budgets(childComplexity), true
+	case "ProgrammeBucket.count":
+		if e.ComplexityRoot.ProgrammeBucket.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgrammeBucket.Count(childComplexity), true
+	case "ProgrammeBucket.country":
+		if e.ComplexityRoot.ProgrammeBucket.Country == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgrammeBucket.Country(childComplexity), true
+	case "ProgrammeBucket.organisation":
+		if e.ComplexityRoot.ProgrammeBucket.Organisation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgrammeBucket.Organisation(childComplexity), true
+	case "ProgrammeBucket.region":
+		if e.ComplexityRoot.ProgrammeBucket.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgrammeBucket.Region(childComplexity), true
+	case "ProgrammeBucket.role":
+		if e.ComplexityRoot.ProgrammeBucket.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgrammeBucket.Role(childComplexity), true
+	case "ProgrammeBucket.startYear":
+		if e.ComplexityRoot.ProgrammeBucket.StartYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgrammeBucket.StartYear(childComplexity), true
+	case "ProgrammeBucket.status":
+		if e.ComplexityRoot.ProgrammeBucket.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgrammeBucket.Status(childComplexity), true
+	case "ProgrammeBucket.theme":
+		if e.ComplexityRoot.ProgrammeBucket.Theme == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgrammeBucket.Theme(childComplexity), true
 
 	case "ProgrammeConnection.edges":
 		if e.ComplexityRoot.ProgrammeConnection.Edges == nil {
@@ -2375,6 +2671,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ExchangeRates(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ExchangeRateOrder), args["where"].(*ent.ExchangeRateWhereInput)), true
+	case "Query.fundingSummary":
+		if e.ComplexityRoot.Query.FundingSummary == nil {
+			break
+		}
+
+		args, err := ec.field_Query_fundingSummary_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.FundingSummary(childComplexity, args["where"].(*ent.FundingWhereInput), args["groupBy"].([]analytics.FundingDimension), args["in"].(*string)), true
 	case "Query.fundings":
 		if e.ComplexityRoot.Query.Fundings == nil {
 			break
@@ -2420,6 +2727,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Organisations(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.OrganisationOrder), args["where"].(*ent.OrganisationWhereInput)), true
+	case "Query.programmeSummary":
+		if e.ComplexityRoot.Query.ProgrammeSummary == nil {
+			break
+		}
+
+		args, err := ec.field_Query_programmeSummary_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ProgrammeSummary(childComplexity, args["where"].(*ent.ProgrammeWhereInput), args["groupBy"].([]analytics.ProgrammeDimension)), true
 	case "Query.programmes":
 		if e.ComplexityRoot.Query.Programmes == nil {
 			break
@@ -2431,6 +2749,48 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Programmes(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ProgrammeOrder), args["where"].(*ent.ProgrammeWhereInput)), true
+	case "Query.search":
+		if e.ComplexityRoot.Query.Search == nil {
+			break
+		}
+
+		args, err := ec.field_Query_search_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Search(childComplexity, args["query"].(string), args["types"].([]search.Type), args["first"].(*int), args["after"].(*entgql.Cursor[int])), true
+
+	case "RecipientRegion.code":
+		if e.ComplexityRoot.RecipientRegion.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecipientRegion.Code(childComplexity), true
+	case "RecipientRegion.narratives":
+		if e.ComplexityRoot.RecipientRegion.Narratives == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecipientRegion.Narratives(childComplexity), true
+	case "RecipientRegion.percentage":
+		if e.ComplexityRoot.RecipientRegion.Percentage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecipientRegion.Percentage(childComplexity), true
+	case "RecipientRegion.vocabulary":
+		if e.ComplexityRoot.RecipientRegion.Vocabulary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecipientRegion.Vocabulary(childComplexity), true
+	case "RecipientRegion.vocabularyURI":
+		if e.ComplexityRoot.RecipientRegion.VocabularyURI == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecipientRegion.VocabularyURI(childComplexity), true
 
 	case "Result.achieved":
 		if e.ComplexityRoot.Result.Achieved == nil {
@@ -2497,6 +2857,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Result.UpdatedAt(childComplexity), true
+
+	case "SearchConnection.edges":
+		if e.ComplexityRoot.SearchConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchConnection.Edges(childComplexity), true
+	case "SearchConnection.pageInfo":
+		if e.ComplexityRoot.SearchConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchConnection.PageInfo(childComplexity), true
+	case "SearchConnection.totalCount":
+		if e.ComplexityRoot.SearchConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchConnection.TotalCount(childComplexity), true
+
+	case "SearchEdge.cursor":
+		if e.ComplexityRoot.SearchEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Cursor(childComplexity), true
+	case "SearchEdge.node":
+		if e.ComplexityRoot.SearchEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Node(childComplexity), true
+	case "SearchEdge.score":
+		if e.ComplexityRoot.SearchEdge.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Score(childComplexity), true
+	case "SearchEdge.snippet":
+		if e.ComplexityRoot.SearchEdge.Snippet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Snippet(childComplexity), true
 
 	case "Source.agreementParties":
 		if e.ComplexityRoot.Source.AgreementParties == nil {
@@ -2781,6 +3185,189 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../analytics.graphql", Input: `"What ` + "`" + `fundingSummary` + "`" + ` can group fundings by."
+enum FundingDimension {
+  """
+  The organisation that gave the money: the funding's own ` + "`" + `funder` + "`" + `, or, when
+  it names none, its programme's FUNDING participant if the programme has
+  exactly one (see ` + "`" + `FundingBucket.funderRule` + "`" + `). A funding with neither lands
+  in the bucket whose funder is null.
+  """
+  FUNDER
+  "The funding's ` + "`" + `recipient` + "`" + `."
+  RECIPIENT
+  "The programme the funding is for."
+  PROGRAMME
+  """
+  The BENEFICIARY countries of the funding's programme (DIASPORA_HOST
+  countries receive nothing). A funding is split across them by their
+  ` + "`" + `sharePercent` + "`" + `: each country gets amount × share / 100, so a multi-country
+  programme is never counted twice (IATI: country and region shares add up
+  to 100; what goes to regions appears in no country). A country without a
+  share gets the funding in full, and its bucket says ` + "`" + `split: FULL` + "`" + `.
+  Fundings of a programme with no beneficiary country land in the bucket
+  whose country is null, in full.
+  """
+  COUNTRY
+  "The year of the funding's ` + "`" + `date` + "`" + `, at any precision (\"2007\", \"2007-05\"); null when undated."
+  YEAR
+  "The funding's ` + "`" + `kind` + "`" + ` (IATI transaction type)."
+  KIND
+  "The ISO 4217 currency of the funding's ` + "`" + `value` + "`" + `; null for fundings with no value."
+  CURRENCY
+}
+
+"How the amounts of a bucket grouped by COUNTRY were attributed to its country."
+enum FundingSplit {
+  """
+  The programme gives this country a share percentage: the bucket holds
+  that share of each funding. Adding SHARES buckets over countries never
+  counts a funding twice.
+  """
+  SHARES
+  """
+  The programme gives this country no share: the bucket holds each funding
+  in full, as does the bucket of each other country of the same programme.
+  Adding FULL buckets over countries can count a funding more than once.
+  """
+  FULL
+}
+
+"Where a bucket grouped by FUNDER got its funder from."
+enum FunderRule {
+  "The fundings name their funder."
+  OWN
+  """
+  The fundings name no funder; their programme has exactly one FUNDING
+  participant, taken as the funder. (With none or several, the funder is
+  null: the registry does not guess between them.)
+  """
+  PROGRAMME_FUNDING_PARTICIPANT
+}
+
+"""
+One combination of the grouping keys of a ` + "`" + `fundingSummary` + "`" + `. Keys that were
+not grouped by are null; a key that was grouped by is null for the fundings
+that have no such value.
+"""
+type FundingBucket {
+  "Grouped by FUNDER: the funder (see FundingDimension.FUNDER)."
+  funder: Organisation
+  "Grouped by FUNDER: how ` + "`" + `funder` + "`" + ` was found; null when it is null. Buckets with the same funder but different rules are kept apart."
+  funderRule: FunderRule
+  "Grouped by RECIPIENT."
+  recipient: Organisation
+  "Grouped by PROGRAMME."
+  programme: Programme
+  "Grouped by COUNTRY: a beneficiary country of the fundings' programmes."
+  country: Country
+  "Grouped by COUNTRY: SHARES or FULL (see FundingSplit). Buckets of the same country with different splits are kept apart."
+  split: FundingSplit
+  "Grouped by YEAR."
+  year: Int
+  "Grouped by KIND."
+  kind: FundingKind
+  "Grouped by CURRENCY: the currency the fundings were given in (before any conversion)."
+  currency: String
+  """
+  How many fundings are in the bucket, those with an unknown value included.
+  A funding split across countries counts once in each of its countries.
+  """
+  count: Int!
+  """
+  The exact sum of the bucket's known values, one Money per currency, in
+  currency order: two currencies are never added together. Fundings with no
+  value count in ` + "`" + `count` + "`" + ` and in no total. Nothing is rounded: a total keeps
+  every digit its shares and rates give it, and at least the currency's
+  minor digits ("150.50"). With ` + "`" + `in` + "`" + `, every amount that has a rate is
+  converted and added into one total in that currency; amounts without a
+  rate stay in their own currency (see ` + "`" + `rateMissing` + "`" + `).
+  """
+  totals: [Money!]!
+  """
+  True when ` + "`" + `in` + "`" + ` was asked and some amount of the bucket has no exchange
+  rate into it: that amount is left in its own currency in ` + "`" + `totals` + "`" + ` rather
+  than guessed. Always false without ` + "`" + `in` + "`" + `.
+  """
+  rateMissing: Boolean!
+}
+
+"What ` + "`" + `programmeSummary` + "`" + ` can group programmes by."
+enum ProgrammeDimension {
+  "The programme's ` + "`" + `status` + "`" + `."
+  STATUS
+  "The programme's ` + "`" + `theme` + "`" + `."
+  THEME
+  """
+  The programme's BENEFICIARY countries: a programme counts once in each of
+  them, with its whole budget (a programme's budget names no split; for
+  totals split by share, use fundingSummary grouped by COUNTRY).
+  """
+  COUNTRY
+  "The programme's own ` + "`" + `region` + "`" + ` field (e.g. Africa), not its countries' regions."
+  REGION
+  "The year of the programme's ` + "`" + `startDate` + "`" + `, at any precision."
+  START_YEAR
+  """
+  An organisation taking part in the programme, in any role (a programme
+  counts once for an organisation with several roles in it). Group by
+  ORGANISATION and ROLE to see roles apart.
+  """
+  ORGANISATION
+  "A role some organisation has in the programme (FUNDING, IMPLEMENTING, ...)."
+  ROLE
+}
+
+"""
+One combination of the grouping keys of a ` + "`" + `programmeSummary` + "`" + `. Keys that
+were not grouped by are null; a key that was grouped by is null for the
+programmes that have no such value.
+"""
+type ProgrammeBucket {
+  status: ProgrammeStatus
+  theme: String
+  country: Country
+  region: String
+  startYear: Int
+  organisation: Organisation
+  role: ParticipationRole
+  "How many programmes are in the bucket."
+  count: Int!
+  """
+  The exact sum of the bucket's programme budgets, one Money per currency,
+  in currency order; programmes with no budget count in ` + "`" + `count` + "`" + ` only.
+  Parent and child programmes are both counted as they are recorded.
+  """
+  budgets: [Money!]!
+}
+
+extend type Query {
+  """
+  Funding totals grouped by the dimensions in ` + "`" + `groupBy` + "`" + ` (at least one, each
+  at most once), over the fundings matching ` + "`" + `where` + "`" + `: one bucket per
+  combination of keys that occurs, ordered by the keys in ` + "`" + `groupBy` + "`" + ` order
+  (records by creation, years ascending, codes alphabetically, null last).
+  Computed by the database in one grouped query whatever the number of
+  fundings; sums are exact decimals.
+
+  ` + "`" + `in` + "`" + `, an ISO 4217 code, converts totals with the exchange rates the
+  registry holds (` + "`" + `exchangeRates` + "`" + `, loaded with ` + "`" + `registry rates load FILE` + "`" + `):
+  each amount uses the rate from its currency into ` + "`" + `in` + "`" + ` dated on or before
+  the funding's date, the latest such (dates compare as ISO strings, so a
+  year-only rate "2007" applies to a funding of "2007" or "2007-05"); an
+  undated funding uses the latest rate. A bucket with an amount that has no
+  rate says so in ` + "`" + `rateMissing` + "`" + `.
+  """
+  fundingSummary(where: FundingWhereInput, groupBy: [FundingDimension!]!, in: String): [FundingBucket!]!
+
+  """
+  Programme counts and budget totals grouped by the dimensions in ` + "`" + `groupBy` + "`" + `
+  (at least one, each at most once), over the programmes matching ` + "`" + `where` + "`" + `,
+  ordered as in fundingSummary. One grouped query in the database.
+  """
+  programmeSummary(where: ProgrammeWhereInput, groupBy: [ProgrammeDimension!]!): [ProgrammeBucket!]!
+}
+`, BuiltIn: false},
 	{Name: "../ent.graphql", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
 directive @goModel(model: String, models: [String!], forceGenerate: Boolean) on OBJECT | INPUT_OBJECT | SCALAR | ENUM | INTERFACE | UNION
 type Agreement implements Node {
@@ -3935,6 +4522,10 @@ CreateProgrammeInput is used for create Programme object.
 Input was generated by ent.
 """
 input CreateProgrammeInput {
+  """
+  language of title and description (IATI xml:lang, e.g. en)
+  """
+  language: String
   code: String!
   title: String!
   description: String
@@ -5145,6 +5736,22 @@ type Programme implements Node {
   id: ID!
   createdAt: Time!
   updatedAt: Time!
+  """
+  language of title and description (IATI xml:lang, e.g. en)
+  """
+  language: String
+  """
+  the title in other languages
+  """
+  titleTranslations: [Narrative!]
+  """
+  the description in other languages
+  """
+  descriptionTranslations: [Narrative!]
+  """
+  IATI recipient-region elements: region codes with their vocabulary and share
+  """
+  recipientRegions: [RecipientRegion!]
   code: String!
   title: String!
   description: String
@@ -5406,6 +6013,24 @@ input ProgrammeWhereInput {
   updatedAtGTE: Time
   updatedAtLT: Time
   updatedAtLTE: Time
+  """
+  language field predicates
+  """
+  language: String
+  languageNEQ: String
+  languageIn: [String!]
+  languageNotIn: [String!]
+  languageGT: String
+  languageGTE: String
+  languageLT: String
+  languageLTE: String
+  languageContains: String
+  languageHasPrefix: String
+  languageHasSuffix: String
+  languageIsNil: Boolean
+  languageNotNil: Boolean
+  languageEqualFold: String
+  languageContainsFold: String
   """
   code field predicates
   """
@@ -6470,6 +7095,11 @@ UpdateProgrammeInput is used for update Programme object.
 Input was generated by ent.
 """
 input UpdateProgrammeInput {
+  """
+  language of title and description (IATI xml:lang, e.g. en)
+  """
+  language: String
+  clearLanguage: Boolean
   code: String
   title: String
   description: String
@@ -6529,6 +7159,61 @@ input UpdateSourceInput {
   clearPublishedOn: Boolean
 }
 `, BuiltIn: false},
+	{Name: "../interchange.graphql", Input: `"A multipart file upload (GraphQL multipart request specification)."
+scalar Upload
+
+"A text in one language: an IATI narrative."
+type Narrative {
+  "ISO 639-1 language code; empty when the source declares none."
+  lang: String!
+  text: String!
+}
+
+"An IATI recipient-region: a region the programme benefits, with its share."
+type RecipientRegion {
+  "The region's code in its vocabulary (OECD DAC: 289 is South of Sahara, regional)."
+  code: String!
+  "IATI RegionVocabulary code; empty means 1 (OECD DAC)."
+  vocabulary: String!
+  "The vocabulary's address when it is the publisher's own (vocabulary 99)."
+  vocabularyURI: String!
+  "Share of the programme, 0-100."
+  percentage: Decimal
+  "The region's name as the source gives it."
+  narratives: [Narrative!]!
+}
+
+"What an import did."
+type ImportSummary {
+  "Records (activities, or organisations of an organisation file) created."
+  created: Int!
+  "Records that existed and were changed."
+  updated: Int!
+  "Records that existed and needed no change."
+  unchanged: Int!
+  "Elements, or whole records, left out, each with the reason."
+  skipped: [ImportSkip!]!
+}
+
+"One element, or one whole record, an import left out."
+type ImportSkip {
+  "The iati-identifier of the activity (organisation-identifier), or \"line N\"."
+  record: String!
+  "Where in the record: \"transaction[3]\", or \"iati-activity\" for the whole activity."
+  element: String!
+  reason: String!
+}
+
+extend type Mutation {
+  """
+  Imports an IATI activity file (versions 2.01 to 2.03) or organisation
+  file. Admins only. Each activity is written whole or not at all; one
+  activity's bad data skips that element, or that activity, with a reason
+  in the summary. Importing the same file again changes nothing.
+  """
+  importIati(file: Upload!): ImportSummary!
+}
+`, BuiltIn: false},
 	{Name: "../registry.graphql", Input: `"""
 An exact decimal number, sent and received as a string ("79929.00") so that
 no float rounding can touch it. Exponents ("1e9") are refused.
@@ -6560,6 +7245,67 @@ extend type Funding {
 
 "An RFC 3339 timestamp, e.g. 2026-11-22T21:44:29.123456Z."
 scalar Time
+`, BuiltIn: false},
+	{Name: "../search.graphql", Input: `"The kinds of record ` + "`" + `search` + "`" + ` looks in."
+enum SearchType {
+  "Organisations, by name and acronym."
+  ORGANISATION
+  "Programmes, by code, title and description."
+  PROGRAMME
+  "Agreements, by reference, title and summary."
+  AGREEMENT
+  "Events, by title, place and summary."
+  EVENT
+}
+
+"A record ` + "`" + `search` + "`" + ` found."
+union SearchHit = Organisation | Programme | Agreement | Event
+
+"One search hit."
+type SearchEdge {
+  node: SearchHit!
+  cursor: Cursor!
+  """
+  How well the record matches: the number of the query's words it holds,
+  plus the store's relevance (between 0 and 1). Higher is better; compare
+  scores within one search only.
+  """
+  score: Float!
+  """
+  Where the record matches, as HTML-escaped text in which the matching
+  words are wrapped in <mark>…</mark>.
+  """
+  snippet: String!
+}
+
+"A page of search hits, best first."
+type SearchConnection {
+  edges: [SearchEdge!]!
+  pageInfo: PageInfo!
+  "How many records match in all."
+  totalCount: Int!
+}
+
+extend type Query {
+  """
+  Ranked full-text search over organisation names and acronyms, programme
+  codes, titles and descriptions, agreement references, titles and
+  summaries, and event titles, places and summaries; in the given ` + "`" + `types` + "`" + `
+  only, when some are given.
+
+  ` + "`" + `query` + "`" + ` is split into words (letters and digits; everything else
+  separates words and has no special meaning). Case and accents do not
+  matter ("Universite" finds "Université") and English word forms match
+  ("diasporas" finds "diaspora"). A record matches when it holds any of the
+  words; records holding more of them rank first, then those where they
+  weigh more (names, codes, titles over descriptions; rare words over common
+  ones). At most 200 characters and 12 different words.
+
+  ` + "`" + `first` + "`" + ` defaults to 20, at most 100; ` + "`" + `after` + "`" + ` takes an edge's cursor. The
+  index is updated in the same write as the records it covers.
+  """
+  search(query: String!, types: [SearchType!], first: Int, after: Cursor): SearchConnection!
+}
 `, BuiltIn: false},
 	{Name: "../writes.graphql", Input: `"An untyped JSON object: the fields of a record before or after a change."
 scalar Map
@@ -7069,6 +7815,36 @@ func (ec *executionContext) childFields_Funding(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Funding", field.Name)
 }
 
+func (ec *executionContext) childFields_FundingBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "funder":
+		return ec.fieldContext_FundingBucket_funder(ctx, field)
+	case "funderRule":
+		return ec.fieldContext_FundingBucket_funderRule(ctx, field)
+	case "recipient":
+		return ec.fieldContext_FundingBucket_recipient(ctx, field)
+	case "programme":
+		return ec.fieldContext_FundingBucket_programme(ctx, field)
+	case "country":
+		return ec.fieldContext_FundingBucket_country(ctx, field)
+	case "split":
+		return ec.fieldContext_FundingBucket_split(ctx, field)
+	case "year":
+		return ec.fieldContext_FundingBucket_year(ctx, field)
+	case "kind":
+		return ec.fieldContext_FundingBucket_kind(ctx, field)
+	case "currency":
+		return ec.fieldContext_FundingBucket_currency(ctx, field)
+	case "count":
+		return ec.fieldContext_FundingBucket_count(ctx, field)
+	case "totals":
+		return ec.fieldContext_FundingBucket_totals(ctx, field)
+	case "rateMissing":
+		return ec.fieldContext_FundingBucket_rateMissing(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FundingBucket", field.Name)
+}
+
 func (ec *executionContext) childFields_FundingConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -7091,6 +7867,32 @@ func (ec *executionContext) childFields_FundingEdge(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type FundingEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ImportSkip(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "record":
+		return ec.fieldContext_ImportSkip_record(ctx, field)
+	case "element":
+		return ec.fieldContext_ImportSkip_element(ctx, field)
+	case "reason":
+		return ec.fieldContext_ImportSkip_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportSkip", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "created":
+		return ec.fieldContext_ImportSummary_created(ctx, field)
+	case "updated":
+		return ec.fieldContext_ImportSummary_updated(ctx, field)
+	case "unchanged":
+		return ec.fieldContext_ImportSummary_unchanged(ctx, field)
+	case "skipped":
+		return ec.fieldContext_ImportSummary_skipped(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportSummary", field.Name)
+}
+
 func (ec *executionContext) childFields_Money(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "amount":
@@ -7099,6 +7901,16 @@ func (ec *executionContext) childFields_Money(ctx context.Context, field graphql
 		return ec.fieldContext_Money_currency(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Money", field.Name)
+}
+
+func (ec *executionContext) childFields_Narrative(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "lang":
+		return ec.fieldContext_Narrative_lang(ctx, field)
+	case "text":
+		return ec.fieldContext_Narrative_text(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Narrative", field.Name)
 }
 
 func (ec *executionContext) childFields_Organisation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7237,6 +8049,14 @@ func (ec *executionContext) childFields_Programme(ctx context.Context, field gra
 		return ec.fieldContext_Programme_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Programme_updatedAt(ctx, field)
+	case "language":
+		return ec.fieldContext_Programme_language(ctx, field)
+	case "titleTranslations":
+		return ec.fieldContext_Programme_titleTranslations(ctx, field)
+	case "descriptionTranslations":
+		return ec.fieldContext_Programme_descriptionTranslations(ctx, field)
+	case "recipientRegions":
+		return ec.fieldContext_Programme_recipientRegions(ctx, field)
 	case "code":
 		return ec.fieldContext_Programme_code(ctx, field)
 	case "title":
@@ -7281,6 +8101,30 @@ func (ec *executionContext) childFields_Programme(ctx context.Context, field gra
 		return ec.fieldContext_Programme_history(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Programme", field.Name)
+}
+
+func (ec *executionContext) childFields_ProgrammeBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "status":
+		return ec.fieldContext_ProgrammeBucket_status(ctx, field)
+	case "theme":
+		return ec.fieldContext_ProgrammeBucket_theme(ctx, field)
+	case "country":
+		return ec.fieldContext_ProgrammeBucket_country(ctx, field)
+	case "region":
+		return ec.fieldContext_ProgrammeBucket_region(ctx, field)
+	case "startYear":
+		return ec.fieldContext_ProgrammeBucket_startYear(ctx, field)
+	case "organisation":
+		return ec.fieldContext_ProgrammeBucket_organisation(ctx, field)
+	case "role":
+		return ec.fieldContext_ProgrammeBucket_role(ctx, field)
+	case "count":
+		return ec.fieldContext_ProgrammeBucket_count(ctx, field)
+	case "budgets":
+		return ec.fieldContext_ProgrammeBucket_budgets(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProgrammeBucket", field.Name)
 }
 
 func (ec *executionContext) childFields_ProgrammeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7331,6 +8175,22 @@ func (ec *executionContext) childFields_ProgrammeEdge(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type ProgrammeEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_RecipientRegion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_RecipientRegion_code(ctx, field)
+	case "vocabulary":
+		return ec.fieldContext_RecipientRegion_vocabulary(ctx, field)
+	case "vocabularyURI":
+		return ec.fieldContext_RecipientRegion_vocabularyURI(ctx, field)
+	case "percentage":
+		return ec.fieldContext_RecipientRegion_percentage(ctx, field)
+	case "narratives":
+		return ec.fieldContext_RecipientRegion_narratives(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecipientRegion", field.Name)
+}
+
 func (ec *executionContext) childFields_Result(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -7355,6 +8215,32 @@ func (ec *executionContext) childFields_Result(ctx context.Context, field graphq
 		return ec.fieldContext_Result_history(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Result", field.Name)
+}
+
+func (ec *executionContext) childFields_SearchConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_SearchConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SearchConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_SearchConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SearchEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_SearchEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_SearchEdge_cursor(ctx, field)
+	case "score":
+		return ec.fieldContext_SearchEdge_score(ctx, field)
+	case "snippet":
+		return ec.fieldContext_SearchEdge_snippet(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Source(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -403,3 +403,19 @@ func mustDecode(t *testing.T, raw json.RawMessage, v any) {
 		t.Fatalf("decode %s: %v", raw, err)
 	}
 }
+
+// TestExchangeRatesAreReadable: the rates conversions use are listed with
+// their source and date.
+func TestExchangeRatesAreReadable(t *testing.T) {
+	eachRegistry(t, func(t *testing.T, r *registry) {
+		loadFixture(t, r.Store.Client)
+		resp := r.query(t, `{ exchangeRates(where: {currency: "EUR"}, orderBy: [{field: DATE}]) {
+		  totalCount edges { node { currency toCurrency rate date source } } } }`, nil)
+		want := `{"exchangeRates":{"totalCount":2,"edges":[` +
+			`{"node":{"currency":"EUR","toCurrency":"USD","rate":"1.10","date":"2020","source":"test table"}},` +
+			`{"node":{"currency":"EUR","toCurrency":"USD","rate":"1.2","date":"2021","source":"test table"}}]}}`
+		if len(resp.Errors) > 0 || string(resp.Data) != want {
+			t.Errorf("got  %s %v\nwant %s", resp.Data, resp.Errors, want)
+		}
+	})
+}

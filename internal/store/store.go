@@ -19,6 +19,7 @@ import (
 	"github.com/aidregistry/registry/ent"
 	"github.com/aidregistry/registry/internal/audit"
 	"github.com/aidregistry/registry/internal/auth"
+	"github.com/aidregistry/registry/internal/search"
 	"github.com/aidregistry/registry/internal/validate"
 )
 
@@ -96,6 +97,10 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	if err := client.Schema.Create(ctx); err != nil {
 		client.Close()
 		return nil, fmt.Errorf("migrate %s database: %w", loc.Dialect, err)
+	}
+	if err := search.Install(ctx, client, loc.Dialect); err != nil {
+		client.Close()
+		return nil, fmt.Errorf("set up search on %s database: %w", loc.Dialect, err)
 	}
 	return &Store{Client: client, DB: db, Dialect: loc.Dialect, Counter: counter}, nil
 }

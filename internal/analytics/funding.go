@@ -1,0 +1,338 @@
+package analytics
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	entsql "entgo.io/ent/dialect/sql"
+
+	"github.com/aidregistry/registry/ent"
+	"github.com/aidregistry/registry/ent/funding"
+	"github.com/aidregistry/registry/internal/apperr"
+	"github.com/aidregistry/registry/internal/money"
+)
+
+// FundingDimension is a key fundingSummary groups by.
+type FundingDimension string
+
+// The funding dimensions.
+const (
+	ByFunder    FundingDimension = "FUNDER"
+	ByRecipient FundingDimension = "RECIPIENT"
+	ByProgramme FundingDimension = "PROGRAMME"
+	ByCountry   FundingDimension = "COUNTRY"
+	ByYear      FundingDimension = "YEAR"
+	ByKind      FundingDimension = "KIND"
+	ByCurrency  FundingDimension = "CURRENCY"
+)
+
+// FundingDimensions lists them.
+var FundingDimensions = []FundingDimension{ByFunder, ByRecipient, ByProgramme, ByCountry, ByYear, ByKind, ByCurrency}
+
+// MarshalGQL writes the enum value.
+func (d FundingDimension) MarshalGQL(w io.Writer) { marshalEnum(w, d) }
+
+// UnmarshalGQL reads the enum value.
+func (d *FundingDimension) UnmarshalGQL(v any) error {
+	return unmarshalEnum(v, d, "FundingDimension", FundingDimensions)
+}
+
+// FundingSplit says how a bucket grouped by COUNTRY got its amounts.
+type FundingSplit string
+
+// The splits.
+const (
+	// Shares: each funding counts for the country's share percentage of
+	// its programme, so a multi-country programme is never counted twice.
+	Shares FundingSplit = "SHARES"
+	// Full: the programme gives the country no share, so each funding
+	// counts in full (for each of its countries: adding FULL buckets over
+	// countries can count a funding more than once).
+	Full FundingSplit = "FULL"
+)
+
+// MarshalGQL writes the enum value.
+func (s FundingSplit) MarshalGQL(w io.Writer) { marshalEnum(w, s) }
+
+// UnmarshalGQL reads the enum value.
+func (s *FundingSplit) UnmarshalGQL(v any) error {
+	return unmarshalEnum(v, s, "FundingSplit", []FundingSplit{Shares, Full})
+}
+
+// FunderRule says where a bucket grouped by FUNDER got its funder.
+type FunderRule string
+
+// The rules.
+const (
+	// Own: the funding names its funder.
+	Own FunderRule = "OWN"
+	// ProgrammeFundingParticipant: the funding names none, and its
+	// programme has exactly one FUNDING participant, taken as the funder.
+	ProgrammeFundingParticipant FunderRule = "PROGRAMME_FUNDING_PARTICIPANT"
+)
+
+// MarshalGQL writes the enum value.
+func (r FunderRule) MarshalGQL(w io.Writer) { marshalEnum(w, r) }
+
+// UnmarshalGQL reads the enum value.
+func (r *FunderRule) UnmarshalGQL(v any) error {
+	return unmarshalEnum(v, r, "FunderRule", []FunderRule{Own, ProgrammeFundingParticipant})
+}
+
+// FundingBucket is one combination of the grouping keys with its count and
+// its totals per currency. Keys not grouped by are nil.
+type FundingBucket struct {
+	Funder      *ent.Organisation
+	FunderRule  *FunderRule
+	Recipient   *ent.Organisation
+	Programme   *ent.Programme
+	Country     *ent.Country
+	Split       *FundingSplit
+	Year        *int
+	Kind        *funding.Kind
+	Currency    *string
+	Count       int
+	Totals      []*money.Money
+	RateMissing bool
+}
+
+// FundingRequest is one fundingSummary question.
+type FundingRequest struct {
+	Where   *ent.FundingWhereInput
+	GroupBy []FundingDimension
+	// In, when set, converts every total into this ISO 4217 currency.
+	In *string
+}
+
+// FundingSummary groups the fundings matching Where by the requested
+// dimensions and adds up their values exactly, per currency, in one SQL
+// statement; then it reads the organisations, programmes and countries the
+// buckets point at, one query per selected field. The rules (shares,
+// inferred funders, conversion) are those of graph/analytics.graphql.
+func FundingSummary(ctx context.Context, client *ent.Client, d string, r FundingRequest) ([]*FundingBucket, error) {
+	if err := checkGroupBy(r.GroupBy, FundingDimensions, "FundingDimension"); err != nil {
+		return nil, err
+	}
+	if r.In != nil {
+		if err := money.ValidateCurrency(*r.In); err != nil {
+			return nil, &apperr.Error{Code: apperr.BadUserInput, Field: "in", Message: err.Error(), Err: err}
+		}
+	}
+	var pred func(*entsql.Selector)
+	if r.Where != nil {
+		p, err := r.Where.P()
+		switch {
+		case errors.Is(err, ent.ErrEmptyFundingWhereInput):
+		case err != nil:
+			return nil, apperr.Invalid("where", err)
+		default:
+			pred = p
+		}
+	}
+	query, args, cols := fundingSQL(d, r.GroupBy, r.In, pred)
+	groups, err := runGrouped(ctx, client, query, args, cols.keys, r.In != nil)
+	if err != nil {
+		return nil, err
+	}
+	return fundingBuckets(ctx, client, groups, cols)
+}
+
+// fundingCols says which key column holds which dimension (-1: not grouped).
+type fundingCols struct {
+	keys                                        []keyCol
+	funder, rule, recipient, programme, country int
+	split, year, kind, currency                 int
+}
+
+// fundingSQL writes the summary as CTEs:
+//
+//	f  the fundings matching the where input (ent's own predicate SQL)
+//	s  f grouped by the raw columns the dimensions need, on the fundings
+//	   table alone, so that the store estimates the groups well and
+//	   hashes them; this is the one pass over every matching funding
+//	pf grouping by FUNDER: the one FUNDING participant of the programmes
+//	   of the groups with no funder of their own
+//	x  s with the final keys: inferred funders, beneficiary countries
+//	   (amount × share, exact, as a sum times a share is the sum of the
+//	   shares), years
+//	g  x grouped by the keys and currency (and date, to convert)
+//	rr with `in`: the rate of each currency and date, the latest on or
+//	   before that date
+//	r  with `in`: each group with its rate
+//	c  with `in`: the groups converted, or flagged when no rate exists
+func fundingSQL(d string, groupBy []FundingDimension, in *string, pred func(*entsql.Selector)) (string, []any, fundingCols) {
+	a := arith{d}
+	filter, args := selector(d, funding.Table, []string{
+		funding.FieldProgrammeID, funding.FieldFunderID, funding.FieldRecipientID,
+		funding.FieldKind, funding.FieldDate, funding.FieldValueAmount, funding.FieldValueCurrency,
+	}, pred)
+	cols := fundingCols{funder: -1, rule: -1, recipient: -1, programme: -1, country: -1, split: -1, year: -1, kind: -1, currency: -1}
+	add := func(expr string, kind keyKind) int {
+		cols.keys = append(cols.keys, keyCol{expr: expr, kind: kind})
+		return len(cols.keys) - 1
+	}
+	hasValue := "f.value_amount IS NOT NULL AND f.value_currency IS NOT NULL"
+	raw := []string{"CASE WHEN " + hasValue + " THEN f.value_currency END AS cur"}
+	rawNames := []string{"cur"}
+	addRaw := func(expr, name string) {
+		for _, n := range rawNames {
+			if n == name {
+				return
+			}
+		}
+		raw = append(raw, expr+" AS "+name)
+		rawNames = append(rawNames, name)
+	}
+	if in != nil {
+		addRaw("f.date", "d")
+	}
+	amount := "s.amt"
+	var joins []string
+	var ctes []string
+	for _, dim := range groupBy {
+		switch dim {
+		case ByFunder:
+			addRaw("f.funder_id", "fid")
+			addRaw("CASE WHEN f.funder_id IS NULL THEN f.programme_id END", "ip")
+			ctes = append(ctes, `pf AS (SELECT programme_id, MIN(organisation_id) AS organisation_id FROM participations
+  WHERE role = 'FUNDING' AND programme_id IN (SELECT ip FROM s)
+  GROUP BY programme_id HAVING COUNT(*) = 1)`)
+			joins = append(joins, "LEFT JOIN pf ON pf.programme_id = s.ip")
+			cols.funder = add("COALESCE(s.fid, pf.organisation_id)", intKey)
+			cols.rule = add(`CASE WHEN s.fid IS NOT NULL THEN 'OWN'
+  WHEN pf.organisation_id IS NOT NULL THEN 'PROGRAMME_FUNDING_PARTICIPANT' END`, stringKey)
+		case ByRecipient:
+			addRaw("f.recipient_id", "rid")
+			cols.recipient = add("s.rid", intKey)
+		case ByProgramme:
+			addRaw("f.programme_id", "pid")
+			cols.programme = add("s.pid", intKey)
+		case ByCountry:
+			addRaw("f.programme_id", "pid")
+			joins = append(joins, "LEFT JOIN programme_countries pc ON pc.programme_id = s.pid AND pc.role = 'BENEFICIARY'")
+			cols.country = add("pc.country_id", intKey)
+			cols.split = add("CASE WHEN pc.share_percent IS NULL THEN 'FULL' ELSE 'SHARES' END", stringKey)
+			amount = "CASE WHEN pc.share_percent IS NULL THEN s.amt ELSE " +
+				a.mul("s.amt", "pc.share_percent", a.percent()) + " END"
+		case ByYear:
+			if in != nil {
+				cols.year = add(year("s.d"), intKey)
+			} else {
+				addRaw(year("f.date"), "yr")
+				cols.year = add("s.yr", intKey)
+			}
+		case ByKind:
+			addRaw("f.kind", "kind")
+			cols.kind = add("s.kind", stringKey)
+		case ByCurrency:
+			cols.currency = add("s.cur", stringKey)
+		}
+	}
+	var ks, kexprs []string
+	for i, k := range cols.keys {
+		ks = append(ks, fmt.Sprintf("k%d", i))
+		kexprs = append(kexprs, fmt.Sprintf("%s AS k%d", k.expr, i))
+	}
+	keyList := strings.Join(ks, ", ")
+	date, xdate := "", ""
+	if in != nil {
+		date, xdate = ", d", ", s.d"
+	}
+	ctes = append([]string{
+		"f AS (" + filter + ")",
+		"s AS (SELECT " + strings.Join(raw, ", ") + ", COUNT(*) AS n, " +
+			a.sum("CASE WHEN "+hasValue+" THEN f.value_amount END") + " AS amt\n  FROM f GROUP BY " + strings.Join(rawNames, ", ") + ")",
+	}, ctes...)
+	ctes = append(ctes,
+		"x AS (SELECT "+strings.Join(kexprs, ", ")+", s.cur, s.n, "+amount+" AS amt"+xdate+
+			"\n  FROM s "+strings.Join(joins, " ")+")",
+		"g AS (SELECT "+keyList+", cur"+date+", SUM(n) AS n, "+a.sum("amt")+" AS amt FROM x GROUP BY "+keyList+", cur"+date+")",
+	)
+	final := "SELECT " + keyList + ", cur, n, amt FROM g"
+	if in != nil {
+		to := "'" + *in + "'" // validated: three capital letters
+		converted := "cur IS NOT NULL AND cur <> " + to + " AND rate IS NOT NULL"
+		ctes = append(ctes,
+			// One rate lookup per currency and date, not per group.
+			`rr AS MATERIALIZED (SELECT p.cur, p.d, (SELECT er.rate FROM exchange_rates er
+    WHERE er.currency = p.cur AND er.to_currency = `+to+`
+      AND (p.d IS NULL OR er.date`+a.textOrder()+` <= p.d`+a.textOrder()+`)
+    ORDER BY er.date`+a.textOrder()+` DESC LIMIT 1) AS rate
+  FROM (SELECT DISTINCT cur, d FROM g WHERE cur IS NOT NULL AND cur <> `+to+`) p)`,
+			`r AS (SELECT g.*, rr.rate FROM g LEFT JOIN rr ON rr.cur = g.cur AND COALESCE(rr.d, '') = COALESCE(g.d, ''))`,
+			"c AS (SELECT "+keyList+
+				", CASE WHEN "+converted+" THEN "+to+" ELSE cur END AS cur"+
+				", CASE WHEN "+converted+" THEN "+a.mul("amt", "rate")+" ELSE amt END AS amt"+
+				", n, CASE WHEN cur IS NOT NULL AND cur <> "+to+" AND rate IS NULL THEN 1 ELSE 0 END AS missing FROM r)",
+		)
+		final = "SELECT " + keyList + ", cur, SUM(n), " + a.sum("amt") + ", MAX(missing) FROM c GROUP BY " + keyList + ", cur"
+	}
+	return "WITH " + strings.Join(ctes, ",\n") + "\n" + final, args, cols
+}
+
+// fundingBuckets reads the records the buckets point at and fills them in.
+func fundingBuckets(ctx context.Context, client *ent.Client, groups []*group, cols fundingCols) ([]*FundingBucket, error) {
+	const object = "FundingBucket"
+	var (
+		funders, recipients map[int]*ent.Organisation
+		programmes          map[int]*ent.Programme
+		countries           map[int]*ent.Country
+		err                 error
+	)
+	if cols.funder >= 0 {
+		if funders, err = loadOrganisations(ctx, client, object, "funder", idsAt(groups, cols.funder)); err != nil {
+			return nil, err
+		}
+	}
+	if cols.recipient >= 0 {
+		if recipients, err = loadOrganisations(ctx, client, object, "recipient", idsAt(groups, cols.recipient)); err != nil {
+			return nil, err
+		}
+	}
+	if cols.programme >= 0 {
+		if programmes, err = loadProgrammes(ctx, client, object, "programme", idsAt(groups, cols.programme)); err != nil {
+			return nil, err
+		}
+	}
+	if cols.country >= 0 {
+		if countries, err = loadCountries(ctx, client, object, "country", idsAt(groups, cols.country)); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]*FundingBucket, len(groups))
+	for i, g := range groups {
+		b := &FundingBucket{Count: g.count, Totals: g.totals, RateMissing: g.rateMissing}
+		if b.Totals == nil {
+			b.Totals = []*money.Money{}
+		}
+		k := func(col int) key {
+			if col < 0 {
+				return key{}
+			}
+			return g.keys[col]
+		}
+		b.Funder = at(funders, k(cols.funder))
+		b.Recipient = at(recipients, k(cols.recipient))
+		b.Programme = at(programmes, k(cols.programme))
+		b.Country = at(countries, k(cols.country))
+		b.Year = k(cols.year).intPtr()
+		b.Currency = k(cols.currency).strPtr()
+		if s := k(cols.rule).strPtr(); s != nil {
+			rule := FunderRule(*s)
+			b.FunderRule = &rule
+		}
+		if s := k(cols.split).strPtr(); s != nil {
+			split := FundingSplit(*s)
+			b.Split = &split
+		}
+		if s := k(cols.kind).strPtr(); s != nil {
+			kind := funding.Kind(*s)
+			b.Kind = &kind
+		}
+		out[i] = b
+	}
+	return out, nil
+}

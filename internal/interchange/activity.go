@@ -1,0 +1,1119 @@
+package interchange
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/aidregistry/registry/ent"
+	"github.com/aidregistry/registry/ent/activitylink"
+	"github.com/aidregistry/registry/ent/funding"
+	"github.com/aidregistry/registry/ent/participation"
+	"github.com/aidregistry/registry/ent/programme"
+	"github.com/aidregistry/registry/ent/programmecountry"
+	"github.com/aidregistry/registry/ent/source"
+	"github.com/aidregistry/registry/internal/apperr"
+	"github.com/aidregistry/registry/internal/audit"
+	"github.com/aidregistry/registry/internal/iati"
+	"github.com/aidregistry/registry/internal/money"
+)
+
+// activityWriter brings the store in line with one activity, inside that
+// activity's transaction. It reads what the store holds first and writes
+// only what differs, so importing the same activity again writes nothing
+// and the history records only real changes.
+type activityWriter struct {
+	im   *importer
+	c    *ent.Client
+	a    *iati.Activity
+	orgs *orgWriter
+
+	// skips are the elements left out, with their reasons.
+	skips []Skip
+	// writes counts the mutations made; created says the programme is new.
+	writes  int
+	created bool
+	// newSources are the Source rows this activity found or made by URL.
+	newSources map[string]int
+
+	old *ent.Programme
+	id  int
+}
+
+func newActivityWriter(im *importer, c *ent.Client, a *iati.Activity) *activityWriter {
+	w := &activityWriter{im: im, c: c, a: a, newSources: map[string]int{}}
+	im.orgs.rollback()
+	w.orgs = &orgWriter{c: c, cache: im.orgs, wrote: &w.writes}
+	return w
+}
+
+func (w *activityWriter) skip(elem, format string, args ...any) {
+	w.skips = append(w.skips, Skip{Element: elem, Reason: fmt.Sprintf(format, args...)})
+}
+
+// refused turns a write the registry's rules refuse (a validation hook's
+// BAD_USER_INPUT or CONFLICT, or an ent field validator) into a skipped
+// element. Such refusals come before any SQL runs, so the transaction goes
+// on. Any other error is returned, and fails the activity.
+func (w *activityWriter) refused(elem string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if e, ok := apperr.As(err); ok && (e.Code == apperr.BadUserInput || e.Code == apperr.Conflict) {
+		w.skip(elem, "%s; skipped", e.Message)
+		return nil
+	}
+	var ve *ent.ValidationError
+	if errors.As(err, &ve) {
+		w.skip(elem, "%s; skipped", ve.Error())
+		return nil
+	}
+	return err
+}
+
+func (w *activityWriter) write(ctx context.Context) error {
+	a := w.a
+	old, err := w.c.Programme.Query().Where(programme.Code(a.Identifier)).
+		WithParticipations().
+		WithCountries().
+		WithFundings(func(q *ent.FundingQuery) { q.Order(funding.ByID()) }).
+		WithContacts().
+		WithSources().
+		Only(ctx)
+	if err != nil && !ent.IsNotFound(err) {
+		return err
+	}
+	w.old = old
+
+	fields, ok := w.programmeFields()
+	if !ok {
+		return errSkipActivity{"title: no narrative, and a programme needs a title"}
+	}
+	if err := w.resolveReportingOrg(ctx); err != nil {
+		return err
+	}
+	sourceIDs, err := w.sourceIDs(ctx)
+	if err != nil {
+		return err
+	}
+	rel, err := w.related(ctx)
+	if err != nil {
+		return err
+	}
+	if err := w.saveProgramme(ctx, fields, sourceIDs, rel); err != nil {
+		return err
+	}
+	for _, step := range []func(context.Context) error{
+		w.participations, w.countries, w.fundings, w.contacts,
+	} {
+		if err := step(ctx); err != nil {
+			return err
+		}
+	}
+	return w.links(ctx, rel)
+}
+
+// errSkipActivity skips the whole activity with a reason.
+type errSkipActivity struct{ reason string }
+
+func (e errSkipActivity) Error() string { return e.reason }
+
+// programmeFields are the programme's own fields as the activity gives
+// them.
+type programmeFields struct {
+	title, language      string
+	description          *string
+	titleTr, descTr      []iati.Narrative
+	status               *programme.Status
+	start, end           *string
+	budget               *money.Money
+	regions              []iati.RecipientRegion
+	region               *string // nil: leave the stored region as it is
+	dates                []iati.ActivityDate
+	budgetPeriods        []iati.Budget
+	reporting            *iati.ReportingOrg
+	reportingOrgResolved bool
+}
+
+func (w *activityWriter) programmeFields() (programmeFields, bool) {
+	a := w.a
+	var f programmeFields
+	main := mainNarrative(a.Title, a.Lang)
+	if main < 0 {
+		return f, false
+	}
+	f.title = a.Title[main].Text
+	f.language = a.Title[main].Lang
+	f.titleTr = without(a.Title, main)
+
+	if len(a.Descriptions) > 0 {
+		d := a.Descriptions[0]
+		for _, x := range a.Descriptions {
+			if x.Type == "1" {
+				d = x
+				break
+			}
+		}
+		i := mainNarrative(d.Narratives, f.language)
+		f.description = &d.Narratives[i].Text
+		f.descTr = without(d.Narratives, i)
+	}
+	if a.Status != "" {
+		s := programme.Status(iati.ProgrammeStatusByStatus[a.Status])
+		f.status = &s
+	}
+	f.start, f.end = startEnd(a.Dates)
+	if f.start != nil && f.end != nil {
+		n := min(len(*f.start), len(*f.end))
+		if (*f.end)[:n] < (*f.start)[:n] {
+			w.skip("activity-date", "the end %s is before the start %s; the end is left out", *f.end, *f.start)
+			f.end = nil
+		}
+	}
+	f.budget = w.budget()
+	if f.budget != nil {
+		f.budgetPeriods = a.Budgets
+	}
+	f.dates = a.Dates
+	if len(a.RecipientRegions) > 0 {
+		f.regions = a.RecipientRegions
+		f.region = regionName(a)
+	}
+	if a.ReportingOrg.Ref != "" || len(a.ReportingOrg.Name) > 0 {
+		ro := a.ReportingOrg
+		f.reporting = &ro
+	}
+	return f, true
+}
+
+// mainNarrative is the index of the narrative in lang, else the first; -1
+// when there is none.
+func mainNarrative(ns []iati.Narrative, lang string) int {
+	if len(ns) == 0 {
+		return -1
+	}
+	for i, n := range ns {
+		if lang != "" && n.Lang == lang {
+			return i
+		}
+	}
+	return 0
+}
+
+func without(ns []iati.Narrative, i int) []iati.Narrative {
+	var out []iati.Narrative
+	for j, n := range ns {
+		if j != i {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// startEnd gives the programme's start and end from activity-dates: the
+// actual ones where given, else the planned ones.
+func startEnd(dates []iati.ActivityDate) (start, end *string) {
+	return activityDate(dates, false, iati.ActivityDateActualStart, iati.ActivityDatePlannedStart),
+		activityDate(dates, true, iati.ActivityDateActualEnd, iati.ActivityDatePlannedEnd)
+}
+
+// activityDate picks the first date of the given types. The exporter
+// writes a registry date known only to the year or month as the period's
+// first (a start) or last (an end) day with the partial date as the
+// activity-date's narrative ("2007"); such a narrative gives the date
+// back its precision.
+func activityDate(dates []iati.ActivityDate, end bool, types ...string) *string {
+	for _, t := range types {
+		for _, d := range dates {
+			if d.Type != t {
+				continue
+			}
+			day := d.Date
+			for _, n := range d.Narratives {
+				if p := strings.TrimSpace(n.Text); isPartialOf(p, day, end) {
+					return &p
+				}
+			}
+			return &day
+		}
+	}
+	return nil
+}
+
+// budget totals the activity's budgets (budgetTotal), leaving the budget
+// out with a reason when the registry cannot keep it.
+func (w *activityWriter) budget() *money.Money {
+	m, problem := budgetTotal(w.a.Budgets)
+	if problem != "" {
+		w.skip("budget", "%s; left out", problem)
+		return nil
+	}
+	return m
+}
+
+// budgetTotal is one amount per budget period, the revised budget where a
+// period has one, else the original, summed; all must be in one currency.
+// nil when there are none; a problem when the total is not a budget the
+// registry keeps.
+func budgetTotal(budgets []iati.Budget) (*money.Money, string) {
+	if len(budgets) == 0 {
+		return nil, ""
+	}
+	type period struct{ start, end string }
+	var order []period
+	chosen := map[period]iati.Budget{}
+	for _, b := range budgets {
+		p := period{b.PeriodStart, b.PeriodEnd}
+		prev, seen := chosen[p]
+		if !seen {
+			order = append(order, p)
+		}
+		if !seen || b.Type == "2" || prev.Type != "2" {
+			chosen[p] = b
+		}
+	}
+	var total decimal.Decimal
+	scale := 0
+	currency := ""
+	for _, p := range order {
+		v := chosen[p].Value
+		if currency != "" && v.Currency != currency {
+			return nil, fmt.Sprintf("budgets in more than one currency (%s, %s): the registry keeps one budget", currency, v.Currency)
+		}
+		currency = v.Currency
+		total = total.Add(v.Amount.Decimal())
+		scale = max(scale, v.Amount.Scale())
+	}
+	amount, err := money.Parse(total.StringFixed(int32(scale)))
+	if err != nil {
+		return nil, fmt.Sprintf("the total %s cannot be kept: %v", total.String(), err)
+	}
+	if err := moneyRule(amount, currency, false); err != nil {
+		return nil, err.Error()
+	}
+	return &money.Money{Amount: amount, Currency: currency}, ""
+}
+
+// moneyRule checks what the validation hook will check of an amount, so
+// that an element it would refuse is left out before anything is written.
+func moneyRule(amount money.Decimal, currency string, negativeOK bool) error {
+	digits, err := money.MinorDigits(currency)
+	if err != nil {
+		return err
+	}
+	if amount.Scale() > digits {
+		return fmt.Errorf("%s has more decimal places than %s uses (%d)", amount, currency, digits)
+	}
+	if amount.Sign() < 0 && !negativeOK {
+		return fmt.Errorf("%s %s is negative, which only disbursements and expenditures may be", amount, currency)
+	}
+	return nil
+}
+
+func (w *activityWriter) resolveReportingOrg(ctx context.Context) error {
+	ro := w.a.ReportingOrg
+	if ro.Ref == "" && len(ro.Name) == 0 {
+		return nil
+	}
+	_, err := w.orgs.resolve(ctx, ro.Ref, ro.Type, pick(ro.Name, w.a.Lang))
+	return w.refused("reporting-org", err)
+}
+
+// sourceIDs finds or makes a Source for each document-link, by URL. A
+// source found is left as it is: others may cite it under their own title.
+func (w *activityWriter) sourceIDs(ctx context.Context) ([]int, error) {
+	var ids []int
+	for _, d := range w.a.DocumentLinks {
+		elem := "document-link " + d.URL
+		id, ok := w.im.sources[d.URL]
+		if !ok {
+			id, ok = w.newSources[d.URL]
+		}
+		if !ok {
+			s, err := w.c.Source.Query().Where(source.URL(d.URL)).Order(source.ByID()).First(ctx)
+			switch {
+			case err == nil:
+				id = s.ID
+			case ent.IsNotFound(err):
+				title := pick(d.Title, w.a.Lang)
+				if strings.TrimSpace(title) == "" {
+					title = d.URL
+				}
+				b := w.c.Source.Create().SetTitle(title).SetURL(d.URL)
+				if d.Date != "" {
+					b.SetPublishedOn(d.Date)
+				}
+				s, err := b.Save(ctx)
+				if err := w.refused(elem, err); err != nil {
+					return nil, err
+				}
+				if s == nil {
+					continue
+				}
+				w.writes++
+				id = s.ID
+			default:
+				return nil, err
+			}
+			w.newSources[d.URL] = id
+		}
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	return ids, nil
+}
+
+func loc(name string, i int) string { return fmt.Sprintf("%s[%d]", name, i+1) }
+
+// saveProgramme creates the programme or updates the fields that differ.
+func (w *activityWriter) saveProgramme(ctx context.Context, f programmeFields, sourceIDs []int, rel *relations) error {
+	a := w.a
+	var amount *money.Decimal
+	var currency *string
+	if f.budget != nil {
+		amount, currency = &f.budget.Amount, &f.budget.Currency
+	}
+	lang := nonEmpty(f.language)
+	if w.old == nil {
+		b := w.c.Programme.Create().
+			SetCode(a.Identifier).SetTitle(f.title).SetNillableDescription(f.description).
+			SetNillableStatus(f.status).SetNillableStartDate(f.start).SetNillableEndDate(f.end).
+			SetNillableBudgetAmount(amount).SetNillableBudgetCurrency(currency).
+			SetNillableLanguage(lang).SetNillableRegion(f.region).
+			SetNillableParentID(rel.parent).
+			AddSourceIDs(sourceIDs...)
+		if len(f.titleTr) > 0 {
+			b.SetTitleTranslations(f.titleTr)
+		}
+		if len(f.descTr) > 0 {
+			b.SetDescriptionTranslations(f.descTr)
+		}
+		if len(f.regions) > 0 {
+			b.SetRecipientRegions(f.regions)
+		}
+		if f.reporting != nil {
+			b.SetReportingOrg(f.reporting)
+		}
+		if len(f.dates) > 0 {
+			b.SetActivityDates(f.dates)
+		}
+		if len(f.budgetPeriods) > 0 {
+			b.SetBudgetPeriods(f.budgetPeriods)
+		}
+		p, err := b.Save(ctx)
+		if err != nil {
+			return err
+		}
+		w.writes++
+		w.created = true
+		w.id = p.ID
+		return nil
+	}
+	old := w.old
+	w.id = old.ID
+	u := w.c.Programme.UpdateOneID(old.ID)
+	n := 0
+	if old.Title != f.title {
+		u.SetTitle(f.title)
+		n++
+	}
+	n += setString(old.Description, f.description, u.SetDescription, u.ClearDescription)
+	n += setString(old.Language, lang, u.SetLanguage, u.ClearLanguage)
+	n += setString(old.StartDate, f.start, u.SetStartDate, u.ClearStartDate)
+	n += setString(old.EndDate, f.end, u.SetEndDate, u.ClearEndDate)
+	if f.region != nil {
+		n += setString(old.Region, f.region, u.SetRegion, u.ClearRegion)
+	}
+	if !equalPtr(old.Status, f.status) {
+		if f.status == nil {
+			u.ClearStatus()
+		} else {
+			u.SetStatus(*f.status)
+		}
+		n++
+	}
+	if !equalDecimal(old.BudgetAmount, amount) || !equalPtr(old.BudgetCurrency, currency) {
+		if amount == nil {
+			u.ClearBudgetAmount().ClearBudgetCurrency()
+		} else {
+			u.SetBudgetAmount(*amount).SetBudgetCurrency(*currency)
+		}
+		n++
+	}
+	n += setJSON(old.TitleTranslations, f.titleTr, u.SetTitleTranslations, u.ClearTitleTranslations)
+	n += setJSON(old.DescriptionTranslations, f.descTr, u.SetDescriptionTranslations, u.ClearDescriptionTranslations)
+	if !equalRegions(old.RecipientRegions, f.regions) {
+		if len(f.regions) == 0 {
+			u.ClearRecipientRegions()
+		} else {
+			u.SetRecipientRegions(f.regions)
+		}
+		n++
+	}
+	if !equalReporting(old.ReportingOrg, f.reporting) {
+		if f.reporting == nil {
+			u.ClearReportingOrg()
+		} else {
+			u.SetReportingOrg(f.reporting)
+		}
+		n++
+	}
+	if !equalDates(old.ActivityDates, f.dates) {
+		if len(f.dates) == 0 {
+			u.ClearActivityDates()
+		} else {
+			u.SetActivityDates(f.dates)
+		}
+		n++
+	}
+	if !equalBudgets(old.BudgetPeriods, f.budgetPeriods) {
+		if len(f.budgetPeriods) == 0 {
+			u.ClearBudgetPeriods()
+		} else {
+			u.SetBudgetPeriods(f.budgetPeriods)
+		}
+		n++
+	}
+	// Sources: those of this activity's document-links; a programme's
+	// sources without a URL (files) are not the activity's to remove.
+	var add, remove []int
+	for _, id := range sourceIDs {
+		if !slices.ContainsFunc(old.Edges.Sources, func(s *ent.Source) bool { return s.ID == id }) {
+			add = append(add, id)
+		}
+	}
+	for _, s := range old.Edges.Sources {
+		if s.URL != nil && !slices.Contains(sourceIDs, s.ID) {
+			remove = append(remove, s.ID)
+		}
+	}
+	if len(add) > 0 || len(remove) > 0 {
+		u.AddSourceIDs(add...).RemoveSourceIDs(remove...)
+		n++
+	}
+	if n > 0 {
+		if err := u.Exec(ctx); err != nil {
+			return err
+		}
+		w.writes++
+	}
+	// The parent apart, so that a link the rules refuse (a cycle) skips
+	// only itself.
+	if rel.parent != nil && !equalPtr(old.ParentID, rel.parent) {
+		err := w.c.Programme.UpdateOneID(old.ID).SetParentID(*rel.parent).Exec(ctx)
+		if err == nil {
+			w.writes++
+		}
+		return w.refused(rel.parentElem, err)
+	}
+	return nil
+}
+
+func setString(old, new *string, set func(string) *ent.ProgrammeUpdateOne, clear func() *ent.ProgrammeUpdateOne) int {
+	if equalPtr(old, new) {
+		return 0
+	}
+	if new == nil {
+		clear()
+	} else {
+		set(*new)
+	}
+	return 1
+}
+
+func setJSON(old, new []iati.Narrative, set func([]iati.Narrative) *ent.ProgrammeUpdateOne, clear func() *ent.ProgrammeUpdateOne) int {
+	if slices.Equal(old, new) {
+		return 0
+	}
+	if len(new) == 0 {
+		if len(old) == 0 {
+			return 0
+		}
+		clear()
+	} else {
+		set(new)
+	}
+	return 1
+}
+
+func equalPtr[T comparable](a, b *T) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
+}
+
+// equalDecimal compares amounts as written: "100" and "100.00" differ, so
+// a publisher's change of scale is kept.
+func equalDecimal(a, b *money.Decimal) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.String() == b.String()
+}
+
+func equalRegions(a, b []iati.RecipientRegion) bool {
+	return slices.EqualFunc(a, b, func(x, y iati.RecipientRegion) bool {
+		return x.Code == y.Code && x.Vocabulary == y.Vocabulary && x.VocabularyURI == y.VocabularyURI &&
+			equalDecimal(x.Percentage, y.Percentage) && slices.Equal(x.Narratives, y.Narratives)
+	})
+}
+
+func equalDates(a, b []iati.ActivityDate) bool {
+	return slices.EqualFunc(a, b, func(x, y iati.ActivityDate) bool {
+		return x.Type == y.Type && x.Date == y.Date && slices.Equal(x.Narratives, y.Narratives)
+	})
+}
+
+func equalBudgets(a, b []iati.Budget) bool {
+	return slices.EqualFunc(a, b, func(x, y iati.Budget) bool {
+		return x.Type == y.Type && x.Status == y.Status && x.PeriodStart == y.PeriodStart && x.PeriodEnd == y.PeriodEnd &&
+			x.Value.Amount.String() == y.Value.Amount.String() && x.Value.Currency == y.Value.Currency && x.Value.Date == y.Value.Date
+	})
+}
+
+func equalReporting(a, b *iati.ReportingOrg) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Ref == b.Ref && a.Type == b.Type && slices.Equal(a.Name, b.Name)
+}
+
+// participations makes the programme's participations in roles 1-4 those
+// of the activity's participating-orgs. PARTNER participations, which IATI
+// cannot express, are left alone.
+func (w *activityWriter) participations(ctx context.Context) error {
+	type key struct {
+		org  int
+		role participation.Role
+	}
+	var want []key
+	for _, p := range w.a.ParticipatingOrgs {
+		elem := "participating-org " + cmp.Or(pick(p.Name, w.a.Lang), p.Ref)
+		org, err := w.orgs.resolve(ctx, p.Ref, p.Type, pick(p.Name, w.a.Lang))
+		if err != nil {
+			if err := w.refused(elem, err); err != nil {
+				return err
+			}
+			continue
+		}
+		k := key{org, participation.Role(iati.ParticipationRoleByRole[p.Role])}
+		if !slices.Contains(want, k) {
+			want = append(want, k)
+		}
+	}
+	var have []key
+	if w.old != nil {
+		for _, p := range w.old.Edges.Participations {
+			if p.Role == participation.RolePARTNER {
+				continue
+			}
+			k := key{p.OrganisationID, p.Role}
+			if !slices.Contains(want, k) {
+				if err := w.c.Participation.DeleteOneID(p.ID).Exec(ctx); err != nil {
+					return err
+				}
+				w.writes++
+				continue
+			}
+			have = append(have, k)
+		}
+	}
+	for _, k := range want {
+		if slices.Contains(have, k) {
+			continue
+		}
+		err := w.c.Participation.Create().SetProgrammeID(w.id).SetOrganisationID(k.org).SetRole(k.role).Exec(ctx)
+		if err == nil {
+			w.writes++
+		}
+		if err := w.refused("participating-org", err); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// countries makes the programme's BENEFICIARY countries those of the
+// activity's recipient-countries, with their percentages as shares.
+// DIASPORA_HOST rows, which IATI cannot express, are left alone (their
+// shares still count towards the programme's 100).
+func (w *activityWriter) countries(ctx context.Context) error {
+	type want struct {
+		country int
+		share   *money.Decimal
+	}
+	var others decimal.Decimal
+	byCountry := map[int]*ent.ProgrammeCountry{}
+	if w.old != nil {
+		for _, r := range w.old.Edges.Countries {
+			if r.Role != programmecountry.RoleBENEFICIARY {
+				if r.SharePercent != nil {
+					others = others.Add(r.SharePercent.Decimal())
+				}
+				continue
+			}
+			byCountry[r.CountryID] = r
+		}
+	}
+	hundred := decimal.NewFromInt(100)
+	sum := others
+	var wants []want
+	for _, rc := range w.a.RecipientCountries {
+		elem := "recipient-country " + rc.Code
+		id, ok := w.im.countries[rc.Code]
+		if !ok {
+			w.skip(elem, "country %s is not in the registry's ISO 3166-1 list; skipped", rc.Code)
+			continue
+		}
+		if slices.ContainsFunc(wants, func(x want) bool { return x.country == id }) {
+			w.skip(elem, "country %s is named twice; this one skipped", rc.Code)
+			continue
+		}
+		share := rc.Percentage
+		if share != nil {
+			if next := sum.Add(share.Decimal()); next.GreaterThan(hundred) {
+				w.skip(elem, "percentage %s would take the programme's country shares to %s, over 100; the country is kept without a share", share, next.String())
+				share = nil
+			} else {
+				sum = next
+			}
+		}
+		wants = append(wants, want{id, share})
+	}
+	// Deletes first, then shares that shrink, then those that grow, then
+	// new rows, so that the running total never passes 100 on the way.
+	for cid, r := range byCountry {
+		if !slices.ContainsFunc(wants, func(x want) bool { return x.country == cid }) {
+			if err := w.c.ProgrammeCountry.DeleteOneID(r.ID).Exec(ctx); err != nil {
+				return err
+			}
+			w.writes++
+			delete(byCountry, cid)
+		}
+	}
+	shrinks := func(old, new *money.Decimal) bool {
+		return new == nil || (old != nil && new.Decimal().LessThan(old.Decimal()))
+	}
+	for pass := 0; pass < 2; pass++ {
+		for _, x := range wants {
+			r, ok := byCountry[x.country]
+			if !ok || equalDecimal(r.SharePercent, x.share) || shrinks(r.SharePercent, x.share) != (pass == 0) {
+				continue
+			}
+			u := w.c.ProgrammeCountry.UpdateOneID(r.ID)
+			if x.share == nil {
+				u.ClearSharePercent()
+			} else {
+				u.SetSharePercent(*x.share)
+			}
+			err := u.Exec(ctx)
+			if err == nil {
+				w.writes++
+			}
+			if err := w.refused("recipient-country", err); err != nil {
+				return err
+			}
+		}
+	}
+	for _, x := range wants {
+		if _, ok := byCountry[x.country]; ok {
+			continue
+		}
+		err := w.c.ProgrammeCountry.Create().SetProgrammeID(w.id).SetCountryID(x.country).
+			SetRole(programmecountry.RoleBENEFICIARY).SetNillableSharePercent(x.share).Exec(ctx)
+		if err == nil {
+			w.writes++
+		}
+		if err := w.refused("recipient-country", err); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fundingRow is a Funding as the importer compares it.
+type fundingRow struct {
+	kind              funding.Kind
+	date              *string
+	amount            *money.Decimal
+	currency          *string
+	funder, recipient *int
+	note              *string
+}
+
+func (r fundingRow) equal(o fundingRow) bool {
+	return r.kind == o.kind && equalPtr(r.date, o.date) && equalDecimal(r.amount, o.amount) &&
+		equalPtr(r.currency, o.currency) && equalPtr(r.funder, o.funder) &&
+		equalPtr(r.recipient, o.recipient) && equalPtr(r.note, o.note)
+}
+
+// fundings makes the programme's fundings those of the activity's
+// transactions: rows equal to a transaction stay, others are updated in
+// order to the transactions left, and the rest deleted or created.
+func (w *activityWriter) fundings(ctx context.Context) error {
+	a := w.a
+	var want []fundingRow
+	var elems []string
+	for _, t := range a.Transactions {
+		elem := fmt.Sprintf("transaction (type %s, %s, %s %s)", t.Type, t.Date, t.Value.Amount, t.Value.Currency)
+		kind, ok := iati.FundingKindByTransactionType[t.Type]
+		if !ok {
+			w.skip(elem, "transaction type %s (%s) has no Funding kind in the registry; skipped",
+				t.Type, iati.CodeName("TransactionType", t.Type))
+			continue
+		}
+		k := funding.Kind(kind)
+		if err := moneyRule(t.Value.Amount, t.Value.Currency, k == funding.KindDISBURSEMENT || k == funding.KindEXPENDITURE); err != nil {
+			w.skip(elem, "%v; skipped", err)
+			continue
+		}
+		amount, currency, date := t.Value.Amount, t.Value.Currency, t.Date
+		row := fundingRow{kind: k, date: &date, amount: &amount, currency: &currency,
+			note: nonEmpty(pick(t.Description, a.Lang))}
+		var err error
+		if row.funder, err = w.transactionOrg(ctx, t.Provider); err != nil {
+			if err := w.refused(elem+"/provider-org", err); err != nil {
+				return err
+			}
+		}
+		if row.recipient, err = w.transactionOrg(ctx, t.Receiver); err != nil {
+			if err := w.refused(elem+"/receiver-org", err); err != nil {
+				return err
+			}
+		}
+		want = append(want, row)
+		elems = append(elems, elem)
+	}
+	var have []*ent.Funding
+	if w.old != nil {
+		have = w.old.Edges.Fundings
+	}
+	haveRows := make([]fundingRow, len(have))
+	for i, f := range have {
+		var k funding.Kind
+		if f.Kind != nil {
+			k = *f.Kind
+		}
+		haveRows[i] = fundingRow{kind: k, date: f.Date, amount: f.ValueAmount, currency: f.ValueCurrency,
+			funder: f.FunderID, recipient: f.RecipientID, note: f.Note}
+	}
+	_, update, remove, create := pair(haveRows, want, fundingRow.equal)
+	for _, p := range update {
+		x := want[p[1]]
+		u := w.c.Funding.UpdateOneID(have[p[0]].ID).SetKind(x.kind).
+			SetDate(*x.date).SetValueAmount(*x.amount).SetValueCurrency(*x.currency)
+		if x.funder != nil {
+			u.SetFunderID(*x.funder)
+		} else {
+			u.ClearFunderID()
+		}
+		if x.recipient != nil {
+			u.SetRecipientID(*x.recipient)
+		} else {
+			u.ClearRecipientID()
+		}
+		if x.note != nil {
+			u.SetNote(*x.note)
+		} else {
+			u.ClearNote()
+		}
+		err := u.Exec(ctx)
+		if err == nil {
+			w.writes++
+		}
+		if err := w.refused(elems[p[1]], err); err != nil {
+			return err
+		}
+	}
+	for _, i := range remove {
+		if err := w.c.Funding.DeleteOneID(have[i].ID).Exec(ctx); err != nil {
+			return err
+		}
+		w.writes++
+	}
+	for _, j := range create {
+		x := want[j]
+		err := w.c.Funding.Create().SetProgrammeID(w.id).SetKind(x.kind).SetNillableDate(x.date).
+			SetNillableValueAmount(x.amount).SetNillableValueCurrency(x.currency).
+			SetNillableFunderID(x.funder).SetNillableRecipientID(x.recipient).SetNillableNote(x.note).Exec(ctx)
+		if err == nil {
+			w.writes++
+		}
+		if err := w.refused(elems[j], err); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *activityWriter) transactionOrg(ctx context.Context, o *iati.TransactionOrg) (*int, error) {
+	if o == nil || (o.Ref == "" && len(o.Name) == 0) {
+		return nil, nil
+	}
+	id, err := w.orgs.resolve(ctx, o.Ref, o.Type, pick(o.Name, w.a.Lang))
+	if err != nil {
+		return nil, err
+	}
+	return &id, nil
+}
+
+// pair matches the rows a store holds with those wanted: equal rows are
+// kept; the rest are paired in order for updates; what is left is removed
+// or created. It returns indexes into have and want.
+func pair[T any](have, want []T, equal func(T, T) bool) (keep, update [][2]int, remove, create []int) {
+	usedHave := make([]bool, len(have))
+	usedWant := make([]bool, len(want))
+	for j, x := range want {
+		for i, h := range have {
+			if !usedHave[i] && equal(h, x) {
+				usedHave[i], usedWant[j] = true, true
+				keep = append(keep, [2]int{i, j})
+				break
+			}
+		}
+	}
+	var restHave, restWant []int
+	for i := range have {
+		if !usedHave[i] {
+			restHave = append(restHave, i)
+		}
+	}
+	for j := range want {
+		if !usedWant[j] {
+			restWant = append(restWant, j)
+		}
+	}
+	n := min(len(restHave), len(restWant))
+	for k := 0; k < n; k++ {
+		update = append(update, [2]int{restHave[k], restWant[k]})
+	}
+	return keep, update, restHave[n:], restWant[n:]
+}
+
+// contactRow is a Contact as the importer compares it.
+type contactRow struct{ name, email, phone, office *string }
+
+func (r contactRow) equal(o contactRow) bool {
+	return equalPtr(r.name, o.name) && equalPtr(r.email, o.email) && equalPtr(r.phone, o.phone) && equalPtr(r.office, o.office)
+}
+
+// contacts makes the programme's contacts those of the activity's
+// contact-info: person-name, the first email and telephone, and the
+// organisation and department as the office.
+func (w *activityWriter) contacts(ctx context.Context) error {
+	a := w.a
+	var want []contactRow
+	for i, ci := range a.Contacts {
+		office := strings.Join(slices.DeleteFunc([]string{pick(ci.Organisation, a.Lang), pick(ci.Department, a.Lang)},
+			func(s string) bool { return strings.TrimSpace(s) == "" }), ", ")
+		row := contactRow{name: nonEmpty(pick(ci.PersonName, a.Lang)), office: nonEmpty(office)}
+		if len(ci.Email) > 0 {
+			row.email = nonEmpty(ci.Email[0])
+		}
+		if len(ci.Telephone) > 0 {
+			row.phone = nonEmpty(ci.Telephone[0])
+		}
+		if row == (contactRow{}) {
+			w.skip(loc("contact-info", i), "no person-name, organisation, department, email or telephone; skipped")
+			continue
+		}
+		want = append(want, row)
+	}
+	var have []*ent.Contact
+	if w.old != nil {
+		have = w.old.Edges.Contacts
+		slices.SortFunc(have, func(x, y *ent.Contact) int { return x.ID - y.ID })
+	}
+	haveRows := make([]contactRow, len(have))
+	for i, c := range have {
+		haveRows[i] = contactRow{c.Name, c.Email, c.Phone, c.Office}
+	}
+	_, update, remove, create := pair(haveRows, want, contactRow.equal)
+	for _, p := range update {
+		x := want[p[1]]
+		u := w.c.Contact.UpdateOneID(have[p[0]].ID)
+		for _, f := range []struct {
+			v     *string
+			set   func(string) *ent.ContactUpdateOne
+			clear func() *ent.ContactUpdateOne
+		}{{x.name, u.SetName, u.ClearName}, {x.email, u.SetEmail, u.ClearEmail},
+			{x.phone, u.SetPhone, u.ClearPhone}, {x.office, u.SetOffice, u.ClearOffice}} {
+			if f.v != nil {
+				f.set(*f.v)
+			} else {
+				f.clear()
+			}
+		}
+		if err := u.Exec(ctx); err != nil {
+			return err
+		}
+		w.writes++
+	}
+	for _, i := range remove {
+		if err := w.c.Contact.DeleteOneID(have[i].ID).Exec(ctx); err != nil {
+			return err
+		}
+		w.writes++
+	}
+	for _, j := range create {
+		x := want[j]
+		if err := w.c.Contact.Create().SetProgrammeID(w.id).SetNillableName(x.name).SetNillableEmail(x.email).
+			SetNillablePhone(x.phone).SetNillableOffice(x.office).Exec(ctx); err != nil {
+			return err
+		}
+		w.writes++
+	}
+	return nil
+}
+
+// relations are the activity's related-activities, resolved against the
+// store.
+type relations struct {
+	// parent is the programme's parent when the activity names one that is
+	// in the store (type 1), or when a stored activity names this one as
+	// its child; nil leaves the parent as it is.
+	parent     *int
+	parentElem string
+	// children are stored programmes the activity names as its children.
+	children []int
+	// links are the related-activities kept as ActivityLink rows: types
+	// 3-5, and parents or children not in the store yet.
+	links []linkKey
+	// pending are stored links from other activities to this one, resolved
+	// now that it is here.
+	pendingParents  []*ent.ActivityLink // others naming this one as their parent
+	pendingChildren []*ent.ActivityLink // others naming this one as their child
+}
+
+type linkKey struct{ ref, typ string }
+
+func (w *activityWriter) related(ctx context.Context) (*relations, error) {
+	a := w.a
+	rel := &relations{}
+	for _, ra := range a.RelatedActivities {
+		elem := "related-activity " + ra.Ref
+		if ra.Ref == a.Identifier {
+			w.skip(elem, "names the activity itself; skipped")
+			continue
+		}
+		k := linkKey{ra.Ref, ra.Type}
+		if slices.Contains(rel.links, k) {
+			continue
+		}
+		link := iati.LinkByRelatedType[ra.Type]
+		if link == "" {
+			rel.links = append(rel.links, k)
+			continue
+		}
+		id, err := w.c.Programme.Query().Where(programme.Code(ra.Ref)).OnlyID(ctx)
+		if ent.IsNotFound(err) {
+			rel.links = append(rel.links, k) // kept until the activity arrives
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case link == iati.LinkParent && rel.parent == nil:
+			rel.parent, rel.parentElem = &id, elem
+		case link == iati.LinkParent:
+			w.skip(elem, "a second parent (%s); a programme has one parent; skipped", ra.Ref)
+		default:
+			if !slices.Contains(rel.children, id) {
+				rel.children = append(rel.children, id)
+			}
+		}
+	}
+	pending, err := w.c.ActivityLink.Query().
+		Where(activitylink.Ref(a.Identifier), activitylink.TypeIn(iati.RelatedParent, iati.RelatedChild)).
+		Order(activitylink.ByID()).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range pending {
+		if l.Type == iati.RelatedParent {
+			rel.pendingParents = append(rel.pendingParents, l)
+			continue
+		}
+		rel.pendingChildren = append(rel.pendingChildren, l)
+		if rel.parent == nil {
+			id, err := w.c.Programme.Query().Where(programme.Code(l.ProgrammeCode)).OnlyID(ctx)
+			if err == nil {
+				rel.parent, rel.parentElem = &id, "related-activity"
+			} else if !ent.IsNotFound(err) {
+				return nil, err
+			}
+		}
+	}
+	return rel, nil
+}
+
+// links sets the children the activity names, links the activities that
+// were waiting for this one, and keeps the rest as ActivityLink rows.
+// ActivityLink rows are the importer's bookkeeping: their writes are not
+// recorded in the history (the parent links they become are).
+func (w *activityWriter) links(ctx context.Context, rel *relations) error {
+	setParent := func(child int, elem string) error {
+		p, err := w.c.Programme.Get(ctx, child)
+		if err != nil {
+			return err
+		}
+		if p.ParentID != nil && *p.ParentID == w.id {
+			return nil
+		}
+		err = w.c.Programme.UpdateOneID(child).SetParentID(w.id).Exec(ctx)
+		if err == nil {
+			w.writes++
+		}
+		return w.refused(elem, err)
+	}
+	for _, child := range rel.children {
+		if err := setParent(child, "related-activity"); err != nil {
+			return err
+		}
+	}
+	quiet := audit.Skip(ctx)
+	for _, l := range rel.pendingParents {
+		id, err := w.c.Programme.Query().Where(programme.Code(l.ProgrammeCode)).OnlyID(ctx)
+		if err == nil {
+			err = setParent(id, "related-activity")
+		}
+		if err != nil && !ent.IsNotFound(err) {
+			return err
+		}
+	}
+	for _, l := range append(rel.pendingParents, rel.pendingChildren...) {
+		if err := w.c.ActivityLink.DeleteOneID(l.ID).Exec(quiet); err != nil {
+			return err
+		}
+	}
+	have, err := w.c.ActivityLink.Query().Where(activitylink.ProgrammeCode(w.a.Identifier)).All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, l := range have {
+		if !slices.Contains(rel.links, linkKey{l.Ref, l.Type}) {
+			if err := w.c.ActivityLink.DeleteOneID(l.ID).Exec(quiet); err != nil {
+				return err
+			}
+			w.writes++
+		}
+	}
+	for _, k := range rel.links {
+		if slices.ContainsFunc(have, func(l *ent.ActivityLink) bool { return l.Ref == k.ref && l.Type == k.typ }) {
+			continue
+		}
+		if err := w.c.ActivityLink.Create().SetProgrammeCode(w.a.Identifier).SetRef(k.ref).SetType(k.typ).Exec(quiet); err != nil {
+			return err
+		}
+		w.writes++
+	}
+	return nil
+}

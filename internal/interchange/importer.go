@@ -1,0 +1,263 @@
+package interchange
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/aidregistry/registry/ent"
+	"github.com/aidregistry/registry/internal/countries"
+	"github.com/aidregistry/registry/internal/iati"
+)
+
+// Options tune an import.
+type Options struct {
+	// InTransaction says the client is a transaction's (a GraphQL
+	// mutation's, which entgql opens): each record then runs under a
+	// savepoint of it rather than in a transaction of its own.
+	InTransaction bool
+	// Progress, when set, is called after every record.
+	Progress func(Progress)
+}
+
+// Progress is how far an import has come.
+type Progress struct {
+	// Records read so far: activities, or organisations.
+	Records int
+	// Bytes of the file read so far (the XML decoder reads ahead a little).
+	Bytes   int64
+	Elapsed time.Duration
+}
+
+// Import reads one IATI file, an activity file (iati-activities, versions
+// 2.01 to 2.03) or an organisation file (iati-organisations), and writes
+// what it holds through client, whose hooks authorise, validate and record
+// every write: ctx must carry the right to write (auth.AsSystem for an
+// operator's command, an admin actor for the GraphQL mutation).
+//
+// Each record is written whole or not at all. The summary counts what was
+// created, updated and unchanged, and lists what was skipped. The error is
+// non-nil only when the file cannot be read on (it is not XML, is cut
+// short, is not IATI 2.x) or the store fails; the summary then says what
+// was done before.
+func Import(ctx context.Context, client *ent.Client, r io.Reader, opts Options) (Summary, error) {
+	var u units = txUnits{client: client}
+	if opts.InTransaction {
+		u = &savepointUnits{client: client}
+	}
+	countryIDs, err := countries.IDsByISO2(ctx, client)
+	if err != nil {
+		return Summary{}, err
+	}
+	cr := &countingReader{r: r}
+	root, body, err := rootElement(cr)
+	if err != nil {
+		return Summary{}, &FileError{err}
+	}
+	im := &importer{
+		client:    client,
+		units:     u,
+		opts:      opts,
+		countries: countryIDs,
+		orgs:      newOrgCache(),
+		sources:   map[string]int{},
+		seen:      map[string]bool{},
+		started:   time.Now(),
+		bytes:     cr,
+	}
+	switch root {
+	case "iati-activities":
+		return im.activities(ctx, iati.NewReader(body))
+	case "iati-organisations":
+		return im.organisations(ctx, iati.NewOrganisationReader(body))
+	default:
+		return Summary{}, &FileError{fmt.Errorf("not an IATI file: the root element is <%s>, not <iati-activities> or <iati-organisations>", root)}
+	}
+}
+
+// FileError is an import stopped by its file: not XML, cut short, or not
+// an IATI 2.x activity or organisation file. What was imported before it
+// stays (each record is its own transaction).
+type FileError struct{ Err error }
+
+func (e *FileError) Error() string { return e.Err.Error() }
+func (e *FileError) Unwrap() error { return e.Err }
+
+type importer struct {
+	client    *ent.Client
+	units     units
+	opts      Options
+	countries map[string]int
+	orgs      *orgCache
+	// sources maps document URLs to the Source rows made or found, once
+	// the activity that did so is committed.
+	sources map[string]int
+	// seen holds the identifiers met so far in the file: a second
+	// activity with the same one is skipped.
+	seen    map[string]bool
+	started time.Time
+	bytes   *countingReader
+	records int
+}
+
+func (im *importer) progress() {
+	im.records++
+	if im.opts.Progress != nil {
+		im.opts.Progress(Progress{Records: im.records, Bytes: im.bytes.n.Load(), Elapsed: time.Since(im.started)})
+	}
+}
+
+func (im *importer) activities(ctx context.Context, r *iati.Reader) (Summary, error) {
+	var sum Summary
+	for {
+		if err := ctx.Err(); err != nil {
+			return sum, err
+		}
+		a, err := r.Next()
+		if err == io.EOF {
+			return sum, nil
+		}
+		if err != nil {
+			return sum, &FileError{err}
+		}
+		if err := im.activity(ctx, a, r.Line(), &sum); err != nil {
+			return sum, err
+		}
+		im.progress()
+	}
+}
+
+// activity imports one activity into sum; the error is fatal.
+func (im *importer) activity(ctx context.Context, a *iati.Activity, line int, sum *Summary) error {
+	record := a.Identifier
+	if record == "" {
+		record = fmt.Sprintf("line %d", line)
+	}
+	var skips []Skip
+	for _, p := range a.Problems {
+		if p.Element == "iati-identifier" {
+			continue // said below, as the reason the whole activity is skipped
+		}
+		skips = append(skips, Skip{Record: record, Element: p.Element, Reason: p.Reason})
+	}
+	whole := func(reason string) {
+		sum.Skipped = append(sum.Skipped, skips...)
+		sum.Skipped = append(sum.Skipped, Skip{Record: record, Element: wholeActivity, Reason: reason})
+	}
+	switch {
+	case a.Identifier == "":
+		whole("no iati-identifier: the activity cannot be keyed; skipped")
+		return nil
+	case im.seen[a.Identifier]:
+		whole("a second activity with this iati-identifier in the file; skipped")
+		return nil
+	}
+	im.seen[a.Identifier] = true
+
+	var w *activityWriter
+	err := im.units.run(ctx, func(c *ent.Client) error {
+		w = newActivityWriter(im, c, a)
+		return w.write(ctx)
+	})
+	if isFatal(err) || ctx.Err() != nil {
+		return errors.Join(err, ctx.Err())
+	}
+	if err != nil {
+		im.orgs.rollback()
+		whole(fmt.Sprintf("not imported, nothing of it written: %s", reason(err)))
+		return nil
+	}
+	im.orgs.commit()
+	for url, id := range w.newSources {
+		im.sources[url] = id
+	}
+	sum.Skipped = append(sum.Skipped, skips...)
+	for _, s := range w.skips {
+		sum.Skipped = append(sum.Skipped, Skip{Record: record, Element: s.Element, Reason: s.Reason})
+	}
+	switch {
+	case w.created:
+		sum.Created++
+	case w.writes > 0:
+		sum.Updated++
+	default:
+		sum.Unchanged++
+	}
+	return nil
+}
+
+// reason words an error for the summary: a refusal's own message, or the
+// error's text for a store failure.
+func reason(err error) string {
+	if err == nil {
+		return ""
+	}
+	var ve *ent.ValidationError
+	if errors.As(err, &ve) {
+		return ve.Error()
+	}
+	return err.Error()
+}
+
+// rootElement reads up to the document's root element and returns its name
+// with a reader that gives the whole input again.
+func rootElement(r io.Reader) (string, io.Reader, error) {
+	var seen bytes.Buffer
+	dec := xml.NewDecoder(io.TeeReader(r, &seen))
+	// Only the root's name is wanted here; the IATI readers decode the
+	// declared encoding themselves.
+	dec.CharsetReader = func(_ string, in io.Reader) (io.Reader, error) { return in, nil }
+	for {
+		tok, err := dec.RawToken()
+		if err == io.EOF {
+			return "", nil, errors.New("not an IATI file: no root element")
+		}
+		if err != nil {
+			return "", nil, fmt.Errorf("not an XML file: %w", err)
+		}
+		if start, ok := tok.(xml.StartElement); ok {
+			return start.Name.Local, io.MultiReader(bytes.NewReader(seen.Bytes()), r), nil
+		}
+	}
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n atomic.Int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+// pick gives one narrative's text: the first in lang, else the first; ""
+// when there is none.
+func pick(ns []iati.Narrative, lang string) string {
+	if lang != "" {
+		for _, n := range ns {
+			if n.Lang == lang {
+				return n.Text
+			}
+		}
+	}
+	if len(ns) > 0 {
+		return ns[0].Text
+	}
+	return ""
+}
+
+func nonEmpty(s string) *string {
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	return &s
+}

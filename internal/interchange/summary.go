@@ -1,0 +1,51 @@
+package interchange
+
+import "fmt"
+
+// Summary is what an import did: how many records (activities, or
+// organisations of an organisation file) it created, updated or found
+// unchanged, and every element it could not take, with the reason.
+type Summary struct {
+	Created   int    `json:"created"`
+	Updated   int    `json:"updated"`
+	Unchanged int    `json:"unchanged"`
+	Skipped   []Skip `json:"skipped"`
+}
+
+// Skip is one element, or one whole record, left out of an import.
+type Skip struct {
+	// Record is the iati-identifier (organisation-identifier) of the
+	// activity (organisation), or "line N" when it has none.
+	Record string `json:"record"`
+	// Element locates the element in the record ("transaction[3]");
+	// "iati-activity" when the whole activity was skipped.
+	Element string `json:"element"`
+	Reason  string `json:"reason"`
+}
+
+func (s Skip) String() string { return fmt.Sprintf("%s %s: %s", s.Record, s.Element, s.Reason) }
+
+// Records is the number of records read.
+func (s *Summary) Records() int { return s.Created + s.Updated + s.Unchanged + s.wholeSkips() }
+
+func (s *Summary) wholeSkips() int {
+	n := 0
+	for _, k := range s.Skipped {
+		if k.Element == wholeActivity || k.Element == wholeOrganisation {
+			n++
+		}
+	}
+	return n
+}
+
+func (s *Summary) add(o Summary) {
+	s.Created += o.Created
+	s.Updated += o.Updated
+	s.Unchanged += o.Unchanged
+	s.Skipped = append(s.Skipped, o.Skipped...)
+}
+
+const (
+	wholeActivity     = "iati-activity"
+	wholeOrganisation = "iati-organisation"
+)

@@ -1,0 +1,105 @@
+package server
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/aidregistry/registry/ent"
+	"github.com/aidregistry/registry/internal/apperr"
+	"github.com/aidregistry/registry/internal/interchange"
+	"github.com/aidregistry/registry/internal/store"
+)
+
+// mountExports serves the bulk exports, each streamed a page at a time:
+//
+//	GET /export/iati.xml                  IATI 2.03 activity XML of the programmes
+//	GET /export/programmes.csv|.ndjson    one row (line) per programme
+//	GET /export/fundings.csv|.ndjson      one row (line) per funding
+//	GET /export/organisations.csv|.ndjson one row (line) per organisation
+//
+// ?where= takes the GraphQL where argument of the matching connection as
+// JSON (programmes for iati.xml). A bad filter is a 400 with a coded JSON
+// error; a failure once the body has started aborts the response, so a
+// client never takes a cut export for a whole one.
+func mountExports(mux *http.ServeMux, st *store.Store, logger *slog.Logger) {
+	mux.HandleFunc("GET /export/iati.xml", func(w http.ResponseWriter, r *http.Request) {
+		where, err := interchange.ParseWhere[ent.ProgrammeWhereInput](r.URL.Query().Get("where"))
+		if err != nil {
+			badExport(w, err)
+			return
+		}
+		w.Header().Set("Content-Type", "application/xml; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="iati.xml"`)
+		// How many programmes IATI's schema could not take is known only
+		// at the end: a trailer says it.
+		w.Header().Set("Trailer", "X-Export-Skipped")
+		res, err := interchange.ExportIATI(r.Context(), st.Client, w, interchange.IATIOptions{
+			Where: where, Flush: flusher(w),
+		})
+		if err != nil {
+			logger.ErrorContext(r.Context(), "IATI export failed", "error", err, "written", res.Written)
+			panic(http.ErrAbortHandler)
+		}
+		skipped := 0
+		for _, s := range res.Skipped {
+			if s.Element == "iati-activity" {
+				skipped++
+			}
+		}
+		w.Header().Set("X-Export-Skipped", fmt.Sprint(skipped))
+		if skipped > 0 {
+			logger.InfoContext(r.Context(), "IATI export left programmes out", "written", res.Written, "skipped", skipped)
+		}
+	})
+	for _, table := range interchange.Tables {
+		for _, format := range []interchange.Format{interchange.CSV, interchange.NDJSON} {
+			contentType := "text/csv; charset=utf-8"
+			if format == interchange.NDJSON {
+				contentType = "application/x-ndjson"
+			}
+			name := fmt.Sprintf("%s.%s", table, format)
+			mux.HandleFunc("GET /export/"+name, func(w http.ResponseWriter, r *http.Request) {
+				where := r.URL.Query().Get("where")
+				// Check the filter before the first byte goes out.
+				if err := checkWhere(table, where); err != nil {
+					badExport(w, err)
+					return
+				}
+				w.Header().Set("Content-Type", contentType)
+				w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name))
+				err := interchange.ExportTable(r.Context(), st.Client, w, table, format,
+					interchange.TableOptions{Where: where, Flush: flusher(w)})
+				if err != nil {
+					logger.ErrorContext(r.Context(), "export failed", "export", name, "error", err)
+					panic(http.ErrAbortHandler)
+				}
+			})
+		}
+	}
+}
+
+func checkWhere(table interchange.Table, where string) error {
+	var err error
+	switch table {
+	case interchange.Programmes:
+		_, err = interchange.ParseWhere[ent.ProgrammeWhereInput](where)
+	case interchange.Fundings:
+		_, err = interchange.ParseWhere[ent.FundingWhereInput](where)
+	case interchange.Organisations:
+		_, err = interchange.ParseWhere[ent.OrganisationWhereInput](where)
+	}
+	return err
+}
+
+func badExport(w http.ResponseWriter, err error) {
+	msg := "the where parameter is not a valid filter"
+	if e, ok := apperr.As(err); ok {
+		msg = e.Message
+	}
+	apperr.WriteHTTP(w, http.StatusBadRequest, apperr.BadUserInput, msg)
+}
+
+func flusher(w http.ResponseWriter) func() {
+	return func() { _ = http.NewResponseController(w).Flush() }
+}
