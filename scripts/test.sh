@@ -5,8 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/postgres.sh
-if ! command -v npm >/dev/null; then
-  # GraphiQL's assets are installed from the npm registry at build or start.
-  if [ "$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; fi
+# Tools the tests use from Debian's packages: npm installs GraphiQL's
+# assets; xmllint validates IATI exports against the official schema.
+missing=()
+command -v npm >/dev/null || missing+=(npm)
+command -v xmllint >/dev/null || missing+=(libxml2-utils)
+if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" = 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 go test -count=1 "$@" ./...
