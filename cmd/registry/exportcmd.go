@@ -102,11 +102,11 @@ func exportIATI(ctx context.Context, st *store.Store, w io.Writer, where, pubRef
 		}
 		opts.Publisher = &iati.ReportingOrg{Ref: pubRef, Type: pubType, Name: []iati.Narrative{{Text: pubName}}}
 	}
-	res, err := interchange.ExportIATI(ctx, st.Client, w, opts)
-	for _, s := range res.Skipped {
+	opts.Skipped = func(s interchange.Skip) {
 		fmt.Fprintf(stderr, "left out: %s %s: %s\n", s.Record, s.Element, s.Reason)
 	}
-	fmt.Fprintf(stderr, "%d activities written\n", res.Written)
+	res, err := interchange.ExportIATI(ctx, st.Client, w, opts)
+	fmt.Fprintf(stderr, "%d activities written, %d programmes left out\n", res.Written, res.LeftOut)
 	if err == nil && res.Written == 0 {
 		fmt.Fprintln(stderr, "warning: no activity written; the IATI schema wants at least one, so the file will not validate")
 	}

@@ -60,7 +60,17 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	ctx = auth.AsSystem(ctx)
 	failed := 0
 	for _, name := range fs.Args() {
-		sum, err := importFile(ctx, st, name, stderr)
+		// Skipped elements are printed as they come (a large file may
+		// skip many); --json gathers them for its one document.
+		skipped := 0
+		var onSkip func(interchange.Skip)
+		if !*asJSON {
+			onSkip = func(k interchange.Skip) {
+				skipped++
+				fmt.Fprintf(stdout, "  skipped %s %s: %s\n", k.Record, k.Element, k.Reason)
+			}
+		}
+		sum, err := importFile(ctx, st, name, onSkip, stderr)
 		if *asJSON {
 			out := struct {
 				File string `json:"file"`
@@ -76,7 +86,8 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			b, _ := json.MarshalIndent(out, "", "  ")
 			fmt.Fprintf(stdout, "%s\n", b)
 		} else {
-			printSummary(stdout, name, sum)
+			fmt.Fprintf(stdout, "%s: %d created, %d updated, %d unchanged, %d skipped\n",
+				name, sum.Created, sum.Updated, sum.Unchanged, skipped)
 		}
 		if err != nil {
 			failed++
@@ -89,7 +100,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return nil
 }
 
-func importFile(ctx context.Context, st *store.Store, name string, stderr io.Writer) (interchange.Summary, error) {
+func importFile(ctx context.Context, st *store.Store, name string, onSkip func(interchange.Skip), stderr io.Writer) (interchange.Summary, error) {
 	var r io.Reader = os.Stdin
 	var total int64
 	if name != "-" {
@@ -104,17 +115,9 @@ func importFile(ctx context.Context, st *store.Store, name string, stderr io.Wri
 		r = f
 	}
 	p := newProgressLine(stderr, name, total)
-	sum, err := interchange.Import(ctx, st.Client, r, interchange.Options{Progress: p.update})
+	sum, err := interchange.Import(ctx, st.Client, r, interchange.Options{Progress: p.update, Skipped: onSkip})
 	p.done()
 	return sum, err
-}
-
-func printSummary(w io.Writer, name string, s interchange.Summary) {
-	fmt.Fprintf(w, "%s: %d created, %d updated, %d unchanged, %d skipped\n",
-		name, s.Created, s.Updated, s.Unchanged, len(s.Skipped))
-	for _, k := range s.Skipped {
-		fmt.Fprintf(w, "  skipped %s %s: %s\n", k.Record, k.Element, k.Reason)
-	}
 }
 
 // progressLine shows an import's progress on stderr: rewritten in place on

@@ -82,8 +82,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		Handler:           server.WithTimeout(*timeout, server.New(st, opts)),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       *timeout,
-		WriteTimeout:      *timeout + 5*time.Second,
-		IdleTimeout:       2 * time.Minute,
+		// No WriteTimeout: exports stream for minutes; GraphQL requests are
+		// bounded by --timeout through their context instead.
+		IdleTimeout: 2 * time.Minute,
 	}
 	logger.Info("registry serving", "graphiql", "http://"+ln.Addr().String()+"/", "graphql", "http://"+ln.Addr().String()+"/query", "store", st.Dialect)
 

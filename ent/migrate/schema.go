@@ -643,6 +643,13 @@ var (
 		Name:       "sources",
 		Columns:    SourcesColumns,
 		PrimaryKey: []*schema.Column{SourcesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "source_url",
+				Unique:  false,
+				Columns: []*schema.Column{SourcesColumns[5]},
+			},
+		},
 	}
 	// AgreementProgrammesColumns holds the columns for the "agreement_programmes" table.
 	AgreementProgrammesColumns = []*schema.Column{

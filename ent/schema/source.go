@@ -5,6 +5,7 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
 )
 
 // Source is a document records are taken from; every demo record cites one.
@@ -47,4 +48,10 @@ func (Source) Edges() []ent.Edge {
 		edge.From("programme_countries", ProgrammeCountry.Type).Ref("sources").Annotations(setByChild()),
 		edge.From("results", Result.Type).Ref("sources").Annotations(setByChild()),
 	}
+}
+
+// Indexes of Source: the IATI importer finds a document-link's source by
+// its URL.
+func (Source) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("url")}
 }

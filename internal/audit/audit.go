@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"entgo.io/ent/dialect"
+
 	"github.com/aidregistry/registry/ent"
 	"github.com/aidregistry/registry/ent/change"
 	"github.com/aidregistry/registry/internal/auth"
@@ -21,14 +23,26 @@ func Skip(ctx context.Context) context.Context { return context.WithValue(ctx, s
 
 func skipped(ctx context.Context) bool { v, _ := ctx.Value(skipKey{}).(bool); return v }
 
+// syncLock is the PostgreSQL advisory lock every audited write transaction
+// holds until it commits. A Change id is drawn from a sequence at insert,
+// not at commit; without the lock, an integrator paging by id could pass an
+// id whose transaction commits later and never see that change. Holding the
+// lock makes ids commit in order. SQLite has one writer at a time already.
+const syncLock = 0x7265676973747279 // "registry"
+
 // Hook records each create, update and delete as a Change.
-func Hook() ent.Hook {
+func Hook(dialectName string) ent.Hook {
 	return func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if m.Type() == "Change" || m.Type() == "APIKey" || skipped(ctx) {
 				return next.Mutate(ctx, m)
 			}
 			client := m.(interface{ Client() *ent.Client }).Client()
+			if dialectName == dialect.Postgres {
+				if _, err := client.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", int64(syncLock)); err != nil {
+					return nil, fmt.Errorf("audit: wait for the change sequence: %w", err)
+				}
+			}
 			ids, err := touched(ctx, m)
 			if err != nil {
 				return nil, err

@@ -38,7 +38,7 @@ type activityWriter struct {
 	// writes counts the mutations made; created says the programme is new.
 	writes  int
 	created bool
-	// newSources are the Source rows this activity found or made by URL.
+	// newSources are the Source rows this activity found or made, by URL.
 	newSources map[string]int
 
 	old *ent.Programme
@@ -330,10 +330,7 @@ func (w *activityWriter) sourceIDs(ctx context.Context) ([]int, error) {
 	var ids []int
 	for _, d := range w.a.DocumentLinks {
 		elem := "document-link " + d.URL
-		id, ok := w.im.sources[d.URL]
-		if !ok {
-			id, ok = w.newSources[d.URL]
-		}
+		id, ok := w.newSources[d.URL]
 		if !ok {
 			s, err := w.c.Source.Query().Where(source.URL(d.URL)).Order(source.ByID()).First(ctx)
 			switch {

@@ -40,14 +40,26 @@ type IATIOptions struct {
 	Generated time.Time
 	// Flush, when set, is called after each page: a streamed response's.
 	Flush func()
+	// Skipped, when set, is given what is left out as it happens, and the
+	// result's list stays empty.
+	Skipped func(Skip)
 }
 
 // ExportResult says what an export wrote and what it left out.
 type ExportResult struct {
-	Written int
+	// Written and LeftOut count programmes.
+	Written, LeftOut int
 	// Skipped lists programmes (Element "iati-activity") or their elements
 	// that IATI 2.03 cannot carry, with the reason.
 	Skipped []Skip
+}
+
+func (r *ExportResult) skip(opts IATIOptions, s Skip) {
+	if opts.Skipped != nil {
+		opts.Skipped(s)
+		return
+	}
+	r.Skipped = append(r.Skipped, s)
 }
 
 // ExportIATI writes the programmes as an IATI 2.03 activity file, one
@@ -102,12 +114,13 @@ func ExportIATI(ctx context.Context, client *ent.Client, w io.Writer, opts IATIO
 				return res, err
 			}
 			for _, n := range notes {
-				res.Skipped = append(res.Skipped, Skip{Record: p.Code, Element: n.Element, Reason: n.Reason})
+				res.skip(opts, Skip{Record: p.Code, Element: n.Element, Reason: n.Reason})
 			}
 			err = xw.WriteActivity(a)
 			var invalid *iati.InvalidActivityError
 			if errors.As(err, &invalid) {
-				res.Skipped = append(res.Skipped, Skip{Record: p.Code, Element: wholeActivity,
+				res.LeftOut++
+				res.skip(opts, Skip{Record: p.Code, Element: wholeActivity,
 					Reason: "not exported: IATI 2.03 needs what the programme lacks: " + strings.Join(invalid.Reasons, "; ")})
 				continue
 			}

@@ -240,10 +240,15 @@ func TestParseWhere(t *testing.T) {
 	if len(w.Or) != 2 || !slices.Equal(w.Or[1].IDIn, []int{start + 5}) || *w.Or[0].Acronym != "IOM" {
 		t.Errorf("parsed %+v", w)
 	}
-	for _, bad := range []string{`[]`, `{"nope": 1}`, `{"id": 5}`, `{"id": "not-an-id"}`, `{`} {
+	for _, bad := range []string{`[]`, `{"nope": 1}`, `{"id": "not-an-id"}`, `{"hasParticipationsWith": {"role": 5}}`, `{`} {
 		if _, err := interchange.ParseWhere[ent.OrganisationWhereInput](bad); err == nil {
 			t.Errorf("%s: accepted", bad)
 		}
+	}
+	// As in GraphQL, one value stands for a list of one.
+	w2, err := interchange.ParseWhere[ent.ProgrammeWhereInput](`{"hasParticipationsWith": {"role": "FUNDING", "hasOrganisationWith": {"idIn": "` + id + `"}}}`)
+	if err != nil || len(w2.HasParticipationsWith) != 1 || len(w2.HasParticipationsWith[0].HasOrganisationWith[0].IDIn) != 1 {
+		t.Errorf("single values for lists: %v %+v", err, w2)
 	}
 	if w, err := interchange.ParseWhere[ent.OrganisationWhereInput](" "); w != nil || err != nil {
 		t.Errorf("empty: %v %v", w, err)

@@ -336,53 +336,79 @@ func TestImportUntidyData(t *testing.T) {
 	})
 }
 
-// An activity that fails half way (here a store error on its third write)
-// leaves nothing behind, and the next activity is imported.
+// An activity that fails half way (here a statement the store refuses,
+// on its fifth write) leaves nothing behind, and the next activity is
+// imported: in its own transaction (the command line), and under a
+// savepoint of the caller's transaction (the GraphQL mutation), where
+// PostgreSQL must be brought back from the failed statement.
 func TestImportFailedActivityLeavesNothing(t *testing.T) {
-	each(t, func(t *testing.T, st *store.Store) {
-		c := st.Client
-		c.Funding.Use(func(next ent.Mutator) ent.Mutator {
-			return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
-				if fm, ok := m.(*ent.FundingMutation); ok {
-					if note, _ := fm.Note(); note == "boom" {
-						return nil, errors.New("the disk is full")
-					}
-				}
-				return next.Mutate(ctx, m)
+	for _, inTx := range []bool{false, true} {
+		t.Run(fmt.Sprintf("in a transaction %v", inTx), func(t *testing.T) {
+			each(t, func(t *testing.T, st *store.Store) {
+				testFailedActivity(t, st, inTx)
 			})
 		})
-		before := counts(t, c)
-		sum := importString(t, c, `<iati-activities version="2.03">
-			<iati-activity default-currency="EUR"><iati-identifier>XX-BOOM-1</iati-identifier>
-			<title><narrative>Fails half way</narrative></title>
-			<participating-org ref="XX-NEW-FUNDER" role="1" type="60"><narrative>New Funder</narrative></participating-org>
-			<recipient-country code="ML" percentage="100"/>
-			<transaction><transaction-type code="2"/><transaction-date iso-date="2020-01-01"/>
-			<value value-date="2020-01-01">10</value><description><narrative>boom</narrative></description>
-			<provider-org ref="XX-NEW-FUNDER"><narrative>New Funder</narrative></provider-org></transaction>
-			</iati-activity>
-			<iati-activity><iati-identifier>XX-BOOM-2</iati-identifier><title><narrative>Fine</narrative></title>
-			<participating-org ref="XX-OTHER" role="1"><narrative>Other Funder</narrative></participating-org></iati-activity>
-			</iati-activities>`)
-		if sum.Created != 1 || len(sum.Skipped) != 1 || !strings.Contains(sum.Skipped[0].Reason, "disk is full") {
-			t.Fatalf("summary %+v", sum)
-		}
-		after := counts(t, c)
-		// XX-BOOM-2: one programme, one organisation, one participation and
-		// their three changes; nothing of XX-BOOM-1.
-		before["programmes"]++
-		before["organisations"]++
-		before["participations"]++
-		before["changes"] += 3
-		if fmt.Sprint(after) != fmt.Sprint(before) {
-			t.Errorf("rows after a failed activity:\n%v\nwant\n%v", after, before)
-		}
-		// Its organisation was rolled back with it, and is made again when
-		// the activity imports.
-		if n := c.Organisation.Query().Where(organisation.IatiRef("XX-NEW-FUNDER")).CountX(context.Background()); n != 0 {
-			t.Errorf("the failed activity's funder was kept")
-		}
+	}
+}
+
+func testFailedActivity(t *testing.T, st *store.Store, inTx bool) {
+	c := st.Client
+	c.Funding.Use(func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if fm, ok := m.(*ent.FundingMutation); ok {
+				if note, _ := fm.Note(); note == "boom" {
+					_, err := fm.Client().ExecContext(ctx, "INSERT INTO no_such_table VALUES (1)")
+					return nil, fmt.Errorf("the store refused: %w", err)
+				}
+			}
+			return next.Mutate(ctx, m)
+		})
 	})
+	before := counts(t, c)
+	doc := `<iati-activities version="2.03">
+		<iati-activity default-currency="EUR"><iati-identifier>XX-BOOM-1</iati-identifier>
+		<title><narrative>Fails half way</narrative></title>
+		<participating-org ref="XX-NEW-FUNDER" role="1" type="60"><narrative>New Funder</narrative></participating-org>
+		<recipient-country code="ML" percentage="100"/>
+		<transaction><transaction-type code="2"/><transaction-date iso-date="2020-01-01"/>
+		<value value-date="2020-01-01">10</value><description><narrative>boom</narrative></description>
+		<provider-org ref="XX-NEW-FUNDER"><narrative>New Funder</narrative></provider-org></transaction>
+		</iati-activity>
+		<iati-activity><iati-identifier>XX-BOOM-2</iati-identifier><title><narrative>Fine</narrative></title>
+		<participating-org ref="XX-OTHER" role="1"><narrative>Other Funder</narrative></participating-org></iati-activity>
+		</iati-activities>`
+	var sum interchange.Summary
+	if inTx {
+		tx, err := c.Tx(system)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum, err = interchange.Import(system, tx.Client(), strings.NewReader(doc), interchange.Options{InTransaction: true})
+		if err != nil {
+			t.Fatal(errors.Join(err, tx.Rollback()))
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	} else {
+		sum = importString(t, c, doc)
+	}
+	if sum.Created != 1 || len(sum.Skipped) != 1 || !strings.Contains(sum.Skipped[0].Reason, "store refused") {
+		t.Fatalf("summary %+v", sum)
+	}
+	after := counts(t, c)
+	// XX-BOOM-2: one programme, one organisation, one participation and
+	// their three changes; nothing of XX-BOOM-1.
+	before["programmes"]++
+	before["organisations"]++
+	before["participations"]++
+	before["changes"] += 3
+	if fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Errorf("rows after a failed activity:\n%v\nwant\n%v", after, before)
+	}
+	if n := c.Organisation.Query().Where(organisation.IatiRef("XX-NEW-FUNDER")).CountX(context.Background()); n != 0 {
+		t.Errorf("the failed activity's funder was kept")
+	}
 }
 
 func TestImportStopsOnUnreadableFile(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"strings"
 	"sync/atomic"
@@ -24,6 +25,10 @@ type Options struct {
 	InTransaction bool
 	// Progress, when set, is called after every record.
 	Progress func(Progress)
+	// Skipped, when set, is given each skipped element as it happens, and
+	// the Summary's list stays empty: a command line prints them at once
+	// rather than holding a long list for the end.
+	Skipped func(Skip)
 }
 
 // Progress is how far an import has come.
@@ -66,8 +71,7 @@ func Import(ctx context.Context, client *ent.Client, r io.Reader, opts Options) 
 		opts:      opts,
 		countries: countryIDs,
 		orgs:      newOrgCache(),
-		sources:   map[string]int{},
-		seen:      map[string]bool{},
+		seen:      map[uint64]bool{},
 		started:   time.Now(),
 		bytes:     cr,
 	}
@@ -95,15 +99,24 @@ type importer struct {
 	opts      Options
 	countries map[string]int
 	orgs      *orgCache
-	// sources maps document URLs to the Source rows made or found, once
-	// the activity that did so is committed.
-	sources map[string]int
-	// seen holds the identifiers met so far in the file: a second
-	// activity with the same one is skipped.
-	seen    map[string]bool
+	// seen holds a hash of each identifier met so far in the file, to skip
+	// a second activity with the same one: 8 bytes an activity, the only
+	// memory that grows with the file.
+	seen    map[uint64]bool
 	started time.Time
 	bytes   *countingReader
 	records int
+}
+
+// skip reports skipped elements: to Options.Skipped, or into the summary.
+func (im *importer) skip(sum *Summary, skips ...Skip) {
+	if im.opts.Skipped == nil {
+		sum.Skipped = append(sum.Skipped, skips...)
+		return
+	}
+	for _, s := range skips {
+		im.opts.Skipped(s)
+	}
 }
 
 func (im *importer) progress() {
@@ -147,18 +160,18 @@ func (im *importer) activity(ctx context.Context, a *iati.Activity, line int, su
 		skips = append(skips, Skip{Record: record, Element: p.Element, Reason: p.Reason})
 	}
 	whole := func(reason string) {
-		sum.Skipped = append(sum.Skipped, skips...)
-		sum.Skipped = append(sum.Skipped, Skip{Record: record, Element: wholeActivity, Reason: reason})
+		im.skip(sum, skips...)
+		im.skip(sum, Skip{Record: record, Element: wholeActivity, Reason: reason})
 	}
 	switch {
 	case a.Identifier == "":
 		whole("no iati-identifier: the activity cannot be keyed; skipped")
 		return nil
-	case im.seen[a.Identifier]:
+	case im.seen[hash(a.Identifier)]:
 		whole("a second activity with this iati-identifier in the file; skipped")
 		return nil
 	}
-	im.seen[a.Identifier] = true
+	im.seen[hash(a.Identifier)] = true
 
 	var w *activityWriter
 	err := im.units.run(ctx, func(c *ent.Client) error {
@@ -174,12 +187,9 @@ func (im *importer) activity(ctx context.Context, a *iati.Activity, line int, su
 		return nil
 	}
 	im.orgs.commit()
-	for url, id := range w.newSources {
-		im.sources[url] = id
-	}
-	sum.Skipped = append(sum.Skipped, skips...)
+	im.skip(sum, skips...)
 	for _, s := range w.skips {
-		sum.Skipped = append(sum.Skipped, Skip{Record: record, Element: s.Element, Reason: s.Reason})
+		im.skip(sum, Skip{Record: record, Element: s.Element, Reason: s.Reason})
 	}
 	switch {
 	case w.created:
@@ -190,6 +200,12 @@ func (im *importer) activity(ctx context.Context, a *iati.Activity, line int, su
 		sum.Unchanged++
 	}
 	return nil
+}
+
+func hash(s string) uint64 {
+	h := fnv.New64a()
+	_, _ = h.Write([]byte(s))
+	return h.Sum64()
 }
 
 // reason words an error for the summary: a refusal's own message, or the

@@ -43,7 +43,14 @@ func (o *orgCache) get(key string) (int, bool) {
 
 func (o *orgCache) put(key string, id int) { o.staged[key] = id }
 
+// maxKnown bounds the cache: a file naming more organisations than this
+// starts over rather than grow.
+const maxKnown = 10000
+
 func (o *orgCache) commit() {
+	if len(o.known)+len(o.staged) > maxKnown {
+		clear(o.known)
+	}
 	for k, v := range o.staged {
 		o.known[k] = v
 	}
@@ -204,11 +211,11 @@ func (im *importer) organisation(ctx context.Context, o *iati.Organisation, line
 		if p.Element == "organisation-identifier" || p.Element == "name" {
 			continue
 		}
-		sum.Skipped = append(sum.Skipped, Skip{Record: record, Element: p.Element, Reason: p.Reason})
+		im.skip(sum, Skip{Record: record, Element: p.Element, Reason: p.Reason})
 	}
 	name := strings.TrimSpace(pick(o.Name, o.Lang))
 	whole := func(reason string) {
-		sum.Skipped = append(sum.Skipped, Skip{Record: record, Element: wholeOrganisation, Reason: reason})
+		im.skip(sum, Skip{Record: record, Element: wholeOrganisation, Reason: reason})
 	}
 	switch {
 	case o.Identifier == "":
@@ -217,11 +224,11 @@ func (im *importer) organisation(ctx context.Context, o *iati.Organisation, line
 	case name == "":
 		whole("no name narrative: an organisation needs a name; skipped")
 		return nil
-	case im.seen[o.Identifier]:
+	case im.seen[hash(o.Identifier)]:
 		whole("a second organisation with this identifier in the file; skipped")
 		return nil
 	}
-	im.seen[o.Identifier] = true
+	im.seen[hash(o.Identifier)] = true
 	var created, changed bool
 	err := im.units.run(ctx, func(c *ent.Client) error {
 		created, changed = false, false

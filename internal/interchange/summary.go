@@ -25,26 +25,6 @@ type Skip struct {
 
 func (s Skip) String() string { return fmt.Sprintf("%s %s: %s", s.Record, s.Element, s.Reason) }
 
-// Records is the number of records read.
-func (s *Summary) Records() int { return s.Created + s.Updated + s.Unchanged + s.wholeSkips() }
-
-func (s *Summary) wholeSkips() int {
-	n := 0
-	for _, k := range s.Skipped {
-		if k.Element == wholeActivity || k.Element == wholeOrganisation {
-			n++
-		}
-	}
-	return n
-}
-
-func (s *Summary) add(o Summary) {
-	s.Created += o.Created
-	s.Updated += o.Updated
-	s.Unchanged += o.Unchanged
-	s.Skipped = append(s.Skipped, o.Skipped...)
-}
-
 const (
 	wholeActivity     = "iati-activity"
 	wholeOrganisation = "iati-organisation"

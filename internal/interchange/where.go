@@ -3,23 +3,20 @@ package interchange
 import (
 	"bytes"
 	"encoding/json"
-
+	"reflect"
 	"strings"
 
 	"github.com/aidregistry/registry/internal/apperr"
 	"github.com/aidregistry/registry/internal/gid"
 )
 
-// idKeys are the id predicates of every entgql WhereInput: GraphQL sends
-// opaque ids, the generated inputs hold integers.
-var idKeys = map[string]bool{"id": true, "idNEQ": true, "idGT": true, "idGTE": true, "idLT": true, "idLTE": true}
-var idListKeys = map[string]bool{"idIn": true, "idNotIn": true}
-
 // ParseWhere reads a GraphQL `where` argument written as JSON (what a
 // client would send as the variable) into one of ent's generated where
 // inputs, such as ent.ProgrammeWhereInput, so that an export filters as
-// the GraphQL connection does. Opaque ids are decoded. An empty string is
-// no filter (nil). Errors are BAD_USER_INPUT.
+// the GraphQL connection does. As GraphQL would, it takes opaque ids where
+// the input holds integer ids, and a single value where it holds a list
+// (hasParticipationsWith: {...}). An empty string is no filter (nil).
+// Errors are BAD_USER_INPUT.
 func ParseWhere[T any](raw string) (*T, error) {
 	if strings.TrimSpace(raw) == "" {
 		return nil, nil
@@ -33,7 +30,7 @@ func ParseWhere[T any](raw string) (*T, error) {
 	if _, ok := v.(map[string]any); !ok {
 		return nil, apperr.Errorf(apperr.BadUserInput, "where must be a JSON object, as the GraphQL where argument")
 	}
-	v, err := decodeIDs(v)
+	v, err := coerce(v, reflect.TypeFor[T](), "where")
 	if err != nil {
 		return nil, err
 	}
@@ -50,59 +47,78 @@ func ParseWhere[T any](raw string) (*T, error) {
 	return out, nil
 }
 
-func decodeIDs(v any) (any, error) {
-	switch x := v.(type) {
-	case map[string]any:
-		for k, e := range x {
-			switch {
-			case idKeys[k]:
-				id, err := decodeID(k, e)
-				if err != nil {
-					return nil, err
-				}
-				x[k] = id
-			case idListKeys[k]:
-				list, ok := e.([]any)
-				if !ok {
-					return nil, apperr.Errorf(apperr.BadUserInput, "where: %s must be a list of ids", k)
-				}
-				for i, item := range list {
-					id, err := decodeID(k, item)
-					if err != nil {
-						return nil, err
-					}
-					list[i] = id
-				}
-			default:
-				d, err := decodeIDs(e)
-				if err != nil {
-					return nil, err
-				}
-				x[k] = d
-			}
+// coerce applies GraphQL's input coercion to v for a Go value of type t:
+// a single value becomes a one-element list, and an opaque id string
+// becomes the integer id. Unknown keys are left for the strict decoder to
+// refuse.
+func coerce(v any, t reflect.Type, path string) (any, error) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		m, ok := v.(map[string]any)
+		if !ok {
+			return v, nil
 		}
-	case []any:
-		for i, e := range x {
-			d, err := decodeIDs(e)
+		fields := jsonFields(t)
+		for k, e := range m {
+			ft, ok := fields[k]
+			if !ok {
+				continue
+			}
+			c, err := coerce(e, ft, path+"."+k)
 			if err != nil {
 				return nil, err
 			}
-			x[i] = d
+			m[k] = c
 		}
+		return m, nil
+	case reflect.Slice:
+		if v == nil {
+			return v, nil
+		}
+		list, ok := v.([]any)
+		if !ok {
+			list = []any{v}
+		}
+		for i, e := range list {
+			c, err := coerce(e, t.Elem(), path)
+			if err != nil {
+				return nil, err
+			}
+			list[i] = c
+		}
+		return list, nil
+	case reflect.Int, reflect.Int64:
+		s, ok := v.(string)
+		if !ok {
+			return v, nil
+		}
+		id, err := gid.Decode(s)
+		if err != nil {
+			return nil, apperr.Errorf(apperr.BadUserInput, "%s: %v", path, err)
+		}
+		return id, nil
 	}
 	return v, nil
 }
 
-func decodeID(key string, v any) (int, error) {
-	s, ok := v.(string)
-	if !ok {
-		return 0, apperr.Errorf(apperr.BadUserInput, "where: %s must be an id string, as GraphQL gives it", key)
+// jsonFields maps a struct's JSON keys to its fields' types.
+func jsonFields(t reflect.Type) map[string]reflect.Type {
+	m := map[string]reflect.Type{}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" || !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		m[name] = f.Type
 	}
-	id, err := gid.Decode(s)
-	if err != nil {
-		return 0, apperr.Errorf(apperr.BadUserInput, "where: %s: %v", key, err)
-	}
-	return id, nil
+	return m
 }
 
 // whereError wraps a where input that ent cannot turn into a predicate.

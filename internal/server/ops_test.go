@@ -28,6 +28,18 @@ func TestOperations(t *testing.T) {
 		defer open.Close()
 		closed := httptest.NewServer(server.New(st, server.Options{Logger: quietLogger, NoIntrospection: true}))
 		defer closed.Close()
+		private := httptest.NewServer(server.New(st, server.Options{Logger: quietLogger, Private: true}))
+		defer private.Close()
+		for _, path := range []string{"/export/programmes.csv", "/export/iati.xml"} {
+			resp, err := http.Get(private.URL + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusUnauthorized {
+				t.Errorf("%s on a private server without a key: status %d, want 401", path, resp.StatusCode)
+			}
+		}
 
 		for _, path := range []string{"/healthz", "/readyz"} {
 			resp, err := http.Get(open.URL + path)

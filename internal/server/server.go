@@ -63,7 +63,7 @@ func New(st *store.Store, opts Options) http.Handler {
 		_, _ = io.WriteString(w, `{"status":"ok"}`)
 	})
 	mux.HandleFunc("GET /readyz", readiness(st))
-	mountExports(mux, st, opts.Logger)
+	mountExports(mux, st, opts.Logger, withKey)
 	if opts.Metrics != nil {
 		mux.Handle("GET /metrics", opts.Metrics.Handler())
 	}
@@ -123,8 +123,13 @@ func requireJSON(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
-			apperr.WriteHTTP(w, http.StatusUnsupportedMediaType, apperr.BadRequest, "send GraphQL requests as JSON with Content-Type: application/json")
+		mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if mt == "multipart/form-data" {
+			next.ServeHTTP(w, r) // file uploads (importIati): the multipart transport bounds their size
+			return
+		}
+		if mt != "application/json" {
+			apperr.WriteHTTP(w, http.StatusUnsupportedMediaType, apperr.BadRequest, "send GraphQL requests as JSON (Content-Type: application/json), or uploads as multipart/form-data")
 			return
 		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))

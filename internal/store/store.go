@@ -93,7 +93,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	client := ent.NewClient(ent.Driver(drv))
 	// Every write, from any path, is authorised, validated and recorded, in
 	// that order, inside the write's own transaction.
-	client.Use(auth.Hook(), validate.Hook(), audit.Hook())
+	client.Use(auth.Hook(), validate.Hook(), audit.Hook(loc.Dialect))
 	if err := client.Schema.Create(ctx); err != nil {
 		client.Close()
 		return nil, fmt.Errorf("migrate %s database: %w", loc.Dialect, err)
