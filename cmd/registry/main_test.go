@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"net"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -62,12 +61,7 @@ func TestSeedTwiceChangesNothing(t *testing.T) {
 // TestServeAnswersOnFreshStore runs `registry serve` as the README does, on a
 // new SQLite file, and asks it the first question of the domain.
 func TestServeAnswersOnFreshStore(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
 	var logs bytes.Buffer

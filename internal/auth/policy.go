@@ -66,27 +66,27 @@ func editorMay(ctx context.Context, m ent.Mutation, org int) error {
 	case *ent.OrganisationMutation:
 		allowed = !m.Op().Is(ent.OpCreate) && all(ids, func(id int) bool { return id == org })
 	case *ent.PresenceMutation:
-		allowed = g.eachOld(ids, g.presenceOrg) && g.newRef(m.OrganisationIDs(), g.isOrg)
+		allowed = all(ids, g.presenceOrg) && all(m.OrganisationIDs(), g.isOrg)
 	case *ent.ContactMutation:
-		allowed = g.eachOld(ids, g.contactOwned) && g.newRef(m.OrganisationIDs(), g.isOrg) && g.newRef(m.ProgrammeIDs(), g.programme)
+		allowed = all(ids, g.contactOwned) && all(m.OrganisationIDs(), g.isOrg) && all(m.ProgrammeIDs(), g.programme)
 	case *ent.ProgrammeMutation:
-		allowed = g.eachOld(ids, g.programme)
+		allowed = all(ids, g.programme)
 	case *ent.ParticipationMutation:
-		allowed = g.eachOld(ids, g.participationProgramme) && g.newRef(m.ProgrammeIDs(), g.programme)
+		allowed = all(ids, g.participationProgramme) && all(m.ProgrammeIDs(), g.programme)
 	case *ent.ProgrammeCountryMutation:
-		allowed = g.eachOld(ids, g.countryRowProgramme) && g.newRef(m.ProgrammeIDs(), g.programme)
+		allowed = all(ids, g.countryRowProgramme) && all(m.ProgrammeIDs(), g.programme)
 	case *ent.ResultMutation:
-		allowed = g.eachOld(ids, g.resultProgramme) && g.newRef(m.ProgrammeIDs(), g.programme)
+		allowed = all(ids, g.resultProgramme) && all(m.ProgrammeIDs(), g.programme)
 	case *ent.FundingMutation:
-		allowed = g.eachOld(ids, g.fundingGiven) && g.newRef(m.FunderIDs(), g.isOrg) && (!m.Op().Is(ent.OpCreate) || len(m.FunderIDs()) == 1)
+		allowed = all(ids, g.fundingGiven) && all(m.FunderIDs(), g.isOrg) && (!m.Op().Is(ent.OpCreate) || len(m.FunderIDs()) == 1)
 	case *ent.AgreementMutation:
-		allowed = g.eachOld(ids, g.agreement)
+		allowed = all(ids, g.agreement)
 	case *ent.AgreementPartyMutation:
-		allowed = g.eachOld(ids, g.partyAgreement) && g.newRef(m.AgreementIDs(), g.agreement)
+		allowed = all(ids, g.partyAgreement) && all(m.AgreementIDs(), g.agreement)
 	case *ent.EventMutation:
-		allowed = g.eachOld(ids, g.event)
+		allowed = all(ids, g.event)
 	case *ent.SourceMutation:
-		allowed = g.eachOld(ids, g.createdByOrg(func(id int) (*int, error) {
+		allowed = all(ids, g.createdByOrg(func(id int) (*int, error) {
 			s, err := g.c.Source.Get(ctx, id)
 			if err != nil {
 				return nil, err
@@ -111,17 +111,6 @@ type guard struct {
 	c   *ent.Client
 	org int
 	err error
-}
-
-// eachOld checks a rule against every existing record the mutation touches
-// (none for a create).
-func (g *guard) eachOld(ids []int, rule func(int) bool) bool {
-	return all(ids, rule)
-}
-
-// newRef checks a rule against references the mutation sets (a new parent).
-func (g *guard) newRef(ids []int, rule func(int) bool) bool {
-	return all(ids, rule)
 }
 
 func (g *guard) fail(err error) bool {
@@ -257,6 +246,8 @@ func (g *guard) createdByOrg(createdBy func(int) (*int, error)) func(int) bool {
 	}
 }
 
+// all checks a rule against every id: the existing records a mutation
+// touches (none for a create), or the references it sets (a new parent).
 func all(ids []int, rule func(int) bool) bool {
 	for _, id := range ids {
 		if !rule(id) {
