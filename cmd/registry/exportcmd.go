@@ -33,7 +33,7 @@ func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs := flag.NewFlagSet("export "+what, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, exportUsage); fs.PrintDefaults() }
-	dbURL := fs.String("db", envOr("REGISTRY_DB", store.DefaultURL), "store: sqlite:PATH or a postgres:// URL (env REGISTRY_DB)")
+	dbURL := dbFlag(fs)
 	where := fs.String("where", "", "GraphQL where argument as JSON")
 	out := fs.String("out", "-", "file to write; - for standard output")
 	format := fs.String("format", "csv", "csv or ndjson (tables only)")

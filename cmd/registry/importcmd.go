@@ -32,7 +32,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs := flag.NewFlagSet("import iati", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, importUsage); fs.PrintDefaults() }
-	dbURL := fs.String("db", envOr("REGISTRY_DB", store.DefaultURL), "store: sqlite:PATH or a postgres:// URL (env REGISTRY_DB)")
+	dbURL := dbFlag(fs)
 	asJSON := fs.Bool("json", false, "print each file's summary as JSON")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err

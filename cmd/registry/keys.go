@@ -30,7 +30,7 @@ func keys(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	fs := flag.NewFlagSet("keys "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dbURL := fs.String("db", envOr("REGISTRY_DB", store.DefaultURL), "store: sqlite:PATH or a postgres:// URL (env REGISTRY_DB)")
+	dbURL := dbFlag(fs)
 	org := fs.String("organisation", "", "acronym or IATI identifier of the key's organisation")
 	role := fs.String("role", "editor", "editor or admin")
 	label := fs.String("label", "", "a note on who holds the key")

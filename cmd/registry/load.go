@@ -19,7 +19,7 @@ import (
 func load(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dbURL := fs.String("db", envOr("REGISTRY_DB", store.DefaultURL), "store: sqlite:PATH or a postgres:// URL (env REGISTRY_DB)")
+	dbURL := dbFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

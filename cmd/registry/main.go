@@ -4,11 +4,14 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/aidregistry/registry/internal/store"
 )
 
 const usage = `usage: registry <command> [flags]
@@ -65,6 +68,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// dbFlag declares the --db flag every command that opens a store takes.
+func dbFlag(fs *flag.FlagSet) *string {
+	return fs.String("db", envOr("REGISTRY_DB", store.DefaultURL), "store: sqlite:PATH or a postgres:// URL (env REGISTRY_DB)")
 }
 
 // envOr reads a setting from the environment, falling back to def.

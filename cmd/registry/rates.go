@@ -32,7 +32,7 @@ func ratesCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := flag.NewFlagSet("rates load", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, ratesUsage) }
-	dbURL := fs.String("db", envOr("REGISTRY_DB", store.DefaultURL), "store: sqlite:PATH or a postgres:// URL (env REGISTRY_DB)")
+	dbURL := dbFlag(fs)
 	source := fs.String("source", "", "where the rates come from, for rows without a source column")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
