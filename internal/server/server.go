@@ -48,6 +48,9 @@ type Options struct {
 	APQCacheSize int
 	// Metrics, when set, counts requests and serves /metrics.
 	Metrics *metrics.Metrics
+	// NoSQLJSON answers programme lists through gqlgen's resolvers only,
+	// without the SQL JSON path (to compare the two).
+	NoSQLJSON bool
 }
 
 // New builds the HTTP handler over an open store.
@@ -109,6 +112,9 @@ func GraphQL(st *store.Store, opts Options) http.Handler {
 	srv.AroundResponses(ensureCodes)
 	srv.Use(entgql.Transactioner{TxOpener: st.Client})
 	srv.AroundFields(pageLimits)
+	if !opts.NoSQLJSON {
+		srv.AroundRootFields(sqlJSON(st, logger))
+	}
 	srv.SetErrorPresenter(errorPresenter(logger))
 	srv.SetRecoverFunc(recoverPanic(logger))
 	return srv

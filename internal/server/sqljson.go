@@ -1,0 +1,42 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/aidregistry/registry/internal/sqljson"
+	"github.com/aidregistry/registry/internal/store"
+)
+
+// sqlJSON answers Query.programmes with one SQL statement that builds the
+// JSON in the database (internal/sqljson) when the selection allows it, and
+// hands the field to gqlgen's resolvers otherwise. Depth, cost and key
+// checks have run before root fields are resolved, so they hold for both.
+func sqlJSON(st *store.Store, logger *slog.Logger) graphql.RootFieldMiddleware {
+	programmes, err := sqljson.NewProgrammes(st.Client, st.Dialect, DefaultPageSize, MaxPageSize)
+	if err != nil {
+		logger.Warn("programme lists answered by the general path only", "err", err)
+		return func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler { return next(ctx) }
+	}
+	return func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+		rc := graphql.GetRootFieldContext(ctx)
+		// RootFieldContext.Object holds the field's name, not its type.
+		if rc == nil || rc.Field.ObjectDefinition == nil || rc.Field.ObjectDefinition.Name != "Query" ||
+			rc.Field.Name != "programmes" {
+			return next(ctx)
+		}
+		m, err := programmes.Answer(ctx, graphql.GetOperationContext(ctx), rc.Field)
+		if err == nil {
+			return m
+		}
+		if !errors.Is(err, sqljson.ErrUnsupported) && ctx.Err() == nil {
+			// A failure here is a bug in the path, not the client's doing:
+			// the general path still answers, and the log says why.
+			logger.Warn("SQL JSON path failed; answering through resolvers", "err", err)
+		}
+		return next(ctx)
+	}
+}

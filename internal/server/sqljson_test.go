@@ -1,0 +1,128 @@
+package server_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/aidregistry/registry/internal/server"
+)
+
+// TestSQLJSONAnswersAsResolversDo asks the same programme lists of a server
+// with the SQL JSON path and of one without it, over one store, and requires
+// the same answer; where the path covers the selection, it must have used a
+// single SQL statement, and where it does not, the general path answers.
+func TestSQLJSONAnswersAsResolversDo(t *testing.T) {
+	q1, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "bench", "queries", "q1-list.graphql"))
+	if err != nil {
+		t.Skipf("../shared/bench is not beside the project: %v", err)
+	}
+	cases := []struct {
+		name  string
+		query string
+		vars  map[string]any
+		// statements the SQL JSON path runs; 0: it must step aside.
+		statements int64
+	}{
+		{name: "benchmark Q1", query: string(q1), statements: 1},
+		{name: "cross-agency filter with count", statements: 1, query: `{ programmes(first: 20, where: {and: [
+			{hasCountriesWith: [{role: BENEFICIARY, hasCountryWith: [{iso2: "SO"}]}]},
+			{hasParticipationsWith: [{role: FUNDING, hasOrganisationWith: [{acronym: "UNDP"}]}]}]}) {
+			totalCount edges { node { code title status startDate countries { country { iso2 } sharePercent } } } } }`},
+		{name: "one programme with everything linked", statements: 1, query: `query($code: String!) {
+			programmes(where: {code: $code}) { edges { node {
+				id code title description status theme startDate endDate coverage region
+				budget { amount currency }
+				parent { id code title } children { code title }
+				participations { id role organisation { id acronym name kind iatiRef website headquarters { iso2 } parent { acronym } } }
+				countries { role sharePercent country { iso2 iso3 name region } areas { id name country { iso2 } } }
+				fundings { kind date note value { amount currency } funder { acronym } recipient { acronym } agreement { reference } programme { code } }
+				agreements { id reference title kind status signedOn place summary
+					parties { signatoryName signatoryTitle organisation { acronym } agreement { title } } } } } } }`,
+			vars: map[string]any{"code": "QUESTS-MIDA"}},
+		{name: "aliases, fragments, typenames and skipped fields", statements: 1, query: `
+			fragment P on Programme { __typename c: code t: title @include(if: true) status @skip(if: true) }
+			query { list: programmes(first: 3, orderBy: [{field: TITLE}]) {
+				__typename totalCount
+				edges { __typename cursor node { ...P ... on Programme { b: budget { __typename a: amount } } } }
+				info: pageInfo { __typename hasNextPage hasPreviousPage startCursor endCursor }
+				again: pageInfo { endCursor } } }`},
+		{name: "page size and filter as variables, two orders", statements: 1,
+			query: `query($n: Int, $w: ProgrammeWhereInput) { programmes(first: $n, where: $w,
+				orderBy: [{field: STATUS, direction: DESC}, {field: START_DATE}]) {
+				totalCount edges { cursor node { code status startDate } } pageInfo { hasNextPage endCursor } } }`,
+			vars: map[string]any{"n": 4, "w": map[string]any{"titleContainsFold": "migration"}}},
+		{name: "nothing matches", statements: 1, query: `{ programmes(where: {code: "NO-SUCH-CODE"}) {
+			totalCount edges { node { code } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`},
+		{name: "edges without a count", statements: 1, query: `{ programmes(first: 2, orderBy: [{field: CODE, direction: DESC}]) {
+			edges { cursor node { code } } } }`},
+		{name: "filter by id steps aside", query: `query($id: ID!) { programmes(where: {hasParticipationsWith: [{hasOrganisationWith: [{idNEQ: $id}]}]}) {
+			totalCount edges { node { code } } } }`, vars: map[string]any{"id": "T3JnYW5pc2F0aW9uOjA"}},
+		{name: "history steps aside", query: `{ programmes(first: 2) { totalCount edges { node { code history { totalCount } } } } }`},
+		{name: "backward pages step aside", query: `{ programmes(last: 2) { totalCount edges { node { code participations { role } } } } }`},
+		{name: "page too large is refused", query: `{ programmes(first: 5000) { edges { node { code } } } }`},
+		{name: "bad cursor is refused", query: `{ programmes(after: "bm90IGEgY3Vyc29y") { edges { node { code } } } }`},
+	}
+	eachRegistry(t, func(t *testing.T, fast *registry) {
+		general := httptest.NewServer(server.New(fast.Store, server.Options{Logger: quietLogger, NoSQLJSON: true}))
+		defer general.Close()
+		slow := &registry{URL: general.URL, Store: fast.Store}
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				want := slow.query(t, tc.query, tc.vars)
+				before := fast.Store.Counter.Count()
+				got := fast.query(t, tc.query, tc.vars)
+				ran := fast.Store.Counter.Count() - before
+				if !bytes.Equal(canonicalResponse(t, got), canonicalResponse(t, want)) {
+					t.Errorf("SQL JSON answer:\n%s\nresolvers' answer:\n%s", canonicalResponse(t, got), canonicalResponse(t, want))
+				}
+				if tc.statements > 0 && ran != tc.statements {
+					t.Errorf("ran %d SQL statements, want %d (did the SQL JSON path step aside?)", ran, tc.statements)
+				}
+				if tc.statements == 0 && ran == 1 && len(want.Errors) == 0 {
+					t.Errorf("ran 1 statement: the SQL JSON path answered a selection it should leave to the resolvers")
+				}
+			})
+		}
+		// entgql finds a connection's fields by alias, so through the
+		// resolvers `n: totalCount` counts only the page; this path counts
+		// every match.
+		t.Run("aliased count", func(t *testing.T) {
+			var all, aliased struct {
+				Programmes struct{ TotalCount, N int }
+			}
+			fast.mustData(t, `{ programmes(first: 1) { totalCount edges { cursor } } }`, nil, &all)
+			fast.mustData(t, `{ programmes(first: 1) { n: totalCount edges { cursor } } }`, nil, &aliased)
+			if all.Programmes.TotalCount < 2 || aliased.Programmes.N != all.Programmes.TotalCount {
+				t.Errorf("aliased totalCount = %d, want %d", aliased.Programmes.N, all.Programmes.TotalCount)
+			}
+		})
+		t.Run("next page from a cursor", func(t *testing.T) {
+			const page = `query($after: Cursor) { programmes(first: 2, after: $after, orderBy: [{field: START_DATE, direction: DESC}]) {
+				totalCount edges { cursor node { code startDate } } pageInfo { hasNextPage hasPreviousPage endCursor } } }`
+			var first struct {
+				Programmes struct {
+					PageInfo struct{ EndCursor string }
+				}
+			}
+			fast.mustData(t, page, nil, &first)
+			vars := map[string]any{"after": first.Programmes.PageInfo.EndCursor}
+			want, got := slow.query(t, page, vars), fast.query(t, page, vars)
+			if !bytes.Equal(canonicalResponse(t, got), canonicalResponse(t, want)) {
+				t.Errorf("SQL JSON answer:\n%s\nresolvers' answer:\n%s", canonicalResponse(t, got), canonicalResponse(t, want))
+			}
+		})
+	})
+}
+
+func canonicalResponse(t *testing.T, r response) []byte {
+	t.Helper()
+	raw, err := json.Marshal(map[string]any{"data": r.Data, "errors": r.Errors, "status": r.Status})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return canonical(t, raw)
+}

@@ -1,0 +1,139 @@
+package sqljson
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// ErrUnsupported says the selection needs gqlgen's general path.
+var ErrUnsupported = errors.New("selection not covered by the SQL JSON path")
+
+func unsupported(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{ErrUnsupported}, args...)...)
+}
+
+// compiler turns GraphQL selection sets into SQL expressions that build
+// their JSON. Each table it reads gets an alias of its own (t1, t2, ...), so
+// a subquery can always name the row it is nested in.
+type compiler struct {
+	sql     jsonSQL
+	op      *graphql.OperationContext
+	aliases int
+	// maxFields guards PostgreSQL's limit of 100 arguments to a function.
+	maxFields int
+}
+
+func (c *compiler) alias() string {
+	c.aliases++
+	return "t" + strconv.Itoa(c.aliases)
+}
+
+func ident(table, column string) string { return table + `."` + column + `"` }
+
+// object is the JSON of the record of type typ in the row aliased row.
+func (c *compiler) object(typ, row string, sel ast.SelectionSet) (string, error) {
+	obj, ok := objects[typ]
+	if !ok {
+		return "", unsupported("type %s", typ)
+	}
+	fields := graphql.CollectFields(c.op, sel, []string{typ})
+	if len(fields) > c.maxFields {
+		return "", unsupported("%d fields in one object", len(fields))
+	}
+	keys := make([]string, 0, len(fields))
+	values := make([]string, 0, len(fields))
+	nested := make([]bool, 0, len(fields))
+	for _, f := range fields {
+		if len(f.Arguments) > 0 || hasOwnDirectives(f.Field) {
+			return "", unsupported("%s.%s has arguments or directives", typ, f.Name)
+		}
+		v, isJSON, err := c.field(typ, obj, row, f)
+		if err != nil {
+			return "", err
+		}
+		keys, values, nested = append(keys, f.Alias), append(values, v), append(nested, isJSON)
+	}
+	return c.sql.object(keys, values, nested), nil
+}
+
+// field is the SQL value of one field of a record, and whether it is JSON.
+func (c *compiler) field(typ string, obj object, row string, f graphql.CollectedField) (string, bool, error) {
+	if f.Name == "__typename" {
+		return quote(typ), false, nil
+	}
+	def, ok := obj.fields[f.Name]
+	if !ok {
+		return "", false, unsupported("field %s.%s", typ, f.Name)
+	}
+	switch def.kind {
+	case column:
+		return ident(row, def.column), false, nil
+	case decimal:
+		return c.sql.text(ident(row, def.column)), false, nil
+	case globalID:
+		return c.sql.id(typ, ident(row, "id")), false, nil
+	case money:
+		v, err := c.money(row, def, f.Selections)
+		return v, true, err
+	case toOne:
+		t := c.alias()
+		target := objects[def.target]
+		inner, err := c.object(def.target, t, f.Selections)
+		return "(SELECT " + inner + " FROM " + target.table + " " + t +
+			" WHERE " + ident(t, "id") + " = " + ident(row, def.column) + ")", true, err
+	case toMany:
+		t := c.alias()
+		target := objects[def.target]
+		inner, err := c.object(def.target, t, f.Selections)
+		from := "FROM " + target.table + " " + t + " WHERE " + ident(t, def.column) + " = " + ident(row, "id")
+		return c.sql.array(inner, from, ident(t, "id")), true, err
+	case manyToMany:
+		t, j := c.alias(), c.alias()
+		target := objects[def.target]
+		inner, err := c.object(def.target, t, f.Selections)
+		from := "FROM " + target.table + " " + t + " JOIN " + def.join + " " + j +
+			" ON " + ident(j, def.other) + " = " + ident(t, "id") + " WHERE " + ident(j, def.own) + " = " + ident(row, "id")
+		return c.sql.array(inner, from, ident(t, "id")), true, err
+	}
+	return "", false, unsupported("field kind %d", def.kind)
+}
+
+// money is a Money object, or null where the amount or currency is missing
+// (as money.New gives gqlgen).
+func (c *compiler) money(row string, def field, sel ast.SelectionSet) (string, error) {
+	fields := graphql.CollectFields(c.op, sel, []string{"Money"})
+	keys := make([]string, 0, len(fields))
+	values := make([]string, 0, len(fields))
+	nested := make([]bool, len(fields))
+	for _, f := range fields {
+		var v string
+		switch f.Name {
+		case "amount":
+			v = c.sql.text(ident(row, def.amount))
+		case "currency":
+			v = ident(row, def.currency)
+		case "__typename":
+			v = quote("Money")
+		default:
+			return "", unsupported("field Money.%s", f.Name)
+		}
+		keys, values = append(keys, f.Alias), append(values, v)
+	}
+	return "CASE WHEN " + ident(row, def.amount) + " IS NULL OR " + ident(row, def.currency) +
+		" IS NULL THEN NULL ELSE " + c.sql.object(keys, values, nested) + " END", nil
+}
+
+// hasOwnDirectives reports directives other than @skip and @include, which
+// CollectFields has already applied.
+func hasOwnDirectives(f *ast.Field) bool {
+	for _, d := range f.Directives {
+		if d.Name != "skip" && d.Name != "include" {
+			return true
+		}
+	}
+	return false
+}
