@@ -1,0 +1,90 @@
+package sqljson
+
+import (
+	"testing"
+
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/aidregistry/registry/ent/migrate"
+	"github.com/aidregistry/registry/graph"
+)
+
+// TestObjectsMatchSchema: every field the path builds exists in the GraphQL
+// schema with the type it assumes, and every column and table it reads
+// exists in the database schema, so a renamed field or column fails here
+// rather than sending clients to the fallback (or wrong JSON) unnoticed.
+func TestObjectsMatchSchema(t *testing.T) {
+	gql := graph.NewSchema(nil).Schema()
+	tables := map[string]map[string]bool{}
+	for _, tb := range migrate.Tables {
+		cols := map[string]bool{}
+		for _, c := range tb.Columns {
+			cols[c.Name] = true
+		}
+		tables[tb.Name] = cols
+	}
+	hasColumn := func(table, column string) {
+		t.Helper()
+		if !tables[table][column] {
+			t.Errorf("table %s has no column %s", table, column)
+		}
+	}
+	for typ, obj := range objects {
+		def := gql.Types[typ]
+		if def == nil || def.Kind != ast.Object {
+			t.Errorf("GraphQL schema has no object type %s", typ)
+			continue
+		}
+		if tables[obj.table] == nil {
+			t.Errorf("%s: no table %s", typ, obj.table)
+		}
+		for name, f := range obj.fields {
+			fd := def.Fields.ForName(name)
+			if fd == nil {
+				t.Errorf("%s.%s is not in the GraphQL schema", typ, name)
+				continue
+			}
+			if len(fd.Arguments) > 0 {
+				t.Errorf("%s.%s takes arguments, which this path ignores", typ, name)
+			}
+			named := fd.Type.Name()
+			switch f.kind {
+			case column, decimal:
+				hasColumn(obj.table, f.column)
+				if gql.Types[named].Kind != ast.Scalar && gql.Types[named].Kind != ast.Enum {
+					t.Errorf("%s.%s is a %s, not a scalar", typ, name, named)
+				}
+				if (f.kind == decimal) != (named == "Decimal") {
+					t.Errorf("%s.%s is a %s: read it as decimal only if it is a Decimal", typ, name, named)
+				}
+			case globalID:
+				if named != "ID" {
+					t.Errorf("%s.%s is a %s, not an ID", typ, name, named)
+				}
+			case money:
+				hasColumn(obj.table, f.amount)
+				hasColumn(obj.table, f.currency)
+				if named != "Money" {
+					t.Errorf("%s.%s is a %s, not Money", typ, name, named)
+				}
+			case toOne, toMany, manyToMany:
+				if named != f.target {
+					t.Errorf("%s.%s links %s, not %s", typ, name, named, f.target)
+				}
+				if isList := fd.Type.Elem != nil; isList != (f.kind != toOne) {
+					t.Errorf("%s.%s: list is %v in the schema", typ, name, isList)
+				}
+				target := objects[f.target]
+				switch f.kind {
+				case toOne:
+					hasColumn(obj.table, f.column)
+				case toMany:
+					hasColumn(target.table, f.column)
+				case manyToMany:
+					hasColumn(f.join, f.own)
+					hasColumn(f.join, f.other)
+				}
+			}
+		}
+	}
+}
