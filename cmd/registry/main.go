@@ -24,6 +24,8 @@ commands:
   rates   load an exchange-rate table (registry rates load FILE)
   import  import IATI activity or organisation files (registry import iati FILE...)
   export  export IATI XML, CSV or NDJSON (registry export iati|programmes|fundings|organisations)
+  persisted  write the registered-operations file for serve --persisted-queries (registry persisted FILE.graphql...)
+  migrate the store's schema: status, up; diff NAME writes the next migration
 
 Run 'registry <command> -h' for a command's flags.
 `
@@ -56,6 +58,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = importCmd(ctx, args[1:], stdout, stderr)
 	case "export":
 		err = exportCmd(ctx, args[1:], stdout, stderr)
+	case "persisted":
+		err = persistedCmd(ctx, args[1:], stdout, stderr)
+	case "migrate":
+		err = migrateCmd(ctx, args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

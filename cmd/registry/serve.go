@@ -24,6 +24,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dbURL := dbFlag(fs)
+	migrateFlag := fs.Bool("migrate", false, "apply pending schema migrations at start (see registry migrate status)")
+	readDB := fs.String("read-db", envOr("REGISTRY_READ_DB", ""), "PostgreSQL read replica for GraphQL queries; mutations stay on --db (env REGISTRY_READ_DB)")
 	addr := fs.String("addr", envOr("REGISTRY_ADDR", "127.0.0.1:8080"), "listen address (env REGISTRY_ADDR)")
 	private := fs.Bool("private", false, "every request needs an API key, reads too")
 	demoFlag := fs.String("demo", "auto", "load the demo dataset at start: true, false, or auto (only into an SQLite store)")
@@ -32,9 +34,20 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	corsOrigins := fs.String("cors-origins", "", "comma-separated browser origins allowed to call the API (* for any); none by default")
 	maxDepth := fs.Int("max-depth", server.DefaultLimits.MaxDepth, "deepest field nesting a query may have")
 	maxCost := fs.Int("max-cost", server.DefaultLimits.MaxCost, "largest estimated number of values a query may ask for")
-	timeout := fs.Duration("timeout", 30*time.Second, "longest a request (and each of its SQL statements) may run")
+	timeout := fs.Duration("timeout", 60*time.Second, "longest a whole HTTP request may run, an upper bound over the timeouts below (0: no limit)")
+	readTimeout := fs.Duration("read-timeout", server.DefaultReadTimeout, "longest a GraphQL query operation may run (0: no limit)")
+	writeTimeout := fs.Duration("write-timeout", server.DefaultWriteTimeout, "longest a GraphQL mutation may run, its transaction included (0: no limit)")
+	statementTimeout := fs.Duration("statement-timeout", 10*time.Second, "longest each SQL statement may run (0: no limit)")
+	persistedFile := fs.String("persisted-queries", "", "JSON file of registered operations, {\"<sha256 hex>\": \"<query>\"} (write one with registry persisted)")
+	persistedOnly := fs.Bool("persisted-only", false, "run only the operations registered in --persisted-queries")
+	noSQLJSON := fs.Bool("no-sql-json", false, "answer programme lists through the resolvers only, not one SQL statement each (to compare)")
+	analyticsCache := fs.Int("analytics-cache", 16, "analytics answers kept until the data changes (0: none)")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	registered, err := loadPersisted(*persistedFile, *persistedOnly)
+	if err != nil {
 		return err
 	}
 	logger, err := newLogger(*logFormat, stderr)
@@ -42,11 +55,24 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 
-	st, err := store.Open(ctx, *dbURL)
+	if *readDB != "" {
+		if loc, err := store.Parse(*dbURL); err == nil && loc.Dialect != dialect.Postgres {
+			return errors.New("--read-db needs a PostgreSQL --db: an SQLite store has no read replica")
+		}
+	}
+	st, err := store.Open(ctx, *dbURL, store.WithMigrate(*migrateFlag))
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	for _, r := range st.Migrated {
+		logger.Info("schema migration applied", "version", r.Version, "name", r.Description, "baseline", r.Baseline)
+	}
+	if *readDB != "" {
+		if err := st.UseReplica(ctx, *readDB); err != nil {
+			return err
+		}
+	}
 	withDemo, err := wantDemo(*demoFlag, st.Dialect)
 	if err != nil {
 		return err
@@ -65,6 +91,10 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	meter := metrics.New(st.DB)
 	st.Counter.Observe(meter.ObserveStatement)
+	st.SetStatementTimeout(*statementTimeout)
+	if st.Replica != nil {
+		meter.WatchPool(st.Replica, "registry_replica")
+	}
 	opts := server.Options{
 		Metrics:         meter,
 		Logger:          logger,
@@ -73,6 +103,12 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		NoIntrospection: *noIntrospection,
 		CORSOrigins:     splitList(*corsOrigins),
 	}
+	opts.PersistedQueries, opts.PersistedOnly = registered, *persistedOnly
+	opts.NoSQLJSON, opts.AnalyticsCacheSize = *noSQLJSON, *analyticsCache
+	if *analyticsCache <= 0 {
+		opts.AnalyticsCacheSize = -1
+	}
+	opts.Timeouts = server.Timeouts{Read: noLimitIfZero(*readTimeout), Write: noLimitIfZero(*writeTimeout)}
 	if !*noPlayground {
 		page := graphiql.New("/query", logger)
 		page.Prepare(ctx)
@@ -83,10 +119,11 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       *timeout,
 		// No WriteTimeout: exports stream for minutes; GraphQL requests are
-		// bounded by --timeout through their context instead.
+		// bounded by --read-timeout, --write-timeout and --timeout through
+		// their context instead.
 		IdleTimeout: 2 * time.Minute,
 	}
-	logger.Info("registry serving", "graphiql", "http://"+ln.Addr().String()+"/", "graphql", "http://"+ln.Addr().String()+"/query", "store", st.Dialect)
+	logger.Info("registry serving", "graphiql", "http://"+ln.Addr().String()+"/", "graphql", "http://"+ln.Addr().String()+"/query", "store", st.Dialect, "read_replica", st.Replica != nil)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

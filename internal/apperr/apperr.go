@@ -23,6 +23,12 @@ const (
 	ParseFailed       Code = "GRAPHQL_PARSE_FAILED"
 	ValidationFailed  Code = "GRAPHQL_VALIDATION_FAILED"
 	PersistedNotFound Code = "PERSISTED_QUERY_NOT_FOUND"
+	// PersistedOnly refuses an operation that is not registered, on a
+	// server that runs only registered (persisted) operations.
+	PersistedOnly Code = "PERSISTED_QUERY_ONLY"
+	// Timeout: a read, write, statement or request deadline stopped the
+	// operation; extensions.limit names which.
+	Timeout Code = "TIMEOUT"
 )
 
 // Error is an error meant for the client: its message is safe to show.

@@ -49,6 +49,12 @@ func New(db *sql.DB) *Metrics {
 	return m
 }
 
+// WatchPool adds the pool statistics of another database, such as the read
+// replica, labelled db_name=name.
+func (m *Metrics) WatchPool(db *sql.DB, name string) {
+	m.reg.MustRegister(collectors.NewDBStatsCollector(db, name))
+}
+
 // Handler serves /metrics.
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})

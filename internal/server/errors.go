@@ -22,6 +22,14 @@ func errorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		if _, ok := gqlErr.Extensions["code"]; ok && gqlErr.Unwrap() == nil {
 			return gqlErr // parse and validation errors arrive coded
 		}
+		if te := timedOut(ctx, err); te != nil {
+			logger.WarnContext(ctx, "timeout", "limit", te.Limit, "after", te.After, "path", gqlErr.Path.String())
+			gqlErr.Message = te.Error()
+			for k, v := range te.gqlError().Extensions {
+				setExt(gqlErr, k, v)
+			}
+			return gqlErr
+		}
 		code, msg, field := classify(err)
 		if code == apperr.Internal {
 			logger.ErrorContext(ctx, "internal error", "err", err, "path", gqlErr.Path.String())

@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -13,17 +15,38 @@ import (
 	"github.com/aidregistry/registry/internal/store"
 )
 
-// readiness answers 200 when the store answers, 503 otherwise, so a load
-// balancer stops sending requests to a replica that lost its database.
+// readiness answers 200 when the store answers and its schema migrations
+// are exactly this binary's, 503 with the reason otherwise, so a load
+// balancer stops sending requests to a replica that lost its database or
+// whose store was migrated by a newer registry.
 func readiness(st *store.Store) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		w.Header().Set("Content-Type", "application/json")
-		if err := st.DB.PingContext(ctx); err != nil {
+		// One query proves both that the store answers and that its
+		// schema is the one this binary's migrations build: a replica whose
+		// store a newer registry migrated stops taking requests.
+		if err := st.CheckSchema(ctx); err != nil {
 			w.WriteHeader(http.StatusServiceUnavailable)
-			_, _ = w.Write([]byte(`{"status":"store unreachable"}`))
+			var schemaErr *store.SchemaError
+			switch {
+			case errors.As(err, &schemaErr):
+				body, _ := json.Marshal(map[string]string{"status": "schema not current", "reason": schemaErr.Error()})
+				_, _ = w.Write(body)
+			case st.DB.PingContext(ctx) != nil:
+				_, _ = w.Write([]byte(`{"status":"store unreachable"}`))
+			default:
+				_, _ = w.Write([]byte(`{"status":"schema revisions unreadable"}`))
+			}
 			return
+		}
+		if st.Replica != nil {
+			if err := st.Replica.PingContext(ctx); err != nil {
+				w.WriteHeader(http.StatusServiceUnavailable)
+				_, _ = w.Write([]byte(`{"status":"read replica unreachable"}`))
+				return
+			}
 		}
 		_, _ = w.Write([]byte(`{"status":"ready"}`))
 	}
@@ -103,8 +126,10 @@ func cors(origins []string, next http.Handler) http.Handler {
 	})
 }
 
-// WithTimeout gives every request a deadline; the store's statements run
-// under the request's context, so a slow query is cancelled with it.
+// WithTimeout gives every request a deadline, an upper bound over the
+// operation deadlines (Options.ReadTimeout, WriteTimeout) for the whole
+// request; the store's statements run under the request's context, so a
+// slow query is cancelled with it.
 // Bulk exports stream for as long as they need and are left out.
 func WithTimeout(d time.Duration, next http.Handler) http.Handler {
 	if d <= 0 {
@@ -115,7 +140,7 @@ func WithTimeout(d time.Duration, next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		ctx, cancel := context.WithTimeout(r.Context(), d)
+		ctx, cancel := context.WithTimeoutCause(r.Context(), d, &TimeoutError{Limit: LimitRequest, After: d})
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})

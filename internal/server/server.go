@@ -23,6 +23,7 @@ import (
 	"github.com/aidregistry/registry/internal/apperr"
 	"github.com/aidregistry/registry/internal/auth"
 	"github.com/aidregistry/registry/internal/metrics"
+	"github.com/aidregistry/registry/internal/readcache"
 	"github.com/aidregistry/registry/internal/store"
 )
 
@@ -46,11 +47,25 @@ type Options struct {
 	CORSOrigins []string
 	// APQCacheSize bounds the automatic persisted query cache (entries).
 	APQCacheSize int
+	// PersistedQueries are registered operations, keyed by QueryHash:
+	// clients may send only extensions.persistedQuery.sha256Hash (see
+	// ReadPersistedQueries).
+	PersistedQueries map[string]string
+	// PersistedOnly runs nothing but the PersistedQueries: other query
+	// texts, unknown hashes and automatic registration are refused with
+	// PERSISTED_QUERY_ONLY.
+	PersistedOnly bool
+	// Timeouts bound query and mutation operations; zero fields take the
+	// defaults.
+	Timeouts Timeouts
 	// Metrics, when set, counts requests and serves /metrics.
 	Metrics *metrics.Metrics
 	// NoSQLJSON answers programme lists through gqlgen's resolvers only,
 	// without the SQL JSON path (to compare the two).
 	NoSQLJSON bool
+	// AnalyticsCacheSize bounds how many analytics answers are kept until
+	// the data changes (internal/readcache); 0 takes 16, negative keeps none.
+	AnalyticsCacheSize int
 }
 
 // New builds the HTTP handler over an open store.
@@ -94,7 +109,8 @@ func GraphQL(st *store.Store, opts Options) http.Handler {
 	if apqSize <= 0 {
 		apqSize = 1000
 	}
-	srv := handler.New(graph.NewSchema(st.Client, graph.WithDialect(st.Dialect)))
+	schema := graph.NewSchema(st.Client, graph.WithDialect(st.Dialect))
+	srv := handler.New(schema)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -102,10 +118,14 @@ func GraphQL(st *store.Store, opts Options) http.Handler {
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	if !opts.NoIntrospection {
 		srv.Use(extension.Introspection{})
+	} else {
+		srv.Use(refuseIntrospection{})
 	}
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](apqSize)})
+	srv.Use(persistedQueries(opts.PersistedQueries, opts.PersistedOnly, lru.New[string](apqSize)))
 	srv.Use(limits)
 	srv.AroundOperations(requireKeyForMutations)
+	srv.AroundOperations(operationDeadlines(st, opts.Timeouts.read(), opts.Timeouts.write()))
+	srv.AroundOperations(readsToReplica)
 	if opts.Metrics != nil {
 		srv.AroundResponses(opts.Metrics.Operations)
 	}
@@ -113,7 +133,13 @@ func GraphQL(st *store.Store, opts Options) http.Handler {
 	srv.Use(entgql.Transactioner{TxOpener: st.Client})
 	srv.AroundFields(pageLimits)
 	if !opts.NoSQLJSON {
-		srv.AroundRootFields(sqlJSON(st, logger))
+		srv.AroundRootFields(sqlJSON(st, schema.Schema(), logger))
+	}
+	if size := opts.AnalyticsCacheSize; size >= 0 {
+		if size == 0 {
+			size = 16
+		}
+		srv.AroundRootFields(readcache.New(st.DataVersion, size, "fundingSummary", "programmeSummary").Middleware)
 	}
 	srv.SetErrorPresenter(errorPresenter(logger))
 	srv.SetRecoverFunc(recoverPanic(logger))

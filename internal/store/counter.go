@@ -15,6 +15,8 @@ import (
 type Counter struct {
 	n       atomic.Int64
 	observe atomic.Pointer[func(time.Duration)]
+	// stmtTimeout bounds each statement (see Store.SetStatementTimeout).
+	stmtTimeout atomic.Int64
 }
 
 // track counts a statement that started at start and reports its duration.
@@ -32,7 +34,7 @@ func (c *Counter) Observe(f func(time.Duration)) { c.observe.Store(&f) }
 func (c *Counter) Count() int64 { return c.n.Load() }
 
 // Wrap returns a driver that counts every Exec and Query, inside
-// transactions too.
+// transactions too, and bounds each by the statement timeout.
 func (c *Counter) Wrap(d dialect.Driver) dialect.Driver {
 	return &countingDriver{Driver: d, c: c}
 }
@@ -43,13 +45,21 @@ type countingDriver struct {
 }
 
 func (d *countingDriver) Exec(ctx context.Context, query string, args, v any) error {
+	b, cancel := d.c.bound(ctx)
+	defer cancel()
 	defer d.c.track(time.Now())
-	return d.Driver.Exec(ctx, query, args, v)
+	return b.err(d.Driver.Exec(b.ctx, query, args, v))
 }
 
 func (d *countingDriver) Query(ctx context.Context, query string, args, v any) error {
+	b, cancel := d.c.bound(ctx)
 	defer d.c.track(time.Now())
-	return d.Driver.Query(ctx, query, args, v)
+	if err := d.Driver.Query(b.ctx, query, args, v); err != nil {
+		err = b.err(err)
+		cancel()
+		return err
+	}
+	return nil // the rows are read under b's deadline: see bound
 }
 
 func (d *countingDriver) Tx(ctx context.Context) (dialect.Tx, error) {
@@ -66,13 +76,21 @@ type countingTx struct {
 }
 
 func (t *countingTx) Exec(ctx context.Context, query string, args, v any) error {
+	b, cancel := t.c.bound(ctx)
+	defer cancel()
 	defer t.c.track(time.Now())
-	return t.Tx.Exec(ctx, query, args, v)
+	return b.err(t.Tx.Exec(b.ctx, query, args, v))
 }
 
 func (t *countingTx) Query(ctx context.Context, query string, args, v any) error {
+	b, cancel := t.c.bound(ctx)
 	defer t.c.track(time.Now())
-	return t.Tx.Query(ctx, query, args, v)
+	if err := t.Tx.Query(b.ctx, query, args, v); err != nil {
+		err = b.err(err)
+		cancel()
+		return err
+	}
+	return nil // the rows are read under b's deadline: see bound
 }
 
 // BeginTx keeps transaction options (isolation, read-only) working through
@@ -100,8 +118,11 @@ func (d *countingDriver) ExecContext(ctx context.Context, query string, args ...
 	if !ok {
 		return nil, fmt.Errorf("driver %T does not run raw SQL", d.Driver)
 	}
+	b, cancel := d.c.bound(ctx)
+	defer cancel()
 	defer d.c.track(time.Now())
-	return ex.ExecContext(ctx, query, args...)
+	res, err := ex.ExecContext(b.ctx, query, args...)
+	return res, b.err(err)
 }
 
 // QueryContext: see ExecContext.
@@ -112,8 +133,15 @@ func (d *countingDriver) QueryContext(ctx context.Context, query string, args ..
 	if !ok {
 		return nil, fmt.Errorf("driver %T does not run raw SQL", d.Driver)
 	}
+	b, cancel := d.c.bound(ctx)
 	defer d.c.track(time.Now())
-	return q.QueryContext(ctx, query, args...)
+	rows, err := q.QueryContext(b.ctx, query, args...)
+	if err != nil {
+		err = b.err(err)
+		cancel()
+		return nil, err
+	}
+	return rows, nil // read under b's deadline: see bound
 }
 
 // ExecContext: see countingDriver.ExecContext.
@@ -124,8 +152,11 @@ func (t *countingTx) ExecContext(ctx context.Context, query string, args ...any)
 	if !ok {
 		return nil, fmt.Errorf("transaction %T does not run raw SQL", t.Tx)
 	}
+	b, cancel := t.c.bound(ctx)
+	defer cancel()
 	defer t.c.track(time.Now())
-	return ex.ExecContext(ctx, query, args...)
+	res, err := ex.ExecContext(b.ctx, query, args...)
+	return res, b.err(err)
 }
 
 // QueryContext: see countingDriver.ExecContext.
@@ -136,6 +167,13 @@ func (t *countingTx) QueryContext(ctx context.Context, query string, args ...any
 	if !ok {
 		return nil, fmt.Errorf("transaction %T does not run raw SQL", t.Tx)
 	}
+	b, cancel := t.c.bound(ctx)
 	defer t.c.track(time.Now())
-	return q.QueryContext(ctx, query, args...)
+	rows, err := q.QueryContext(b.ctx, query, args...)
+	if err != nil {
+		err = b.err(err)
+		cancel()
+		return nil, err
+	}
+	return rows, nil // read under b's deadline: see bound
 }

@@ -32,6 +32,15 @@ type Store struct {
 	DB      *sql.DB
 	Dialect string
 	Counter *Counter
+	// Migrated lists the migrations Open applied (empty when the schema
+	// was current).
+	Migrated []Revision
+	// Replica is the read replica's pool (see UseReplica), nil without one.
+	Replica *sql.DB
+
+	router *Router
+	// sqliteVersion is where DataVersion reads SQLite's (version.go).
+	sqliteVersion sqliteVersion
 }
 
 // Location is a parsed --db URL.
@@ -62,11 +71,47 @@ func Parse(url string) (Location, error) {
 	}
 }
 
-// Open connects to the database at url and brings its schema up to date.
-func Open(ctx context.Context, url string) (*Store, error) {
-	loc, err := Parse(url)
+// Open connects to the database at url and checks its schema against the
+// migrations (migrate.go): a store with none of the registry's tables is
+// migrated to the latest version; one that is behind is migrated only with
+// WithMigrate(true), and refused otherwise; one that is ahead is refused.
+func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
+	var cfg openConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	db, loc, err := connect(ctx, url)
 	if err != nil {
 		return nil, err
+	}
+	migrated, err := prepareSchema(ctx, db, loc.Dialect, cfg.migrate)
+	if err != nil {
+		db.Close()
+		if _, ok := err.(*SchemaError); ok {
+			return nil, err
+		}
+		return nil, fmt.Errorf("migrate %s database: %w", loc.Dialect, err)
+	}
+	counter := &Counter{}
+	router := &Router{primary: entsql.OpenDB(loc.Dialect, db)}
+	drv := counter.Wrap(router)
+	client := ent.NewClient(ent.Driver(drv))
+	// Every write, from any path, is authorised, validated and recorded, in
+	// that order, inside the write's own transaction.
+	client.Use(auth.Hook(), validate.Hook(), audit.Hook(loc.Dialect))
+	if err := search.Install(ctx, client, loc.Dialect); err != nil {
+		client.Close()
+		return nil, fmt.Errorf("set up search on %s database: %w", loc.Dialect, err)
+	}
+	return &Store{Client: client, DB: db, Dialect: loc.Dialect, Counter: counter, router: router, Migrated: migrated}, nil
+}
+
+// connect opens and pings the database at url, with the pool sized for
+// its dialect.
+func connect(ctx context.Context, url string) (*sql.DB, Location, error) {
+	loc, err := Parse(url)
+	if err != nil {
+		return nil, loc, err
 	}
 	driverName := "sqlite"
 	if loc.Dialect == dialect.Postgres {
@@ -74,7 +119,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	}
 	db, err := sql.Open(driverName, loc.DSN)
 	if err != nil {
-		return nil, fmt.Errorf("open %s database: %w", loc.Dialect, err)
+		return nil, loc, fmt.Errorf("open %s database: %w", loc.Dialect, err)
 	}
 	if loc.Dialect == dialect.SQLite {
 		// One writer at a time is SQLite's model; a small pool avoids
@@ -86,24 +131,13 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("cannot reach %s database: %w", loc.Dialect, err)
+		return nil, loc, fmt.Errorf("cannot reach %s database: %w", loc.Dialect, err)
 	}
-	counter := &Counter{}
-	drv := counter.Wrap(entsql.OpenDB(loc.Dialect, db))
-	client := ent.NewClient(ent.Driver(drv))
-	// Every write, from any path, is authorised, validated and recorded, in
-	// that order, inside the write's own transaction.
-	client.Use(auth.Hook(), validate.Hook(), audit.Hook(loc.Dialect))
-	if err := client.Schema.Create(ctx); err != nil {
-		client.Close()
-		return nil, fmt.Errorf("migrate %s database: %w", loc.Dialect, err)
-	}
-	if err := search.Install(ctx, client, loc.Dialect); err != nil {
-		client.Close()
-		return nil, fmt.Errorf("set up search on %s database: %w", loc.Dialect, err)
-	}
-	return &Store{Client: client, DB: db, Dialect: loc.Dialect, Counter: counter}, nil
+	return db, loc, nil
 }
 
 // Close releases the database.
-func (s *Store) Close() error { return s.Client.Close() }
+func (s *Store) Close() error {
+	s.sqliteVersion.close()
+	return s.Client.Close()
+}
