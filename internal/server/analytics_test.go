@@ -305,12 +305,14 @@ func TestSummaryStatementsAreFixed(t *testing.T) {
 			name, query string
 			want        int64
 		}{
-			{"funding by funder and country", `{ fundingSummary(groupBy: [FUNDER, COUNTRY]) { funder { acronym } country { iso2 } count totals { amount currency } } }`, 3},
-			{"funding by funder and country, in USD", `{ fundingSummary(groupBy: [FUNDER, COUNTRY], in: "USD") { funder { acronym } country { iso2 } count totals { amount currency } rateMissing } }`, 3},
-			{"funding by year, no records to read", `{ fundingSummary(groupBy: [YEAR, KIND, CURRENCY]) { year kind currency count totals { amount currency } } }`, 1},
-			{"funding with every record type", `{ fundingSummary(groupBy: [FUNDER, RECIPIENT, PROGRAMME, COUNTRY]) { funder { acronym } recipient { name } programme { code } country { iso2 } count } }`, 5},
-			{"funding, keys not selected are not read", `{ fundingSummary(groupBy: [FUNDER, COUNTRY]) { count } }`, 1},
-			{"programmes by country and organisation", `{ programmeSummary(groupBy: [COUNTRY, ORGANISATION, ROLE]) { country { iso2 } organisation { acronym } role count budgets { amount currency } } }`, 3},
+			// Each count starts with the data version read (internal/readcache):
+			// the data changes between the two rounds, so neither is cached.
+			{"funding by funder and country", `{ fundingSummary(groupBy: [FUNDER, COUNTRY]) { funder { acronym } country { iso2 } count totals { amount currency } } }`, 4},
+			{"funding by funder and country, in USD", `{ fundingSummary(groupBy: [FUNDER, COUNTRY], in: "USD") { funder { acronym } country { iso2 } count totals { amount currency } rateMissing } }`, 4},
+			{"funding by year, no records to read", `{ fundingSummary(groupBy: [YEAR, KIND, CURRENCY]) { year kind currency count totals { amount currency } } }`, 2},
+			{"funding with every record type", `{ fundingSummary(groupBy: [FUNDER, RECIPIENT, PROGRAMME, COUNTRY]) { funder { acronym } recipient { name } programme { code } country { iso2 } count } }`, 6},
+			{"funding, keys not selected are not read", `{ fundingSummary(groupBy: [FUNDER, COUNTRY]) { count } }`, 2},
+			{"programmes by country and organisation", `{ programmeSummary(groupBy: [COUNTRY, ORGANISATION, ROLE]) { country { iso2 } organisation { acronym } role count budgets { amount currency } } }`, 4},
 		}
 		count := func(q string) int64 {
 			before := r.Store.Counter.Count()

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/aidregistry/registry/internal/sqljson"
 	"github.com/aidregistry/registry/internal/store"
@@ -15,8 +16,8 @@ import (
 // JSON in the database (internal/sqljson) when the selection allows it, and
 // hands the field to gqlgen's resolvers otherwise. Depth, cost and key
 // checks have run before root fields are resolved, so they hold for both.
-func sqlJSON(st *store.Store, logger *slog.Logger) graphql.RootFieldMiddleware {
-	programmes, err := sqljson.NewProgrammes(st.Client, st.Dialect, DefaultPageSize, MaxPageSize)
+func sqlJSON(st *store.Store, schema *ast.Schema, logger *slog.Logger) graphql.RootFieldMiddleware {
+	programmes, err := sqljson.NewProgrammes(st.Client, st.Dialect, schema, DefaultPageSize, MaxPageSize)
 	if err != nil {
 		logger.Warn("programme lists answered by the general path only", "err", err)
 		return func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler { return next(ctx) }

@@ -14,6 +14,7 @@ import (
 	"entgo.io/contrib/entgql"
 	entsql "entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/aidregistry/registry/ent"
 	"github.com/aidregistry/registry/internal/gid"
@@ -28,6 +29,8 @@ type Querier interface {
 // Programmes answers Query.programmes.
 type Programmes struct {
 	db          Querier
+	schema      *ast.Schema
+	where       *ast.Type // the type of the where argument
 	sql         jsonSQL
 	dialect     string
 	defaultPage int
@@ -35,13 +38,18 @@ type Programmes struct {
 }
 
 // NewProgrammes prepares the path for a store of the given dialect, with the
-// server's default and largest page sizes.
-func NewProgrammes(db Querier, dialectName string, defaultPage, maxPage int) (*Programmes, error) {
+// GraphQL schema and the server's default and largest page sizes.
+func NewProgrammes(db Querier, dialectName string, schema *ast.Schema, defaultPage, maxPage int) (*Programmes, error) {
 	d, err := dialectOf(dialectName)
 	if err != nil {
 		return nil, err
 	}
-	return &Programmes{db: db, sql: d, dialect: dialectName, defaultPage: defaultPage, maxPage: maxPage}, nil
+	field := schema.Query.Fields.ForName("programmes")
+	if field == nil || field.Arguments.ForName("where") == nil {
+		return nil, fmt.Errorf("sqljson: the schema has no Query.programmes(where:)")
+	}
+	return &Programmes{db: db, sql: d, dialect: dialectName, defaultPage: defaultPage, maxPage: maxPage,
+		schema: schema, where: field.Arguments.ForName("where").Type}, nil
 }
 
 // orderColumns are the programme order fields this path sorts by: the ones
@@ -113,6 +121,9 @@ func (p *Programmes) parse(args map[string]any) (page, error) {
 		return req, err
 	}
 	if v, ok := args["where"]; ok && v != nil {
+		if err := checkInput(p.schema, p.where, v); err != nil {
+			return req, err
+		}
 		where, err := whereInput(v)
 		if err != nil {
 			return req, err

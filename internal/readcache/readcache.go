@@ -1,0 +1,121 @@
+// Package readcache keeps the answers of expensive read-only root fields
+// (the analytics summaries, which add up every matching funding) until the
+// store's data changes. Dashboards ask the same summaries again and again;
+// each repeat then costs one statement that reads the store's data version,
+// and no replica can serve a stale answer, since every replica checks the
+// version of the store it reads.
+package readcache
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/vektah/gqlparser/v2/ast"
+	"golang.org/x/sync/singleflight"
+)
+
+// MaxEntryBytes is the largest answer kept; larger ones are recomputed.
+const MaxEntryBytes = 4 << 20
+
+// Versioner reads the store's data version (store.Store.DataVersion).
+type Versioner func(ctx context.Context) (string, error)
+
+// Cache holds answers by request and field.
+type Cache struct {
+	version Versioner
+	fields  map[string]bool
+	entries *lru.LRU[entry]
+	flight  singleflight.Group
+}
+
+type entry struct {
+	version string
+	json    []byte
+}
+
+// New caches up to size answers of the named Query fields.
+func New(version Versioner, size int, fields ...string) *Cache {
+	c := &Cache{version: version, fields: map[string]bool{}, entries: lru.New[entry](size)}
+	for _, f := range fields {
+		c.fields[f] = true
+	}
+	return c
+}
+
+// Middleware answers a cached field from the cache while the data version
+// is unchanged, and caches what the resolvers answer otherwise.
+func (c *Cache) Middleware(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+	op := graphql.GetOperationContext(ctx)
+	rc := graphql.GetRootFieldContext(ctx)
+	if rc == nil || op.Operation == nil || op.Operation.Operation != ast.Query || !c.fields[rc.Field.Name] {
+		return next(ctx)
+	}
+	version, err := c.version(ctx)
+	if err != nil {
+		return next(ctx) // the resolvers meet the same store and report
+	}
+	key, ok := cacheKey(op, rc.Field)
+	if !ok {
+		return next(ctx)
+	}
+	if e, ok := c.entries.Get(ctx, key); ok && e.version == version {
+		return raw(e.json)
+	}
+	// Requests that miss together compute the answer once: a dashboard
+	// refresh after a write should not run the same summary fifty times.
+	led := false
+	res, _, _ := c.flight.Do(key+"\x00"+version, func() (any, error) {
+		led = true
+		m := next(ctx)
+		if m == graphql.Null || len(graphql.GetErrors(ctx)) > 0 {
+			// Returned as it is: gqlgen nulls the data for a null
+			// non-null field only when it sees its own Null.
+			return computed{failed: m}, nil
+		}
+		var buf bytes.Buffer
+		m.MarshalGQL(&buf)
+		if buf.Len() <= MaxEntryBytes {
+			c.entries.Add(ctx, key, entry{version: version, json: buf.Bytes()})
+		}
+		return computed{json: buf.Bytes()}, nil
+	})
+	answer := res.(computed)
+	switch {
+	case answer.failed == nil:
+		return raw(answer.json)
+	case led:
+		return answer.failed
+	default:
+		return next(ctx) // the errors went to the request that computed it
+	}
+}
+
+type computed struct {
+	json   []byte
+	failed graphql.Marshaler // what the resolvers gave when they failed
+}
+
+// cacheKey names what the answer depends on: the document, the operation
+// chosen in it, the field's alias (unique among the root fields) and the
+// variables, which arguments, fragments and directives may read.
+func cacheKey(op *graphql.OperationContext, f graphql.CollectedField) (string, bool) {
+	vars, err := json.Marshal(op.Variables)
+	if err != nil {
+		return "", false
+	}
+	var b bytes.Buffer
+	for _, part := range []string{op.RawQuery, op.OperationName, f.Alias} {
+		b.WriteString(part)
+		b.WriteByte(0)
+	}
+	b.Write(vars)
+	return b.String(), true
+}
+
+func raw(b []byte) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) { _, _ = w.Write(b) })
+}

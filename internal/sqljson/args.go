@@ -1,0 +1,66 @@
+package sqljson
+
+import (
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/aidregistry/registry/internal/partialdate"
+)
+
+// checkInput walks an argument's value against its GraphQL type and lets
+// through only what gqlparser has fully validated already (built-in scalars
+// and enums) or what it checks here as gqlgen would (PartialDate). Every
+// other custom scalar (ID, Decimal, Time, ...) sends the request down the
+// general path, whose scalar decoders give the client their usual errors.
+func checkInput(schema *ast.Schema, typ *ast.Type, v any) error {
+	if v == nil {
+		return nil
+	}
+	if typ.Elem != nil {
+		list, ok := v.([]any)
+		if !ok {
+			return checkInput(schema, typ.Elem, v) // a single value stands for a list of one
+		}
+		for _, item := range list {
+			if err := checkInput(schema, typ.Elem, item); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	def := schema.Types[typ.Name()]
+	if def == nil {
+		return unsupported("type %s", typ.Name())
+	}
+	switch def.Kind {
+	case ast.Enum:
+		return nil
+	case ast.Scalar:
+		switch def.Name {
+		case "String", "Int", "Boolean", "Float":
+			return nil
+		case "PartialDate":
+			s, ok := v.(string)
+			if !ok || partialdate.Validate(s) != nil {
+				return unsupported("PartialDate %v", v)
+			}
+			return nil
+		}
+		return unsupported("%s value", def.Name)
+	case ast.InputObject:
+		fields, ok := v.(map[string]any)
+		if !ok {
+			return unsupported("%s value %T", def.Name, v)
+		}
+		for name, fv := range fields {
+			fd := def.Fields.ForName(name)
+			if fd == nil {
+				return unsupported("%s.%s", def.Name, name)
+			}
+			if err := checkInput(schema, fd.Type, fv); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return unsupported("%s kind %s", def.Name, def.Kind)
+}
