@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -41,6 +43,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	persistedFile := fs.String("persisted-queries", "", "JSON file of registered operations, {\"<sha256 hex>\": \"<query>\"} (write one with registry persisted)")
 	persistedOnly := fs.Bool("persisted-only", false, "run only the operations registered in --persisted-queries")
 	noSQLJSON := fs.Bool("no-sql-json", false, "answer programme lists through the resolvers only, not one SQL statement each (to compare)")
+	memoryLimit := fs.Int("memory-limit", 110, "soft limit on the Go heap in MiB: the collector works harder near it (0: none; GOMEMLIMIT, when set, wins)")
+	maxInFlight := fs.Int("max-in-flight", 0, "GraphQL requests run at once, the rest wait their turn (0: 8 per processor)")
 	analyticsCache := fs.Int("analytics-cache", 16, "analytics answers kept until the data changes (0: none)")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	if err := fs.Parse(args); err != nil {
@@ -54,6 +58,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	setMemoryLimit(*memoryLimit)
 
 	if *readDB != "" {
 		if loc, err := store.Parse(*dbURL); err == nil && loc.Dialect != dialect.Postgres {
@@ -104,7 +109,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		CORSOrigins:     splitList(*corsOrigins),
 	}
 	opts.PersistedQueries, opts.PersistedOnly = registered, *persistedOnly
-	opts.NoSQLJSON, opts.AnalyticsCacheSize = *noSQLJSON, *analyticsCache
+	opts.NoSQLJSON, opts.AnalyticsCacheSize, opts.MaxInFlight = *noSQLJSON, *analyticsCache, *maxInFlight
 	if *analyticsCache <= 0 {
 		opts.AnalyticsCacheSize = -1
 	}
@@ -171,4 +176,15 @@ func wantDemo(flagValue, dialectName string) (bool, error) {
 		return dialectName == dialect.SQLite, nil
 	}
 	return false, fmt.Errorf("--demo must be true, false or auto, not %q", flagValue)
+}
+
+// setMemoryLimit makes the garbage collector keep the heap near limitMiB
+// rather than let it grow to twice what is live: replicas are sized by their
+// resident memory, and large answers (summaries of megabytes) are garbage
+// as soon as they are written.
+func setMemoryLimit(limitMiB int) {
+	if limitMiB <= 0 || os.Getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	debug.SetMemoryLimit(int64(limitMiB) << 20)
 }

@@ -63,6 +63,9 @@ type Options struct {
 	// NoSQLJSON answers programme lists through gqlgen's resolvers only,
 	// without the SQL JSON path (to compare the two).
 	NoSQLJSON bool
+	// MaxInFlight bounds how many GraphQL requests run at once (the rest
+	// wait their turn); 0 takes DefaultInFlight per processor.
+	MaxInFlight int
 	// AnalyticsCacheSize bounds how many analytics answers are kept until
 	// the data changes (internal/readcache); 0 takes 16, negative keeps none.
 	AnalyticsCacheSize int
@@ -75,7 +78,7 @@ func New(st *store.Store, opts Options) http.Handler {
 	}
 	mux := http.NewServeMux()
 	withKey := auth.Middleware(st.Client, opts.Private, opts.Logger)
-	mux.Handle("/query", cors(opts.CORSOrigins, withKey(requireJSON(GraphQL(st, opts)))))
+	mux.Handle("/query", cors(opts.CORSOrigins, withKey(requireJSON(limitInFlight(opts.MaxInFlight, GraphQL(st, opts))))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, `{"status":"ok"}`)
