@@ -52,6 +52,15 @@ func MustParse(s string) Decimal {
 
 // String gives the number with the scale it was written with.
 func (x Decimal) String() string {
+	var arr [24]byte
+	if b, ok := x.appendSmall(arr[:0]); ok {
+		return string(b)
+	}
+	return x.formatted()
+}
+
+// formatted is String by shopspring's formatting, for any decimal.
+func (x Decimal) formatted() string {
 	if exp := x.d.Exponent(); exp < 0 {
 		return x.d.StringFixed(-exp)
 	}
@@ -93,10 +102,7 @@ func (x *Decimal) Scan(src any) error {
 }
 
 // MarshalGQL writes the decimal as a JSON string.
-func (x Decimal) MarshalGQL(w io.Writer) {
-	b, _ := json.Marshal(x.String())
-	_, _ = w.Write(b)
-}
+func (x Decimal) MarshalGQL(w io.Writer) { x.writeQuoted(w) }
 
 // UnmarshalGQL accepts only strings: a JSON number may already have been
 // rounded by the client's float parser before it reached us.
@@ -114,7 +120,7 @@ func (x *Decimal) UnmarshalGQL(v any) error {
 }
 
 // MarshalJSON writes the decimal as a JSON string, as on the GraphQL wire.
-func (x Decimal) MarshalJSON() ([]byte, error) { return json.Marshal(x.String()) }
+func (x Decimal) MarshalJSON() ([]byte, error) { return x.appendQuoted(make([]byte, 0, 24)), nil }
 
 // UnmarshalJSON reads a decimal from a JSON string.
 func (x *Decimal) UnmarshalJSON(b []byte) error {

@@ -6,6 +6,8 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/aidregistry/registry/internal/gid"
 )
 
 // write assembles the connection's JSON in the order the query asked for its
@@ -59,9 +61,9 @@ func write(buf *bytes.Buffer, s shape, req page, res result) error {
 					case n == 0:
 						buf.WriteString("null")
 					case pf.Name == "startCursor":
-						cursor(0).MarshalGQL(buf)
+						gid.MarshalCursor(cursor(0)).MarshalGQL(buf)
 					default:
-						cursor(n - 1).MarshalGQL(buf)
+						gid.MarshalCursor(cursor(n - 1)).MarshalGQL(buf)
 					}
 				default:
 					return unsupported("PageInfo.%s", pf.Name)
@@ -85,7 +87,7 @@ func writeEdge(buf *bytes.Buffer, fields []graphql.CollectedField, node []byte, 
 		case "__typename":
 			buf.WriteString(`"ProgrammeEdge"`)
 		case "cursor":
-			c.MarshalGQL(buf)
+			gid.MarshalCursor(c).MarshalGQL(buf)
 		case "node":
 			buf.Write(node)
 		}
