@@ -43,7 +43,7 @@ func load(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := search.Rebuild(ctx, st.Client, st.Dialect); err != nil {
 		return fmt.Errorf("rebuild search index: %w", err)
 	}
-	fmt.Fprintf(stdout, "read %d records, %d new, in %s (%.0f records/s)\n",
-		stats.Read, stats.Inserted, stats.Elapsed.Round(1e6), float64(stats.Read)/stats.Elapsed.Seconds())
+	fmt.Fprintf(stdout, "read %d records, %d new, in %s (%.0f records/s); planner statistics refreshed in %s\n",
+		stats.Read, stats.Inserted, stats.Elapsed.Round(1e6), float64(stats.Read)/stats.Elapsed.Seconds(), stats.Refresh.Round(1e6))
 	return nil
 }

@@ -1,8 +1,13 @@
 package server
 
 import (
+	"bytes"
+	"context"
+	"io"
 	"net/http"
 	"runtime"
+
+	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/aidregistry/registry/internal/apperr"
 )
@@ -32,4 +37,38 @@ func limitInFlight(n int, next http.Handler) http.Handler {
 		defer func() { <-slots }()
 		next.ServeHTTP(w, r)
 	})
+}
+
+// limitSummaries lets at most one analytics summary per processor be
+// computed at a time. Each adds up every matching funding and holds tens of
+// thousands of buckets while it is written: run side by side they only share
+// the processors and multiply the memory, which the collector then spends
+// its time on. Cached answers (internal/readcache, outside this) skip the
+// queue.
+func limitSummaries(fields ...string) graphql.RootFieldMiddleware {
+	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
+	heavy := map[string]bool{}
+	for _, f := range fields {
+		heavy[f] = true
+	}
+	return func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+		rc := graphql.GetRootFieldContext(ctx)
+		if rc == nil || !heavy[rc.Field.Name] {
+			return next(ctx)
+		}
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
+			return next(ctx) // the resolver meets the deadline and reports it
+		}
+		defer func() { <-slots }()
+		// Marshal while holding the slot: the answer is built lazily.
+		var buf bytes.Buffer
+		m := next(ctx)
+		if m == graphql.Null {
+			return m
+		}
+		m.MarshalGQL(&buf)
+		return graphql.WriterFunc(func(w io.Writer) { _, _ = w.Write(buf.Bytes()) })
+	}
 }

@@ -144,6 +144,7 @@ func GraphQL(st *store.Store, opts Options) http.Handler {
 		}
 		srv.AroundRootFields(readcache.New(st.DataVersion, size, "fundingSummary", "programmeSummary").Middleware)
 	}
+	srv.AroundRootFields(limitSummaries("fundingSummary", "programmeSummary"))
 	srv.SetErrorPresenter(errorPresenter(logger))
 	srv.SetRecoverFunc(recoverPanic(logger))
 	return srv
