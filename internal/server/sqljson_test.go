@@ -114,6 +114,12 @@ func TestSQLJSONAnswersAsResolversDo(t *testing.T) {
 			if !bytes.Equal(canonicalResponse(t, got), canonicalResponse(t, want)) {
 				t.Errorf("SQL JSON answer:\n%s\nresolvers' answer:\n%s", canonicalResponse(t, got), canonicalResponse(t, want))
 			}
+			// The same cursor under another order is the client's mistake.
+			const other = `query($after: Cursor) { programmes(first: 2, after: $after) { edges { node { code } } } }`
+			want, got = slow.query(t, other, vars), fast.query(t, other, vars)
+			if len(want.Errors) == 0 || !bytes.Equal(canonicalResponse(t, got), canonicalResponse(t, want)) {
+				t.Errorf("cursor of another order: SQL JSON answer:\n%s\nresolvers' answer:\n%s", canonicalResponse(t, got), canonicalResponse(t, want))
+			}
 		})
 	})
 }

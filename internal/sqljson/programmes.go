@@ -66,6 +66,8 @@ type page struct {
 	columns []string
 	dirs    []entgql.OrderDirection
 	where   func(*entsql.Selector)
+	// cursor holds the predicates that start the page after the cursor.
+	cursor []func(*entsql.Selector)
 }
 
 // Answer writes the connection's JSON, or returns an error wrapping
@@ -119,6 +121,15 @@ func (p *Programmes) parse(args map[string]any) (page, error) {
 	}
 	if err := req.order(args["orderBy"]); err != nil {
 		return req, err
+	}
+	if req.after != nil {
+		preds, err := entgql.MultiCursorsPredicate(req.after, nil, &entgql.MultiCursorsOptions{
+			FieldID: "id", DirectionID: entgql.OrderDirectionAsc, Fields: req.columns, Directions: req.dirs,
+		})
+		if err != nil { // a cursor from another order: entgql's error
+			return req, unsupported("cursor: %v", err)
+		}
+		req.cursor = preds
 	}
 	if v, ok := args["where"]; ok && v != nil {
 		if err := checkInput(p.schema, p.where, v); err != nil {
@@ -277,13 +288,8 @@ func (p *Programmes) statement(req page, s shape) (string, []any) {
 	case s.total:
 		countSel = d.Select(entsql.As(entsql.Count("*"), "n")).From(entsql.Table(table))
 	}
-	if req.after != nil {
-		preds, _ := entgql.MultiCursorsPredicate(req.after, nil, &entgql.MultiCursorsOptions{
-			FieldID: "id", DirectionID: entgql.OrderDirectionAsc, Fields: req.columns, Directions: req.dirs,
-		})
-		for _, pred := range preds {
-			pred(pageSel)
-		}
+	for _, pred := range req.cursor {
+		pred(pageSel)
 	}
 	var order []string
 	for i, c := range req.columns {
