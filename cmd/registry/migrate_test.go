@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"entgo.io/ent/dialect"
 
@@ -168,8 +169,12 @@ func serveMigrating(t *testing.T, db string) {
 	}()
 	defer func() {
 		cancel()
-		if code := <-done; code != 0 {
-			t.Errorf("serve --migrate exited with %d:\n%s", code, logs.String())
+		select {
+		case code := <-done:
+			if code != 0 {
+				t.Errorf("serve --migrate exited with %d:\n%s", code, logs.String())
+			}
+		case <-time.After(20 * time.Second): // waitHealthy took the exit code
 		}
 	}()
 	waitHealthy(t, "http://"+addr, done)

@@ -539,9 +539,14 @@ var (
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "programme_start_date",
+				Name:    "programme_start_date_id",
 				Unique:  false,
-				Columns: []*schema.Column{ProgrammesColumns[16]},
+				Columns: []*schema.Column{ProgrammesColumns[16], ProgrammesColumns[0]},
+				Annotation: &entsql.IndexAnnotation{
+					DescColumns: map[string]bool{
+						ProgrammesColumns[16].Name: true,
+					},
+				},
 			},
 			{
 				Name:    "programme_parent_id",

@@ -3,6 +3,7 @@ package schema
 import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
@@ -53,9 +54,14 @@ func (Programme) Edges() []ent.Edge {
 	}
 }
 
-// Indexes of Programme: dashboards list by start date; children load by parent.
+// Indexes of Programme: dashboards list newest first, and entgql breaks ties
+// by ascending id, so (start_date DESC, id) hands pages out in order, after
+// any cursor, with no sort; children load by parent.
 func (Programme) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("start_date"), index.Fields("parent_id")}
+	return []ent.Index{
+		index.Fields("start_date", "id").Annotations(entsql.DescColumns("start_date")),
+		index.Fields("parent_id"),
+	}
 }
 
 // Annotations of Programme.

@@ -102,7 +102,7 @@ func TestMigrationsBuildWhatSchemaCreateBuilds(t *testing.T) {
 				t.Fatal(err)
 			}
 			s.Close()
-			created := storetest.LegacyURL(t, kind)
+			created := storetest.SchemaCreateURL(t, kind)
 			mdb, d := storetest.RawDB(t, migrated)
 			cdb, _ := storetest.RawDB(t, created)
 			have, drv := inspect(t, mdb, d)

@@ -9,6 +9,7 @@ import (
 	entsql "entgo.io/ent/dialect/sql"
 
 	"github.com/aidregistry/registry/ent"
+
 	"github.com/aidregistry/registry/internal/store"
 )
 
@@ -45,9 +46,31 @@ func Exec(t testing.TB, url string, stmts ...string) {
 }
 
 // LegacyURL is an empty database of the given kind with the schema that
-// ent's auto-migration (Schema.Create) builds, as registries did before
-// versioned migrations: the tables, no schema_revisions.
+// ent's auto-migration (Schema.Create) built before versioned migrations:
+// the first migration's tables, and no schema_revisions. (Schema.Create
+// today would build the latest schema, which no old registry made.)
 func LegacyURL(t testing.TB, kind Kind) string {
+	t.Helper()
+	url := URL(t, kind)
+	loc, err := store.Parse(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	known, err := store.Migrations(loc.Dialect)
+	if err != nil || len(known) == 0 {
+		t.Fatalf("migrations of %s: %v", kind, err)
+	}
+	if _, err := store.MigrateUp(context.Background(), url, known[0].Version); err != nil {
+		t.Fatalf("migrate %s to %s: %v", kind, known[0].Version, err)
+	}
+	Exec(t, url, "DROP TABLE "+store.RevisionsTable)
+	return url
+}
+
+// SchemaCreateURL is an empty database of the given kind with the schema
+// ent's auto-migration (Schema.Create) builds from today's ent/schema, for
+// comparing it with what the migration files build.
+func SchemaCreateURL(t testing.TB, kind Kind) string {
 	t.Helper()
 	url := URL(t, kind)
 	db, d := RawDB(t, url)
