@@ -33,7 +33,9 @@ func sqlJSON(st *store.Store, schema *ast.Schema, logger *slog.Logger) graphql.R
 		if err == nil {
 			return m
 		}
-		if !errors.Is(err, sqljson.ErrUnsupported) && ctx.Err() == nil {
+		// A statement stopped by a deadline is not a bug: the general path
+		// meets the same deadline and reports it with its limit.
+		if !errors.Is(err, sqljson.ErrUnsupported) && ctx.Err() == nil && !store.Canceled(err) {
 			// A failure here is a bug in the path, not the client's doing:
 			// the general path still answers, and the log says why.
 			logger.Warn("SQL JSON path failed; answering through resolvers", "err", err)

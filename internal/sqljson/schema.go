@@ -11,6 +11,11 @@
 // does not know (a field with arguments, a connection, history, a field
 // with a resolver of its own) makes it step aside, and gqlgen answers as
 // before, so its answers are always those of the general path.
+//
+// Its statements go through the store's driver (counted, timed, routed to a
+// read replica) but not through ent's query interceptors: the registry has
+// none on reads. One added there (a read permission, say) must be added here
+// too, or the path turned off for what it guards.
 package sqljson
 
 // kind says how a GraphQL field is read from the tables.
