@@ -39,27 +39,72 @@ func (c *Counter) Wrap(d dialect.Driver) dialect.Driver {
 	return &countingDriver{Driver: d, c: c}
 }
 
+// finish counts and bounds a statement that is done when do returns (an
+// Exec).
+func (c *Counter) finish(ctx context.Context, do func(context.Context) error) error {
+	b, cancel := c.bound(ctx)
+	defer cancel()
+	defer c.track(time.Now())
+	return b.err(do(b.ctx))
+}
+
+// open counts and bounds a statement whose rows are read after do returns
+// (a Query): its deadline is released here only when it fails, and
+// otherwise goes on bounding the reading (see bound).
+func (c *Counter) open(ctx context.Context, do func(context.Context) error) error {
+	b, cancel := c.bound(ctx)
+	defer c.track(time.Now())
+	if err := do(b.ctx); err != nil {
+		err = b.err(err) // before cancel, which would hide the timeout's cause
+		cancel()
+		return err
+	}
+	return nil
+}
+
+// execRaw and queryRaw run hand-written SQL on x (a driver or a
+// transaction, named by what in errors), counted and bounded.
+func (c *Counter) execRaw(ctx context.Context, x any, what, query string, args []any) (sql.Result, error) {
+	ex, ok := x.(interface {
+		ExecContext(context.Context, string, ...any) (sql.Result, error)
+	})
+	if !ok {
+		return nil, fmt.Errorf("%s %T does not run raw SQL", what, x)
+	}
+	var res sql.Result
+	err := c.finish(ctx, func(ctx context.Context) (err error) {
+		res, err = ex.ExecContext(ctx, query, args...)
+		return err
+	})
+	return res, err
+}
+
+func (c *Counter) queryRaw(ctx context.Context, x any, what, query string, args []any) (*sql.Rows, error) {
+	q, ok := x.(interface {
+		QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	})
+	if !ok {
+		return nil, fmt.Errorf("%s %T does not run raw SQL", what, x)
+	}
+	var rows *sql.Rows
+	err := c.open(ctx, func(ctx context.Context) (err error) {
+		rows, err = q.QueryContext(ctx, query, args...)
+		return err
+	})
+	return rows, err
+}
+
 type countingDriver struct {
 	dialect.Driver
 	c *Counter
 }
 
 func (d *countingDriver) Exec(ctx context.Context, query string, args, v any) error {
-	b, cancel := d.c.bound(ctx)
-	defer cancel()
-	defer d.c.track(time.Now())
-	return b.err(d.Driver.Exec(b.ctx, query, args, v))
+	return d.c.finish(ctx, func(ctx context.Context) error { return d.Driver.Exec(ctx, query, args, v) })
 }
 
 func (d *countingDriver) Query(ctx context.Context, query string, args, v any) error {
-	b, cancel := d.c.bound(ctx)
-	defer d.c.track(time.Now())
-	if err := d.Driver.Query(b.ctx, query, args, v); err != nil {
-		err = b.err(err)
-		cancel()
-		return err
-	}
-	return nil // the rows are read under b's deadline: see bound
+	return d.c.open(ctx, func(ctx context.Context) error { return d.Driver.Query(ctx, query, args, v) })
 }
 
 func (d *countingDriver) Tx(ctx context.Context) (dialect.Tx, error) {
@@ -76,21 +121,11 @@ type countingTx struct {
 }
 
 func (t *countingTx) Exec(ctx context.Context, query string, args, v any) error {
-	b, cancel := t.c.bound(ctx)
-	defer cancel()
-	defer t.c.track(time.Now())
-	return b.err(t.Tx.Exec(b.ctx, query, args, v))
+	return t.c.finish(ctx, func(ctx context.Context) error { return t.Tx.Exec(ctx, query, args, v) })
 }
 
 func (t *countingTx) Query(ctx context.Context, query string, args, v any) error {
-	b, cancel := t.c.bound(ctx)
-	defer t.c.track(time.Now())
-	if err := t.Tx.Query(b.ctx, query, args, v); err != nil {
-		err = b.err(err)
-		cancel()
-		return err
-	}
-	return nil // the rows are read under b's deadline: see bound
+	return t.c.open(ctx, func(ctx context.Context) error { return t.Tx.Query(ctx, query, args, v) })
 }
 
 // BeginTx keeps transaction options (isolation, read-only) working through
@@ -112,68 +147,20 @@ func (d *countingDriver) BeginTx(ctx context.Context, opts *sql.TxOptions) (dial
 // ExecContext and QueryContext let hand-written SQL (analytics, search)
 // go through ent's client, inside its transactions, and be counted too.
 func (d *countingDriver) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	ex, ok := d.Driver.(interface {
-		ExecContext(context.Context, string, ...any) (sql.Result, error)
-	})
-	if !ok {
-		return nil, fmt.Errorf("driver %T does not run raw SQL", d.Driver)
-	}
-	b, cancel := d.c.bound(ctx)
-	defer cancel()
-	defer d.c.track(time.Now())
-	res, err := ex.ExecContext(b.ctx, query, args...)
-	return res, b.err(err)
+	return d.c.execRaw(ctx, d.Driver, "driver", query, args)
 }
 
 // QueryContext: see ExecContext.
 func (d *countingDriver) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	q, ok := d.Driver.(interface {
-		QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-	})
-	if !ok {
-		return nil, fmt.Errorf("driver %T does not run raw SQL", d.Driver)
-	}
-	b, cancel := d.c.bound(ctx)
-	defer d.c.track(time.Now())
-	rows, err := q.QueryContext(b.ctx, query, args...)
-	if err != nil {
-		err = b.err(err)
-		cancel()
-		return nil, err
-	}
-	return rows, nil // read under b's deadline: see bound
+	return d.c.queryRaw(ctx, d.Driver, "driver", query, args)
 }
 
 // ExecContext: see countingDriver.ExecContext.
 func (t *countingTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	ex, ok := t.Tx.(interface {
-		ExecContext(context.Context, string, ...any) (sql.Result, error)
-	})
-	if !ok {
-		return nil, fmt.Errorf("transaction %T does not run raw SQL", t.Tx)
-	}
-	b, cancel := t.c.bound(ctx)
-	defer cancel()
-	defer t.c.track(time.Now())
-	res, err := ex.ExecContext(b.ctx, query, args...)
-	return res, b.err(err)
+	return t.c.execRaw(ctx, t.Tx, "transaction", query, args)
 }
 
 // QueryContext: see countingDriver.ExecContext.
 func (t *countingTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	q, ok := t.Tx.(interface {
-		QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-	})
-	if !ok {
-		return nil, fmt.Errorf("transaction %T does not run raw SQL", t.Tx)
-	}
-	b, cancel := t.c.bound(ctx)
-	defer t.c.track(time.Now())
-	rows, err := q.QueryContext(b.ctx, query, args...)
-	if err != nil {
-		err = b.err(err)
-		cancel()
-		return nil, err
-	}
-	return rows, nil // read under b's deadline: see bound
+	return t.c.queryRaw(ctx, t.Tx, "transaction", query, args)
 }
