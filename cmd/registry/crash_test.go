@@ -27,21 +27,10 @@ func TestKilledServerKeepsEveryAcknowledgedWrite(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and kills a server")
 	}
-	bin := filepath.Join(t.TempDir(), "registry")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildRegistry(t)
 	for _, kind := range storetest.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
-			db := storetest.URL(t, kind)
-			var keyOut, errOut bytes.Buffer
-			if code := run(context.Background(), []string{"seed", "--db", db}, &errOut, &errOut); code != 0 {
-				t.Fatalf("seed: %s", errOut.String())
-			}
-			if code := run(context.Background(), []string{"keys", "create", "--db", db, "--organisation", "IOM", "--role", "editor"}, &keyOut, &errOut); code != 0 {
-				t.Fatalf("keys create: %s", errOut.String())
-			}
-			key := strings.TrimSpace(keyOut.String())
+			db, key := seededStore(t, kind, "IOM", "editor")
 
 			addr := freeAddr(t)
 			srv := startServer(t, bin, db, addr)
@@ -178,6 +167,31 @@ func startServer(t *testing.T, bin, db, addr string) *exec.Cmd {
 	_ = cmd.Process.Kill()
 	t.Fatalf("server did not start:\n%s", logs.String())
 	return nil
+}
+
+// buildRegistry builds the binary, for tests that run it as a process.
+func buildRegistry(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "registry")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// seededStore is a fresh store holding the countries and the demo data,
+// with an API key of organisation acting as role.
+func seededStore(t *testing.T, kind storetest.Kind, organisation, role string) (db, key string) {
+	t.Helper()
+	db = storetest.URL(t, kind)
+	var keyOut, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"seed", "--db", db}, &errOut, &errOut); code != 0 {
+		t.Fatalf("seed: %s", errOut.String())
+	}
+	if code := run(context.Background(), []string{"keys", "create", "--db", db, "--organisation", organisation, "--role", role}, &keyOut, &errOut); code != 0 {
+		t.Fatalf("keys create: %s", errOut.String())
+	}
+	return db, strings.TrimSpace(keyOut.String())
 }
 
 func freeAddr(t *testing.T) string {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -61,15 +62,8 @@ func TestSeedTwiceChangesNothing(t *testing.T) {
 // TestServeAnswersOnFreshStore runs `registry serve` as the README does, on a
 // new SQLite file, and asks it the first question of the domain.
 func TestServeAnswersOnFreshStore(t *testing.T) {
-	addr := freeAddr(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int, 1)
-	var logs bytes.Buffer
-	go func() {
-		done <- run(ctx, []string{"serve", "--db", "sqlite:" + filepath.Join(t.TempDir(), "registry.db"), "--addr", addr}, &bytes.Buffer{}, &logs)
-	}()
-	base := "http://" + addr
-	waitHealthy(t, base, done)
+	srv := serveInProcess(t, "--db", "sqlite:"+filepath.Join(t.TempDir(), "registry.db"))
+	base := srv.base
 
 	q := `{"query":"{ programmes(where: {hasParticipationsWith: {role: FUNDING, hasOrganisationWith: {acronym: \"UNDP\"}}}) { edges { node { code } } } }"}`
 	resp, err := http.Post(base+"/query", "application/json", strings.NewReader(q))
@@ -105,37 +99,64 @@ func TestServeAnswersOnFreshStore(t *testing.T) {
 	if page.StatusCode != http.StatusOK && page.StatusCode != http.StatusServiceUnavailable {
 		t.Errorf("GraphiQL page status %d", page.StatusCode)
 	}
-	if !strings.Contains(logs.String(), "http://"+addr+"/") {
-		t.Errorf("the log does not say where to point the browser:\n%s", logs.String())
-	}
-
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Errorf("serve exited %d after shutdown:\n%s", code, logs.String())
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("serve did not stop after its context ended")
+	srv.stop(t)
+	if !strings.Contains(srv.logs.String(), base+"/") {
+		t.Errorf("the log does not say where to point the browser:\n%s", srv.logs.String())
 	}
 }
 
-func waitHealthy(t *testing.T, base string, done <-chan int) {
+// serving is `registry serve` running in this process.
+type serving struct {
+	base   string
+	logs   *bytes.Buffer
+	cancel context.CancelFunc
+	done   chan int
+	once   sync.Once
+}
+
+// serveInProcess runs `registry serve ARGS --addr <a free port>` until it
+// answers /healthz; it is stopped when the test ends if not before.
+func serveInProcess(t *testing.T, args ...string) *serving {
 	t.Helper()
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &serving{base: "http://" + addr, logs: &bytes.Buffer{}, cancel: cancel, done: make(chan int, 1)}
+	go func() {
+		s.done <- run(ctx, append(append([]string{"serve"}, args...), "--addr", addr), &bytes.Buffer{}, s.logs)
+	}()
+	t.Cleanup(func() { s.stop(t) })
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
 		select {
-		case code := <-done:
-			t.Fatalf("serve exited early with %d", code)
+		case code := <-s.done:
+			s.once.Do(func() {}) // it has stopped already
+			t.Fatalf("serve exited early with %d:\n%s", code, s.logs.String())
 		default:
 		}
-		if resp, err := http.Get(base + "/healthz"); err == nil {
+		if resp, err := http.Get(s.base + "/healthz"); err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return
+				return s
 			}
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 	t.Fatal("server did not become healthy")
+	return nil
+}
+
+// stop ends the server as SIGTERM would and requires a clean exit.
+func (s *serving) stop(t *testing.T) {
+	t.Helper()
+	s.once.Do(func() {
+		s.cancel()
+		select {
+		case code := <-s.done:
+			if code != 0 {
+				t.Errorf("serve exited %d after shutdown:\n%s", code, s.logs.String())
+			}
+		case <-time.After(20 * time.Second):
+			t.Error("serve did not stop after its context ended")
+		}
+	})
 }

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"entgo.io/ent/dialect"
 
@@ -160,25 +159,8 @@ func TestServeRefusesStoreNotCurrent(t *testing.T) {
 // serveMigrating runs `registry serve --migrate` until it is ready.
 func serveMigrating(t *testing.T, db string) {
 	t.Helper()
-	addr := freeAddr(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int, 1)
-	var logs bytes.Buffer
-	go func() {
-		done <- run(ctx, []string{"serve", "--db", db, "--addr", addr, "--demo", "false", "--no-playground", "--migrate"}, &bytes.Buffer{}, &logs)
-	}()
-	defer func() {
-		cancel()
-		select {
-		case code := <-done:
-			if code != 0 {
-				t.Errorf("serve --migrate exited with %d:\n%s", code, logs.String())
-			}
-		case <-time.After(20 * time.Second): // waitHealthy took the exit code
-		}
-	}()
-	waitHealthy(t, "http://"+addr, done)
-	resp, err := http.Get("http://" + addr + "/readyz")
+	srv := serveInProcess(t, "--db", db, "--demo", "false", "--no-playground", "--migrate")
+	resp, err := http.Get(srv.base + "/readyz")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,6 +168,7 @@ func serveMigrating(t *testing.T, db string) {
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("readyz after serve --migrate: %d", resp.StatusCode)
 	}
+	srv.stop(t)
 }
 
 // TestMigrateDiff: `registry migrate diff` on the committed directories

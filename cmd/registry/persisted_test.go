@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestPersistedOnly: `registry persisted` writes the file of registered
@@ -55,17 +54,10 @@ func TestPersistedOnly(t *testing.T) {
 		t.Errorf("--persisted-only without a file: exit %d, %s", code, errs.String())
 	}
 
-	addr := freeAddr(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int, 1)
-	var logs bytes.Buffer
-	go func() {
-		done <- run(ctx, []string{"serve", "--db", "sqlite:" + filepath.Join(t.TempDir(), "registry.db"), "--addr", addr,
-			"--persisted-only", "--persisted-queries", file, "--no-playground",
-			"--read-timeout", "5s", "--write-timeout", "10s", "--statement-timeout", "2s"}, &bytes.Buffer{}, &logs)
-	}()
-	base := "http://" + addr
-	waitHealthy(t, base, done)
+	srv := serveInProcess(t, "--db", "sqlite:"+filepath.Join(t.TempDir(), "registry.db"),
+		"--persisted-only", "--persisted-queries", file, "--no-playground",
+		"--read-timeout", "5s", "--write-timeout", "10s", "--statement-timeout", "2s")
+	base := srv.base
 	post := func(body string) (string, string) {
 		resp, err := http.Post(base+"/query", "application/json", strings.NewReader(body))
 		if err != nil {
@@ -100,13 +92,5 @@ func TestPersistedOnly(t *testing.T) {
 	if page.StatusCode != http.StatusNotFound {
 		t.Errorf("GraphiQL with --no-playground: status %d, want 404", page.StatusCode)
 	}
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Errorf("serve exited %d:\n%s", code, logs.String())
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("serve did not stop after its context ended")
-	}
+	srv.stop(t)
 }

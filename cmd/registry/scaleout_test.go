@@ -22,21 +22,10 @@ func TestTwoServersShareOneStore(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs two servers")
 	}
-	bin := filepath.Join(t.TempDir(), "registry")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildRegistry(t)
 	for _, kind := range storetest.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
-			db := storetest.URL(t, kind)
-			var keyOut, errOut bytes.Buffer
-			if code := run(context.Background(), []string{"seed", "--db", db}, &errOut, &errOut); code != 0 {
-				t.Fatalf("seed: %s", errOut.String())
-			}
-			if code := run(context.Background(), []string{"keys", "create", "--db", db, "--organisation", "UNITAR", "--role", "admin"}, &keyOut, &errOut); code != 0 {
-				t.Fatalf("keys create: %s", errOut.String())
-			}
-			key := strings.TrimSpace(keyOut.String())
+			db, key := seededStore(t, kind, "UNITAR", "admin")
 
 			a := startReplica(t, bin, "--db", db, "--addr", freeAddr(t), "--demo=false")
 			b := startReplica(t, bin, "--db", db, "--addr", freeAddr(t))
@@ -192,15 +181,8 @@ func TestServeReadDB(t *testing.T) {
 		})
 	}
 	t.Run("reachable replica", func(t *testing.T) {
-		addr := freeAddr(t)
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan int, 1)
-		var logs bytes.Buffer
-		go func() {
-			done <- run(ctx, []string{"serve", "--db", primary, "--read-db", replica, "--addr", addr}, &bytes.Buffer{}, &logs)
-		}()
-		waitHealthy(t, "http://"+addr, done)
-		resp, err := http.Get("http://" + addr + "/readyz")
+		srv := serveInProcess(t, "--db", primary, "--read-db", replica)
+		resp, err := http.Get(srv.base + "/readyz")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -208,9 +190,9 @@ func TestServeReadDB(t *testing.T) {
 		if resp.StatusCode != http.StatusOK {
 			t.Errorf("/readyz answered %d with a reachable replica", resp.StatusCode)
 		}
-		cancel()
-		if code := <-done; code != 0 || !strings.Contains(logs.String(), "read_replica=true") {
-			t.Errorf("serve exited %d; logs:\n%s", code, logs.String())
+		srv.stop(t)
+		if !strings.Contains(srv.logs.String(), "read_replica=true") {
+			t.Errorf("the log does not say a replica is in use:\n%s", srv.logs.String())
 		}
 	})
 }
