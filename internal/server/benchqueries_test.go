@@ -34,27 +34,10 @@ var benchStatements = map[string]int64{
 // generated dataset (1/50 scale) and checks their SQL statement counts,
 // and that Q1 runs as many statements for 5 rows as for 50.
 func TestBenchmarkQueriesStatementCounts(t *testing.T) {
-	benchDir := filepath.Join("..", "..", "..", "shared", "bench")
-	if _, err := os.Stat(benchDir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("../shared/bench is missing: %v", err)
-		}
-		t.Skip("../shared/bench is not beside the project")
-	}
-	data := t.TempDir()
-	gen := exec.Command("go", "run", ".", "-out", data, "-scale", "small")
-	gen.Dir = filepath.Join(benchDir, "gen")
-	if out, err := gen.CombinedOutput(); err != nil {
-		t.Fatalf("generate: %v\n%s", err, out)
-	}
+	benchDir := sharedBench(t)
+	data := smallBenchData(t, benchDir)
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		ctx := context.Background()
-		if err := countries.Load(auth.AsSystem(ctx), st.Client); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := bulkload.New(st.DB, st.Dialect, nil).Load(ctx, data); err != nil {
-			t.Fatal(err)
-		}
+		loadBenchData(t, st, data)
 		ts := httptest.NewServer(server.New(st, server.Options{Logger: quietLogger}))
 		defer ts.Close()
 		r := &registry{URL: ts.URL, Store: st}
@@ -84,4 +67,42 @@ func TestBenchmarkQueriesStatementCounts(t *testing.T) {
 			t.Errorf("Q1 ran %d statements for 5 rows and %d for 50", five, fifty)
 		}
 	})
+}
+
+// sharedBench is ../shared/bench (the benchmark's generator and queries); a
+// test without it is skipped, and fails under CI.
+func sharedBench(tb testing.TB) string {
+	tb.Helper()
+	dir := filepath.Join("..", "..", "..", "shared", "bench")
+	if _, err := os.Stat(dir); err != nil {
+		if os.Getenv("CI") == "true" {
+			tb.Fatalf("../shared/bench is missing: %v", err)
+		}
+		tb.Skip("../shared/bench is not beside the project")
+	}
+	return dir
+}
+
+// smallBenchData generates the benchmark dataset at 1/50 scale.
+func smallBenchData(tb testing.TB, benchDir string) string {
+	tb.Helper()
+	data := tb.TempDir()
+	gen := exec.Command("go", "run", ".", "-out", data, "-scale", "small")
+	gen.Dir = filepath.Join(benchDir, "gen")
+	if out, err := gen.CombinedOutput(); err != nil {
+		tb.Fatalf("generate: %v\n%s", err, out)
+	}
+	return data
+}
+
+// loadBenchData loads the countries and a generated dataset into st.
+func loadBenchData(tb testing.TB, st *store.Store, data string) {
+	tb.Helper()
+	ctx := context.Background()
+	if err := countries.Load(auth.AsSystem(ctx), st.Client); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := bulkload.New(st.DB, st.Dialect, nil).Load(ctx, data); err != nil {
+		tb.Fatal(err)
+	}
 }

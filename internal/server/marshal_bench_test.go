@@ -2,19 +2,14 @@ package server_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/aidregistry/registry/internal/auth"
-	"github.com/aidregistry/registry/internal/bulkload"
-	"github.com/aidregistry/registry/internal/countries"
 	"github.com/aidregistry/registry/internal/server"
 	"github.com/aidregistry/registry/internal/storetest"
 )
@@ -32,28 +27,13 @@ import (
 // is gqlgen's own execution and marshalling (Options.NoSQLJSON);
 // default/... is the handler as served.
 func BenchmarkMarshalQ1(b *testing.B) {
-	benchDir := filepath.Join("..", "..", "..", "shared", "bench")
-	if _, err := os.Stat(benchDir); err != nil {
-		b.Skip("../shared/bench is not beside the project")
-	}
+	benchDir := sharedBench(b)
 	q1, err := os.ReadFile(filepath.Join(benchDir, "queries", "q1-list.graphql"))
 	if err != nil {
 		b.Fatal(err)
 	}
-	data := b.TempDir()
-	gen := exec.Command("go", "run", ".", "-out", data, "-scale", "small")
-	gen.Dir = filepath.Join(benchDir, "gen")
-	if out, err := gen.CombinedOutput(); err != nil {
-		b.Fatalf("generate: %v\n%s", err, out)
-	}
 	st := storetest.Open(b, storetest.SQLite)
-	ctx := context.Background()
-	if err := countries.Load(auth.AsSystem(ctx), st.Client); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := bulkload.New(st.DB, st.Dialect, nil).Load(ctx, data); err != nil {
-		b.Fatal(err)
-	}
+	loadBenchData(b, st, smallBenchData(b, benchDir))
 	// "resolvers" answers through gqlgen's resolvers and marshalers alone;
 	// "default" is server.New as served, which answers programme lists by
 	// one SQL statement (internal/sqljson) when it can.
