@@ -39,21 +39,25 @@ func dialectOf(name string) (jsonSQL, error) {
 // schema and the query document, never from variables.
 func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
-type postgres struct{}
-
-func (postgres) object(keys, values []string, _ []bool) string {
+// call writes fn('key', value, ...), the shape of both dialects' object
+// builders.
+func call(fn string, keys, values []string) string {
 	var b strings.Builder
-	b.WriteString("json_build_object(")
+	b.WriteString(fn + "(")
 	for i, k := range keys {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(quote(k))
-		b.WriteString(", ")
-		b.WriteString(values[i])
+		b.WriteString(quote(k) + ", " + values[i])
 	}
 	b.WriteString(")")
 	return b.String()
+}
+
+type postgres struct{}
+
+func (postgres) object(keys, values []string, _ []bool) string {
+	return call("json_build_object", keys, values)
 }
 
 func (postgres) array(elem, from, order string) string {
@@ -73,22 +77,14 @@ type sqliteJSON struct{}
 // object wraps nested values in json(): SQLite passes a value through a
 // subquery as text, and json_object would quote it as a string.
 func (sqliteJSON) object(keys, values []string, nested []bool) string {
-	var b strings.Builder
-	b.WriteString("json_object(")
-	for i, k := range keys {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(quote(k))
-		b.WriteString(", ")
+	wrapped := make([]string, len(values))
+	for i, v := range values {
 		if nested[i] {
-			b.WriteString("json(" + values[i] + ")")
-		} else {
-			b.WriteString(values[i])
+			v = "json(" + v + ")"
 		}
+		wrapped[i] = v
 	}
-	b.WriteString(")")
-	return b.String()
+	return call("json_object", keys, wrapped)
 }
 
 // array orders in a subquery: json_group_array keeps the order rows come in.

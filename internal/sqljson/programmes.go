@@ -93,9 +93,7 @@ func (p *Programmes) Answer(ctx context.Context, op *graphql.OperationContext, f
 		return nil, fmt.Errorf("programmes as JSON: %w", err)
 	}
 	var buf bytes.Buffer
-	if err := write(&buf, shape, req, res); err != nil {
-		return nil, err
-	}
+	write(&buf, shape, req, res)
 	return graphql.WriterFunc(func(w io.Writer) { _, _ = w.Write(buf.Bytes()) }), nil
 }
 
@@ -234,7 +232,15 @@ func (p *Programmes) shape(op *graphql.OperationContext, f graphql.CollectedFiel
 		case "totalCount":
 			s.total = true
 		case "pageInfo":
-			s.pageInfo[cf.Alias] = graphql.CollectFields(op, cf.Selections, []string{"PageInfo"})
+			fields := graphql.CollectFields(op, cf.Selections, []string{"PageInfo"})
+			for _, pf := range fields {
+				switch pf.Name {
+				case "hasNextPage", "hasPreviousPage", "startCursor", "endCursor", "__typename":
+				default:
+					return s, unsupported("PageInfo.%s", pf.Name)
+				}
+			}
+			s.pageInfo[cf.Alias] = fields
 		case "edges":
 			if edges++; edges > 1 {
 				return s, unsupported("edges asked twice")

@@ -12,22 +12,17 @@ import (
 
 // write assembles the connection's JSON in the order the query asked for its
 // fields, as gqlgen would. Cursors are written here, not in SQL: entgql's
-// are msgpack inside base64.
-func write(buf *bytes.Buffer, s shape, req page, res result) error {
+// are msgpack inside base64. shape has checked every field name.
+func write(buf *bytes.Buffer, s shape, req page, res result) {
 	n := len(res.ids)
 	hasNext := n > req.first
 	if hasNext {
 		n = req.first
 	}
-	cursor := func(i int) entgql.Cursor[int] {
-		return entgql.Cursor[int]{ID: res.ids[i], Value: res.values[i]}
+	cursor := func(i int) {
+		gid.MarshalCursor(entgql.Cursor[int]{ID: res.ids[i], Value: res.values[i]}).MarshalGQL(buf)
 	}
-	buf.WriteByte('{')
-	for i, cf := range s.conn {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		key(buf, cf.Alias)
+	writeObject(buf, s.conn, func(cf graphql.CollectedField) {
 		switch cf.Name {
 		case "__typename":
 			buf.WriteString(`"ProgrammeConnection"`)
@@ -39,66 +34,51 @@ func write(buf *bytes.Buffer, s shape, req page, res result) error {
 				if r > 0 {
 					buf.WriteByte(',')
 				}
-				writeEdge(buf, s.edge, res.nodes[r], cursor(r))
+				writeObject(buf, s.edge, func(ef graphql.CollectedField) {
+					switch ef.Name {
+					case "__typename":
+						buf.WriteString(`"ProgrammeEdge"`)
+					case "cursor":
+						cursor(r)
+					case "node":
+						buf.Write(res.nodes[r])
+					}
+				})
 			}
 			buf.WriteByte(']')
 		case "pageInfo":
-			buf.WriteByte('{')
-			for j, pf := range s.pageInfo[cf.Alias] {
-				if j > 0 {
-					buf.WriteByte(',')
-				}
-				key(buf, pf.Alias)
-				switch pf.Name {
-				case "__typename":
+			writeObject(buf, s.pageInfo[cf.Alias], func(pf graphql.CollectedField) {
+				switch {
+				case pf.Name == "__typename":
 					buf.WriteString(`"PageInfo"`)
-				case "hasNextPage":
+				case pf.Name == "hasNextPage":
 					buf.WriteString(strconv.FormatBool(hasNext))
-				case "hasPreviousPage":
+				case pf.Name == "hasPreviousPage":
 					buf.WriteString(strconv.FormatBool(req.after != nil))
-				case "startCursor", "endCursor":
-					switch {
-					case n == 0:
-						buf.WriteString("null")
-					case pf.Name == "startCursor":
-						gid.MarshalCursor(cursor(0)).MarshalGQL(buf)
-					default:
-						gid.MarshalCursor(cursor(n - 1)).MarshalGQL(buf)
-					}
+				case n == 0: // startCursor, endCursor of an empty page
+					buf.WriteString("null")
+				case pf.Name == "startCursor":
+					cursor(0)
 				default:
-					return unsupported("PageInfo.%s", pf.Name)
+					cursor(n - 1)
 				}
-			}
-			buf.WriteByte('}')
+			})
 		}
-	}
-	buf.WriteByte('}')
-	return nil
+	})
 }
 
-func writeEdge(buf *bytes.Buffer, fields []graphql.CollectedField, node []byte, c entgql.Cursor[int]) {
+// writeObject writes a JSON object with one member per field, keyed by its
+// alias (a GraphQL name, which needs no escaping), its value by value.
+func writeObject(buf *bytes.Buffer, fields []graphql.CollectedField, value func(graphql.CollectedField)) {
 	buf.WriteByte('{')
-	for i, ef := range fields {
+	for i, f := range fields {
 		if i > 0 {
 			buf.WriteByte(',')
 		}
-		key(buf, ef.Alias)
-		switch ef.Name {
-		case "__typename":
-			buf.WriteString(`"ProgrammeEdge"`)
-		case "cursor":
-			gid.MarshalCursor(c).MarshalGQL(buf)
-		case "node":
-			buf.Write(node)
-		}
+		buf.WriteByte('"')
+		buf.WriteString(f.Alias)
+		buf.WriteString(`":`)
+		value(f)
 	}
 	buf.WriteByte('}')
-}
-
-// key writes an object key; aliases and field names are GraphQL names,
-// which need no escaping.
-func key(buf *bytes.Buffer, name string) {
-	buf.WriteByte('"')
-	buf.WriteString(name)
-	buf.WriteString(`":`)
 }
