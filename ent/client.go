@@ -26,12 +26,16 @@ import (
 	"github.com/aidregistry/registry/ent/event"
 	"github.com/aidregistry/registry/ent/exchangerate"
 	"github.com/aidregistry/registry/ent/funding"
+	"github.com/aidregistry/registry/ent/humanitarianscope"
+	"github.com/aidregistry/registry/ent/location"
 	"github.com/aidregistry/registry/ent/organisation"
 	"github.com/aidregistry/registry/ent/participation"
+	"github.com/aidregistry/registry/ent/policymarker"
 	"github.com/aidregistry/registry/ent/presence"
 	"github.com/aidregistry/registry/ent/programme"
 	"github.com/aidregistry/registry/ent/programmecountry"
 	"github.com/aidregistry/registry/ent/result"
+	"github.com/aidregistry/registry/ent/sector"
 	"github.com/aidregistry/registry/ent/source"
 
 	stdsql "database/sql"
@@ -64,10 +68,16 @@ type Client struct {
 	ExchangeRate *ExchangeRateClient
 	// Funding is the client for interacting with the Funding builders.
 	Funding *FundingClient
+	// HumanitarianScope is the client for interacting with the HumanitarianScope builders.
+	HumanitarianScope *HumanitarianScopeClient
+	// Location is the client for interacting with the Location builders.
+	Location *LocationClient
 	// Organisation is the client for interacting with the Organisation builders.
 	Organisation *OrganisationClient
 	// Participation is the client for interacting with the Participation builders.
 	Participation *ParticipationClient
+	// PolicyMarker is the client for interacting with the PolicyMarker builders.
+	PolicyMarker *PolicyMarkerClient
 	// Presence is the client for interacting with the Presence builders.
 	Presence *PresenceClient
 	// Programme is the client for interacting with the Programme builders.
@@ -76,6 +86,8 @@ type Client struct {
 	ProgrammeCountry *ProgrammeCountryClient
 	// Result is the client for interacting with the Result builders.
 	Result *ResultClient
+	// Sector is the client for interacting with the Sector builders.
+	Sector *SectorClient
 	// Source is the client for interacting with the Source builders.
 	Source *SourceClient
 }
@@ -100,12 +112,16 @@ func (c *Client) init() {
 	c.Event = NewEventClient(c.config)
 	c.ExchangeRate = NewExchangeRateClient(c.config)
 	c.Funding = NewFundingClient(c.config)
+	c.HumanitarianScope = NewHumanitarianScopeClient(c.config)
+	c.Location = NewLocationClient(c.config)
 	c.Organisation = NewOrganisationClient(c.config)
 	c.Participation = NewParticipationClient(c.config)
+	c.PolicyMarker = NewPolicyMarkerClient(c.config)
 	c.Presence = NewPresenceClient(c.config)
 	c.Programme = NewProgrammeClient(c.config)
 	c.ProgrammeCountry = NewProgrammeCountryClient(c.config)
 	c.Result = NewResultClient(c.config)
+	c.Sector = NewSectorClient(c.config)
 	c.Source = NewSourceClient(c.config)
 }
 
@@ -197,26 +213,30 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:              ctx,
-		config:           cfg,
-		APIKey:           NewAPIKeyClient(cfg),
-		ActivityLink:     NewActivityLinkClient(cfg),
-		Agreement:        NewAgreementClient(cfg),
-		AgreementParty:   NewAgreementPartyClient(cfg),
-		Area:             NewAreaClient(cfg),
-		Change:           NewChangeClient(cfg),
-		Contact:          NewContactClient(cfg),
-		Country:          NewCountryClient(cfg),
-		Event:            NewEventClient(cfg),
-		ExchangeRate:     NewExchangeRateClient(cfg),
-		Funding:          NewFundingClient(cfg),
-		Organisation:     NewOrganisationClient(cfg),
-		Participation:    NewParticipationClient(cfg),
-		Presence:         NewPresenceClient(cfg),
-		Programme:        NewProgrammeClient(cfg),
-		ProgrammeCountry: NewProgrammeCountryClient(cfg),
-		Result:           NewResultClient(cfg),
-		Source:           NewSourceClient(cfg),
+		ctx:               ctx,
+		config:            cfg,
+		APIKey:            NewAPIKeyClient(cfg),
+		ActivityLink:      NewActivityLinkClient(cfg),
+		Agreement:         NewAgreementClient(cfg),
+		AgreementParty:    NewAgreementPartyClient(cfg),
+		Area:              NewAreaClient(cfg),
+		Change:            NewChangeClient(cfg),
+		Contact:           NewContactClient(cfg),
+		Country:           NewCountryClient(cfg),
+		Event:             NewEventClient(cfg),
+		ExchangeRate:      NewExchangeRateClient(cfg),
+		Funding:           NewFundingClient(cfg),
+		HumanitarianScope: NewHumanitarianScopeClient(cfg),
+		Location:          NewLocationClient(cfg),
+		Organisation:      NewOrganisationClient(cfg),
+		Participation:     NewParticipationClient(cfg),
+		PolicyMarker:      NewPolicyMarkerClient(cfg),
+		Presence:          NewPresenceClient(cfg),
+		Programme:         NewProgrammeClient(cfg),
+		ProgrammeCountry:  NewProgrammeCountryClient(cfg),
+		Result:            NewResultClient(cfg),
+		Sector:            NewSectorClient(cfg),
+		Source:            NewSourceClient(cfg),
 	}, nil
 }
 
@@ -234,26 +254,30 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:              ctx,
-		config:           cfg,
-		APIKey:           NewAPIKeyClient(cfg),
-		ActivityLink:     NewActivityLinkClient(cfg),
-		Agreement:        NewAgreementClient(cfg),
-		AgreementParty:   NewAgreementPartyClient(cfg),
-		Area:             NewAreaClient(cfg),
-		Change:           NewChangeClient(cfg),
-		Contact:          NewContactClient(cfg),
-		Country:          NewCountryClient(cfg),
-		Event:            NewEventClient(cfg),
-		ExchangeRate:     NewExchangeRateClient(cfg),
-		Funding:          NewFundingClient(cfg),
-		Organisation:     NewOrganisationClient(cfg),
-		Participation:    NewParticipationClient(cfg),
-		Presence:         NewPresenceClient(cfg),
-		Programme:        NewProgrammeClient(cfg),
-		ProgrammeCountry: NewProgrammeCountryClient(cfg),
-		Result:           NewResultClient(cfg),
-		Source:           NewSourceClient(cfg),
+		ctx:               ctx,
+		config:            cfg,
+		APIKey:            NewAPIKeyClient(cfg),
+		ActivityLink:      NewActivityLinkClient(cfg),
+		Agreement:         NewAgreementClient(cfg),
+		AgreementParty:    NewAgreementPartyClient(cfg),
+		Area:              NewAreaClient(cfg),
+		Change:            NewChangeClient(cfg),
+		Contact:           NewContactClient(cfg),
+		Country:           NewCountryClient(cfg),
+		Event:             NewEventClient(cfg),
+		ExchangeRate:      NewExchangeRateClient(cfg),
+		Funding:           NewFundingClient(cfg),
+		HumanitarianScope: NewHumanitarianScopeClient(cfg),
+		Location:          NewLocationClient(cfg),
+		Organisation:      NewOrganisationClient(cfg),
+		Participation:     NewParticipationClient(cfg),
+		PolicyMarker:      NewPolicyMarkerClient(cfg),
+		Presence:          NewPresenceClient(cfg),
+		Programme:         NewProgrammeClient(cfg),
+		ProgrammeCountry:  NewProgrammeCountryClient(cfg),
+		Result:            NewResultClient(cfg),
+		Sector:            NewSectorClient(cfg),
+		Source:            NewSourceClient(cfg),
 	}, nil
 }
 
@@ -284,9 +308,9 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.APIKey, c.ActivityLink, c.Agreement, c.AgreementParty, c.Area, c.Change,
-		c.Contact, c.Country, c.Event, c.ExchangeRate, c.Funding, c.Organisation,
-		c.Participation, c.Presence, c.Programme, c.ProgrammeCountry, c.Result,
-		c.Source,
+		c.Contact, c.Country, c.Event, c.ExchangeRate, c.Funding, c.HumanitarianScope,
+		c.Location, c.Organisation, c.Participation, c.PolicyMarker, c.Presence,
+		c.Programme, c.ProgrammeCountry, c.Result, c.Sector, c.Source,
 	} {
 		n.Use(hooks...)
 	}
@@ -297,9 +321,9 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.APIKey, c.ActivityLink, c.Agreement, c.AgreementParty, c.Area, c.Change,
-		c.Contact, c.Country, c.Event, c.ExchangeRate, c.Funding, c.Organisation,
-		c.Participation, c.Presence, c.Programme, c.ProgrammeCountry, c.Result,
-		c.Source,
+		c.Contact, c.Country, c.Event, c.ExchangeRate, c.Funding, c.HumanitarianScope,
+		c.Location, c.Organisation, c.Participation, c.PolicyMarker, c.Presence,
+		c.Programme, c.ProgrammeCountry, c.Result, c.Sector, c.Source,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -330,10 +354,16 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.ExchangeRate.mutate(ctx, m)
 	case *FundingMutation:
 		return c.Funding.mutate(ctx, m)
+	case *HumanitarianScopeMutation:
+		return c.HumanitarianScope.mutate(ctx, m)
+	case *LocationMutation:
+		return c.Location.mutate(ctx, m)
 	case *OrganisationMutation:
 		return c.Organisation.mutate(ctx, m)
 	case *ParticipationMutation:
 		return c.Participation.mutate(ctx, m)
+	case *PolicyMarkerMutation:
+		return c.PolicyMarker.mutate(ctx, m)
 	case *PresenceMutation:
 		return c.Presence.mutate(ctx, m)
 	case *ProgrammeMutation:
@@ -342,6 +372,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.ProgrammeCountry.mutate(ctx, m)
 	case *ResultMutation:
 		return c.Result.mutate(ctx, m)
+	case *SectorMutation:
+		return c.Sector.mutate(ctx, m)
 	case *SourceMutation:
 		return c.Source.mutate(ctx, m)
 	default:
@@ -2219,6 +2251,22 @@ func (c *FundingClient) QueryAgreement(_m *Funding) *AgreementQuery {
 	return query
 }
 
+// QuerySectors queries the sectors edge of a Funding.
+func (c *FundingClient) QuerySectors(_m *Funding) *SectorQuery {
+	query := (&SectorClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(funding.Table, funding.FieldID, id),
+			sqlgraph.To(sector.Table, sector.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, funding.SectorsTable, funding.SectorsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QuerySources queries the sources edge of a Funding.
 func (c *FundingClient) QuerySources(_m *Funding) *SourceQuery {
 	query := (&SourceClient{config: c.config}).Query()
@@ -2257,6 +2305,304 @@ func (c *FundingClient) mutate(ctx context.Context, m *FundingMutation) (Value, 
 		return (&FundingDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Funding mutation op: %q", m.Op())
+	}
+}
+
+// HumanitarianScopeClient is a client for the HumanitarianScope schema.
+type HumanitarianScopeClient struct {
+	config
+}
+
+// NewHumanitarianScopeClient returns a client for the HumanitarianScope from the given config.
+func NewHumanitarianScopeClient(c config) *HumanitarianScopeClient {
+	return &HumanitarianScopeClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `humanitarianscope.Hooks(f(g(h())))`.
+func (c *HumanitarianScopeClient) Use(hooks ...Hook) {
+	c.hooks.HumanitarianScope = append(c.hooks.HumanitarianScope, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `humanitarianscope.Intercept(f(g(h())))`.
+func (c *HumanitarianScopeClient) Intercept(interceptors ...Interceptor) {
+	c.inters.HumanitarianScope = append(c.inters.HumanitarianScope, interceptors...)
+}
+
+// Create returns a builder for creating a HumanitarianScope entity.
+func (c *HumanitarianScopeClient) Create() *HumanitarianScopeCreate {
+	mutation := newHumanitarianScopeMutation(c.config, OpCreate)
+	return &HumanitarianScopeCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of HumanitarianScope entities.
+func (c *HumanitarianScopeClient) CreateBulk(builders ...*HumanitarianScopeCreate) *HumanitarianScopeCreateBulk {
+	return &HumanitarianScopeCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *HumanitarianScopeClient) MapCreateBulk(slice any, setFunc func(*HumanitarianScopeCreate, int)) *HumanitarianScopeCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &HumanitarianScopeCreateBulk{err: fmt.Errorf("calling to HumanitarianScopeClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*HumanitarianScopeCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &HumanitarianScopeCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for HumanitarianScope.
+func (c *HumanitarianScopeClient) Update() *HumanitarianScopeUpdate {
+	mutation := newHumanitarianScopeMutation(c.config, OpUpdate)
+	return &HumanitarianScopeUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *HumanitarianScopeClient) UpdateOne(_m *HumanitarianScope) *HumanitarianScopeUpdateOne {
+	mutation := newHumanitarianScopeMutation(c.config, OpUpdateOne, withHumanitarianScope(_m))
+	return &HumanitarianScopeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *HumanitarianScopeClient) UpdateOneID(id int) *HumanitarianScopeUpdateOne {
+	mutation := newHumanitarianScopeMutation(c.config, OpUpdateOne, withHumanitarianScopeID(id))
+	return &HumanitarianScopeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for HumanitarianScope.
+func (c *HumanitarianScopeClient) Delete() *HumanitarianScopeDelete {
+	mutation := newHumanitarianScopeMutation(c.config, OpDelete)
+	return &HumanitarianScopeDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *HumanitarianScopeClient) DeleteOne(_m *HumanitarianScope) *HumanitarianScopeDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *HumanitarianScopeClient) DeleteOneID(id int) *HumanitarianScopeDeleteOne {
+	builder := c.Delete().Where(humanitarianscope.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &HumanitarianScopeDeleteOne{builder}
+}
+
+// Query returns a query builder for HumanitarianScope.
+func (c *HumanitarianScopeClient) Query() *HumanitarianScopeQuery {
+	return &HumanitarianScopeQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeHumanitarianScope},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a HumanitarianScope entity by its id.
+func (c *HumanitarianScopeClient) Get(ctx context.Context, id int) (*HumanitarianScope, error) {
+	return c.Query().Where(humanitarianscope.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *HumanitarianScopeClient) GetX(ctx context.Context, id int) *HumanitarianScope {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryProgramme queries the programme edge of a HumanitarianScope.
+func (c *HumanitarianScopeClient) QueryProgramme(_m *HumanitarianScope) *ProgrammeQuery {
+	query := (&ProgrammeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(humanitarianscope.Table, humanitarianscope.FieldID, id),
+			sqlgraph.To(programme.Table, programme.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, humanitarianscope.ProgrammeTable, humanitarianscope.ProgrammeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *HumanitarianScopeClient) Hooks() []Hook {
+	return c.hooks.HumanitarianScope
+}
+
+// Interceptors returns the client interceptors.
+func (c *HumanitarianScopeClient) Interceptors() []Interceptor {
+	return c.inters.HumanitarianScope
+}
+
+func (c *HumanitarianScopeClient) mutate(ctx context.Context, m *HumanitarianScopeMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&HumanitarianScopeCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&HumanitarianScopeUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&HumanitarianScopeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&HumanitarianScopeDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown HumanitarianScope mutation op: %q", m.Op())
+	}
+}
+
+// LocationClient is a client for the Location schema.
+type LocationClient struct {
+	config
+}
+
+// NewLocationClient returns a client for the Location from the given config.
+func NewLocationClient(c config) *LocationClient {
+	return &LocationClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `location.Hooks(f(g(h())))`.
+func (c *LocationClient) Use(hooks ...Hook) {
+	c.hooks.Location = append(c.hooks.Location, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `location.Intercept(f(g(h())))`.
+func (c *LocationClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Location = append(c.inters.Location, interceptors...)
+}
+
+// Create returns a builder for creating a Location entity.
+func (c *LocationClient) Create() *LocationCreate {
+	mutation := newLocationMutation(c.config, OpCreate)
+	return &LocationCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Location entities.
+func (c *LocationClient) CreateBulk(builders ...*LocationCreate) *LocationCreateBulk {
+	return &LocationCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *LocationClient) MapCreateBulk(slice any, setFunc func(*LocationCreate, int)) *LocationCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &LocationCreateBulk{err: fmt.Errorf("calling to LocationClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*LocationCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &LocationCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Location.
+func (c *LocationClient) Update() *LocationUpdate {
+	mutation := newLocationMutation(c.config, OpUpdate)
+	return &LocationUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *LocationClient) UpdateOne(_m *Location) *LocationUpdateOne {
+	mutation := newLocationMutation(c.config, OpUpdateOne, withLocation(_m))
+	return &LocationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *LocationClient) UpdateOneID(id int) *LocationUpdateOne {
+	mutation := newLocationMutation(c.config, OpUpdateOne, withLocationID(id))
+	return &LocationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Location.
+func (c *LocationClient) Delete() *LocationDelete {
+	mutation := newLocationMutation(c.config, OpDelete)
+	return &LocationDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *LocationClient) DeleteOne(_m *Location) *LocationDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *LocationClient) DeleteOneID(id int) *LocationDeleteOne {
+	builder := c.Delete().Where(location.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &LocationDeleteOne{builder}
+}
+
+// Query returns a query builder for Location.
+func (c *LocationClient) Query() *LocationQuery {
+	return &LocationQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeLocation},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Location entity by its id.
+func (c *LocationClient) Get(ctx context.Context, id int) (*Location, error) {
+	return c.Query().Where(location.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *LocationClient) GetX(ctx context.Context, id int) *Location {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryProgramme queries the programme edge of a Location.
+func (c *LocationClient) QueryProgramme(_m *Location) *ProgrammeQuery {
+	query := (&ProgrammeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(location.Table, location.FieldID, id),
+			sqlgraph.To(programme.Table, programme.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, location.ProgrammeTable, location.ProgrammeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *LocationClient) Hooks() []Hook {
+	return c.hooks.Location
+}
+
+// Interceptors returns the client interceptors.
+func (c *LocationClient) Interceptors() []Interceptor {
+	return c.inters.Location
+}
+
+func (c *LocationClient) mutate(ctx context.Context, m *LocationMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&LocationCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&LocationUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&LocationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&LocationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Location mutation op: %q", m.Op())
 	}
 }
 
@@ -2766,6 +3112,155 @@ func (c *ParticipationClient) mutate(ctx context.Context, m *ParticipationMutati
 	}
 }
 
+// PolicyMarkerClient is a client for the PolicyMarker schema.
+type PolicyMarkerClient struct {
+	config
+}
+
+// NewPolicyMarkerClient returns a client for the PolicyMarker from the given config.
+func NewPolicyMarkerClient(c config) *PolicyMarkerClient {
+	return &PolicyMarkerClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `policymarker.Hooks(f(g(h())))`.
+func (c *PolicyMarkerClient) Use(hooks ...Hook) {
+	c.hooks.PolicyMarker = append(c.hooks.PolicyMarker, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `policymarker.Intercept(f(g(h())))`.
+func (c *PolicyMarkerClient) Intercept(interceptors ...Interceptor) {
+	c.inters.PolicyMarker = append(c.inters.PolicyMarker, interceptors...)
+}
+
+// Create returns a builder for creating a PolicyMarker entity.
+func (c *PolicyMarkerClient) Create() *PolicyMarkerCreate {
+	mutation := newPolicyMarkerMutation(c.config, OpCreate)
+	return &PolicyMarkerCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of PolicyMarker entities.
+func (c *PolicyMarkerClient) CreateBulk(builders ...*PolicyMarkerCreate) *PolicyMarkerCreateBulk {
+	return &PolicyMarkerCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PolicyMarkerClient) MapCreateBulk(slice any, setFunc func(*PolicyMarkerCreate, int)) *PolicyMarkerCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PolicyMarkerCreateBulk{err: fmt.Errorf("calling to PolicyMarkerClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PolicyMarkerCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PolicyMarkerCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for PolicyMarker.
+func (c *PolicyMarkerClient) Update() *PolicyMarkerUpdate {
+	mutation := newPolicyMarkerMutation(c.config, OpUpdate)
+	return &PolicyMarkerUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PolicyMarkerClient) UpdateOne(_m *PolicyMarker) *PolicyMarkerUpdateOne {
+	mutation := newPolicyMarkerMutation(c.config, OpUpdateOne, withPolicyMarker(_m))
+	return &PolicyMarkerUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PolicyMarkerClient) UpdateOneID(id int) *PolicyMarkerUpdateOne {
+	mutation := newPolicyMarkerMutation(c.config, OpUpdateOne, withPolicyMarkerID(id))
+	return &PolicyMarkerUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for PolicyMarker.
+func (c *PolicyMarkerClient) Delete() *PolicyMarkerDelete {
+	mutation := newPolicyMarkerMutation(c.config, OpDelete)
+	return &PolicyMarkerDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PolicyMarkerClient) DeleteOne(_m *PolicyMarker) *PolicyMarkerDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PolicyMarkerClient) DeleteOneID(id int) *PolicyMarkerDeleteOne {
+	builder := c.Delete().Where(policymarker.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PolicyMarkerDeleteOne{builder}
+}
+
+// Query returns a query builder for PolicyMarker.
+func (c *PolicyMarkerClient) Query() *PolicyMarkerQuery {
+	return &PolicyMarkerQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePolicyMarker},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a PolicyMarker entity by its id.
+func (c *PolicyMarkerClient) Get(ctx context.Context, id int) (*PolicyMarker, error) {
+	return c.Query().Where(policymarker.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PolicyMarkerClient) GetX(ctx context.Context, id int) *PolicyMarker {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryProgramme queries the programme edge of a PolicyMarker.
+func (c *PolicyMarkerClient) QueryProgramme(_m *PolicyMarker) *ProgrammeQuery {
+	query := (&ProgrammeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(policymarker.Table, policymarker.FieldID, id),
+			sqlgraph.To(programme.Table, programme.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, policymarker.ProgrammeTable, policymarker.ProgrammeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *PolicyMarkerClient) Hooks() []Hook {
+	return c.hooks.PolicyMarker
+}
+
+// Interceptors returns the client interceptors.
+func (c *PolicyMarkerClient) Interceptors() []Interceptor {
+	return c.inters.PolicyMarker
+}
+
+func (c *PolicyMarkerClient) mutate(ctx context.Context, m *PolicyMarkerMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PolicyMarkerCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PolicyMarkerUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PolicyMarkerUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PolicyMarkerDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown PolicyMarker mutation op: %q", m.Op())
+	}
+}
+
 // PresenceClient is a client for the Presence schema.
 type PresenceClient struct {
 	config
@@ -3199,6 +3694,70 @@ func (c *ProgrammeClient) QueryEvents(_m *Programme) *EventQuery {
 	return query
 }
 
+// QuerySectors queries the sectors edge of a Programme.
+func (c *ProgrammeClient) QuerySectors(_m *Programme) *SectorQuery {
+	query := (&SectorClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(programme.Table, programme.FieldID, id),
+			sqlgraph.To(sector.Table, sector.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, programme.SectorsTable, programme.SectorsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryLocations queries the locations edge of a Programme.
+func (c *ProgrammeClient) QueryLocations(_m *Programme) *LocationQuery {
+	query := (&LocationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(programme.Table, programme.FieldID, id),
+			sqlgraph.To(location.Table, location.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, programme.LocationsTable, programme.LocationsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryPolicyMarkers queries the policy_markers edge of a Programme.
+func (c *ProgrammeClient) QueryPolicyMarkers(_m *Programme) *PolicyMarkerQuery {
+	query := (&PolicyMarkerClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(programme.Table, programme.FieldID, id),
+			sqlgraph.To(policymarker.Table, policymarker.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, programme.PolicyMarkersTable, programme.PolicyMarkersColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryHumanitarianScopes queries the humanitarian_scopes edge of a Programme.
+func (c *ProgrammeClient) QueryHumanitarianScopes(_m *Programme) *HumanitarianScopeQuery {
+	query := (&HumanitarianScopeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(programme.Table, programme.FieldID, id),
+			sqlgraph.To(humanitarianscope.Table, humanitarianscope.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, programme.HumanitarianScopesTable, programme.HumanitarianScopesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QuerySources queries the sources edge of a Programme.
 func (c *ProgrammeClient) QuerySources(_m *Programme) *SourceQuery {
 	query := (&SourceClient{config: c.config}).Query()
@@ -3602,6 +4161,171 @@ func (c *ResultClient) mutate(ctx context.Context, m *ResultMutation) (Value, er
 	}
 }
 
+// SectorClient is a client for the Sector schema.
+type SectorClient struct {
+	config
+}
+
+// NewSectorClient returns a client for the Sector from the given config.
+func NewSectorClient(c config) *SectorClient {
+	return &SectorClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `sector.Hooks(f(g(h())))`.
+func (c *SectorClient) Use(hooks ...Hook) {
+	c.hooks.Sector = append(c.hooks.Sector, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `sector.Intercept(f(g(h())))`.
+func (c *SectorClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Sector = append(c.inters.Sector, interceptors...)
+}
+
+// Create returns a builder for creating a Sector entity.
+func (c *SectorClient) Create() *SectorCreate {
+	mutation := newSectorMutation(c.config, OpCreate)
+	return &SectorCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Sector entities.
+func (c *SectorClient) CreateBulk(builders ...*SectorCreate) *SectorCreateBulk {
+	return &SectorCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *SectorClient) MapCreateBulk(slice any, setFunc func(*SectorCreate, int)) *SectorCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &SectorCreateBulk{err: fmt.Errorf("calling to SectorClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*SectorCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &SectorCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Sector.
+func (c *SectorClient) Update() *SectorUpdate {
+	mutation := newSectorMutation(c.config, OpUpdate)
+	return &SectorUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *SectorClient) UpdateOne(_m *Sector) *SectorUpdateOne {
+	mutation := newSectorMutation(c.config, OpUpdateOne, withSector(_m))
+	return &SectorUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *SectorClient) UpdateOneID(id int) *SectorUpdateOne {
+	mutation := newSectorMutation(c.config, OpUpdateOne, withSectorID(id))
+	return &SectorUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Sector.
+func (c *SectorClient) Delete() *SectorDelete {
+	mutation := newSectorMutation(c.config, OpDelete)
+	return &SectorDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *SectorClient) DeleteOne(_m *Sector) *SectorDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *SectorClient) DeleteOneID(id int) *SectorDeleteOne {
+	builder := c.Delete().Where(sector.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &SectorDeleteOne{builder}
+}
+
+// Query returns a query builder for Sector.
+func (c *SectorClient) Query() *SectorQuery {
+	return &SectorQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeSector},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Sector entity by its id.
+func (c *SectorClient) Get(ctx context.Context, id int) (*Sector, error) {
+	return c.Query().Where(sector.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *SectorClient) GetX(ctx context.Context, id int) *Sector {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryProgramme queries the programme edge of a Sector.
+func (c *SectorClient) QueryProgramme(_m *Sector) *ProgrammeQuery {
+	query := (&ProgrammeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(sector.Table, sector.FieldID, id),
+			sqlgraph.To(programme.Table, programme.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, sector.ProgrammeTable, sector.ProgrammeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryFunding queries the funding edge of a Sector.
+func (c *SectorClient) QueryFunding(_m *Sector) *FundingQuery {
+	query := (&FundingClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(sector.Table, sector.FieldID, id),
+			sqlgraph.To(funding.Table, funding.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, sector.FundingTable, sector.FundingColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *SectorClient) Hooks() []Hook {
+	return c.hooks.Sector
+}
+
+// Interceptors returns the client interceptors.
+func (c *SectorClient) Interceptors() []Interceptor {
+	return c.inters.Sector
+}
+
+func (c *SectorClient) mutate(ctx context.Context, m *SectorMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&SectorCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&SectorUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&SectorUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&SectorDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Sector mutation op: %q", m.Op())
+	}
+}
+
 // SourceClient is a client for the Source schema.
 type SourceClient struct {
 	config
@@ -3947,13 +4671,15 @@ func (c *SourceClient) mutate(ctx context.Context, m *SourceMutation) (Value, er
 type (
 	hooks struct {
 		APIKey, ActivityLink, Agreement, AgreementParty, Area, Change, Contact, Country,
-		Event, ExchangeRate, Funding, Organisation, Participation, Presence, Programme,
-		ProgrammeCountry, Result, Source []ent.Hook
+		Event, ExchangeRate, Funding, HumanitarianScope, Location, Organisation,
+		Participation, PolicyMarker, Presence, Programme, ProgrammeCountry, Result,
+		Sector, Source []ent.Hook
 	}
 	inters struct {
 		APIKey, ActivityLink, Agreement, AgreementParty, Area, Change, Contact, Country,
-		Event, ExchangeRate, Funding, Organisation, Participation, Presence, Programme,
-		ProgrammeCountry, Result, Source []ent.Interceptor
+		Event, ExchangeRate, Funding, HumanitarianScope, Location, Organisation,
+		Participation, PolicyMarker, Presence, Programme, ProgrammeCountry, Result,
+		Sector, Source []ent.Interceptor
 	}
 )
 

@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/aidregistry/registry/ent/contact"
 	"github.com/aidregistry/registry/ent/organisation"
 	"github.com/aidregistry/registry/ent/programme"
+	"github.com/aidregistry/registry/internal/iati"
 )
 
 // Contact is the model entity for the Contact schema.
@@ -25,6 +27,10 @@ type Contact struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// organisation whose API key created the record; its editors may change it
 	CreatedBy *int `json:"created_by,omitempty"`
+	// the IATI elements this record was imported from, as published
+	IatiElements []*iati.Element `json:"iati_elements,omitempty"`
+	// when the import last wrote the record: equal to updated_at while nobody has changed it since
+	IatiSyncedAt *time.Time `json:"iati_synced_at,omitempty"`
 	// Name holds the value of the "name" field.
 	Name *string `json:"name,omitempty"`
 	// Email holds the value of the "email" field.
@@ -94,11 +100,13 @@ func (*Contact) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case contact.FieldIatiElements:
+			values[i] = new([]byte)
 		case contact.FieldID, contact.FieldCreatedBy:
 			values[i] = new(sql.NullInt64)
 		case contact.FieldName, contact.FieldEmail, contact.FieldPhone, contact.FieldOffice:
 			values[i] = new(sql.NullString)
-		case contact.FieldCreatedAt, contact.FieldUpdatedAt:
+		case contact.FieldCreatedAt, contact.FieldUpdatedAt, contact.FieldIatiSyncedAt:
 			values[i] = new(sql.NullTime)
 		case contact.ForeignKeys[0]: // organisation_contacts
 			values[i] = new(sql.NullInt64)
@@ -143,6 +151,21 @@ func (_m *Contact) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.CreatedBy = new(int)
 				*_m.CreatedBy = int(value.Int64)
+			}
+		case contact.FieldIatiElements:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field iati_elements", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.IatiElements); err != nil {
+					return fmt.Errorf("unmarshal field iati_elements: %w", err)
+				}
+			}
+		case contact.FieldIatiSyncedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field iati_synced_at", values[i])
+			} else if value.Valid {
+				_m.IatiSyncedAt = new(time.Time)
+				*_m.IatiSyncedAt = value.Time
 			}
 		case contact.FieldName:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -246,6 +269,14 @@ func (_m *Contact) String() string {
 	if v := _m.CreatedBy; v != nil {
 		builder.WriteString("created_by=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("iati_elements=")
+	builder.WriteString(fmt.Sprintf("%v", _m.IatiElements))
+	builder.WriteString(", ")
+	if v := _m.IatiSyncedAt; v != nil {
+		builder.WriteString("iati_synced_at=")
+		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteString(", ")
 	if v := _m.Name; v != nil {

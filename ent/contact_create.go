@@ -15,6 +15,7 @@ import (
 	"github.com/aidregistry/registry/ent/organisation"
 	"github.com/aidregistry/registry/ent/programme"
 	"github.com/aidregistry/registry/ent/source"
+	"github.com/aidregistry/registry/internal/iati"
 )
 
 // ContactCreate is the builder for creating a Contact entity.
@@ -63,6 +64,26 @@ func (_c *ContactCreate) SetCreatedBy(v int) *ContactCreate {
 func (_c *ContactCreate) SetNillableCreatedBy(v *int) *ContactCreate {
 	if v != nil {
 		_c.SetCreatedBy(*v)
+	}
+	return _c
+}
+
+// SetIatiElements sets the "iati_elements" field.
+func (_c *ContactCreate) SetIatiElements(v []*iati.Element) *ContactCreate {
+	_c.mutation.SetIatiElements(v)
+	return _c
+}
+
+// SetIatiSyncedAt sets the "iati_synced_at" field.
+func (_c *ContactCreate) SetIatiSyncedAt(v time.Time) *ContactCreate {
+	_c.mutation.SetIatiSyncedAt(v)
+	return _c
+}
+
+// SetNillableIatiSyncedAt sets the "iati_synced_at" field if the given value is not nil.
+func (_c *ContactCreate) SetNillableIatiSyncedAt(v *time.Time) *ContactCreate {
+	if v != nil {
+		_c.SetIatiSyncedAt(*v)
 	}
 	return _c
 }
@@ -268,6 +289,14 @@ func (_c *ContactCreate) createSpec() (*Contact, *sqlgraph.CreateSpec) {
 		_spec.SetField(contact.FieldCreatedBy, field.TypeInt, value)
 		_node.CreatedBy = &value
 	}
+	if value, ok := _c.mutation.IatiElements(); ok {
+		_spec.SetField(contact.FieldIatiElements, field.TypeJSON, value)
+		_node.IatiElements = value
+	}
+	if value, ok := _c.mutation.IatiSyncedAt(); ok {
+		_spec.SetField(contact.FieldIatiSyncedAt, field.TypeTime, value)
+		_node.IatiSyncedAt = &value
+	}
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(contact.FieldName, field.TypeString, value)
 		_node.Name = &value
@@ -395,6 +424,42 @@ func (u *ContactUpsert) SetUpdatedAt(v time.Time) *ContactUpsert {
 // UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
 func (u *ContactUpsert) UpdateUpdatedAt() *ContactUpsert {
 	u.SetExcluded(contact.FieldUpdatedAt)
+	return u
+}
+
+// SetIatiElements sets the "iati_elements" field.
+func (u *ContactUpsert) SetIatiElements(v []*iati.Element) *ContactUpsert {
+	u.Set(contact.FieldIatiElements, v)
+	return u
+}
+
+// UpdateIatiElements sets the "iati_elements" field to the value that was provided on create.
+func (u *ContactUpsert) UpdateIatiElements() *ContactUpsert {
+	u.SetExcluded(contact.FieldIatiElements)
+	return u
+}
+
+// ClearIatiElements clears the value of the "iati_elements" field.
+func (u *ContactUpsert) ClearIatiElements() *ContactUpsert {
+	u.SetNull(contact.FieldIatiElements)
+	return u
+}
+
+// SetIatiSyncedAt sets the "iati_synced_at" field.
+func (u *ContactUpsert) SetIatiSyncedAt(v time.Time) *ContactUpsert {
+	u.Set(contact.FieldIatiSyncedAt, v)
+	return u
+}
+
+// UpdateIatiSyncedAt sets the "iati_synced_at" field to the value that was provided on create.
+func (u *ContactUpsert) UpdateIatiSyncedAt() *ContactUpsert {
+	u.SetExcluded(contact.FieldIatiSyncedAt)
+	return u
+}
+
+// ClearIatiSyncedAt clears the value of the "iati_synced_at" field.
+func (u *ContactUpsert) ClearIatiSyncedAt() *ContactUpsert {
+	u.SetNull(contact.FieldIatiSyncedAt)
 	return u
 }
 
@@ -529,6 +594,48 @@ func (u *ContactUpsertOne) SetUpdatedAt(v time.Time) *ContactUpsertOne {
 func (u *ContactUpsertOne) UpdateUpdatedAt() *ContactUpsertOne {
 	return u.Update(func(s *ContactUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetIatiElements sets the "iati_elements" field.
+func (u *ContactUpsertOne) SetIatiElements(v []*iati.Element) *ContactUpsertOne {
+	return u.Update(func(s *ContactUpsert) {
+		s.SetIatiElements(v)
+	})
+}
+
+// UpdateIatiElements sets the "iati_elements" field to the value that was provided on create.
+func (u *ContactUpsertOne) UpdateIatiElements() *ContactUpsertOne {
+	return u.Update(func(s *ContactUpsert) {
+		s.UpdateIatiElements()
+	})
+}
+
+// ClearIatiElements clears the value of the "iati_elements" field.
+func (u *ContactUpsertOne) ClearIatiElements() *ContactUpsertOne {
+	return u.Update(func(s *ContactUpsert) {
+		s.ClearIatiElements()
+	})
+}
+
+// SetIatiSyncedAt sets the "iati_synced_at" field.
+func (u *ContactUpsertOne) SetIatiSyncedAt(v time.Time) *ContactUpsertOne {
+	return u.Update(func(s *ContactUpsert) {
+		s.SetIatiSyncedAt(v)
+	})
+}
+
+// UpdateIatiSyncedAt sets the "iati_synced_at" field to the value that was provided on create.
+func (u *ContactUpsertOne) UpdateIatiSyncedAt() *ContactUpsertOne {
+	return u.Update(func(s *ContactUpsert) {
+		s.UpdateIatiSyncedAt()
+	})
+}
+
+// ClearIatiSyncedAt clears the value of the "iati_synced_at" field.
+func (u *ContactUpsertOne) ClearIatiSyncedAt() *ContactUpsertOne {
+	return u.Update(func(s *ContactUpsert) {
+		s.ClearIatiSyncedAt()
 	})
 }
 
@@ -841,6 +948,48 @@ func (u *ContactUpsertBulk) SetUpdatedAt(v time.Time) *ContactUpsertBulk {
 func (u *ContactUpsertBulk) UpdateUpdatedAt() *ContactUpsertBulk {
 	return u.Update(func(s *ContactUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetIatiElements sets the "iati_elements" field.
+func (u *ContactUpsertBulk) SetIatiElements(v []*iati.Element) *ContactUpsertBulk {
+	return u.Update(func(s *ContactUpsert) {
+		s.SetIatiElements(v)
+	})
+}
+
+// UpdateIatiElements sets the "iati_elements" field to the value that was provided on create.
+func (u *ContactUpsertBulk) UpdateIatiElements() *ContactUpsertBulk {
+	return u.Update(func(s *ContactUpsert) {
+		s.UpdateIatiElements()
+	})
+}
+
+// ClearIatiElements clears the value of the "iati_elements" field.
+func (u *ContactUpsertBulk) ClearIatiElements() *ContactUpsertBulk {
+	return u.Update(func(s *ContactUpsert) {
+		s.ClearIatiElements()
+	})
+}
+
+// SetIatiSyncedAt sets the "iati_synced_at" field.
+func (u *ContactUpsertBulk) SetIatiSyncedAt(v time.Time) *ContactUpsertBulk {
+	return u.Update(func(s *ContactUpsert) {
+		s.SetIatiSyncedAt(v)
+	})
+}
+
+// UpdateIatiSyncedAt sets the "iati_synced_at" field to the value that was provided on create.
+func (u *ContactUpsertBulk) UpdateIatiSyncedAt() *ContactUpsertBulk {
+	return u.Update(func(s *ContactUpsert) {
+		s.UpdateIatiSyncedAt()
+	})
+}
+
+// ClearIatiSyncedAt clears the value of the "iati_synced_at" field.
+func (u *ContactUpsertBulk) ClearIatiSyncedAt() *ContactUpsertBulk {
+	return u.Update(func(s *ContactUpsert) {
+		s.ClearIatiSyncedAt()
 	})
 }
 

@@ -10,12 +10,14 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 	"github.com/aidregistry/registry/ent/contact"
 	"github.com/aidregistry/registry/ent/organisation"
 	"github.com/aidregistry/registry/ent/predicate"
 	"github.com/aidregistry/registry/ent/programme"
 	"github.com/aidregistry/registry/ent/source"
+	"github.com/aidregistry/registry/internal/iati"
 )
 
 // ContactUpdate is the builder for updating Contact entities.
@@ -34,6 +36,44 @@ func (_u *ContactUpdate) Where(ps ...predicate.Contact) *ContactUpdate {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *ContactUpdate) SetUpdatedAt(v time.Time) *ContactUpdate {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetIatiElements sets the "iati_elements" field.
+func (_u *ContactUpdate) SetIatiElements(v []*iati.Element) *ContactUpdate {
+	_u.mutation.SetIatiElements(v)
+	return _u
+}
+
+// AppendIatiElements appends value to the "iati_elements" field.
+func (_u *ContactUpdate) AppendIatiElements(v []*iati.Element) *ContactUpdate {
+	_u.mutation.AppendIatiElements(v)
+	return _u
+}
+
+// ClearIatiElements clears the value of the "iati_elements" field.
+func (_u *ContactUpdate) ClearIatiElements() *ContactUpdate {
+	_u.mutation.ClearIatiElements()
+	return _u
+}
+
+// SetIatiSyncedAt sets the "iati_synced_at" field.
+func (_u *ContactUpdate) SetIatiSyncedAt(v time.Time) *ContactUpdate {
+	_u.mutation.SetIatiSyncedAt(v)
+	return _u
+}
+
+// SetNillableIatiSyncedAt sets the "iati_synced_at" field if the given value is not nil.
+func (_u *ContactUpdate) SetNillableIatiSyncedAt(v *time.Time) *ContactUpdate {
+	if v != nil {
+		_u.SetIatiSyncedAt(*v)
+	}
+	return _u
+}
+
+// ClearIatiSyncedAt clears the value of the "iati_synced_at" field.
+func (_u *ContactUpdate) ClearIatiSyncedAt() *ContactUpdate {
+	_u.mutation.ClearIatiSyncedAt()
 	return _u
 }
 
@@ -259,6 +299,23 @@ func (_u *ContactUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.CreatedByCleared() {
 		_spec.ClearField(contact.FieldCreatedBy, field.TypeInt)
 	}
+	if value, ok := _u.mutation.IatiElements(); ok {
+		_spec.SetField(contact.FieldIatiElements, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedIatiElements(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, contact.FieldIatiElements, value)
+		})
+	}
+	if _u.mutation.IatiElementsCleared() {
+		_spec.ClearField(contact.FieldIatiElements, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.IatiSyncedAt(); ok {
+		_spec.SetField(contact.FieldIatiSyncedAt, field.TypeTime, value)
+	}
+	if _u.mutation.IatiSyncedAtCleared() {
+		_spec.ClearField(contact.FieldIatiSyncedAt, field.TypeTime)
+	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(contact.FieldName, field.TypeString, value)
 	}
@@ -409,6 +466,44 @@ type ContactUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *ContactUpdateOne) SetUpdatedAt(v time.Time) *ContactUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetIatiElements sets the "iati_elements" field.
+func (_u *ContactUpdateOne) SetIatiElements(v []*iati.Element) *ContactUpdateOne {
+	_u.mutation.SetIatiElements(v)
+	return _u
+}
+
+// AppendIatiElements appends value to the "iati_elements" field.
+func (_u *ContactUpdateOne) AppendIatiElements(v []*iati.Element) *ContactUpdateOne {
+	_u.mutation.AppendIatiElements(v)
+	return _u
+}
+
+// ClearIatiElements clears the value of the "iati_elements" field.
+func (_u *ContactUpdateOne) ClearIatiElements() *ContactUpdateOne {
+	_u.mutation.ClearIatiElements()
+	return _u
+}
+
+// SetIatiSyncedAt sets the "iati_synced_at" field.
+func (_u *ContactUpdateOne) SetIatiSyncedAt(v time.Time) *ContactUpdateOne {
+	_u.mutation.SetIatiSyncedAt(v)
+	return _u
+}
+
+// SetNillableIatiSyncedAt sets the "iati_synced_at" field if the given value is not nil.
+func (_u *ContactUpdateOne) SetNillableIatiSyncedAt(v *time.Time) *ContactUpdateOne {
+	if v != nil {
+		_u.SetIatiSyncedAt(*v)
+	}
+	return _u
+}
+
+// ClearIatiSyncedAt clears the value of the "iati_synced_at" field.
+func (_u *ContactUpdateOne) ClearIatiSyncedAt() *ContactUpdateOne {
+	_u.mutation.ClearIatiSyncedAt()
 	return _u
 }
 
@@ -663,6 +758,23 @@ func (_u *ContactUpdateOne) sqlSave(ctx context.Context) (_node *Contact, err er
 	}
 	if _u.mutation.CreatedByCleared() {
 		_spec.ClearField(contact.FieldCreatedBy, field.TypeInt)
+	}
+	if value, ok := _u.mutation.IatiElements(); ok {
+		_spec.SetField(contact.FieldIatiElements, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedIatiElements(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, contact.FieldIatiElements, value)
+		})
+	}
+	if _u.mutation.IatiElementsCleared() {
+		_spec.ClearField(contact.FieldIatiElements, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.IatiSyncedAt(); ok {
+		_spec.SetField(contact.FieldIatiSyncedAt, field.TypeTime, value)
+	}
+	if _u.mutation.IatiSyncedAtCleared() {
+		_spec.ClearField(contact.FieldIatiSyncedAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(contact.FieldName, field.TypeString, value)

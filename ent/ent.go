@@ -23,12 +23,16 @@ import (
 	"github.com/aidregistry/registry/ent/event"
 	"github.com/aidregistry/registry/ent/exchangerate"
 	"github.com/aidregistry/registry/ent/funding"
+	"github.com/aidregistry/registry/ent/humanitarianscope"
+	"github.com/aidregistry/registry/ent/location"
 	"github.com/aidregistry/registry/ent/organisation"
 	"github.com/aidregistry/registry/ent/participation"
+	"github.com/aidregistry/registry/ent/policymarker"
 	"github.com/aidregistry/registry/ent/presence"
 	"github.com/aidregistry/registry/ent/programme"
 	"github.com/aidregistry/registry/ent/programmecountry"
 	"github.com/aidregistry/registry/ent/result"
+	"github.com/aidregistry/registry/ent/sector"
 	"github.com/aidregistry/registry/ent/source"
 )
 
@@ -90,24 +94,28 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			apikey.Table:           apikey.ValidColumn,
-			activitylink.Table:     activitylink.ValidColumn,
-			agreement.Table:        agreement.ValidColumn,
-			agreementparty.Table:   agreementparty.ValidColumn,
-			area.Table:             area.ValidColumn,
-			change.Table:           change.ValidColumn,
-			contact.Table:          contact.ValidColumn,
-			country.Table:          country.ValidColumn,
-			event.Table:            event.ValidColumn,
-			exchangerate.Table:     exchangerate.ValidColumn,
-			funding.Table:          funding.ValidColumn,
-			organisation.Table:     organisation.ValidColumn,
-			participation.Table:    participation.ValidColumn,
-			presence.Table:         presence.ValidColumn,
-			programme.Table:        programme.ValidColumn,
-			programmecountry.Table: programmecountry.ValidColumn,
-			result.Table:           result.ValidColumn,
-			source.Table:           source.ValidColumn,
+			apikey.Table:            apikey.ValidColumn,
+			activitylink.Table:      activitylink.ValidColumn,
+			agreement.Table:         agreement.ValidColumn,
+			agreementparty.Table:    agreementparty.ValidColumn,
+			area.Table:              area.ValidColumn,
+			change.Table:            change.ValidColumn,
+			contact.Table:           contact.ValidColumn,
+			country.Table:           country.ValidColumn,
+			event.Table:             event.ValidColumn,
+			exchangerate.Table:      exchangerate.ValidColumn,
+			funding.Table:           funding.ValidColumn,
+			humanitarianscope.Table: humanitarianscope.ValidColumn,
+			location.Table:          location.ValidColumn,
+			organisation.Table:      organisation.ValidColumn,
+			participation.Table:     participation.ValidColumn,
+			policymarker.Table:      policymarker.ValidColumn,
+			presence.Table:          presence.ValidColumn,
+			programme.Table:         programme.ValidColumn,
+			programmecountry.Table:  programmecountry.ValidColumn,
+			result.Table:            result.ValidColumn,
+			sector.Table:            sector.ValidColumn,
+			source.Table:            source.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

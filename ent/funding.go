@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/aidregistry/registry/ent/funding"
 	"github.com/aidregistry/registry/ent/organisation"
 	"github.com/aidregistry/registry/ent/programme"
+	"github.com/aidregistry/registry/internal/iati"
 	"github.com/aidregistry/registry/internal/money"
 )
 
@@ -27,8 +29,18 @@ type Funding struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// organisation whose API key created the record; its editors may change it
 	CreatedBy *int `json:"created_by,omitempty"`
+	// the IATI elements this record was imported from, as published
+	IatiElements []*iati.Element `json:"iati_elements,omitempty"`
+	// when the import last wrote the record: equal to updated_at while nobody has changed it since
+	IatiSyncedAt *time.Time `json:"iati_synced_at,omitempty"`
+	// departures from the IATI rules or the registry's own, kept as published
+	QualityNotes []iati.QualityNote `json:"quality_notes,omitempty"`
+	// whether quality_notes has any: the filter hasQualityNotes
+	HasQualityNotes bool `json:"has_quality_notes,omitempty"`
 	// Kind holds the value of the "kind" field.
 	Kind *funding.Kind `json:"kind,omitempty"`
+	// the IATI TransactionType exactly (1-13); kind is its coarse family
+	TransactionType *funding.TransactionType `json:"transaction_type,omitempty"`
 	// Date holds the value of the "date" field.
 	Date *string `json:"date,omitempty"`
 	// Note holds the value of the "note" field.
@@ -61,14 +73,17 @@ type FundingEdges struct {
 	Recipient *Organisation `json:"recipient,omitempty"`
 	// Agreement holds the value of the agreement edge.
 	Agreement *Agreement `json:"agreement,omitempty"`
+	// Sectors holds the value of the sectors edge.
+	Sectors []*Sector `json:"sectors,omitempty"`
 	// Sources holds the value of the sources edge.
 	Sources []*Source `json:"sources,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [5]bool
+	loadedTypes [6]bool
 	// totalCount holds the count of the edges above.
-	totalCount [5]map[string]int
+	totalCount [6]map[string]int
 
+	namedSectors map[string][]*Sector
 	namedSources map[string][]*Source
 }
 
@@ -116,10 +131,19 @@ func (e FundingEdges) AgreementOrErr() (*Agreement, error) {
 	return nil, &NotLoadedError{edge: "agreement"}
 }
 
+// SectorsOrErr returns the Sectors value or an error if the edge
+// was not loaded in eager-loading.
+func (e FundingEdges) SectorsOrErr() ([]*Sector, error) {
+	if e.loadedTypes[4] {
+		return e.Sectors, nil
+	}
+	return nil, &NotLoadedError{edge: "sectors"}
+}
+
 // SourcesOrErr returns the Sources value or an error if the edge
 // was not loaded in eager-loading.
 func (e FundingEdges) SourcesOrErr() ([]*Source, error) {
-	if e.loadedTypes[4] {
+	if e.loadedTypes[5] {
 		return e.Sources, nil
 	}
 	return nil, &NotLoadedError{edge: "sources"}
@@ -132,11 +156,15 @@ func (*Funding) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case funding.FieldValueAmount:
 			values[i] = &sql.NullScanner{S: new(money.Decimal)}
+		case funding.FieldIatiElements, funding.FieldQualityNotes:
+			values[i] = new([]byte)
+		case funding.FieldHasQualityNotes:
+			values[i] = new(sql.NullBool)
 		case funding.FieldID, funding.FieldCreatedBy, funding.FieldProgrammeID, funding.FieldFunderID, funding.FieldRecipientID, funding.FieldAgreementID:
 			values[i] = new(sql.NullInt64)
-		case funding.FieldKind, funding.FieldDate, funding.FieldNote, funding.FieldValueCurrency:
+		case funding.FieldKind, funding.FieldTransactionType, funding.FieldDate, funding.FieldNote, funding.FieldValueCurrency:
 			values[i] = new(sql.NullString)
-		case funding.FieldCreatedAt, funding.FieldUpdatedAt:
+		case funding.FieldCreatedAt, funding.FieldUpdatedAt, funding.FieldIatiSyncedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -178,12 +206,48 @@ func (_m *Funding) assignValues(columns []string, values []any) error {
 				_m.CreatedBy = new(int)
 				*_m.CreatedBy = int(value.Int64)
 			}
+		case funding.FieldIatiElements:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field iati_elements", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.IatiElements); err != nil {
+					return fmt.Errorf("unmarshal field iati_elements: %w", err)
+				}
+			}
+		case funding.FieldIatiSyncedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field iati_synced_at", values[i])
+			} else if value.Valid {
+				_m.IatiSyncedAt = new(time.Time)
+				*_m.IatiSyncedAt = value.Time
+			}
+		case funding.FieldQualityNotes:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field quality_notes", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.QualityNotes); err != nil {
+					return fmt.Errorf("unmarshal field quality_notes: %w", err)
+				}
+			}
+		case funding.FieldHasQualityNotes:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field has_quality_notes", values[i])
+			} else if value.Valid {
+				_m.HasQualityNotes = value.Bool
+			}
 		case funding.FieldKind:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field kind", values[i])
 			} else if value.Valid {
 				_m.Kind = new(funding.Kind)
 				*_m.Kind = funding.Kind(value.String)
+			}
+		case funding.FieldTransactionType:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field transaction_type", values[i])
+			} else if value.Valid {
+				_m.TransactionType = new(funding.TransactionType)
+				*_m.TransactionType = funding.TransactionType(value.String)
 			}
 		case funding.FieldDate:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -273,6 +337,11 @@ func (_m *Funding) QueryAgreement() *AgreementQuery {
 	return NewFundingClient(_m.config).QueryAgreement(_m)
 }
 
+// QuerySectors queries the "sectors" edge of the Funding entity.
+func (_m *Funding) QuerySectors() *SectorQuery {
+	return NewFundingClient(_m.config).QuerySectors(_m)
+}
+
 // QuerySources queries the "sources" edge of the Funding entity.
 func (_m *Funding) QuerySources() *SourceQuery {
 	return NewFundingClient(_m.config).QuerySources(_m)
@@ -312,8 +381,27 @@ func (_m *Funding) String() string {
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteString(", ")
+	builder.WriteString("iati_elements=")
+	builder.WriteString(fmt.Sprintf("%v", _m.IatiElements))
+	builder.WriteString(", ")
+	if v := _m.IatiSyncedAt; v != nil {
+		builder.WriteString("iati_synced_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("quality_notes=")
+	builder.WriteString(fmt.Sprintf("%v", _m.QualityNotes))
+	builder.WriteString(", ")
+	builder.WriteString("has_quality_notes=")
+	builder.WriteString(fmt.Sprintf("%v", _m.HasQualityNotes))
+	builder.WriteString(", ")
 	if v := _m.Kind; v != nil {
 		builder.WriteString("kind=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.TransactionType; v != nil {
+		builder.WriteString("transaction_type=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteString(", ")
@@ -356,6 +444,30 @@ func (_m *Funding) String() string {
 	}
 	builder.WriteByte(')')
 	return builder.String()
+}
+
+// NamedSectors returns the Sectors named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Funding) NamedSectors(name string) ([]*Sector, error) {
+	if _m.Edges.namedSectors == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedSectors[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Funding) appendNamedSectors(name string, edges ...*Sector) {
+	if _m.Edges.namedSectors == nil {
+		_m.Edges.namedSectors = make(map[string][]*Sector)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedSectors[name] = []*Sector{}
+	} else {
+		_m.Edges.namedSectors[name] = append(_m.Edges.namedSectors[name], edges...)
+	}
 }
 
 // NamedSources returns the Sources named value or an error if the edge was not

@@ -15,7 +15,9 @@ import (
 	"github.com/aidregistry/registry/ent/funding"
 	"github.com/aidregistry/registry/ent/organisation"
 	"github.com/aidregistry/registry/ent/programme"
+	"github.com/aidregistry/registry/ent/sector"
 	"github.com/aidregistry/registry/ent/source"
+	"github.com/aidregistry/registry/internal/iati"
 	"github.com/aidregistry/registry/internal/money"
 )
 
@@ -69,6 +71,46 @@ func (_c *FundingCreate) SetNillableCreatedBy(v *int) *FundingCreate {
 	return _c
 }
 
+// SetIatiElements sets the "iati_elements" field.
+func (_c *FundingCreate) SetIatiElements(v []*iati.Element) *FundingCreate {
+	_c.mutation.SetIatiElements(v)
+	return _c
+}
+
+// SetIatiSyncedAt sets the "iati_synced_at" field.
+func (_c *FundingCreate) SetIatiSyncedAt(v time.Time) *FundingCreate {
+	_c.mutation.SetIatiSyncedAt(v)
+	return _c
+}
+
+// SetNillableIatiSyncedAt sets the "iati_synced_at" field if the given value is not nil.
+func (_c *FundingCreate) SetNillableIatiSyncedAt(v *time.Time) *FundingCreate {
+	if v != nil {
+		_c.SetIatiSyncedAt(*v)
+	}
+	return _c
+}
+
+// SetQualityNotes sets the "quality_notes" field.
+func (_c *FundingCreate) SetQualityNotes(v []iati.QualityNote) *FundingCreate {
+	_c.mutation.SetQualityNotes(v)
+	return _c
+}
+
+// SetHasQualityNotes sets the "has_quality_notes" field.
+func (_c *FundingCreate) SetHasQualityNotes(v bool) *FundingCreate {
+	_c.mutation.SetHasQualityNotes(v)
+	return _c
+}
+
+// SetNillableHasQualityNotes sets the "has_quality_notes" field if the given value is not nil.
+func (_c *FundingCreate) SetNillableHasQualityNotes(v *bool) *FundingCreate {
+	if v != nil {
+		_c.SetHasQualityNotes(*v)
+	}
+	return _c
+}
+
 // SetKind sets the "kind" field.
 func (_c *FundingCreate) SetKind(v funding.Kind) *FundingCreate {
 	_c.mutation.SetKind(v)
@@ -79,6 +121,20 @@ func (_c *FundingCreate) SetKind(v funding.Kind) *FundingCreate {
 func (_c *FundingCreate) SetNillableKind(v *funding.Kind) *FundingCreate {
 	if v != nil {
 		_c.SetKind(*v)
+	}
+	return _c
+}
+
+// SetTransactionType sets the "transaction_type" field.
+func (_c *FundingCreate) SetTransactionType(v funding.TransactionType) *FundingCreate {
+	_c.mutation.SetTransactionType(v)
+	return _c
+}
+
+// SetNillableTransactionType sets the "transaction_type" field if the given value is not nil.
+func (_c *FundingCreate) SetNillableTransactionType(v *funding.TransactionType) *FundingCreate {
+	if v != nil {
+		_c.SetTransactionType(*v)
 	}
 	return _c
 }
@@ -207,6 +263,21 @@ func (_c *FundingCreate) SetAgreement(v *Agreement) *FundingCreate {
 	return _c.SetAgreementID(v.ID)
 }
 
+// AddSectorIDs adds the "sectors" edge to the Sector entity by IDs.
+func (_c *FundingCreate) AddSectorIDs(ids ...int) *FundingCreate {
+	_c.mutation.AddSectorIDs(ids...)
+	return _c
+}
+
+// AddSectors adds the "sectors" edges to the Sector entity.
+func (_c *FundingCreate) AddSectors(v ...*Sector) *FundingCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddSectorIDs(ids...)
+}
+
 // AddSourceIDs adds the "sources" edge to the Source entity by IDs.
 func (_c *FundingCreate) AddSourceIDs(ids ...int) *FundingCreate {
 	_c.mutation.AddSourceIDs(ids...)
@@ -265,6 +336,10 @@ func (_c *FundingCreate) defaults() {
 		v := funding.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.HasQualityNotes(); !ok {
+		v := funding.DefaultHasQualityNotes
+		_c.mutation.SetHasQualityNotes(v)
+	}
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -275,9 +350,17 @@ func (_c *FundingCreate) check() error {
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "Funding.updated_at"`)}
 	}
+	if _, ok := _c.mutation.HasQualityNotes(); !ok {
+		return &ValidationError{Name: "has_quality_notes", err: errors.New(`ent: missing required field "Funding.has_quality_notes"`)}
+	}
 	if v, ok := _c.mutation.Kind(); ok {
 		if err := funding.KindValidator(v); err != nil {
 			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "Funding.kind": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.TransactionType(); ok {
+		if err := funding.TransactionTypeValidator(v); err != nil {
+			return &ValidationError{Name: "transaction_type", err: fmt.Errorf(`ent: validator failed for field "Funding.transaction_type": %w`, err)}
 		}
 	}
 	if v, ok := _c.mutation.Date(); ok {
@@ -335,9 +418,29 @@ func (_c *FundingCreate) createSpec() (*Funding, *sqlgraph.CreateSpec) {
 		_spec.SetField(funding.FieldCreatedBy, field.TypeInt, value)
 		_node.CreatedBy = &value
 	}
+	if value, ok := _c.mutation.IatiElements(); ok {
+		_spec.SetField(funding.FieldIatiElements, field.TypeJSON, value)
+		_node.IatiElements = value
+	}
+	if value, ok := _c.mutation.IatiSyncedAt(); ok {
+		_spec.SetField(funding.FieldIatiSyncedAt, field.TypeTime, value)
+		_node.IatiSyncedAt = &value
+	}
+	if value, ok := _c.mutation.QualityNotes(); ok {
+		_spec.SetField(funding.FieldQualityNotes, field.TypeJSON, value)
+		_node.QualityNotes = value
+	}
+	if value, ok := _c.mutation.HasQualityNotes(); ok {
+		_spec.SetField(funding.FieldHasQualityNotes, field.TypeBool, value)
+		_node.HasQualityNotes = value
+	}
 	if value, ok := _c.mutation.Kind(); ok {
 		_spec.SetField(funding.FieldKind, field.TypeEnum, value)
 		_node.Kind = &value
+	}
+	if value, ok := _c.mutation.TransactionType(); ok {
+		_spec.SetField(funding.FieldTransactionType, field.TypeEnum, value)
+		_node.TransactionType = &value
 	}
 	if value, ok := _c.mutation.Date(); ok {
 		_spec.SetField(funding.FieldDate, field.TypeString, value)
@@ -423,6 +526,22 @@ func (_c *FundingCreate) createSpec() (*Funding, *sqlgraph.CreateSpec) {
 		_node.AgreementID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
+	if nodes := _c.mutation.SectorsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   funding.SectorsTable,
+			Columns: []string{funding.SectorsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(sector.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
 	if nodes := _c.mutation.SourcesIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2M,
@@ -503,6 +622,72 @@ func (u *FundingUpsert) UpdateUpdatedAt() *FundingUpsert {
 	return u
 }
 
+// SetIatiElements sets the "iati_elements" field.
+func (u *FundingUpsert) SetIatiElements(v []*iati.Element) *FundingUpsert {
+	u.Set(funding.FieldIatiElements, v)
+	return u
+}
+
+// UpdateIatiElements sets the "iati_elements" field to the value that was provided on create.
+func (u *FundingUpsert) UpdateIatiElements() *FundingUpsert {
+	u.SetExcluded(funding.FieldIatiElements)
+	return u
+}
+
+// ClearIatiElements clears the value of the "iati_elements" field.
+func (u *FundingUpsert) ClearIatiElements() *FundingUpsert {
+	u.SetNull(funding.FieldIatiElements)
+	return u
+}
+
+// SetIatiSyncedAt sets the "iati_synced_at" field.
+func (u *FundingUpsert) SetIatiSyncedAt(v time.Time) *FundingUpsert {
+	u.Set(funding.FieldIatiSyncedAt, v)
+	return u
+}
+
+// UpdateIatiSyncedAt sets the "iati_synced_at" field to the value that was provided on create.
+func (u *FundingUpsert) UpdateIatiSyncedAt() *FundingUpsert {
+	u.SetExcluded(funding.FieldIatiSyncedAt)
+	return u
+}
+
+// ClearIatiSyncedAt clears the value of the "iati_synced_at" field.
+func (u *FundingUpsert) ClearIatiSyncedAt() *FundingUpsert {
+	u.SetNull(funding.FieldIatiSyncedAt)
+	return u
+}
+
+// SetQualityNotes sets the "quality_notes" field.
+func (u *FundingUpsert) SetQualityNotes(v []iati.QualityNote) *FundingUpsert {
+	u.Set(funding.FieldQualityNotes, v)
+	return u
+}
+
+// UpdateQualityNotes sets the "quality_notes" field to the value that was provided on create.
+func (u *FundingUpsert) UpdateQualityNotes() *FundingUpsert {
+	u.SetExcluded(funding.FieldQualityNotes)
+	return u
+}
+
+// ClearQualityNotes clears the value of the "quality_notes" field.
+func (u *FundingUpsert) ClearQualityNotes() *FundingUpsert {
+	u.SetNull(funding.FieldQualityNotes)
+	return u
+}
+
+// SetHasQualityNotes sets the "has_quality_notes" field.
+func (u *FundingUpsert) SetHasQualityNotes(v bool) *FundingUpsert {
+	u.Set(funding.FieldHasQualityNotes, v)
+	return u
+}
+
+// UpdateHasQualityNotes sets the "has_quality_notes" field to the value that was provided on create.
+func (u *FundingUpsert) UpdateHasQualityNotes() *FundingUpsert {
+	u.SetExcluded(funding.FieldHasQualityNotes)
+	return u
+}
+
 // SetKind sets the "kind" field.
 func (u *FundingUpsert) SetKind(v funding.Kind) *FundingUpsert {
 	u.Set(funding.FieldKind, v)
@@ -518,6 +703,24 @@ func (u *FundingUpsert) UpdateKind() *FundingUpsert {
 // ClearKind clears the value of the "kind" field.
 func (u *FundingUpsert) ClearKind() *FundingUpsert {
 	u.SetNull(funding.FieldKind)
+	return u
+}
+
+// SetTransactionType sets the "transaction_type" field.
+func (u *FundingUpsert) SetTransactionType(v funding.TransactionType) *FundingUpsert {
+	u.Set(funding.FieldTransactionType, v)
+	return u
+}
+
+// UpdateTransactionType sets the "transaction_type" field to the value that was provided on create.
+func (u *FundingUpsert) UpdateTransactionType() *FundingUpsert {
+	u.SetExcluded(funding.FieldTransactionType)
+	return u
+}
+
+// ClearTransactionType clears the value of the "transaction_type" field.
+func (u *FundingUpsert) ClearTransactionType() *FundingUpsert {
+	u.SetNull(funding.FieldTransactionType)
 	return u
 }
 
@@ -721,6 +924,83 @@ func (u *FundingUpsertOne) UpdateUpdatedAt() *FundingUpsertOne {
 	})
 }
 
+// SetIatiElements sets the "iati_elements" field.
+func (u *FundingUpsertOne) SetIatiElements(v []*iati.Element) *FundingUpsertOne {
+	return u.Update(func(s *FundingUpsert) {
+		s.SetIatiElements(v)
+	})
+}
+
+// UpdateIatiElements sets the "iati_elements" field to the value that was provided on create.
+func (u *FundingUpsertOne) UpdateIatiElements() *FundingUpsertOne {
+	return u.Update(func(s *FundingUpsert) {
+		s.UpdateIatiElements()
+	})
+}
+
+// ClearIatiElements clears the value of the "iati_elements" field.
+func (u *FundingUpsertOne) ClearIatiElements() *FundingUpsertOne {
+	return u.Update(func(s *FundingUpsert) {
+		s.ClearIatiElements()
+	})
+}
+
+// SetIatiSyncedAt sets the "iati_synced_at" field.
+func (u *FundingUpsertOne) SetIatiSyncedAt(v time.Time) *FundingUpsertOne {
+	return u.Update(func(s *FundingUpsert) {
+		s.SetIatiSyncedAt(v)
+	})
+}
+
+// UpdateIatiSyncedAt sets the "iati_synced_at" field to the value that was provided on create.
+func (u *FundingUpsertOne) UpdateIatiSyncedAt() *FundingUpsertOne {
+	return u.Update(func(s *FundingUpsert) {
+		s.UpdateIatiSyncedAt()
+	})
+}
+
+// ClearIatiSyncedAt clears the value of the "iati_synced_at" field.
+func (u *FundingUpsertOne) ClearIatiSyncedAt() *FundingUpsertOne {
+	return u.Update(func(s *FundingUpsert) {
+		s.ClearIatiSyncedAt()
+	})
+}
+
+// SetQualityNotes sets the "quality_notes" field.
+func (u *FundingUpsertOne) SetQualityNotes(v []iati.QualityNote) *FundingUpsertOne {
+	return u.Update(func(s *FundingUpsert) {
+		s.SetQualityNotes(v)
+	})
+}
+
+// UpdateQualityNotes sets the "quality_notes" field to the value that was provided on create.
+func (u *FundingUpsertOne) UpdateQualityNotes() *FundingUpsertOne {
+	return u.Update(func(s *FundingUpsert) {
+		s.UpdateQualityNotes()
+	})
+}
+
+// ClearQualityNotes clears the value of the "quality_notes" field.
+func (u *FundingUpsertOne) ClearQualityNotes() *FundingUpsertOne {
+	return u.Update(func(s *FundingUpsert) {
+		s.ClearQualityNotes()
+	})
+}
+
+// SetHasQualityNotes sets the "has_quality_notes" field.
+func (u *FundingUpsertOne) SetHasQualityNotes(v bool) *FundingUpsertOne {
+	return u.Update(func(s *FundingUpsert) {
+		s.SetHasQualityNotes(v)
+	})
+}
+
+// UpdateHasQualityNotes sets the "has_quality_notes" field to the value that was provided on create.
+func (u *FundingUpsertOne) UpdateHasQualityNotes() *FundingUpsertOne {
+	return u.Update(func(s *FundingUpsert) {
+		s.UpdateHasQualityNotes()
+	})
+}
+
 // SetKind sets the "kind" field.
 func (u *FundingUpsertOne) SetKind(v funding.Kind) *FundingUpsertOne {
 	return u.Update(func(s *FundingUpsert) {
@@ -739,6 +1019,27 @@ func (u *FundingUpsertOne) UpdateKind() *FundingUpsertOne {
 func (u *FundingUpsertOne) ClearKind() *FundingUpsertOne {
 	return u.Update(func(s *FundingUpsert) {
 		s.ClearKind()
+	})
+}
+
+// SetTransactionType sets the "transaction_type" field.
+func (u *FundingUpsertOne) SetTransactionType(v funding.TransactionType) *FundingUpsertOne {
+	return u.Update(func(s *FundingUpsert) {
+		s.SetTransactionType(v)
+	})
+}
+
+// UpdateTransactionType sets the "transaction_type" field to the value that was provided on create.
+func (u *FundingUpsertOne) UpdateTransactionType() *FundingUpsertOne {
+	return u.Update(func(s *FundingUpsert) {
+		s.UpdateTransactionType()
+	})
+}
+
+// ClearTransactionType clears the value of the "transaction_type" field.
+func (u *FundingUpsertOne) ClearTransactionType() *FundingUpsertOne {
+	return u.Update(func(s *FundingUpsert) {
+		s.ClearTransactionType()
 	})
 }
 
@@ -1131,6 +1432,83 @@ func (u *FundingUpsertBulk) UpdateUpdatedAt() *FundingUpsertBulk {
 	})
 }
 
+// SetIatiElements sets the "iati_elements" field.
+func (u *FundingUpsertBulk) SetIatiElements(v []*iati.Element) *FundingUpsertBulk {
+	return u.Update(func(s *FundingUpsert) {
+		s.SetIatiElements(v)
+	})
+}
+
+// UpdateIatiElements sets the "iati_elements" field to the value that was provided on create.
+func (u *FundingUpsertBulk) UpdateIatiElements() *FundingUpsertBulk {
+	return u.Update(func(s *FundingUpsert) {
+		s.UpdateIatiElements()
+	})
+}
+
+// ClearIatiElements clears the value of the "iati_elements" field.
+func (u *FundingUpsertBulk) ClearIatiElements() *FundingUpsertBulk {
+	return u.Update(func(s *FundingUpsert) {
+		s.ClearIatiElements()
+	})
+}
+
+// SetIatiSyncedAt sets the "iati_synced_at" field.
+func (u *FundingUpsertBulk) SetIatiSyncedAt(v time.Time) *FundingUpsertBulk {
+	return u.Update(func(s *FundingUpsert) {
+		s.SetIatiSyncedAt(v)
+	})
+}
+
+// UpdateIatiSyncedAt sets the "iati_synced_at" field to the value that was provided on create.
+func (u *FundingUpsertBulk) UpdateIatiSyncedAt() *FundingUpsertBulk {
+	return u.Update(func(s *FundingUpsert) {
+		s.UpdateIatiSyncedAt()
+	})
+}
+
+// ClearIatiSyncedAt clears the value of the "iati_synced_at" field.
+func (u *FundingUpsertBulk) ClearIatiSyncedAt() *FundingUpsertBulk {
+	return u.Update(func(s *FundingUpsert) {
+		s.ClearIatiSyncedAt()
+	})
+}
+
+// SetQualityNotes sets the "quality_notes" field.
+func (u *FundingUpsertBulk) SetQualityNotes(v []iati.QualityNote) *FundingUpsertBulk {
+	return u.Update(func(s *FundingUpsert) {
+		s.SetQualityNotes(v)
+	})
+}
+
+// UpdateQualityNotes sets the "quality_notes" field to the value that was provided on create.
+func (u *FundingUpsertBulk) UpdateQualityNotes() *FundingUpsertBulk {
+	return u.Update(func(s *FundingUpsert) {
+		s.UpdateQualityNotes()
+	})
+}
+
+// ClearQualityNotes clears the value of the "quality_notes" field.
+func (u *FundingUpsertBulk) ClearQualityNotes() *FundingUpsertBulk {
+	return u.Update(func(s *FundingUpsert) {
+		s.ClearQualityNotes()
+	})
+}
+
+// SetHasQualityNotes sets the "has_quality_notes" field.
+func (u *FundingUpsertBulk) SetHasQualityNotes(v bool) *FundingUpsertBulk {
+	return u.Update(func(s *FundingUpsert) {
+		s.SetHasQualityNotes(v)
+	})
+}
+
+// UpdateHasQualityNotes sets the "has_quality_notes" field to the value that was provided on create.
+func (u *FundingUpsertBulk) UpdateHasQualityNotes() *FundingUpsertBulk {
+	return u.Update(func(s *FundingUpsert) {
+		s.UpdateHasQualityNotes()
+	})
+}
+
 // SetKind sets the "kind" field.
 func (u *FundingUpsertBulk) SetKind(v funding.Kind) *FundingUpsertBulk {
 	return u.Update(func(s *FundingUpsert) {
@@ -1149,6 +1527,27 @@ func (u *FundingUpsertBulk) UpdateKind() *FundingUpsertBulk {
 func (u *FundingUpsertBulk) ClearKind() *FundingUpsertBulk {
 	return u.Update(func(s *FundingUpsert) {
 		s.ClearKind()
+	})
+}
+
+// SetTransactionType sets the "transaction_type" field.
+func (u *FundingUpsertBulk) SetTransactionType(v funding.TransactionType) *FundingUpsertBulk {
+	return u.Update(func(s *FundingUpsert) {
+		s.SetTransactionType(v)
+	})
+}
+
+// UpdateTransactionType sets the "transaction_type" field to the value that was provided on create.
+func (u *FundingUpsertBulk) UpdateTransactionType() *FundingUpsertBulk {
+	return u.Update(func(s *FundingUpsert) {
+		s.UpdateTransactionType()
+	})
+}
+
+// ClearTransactionType clears the value of the "transaction_type" field.
+func (u *FundingUpsertBulk) ClearTransactionType() *FundingUpsertBulk {
+	return u.Update(func(s *FundingUpsert) {
+		s.ClearTransactionType()
 	})
 }
 

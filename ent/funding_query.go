@@ -18,6 +18,7 @@ import (
 	"github.com/aidregistry/registry/ent/organisation"
 	"github.com/aidregistry/registry/ent/predicate"
 	"github.com/aidregistry/registry/ent/programme"
+	"github.com/aidregistry/registry/ent/sector"
 	"github.com/aidregistry/registry/ent/source"
 )
 
@@ -32,9 +33,11 @@ type FundingQuery struct {
 	withFunder       *OrganisationQuery
 	withRecipient    *OrganisationQuery
 	withAgreement    *AgreementQuery
+	withSectors      *SectorQuery
 	withSources      *SourceQuery
 	loadTotal        []func(context.Context, []*Funding) error
 	modifiers        []func(*sql.Selector)
+	withNamedSectors map[string]*SectorQuery
 	withNamedSources map[string]*SourceQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
@@ -153,6 +156,28 @@ func (_q *FundingQuery) QueryAgreement() *AgreementQuery {
 			sqlgraph.From(funding.Table, funding.FieldID, selector),
 			sqlgraph.To(agreement.Table, agreement.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, funding.AgreementTable, funding.AgreementColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QuerySectors chains the current query on the "sectors" edge.
+func (_q *FundingQuery) QuerySectors() *SectorQuery {
+	query := (&SectorClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(funding.Table, funding.FieldID, selector),
+			sqlgraph.To(sector.Table, sector.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, funding.SectorsTable, funding.SectorsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -378,6 +403,7 @@ func (_q *FundingQuery) Clone() *FundingQuery {
 		withFunder:    _q.withFunder.Clone(),
 		withRecipient: _q.withRecipient.Clone(),
 		withAgreement: _q.withAgreement.Clone(),
+		withSectors:   _q.withSectors.Clone(),
 		withSources:   _q.withSources.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
@@ -426,6 +452,17 @@ func (_q *FundingQuery) WithAgreement(opts ...func(*AgreementQuery)) *FundingQue
 		opt(query)
 	}
 	_q.withAgreement = query
+	return _q
+}
+
+// WithSectors tells the query-builder to eager-load the nodes that are connected to
+// the "sectors" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *FundingQuery) WithSectors(opts ...func(*SectorQuery)) *FundingQuery {
+	query := (&SectorClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withSectors = query
 	return _q
 }
 
@@ -518,11 +555,12 @@ func (_q *FundingQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Fund
 	var (
 		nodes       = []*Funding{}
 		_spec       = _q.querySpec()
-		loadedTypes = [5]bool{
+		loadedTypes = [6]bool{
 			_q.withProgramme != nil,
 			_q.withFunder != nil,
 			_q.withRecipient != nil,
 			_q.withAgreement != nil,
+			_q.withSectors != nil,
 			_q.withSources != nil,
 		}
 	)
@@ -571,10 +609,24 @@ func (_q *FundingQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Fund
 			return nil, err
 		}
 	}
+	if query := _q.withSectors; query != nil {
+		if err := _q.loadSectors(ctx, query, nodes,
+			func(n *Funding) { n.Edges.Sectors = []*Sector{} },
+			func(n *Funding, e *Sector) { n.Edges.Sectors = append(n.Edges.Sectors, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withSources; query != nil {
 		if err := _q.loadSources(ctx, query, nodes,
 			func(n *Funding) { n.Edges.Sources = []*Source{} },
 			func(n *Funding, e *Source) { n.Edges.Sources = append(n.Edges.Sources, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedSectors {
+		if err := _q.loadSectors(ctx, query, nodes,
+			func(n *Funding) { n.appendNamedSectors(name) },
+			func(n *Funding, e *Sector) { n.appendNamedSectors(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -715,6 +767,39 @@ func (_q *FundingQuery) loadAgreement(ctx context.Context, query *AgreementQuery
 		for i := range nodes {
 			assign(nodes[i], n)
 		}
+	}
+	return nil
+}
+func (_q *FundingQuery) loadSectors(ctx context.Context, query *SectorQuery, nodes []*Funding, init func(*Funding), assign func(*Funding, *Sector)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Funding)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(sector.FieldFundingID)
+	}
+	query.Where(predicate.Sector(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(funding.SectorsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.FundingID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "funding_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "funding_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
 	}
 	return nil
 }
@@ -902,6 +987,20 @@ func (_q *FundingQuery) ForShare(opts ...sql.LockOption) *FundingQuery {
 	_q.modifiers = append(_q.modifiers, func(s *sql.Selector) {
 		s.ForShare(opts...)
 	})
+	return _q
+}
+
+// WithNamedSectors tells the query-builder to eager-load the nodes that are connected to the "sectors"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *FundingQuery) WithNamedSectors(name string, opts ...func(*SectorQuery)) *FundingQuery {
+	query := (&SectorClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedSectors == nil {
+		_q.withNamedSectors = make(map[string]*SectorQuery)
+	}
+	_q.withNamedSectors[name] = query
 	return _q
 }
 

@@ -10,13 +10,16 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 	"github.com/aidregistry/registry/ent/agreement"
 	"github.com/aidregistry/registry/ent/funding"
 	"github.com/aidregistry/registry/ent/organisation"
 	"github.com/aidregistry/registry/ent/predicate"
 	"github.com/aidregistry/registry/ent/programme"
+	"github.com/aidregistry/registry/ent/sector"
 	"github.com/aidregistry/registry/ent/source"
+	"github.com/aidregistry/registry/internal/iati"
 	"github.com/aidregistry/registry/internal/money"
 )
 
@@ -39,6 +42,76 @@ func (_u *FundingUpdate) SetUpdatedAt(v time.Time) *FundingUpdate {
 	return _u
 }
 
+// SetIatiElements sets the "iati_elements" field.
+func (_u *FundingUpdate) SetIatiElements(v []*iati.Element) *FundingUpdate {
+	_u.mutation.SetIatiElements(v)
+	return _u
+}
+
+// AppendIatiElements appends value to the "iati_elements" field.
+func (_u *FundingUpdate) AppendIatiElements(v []*iati.Element) *FundingUpdate {
+	_u.mutation.AppendIatiElements(v)
+	return _u
+}
+
+// ClearIatiElements clears the value of the "iati_elements" field.
+func (_u *FundingUpdate) ClearIatiElements() *FundingUpdate {
+	_u.mutation.ClearIatiElements()
+	return _u
+}
+
+// SetIatiSyncedAt sets the "iati_synced_at" field.
+func (_u *FundingUpdate) SetIatiSyncedAt(v time.Time) *FundingUpdate {
+	_u.mutation.SetIatiSyncedAt(v)
+	return _u
+}
+
+// SetNillableIatiSyncedAt sets the "iati_synced_at" field if the given value is not nil.
+func (_u *FundingUpdate) SetNillableIatiSyncedAt(v *time.Time) *FundingUpdate {
+	if v != nil {
+		_u.SetIatiSyncedAt(*v)
+	}
+	return _u
+}
+
+// ClearIatiSyncedAt clears the value of the "iati_synced_at" field.
+func (_u *FundingUpdate) ClearIatiSyncedAt() *FundingUpdate {
+	_u.mutation.ClearIatiSyncedAt()
+	return _u
+}
+
+// SetQualityNotes sets the "quality_notes" field.
+func (_u *FundingUpdate) SetQualityNotes(v []iati.QualityNote) *FundingUpdate {
+	_u.mutation.SetQualityNotes(v)
+	return _u
+}
+
+// AppendQualityNotes appends value to the "quality_notes" field.
+func (_u *FundingUpdate) AppendQualityNotes(v []iati.QualityNote) *FundingUpdate {
+	_u.mutation.AppendQualityNotes(v)
+	return _u
+}
+
+// ClearQualityNotes clears the value of the "quality_notes" field.
+func (_u *FundingUpdate) ClearQualityNotes() *FundingUpdate {
+	_u.mutation.ClearQualityNotes()
+	return _u
+}
+
+// SetHasQualityNotes sets the "has_quality_notes" field.
+func (_u *FundingUpdate) SetHasQualityNotes(v bool) *FundingUpdate {
+	_u.mutation.SetHasQualityNotes(v)
+	return _u
+}
+
+// SetNillableHasQualityNotes sets the "has_quality_notes" field if the given value is not nil.
+func (_u *FundingUpdate) SetNillableHasQualityNotes(v *bool) *FundingUpdate {
+	if v != nil {
+		_u.SetHasQualityNotes(*v)
+	}
+	return _u
+}
+
 // SetKind sets the "kind" field.
 func (_u *FundingUpdate) SetKind(v funding.Kind) *FundingUpdate {
 	_u.mutation.SetKind(v)
@@ -56,6 +129,26 @@ func (_u *FundingUpdate) SetNillableKind(v *funding.Kind) *FundingUpdate {
 // ClearKind clears the value of the "kind" field.
 func (_u *FundingUpdate) ClearKind() *FundingUpdate {
 	_u.mutation.ClearKind()
+	return _u
+}
+
+// SetTransactionType sets the "transaction_type" field.
+func (_u *FundingUpdate) SetTransactionType(v funding.TransactionType) *FundingUpdate {
+	_u.mutation.SetTransactionType(v)
+	return _u
+}
+
+// SetNillableTransactionType sets the "transaction_type" field if the given value is not nil.
+func (_u *FundingUpdate) SetNillableTransactionType(v *funding.TransactionType) *FundingUpdate {
+	if v != nil {
+		_u.SetTransactionType(*v)
+	}
+	return _u
+}
+
+// ClearTransactionType clears the value of the "transaction_type" field.
+func (_u *FundingUpdate) ClearTransactionType() *FundingUpdate {
+	_u.mutation.ClearTransactionType()
 	return _u
 }
 
@@ -233,6 +326,21 @@ func (_u *FundingUpdate) SetAgreement(v *Agreement) *FundingUpdate {
 	return _u.SetAgreementID(v.ID)
 }
 
+// AddSectorIDs adds the "sectors" edge to the Sector entity by IDs.
+func (_u *FundingUpdate) AddSectorIDs(ids ...int) *FundingUpdate {
+	_u.mutation.AddSectorIDs(ids...)
+	return _u
+}
+
+// AddSectors adds the "sectors" edges to the Sector entity.
+func (_u *FundingUpdate) AddSectors(v ...*Sector) *FundingUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddSectorIDs(ids...)
+}
+
 // AddSourceIDs adds the "sources" edge to the Source entity by IDs.
 func (_u *FundingUpdate) AddSourceIDs(ids ...int) *FundingUpdate {
 	_u.mutation.AddSourceIDs(ids...)
@@ -275,6 +383,27 @@ func (_u *FundingUpdate) ClearRecipient() *FundingUpdate {
 func (_u *FundingUpdate) ClearAgreement() *FundingUpdate {
 	_u.mutation.ClearAgreement()
 	return _u
+}
+
+// ClearSectors clears all "sectors" edges to the Sector entity.
+func (_u *FundingUpdate) ClearSectors() *FundingUpdate {
+	_u.mutation.ClearSectors()
+	return _u
+}
+
+// RemoveSectorIDs removes the "sectors" edge to Sector entities by IDs.
+func (_u *FundingUpdate) RemoveSectorIDs(ids ...int) *FundingUpdate {
+	_u.mutation.RemoveSectorIDs(ids...)
+	return _u
+}
+
+// RemoveSectors removes "sectors" edges to Sector entities.
+func (_u *FundingUpdate) RemoveSectors(v ...*Sector) *FundingUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveSectorIDs(ids...)
 }
 
 // ClearSources clears all "sources" edges to the Source entity.
@@ -341,6 +470,11 @@ func (_u *FundingUpdate) check() error {
 			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "Funding.kind": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.TransactionType(); ok {
+		if err := funding.TransactionTypeValidator(v); err != nil {
+			return &ValidationError{Name: "transaction_type", err: fmt.Errorf(`ent: validator failed for field "Funding.transaction_type": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Date(); ok {
 		if err := funding.DateValidator(v); err != nil {
 			return &ValidationError{Name: "date", err: fmt.Errorf(`ent: validator failed for field "Funding.date": %w`, err)}
@@ -375,11 +509,48 @@ func (_u *FundingUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.CreatedByCleared() {
 		_spec.ClearField(funding.FieldCreatedBy, field.TypeInt)
 	}
+	if value, ok := _u.mutation.IatiElements(); ok {
+		_spec.SetField(funding.FieldIatiElements, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedIatiElements(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, funding.FieldIatiElements, value)
+		})
+	}
+	if _u.mutation.IatiElementsCleared() {
+		_spec.ClearField(funding.FieldIatiElements, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.IatiSyncedAt(); ok {
+		_spec.SetField(funding.FieldIatiSyncedAt, field.TypeTime, value)
+	}
+	if _u.mutation.IatiSyncedAtCleared() {
+		_spec.ClearField(funding.FieldIatiSyncedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.QualityNotes(); ok {
+		_spec.SetField(funding.FieldQualityNotes, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedQualityNotes(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, funding.FieldQualityNotes, value)
+		})
+	}
+	if _u.mutation.QualityNotesCleared() {
+		_spec.ClearField(funding.FieldQualityNotes, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.HasQualityNotes(); ok {
+		_spec.SetField(funding.FieldHasQualityNotes, field.TypeBool, value)
+	}
 	if value, ok := _u.mutation.Kind(); ok {
 		_spec.SetField(funding.FieldKind, field.TypeEnum, value)
 	}
 	if _u.mutation.KindCleared() {
 		_spec.ClearField(funding.FieldKind, field.TypeEnum)
+	}
+	if value, ok := _u.mutation.TransactionType(); ok {
+		_spec.SetField(funding.FieldTransactionType, field.TypeEnum, value)
+	}
+	if _u.mutation.TransactionTypeCleared() {
+		_spec.ClearField(funding.FieldTransactionType, field.TypeEnum)
 	}
 	if value, ok := _u.mutation.Date(); ok {
 		_spec.SetField(funding.FieldDate, field.TypeString, value)
@@ -521,6 +692,51 @@ func (_u *FundingUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.SectorsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   funding.SectorsTable,
+			Columns: []string{funding.SectorsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(sector.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedSectorsIDs(); len(nodes) > 0 && !_u.mutation.SectorsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   funding.SectorsTable,
+			Columns: []string{funding.SectorsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(sector.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SectorsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   funding.SectorsTable,
+			Columns: []string{funding.SectorsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(sector.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _u.mutation.SourcesCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2M,
@@ -592,6 +808,76 @@ func (_u *FundingUpdateOne) SetUpdatedAt(v time.Time) *FundingUpdateOne {
 	return _u
 }
 
+// SetIatiElements sets the "iati_elements" field.
+func (_u *FundingUpdateOne) SetIatiElements(v []*iati.Element) *FundingUpdateOne {
+	_u.mutation.SetIatiElements(v)
+	return _u
+}
+
+// AppendIatiElements appends value to the "iati_elements" field.
+func (_u *FundingUpdateOne) AppendIatiElements(v []*iati.Element) *FundingUpdateOne {
+	_u.mutation.AppendIatiElements(v)
+	return _u
+}
+
+// ClearIatiElements clears the value of the "iati_elements" field.
+func (_u *FundingUpdateOne) ClearIatiElements() *FundingUpdateOne {
+	_u.mutation.ClearIatiElements()
+	return _u
+}
+
+// SetIatiSyncedAt sets the "iati_synced_at" field.
+func (_u *FundingUpdateOne) SetIatiSyncedAt(v time.Time) *FundingUpdateOne {
+	_u.mutation.SetIatiSyncedAt(v)
+	return _u
+}
+
+// SetNillableIatiSyncedAt sets the "iati_synced_at" field if the given value is not nil.
+func (_u *FundingUpdateOne) SetNillableIatiSyncedAt(v *time.Time) *FundingUpdateOne {
+	if v != nil {
+		_u.SetIatiSyncedAt(*v)
+	}
+	return _u
+}
+
+// ClearIatiSyncedAt clears the value of the "iati_synced_at" field.
+func (_u *FundingUpdateOne) ClearIatiSyncedAt() *FundingUpdateOne {
+	_u.mutation.ClearIatiSyncedAt()
+	return _u
+}
+
+// SetQualityNotes sets the "quality_notes" field.
+func (_u *FundingUpdateOne) SetQualityNotes(v []iati.QualityNote) *FundingUpdateOne {
+	_u.mutation.SetQualityNotes(v)
+	return _u
+}
+
+// AppendQualityNotes appends value to the "quality_notes" field.
+func (_u *FundingUpdateOne) AppendQualityNotes(v []iati.QualityNote) *FundingUpdateOne {
+	_u.mutation.AppendQualityNotes(v)
+	return _u
+}
+
+// ClearQualityNotes clears the value of the "quality_notes" field.
+func (_u *FundingUpdateOne) ClearQualityNotes() *FundingUpdateOne {
+	_u.mutation.ClearQualityNotes()
+	return _u
+}
+
+// SetHasQualityNotes sets the "has_quality_notes" field.
+func (_u *FundingUpdateOne) SetHasQualityNotes(v bool) *FundingUpdateOne {
+	_u.mutation.SetHasQualityNotes(v)
+	return _u
+}
+
+// SetNillableHasQualityNotes sets the "has_quality_notes" field if the given value is not nil.
+func (_u *FundingUpdateOne) SetNillableHasQualityNotes(v *bool) *FundingUpdateOne {
+	if v != nil {
+		_u.SetHasQualityNotes(*v)
+	}
+	return _u
+}
+
 // SetKind sets the "kind" field.
 func (_u *FundingUpdateOne) SetKind(v funding.Kind) *FundingUpdateOne {
 	_u.mutation.SetKind(v)
@@ -609,6 +895,26 @@ func (_u *FundingUpdateOne) SetNillableKind(v *funding.Kind) *FundingUpdateOne {
 // ClearKind clears the value of the "kind" field.
 func (_u *FundingUpdateOne) ClearKind() *FundingUpdateOne {
 	_u.mutation.ClearKind()
+	return _u
+}
+
+// SetTransactionType sets the "transaction_type" field.
+func (_u *FundingUpdateOne) SetTransactionType(v funding.TransactionType) *FundingUpdateOne {
+	_u.mutation.SetTransactionType(v)
+	return _u
+}
+
+// SetNillableTransactionType sets the "transaction_type" field if the given value is not nil.
+func (_u *FundingUpdateOne) SetNillableTransactionType(v *funding.TransactionType) *FundingUpdateOne {
+	if v != nil {
+		_u.SetTransactionType(*v)
+	}
+	return _u
+}
+
+// ClearTransactionType clears the value of the "transaction_type" field.
+func (_u *FundingUpdateOne) ClearTransactionType() *FundingUpdateOne {
+	_u.mutation.ClearTransactionType()
 	return _u
 }
 
@@ -786,6 +1092,21 @@ func (_u *FundingUpdateOne) SetAgreement(v *Agreement) *FundingUpdateOne {
 	return _u.SetAgreementID(v.ID)
 }
 
+// AddSectorIDs adds the "sectors" edge to the Sector entity by IDs.
+func (_u *FundingUpdateOne) AddSectorIDs(ids ...int) *FundingUpdateOne {
+	_u.mutation.AddSectorIDs(ids...)
+	return _u
+}
+
+// AddSectors adds the "sectors" edges to the Sector entity.
+func (_u *FundingUpdateOne) AddSectors(v ...*Sector) *FundingUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddSectorIDs(ids...)
+}
+
 // AddSourceIDs adds the "sources" edge to the Source entity by IDs.
 func (_u *FundingUpdateOne) AddSourceIDs(ids ...int) *FundingUpdateOne {
 	_u.mutation.AddSourceIDs(ids...)
@@ -828,6 +1149,27 @@ func (_u *FundingUpdateOne) ClearRecipient() *FundingUpdateOne {
 func (_u *FundingUpdateOne) ClearAgreement() *FundingUpdateOne {
 	_u.mutation.ClearAgreement()
 	return _u
+}
+
+// ClearSectors clears all "sectors" edges to the Sector entity.
+func (_u *FundingUpdateOne) ClearSectors() *FundingUpdateOne {
+	_u.mutation.ClearSectors()
+	return _u
+}
+
+// RemoveSectorIDs removes the "sectors" edge to Sector entities by IDs.
+func (_u *FundingUpdateOne) RemoveSectorIDs(ids ...int) *FundingUpdateOne {
+	_u.mutation.RemoveSectorIDs(ids...)
+	return _u
+}
+
+// RemoveSectors removes "sectors" edges to Sector entities.
+func (_u *FundingUpdateOne) RemoveSectors(v ...*Sector) *FundingUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveSectorIDs(ids...)
 }
 
 // ClearSources clears all "sources" edges to the Source entity.
@@ -907,6 +1249,11 @@ func (_u *FundingUpdateOne) check() error {
 			return &ValidationError{Name: "kind", err: fmt.Errorf(`ent: validator failed for field "Funding.kind": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.TransactionType(); ok {
+		if err := funding.TransactionTypeValidator(v); err != nil {
+			return &ValidationError{Name: "transaction_type", err: fmt.Errorf(`ent: validator failed for field "Funding.transaction_type": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Date(); ok {
 		if err := funding.DateValidator(v); err != nil {
 			return &ValidationError{Name: "date", err: fmt.Errorf(`ent: validator failed for field "Funding.date": %w`, err)}
@@ -958,11 +1305,48 @@ func (_u *FundingUpdateOne) sqlSave(ctx context.Context) (_node *Funding, err er
 	if _u.mutation.CreatedByCleared() {
 		_spec.ClearField(funding.FieldCreatedBy, field.TypeInt)
 	}
+	if value, ok := _u.mutation.IatiElements(); ok {
+		_spec.SetField(funding.FieldIatiElements, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedIatiElements(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, funding.FieldIatiElements, value)
+		})
+	}
+	if _u.mutation.IatiElementsCleared() {
+		_spec.ClearField(funding.FieldIatiElements, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.IatiSyncedAt(); ok {
+		_spec.SetField(funding.FieldIatiSyncedAt, field.TypeTime, value)
+	}
+	if _u.mutation.IatiSyncedAtCleared() {
+		_spec.ClearField(funding.FieldIatiSyncedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.QualityNotes(); ok {
+		_spec.SetField(funding.FieldQualityNotes, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedQualityNotes(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, funding.FieldQualityNotes, value)
+		})
+	}
+	if _u.mutation.QualityNotesCleared() {
+		_spec.ClearField(funding.FieldQualityNotes, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.HasQualityNotes(); ok {
+		_spec.SetField(funding.FieldHasQualityNotes, field.TypeBool, value)
+	}
 	if value, ok := _u.mutation.Kind(); ok {
 		_spec.SetField(funding.FieldKind, field.TypeEnum, value)
 	}
 	if _u.mutation.KindCleared() {
 		_spec.ClearField(funding.FieldKind, field.TypeEnum)
+	}
+	if value, ok := _u.mutation.TransactionType(); ok {
+		_spec.SetField(funding.FieldTransactionType, field.TypeEnum, value)
+	}
+	if _u.mutation.TransactionTypeCleared() {
+		_spec.ClearField(funding.FieldTransactionType, field.TypeEnum)
 	}
 	if value, ok := _u.mutation.Date(); ok {
 		_spec.SetField(funding.FieldDate, field.TypeString, value)
@@ -1097,6 +1481,51 @@ func (_u *FundingUpdateOne) sqlSave(ctx context.Context) (_node *Funding, err er
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(agreement.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.SectorsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   funding.SectorsTable,
+			Columns: []string{funding.SectorsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(sector.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedSectorsIDs(); len(nodes) > 0 && !_u.mutation.SectorsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   funding.SectorsTable,
+			Columns: []string{funding.SectorsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(sector.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SectorsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   funding.SectorsTable,
+			Columns: []string{funding.SectorsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(sector.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

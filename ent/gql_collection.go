@@ -16,12 +16,16 @@ import (
 	"github.com/aidregistry/registry/ent/event"
 	"github.com/aidregistry/registry/ent/exchangerate"
 	"github.com/aidregistry/registry/ent/funding"
+	"github.com/aidregistry/registry/ent/humanitarianscope"
+	"github.com/aidregistry/registry/ent/location"
 	"github.com/aidregistry/registry/ent/organisation"
 	"github.com/aidregistry/registry/ent/participation"
+	"github.com/aidregistry/registry/ent/policymarker"
 	"github.com/aidregistry/registry/ent/presence"
 	"github.com/aidregistry/registry/ent/programme"
 	"github.com/aidregistry/registry/ent/programmecountry"
 	"github.com/aidregistry/registry/ent/result"
+	"github.com/aidregistry/registry/ent/sector"
 	"github.com/aidregistry/registry/ent/source"
 )
 
@@ -1341,6 +1345,19 @@ func (_q *FundingQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				fieldSeen[funding.FieldAgreementID] = struct{}{}
 			}
 
+		case "sectors":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&SectorClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, sectorImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedSectors(alias, func(wq *SectorQuery) {
+				*wq = *query
+			})
+
 		case "sources":
 			var (
 				alias = field.Alias
@@ -1367,6 +1384,11 @@ func (_q *FundingQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if _, ok := fieldSeen[funding.FieldKind]; !ok {
 				selectedFields = append(selectedFields, funding.FieldKind)
 				fieldSeen[funding.FieldKind] = struct{}{}
+			}
+		case "transactionType":
+			if _, ok := fieldSeen[funding.FieldTransactionType]; !ok {
+				selectedFields = append(selectedFields, funding.FieldTransactionType)
+				fieldSeen[funding.FieldTransactionType] = struct{}{}
 			}
 		case "date":
 			if _, ok := fieldSeen[funding.FieldDate]; !ok {
@@ -1443,6 +1465,225 @@ func newFundingPaginateArgs(rv map[string]any) *fundingPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*FundingWhereInput); ok {
 		args.opts = append(args.opts, WithFundingFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *HumanitarianScopeQuery) CollectFields(ctx context.Context, satisfies ...string) (*HumanitarianScopeQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *HumanitarianScopeQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(humanitarianscope.Columns))
+		selectedFields = []string{humanitarianscope.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "programme":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ProgrammeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, programmeImplementors)...); err != nil {
+				return err
+			}
+			_q.withProgramme = query
+			if _, ok := fieldSeen[humanitarianscope.FieldProgrammeID]; !ok {
+				selectedFields = append(selectedFields, humanitarianscope.FieldProgrammeID)
+				fieldSeen[humanitarianscope.FieldProgrammeID] = struct{}{}
+			}
+		case "type":
+			if _, ok := fieldSeen[humanitarianscope.FieldType]; !ok {
+				selectedFields = append(selectedFields, humanitarianscope.FieldType)
+				fieldSeen[humanitarianscope.FieldType] = struct{}{}
+			}
+		case "vocabulary":
+			if _, ok := fieldSeen[humanitarianscope.FieldVocabulary]; !ok {
+				selectedFields = append(selectedFields, humanitarianscope.FieldVocabulary)
+				fieldSeen[humanitarianscope.FieldVocabulary] = struct{}{}
+			}
+		case "code":
+			if _, ok := fieldSeen[humanitarianscope.FieldCode]; !ok {
+				selectedFields = append(selectedFields, humanitarianscope.FieldCode)
+				fieldSeen[humanitarianscope.FieldCode] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[humanitarianscope.FieldName]; !ok {
+				selectedFields = append(selectedFields, humanitarianscope.FieldName)
+				fieldSeen[humanitarianscope.FieldName] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type humanitarianscopePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []HumanitarianScopePaginateOption
+}
+
+func newHumanitarianScopePaginateArgs(rv map[string]any) *humanitarianscopePaginateArgs {
+	args := &humanitarianscopePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[whereField].(*HumanitarianScopeWhereInput); ok {
+		args.opts = append(args.opts, WithHumanitarianScopeFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *LocationQuery) CollectFields(ctx context.Context, satisfies ...string) (*LocationQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *LocationQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(location.Columns))
+		selectedFields = []string{location.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "programme":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ProgrammeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, programmeImplementors)...); err != nil {
+				return err
+			}
+			_q.withProgramme = query
+			if _, ok := fieldSeen[location.FieldProgrammeID]; !ok {
+				selectedFields = append(selectedFields, location.FieldProgrammeID)
+				fieldSeen[location.FieldProgrammeID] = struct{}{}
+			}
+		case "ref":
+			if _, ok := fieldSeen[location.FieldRef]; !ok {
+				selectedFields = append(selectedFields, location.FieldRef)
+				fieldSeen[location.FieldRef] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[location.FieldName]; !ok {
+				selectedFields = append(selectedFields, location.FieldName)
+				fieldSeen[location.FieldName] = struct{}{}
+			}
+		case "description":
+			if _, ok := fieldSeen[location.FieldDescription]; !ok {
+				selectedFields = append(selectedFields, location.FieldDescription)
+				fieldSeen[location.FieldDescription] = struct{}{}
+			}
+		case "point":
+			if _, ok := fieldSeen[location.FieldPoint]; !ok {
+				selectedFields = append(selectedFields, location.FieldPoint)
+				fieldSeen[location.FieldPoint] = struct{}{}
+			}
+		case "reach":
+			if _, ok := fieldSeen[location.FieldReach]; !ok {
+				selectedFields = append(selectedFields, location.FieldReach)
+				fieldSeen[location.FieldReach] = struct{}{}
+			}
+		case "exactness":
+			if _, ok := fieldSeen[location.FieldExactness]; !ok {
+				selectedFields = append(selectedFields, location.FieldExactness)
+				fieldSeen[location.FieldExactness] = struct{}{}
+			}
+		case "locationClass":
+			if _, ok := fieldSeen[location.FieldLocationClass]; !ok {
+				selectedFields = append(selectedFields, location.FieldLocationClass)
+				fieldSeen[location.FieldLocationClass] = struct{}{}
+			}
+		case "featureDesignation":
+			if _, ok := fieldSeen[location.FieldFeatureDesignation]; !ok {
+				selectedFields = append(selectedFields, location.FieldFeatureDesignation)
+				fieldSeen[location.FieldFeatureDesignation] = struct{}{}
+			}
+		case "administrative":
+			if _, ok := fieldSeen[location.FieldAdministrative]; !ok {
+				selectedFields = append(selectedFields, location.FieldAdministrative)
+				fieldSeen[location.FieldAdministrative] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type locationPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []LocationPaginateOption
+}
+
+func newLocationPaginateArgs(rv map[string]any) *locationPaginateArgs {
+	args := &locationPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[whereField].(*LocationWhereInput); ok {
+		args.opts = append(args.opts, WithLocationFilter(v.Filter))
 	}
 	return args
 }
@@ -1875,6 +2116,103 @@ func newParticipationPaginateArgs(rv map[string]any) *participationPaginateArgs 
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *PolicyMarkerQuery) CollectFields(ctx context.Context, satisfies ...string) (*PolicyMarkerQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *PolicyMarkerQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(policymarker.Columns))
+		selectedFields = []string{policymarker.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "programme":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ProgrammeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, programmeImplementors)...); err != nil {
+				return err
+			}
+			_q.withProgramme = query
+			if _, ok := fieldSeen[policymarker.FieldProgrammeID]; !ok {
+				selectedFields = append(selectedFields, policymarker.FieldProgrammeID)
+				fieldSeen[policymarker.FieldProgrammeID] = struct{}{}
+			}
+		case "vocabulary":
+			if _, ok := fieldSeen[policymarker.FieldVocabulary]; !ok {
+				selectedFields = append(selectedFields, policymarker.FieldVocabulary)
+				fieldSeen[policymarker.FieldVocabulary] = struct{}{}
+			}
+		case "code":
+			if _, ok := fieldSeen[policymarker.FieldCode]; !ok {
+				selectedFields = append(selectedFields, policymarker.FieldCode)
+				fieldSeen[policymarker.FieldCode] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[policymarker.FieldName]; !ok {
+				selectedFields = append(selectedFields, policymarker.FieldName)
+				fieldSeen[policymarker.FieldName] = struct{}{}
+			}
+		case "significance":
+			if _, ok := fieldSeen[policymarker.FieldSignificance]; !ok {
+				selectedFields = append(selectedFields, policymarker.FieldSignificance)
+				fieldSeen[policymarker.FieldSignificance] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type policymarkerPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []PolicyMarkerPaginateOption
+}
+
+func newPolicyMarkerPaginateArgs(rv map[string]any) *policymarkerPaginateArgs {
+	args := &policymarkerPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[whereField].(*PolicyMarkerWhereInput); ok {
+		args.opts = append(args.opts, WithPolicyMarkerFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *PresenceQuery) CollectFields(ctx context.Context, satisfies ...string) (*PresenceQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -2146,6 +2484,58 @@ func (_q *ProgrammeQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				return err
 			}
 			_q.WithNamedEvents(alias, func(wq *EventQuery) {
+				*wq = *query
+			})
+
+		case "sectors":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&SectorClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, sectorImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedSectors(alias, func(wq *SectorQuery) {
+				*wq = *query
+			})
+
+		case "locations":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&LocationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, locationImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedLocations(alias, func(wq *LocationQuery) {
+				*wq = *query
+			})
+
+		case "policyMarkers":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PolicyMarkerClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, policymarkerImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedPolicyMarkers(alias, func(wq *PolicyMarkerQuery) {
+				*wq = *query
+			})
+
+		case "humanitarianScopes":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&HumanitarianScopeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, humanitarianscopeImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedHumanitarianScopes(alias, func(wq *HumanitarianScopeQuery) {
 				*wq = *query
 			})
 
@@ -2603,6 +2993,118 @@ func newResultPaginateArgs(rv map[string]any) *resultPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*ResultWhereInput); ok {
 		args.opts = append(args.opts, WithResultFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *SectorQuery) CollectFields(ctx context.Context, satisfies ...string) (*SectorQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *SectorQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(sector.Columns))
+		selectedFields = []string{sector.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "programme":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ProgrammeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, programmeImplementors)...); err != nil {
+				return err
+			}
+			_q.withProgramme = query
+			if _, ok := fieldSeen[sector.FieldProgrammeID]; !ok {
+				selectedFields = append(selectedFields, sector.FieldProgrammeID)
+				fieldSeen[sector.FieldProgrammeID] = struct{}{}
+			}
+
+		case "funding":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&FundingClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, fundingImplementors)...); err != nil {
+				return err
+			}
+			_q.withFunding = query
+			if _, ok := fieldSeen[sector.FieldFundingID]; !ok {
+				selectedFields = append(selectedFields, sector.FieldFundingID)
+				fieldSeen[sector.FieldFundingID] = struct{}{}
+			}
+		case "vocabulary":
+			if _, ok := fieldSeen[sector.FieldVocabulary]; !ok {
+				selectedFields = append(selectedFields, sector.FieldVocabulary)
+				fieldSeen[sector.FieldVocabulary] = struct{}{}
+			}
+		case "code":
+			if _, ok := fieldSeen[sector.FieldCode]; !ok {
+				selectedFields = append(selectedFields, sector.FieldCode)
+				fieldSeen[sector.FieldCode] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[sector.FieldName]; !ok {
+				selectedFields = append(selectedFields, sector.FieldName)
+				fieldSeen[sector.FieldName] = struct{}{}
+			}
+		case "percentage":
+			if _, ok := fieldSeen[sector.FieldPercentage]; !ok {
+				selectedFields = append(selectedFields, sector.FieldPercentage)
+				fieldSeen[sector.FieldPercentage] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type sectorPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []SectorPaginateOption
+}
+
+func newSectorPaginateArgs(rv map[string]any) *sectorPaginateArgs {
+	args := &sectorPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[whereField].(*SectorWhereInput); ok {
+		args.opts = append(args.opts, WithSectorFilter(v.Filter))
 	}
 	return args
 }

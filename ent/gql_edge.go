@@ -280,6 +280,18 @@ func (_m *Funding) Agreement(ctx context.Context) (*Agreement, error) {
 	return result, MaskNotFound(err)
 }
 
+func (_m *Funding) Sectors(ctx context.Context) (result []*Sector, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedSectors(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.SectorsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QuerySectors().All(ctx)
+	}
+	return result, err
+}
+
 func (_m *Funding) Sources(ctx context.Context) (result []*Source, err error) {
 	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
 		result, err = _m.NamedSources(graphql.GetFieldContext(ctx).Field.Alias)
@@ -288,6 +300,22 @@ func (_m *Funding) Sources(ctx context.Context) (result []*Source, err error) {
 	}
 	if IsNotLoaded(err) {
 		result, err = _m.QuerySources().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *HumanitarianScope) Programme(ctx context.Context) (*Programme, error) {
+	result, err := _m.Edges.ProgrammeOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryProgramme().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Location) Programme(ctx context.Context) (*Programme, error) {
+	result, err := _m.Edges.ProgrammeOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryProgramme().Only(ctx)
 	}
 	return result, err
 }
@@ -456,6 +484,14 @@ func (_m *Participation) Sources(ctx context.Context) (result []*Source, err err
 	return result, err
 }
 
+func (_m *PolicyMarker) Programme(ctx context.Context) (*Programme, error) {
+	result, err := _m.Edges.ProgrammeOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryProgramme().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Presence) Organisation(ctx context.Context) (*Organisation, error) {
 	result, err := _m.Edges.OrganisationOrErr()
 	if IsNotLoaded(err) {
@@ -588,6 +624,54 @@ func (_m *Programme) Events(ctx context.Context) (result []*Event, err error) {
 	return result, err
 }
 
+func (_m *Programme) Sectors(ctx context.Context) (result []*Sector, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedSectors(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.SectorsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QuerySectors().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Programme) Locations(ctx context.Context) (result []*Location, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedLocations(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.LocationsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryLocations().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Programme) PolicyMarkers(ctx context.Context) (result []*PolicyMarker, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedPolicyMarkers(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.PolicyMarkersOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPolicyMarkers().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Programme) HumanitarianScopes(ctx context.Context) (result []*HumanitarianScope, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedHumanitarianScopes(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.HumanitarianScopesOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryHumanitarianScopes().All(ctx)
+	}
+	return result, err
+}
+
 func (_m *Programme) Sources(ctx context.Context) (result []*Source, err error) {
 	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
 		result, err = _m.NamedSources(graphql.GetFieldContext(ctx).Field.Alias)
@@ -658,6 +742,22 @@ func (_m *Result) Sources(ctx context.Context) (result []*Source, err error) {
 		result, err = _m.QuerySources().All(ctx)
 	}
 	return result, err
+}
+
+func (_m *Sector) Programme(ctx context.Context) (*Programme, error) {
+	result, err := _m.Edges.ProgrammeOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryProgramme().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Sector) Funding(ctx context.Context) (*Funding, error) {
+	result, err := _m.Edges.FundingOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryFunding().Only(ctx)
+	}
+	return result, MaskNotFound(err)
 }
 
 func (_m *Source) Agreements(ctx context.Context) (result []*Agreement, err error) {

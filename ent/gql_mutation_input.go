@@ -656,22 +656,26 @@ func (c *EventUpdateOne) SetInput(i UpdateEventInput) *EventUpdateOne {
 
 // CreateFundingInput represents a mutation input for creating fundings.
 type CreateFundingInput struct {
-	Kind          *funding.Kind
-	Date          *string
-	Note          *string
-	ValueAmount   *money.Decimal
-	ValueCurrency *string
-	ProgrammeID   int
-	FunderID      *int
-	RecipientID   *int
-	AgreementID   *int
-	SourceIDs     []int
+	Kind            *funding.Kind
+	TransactionType *funding.TransactionType
+	Date            *string
+	Note            *string
+	ValueAmount     *money.Decimal
+	ValueCurrency   *string
+	ProgrammeID     int
+	FunderID        *int
+	RecipientID     *int
+	AgreementID     *int
+	SourceIDs       []int
 }
 
 // Mutate applies the CreateFundingInput on the FundingMutation builder.
 func (i *CreateFundingInput) Mutate(m *FundingMutation) {
 	if v := i.Kind; v != nil {
 		m.SetKind(*v)
+	}
+	if v := i.TransactionType; v != nil {
+		m.SetTransactionType(*v)
 	}
 	if v := i.Date; v != nil {
 		m.SetDate(*v)
@@ -708,26 +712,28 @@ func (c *FundingCreate) SetInput(i CreateFundingInput) *FundingCreate {
 
 // UpdateFundingInput represents a mutation input for updating fundings.
 type UpdateFundingInput struct {
-	ClearKind          bool
-	Kind               *funding.Kind
-	ClearDate          bool
-	Date               *string
-	ClearNote          bool
-	Note               *string
-	ClearValueAmount   bool
-	ValueAmount        *money.Decimal
-	ClearValueCurrency bool
-	ValueCurrency      *string
-	ProgrammeID        *int
-	ClearFunder        bool
-	FunderID           *int
-	ClearRecipient     bool
-	RecipientID        *int
-	ClearAgreement     bool
-	AgreementID        *int
-	ClearSources       bool
-	AddSourceIDs       []int
-	RemoveSourceIDs    []int
+	ClearKind            bool
+	Kind                 *funding.Kind
+	ClearTransactionType bool
+	TransactionType      *funding.TransactionType
+	ClearDate            bool
+	Date                 *string
+	ClearNote            bool
+	Note                 *string
+	ClearValueAmount     bool
+	ValueAmount          *money.Decimal
+	ClearValueCurrency   bool
+	ValueCurrency        *string
+	ProgrammeID          *int
+	ClearFunder          bool
+	FunderID             *int
+	ClearRecipient       bool
+	RecipientID          *int
+	ClearAgreement       bool
+	AgreementID          *int
+	ClearSources         bool
+	AddSourceIDs         []int
+	RemoveSourceIDs      []int
 }
 
 // Mutate applies the UpdateFundingInput on the FundingMutation builder.
@@ -737,6 +743,12 @@ func (i *UpdateFundingInput) Mutate(m *FundingMutation) {
 	}
 	if v := i.Kind; v != nil {
 		m.SetKind(*v)
+	}
+	if i.ClearTransactionType {
+		m.ClearTransactionType()
+	}
+	if v := i.TransactionType; v != nil {
+		m.SetTransactionType(*v)
 	}
 	if i.ClearDate {
 		m.ClearDate()

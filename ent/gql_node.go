@@ -18,13 +18,17 @@ import (
 	"github.com/aidregistry/registry/ent/event"
 	"github.com/aidregistry/registry/ent/exchangerate"
 	"github.com/aidregistry/registry/ent/funding"
+	"github.com/aidregistry/registry/ent/humanitarianscope"
 	"github.com/aidregistry/registry/ent/internal"
+	"github.com/aidregistry/registry/ent/location"
 	"github.com/aidregistry/registry/ent/organisation"
 	"github.com/aidregistry/registry/ent/participation"
+	"github.com/aidregistry/registry/ent/policymarker"
 	"github.com/aidregistry/registry/ent/presence"
 	"github.com/aidregistry/registry/ent/programme"
 	"github.com/aidregistry/registry/ent/programmecountry"
 	"github.com/aidregistry/registry/ent/result"
+	"github.com/aidregistry/registry/ent/sector"
 	"github.com/aidregistry/registry/ent/source"
 	"github.com/hashicorp/go-multierror"
 )
@@ -79,6 +83,16 @@ var fundingImplementors = []string{"Funding", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*Funding) IsNode() {}
 
+var humanitarianscopeImplementors = []string{"HumanitarianScope", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*HumanitarianScope) IsNode() {}
+
+var locationImplementors = []string{"Location", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Location) IsNode() {}
+
 var organisationImplementors = []string{"Organisation", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
@@ -88,6 +102,11 @@ var participationImplementors = []string{"Participation", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Participation) IsNode() {}
+
+var policymarkerImplementors = []string{"PolicyMarker", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*PolicyMarker) IsNode() {}
 
 var presenceImplementors = []string{"Presence", "Node"}
 
@@ -108,6 +127,11 @@ var resultImplementors = []string{"Result", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Result) IsNode() {}
+
+var sectorImplementors = []string{"Sector", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Sector) IsNode() {}
 
 var sourceImplementors = []string{"Source", "Node"}
 
@@ -272,6 +296,24 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case humanitarianscope.Table:
+		query := c.HumanitarianScope.Query().
+			Where(humanitarianscope.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, humanitarianscopeImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case location.Table:
+		query := c.Location.Query().
+			Where(location.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, locationImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case organisation.Table:
 		query := c.Organisation.Query().
 			Where(organisation.ID(id))
@@ -286,6 +328,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(participation.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, participationImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case policymarker.Table:
+		query := c.PolicyMarker.Query().
+			Where(policymarker.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, policymarkerImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -322,6 +373,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(result.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, resultImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case sector.Table:
+		query := c.Sector.Query().
+			Where(sector.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, sectorImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -552,6 +612,38 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case humanitarianscope.Table:
+		query := c.HumanitarianScope.Query().
+			Where(humanitarianscope.IDIn(ids...))
+		query, err := query.CollectFields(ctx, humanitarianscopeImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case location.Table:
+		query := c.Location.Query().
+			Where(location.IDIn(ids...))
+		query, err := query.CollectFields(ctx, locationImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case organisation.Table:
 		query := c.Organisation.Query().
 			Where(organisation.IDIn(ids...))
@@ -572,6 +664,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Participation.Query().
 			Where(participation.IDIn(ids...))
 		query, err := query.CollectFields(ctx, participationImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case policymarker.Table:
+		query := c.PolicyMarker.Query().
+			Where(policymarker.IDIn(ids...))
+		query, err := query.CollectFields(ctx, policymarkerImplementors...)
 		if err != nil {
 			return nil, err
 		}
@@ -636,6 +744,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Result.Query().
 			Where(result.IDIn(ids...))
 		query, err := query.CollectFields(ctx, resultImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case sector.Table:
+		query := c.Sector.Query().
+			Where(sector.IDIn(ids...))
+		query, err := query.CollectFields(ctx, sectorImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -23,12 +23,16 @@ import (
 	"github.com/aidregistry/registry/ent/event"
 	"github.com/aidregistry/registry/ent/exchangerate"
 	"github.com/aidregistry/registry/ent/funding"
+	"github.com/aidregistry/registry/ent/humanitarianscope"
+	"github.com/aidregistry/registry/ent/location"
 	"github.com/aidregistry/registry/ent/organisation"
 	"github.com/aidregistry/registry/ent/participation"
+	"github.com/aidregistry/registry/ent/policymarker"
 	"github.com/aidregistry/registry/ent/presence"
 	"github.com/aidregistry/registry/ent/programme"
 	"github.com/aidregistry/registry/ent/programmecountry"
 	"github.com/aidregistry/registry/ent/result"
+	"github.com/aidregistry/registry/ent/sector"
 	"github.com/aidregistry/registry/ent/source"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
@@ -3308,6 +3312,20 @@ var (
 			}
 		},
 	}
+	// FundingOrderFieldTransactionType orders Funding by transaction_type.
+	FundingOrderFieldTransactionType = &FundingOrderField{
+		Value: func(_m *Funding) (ent.Value, error) {
+			return _m.TransactionType, nil
+		},
+		column: funding.FieldTransactionType,
+		toTerm: funding.ByTransactionType,
+		toCursor: func(_m *Funding) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.TransactionType,
+			}
+		},
+	}
 	// FundingOrderFieldDate orders Funding by date.
 	FundingOrderFieldDate = &FundingOrderField{
 		Value: func(_m *Funding) (ent.Value, error) {
@@ -3334,6 +3352,8 @@ func (f FundingOrderField) String() string {
 		str = "UPDATED_AT"
 	case FundingOrderFieldKind.column:
 		str = "KIND"
+	case FundingOrderFieldTransactionType.column:
+		str = "TRANSACTION_TYPE"
 	case FundingOrderFieldDate.column:
 		str = "DATE"
 	}
@@ -3358,6 +3378,8 @@ func (f *FundingOrderField) UnmarshalGQL(v interface{}) error {
 		*f = *FundingOrderFieldUpdatedAt
 	case "KIND":
 		*f = *FundingOrderFieldKind
+	case "TRANSACTION_TYPE":
+		*f = *FundingOrderFieldTransactionType
 	case "DATE":
 		*f = *FundingOrderFieldDate
 	default:
@@ -3402,6 +3424,504 @@ func (_m *Funding) ToEdge(order *FundingOrder) *FundingEdge {
 		order = DefaultFundingOrder
 	}
 	return &FundingEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// HumanitarianScopeEdge is the edge representation of HumanitarianScope.
+type HumanitarianScopeEdge struct {
+	Node   *HumanitarianScope `json:"node"`
+	Cursor Cursor             `json:"cursor"`
+}
+
+// HumanitarianScopeConnection is the connection containing edges to HumanitarianScope.
+type HumanitarianScopeConnection struct {
+	Edges      []*HumanitarianScopeEdge `json:"edges"`
+	PageInfo   PageInfo                 `json:"pageInfo"`
+	TotalCount int                      `json:"totalCount"`
+}
+
+func (c *HumanitarianScopeConnection) build(nodes []*HumanitarianScope, pager *humanitarianscopePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *HumanitarianScope
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *HumanitarianScope {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *HumanitarianScope {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*HumanitarianScopeEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &HumanitarianScopeEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// HumanitarianScopePaginateOption enables pagination customization.
+type HumanitarianScopePaginateOption func(*humanitarianscopePager) error
+
+// WithHumanitarianScopeOrder configures pagination ordering.
+func WithHumanitarianScopeOrder(order *HumanitarianScopeOrder) HumanitarianScopePaginateOption {
+	if order == nil {
+		order = DefaultHumanitarianScopeOrder
+	}
+	o := *order
+	return func(pager *humanitarianscopePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultHumanitarianScopeOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithHumanitarianScopeFilter configures pagination filter.
+func WithHumanitarianScopeFilter(filter func(*HumanitarianScopeQuery) (*HumanitarianScopeQuery, error)) HumanitarianScopePaginateOption {
+	return func(pager *humanitarianscopePager) error {
+		if filter == nil {
+			return errors.New("HumanitarianScopeQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type humanitarianscopePager struct {
+	reverse bool
+	order   *HumanitarianScopeOrder
+	filter  func(*HumanitarianScopeQuery) (*HumanitarianScopeQuery, error)
+}
+
+func newHumanitarianScopePager(opts []HumanitarianScopePaginateOption, reverse bool) (*humanitarianscopePager, error) {
+	pager := &humanitarianscopePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultHumanitarianScopeOrder
+	}
+	return pager, nil
+}
+
+func (p *humanitarianscopePager) applyFilter(query *HumanitarianScopeQuery) (*HumanitarianScopeQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *humanitarianscopePager) toCursor(_m *HumanitarianScope) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *humanitarianscopePager) applyCursors(query *HumanitarianScopeQuery, after, before *Cursor) (*HumanitarianScopeQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultHumanitarianScopeOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *humanitarianscopePager) applyOrder(query *HumanitarianScopeQuery) *HumanitarianScopeQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultHumanitarianScopeOrder.Field {
+		query = query.Order(DefaultHumanitarianScopeOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *humanitarianscopePager) orderExpr(query *HumanitarianScopeQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultHumanitarianScopeOrder.Field {
+			b.Comma().Ident(DefaultHumanitarianScopeOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to HumanitarianScope.
+func (_m *HumanitarianScopeQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...HumanitarianScopePaginateOption,
+) (*HumanitarianScopeConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newHumanitarianScopePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &HumanitarianScopeConnection{Edges: []*HumanitarianScopeEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+// HumanitarianScopeOrderField defines the ordering field of HumanitarianScope.
+type HumanitarianScopeOrderField struct {
+	// Value extracts the ordering value from the given HumanitarianScope.
+	Value    func(*HumanitarianScope) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) humanitarianscope.OrderOption
+	toCursor func(*HumanitarianScope) Cursor
+}
+
+// HumanitarianScopeOrder defines the ordering of HumanitarianScope.
+type HumanitarianScopeOrder struct {
+	Direction OrderDirection               `json:"direction"`
+	Field     *HumanitarianScopeOrderField `json:"field"`
+}
+
+// DefaultHumanitarianScopeOrder is the default ordering of HumanitarianScope.
+var DefaultHumanitarianScopeOrder = &HumanitarianScopeOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &HumanitarianScopeOrderField{
+		Value: func(_m *HumanitarianScope) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: humanitarianscope.FieldID,
+		toTerm: humanitarianscope.ByID,
+		toCursor: func(_m *HumanitarianScope) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts HumanitarianScope into HumanitarianScopeEdge.
+func (_m *HumanitarianScope) ToEdge(order *HumanitarianScopeOrder) *HumanitarianScopeEdge {
+	if order == nil {
+		order = DefaultHumanitarianScopeOrder
+	}
+	return &HumanitarianScopeEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// LocationEdge is the edge representation of Location.
+type LocationEdge struct {
+	Node   *Location `json:"node"`
+	Cursor Cursor    `json:"cursor"`
+}
+
+// LocationConnection is the connection containing edges to Location.
+type LocationConnection struct {
+	Edges      []*LocationEdge `json:"edges"`
+	PageInfo   PageInfo        `json:"pageInfo"`
+	TotalCount int             `json:"totalCount"`
+}
+
+func (c *LocationConnection) build(nodes []*Location, pager *locationPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Location
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Location {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Location {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*LocationEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &LocationEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// LocationPaginateOption enables pagination customization.
+type LocationPaginateOption func(*locationPager) error
+
+// WithLocationOrder configures pagination ordering.
+func WithLocationOrder(order *LocationOrder) LocationPaginateOption {
+	if order == nil {
+		order = DefaultLocationOrder
+	}
+	o := *order
+	return func(pager *locationPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultLocationOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithLocationFilter configures pagination filter.
+func WithLocationFilter(filter func(*LocationQuery) (*LocationQuery, error)) LocationPaginateOption {
+	return func(pager *locationPager) error {
+		if filter == nil {
+			return errors.New("LocationQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type locationPager struct {
+	reverse bool
+	order   *LocationOrder
+	filter  func(*LocationQuery) (*LocationQuery, error)
+}
+
+func newLocationPager(opts []LocationPaginateOption, reverse bool) (*locationPager, error) {
+	pager := &locationPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultLocationOrder
+	}
+	return pager, nil
+}
+
+func (p *locationPager) applyFilter(query *LocationQuery) (*LocationQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *locationPager) toCursor(_m *Location) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *locationPager) applyCursors(query *LocationQuery, after, before *Cursor) (*LocationQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultLocationOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *locationPager) applyOrder(query *LocationQuery) *LocationQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultLocationOrder.Field {
+		query = query.Order(DefaultLocationOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *locationPager) orderExpr(query *LocationQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultLocationOrder.Field {
+			b.Comma().Ident(DefaultLocationOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Location.
+func (_m *LocationQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...LocationPaginateOption,
+) (*LocationConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newLocationPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &LocationConnection{Edges: []*LocationEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+// LocationOrderField defines the ordering field of Location.
+type LocationOrderField struct {
+	// Value extracts the ordering value from the given Location.
+	Value    func(*Location) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) location.OrderOption
+	toCursor func(*Location) Cursor
+}
+
+// LocationOrder defines the ordering of Location.
+type LocationOrder struct {
+	Direction OrderDirection      `json:"direction"`
+	Field     *LocationOrderField `json:"field"`
+}
+
+// DefaultLocationOrder is the default ordering of Location.
+var DefaultLocationOrder = &LocationOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &LocationOrderField{
+		Value: func(_m *Location) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: location.FieldID,
+		toTerm: location.ByID,
+		toCursor: func(_m *Location) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Location into LocationEdge.
+func (_m *Location) ToEdge(order *LocationOrder) *LocationEdge {
+	if order == nil {
+		order = DefaultLocationOrder
+	}
+	return &LocationEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}
@@ -4120,6 +4640,255 @@ func (_m *Participation) ToEdge(order *ParticipationOrder) *ParticipationEdge {
 		order = DefaultParticipationOrder
 	}
 	return &ParticipationEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// PolicyMarkerEdge is the edge representation of PolicyMarker.
+type PolicyMarkerEdge struct {
+	Node   *PolicyMarker `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// PolicyMarkerConnection is the connection containing edges to PolicyMarker.
+type PolicyMarkerConnection struct {
+	Edges      []*PolicyMarkerEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *PolicyMarkerConnection) build(nodes []*PolicyMarker, pager *policymarkerPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *PolicyMarker
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *PolicyMarker {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *PolicyMarker {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*PolicyMarkerEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &PolicyMarkerEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// PolicyMarkerPaginateOption enables pagination customization.
+type PolicyMarkerPaginateOption func(*policymarkerPager) error
+
+// WithPolicyMarkerOrder configures pagination ordering.
+func WithPolicyMarkerOrder(order *PolicyMarkerOrder) PolicyMarkerPaginateOption {
+	if order == nil {
+		order = DefaultPolicyMarkerOrder
+	}
+	o := *order
+	return func(pager *policymarkerPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultPolicyMarkerOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithPolicyMarkerFilter configures pagination filter.
+func WithPolicyMarkerFilter(filter func(*PolicyMarkerQuery) (*PolicyMarkerQuery, error)) PolicyMarkerPaginateOption {
+	return func(pager *policymarkerPager) error {
+		if filter == nil {
+			return errors.New("PolicyMarkerQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type policymarkerPager struct {
+	reverse bool
+	order   *PolicyMarkerOrder
+	filter  func(*PolicyMarkerQuery) (*PolicyMarkerQuery, error)
+}
+
+func newPolicyMarkerPager(opts []PolicyMarkerPaginateOption, reverse bool) (*policymarkerPager, error) {
+	pager := &policymarkerPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultPolicyMarkerOrder
+	}
+	return pager, nil
+}
+
+func (p *policymarkerPager) applyFilter(query *PolicyMarkerQuery) (*PolicyMarkerQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *policymarkerPager) toCursor(_m *PolicyMarker) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *policymarkerPager) applyCursors(query *PolicyMarkerQuery, after, before *Cursor) (*PolicyMarkerQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultPolicyMarkerOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *policymarkerPager) applyOrder(query *PolicyMarkerQuery) *PolicyMarkerQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultPolicyMarkerOrder.Field {
+		query = query.Order(DefaultPolicyMarkerOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *policymarkerPager) orderExpr(query *PolicyMarkerQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultPolicyMarkerOrder.Field {
+			b.Comma().Ident(DefaultPolicyMarkerOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to PolicyMarker.
+func (_m *PolicyMarkerQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...PolicyMarkerPaginateOption,
+) (*PolicyMarkerConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newPolicyMarkerPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &PolicyMarkerConnection{Edges: []*PolicyMarkerEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+// PolicyMarkerOrderField defines the ordering field of PolicyMarker.
+type PolicyMarkerOrderField struct {
+	// Value extracts the ordering value from the given PolicyMarker.
+	Value    func(*PolicyMarker) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) policymarker.OrderOption
+	toCursor func(*PolicyMarker) Cursor
+}
+
+// PolicyMarkerOrder defines the ordering of PolicyMarker.
+type PolicyMarkerOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *PolicyMarkerOrderField `json:"field"`
+}
+
+// DefaultPolicyMarkerOrder is the default ordering of PolicyMarker.
+var DefaultPolicyMarkerOrder = &PolicyMarkerOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &PolicyMarkerOrderField{
+		Value: func(_m *PolicyMarker) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: policymarker.FieldID,
+		toTerm: policymarker.ByID,
+		toCursor: func(_m *PolicyMarker) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts PolicyMarker into PolicyMarkerEdge.
+func (_m *PolicyMarker) ToEdge(order *PolicyMarkerOrder) *PolicyMarkerEdge {
+	if order == nil {
+		order = DefaultPolicyMarkerOrder
+	}
+	return &PolicyMarkerEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}
@@ -5520,6 +6289,255 @@ func (_m *Result) ToEdge(order *ResultOrder) *ResultEdge {
 		order = DefaultResultOrder
 	}
 	return &ResultEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// SectorEdge is the edge representation of Sector.
+type SectorEdge struct {
+	Node   *Sector `json:"node"`
+	Cursor Cursor  `json:"cursor"`
+}
+
+// SectorConnection is the connection containing edges to Sector.
+type SectorConnection struct {
+	Edges      []*SectorEdge `json:"edges"`
+	PageInfo   PageInfo      `json:"pageInfo"`
+	TotalCount int           `json:"totalCount"`
+}
+
+func (c *SectorConnection) build(nodes []*Sector, pager *sectorPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Sector
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Sector {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Sector {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*SectorEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &SectorEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// SectorPaginateOption enables pagination customization.
+type SectorPaginateOption func(*sectorPager) error
+
+// WithSectorOrder configures pagination ordering.
+func WithSectorOrder(order *SectorOrder) SectorPaginateOption {
+	if order == nil {
+		order = DefaultSectorOrder
+	}
+	o := *order
+	return func(pager *sectorPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultSectorOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithSectorFilter configures pagination filter.
+func WithSectorFilter(filter func(*SectorQuery) (*SectorQuery, error)) SectorPaginateOption {
+	return func(pager *sectorPager) error {
+		if filter == nil {
+			return errors.New("SectorQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type sectorPager struct {
+	reverse bool
+	order   *SectorOrder
+	filter  func(*SectorQuery) (*SectorQuery, error)
+}
+
+func newSectorPager(opts []SectorPaginateOption, reverse bool) (*sectorPager, error) {
+	pager := &sectorPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultSectorOrder
+	}
+	return pager, nil
+}
+
+func (p *sectorPager) applyFilter(query *SectorQuery) (*SectorQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *sectorPager) toCursor(_m *Sector) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *sectorPager) applyCursors(query *SectorQuery, after, before *Cursor) (*SectorQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultSectorOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *sectorPager) applyOrder(query *SectorQuery) *SectorQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultSectorOrder.Field {
+		query = query.Order(DefaultSectorOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *sectorPager) orderExpr(query *SectorQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultSectorOrder.Field {
+			b.Comma().Ident(DefaultSectorOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Sector.
+func (_m *SectorQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...SectorPaginateOption,
+) (*SectorConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newSectorPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &SectorConnection{Edges: []*SectorEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+// SectorOrderField defines the ordering field of Sector.
+type SectorOrderField struct {
+	// Value extracts the ordering value from the given Sector.
+	Value    func(*Sector) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) sector.OrderOption
+	toCursor func(*Sector) Cursor
+}
+
+// SectorOrder defines the ordering of Sector.
+type SectorOrder struct {
+	Direction OrderDirection    `json:"direction"`
+	Field     *SectorOrderField `json:"field"`
+}
+
+// DefaultSectorOrder is the default ordering of Sector.
+var DefaultSectorOrder = &SectorOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &SectorOrderField{
+		Value: func(_m *Sector) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: sector.FieldID,
+		toTerm: sector.ByID,
+		toCursor: func(_m *Sector) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Sector into SectorEdge.
+func (_m *Sector) ToEdge(order *SectorOrder) *SectorEdge {
+	if order == nil {
+		order = DefaultSectorOrder
+	}
+	return &SectorEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -16,13 +16,17 @@ import (
 	"github.com/aidregistry/registry/ent/event"
 	"github.com/aidregistry/registry/ent/exchangerate"
 	"github.com/aidregistry/registry/ent/funding"
+	"github.com/aidregistry/registry/ent/humanitarianscope"
+	"github.com/aidregistry/registry/ent/location"
 	"github.com/aidregistry/registry/ent/organisation"
 	"github.com/aidregistry/registry/ent/participation"
+	"github.com/aidregistry/registry/ent/policymarker"
 	"github.com/aidregistry/registry/ent/predicate"
 	"github.com/aidregistry/registry/ent/presence"
 	"github.com/aidregistry/registry/ent/programme"
 	"github.com/aidregistry/registry/ent/programmecountry"
 	"github.com/aidregistry/registry/ent/result"
+	"github.com/aidregistry/registry/ent/sector"
 	"github.com/aidregistry/registry/ent/source"
 	"github.com/aidregistry/registry/internal/money"
 )
@@ -3816,6 +3820,10 @@ type FundingWhereInput struct {
 	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
 	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
 
+	// "has_quality_notes" field predicates.
+	HasQualityNotes    *bool `json:"hasQualityNotes,omitempty"`
+	HasQualityNotesNEQ *bool `json:"hasQualityNotesNEQ,omitempty"`
+
 	// "kind" field predicates.
 	Kind       *funding.Kind  `json:"kind,omitempty"`
 	KindNEQ    *funding.Kind  `json:"kindNEQ,omitempty"`
@@ -3823,6 +3831,14 @@ type FundingWhereInput struct {
 	KindNotIn  []funding.Kind `json:"kindNotIn,omitempty"`
 	KindIsNil  bool           `json:"kindIsNil,omitempty"`
 	KindNotNil bool           `json:"kindNotNil,omitempty"`
+
+	// "transaction_type" field predicates.
+	TransactionType       *funding.TransactionType  `json:"transactionType,omitempty"`
+	TransactionTypeNEQ    *funding.TransactionType  `json:"transactionTypeNEQ,omitempty"`
+	TransactionTypeIn     []funding.TransactionType `json:"transactionTypeIn,omitempty"`
+	TransactionTypeNotIn  []funding.TransactionType `json:"transactionTypeNotIn,omitempty"`
+	TransactionTypeIsNil  bool                      `json:"transactionTypeIsNil,omitempty"`
+	TransactionTypeNotNil bool                      `json:"transactionTypeNotNil,omitempty"`
 
 	// "date" field predicates.
 	Date             *string  `json:"date,omitempty"`
@@ -3907,6 +3923,10 @@ type FundingWhereInput struct {
 	// "agreement" edge predicates.
 	HasAgreement     *bool                  `json:"hasAgreement,omitempty"`
 	HasAgreementWith []*AgreementWhereInput `json:"hasAgreementWith,omitempty"`
+
+	// "sectors" edge predicates.
+	HasSectors     *bool               `json:"hasSectors,omitempty"`
+	HasSectorsWith []*SectorWhereInput `json:"hasSectorsWith,omitempty"`
 
 	// "sources" edge predicates.
 	HasSources     *bool               `json:"hasSources,omitempty"`
@@ -4056,6 +4076,12 @@ func (i *FundingWhereInput) P() (predicate.Funding, error) {
 	if i.UpdatedAtLTE != nil {
 		predicates = append(predicates, funding.UpdatedAtLTE(*i.UpdatedAtLTE))
 	}
+	if i.HasQualityNotes != nil {
+		predicates = append(predicates, funding.HasQualityNotesEQ(*i.HasQualityNotes))
+	}
+	if i.HasQualityNotesNEQ != nil {
+		predicates = append(predicates, funding.HasQualityNotesNEQ(*i.HasQualityNotesNEQ))
+	}
 	if i.Kind != nil {
 		predicates = append(predicates, funding.KindEQ(*i.Kind))
 	}
@@ -4073,6 +4099,24 @@ func (i *FundingWhereInput) P() (predicate.Funding, error) {
 	}
 	if i.KindNotNil {
 		predicates = append(predicates, funding.KindNotNil())
+	}
+	if i.TransactionType != nil {
+		predicates = append(predicates, funding.TransactionTypeEQ(*i.TransactionType))
+	}
+	if i.TransactionTypeNEQ != nil {
+		predicates = append(predicates, funding.TransactionTypeNEQ(*i.TransactionTypeNEQ))
+	}
+	if len(i.TransactionTypeIn) > 0 {
+		predicates = append(predicates, funding.TransactionTypeIn(i.TransactionTypeIn...))
+	}
+	if len(i.TransactionTypeNotIn) > 0 {
+		predicates = append(predicates, funding.TransactionTypeNotIn(i.TransactionTypeNotIn...))
+	}
+	if i.TransactionTypeIsNil {
+		predicates = append(predicates, funding.TransactionTypeIsNil())
+	}
+	if i.TransactionTypeNotNil {
+		predicates = append(predicates, funding.TransactionTypeNotNil())
 	}
 	if i.Date != nil {
 		predicates = append(predicates, funding.DateEQ(*i.Date))
@@ -4327,6 +4371,24 @@ func (i *FundingWhereInput) P() (predicate.Funding, error) {
 		}
 		predicates = append(predicates, funding.HasAgreementWith(with...))
 	}
+	if i.HasSectors != nil {
+		p := funding.HasSectors()
+		if !*i.HasSectors {
+			p = funding.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasSectorsWith) > 0 {
+		with := make([]predicate.Sector, 0, len(i.HasSectorsWith))
+		for _, w := range i.HasSectorsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasSectorsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, funding.HasSectorsWith(with...))
+	}
 	if i.HasSources != nil {
 		p := funding.HasSources()
 		if !*i.HasSources {
@@ -4352,6 +4414,956 @@ func (i *FundingWhereInput) P() (predicate.Funding, error) {
 		return predicates[0], nil
 	default:
 		return funding.And(predicates...), nil
+	}
+}
+
+// HumanitarianScopeWhereInput represents a where input for filtering HumanitarianScope queries.
+type HumanitarianScopeWhereInput struct {
+	Predicates []predicate.HumanitarianScope  `json:"-"`
+	Not        *HumanitarianScopeWhereInput   `json:"not,omitempty"`
+	Or         []*HumanitarianScopeWhereInput `json:"or,omitempty"`
+	And        []*HumanitarianScopeWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "type" field predicates.
+	Type             *string  `json:"type,omitempty"`
+	TypeNEQ          *string  `json:"typeNEQ,omitempty"`
+	TypeIn           []string `json:"typeIn,omitempty"`
+	TypeNotIn        []string `json:"typeNotIn,omitempty"`
+	TypeGT           *string  `json:"typeGT,omitempty"`
+	TypeGTE          *string  `json:"typeGTE,omitempty"`
+	TypeLT           *string  `json:"typeLT,omitempty"`
+	TypeLTE          *string  `json:"typeLTE,omitempty"`
+	TypeContains     *string  `json:"typeContains,omitempty"`
+	TypeHasPrefix    *string  `json:"typeHasPrefix,omitempty"`
+	TypeHasSuffix    *string  `json:"typeHasSuffix,omitempty"`
+	TypeEqualFold    *string  `json:"typeEqualFold,omitempty"`
+	TypeContainsFold *string  `json:"typeContainsFold,omitempty"`
+
+	// "vocabulary" field predicates.
+	Vocabulary             *string  `json:"vocabulary,omitempty"`
+	VocabularyNEQ          *string  `json:"vocabularyNEQ,omitempty"`
+	VocabularyIn           []string `json:"vocabularyIn,omitempty"`
+	VocabularyNotIn        []string `json:"vocabularyNotIn,omitempty"`
+	VocabularyGT           *string  `json:"vocabularyGT,omitempty"`
+	VocabularyGTE          *string  `json:"vocabularyGTE,omitempty"`
+	VocabularyLT           *string  `json:"vocabularyLT,omitempty"`
+	VocabularyLTE          *string  `json:"vocabularyLTE,omitempty"`
+	VocabularyContains     *string  `json:"vocabularyContains,omitempty"`
+	VocabularyHasPrefix    *string  `json:"vocabularyHasPrefix,omitempty"`
+	VocabularyHasSuffix    *string  `json:"vocabularyHasSuffix,omitempty"`
+	VocabularyEqualFold    *string  `json:"vocabularyEqualFold,omitempty"`
+	VocabularyContainsFold *string  `json:"vocabularyContainsFold,omitempty"`
+
+	// "code" field predicates.
+	Code             *string  `json:"code,omitempty"`
+	CodeNEQ          *string  `json:"codeNEQ,omitempty"`
+	CodeIn           []string `json:"codeIn,omitempty"`
+	CodeNotIn        []string `json:"codeNotIn,omitempty"`
+	CodeGT           *string  `json:"codeGT,omitempty"`
+	CodeGTE          *string  `json:"codeGTE,omitempty"`
+	CodeLT           *string  `json:"codeLT,omitempty"`
+	CodeLTE          *string  `json:"codeLTE,omitempty"`
+	CodeContains     *string  `json:"codeContains,omitempty"`
+	CodeHasPrefix    *string  `json:"codeHasPrefix,omitempty"`
+	CodeHasSuffix    *string  `json:"codeHasSuffix,omitempty"`
+	CodeEqualFold    *string  `json:"codeEqualFold,omitempty"`
+	CodeContainsFold *string  `json:"codeContainsFold,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameIsNil        bool     `json:"nameIsNil,omitempty"`
+	NameNotNil       bool     `json:"nameNotNil,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "programme" edge predicates.
+	HasProgramme     *bool                  `json:"hasProgramme,omitempty"`
+	HasProgrammeWith []*ProgrammeWhereInput `json:"hasProgrammeWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *HumanitarianScopeWhereInput) AddPredicates(predicates ...predicate.HumanitarianScope) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the HumanitarianScopeWhereInput filter on the HumanitarianScopeQuery builder.
+func (i *HumanitarianScopeWhereInput) Filter(q *HumanitarianScopeQuery) (*HumanitarianScopeQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyHumanitarianScopeWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyHumanitarianScopeWhereInput is returned in case the HumanitarianScopeWhereInput is empty.
+var ErrEmptyHumanitarianScopeWhereInput = errors.New("ent: empty predicate HumanitarianScopeWhereInput")
+
+// P returns a predicate for filtering humanitarianscopes.
+// An error is returned if the input is empty or invalid.
+func (i *HumanitarianScopeWhereInput) P() (predicate.HumanitarianScope, error) {
+	var predicates []predicate.HumanitarianScope
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, humanitarianscope.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.HumanitarianScope, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, humanitarianscope.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.HumanitarianScope, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, humanitarianscope.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, humanitarianscope.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, humanitarianscope.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, humanitarianscope.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, humanitarianscope.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, humanitarianscope.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, humanitarianscope.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, humanitarianscope.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, humanitarianscope.IDLTE(*i.IDLTE))
+	}
+	if i.Type != nil {
+		predicates = append(predicates, humanitarianscope.TypeEQ(*i.Type))
+	}
+	if i.TypeNEQ != nil {
+		predicates = append(predicates, humanitarianscope.TypeNEQ(*i.TypeNEQ))
+	}
+	if len(i.TypeIn) > 0 {
+		predicates = append(predicates, humanitarianscope.TypeIn(i.TypeIn...))
+	}
+	if len(i.TypeNotIn) > 0 {
+		predicates = append(predicates, humanitarianscope.TypeNotIn(i.TypeNotIn...))
+	}
+	if i.TypeGT != nil {
+		predicates = append(predicates, humanitarianscope.TypeGT(*i.TypeGT))
+	}
+	if i.TypeGTE != nil {
+		predicates = append(predicates, humanitarianscope.TypeGTE(*i.TypeGTE))
+	}
+	if i.TypeLT != nil {
+		predicates = append(predicates, humanitarianscope.TypeLT(*i.TypeLT))
+	}
+	if i.TypeLTE != nil {
+		predicates = append(predicates, humanitarianscope.TypeLTE(*i.TypeLTE))
+	}
+	if i.TypeContains != nil {
+		predicates = append(predicates, humanitarianscope.TypeContains(*i.TypeContains))
+	}
+	if i.TypeHasPrefix != nil {
+		predicates = append(predicates, humanitarianscope.TypeHasPrefix(*i.TypeHasPrefix))
+	}
+	if i.TypeHasSuffix != nil {
+		predicates = append(predicates, humanitarianscope.TypeHasSuffix(*i.TypeHasSuffix))
+	}
+	if i.TypeEqualFold != nil {
+		predicates = append(predicates, humanitarianscope.TypeEqualFold(*i.TypeEqualFold))
+	}
+	if i.TypeContainsFold != nil {
+		predicates = append(predicates, humanitarianscope.TypeContainsFold(*i.TypeContainsFold))
+	}
+	if i.Vocabulary != nil {
+		predicates = append(predicates, humanitarianscope.VocabularyEQ(*i.Vocabulary))
+	}
+	if i.VocabularyNEQ != nil {
+		predicates = append(predicates, humanitarianscope.VocabularyNEQ(*i.VocabularyNEQ))
+	}
+	if len(i.VocabularyIn) > 0 {
+		predicates = append(predicates, humanitarianscope.VocabularyIn(i.VocabularyIn...))
+	}
+	if len(i.VocabularyNotIn) > 0 {
+		predicates = append(predicates, humanitarianscope.VocabularyNotIn(i.VocabularyNotIn...))
+	}
+	if i.VocabularyGT != nil {
+		predicates = append(predicates, humanitarianscope.VocabularyGT(*i.VocabularyGT))
+	}
+	if i.VocabularyGTE != nil {
+		predicates = append(predicates, humanitarianscope.VocabularyGTE(*i.VocabularyGTE))
+	}
+	if i.VocabularyLT != nil {
+		predicates = append(predicates, humanitarianscope.VocabularyLT(*i.VocabularyLT))
+	}
+	if i.VocabularyLTE != nil {
+		predicates = append(predicates, humanitarianscope.VocabularyLTE(*i.VocabularyLTE))
+	}
+	if i.VocabularyContains != nil {
+		predicates = append(predicates, humanitarianscope.VocabularyContains(*i.VocabularyContains))
+	}
+	if i.VocabularyHasPrefix != nil {
+		predicates = append(predicates, humanitarianscope.VocabularyHasPrefix(*i.VocabularyHasPrefix))
+	}
+	if i.VocabularyHasSuffix != nil {
+		predicates = append(predicates, humanitarianscope.VocabularyHasSuffix(*i.VocabularyHasSuffix))
+	}
+	if i.VocabularyEqualFold != nil {
+		predicates = append(predicates, humanitarianscope.VocabularyEqualFold(*i.VocabularyEqualFold))
+	}
+	if i.VocabularyContainsFold != nil {
+		predicates = append(predicates, humanitarianscope.VocabularyContainsFold(*i.VocabularyContainsFold))
+	}
+	if i.Code != nil {
+		predicates = append(predicates, humanitarianscope.CodeEQ(*i.Code))
+	}
+	if i.CodeNEQ != nil {
+		predicates = append(predicates, humanitarianscope.CodeNEQ(*i.CodeNEQ))
+	}
+	if len(i.CodeIn) > 0 {
+		predicates = append(predicates, humanitarianscope.CodeIn(i.CodeIn...))
+	}
+	if len(i.CodeNotIn) > 0 {
+		predicates = append(predicates, humanitarianscope.CodeNotIn(i.CodeNotIn...))
+	}
+	if i.CodeGT != nil {
+		predicates = append(predicates, humanitarianscope.CodeGT(*i.CodeGT))
+	}
+	if i.CodeGTE != nil {
+		predicates = append(predicates, humanitarianscope.CodeGTE(*i.CodeGTE))
+	}
+	if i.CodeLT != nil {
+		predicates = append(predicates, humanitarianscope.CodeLT(*i.CodeLT))
+	}
+	if i.CodeLTE != nil {
+		predicates = append(predicates, humanitarianscope.CodeLTE(*i.CodeLTE))
+	}
+	if i.CodeContains != nil {
+		predicates = append(predicates, humanitarianscope.CodeContains(*i.CodeContains))
+	}
+	if i.CodeHasPrefix != nil {
+		predicates = append(predicates, humanitarianscope.CodeHasPrefix(*i.CodeHasPrefix))
+	}
+	if i.CodeHasSuffix != nil {
+		predicates = append(predicates, humanitarianscope.CodeHasSuffix(*i.CodeHasSuffix))
+	}
+	if i.CodeEqualFold != nil {
+		predicates = append(predicates, humanitarianscope.CodeEqualFold(*i.CodeEqualFold))
+	}
+	if i.CodeContainsFold != nil {
+		predicates = append(predicates, humanitarianscope.CodeContainsFold(*i.CodeContainsFold))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, humanitarianscope.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, humanitarianscope.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, humanitarianscope.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, humanitarianscope.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, humanitarianscope.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, humanitarianscope.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, humanitarianscope.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, humanitarianscope.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, humanitarianscope.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, humanitarianscope.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, humanitarianscope.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameIsNil {
+		predicates = append(predicates, humanitarianscope.NameIsNil())
+	}
+	if i.NameNotNil {
+		predicates = append(predicates, humanitarianscope.NameNotNil())
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, humanitarianscope.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, humanitarianscope.NameContainsFold(*i.NameContainsFold))
+	}
+
+	if i.HasProgramme != nil {
+		p := humanitarianscope.HasProgramme()
+		if !*i.HasProgramme {
+			p = humanitarianscope.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasProgrammeWith) > 0 {
+		with := make([]predicate.Programme, 0, len(i.HasProgrammeWith))
+		for _, w := range i.HasProgrammeWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasProgrammeWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, humanitarianscope.HasProgrammeWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyHumanitarianScopeWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return humanitarianscope.And(predicates...), nil
+	}
+}
+
+// LocationWhereInput represents a where input for filtering Location queries.
+type LocationWhereInput struct {
+	Predicates []predicate.Location  `json:"-"`
+	Not        *LocationWhereInput   `json:"not,omitempty"`
+	Or         []*LocationWhereInput `json:"or,omitempty"`
+	And        []*LocationWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "ref" field predicates.
+	Ref             *string  `json:"ref,omitempty"`
+	RefNEQ          *string  `json:"refNEQ,omitempty"`
+	RefIn           []string `json:"refIn,omitempty"`
+	RefNotIn        []string `json:"refNotIn,omitempty"`
+	RefGT           *string  `json:"refGT,omitempty"`
+	RefGTE          *string  `json:"refGTE,omitempty"`
+	RefLT           *string  `json:"refLT,omitempty"`
+	RefLTE          *string  `json:"refLTE,omitempty"`
+	RefContains     *string  `json:"refContains,omitempty"`
+	RefHasPrefix    *string  `json:"refHasPrefix,omitempty"`
+	RefHasSuffix    *string  `json:"refHasSuffix,omitempty"`
+	RefIsNil        bool     `json:"refIsNil,omitempty"`
+	RefNotNil       bool     `json:"refNotNil,omitempty"`
+	RefEqualFold    *string  `json:"refEqualFold,omitempty"`
+	RefContainsFold *string  `json:"refContainsFold,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameIsNil        bool     `json:"nameIsNil,omitempty"`
+	NameNotNil       bool     `json:"nameNotNil,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "description" field predicates.
+	Description             *string  `json:"description,omitempty"`
+	DescriptionNEQ          *string  `json:"descriptionNEQ,omitempty"`
+	DescriptionIn           []string `json:"descriptionIn,omitempty"`
+	DescriptionNotIn        []string `json:"descriptionNotIn,omitempty"`
+	DescriptionGT           *string  `json:"descriptionGT,omitempty"`
+	DescriptionGTE          *string  `json:"descriptionGTE,omitempty"`
+	DescriptionLT           *string  `json:"descriptionLT,omitempty"`
+	DescriptionLTE          *string  `json:"descriptionLTE,omitempty"`
+	DescriptionContains     *string  `json:"descriptionContains,omitempty"`
+	DescriptionHasPrefix    *string  `json:"descriptionHasPrefix,omitempty"`
+	DescriptionHasSuffix    *string  `json:"descriptionHasSuffix,omitempty"`
+	DescriptionIsNil        bool     `json:"descriptionIsNil,omitempty"`
+	DescriptionNotNil       bool     `json:"descriptionNotNil,omitempty"`
+	DescriptionEqualFold    *string  `json:"descriptionEqualFold,omitempty"`
+	DescriptionContainsFold *string  `json:"descriptionContainsFold,omitempty"`
+
+	// "reach" field predicates.
+	Reach             *string  `json:"reach,omitempty"`
+	ReachNEQ          *string  `json:"reachNEQ,omitempty"`
+	ReachIn           []string `json:"reachIn,omitempty"`
+	ReachNotIn        []string `json:"reachNotIn,omitempty"`
+	ReachGT           *string  `json:"reachGT,omitempty"`
+	ReachGTE          *string  `json:"reachGTE,omitempty"`
+	ReachLT           *string  `json:"reachLT,omitempty"`
+	ReachLTE          *string  `json:"reachLTE,omitempty"`
+	ReachContains     *string  `json:"reachContains,omitempty"`
+	ReachHasPrefix    *string  `json:"reachHasPrefix,omitempty"`
+	ReachHasSuffix    *string  `json:"reachHasSuffix,omitempty"`
+	ReachIsNil        bool     `json:"reachIsNil,omitempty"`
+	ReachNotNil       bool     `json:"reachNotNil,omitempty"`
+	ReachEqualFold    *string  `json:"reachEqualFold,omitempty"`
+	ReachContainsFold *string  `json:"reachContainsFold,omitempty"`
+
+	// "exactness" field predicates.
+	Exactness             *string  `json:"exactness,omitempty"`
+	ExactnessNEQ          *string  `json:"exactnessNEQ,omitempty"`
+	ExactnessIn           []string `json:"exactnessIn,omitempty"`
+	ExactnessNotIn        []string `json:"exactnessNotIn,omitempty"`
+	ExactnessGT           *string  `json:"exactnessGT,omitempty"`
+	ExactnessGTE          *string  `json:"exactnessGTE,omitempty"`
+	ExactnessLT           *string  `json:"exactnessLT,omitempty"`
+	ExactnessLTE          *string  `json:"exactnessLTE,omitempty"`
+	ExactnessContains     *string  `json:"exactnessContains,omitempty"`
+	ExactnessHasPrefix    *string  `json:"exactnessHasPrefix,omitempty"`
+	ExactnessHasSuffix    *string  `json:"exactnessHasSuffix,omitempty"`
+	ExactnessIsNil        bool     `json:"exactnessIsNil,omitempty"`
+	ExactnessNotNil       bool     `json:"exactnessNotNil,omitempty"`
+	ExactnessEqualFold    *string  `json:"exactnessEqualFold,omitempty"`
+	ExactnessContainsFold *string  `json:"exactnessContainsFold,omitempty"`
+
+	// "location_class" field predicates.
+	LocationClass             *string  `json:"locationClass,omitempty"`
+	LocationClassNEQ          *string  `json:"locationClassNEQ,omitempty"`
+	LocationClassIn           []string `json:"locationClassIn,omitempty"`
+	LocationClassNotIn        []string `json:"locationClassNotIn,omitempty"`
+	LocationClassGT           *string  `json:"locationClassGT,omitempty"`
+	LocationClassGTE          *string  `json:"locationClassGTE,omitempty"`
+	LocationClassLT           *string  `json:"locationClassLT,omitempty"`
+	LocationClassLTE          *string  `json:"locationClassLTE,omitempty"`
+	LocationClassContains     *string  `json:"locationClassContains,omitempty"`
+	LocationClassHasPrefix    *string  `json:"locationClassHasPrefix,omitempty"`
+	LocationClassHasSuffix    *string  `json:"locationClassHasSuffix,omitempty"`
+	LocationClassIsNil        bool     `json:"locationClassIsNil,omitempty"`
+	LocationClassNotNil       bool     `json:"locationClassNotNil,omitempty"`
+	LocationClassEqualFold    *string  `json:"locationClassEqualFold,omitempty"`
+	LocationClassContainsFold *string  `json:"locationClassContainsFold,omitempty"`
+
+	// "feature_designation" field predicates.
+	FeatureDesignation             *string  `json:"featureDesignation,omitempty"`
+	FeatureDesignationNEQ          *string  `json:"featureDesignationNEQ,omitempty"`
+	FeatureDesignationIn           []string `json:"featureDesignationIn,omitempty"`
+	FeatureDesignationNotIn        []string `json:"featureDesignationNotIn,omitempty"`
+	FeatureDesignationGT           *string  `json:"featureDesignationGT,omitempty"`
+	FeatureDesignationGTE          *string  `json:"featureDesignationGTE,omitempty"`
+	FeatureDesignationLT           *string  `json:"featureDesignationLT,omitempty"`
+	FeatureDesignationLTE          *string  `json:"featureDesignationLTE,omitempty"`
+	FeatureDesignationContains     *string  `json:"featureDesignationContains,omitempty"`
+	FeatureDesignationHasPrefix    *string  `json:"featureDesignationHasPrefix,omitempty"`
+	FeatureDesignationHasSuffix    *string  `json:"featureDesignationHasSuffix,omitempty"`
+	FeatureDesignationIsNil        bool     `json:"featureDesignationIsNil,omitempty"`
+	FeatureDesignationNotNil       bool     `json:"featureDesignationNotNil,omitempty"`
+	FeatureDesignationEqualFold    *string  `json:"featureDesignationEqualFold,omitempty"`
+	FeatureDesignationContainsFold *string  `json:"featureDesignationContainsFold,omitempty"`
+
+	// "programme" edge predicates.
+	HasProgramme     *bool                  `json:"hasProgramme,omitempty"`
+	HasProgrammeWith []*ProgrammeWhereInput `json:"hasProgrammeWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *LocationWhereInput) AddPredicates(predicates ...predicate.Location) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the LocationWhereInput filter on the LocationQuery builder.
+func (i *LocationWhereInput) Filter(q *LocationQuery) (*LocationQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyLocationWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyLocationWhereInput is returned in case the LocationWhereInput is empty.
+var ErrEmptyLocationWhereInput = errors.New("ent: empty predicate LocationWhereInput")
+
+// P returns a predicate for filtering locations.
+// An error is returned if the input is empty or invalid.
+func (i *LocationWhereInput) P() (predicate.Location, error) {
+	var predicates []predicate.Location
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, location.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Location, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, location.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Location, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, location.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, location.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, location.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, location.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, location.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, location.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, location.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, location.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, location.IDLTE(*i.IDLTE))
+	}
+	if i.Ref != nil {
+		predicates = append(predicates, location.RefEQ(*i.Ref))
+	}
+	if i.RefNEQ != nil {
+		predicates = append(predicates, location.RefNEQ(*i.RefNEQ))
+	}
+	if len(i.RefIn) > 0 {
+		predicates = append(predicates, location.RefIn(i.RefIn...))
+	}
+	if len(i.RefNotIn) > 0 {
+		predicates = append(predicates, location.RefNotIn(i.RefNotIn...))
+	}
+	if i.RefGT != nil {
+		predicates = append(predicates, location.RefGT(*i.RefGT))
+	}
+	if i.RefGTE != nil {
+		predicates = append(predicates, location.RefGTE(*i.RefGTE))
+	}
+	if i.RefLT != nil {
+		predicates = append(predicates, location.RefLT(*i.RefLT))
+	}
+	if i.RefLTE != nil {
+		predicates = append(predicates, location.RefLTE(*i.RefLTE))
+	}
+	if i.RefContains != nil {
+		predicates = append(predicates, location.RefContains(*i.RefContains))
+	}
+	if i.RefHasPrefix != nil {
+		predicates = append(predicates, location.RefHasPrefix(*i.RefHasPrefix))
+	}
+	if i.RefHasSuffix != nil {
+		predicates = append(predicates, location.RefHasSuffix(*i.RefHasSuffix))
+	}
+	if i.RefIsNil {
+		predicates = append(predicates, location.RefIsNil())
+	}
+	if i.RefNotNil {
+		predicates = append(predicates, location.RefNotNil())
+	}
+	if i.RefEqualFold != nil {
+		predicates = append(predicates, location.RefEqualFold(*i.RefEqualFold))
+	}
+	if i.RefContainsFold != nil {
+		predicates = append(predicates, location.RefContainsFold(*i.RefContainsFold))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, location.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, location.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, location.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, location.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, location.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, location.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, location.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, location.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, location.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, location.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, location.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameIsNil {
+		predicates = append(predicates, location.NameIsNil())
+	}
+	if i.NameNotNil {
+		predicates = append(predicates, location.NameNotNil())
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, location.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, location.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.Description != nil {
+		predicates = append(predicates, location.DescriptionEQ(*i.Description))
+	}
+	if i.DescriptionNEQ != nil {
+		predicates = append(predicates, location.DescriptionNEQ(*i.DescriptionNEQ))
+	}
+	if len(i.DescriptionIn) > 0 {
+		predicates = append(predicates, location.DescriptionIn(i.DescriptionIn...))
+	}
+	if len(i.DescriptionNotIn) > 0 {
+		predicates = append(predicates, location.DescriptionNotIn(i.DescriptionNotIn...))
+	}
+	if i.DescriptionGT != nil {
+		predicates = append(predicates, location.DescriptionGT(*i.DescriptionGT))
+	}
+	if i.DescriptionGTE != nil {
+		predicates = append(predicates, location.DescriptionGTE(*i.DescriptionGTE))
+	}
+	if i.DescriptionLT != nil {
+		predicates = append(predicates, location.DescriptionLT(*i.DescriptionLT))
+	}
+	if i.DescriptionLTE != nil {
+		predicates = append(predicates, location.DescriptionLTE(*i.DescriptionLTE))
+	}
+	if i.DescriptionContains != nil {
+		predicates = append(predicates, location.DescriptionContains(*i.DescriptionContains))
+	}
+	if i.DescriptionHasPrefix != nil {
+		predicates = append(predicates, location.DescriptionHasPrefix(*i.DescriptionHasPrefix))
+	}
+	if i.DescriptionHasSuffix != nil {
+		predicates = append(predicates, location.DescriptionHasSuffix(*i.DescriptionHasSuffix))
+	}
+	if i.DescriptionIsNil {
+		predicates = append(predicates, location.DescriptionIsNil())
+	}
+	if i.DescriptionNotNil {
+		predicates = append(predicates, location.DescriptionNotNil())
+	}
+	if i.DescriptionEqualFold != nil {
+		predicates = append(predicates, location.DescriptionEqualFold(*i.DescriptionEqualFold))
+	}
+	if i.DescriptionContainsFold != nil {
+		predicates = append(predicates, location.DescriptionContainsFold(*i.DescriptionContainsFold))
+	}
+	if i.Reach != nil {
+		predicates = append(predicates, location.ReachEQ(*i.Reach))
+	}
+	if i.ReachNEQ != nil {
+		predicates = append(predicates, location.ReachNEQ(*i.ReachNEQ))
+	}
+	if len(i.ReachIn) > 0 {
+		predicates = append(predicates, location.ReachIn(i.ReachIn...))
+	}
+	if len(i.ReachNotIn) > 0 {
+		predicates = append(predicates, location.ReachNotIn(i.ReachNotIn...))
+	}
+	if i.ReachGT != nil {
+		predicates = append(predicates, location.ReachGT(*i.ReachGT))
+	}
+	if i.ReachGTE != nil {
+		predicates = append(predicates, location.ReachGTE(*i.ReachGTE))
+	}
+	if i.ReachLT != nil {
+		predicates = append(predicates, location.ReachLT(*i.ReachLT))
+	}
+	if i.ReachLTE != nil {
+		predicates = append(predicates, location.ReachLTE(*i.ReachLTE))
+	}
+	if i.ReachContains != nil {
+		predicates = append(predicates, location.ReachContains(*i.ReachContains))
+	}
+	if i.ReachHasPrefix != nil {
+		predicates = append(predicates, location.ReachHasPrefix(*i.ReachHasPrefix))
+	}
+	if i.ReachHasSuffix != nil {
+		predicates = append(predicates, location.ReachHasSuffix(*i.ReachHasSuffix))
+	}
+	if i.ReachIsNil {
+		predicates = append(predicates, location.ReachIsNil())
+	}
+	if i.ReachNotNil {
+		predicates = append(predicates, location.ReachNotNil())
+	}
+	if i.ReachEqualFold != nil {
+		predicates = append(predicates, location.ReachEqualFold(*i.ReachEqualFold))
+	}
+	if i.ReachContainsFold != nil {
+		predicates = append(predicates, location.ReachContainsFold(*i.ReachContainsFold))
+	}
+	if i.Exactness != nil {
+		predicates = append(predicates, location.ExactnessEQ(*i.Exactness))
+	}
+	if i.ExactnessNEQ != nil {
+		predicates = append(predicates, location.ExactnessNEQ(*i.ExactnessNEQ))
+	}
+	if len(i.ExactnessIn) > 0 {
+		predicates = append(predicates, location.ExactnessIn(i.ExactnessIn...))
+	}
+	if len(i.ExactnessNotIn) > 0 {
+		predicates = append(predicates, location.ExactnessNotIn(i.ExactnessNotIn...))
+	}
+	if i.ExactnessGT != nil {
+		predicates = append(predicates, location.ExactnessGT(*i.ExactnessGT))
+	}
+	if i.ExactnessGTE != nil {
+		predicates = append(predicates, location.ExactnessGTE(*i.ExactnessGTE))
+	}
+	if i.ExactnessLT != nil {
+		predicates = append(predicates, location.ExactnessLT(*i.ExactnessLT))
+	}
+	if i.ExactnessLTE != nil {
+		predicates = append(predicates, location.ExactnessLTE(*i.ExactnessLTE))
+	}
+	if i.ExactnessContains != nil {
+		predicates = append(predicates, location.ExactnessContains(*i.ExactnessContains))
+	}
+	if i.ExactnessHasPrefix != nil {
+		predicates = append(predicates, location.ExactnessHasPrefix(*i.ExactnessHasPrefix))
+	}
+	if i.ExactnessHasSuffix != nil {
+		predicates = append(predicates, location.ExactnessHasSuffix(*i.ExactnessHasSuffix))
+	}
+	if i.ExactnessIsNil {
+		predicates = append(predicates, location.ExactnessIsNil())
+	}
+	if i.ExactnessNotNil {
+		predicates = append(predicates, location.ExactnessNotNil())
+	}
+	if i.ExactnessEqualFold != nil {
+		predicates = append(predicates, location.ExactnessEqualFold(*i.ExactnessEqualFold))
+	}
+	if i.ExactnessContainsFold != nil {
+		predicates = append(predicates, location.ExactnessContainsFold(*i.ExactnessContainsFold))
+	}
+	if i.LocationClass != nil {
+		predicates = append(predicates, location.LocationClassEQ(*i.LocationClass))
+	}
+	if i.LocationClassNEQ != nil {
+		predicates = append(predicates, location.LocationClassNEQ(*i.LocationClassNEQ))
+	}
+	if len(i.LocationClassIn) > 0 {
+		predicates = append(predicates, location.LocationClassIn(i.LocationClassIn...))
+	}
+	if len(i.LocationClassNotIn) > 0 {
+		predicates = append(predicates, location.LocationClassNotIn(i.LocationClassNotIn...))
+	}
+	if i.LocationClassGT != nil {
+		predicates = append(predicates, location.LocationClassGT(*i.LocationClassGT))
+	}
+	if i.LocationClassGTE != nil {
+		predicates = append(predicates, location.LocationClassGTE(*i.LocationClassGTE))
+	}
+	if i.LocationClassLT != nil {
+		predicates = append(predicates, location.LocationClassLT(*i.LocationClassLT))
+	}
+	if i.LocationClassLTE != nil {
+		predicates = append(predicates, location.LocationClassLTE(*i.LocationClassLTE))
+	}
+	if i.LocationClassContains != nil {
+		predicates = append(predicates, location.LocationClassContains(*i.LocationClassContains))
+	}
+	if i.LocationClassHasPrefix != nil {
+		predicates = append(predicates, location.LocationClassHasPrefix(*i.LocationClassHasPrefix))
+	}
+	if i.LocationClassHasSuffix != nil {
+		predicates = append(predicates, location.LocationClassHasSuffix(*i.LocationClassHasSuffix))
+	}
+	if i.LocationClassIsNil {
+		predicates = append(predicates, location.LocationClassIsNil())
+	}
+	if i.LocationClassNotNil {
+		predicates = append(predicates, location.LocationClassNotNil())
+	}
+	if i.LocationClassEqualFold != nil {
+		predicates = append(predicates, location.LocationClassEqualFold(*i.LocationClassEqualFold))
+	}
+	if i.LocationClassContainsFold != nil {
+		predicates = append(predicates, location.LocationClassContainsFold(*i.LocationClassContainsFold))
+	}
+	if i.FeatureDesignation != nil {
+		predicates = append(predicates, location.FeatureDesignationEQ(*i.FeatureDesignation))
+	}
+	if i.FeatureDesignationNEQ != nil {
+		predicates = append(predicates, location.FeatureDesignationNEQ(*i.FeatureDesignationNEQ))
+	}
+	if len(i.FeatureDesignationIn) > 0 {
+		predicates = append(predicates, location.FeatureDesignationIn(i.FeatureDesignationIn...))
+	}
+	if len(i.FeatureDesignationNotIn) > 0 {
+		predicates = append(predicates, location.FeatureDesignationNotIn(i.FeatureDesignationNotIn...))
+	}
+	if i.FeatureDesignationGT != nil {
+		predicates = append(predicates, location.FeatureDesignationGT(*i.FeatureDesignationGT))
+	}
+	if i.FeatureDesignationGTE != nil {
+		predicates = append(predicates, location.FeatureDesignationGTE(*i.FeatureDesignationGTE))
+	}
+	if i.FeatureDesignationLT != nil {
+		predicates = append(predicates, location.FeatureDesignationLT(*i.FeatureDesignationLT))
+	}
+	if i.FeatureDesignationLTE != nil {
+		predicates = append(predicates, location.FeatureDesignationLTE(*i.FeatureDesignationLTE))
+	}
+	if i.FeatureDesignationContains != nil {
+		predicates = append(predicates, location.FeatureDesignationContains(*i.FeatureDesignationContains))
+	}
+	if i.FeatureDesignationHasPrefix != nil {
+		predicates = append(predicates, location.FeatureDesignationHasPrefix(*i.FeatureDesignationHasPrefix))
+	}
+	if i.FeatureDesignationHasSuffix != nil {
+		predicates = append(predicates, location.FeatureDesignationHasSuffix(*i.FeatureDesignationHasSuffix))
+	}
+	if i.FeatureDesignationIsNil {
+		predicates = append(predicates, location.FeatureDesignationIsNil())
+	}
+	if i.FeatureDesignationNotNil {
+		predicates = append(predicates, location.FeatureDesignationNotNil())
+	}
+	if i.FeatureDesignationEqualFold != nil {
+		predicates = append(predicates, location.FeatureDesignationEqualFold(*i.FeatureDesignationEqualFold))
+	}
+	if i.FeatureDesignationContainsFold != nil {
+		predicates = append(predicates, location.FeatureDesignationContainsFold(*i.FeatureDesignationContainsFold))
+	}
+
+	if i.HasProgramme != nil {
+		p := location.HasProgramme()
+		if !*i.HasProgramme {
+			p = location.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasProgrammeWith) > 0 {
+		with := make([]predicate.Programme, 0, len(i.HasProgrammeWith))
+		for _, w := range i.HasProgrammeWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasProgrammeWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, location.HasProgrammeWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyLocationWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return location.And(predicates...), nil
 	}
 }
 
@@ -5345,6 +6357,384 @@ func (i *ParticipationWhereInput) P() (predicate.Participation, error) {
 	}
 }
 
+// PolicyMarkerWhereInput represents a where input for filtering PolicyMarker queries.
+type PolicyMarkerWhereInput struct {
+	Predicates []predicate.PolicyMarker  `json:"-"`
+	Not        *PolicyMarkerWhereInput   `json:"not,omitempty"`
+	Or         []*PolicyMarkerWhereInput `json:"or,omitempty"`
+	And        []*PolicyMarkerWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "vocabulary" field predicates.
+	Vocabulary             *string  `json:"vocabulary,omitempty"`
+	VocabularyNEQ          *string  `json:"vocabularyNEQ,omitempty"`
+	VocabularyIn           []string `json:"vocabularyIn,omitempty"`
+	VocabularyNotIn        []string `json:"vocabularyNotIn,omitempty"`
+	VocabularyGT           *string  `json:"vocabularyGT,omitempty"`
+	VocabularyGTE          *string  `json:"vocabularyGTE,omitempty"`
+	VocabularyLT           *string  `json:"vocabularyLT,omitempty"`
+	VocabularyLTE          *string  `json:"vocabularyLTE,omitempty"`
+	VocabularyContains     *string  `json:"vocabularyContains,omitempty"`
+	VocabularyHasPrefix    *string  `json:"vocabularyHasPrefix,omitempty"`
+	VocabularyHasSuffix    *string  `json:"vocabularyHasSuffix,omitempty"`
+	VocabularyEqualFold    *string  `json:"vocabularyEqualFold,omitempty"`
+	VocabularyContainsFold *string  `json:"vocabularyContainsFold,omitempty"`
+
+	// "code" field predicates.
+	Code             *string  `json:"code,omitempty"`
+	CodeNEQ          *string  `json:"codeNEQ,omitempty"`
+	CodeIn           []string `json:"codeIn,omitempty"`
+	CodeNotIn        []string `json:"codeNotIn,omitempty"`
+	CodeGT           *string  `json:"codeGT,omitempty"`
+	CodeGTE          *string  `json:"codeGTE,omitempty"`
+	CodeLT           *string  `json:"codeLT,omitempty"`
+	CodeLTE          *string  `json:"codeLTE,omitempty"`
+	CodeContains     *string  `json:"codeContains,omitempty"`
+	CodeHasPrefix    *string  `json:"codeHasPrefix,omitempty"`
+	CodeHasSuffix    *string  `json:"codeHasSuffix,omitempty"`
+	CodeEqualFold    *string  `json:"codeEqualFold,omitempty"`
+	CodeContainsFold *string  `json:"codeContainsFold,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameIsNil        bool     `json:"nameIsNil,omitempty"`
+	NameNotNil       bool     `json:"nameNotNil,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "significance" field predicates.
+	Significance             *string  `json:"significance,omitempty"`
+	SignificanceNEQ          *string  `json:"significanceNEQ,omitempty"`
+	SignificanceIn           []string `json:"significanceIn,omitempty"`
+	SignificanceNotIn        []string `json:"significanceNotIn,omitempty"`
+	SignificanceGT           *string  `json:"significanceGT,omitempty"`
+	SignificanceGTE          *string  `json:"significanceGTE,omitempty"`
+	SignificanceLT           *string  `json:"significanceLT,omitempty"`
+	SignificanceLTE          *string  `json:"significanceLTE,omitempty"`
+	SignificanceContains     *string  `json:"significanceContains,omitempty"`
+	SignificanceHasPrefix    *string  `json:"significanceHasPrefix,omitempty"`
+	SignificanceHasSuffix    *string  `json:"significanceHasSuffix,omitempty"`
+	SignificanceIsNil        bool     `json:"significanceIsNil,omitempty"`
+	SignificanceNotNil       bool     `json:"significanceNotNil,omitempty"`
+	SignificanceEqualFold    *string  `json:"significanceEqualFold,omitempty"`
+	SignificanceContainsFold *string  `json:"significanceContainsFold,omitempty"`
+
+	// "programme" edge predicates.
+	HasProgramme     *bool                  `json:"hasProgramme,omitempty"`
+	HasProgrammeWith []*ProgrammeWhereInput `json:"hasProgrammeWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *PolicyMarkerWhereInput) AddPredicates(predicates ...predicate.PolicyMarker) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the PolicyMarkerWhereInput filter on the PolicyMarkerQuery builder.
+func (i *PolicyMarkerWhereInput) Filter(q *PolicyMarkerQuery) (*PolicyMarkerQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyPolicyMarkerWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyPolicyMarkerWhereInput is returned in case the PolicyMarkerWhereInput is empty.
+var ErrEmptyPolicyMarkerWhereInput = errors.New("ent: empty predicate PolicyMarkerWhereInput")
+
+// P returns a predicate for filtering policymarkers.
+// An error is returned if the input is empty or invalid.
+func (i *PolicyMarkerWhereInput) P() (predicate.PolicyMarker, error) {
+	var predicates []predicate.PolicyMarker
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, policymarker.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.PolicyMarker, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, policymarker.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.PolicyMarker, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, policymarker.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, policymarker.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, policymarker.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, policymarker.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, policymarker.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, policymarker.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, policymarker.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, policymarker.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, policymarker.IDLTE(*i.IDLTE))
+	}
+	if i.Vocabulary != nil {
+		predicates = append(predicates, policymarker.VocabularyEQ(*i.Vocabulary))
+	}
+	if i.VocabularyNEQ != nil {
+		predicates = append(predicates, policymarker.VocabularyNEQ(*i.VocabularyNEQ))
+	}
+	if len(i.VocabularyIn) > 0 {
+		predicates = append(predicates, policymarker.VocabularyIn(i.VocabularyIn...))
+	}
+	if len(i.VocabularyNotIn) > 0 {
+		predicates = append(predicates, policymarker.VocabularyNotIn(i.VocabularyNotIn...))
+	}
+	if i.VocabularyGT != nil {
+		predicates = append(predicates, policymarker.VocabularyGT(*i.VocabularyGT))
+	}
+	if i.VocabularyGTE != nil {
+		predicates = append(predicates, policymarker.VocabularyGTE(*i.VocabularyGTE))
+	}
+	if i.VocabularyLT != nil {
+		predicates = append(predicates, policymarker.VocabularyLT(*i.VocabularyLT))
+	}
+	if i.VocabularyLTE != nil {
+		predicates = append(predicates, policymarker.VocabularyLTE(*i.VocabularyLTE))
+	}
+	if i.VocabularyContains != nil {
+		predicates = append(predicates, policymarker.VocabularyContains(*i.VocabularyContains))
+	}
+	if i.VocabularyHasPrefix != nil {
+		predicates = append(predicates, policymarker.VocabularyHasPrefix(*i.VocabularyHasPrefix))
+	}
+	if i.VocabularyHasSuffix != nil {
+		predicates = append(predicates, policymarker.VocabularyHasSuffix(*i.VocabularyHasSuffix))
+	}
+	if i.VocabularyEqualFold != nil {
+		predicates = append(predicates, policymarker.VocabularyEqualFold(*i.VocabularyEqualFold))
+	}
+	if i.VocabularyContainsFold != nil {
+		predicates = append(predicates, policymarker.VocabularyContainsFold(*i.VocabularyContainsFold))
+	}
+	if i.Code != nil {
+		predicates = append(predicates, policymarker.CodeEQ(*i.Code))
+	}
+	if i.CodeNEQ != nil {
+		predicates = append(predicates, policymarker.CodeNEQ(*i.CodeNEQ))
+	}
+	if len(i.CodeIn) > 0 {
+		predicates = append(predicates, policymarker.CodeIn(i.CodeIn...))
+	}
+	if len(i.CodeNotIn) > 0 {
+		predicates = append(predicates, policymarker.CodeNotIn(i.CodeNotIn...))
+	}
+	if i.CodeGT != nil {
+		predicates = append(predicates, policymarker.CodeGT(*i.CodeGT))
+	}
+	if i.CodeGTE != nil {
+		predicates = append(predicates, policymarker.CodeGTE(*i.CodeGTE))
+	}
+	if i.CodeLT != nil {
+		predicates = append(predicates, policymarker.CodeLT(*i.CodeLT))
+	}
+	if i.CodeLTE != nil {
+		predicates = append(predicates, policymarker.CodeLTE(*i.CodeLTE))
+	}
+	if i.CodeContains != nil {
+		predicates = append(predicates, policymarker.CodeContains(*i.CodeContains))
+	}
+	if i.CodeHasPrefix != nil {
+		predicates = append(predicates, policymarker.CodeHasPrefix(*i.CodeHasPrefix))
+	}
+	if i.CodeHasSuffix != nil {
+		predicates = append(predicates, policymarker.CodeHasSuffix(*i.CodeHasSuffix))
+	}
+	if i.CodeEqualFold != nil {
+		predicates = append(predicates, policymarker.CodeEqualFold(*i.CodeEqualFold))
+	}
+	if i.CodeContainsFold != nil {
+		predicates = append(predicates, policymarker.CodeContainsFold(*i.CodeContainsFold))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, policymarker.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, policymarker.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, policymarker.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, policymarker.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, policymarker.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, policymarker.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, policymarker.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, policymarker.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, policymarker.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, policymarker.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, policymarker.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameIsNil {
+		predicates = append(predicates, policymarker.NameIsNil())
+	}
+	if i.NameNotNil {
+		predicates = append(predicates, policymarker.NameNotNil())
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, policymarker.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, policymarker.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.Significance != nil {
+		predicates = append(predicates, policymarker.SignificanceEQ(*i.Significance))
+	}
+	if i.SignificanceNEQ != nil {
+		predicates = append(predicates, policymarker.SignificanceNEQ(*i.SignificanceNEQ))
+	}
+	if len(i.SignificanceIn) > 0 {
+		predicates = append(predicates, policymarker.SignificanceIn(i.SignificanceIn...))
+	}
+	if len(i.SignificanceNotIn) > 0 {
+		predicates = append(predicates, policymarker.SignificanceNotIn(i.SignificanceNotIn...))
+	}
+	if i.SignificanceGT != nil {
+		predicates = append(predicates, policymarker.SignificanceGT(*i.SignificanceGT))
+	}
+	if i.SignificanceGTE != nil {
+		predicates = append(predicates, policymarker.SignificanceGTE(*i.SignificanceGTE))
+	}
+	if i.SignificanceLT != nil {
+		predicates = append(predicates, policymarker.SignificanceLT(*i.SignificanceLT))
+	}
+	if i.SignificanceLTE != nil {
+		predicates = append(predicates, policymarker.SignificanceLTE(*i.SignificanceLTE))
+	}
+	if i.SignificanceContains != nil {
+		predicates = append(predicates, policymarker.SignificanceContains(*i.SignificanceContains))
+	}
+	if i.SignificanceHasPrefix != nil {
+		predicates = append(predicates, policymarker.SignificanceHasPrefix(*i.SignificanceHasPrefix))
+	}
+	if i.SignificanceHasSuffix != nil {
+		predicates = append(predicates, policymarker.SignificanceHasSuffix(*i.SignificanceHasSuffix))
+	}
+	if i.SignificanceIsNil {
+		predicates = append(predicates, policymarker.SignificanceIsNil())
+	}
+	if i.SignificanceNotNil {
+		predicates = append(predicates, policymarker.SignificanceNotNil())
+	}
+	if i.SignificanceEqualFold != nil {
+		predicates = append(predicates, policymarker.SignificanceEqualFold(*i.SignificanceEqualFold))
+	}
+	if i.SignificanceContainsFold != nil {
+		predicates = append(predicates, policymarker.SignificanceContainsFold(*i.SignificanceContainsFold))
+	}
+
+	if i.HasProgramme != nil {
+		p := policymarker.HasProgramme()
+		if !*i.HasProgramme {
+			p = policymarker.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasProgrammeWith) > 0 {
+		with := make([]predicate.Programme, 0, len(i.HasProgrammeWith))
+		for _, w := range i.HasProgrammeWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasProgrammeWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, policymarker.HasProgrammeWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyPolicyMarkerWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return policymarker.And(predicates...), nil
+	}
+}
+
 // PresenceWhereInput represents a where input for filtering Presence queries.
 type PresenceWhereInput struct {
 	Predicates []predicate.Presence  `json:"-"`
@@ -5719,6 +7109,10 @@ type ProgrammeWhereInput struct {
 	LanguageEqualFold    *string  `json:"languageEqualFold,omitempty"`
 	LanguageContainsFold *string  `json:"languageContainsFold,omitempty"`
 
+	// "has_quality_notes" field predicates.
+	HasQualityNotes    *bool `json:"hasQualityNotes,omitempty"`
+	HasQualityNotesNEQ *bool `json:"hasQualityNotesNEQ,omitempty"`
+
 	// "code" field predicates.
 	Code             *string  `json:"code,omitempty"`
 	CodeNEQ          *string  `json:"codeNEQ,omitempty"`
@@ -5920,6 +7314,22 @@ type ProgrammeWhereInput struct {
 	HasEvents     *bool              `json:"hasEvents,omitempty"`
 	HasEventsWith []*EventWhereInput `json:"hasEventsWith,omitempty"`
 
+	// "sectors" edge predicates.
+	HasSectors     *bool               `json:"hasSectors,omitempty"`
+	HasSectorsWith []*SectorWhereInput `json:"hasSectorsWith,omitempty"`
+
+	// "locations" edge predicates.
+	HasLocations     *bool                 `json:"hasLocations,omitempty"`
+	HasLocationsWith []*LocationWhereInput `json:"hasLocationsWith,omitempty"`
+
+	// "policy_markers" edge predicates.
+	HasPolicyMarkers     *bool                     `json:"hasPolicyMarkers,omitempty"`
+	HasPolicyMarkersWith []*PolicyMarkerWhereInput `json:"hasPolicyMarkersWith,omitempty"`
+
+	// "humanitarian_scopes" edge predicates.
+	HasHumanitarianScopes     *bool                          `json:"hasHumanitarianScopes,omitempty"`
+	HasHumanitarianScopesWith []*HumanitarianScopeWhereInput `json:"hasHumanitarianScopesWith,omitempty"`
+
 	// "sources" edge predicates.
 	HasSources     *bool               `json:"hasSources,omitempty"`
 	HasSourcesWith []*SourceWhereInput `json:"hasSourcesWith,omitempty"`
@@ -6112,6 +7522,12 @@ func (i *ProgrammeWhereInput) P() (predicate.Programme, error) {
 	}
 	if i.LanguageContainsFold != nil {
 		predicates = append(predicates, programme.LanguageContainsFold(*i.LanguageContainsFold))
+	}
+	if i.HasQualityNotes != nil {
+		predicates = append(predicates, programme.HasQualityNotesEQ(*i.HasQualityNotes))
+	}
+	if i.HasQualityNotesNEQ != nil {
+		predicates = append(predicates, programme.HasQualityNotesNEQ(*i.HasQualityNotesNEQ))
 	}
 	if i.Code != nil {
 		predicates = append(predicates, programme.CodeEQ(*i.Code))
@@ -6704,6 +8120,78 @@ func (i *ProgrammeWhereInput) P() (predicate.Programme, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, programme.HasEventsWith(with...))
+	}
+	if i.HasSectors != nil {
+		p := programme.HasSectors()
+		if !*i.HasSectors {
+			p = programme.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasSectorsWith) > 0 {
+		with := make([]predicate.Sector, 0, len(i.HasSectorsWith))
+		for _, w := range i.HasSectorsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasSectorsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, programme.HasSectorsWith(with...))
+	}
+	if i.HasLocations != nil {
+		p := programme.HasLocations()
+		if !*i.HasLocations {
+			p = programme.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasLocationsWith) > 0 {
+		with := make([]predicate.Location, 0, len(i.HasLocationsWith))
+		for _, w := range i.HasLocationsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasLocationsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, programme.HasLocationsWith(with...))
+	}
+	if i.HasPolicyMarkers != nil {
+		p := programme.HasPolicyMarkers()
+		if !*i.HasPolicyMarkers {
+			p = programme.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPolicyMarkersWith) > 0 {
+		with := make([]predicate.PolicyMarker, 0, len(i.HasPolicyMarkersWith))
+		for _, w := range i.HasPolicyMarkersWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPolicyMarkersWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, programme.HasPolicyMarkersWith(with...))
+	}
+	if i.HasHumanitarianScopes != nil {
+		p := programme.HasHumanitarianScopes()
+		if !*i.HasHumanitarianScopes {
+			p = programme.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasHumanitarianScopesWith) > 0 {
+		with := make([]predicate.HumanitarianScope, 0, len(i.HasHumanitarianScopesWith))
+		for _, w := range i.HasHumanitarianScopesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasHumanitarianScopesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, programme.HasHumanitarianScopesWith(with...))
 	}
 	if i.HasSources != nil {
 		p := programme.HasSources()
@@ -7566,6 +9054,406 @@ func (i *ResultWhereInput) P() (predicate.Result, error) {
 		return predicates[0], nil
 	default:
 		return result.And(predicates...), nil
+	}
+}
+
+// SectorWhereInput represents a where input for filtering Sector queries.
+type SectorWhereInput struct {
+	Predicates []predicate.Sector  `json:"-"`
+	Not        *SectorWhereInput   `json:"not,omitempty"`
+	Or         []*SectorWhereInput `json:"or,omitempty"`
+	And        []*SectorWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "vocabulary" field predicates.
+	Vocabulary             *string  `json:"vocabulary,omitempty"`
+	VocabularyNEQ          *string  `json:"vocabularyNEQ,omitempty"`
+	VocabularyIn           []string `json:"vocabularyIn,omitempty"`
+	VocabularyNotIn        []string `json:"vocabularyNotIn,omitempty"`
+	VocabularyGT           *string  `json:"vocabularyGT,omitempty"`
+	VocabularyGTE          *string  `json:"vocabularyGTE,omitempty"`
+	VocabularyLT           *string  `json:"vocabularyLT,omitempty"`
+	VocabularyLTE          *string  `json:"vocabularyLTE,omitempty"`
+	VocabularyContains     *string  `json:"vocabularyContains,omitempty"`
+	VocabularyHasPrefix    *string  `json:"vocabularyHasPrefix,omitempty"`
+	VocabularyHasSuffix    *string  `json:"vocabularyHasSuffix,omitempty"`
+	VocabularyEqualFold    *string  `json:"vocabularyEqualFold,omitempty"`
+	VocabularyContainsFold *string  `json:"vocabularyContainsFold,omitempty"`
+
+	// "code" field predicates.
+	Code             *string  `json:"code,omitempty"`
+	CodeNEQ          *string  `json:"codeNEQ,omitempty"`
+	CodeIn           []string `json:"codeIn,omitempty"`
+	CodeNotIn        []string `json:"codeNotIn,omitempty"`
+	CodeGT           *string  `json:"codeGT,omitempty"`
+	CodeGTE          *string  `json:"codeGTE,omitempty"`
+	CodeLT           *string  `json:"codeLT,omitempty"`
+	CodeLTE          *string  `json:"codeLTE,omitempty"`
+	CodeContains     *string  `json:"codeContains,omitempty"`
+	CodeHasPrefix    *string  `json:"codeHasPrefix,omitempty"`
+	CodeHasSuffix    *string  `json:"codeHasSuffix,omitempty"`
+	CodeEqualFold    *string  `json:"codeEqualFold,omitempty"`
+	CodeContainsFold *string  `json:"codeContainsFold,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameIsNil        bool     `json:"nameIsNil,omitempty"`
+	NameNotNil       bool     `json:"nameNotNil,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "percentage" field predicates.
+	Percentage             *money.Decimal  `json:"percentage,omitempty"`
+	PercentageNEQ          *money.Decimal  `json:"percentageNEQ,omitempty"`
+	PercentageIn           []money.Decimal `json:"percentageIn,omitempty"`
+	PercentageNotIn        []money.Decimal `json:"percentageNotIn,omitempty"`
+	PercentageGT           *money.Decimal  `json:"percentageGT,omitempty"`
+	PercentageGTE          *money.Decimal  `json:"percentageGTE,omitempty"`
+	PercentageLT           *money.Decimal  `json:"percentageLT,omitempty"`
+	PercentageLTE          *money.Decimal  `json:"percentageLTE,omitempty"`
+	PercentageContains     *money.Decimal  `json:"percentageContains,omitempty"`
+	PercentageHasPrefix    *money.Decimal  `json:"percentageHasPrefix,omitempty"`
+	PercentageHasSuffix    *money.Decimal  `json:"percentageHasSuffix,omitempty"`
+	PercentageIsNil        bool            `json:"percentageIsNil,omitempty"`
+	PercentageNotNil       bool            `json:"percentageNotNil,omitempty"`
+	PercentageEqualFold    *money.Decimal  `json:"percentageEqualFold,omitempty"`
+	PercentageContainsFold *money.Decimal  `json:"percentageContainsFold,omitempty"`
+
+	// "programme" edge predicates.
+	HasProgramme     *bool                  `json:"hasProgramme,omitempty"`
+	HasProgrammeWith []*ProgrammeWhereInput `json:"hasProgrammeWith,omitempty"`
+
+	// "funding" edge predicates.
+	HasFunding     *bool                `json:"hasFunding,omitempty"`
+	HasFundingWith []*FundingWhereInput `json:"hasFundingWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *SectorWhereInput) AddPredicates(predicates ...predicate.Sector) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the SectorWhereInput filter on the SectorQuery builder.
+func (i *SectorWhereInput) Filter(q *SectorQuery) (*SectorQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptySectorWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptySectorWhereInput is returned in case the SectorWhereInput is empty.
+var ErrEmptySectorWhereInput = errors.New("ent: empty predicate SectorWhereInput")
+
+// P returns a predicate for filtering sectors.
+// An error is returned if the input is empty or invalid.
+func (i *SectorWhereInput) P() (predicate.Sector, error) {
+	var predicates []predicate.Sector
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, sector.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Sector, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, sector.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Sector, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, sector.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, sector.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, sector.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, sector.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, sector.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, sector.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, sector.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, sector.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, sector.IDLTE(*i.IDLTE))
+	}
+	if i.Vocabulary != nil {
+		predicates = append(predicates, sector.VocabularyEQ(*i.Vocabulary))
+	}
+	if i.VocabularyNEQ != nil {
+		predicates = append(predicates, sector.VocabularyNEQ(*i.VocabularyNEQ))
+	}
+	if len(i.VocabularyIn) > 0 {
+		predicates = append(predicates, sector.VocabularyIn(i.VocabularyIn...))
+	}
+	if len(i.VocabularyNotIn) > 0 {
+		predicates = append(predicates, sector.VocabularyNotIn(i.VocabularyNotIn...))
+	}
+	if i.VocabularyGT != nil {
+		predicates = append(predicates, sector.VocabularyGT(*i.VocabularyGT))
+	}
+	if i.VocabularyGTE != nil {
+		predicates = append(predicates, sector.VocabularyGTE(*i.VocabularyGTE))
+	}
+	if i.VocabularyLT != nil {
+		predicates = append(predicates, sector.VocabularyLT(*i.VocabularyLT))
+	}
+	if i.VocabularyLTE != nil {
+		predicates = append(predicates, sector.VocabularyLTE(*i.VocabularyLTE))
+	}
+	if i.VocabularyContains != nil {
+		predicates = append(predicates, sector.VocabularyContains(*i.VocabularyContains))
+	}
+	if i.VocabularyHasPrefix != nil {
+		predicates = append(predicates, sector.VocabularyHasPrefix(*i.VocabularyHasPrefix))
+	}
+	if i.VocabularyHasSuffix != nil {
+		predicates = append(predicates, sector.VocabularyHasSuffix(*i.VocabularyHasSuffix))
+	}
+	if i.VocabularyEqualFold != nil {
+		predicates = append(predicates, sector.VocabularyEqualFold(*i.VocabularyEqualFold))
+	}
+	if i.VocabularyContainsFold != nil {
+		predicates = append(predicates, sector.VocabularyContainsFold(*i.VocabularyContainsFold))
+	}
+	if i.Code != nil {
+		predicates = append(predicates, sector.CodeEQ(*i.Code))
+	}
+	if i.CodeNEQ != nil {
+		predicates = append(predicates, sector.CodeNEQ(*i.CodeNEQ))
+	}
+	if len(i.CodeIn) > 0 {
+		predicates = append(predicates, sector.CodeIn(i.CodeIn...))
+	}
+	if len(i.CodeNotIn) > 0 {
+		predicates = append(predicates, sector.CodeNotIn(i.CodeNotIn...))
+	}
+	if i.CodeGT != nil {
+		predicates = append(predicates, sector.CodeGT(*i.CodeGT))
+	}
+	if i.CodeGTE != nil {
+		predicates = append(predicates, sector.CodeGTE(*i.CodeGTE))
+	}
+	if i.CodeLT != nil {
+		predicates = append(predicates, sector.CodeLT(*i.CodeLT))
+	}
+	if i.CodeLTE != nil {
+		predicates = append(predicates, sector.CodeLTE(*i.CodeLTE))
+	}
+	if i.CodeContains != nil {
+		predicates = append(predicates, sector.CodeContains(*i.CodeContains))
+	}
+	if i.CodeHasPrefix != nil {
+		predicates = append(predicates, sector.CodeHasPrefix(*i.CodeHasPrefix))
+	}
+	if i.CodeHasSuffix != nil {
+		predicates = append(predicates, sector.CodeHasSuffix(*i.CodeHasSuffix))
+	}
+	if i.CodeEqualFold != nil {
+		predicates = append(predicates, sector.CodeEqualFold(*i.CodeEqualFold))
+	}
+	if i.CodeContainsFold != nil {
+		predicates = append(predicates, sector.CodeContainsFold(*i.CodeContainsFold))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, sector.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, sector.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, sector.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, sector.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, sector.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, sector.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, sector.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, sector.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, sector.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, sector.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, sector.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameIsNil {
+		predicates = append(predicates, sector.NameIsNil())
+	}
+	if i.NameNotNil {
+		predicates = append(predicates, sector.NameNotNil())
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, sector.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, sector.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.Percentage != nil {
+		predicates = append(predicates, sector.PercentageEQ(*i.Percentage))
+	}
+	if i.PercentageNEQ != nil {
+		predicates = append(predicates, sector.PercentageNEQ(*i.PercentageNEQ))
+	}
+	if len(i.PercentageIn) > 0 {
+		predicates = append(predicates, sector.PercentageIn(i.PercentageIn...))
+	}
+	if len(i.PercentageNotIn) > 0 {
+		predicates = append(predicates, sector.PercentageNotIn(i.PercentageNotIn...))
+	}
+	if i.PercentageGT != nil {
+		predicates = append(predicates, sector.PercentageGT(*i.PercentageGT))
+	}
+	if i.PercentageGTE != nil {
+		predicates = append(predicates, sector.PercentageGTE(*i.PercentageGTE))
+	}
+	if i.PercentageLT != nil {
+		predicates = append(predicates, sector.PercentageLT(*i.PercentageLT))
+	}
+	if i.PercentageLTE != nil {
+		predicates = append(predicates, sector.PercentageLTE(*i.PercentageLTE))
+	}
+	if i.PercentageContains != nil {
+		predicates = append(predicates, sector.PercentageContains(*i.PercentageContains))
+	}
+	if i.PercentageHasPrefix != nil {
+		predicates = append(predicates, sector.PercentageHasPrefix(*i.PercentageHasPrefix))
+	}
+	if i.PercentageHasSuffix != nil {
+		predicates = append(predicates, sector.PercentageHasSuffix(*i.PercentageHasSuffix))
+	}
+	if i.PercentageIsNil {
+		predicates = append(predicates, sector.PercentageIsNil())
+	}
+	if i.PercentageNotNil {
+		predicates = append(predicates, sector.PercentageNotNil())
+	}
+	if i.PercentageEqualFold != nil {
+		predicates = append(predicates, sector.PercentageEqualFold(*i.PercentageEqualFold))
+	}
+	if i.PercentageContainsFold != nil {
+		predicates = append(predicates, sector.PercentageContainsFold(*i.PercentageContainsFold))
+	}
+
+	if i.HasProgramme != nil {
+		p := sector.HasProgramme()
+		if !*i.HasProgramme {
+			p = sector.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasProgrammeWith) > 0 {
+		with := make([]predicate.Programme, 0, len(i.HasProgrammeWith))
+		for _, w := range i.HasProgrammeWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasProgrammeWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, sector.HasProgrammeWith(with...))
+	}
+	if i.HasFunding != nil {
+		p := sector.HasFunding()
+		if !*i.HasFunding {
+			p = sector.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasFundingWith) > 0 {
+		with := make([]predicate.Funding, 0, len(i.HasFundingWith))
+		for _, w := range i.HasFundingWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasFundingWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, sector.HasFundingWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptySectorWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return sector.And(predicates...), nil
 	}
 }
 

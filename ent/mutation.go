@@ -22,13 +22,17 @@ import (
 	"github.com/aidregistry/registry/ent/event"
 	"github.com/aidregistry/registry/ent/exchangerate"
 	"github.com/aidregistry/registry/ent/funding"
+	"github.com/aidregistry/registry/ent/humanitarianscope"
+	"github.com/aidregistry/registry/ent/location"
 	"github.com/aidregistry/registry/ent/organisation"
 	"github.com/aidregistry/registry/ent/participation"
+	"github.com/aidregistry/registry/ent/policymarker"
 	"github.com/aidregistry/registry/ent/predicate"
 	"github.com/aidregistry/registry/ent/presence"
 	"github.com/aidregistry/registry/ent/programme"
 	"github.com/aidregistry/registry/ent/programmecountry"
 	"github.com/aidregistry/registry/ent/result"
+	"github.com/aidregistry/registry/ent/sector"
 	"github.com/aidregistry/registry/ent/source"
 	"github.com/aidregistry/registry/internal/iati"
 	"github.com/aidregistry/registry/internal/money"
@@ -43,24 +47,28 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeAPIKey           = "APIKey"
-	TypeActivityLink     = "ActivityLink"
-	TypeAgreement        = "Agreement"
-	TypeAgreementParty   = "AgreementParty"
-	TypeArea             = "Area"
-	TypeChange           = "Change"
-	TypeContact          = "Contact"
-	TypeCountry          = "Country"
-	TypeEvent            = "Event"
-	TypeExchangeRate     = "ExchangeRate"
-	TypeFunding          = "Funding"
-	TypeOrganisation     = "Organisation"
-	TypeParticipation    = "Participation"
-	TypePresence         = "Presence"
-	TypeProgramme        = "Programme"
-	TypeProgrammeCountry = "ProgrammeCountry"
-	TypeResult           = "Result"
-	TypeSource           = "Source"
+	TypeAPIKey            = "APIKey"
+	TypeActivityLink      = "ActivityLink"
+	TypeAgreement         = "Agreement"
+	TypeAgreementParty    = "AgreementParty"
+	TypeArea              = "Area"
+	TypeChange            = "Change"
+	TypeContact           = "Contact"
+	TypeCountry           = "Country"
+	TypeEvent             = "Event"
+	TypeExchangeRate      = "ExchangeRate"
+	TypeFunding           = "Funding"
+	TypeHumanitarianScope = "HumanitarianScope"
+	TypeLocation          = "Location"
+	TypeOrganisation      = "Organisation"
+	TypeParticipation     = "Participation"
+	TypePolicyMarker      = "PolicyMarker"
+	TypePresence          = "Presence"
+	TypeProgramme         = "Programme"
+	TypeProgrammeCountry  = "ProgrammeCountry"
+	TypeResult            = "Result"
+	TypeSector            = "Sector"
+	TypeSource            = "Source"
 )
 
 // APIKeyMutation represents an operation that mutates the APIKey nodes in the graph.
@@ -5142,6 +5150,9 @@ type ContactMutation struct {
 	updated_at          *time.Time
 	created_by          *int
 	addcreated_by       *int
+	iati_elements       *[]*iati.Element
+	appendiati_elements []*iati.Element
+	iati_synced_at      *time.Time
 	name                *string
 	email               *string
 	phone               *string
@@ -5397,6 +5408,120 @@ func (m *ContactMutation) ResetCreatedBy() {
 	m.created_by = nil
 	m.addcreated_by = nil
 	delete(m.clearedFields, contact.FieldCreatedBy)
+}
+
+// SetIatiElements sets the "iati_elements" field.
+func (m *ContactMutation) SetIatiElements(i []*iati.Element) {
+	m.iati_elements = &i
+	m.appendiati_elements = nil
+}
+
+// IatiElements returns the value of the "iati_elements" field in the mutation.
+func (m *ContactMutation) IatiElements() (r []*iati.Element, exists bool) {
+	v := m.iati_elements
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIatiElements returns the old "iati_elements" field's value of the Contact entity.
+// If the Contact object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContactMutation) OldIatiElements(ctx context.Context) (v []*iati.Element, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIatiElements is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIatiElements requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIatiElements: %w", err)
+	}
+	return oldValue.IatiElements, nil
+}
+
+// AppendIatiElements adds i to the "iati_elements" field.
+func (m *ContactMutation) AppendIatiElements(i []*iati.Element) {
+	m.appendiati_elements = append(m.appendiati_elements, i...)
+}
+
+// AppendedIatiElements returns the list of values that were appended to the "iati_elements" field in this mutation.
+func (m *ContactMutation) AppendedIatiElements() ([]*iati.Element, bool) {
+	if len(m.appendiati_elements) == 0 {
+		return nil, false
+	}
+	return m.appendiati_elements, true
+}
+
+// ClearIatiElements clears the value of the "iati_elements" field.
+func (m *ContactMutation) ClearIatiElements() {
+	m.iati_elements = nil
+	m.appendiati_elements = nil
+	m.clearedFields[contact.FieldIatiElements] = struct{}{}
+}
+
+// IatiElementsCleared returns if the "iati_elements" field was cleared in this mutation.
+func (m *ContactMutation) IatiElementsCleared() bool {
+	_, ok := m.clearedFields[contact.FieldIatiElements]
+	return ok
+}
+
+// ResetIatiElements resets all changes to the "iati_elements" field.
+func (m *ContactMutation) ResetIatiElements() {
+	m.iati_elements = nil
+	m.appendiati_elements = nil
+	delete(m.clearedFields, contact.FieldIatiElements)
+}
+
+// SetIatiSyncedAt sets the "iati_synced_at" field.
+func (m *ContactMutation) SetIatiSyncedAt(t time.Time) {
+	m.iati_synced_at = &t
+}
+
+// IatiSyncedAt returns the value of the "iati_synced_at" field in the mutation.
+func (m *ContactMutation) IatiSyncedAt() (r time.Time, exists bool) {
+	v := m.iati_synced_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIatiSyncedAt returns the old "iati_synced_at" field's value of the Contact entity.
+// If the Contact object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContactMutation) OldIatiSyncedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIatiSyncedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIatiSyncedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIatiSyncedAt: %w", err)
+	}
+	return oldValue.IatiSyncedAt, nil
+}
+
+// ClearIatiSyncedAt clears the value of the "iati_synced_at" field.
+func (m *ContactMutation) ClearIatiSyncedAt() {
+	m.iati_synced_at = nil
+	m.clearedFields[contact.FieldIatiSyncedAt] = struct{}{}
+}
+
+// IatiSyncedAtCleared returns if the "iati_synced_at" field was cleared in this mutation.
+func (m *ContactMutation) IatiSyncedAtCleared() bool {
+	_, ok := m.clearedFields[contact.FieldIatiSyncedAt]
+	return ok
+}
+
+// ResetIatiSyncedAt resets all changes to the "iati_synced_at" field.
+func (m *ContactMutation) ResetIatiSyncedAt() {
+	m.iati_synced_at = nil
+	delete(m.clearedFields, contact.FieldIatiSyncedAt)
 }
 
 // SetName sets the "name" field.
@@ -5761,7 +5886,7 @@ func (m *ContactMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ContactMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 9)
 	if m.created_at != nil {
 		fields = append(fields, contact.FieldCreatedAt)
 	}
@@ -5770,6 +5895,12 @@ func (m *ContactMutation) Fields() []string {
 	}
 	if m.created_by != nil {
 		fields = append(fields, contact.FieldCreatedBy)
+	}
+	if m.iati_elements != nil {
+		fields = append(fields, contact.FieldIatiElements)
+	}
+	if m.iati_synced_at != nil {
+		fields = append(fields, contact.FieldIatiSyncedAt)
 	}
 	if m.name != nil {
 		fields = append(fields, contact.FieldName)
@@ -5797,6 +5928,10 @@ func (m *ContactMutation) Field(name string) (ent.Value, bool) {
 		return m.UpdatedAt()
 	case contact.FieldCreatedBy:
 		return m.CreatedBy()
+	case contact.FieldIatiElements:
+		return m.IatiElements()
+	case contact.FieldIatiSyncedAt:
+		return m.IatiSyncedAt()
 	case contact.FieldName:
 		return m.Name()
 	case contact.FieldEmail:
@@ -5820,6 +5955,10 @@ func (m *ContactMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldUpdatedAt(ctx)
 	case contact.FieldCreatedBy:
 		return m.OldCreatedBy(ctx)
+	case contact.FieldIatiElements:
+		return m.OldIatiElements(ctx)
+	case contact.FieldIatiSyncedAt:
+		return m.OldIatiSyncedAt(ctx)
 	case contact.FieldName:
 		return m.OldName(ctx)
 	case contact.FieldEmail:
@@ -5857,6 +5996,20 @@ func (m *ContactMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetCreatedBy(v)
+		return nil
+	case contact.FieldIatiElements:
+		v, ok := value.([]*iati.Element)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIatiElements(v)
+		return nil
+	case contact.FieldIatiSyncedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIatiSyncedAt(v)
 		return nil
 	case contact.FieldName:
 		v, ok := value.(string)
@@ -5934,6 +6087,12 @@ func (m *ContactMutation) ClearedFields() []string {
 	if m.FieldCleared(contact.FieldCreatedBy) {
 		fields = append(fields, contact.FieldCreatedBy)
 	}
+	if m.FieldCleared(contact.FieldIatiElements) {
+		fields = append(fields, contact.FieldIatiElements)
+	}
+	if m.FieldCleared(contact.FieldIatiSyncedAt) {
+		fields = append(fields, contact.FieldIatiSyncedAt)
+	}
 	if m.FieldCleared(contact.FieldName) {
 		fields = append(fields, contact.FieldName)
 	}
@@ -5963,6 +6122,12 @@ func (m *ContactMutation) ClearField(name string) error {
 	case contact.FieldCreatedBy:
 		m.ClearCreatedBy()
 		return nil
+	case contact.FieldIatiElements:
+		m.ClearIatiElements()
+		return nil
+	case contact.FieldIatiSyncedAt:
+		m.ClearIatiSyncedAt()
+		return nil
 	case contact.FieldName:
 		m.ClearName()
 		return nil
@@ -5991,6 +6156,12 @@ func (m *ContactMutation) ResetField(name string) error {
 		return nil
 	case contact.FieldCreatedBy:
 		m.ResetCreatedBy()
+		return nil
+	case contact.FieldIatiElements:
+		m.ResetIatiElements()
+		return nil
+	case contact.FieldIatiSyncedAt:
+		m.ResetIatiSyncedAt()
 		return nil
 	case contact.FieldName:
 		m.ResetName()
@@ -9264,33 +9435,43 @@ func (m *ExchangeRateMutation) ResetEdge(name string) error {
 // FundingMutation represents an operation that mutates the Funding nodes in the graph.
 type FundingMutation struct {
 	config
-	op               Op
-	typ              string
-	id               *int
-	created_at       *time.Time
-	updated_at       *time.Time
-	created_by       *int
-	addcreated_by    *int
-	kind             *funding.Kind
-	date             *string
-	note             *string
-	value_amount     *money.Decimal
-	value_currency   *string
-	clearedFields    map[string]struct{}
-	programme        *int
-	clearedprogramme bool
-	funder           *int
-	clearedfunder    bool
-	recipient        *int
-	clearedrecipient bool
-	agreement        *int
-	clearedagreement bool
-	sources          map[int]struct{}
-	removedsources   map[int]struct{}
-	clearedsources   bool
-	done             bool
-	oldValue         func(context.Context) (*Funding, error)
-	predicates       []predicate.Funding
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	created_by          *int
+	addcreated_by       *int
+	iati_elements       *[]*iati.Element
+	appendiati_elements []*iati.Element
+	iati_synced_at      *time.Time
+	quality_notes       *[]iati.QualityNote
+	appendquality_notes []iati.QualityNote
+	has_quality_notes   *bool
+	kind                *funding.Kind
+	transaction_type    *funding.TransactionType
+	date                *string
+	note                *string
+	value_amount        *money.Decimal
+	value_currency      *string
+	clearedFields       map[string]struct{}
+	programme           *int
+	clearedprogramme    bool
+	funder              *int
+	clearedfunder       bool
+	recipient           *int
+	clearedrecipient    bool
+	agreement           *int
+	clearedagreement    bool
+	sectors             map[int]struct{}
+	removedsectors      map[int]struct{}
+	clearedsectors      bool
+	sources             map[int]struct{}
+	removedsources      map[int]struct{}
+	clearedsources      bool
+	done                bool
+	oldValue            func(context.Context) (*Funding, error)
+	predicates          []predicate.Funding
 }
 
 var _ ent.Mutation = (*FundingMutation)(nil)
@@ -9533,6 +9714,221 @@ func (m *FundingMutation) ResetCreatedBy() {
 	delete(m.clearedFields, funding.FieldCreatedBy)
 }
 
+// SetIatiElements sets the "iati_elements" field.
+func (m *FundingMutation) SetIatiElements(i []*iati.Element) {
+	m.iati_elements = &i
+	m.appendiati_elements = nil
+}
+
+// IatiElements returns the value of the "iati_elements" field in the mutation.
+func (m *FundingMutation) IatiElements() (r []*iati.Element, exists bool) {
+	v := m.iati_elements
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIatiElements returns the old "iati_elements" field's value of the Funding entity.
+// If the Funding object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FundingMutation) OldIatiElements(ctx context.Context) (v []*iati.Element, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIatiElements is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIatiElements requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIatiElements: %w", err)
+	}
+	return oldValue.IatiElements, nil
+}
+
+// AppendIatiElements adds i to the "iati_elements" field.
+func (m *FundingMutation) AppendIatiElements(i []*iati.Element) {
+	m.appendiati_elements = append(m.appendiati_elements, i...)
+}
+
+// AppendedIatiElements returns the list of values that were appended to the "iati_elements" field in this mutation.
+func (m *FundingMutation) AppendedIatiElements() ([]*iati.Element, bool) {
+	if len(m.appendiati_elements) == 0 {
+		return nil, false
+	}
+	return m.appendiati_elements, true
+}
+
+// ClearIatiElements clears the value of the "iati_elements" field.
+func (m *FundingMutation) ClearIatiElements() {
+	m.iati_elements = nil
+	m.appendiati_elements = nil
+	m.clearedFields[funding.FieldIatiElements] = struct{}{}
+}
+
+// IatiElementsCleared returns if the "iati_elements" field was cleared in this mutation.
+func (m *FundingMutation) IatiElementsCleared() bool {
+	_, ok := m.clearedFields[funding.FieldIatiElements]
+	return ok
+}
+
+// ResetIatiElements resets all changes to the "iati_elements" field.
+func (m *FundingMutation) ResetIatiElements() {
+	m.iati_elements = nil
+	m.appendiati_elements = nil
+	delete(m.clearedFields, funding.FieldIatiElements)
+}
+
+// SetIatiSyncedAt sets the "iati_synced_at" field.
+func (m *FundingMutation) SetIatiSyncedAt(t time.Time) {
+	m.iati_synced_at = &t
+}
+
+// IatiSyncedAt returns the value of the "iati_synced_at" field in the mutation.
+func (m *FundingMutation) IatiSyncedAt() (r time.Time, exists bool) {
+	v := m.iati_synced_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIatiSyncedAt returns the old "iati_synced_at" field's value of the Funding entity.
+// If the Funding object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FundingMutation) OldIatiSyncedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIatiSyncedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIatiSyncedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIatiSyncedAt: %w", err)
+	}
+	return oldValue.IatiSyncedAt, nil
+}
+
+// ClearIatiSyncedAt clears the value of the "iati_synced_at" field.
+func (m *FundingMutation) ClearIatiSyncedAt() {
+	m.iati_synced_at = nil
+	m.clearedFields[funding.FieldIatiSyncedAt] = struct{}{}
+}
+
+// IatiSyncedAtCleared returns if the "iati_synced_at" field was cleared in this mutation.
+func (m *FundingMutation) IatiSyncedAtCleared() bool {
+	_, ok := m.clearedFields[funding.FieldIatiSyncedAt]
+	return ok
+}
+
+// ResetIatiSyncedAt resets all changes to the "iati_synced_at" field.
+func (m *FundingMutation) ResetIatiSyncedAt() {
+	m.iati_synced_at = nil
+	delete(m.clearedFields, funding.FieldIatiSyncedAt)
+}
+
+// SetQualityNotes sets the "quality_notes" field.
+func (m *FundingMutation) SetQualityNotes(in []iati.QualityNote) {
+	m.quality_notes = &in
+	m.appendquality_notes = nil
+}
+
+// QualityNotes returns the value of the "quality_notes" field in the mutation.
+func (m *FundingMutation) QualityNotes() (r []iati.QualityNote, exists bool) {
+	v := m.quality_notes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQualityNotes returns the old "quality_notes" field's value of the Funding entity.
+// If the Funding object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FundingMutation) OldQualityNotes(ctx context.Context) (v []iati.QualityNote, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQualityNotes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQualityNotes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQualityNotes: %w", err)
+	}
+	return oldValue.QualityNotes, nil
+}
+
+// AppendQualityNotes adds in to the "quality_notes" field.
+func (m *FundingMutation) AppendQualityNotes(in []iati.QualityNote) {
+	m.appendquality_notes = append(m.appendquality_notes, in...)
+}
+
+// AppendedQualityNotes returns the list of values that were appended to the "quality_notes" field in this mutation.
+func (m *FundingMutation) AppendedQualityNotes() ([]iati.QualityNote, bool) {
+	if len(m.appendquality_notes) == 0 {
+		return nil, false
+	}
+	return m.appendquality_notes, true
+}
+
+// ClearQualityNotes clears the value of the "quality_notes" field.
+func (m *FundingMutation) ClearQualityNotes() {
+	m.quality_notes = nil
+	m.appendquality_notes = nil
+	m.clearedFields[funding.FieldQualityNotes] = struct{}{}
+}
+
+// QualityNotesCleared returns if the "quality_notes" field was cleared in this mutation.
+func (m *FundingMutation) QualityNotesCleared() bool {
+	_, ok := m.clearedFields[funding.FieldQualityNotes]
+	return ok
+}
+
+// ResetQualityNotes resets all changes to the "quality_notes" field.
+func (m *FundingMutation) ResetQualityNotes() {
+	m.quality_notes = nil
+	m.appendquality_notes = nil
+	delete(m.clearedFields, funding.FieldQualityNotes)
+}
+
+// SetHasQualityNotes sets the "has_quality_notes" field.
+func (m *FundingMutation) SetHasQualityNotes(b bool) {
+	m.has_quality_notes = &b
+}
+
+// HasQualityNotes returns the value of the "has_quality_notes" field in the mutation.
+func (m *FundingMutation) HasQualityNotes() (r bool, exists bool) {
+	v := m.has_quality_notes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHasQualityNotes returns the old "has_quality_notes" field's value of the Funding entity.
+// If the Funding object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FundingMutation) OldHasQualityNotes(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHasQualityNotes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHasQualityNotes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHasQualityNotes: %w", err)
+	}
+	return oldValue.HasQualityNotes, nil
+}
+
+// ResetHasQualityNotes resets all changes to the "has_quality_notes" field.
+func (m *FundingMutation) ResetHasQualityNotes() {
+	m.has_quality_notes = nil
+}
+
 // SetKind sets the "kind" field.
 func (m *FundingMutation) SetKind(f funding.Kind) {
 	m.kind = &f
@@ -9580,6 +9976,55 @@ func (m *FundingMutation) KindCleared() bool {
 func (m *FundingMutation) ResetKind() {
 	m.kind = nil
 	delete(m.clearedFields, funding.FieldKind)
+}
+
+// SetTransactionType sets the "transaction_type" field.
+func (m *FundingMutation) SetTransactionType(ft funding.TransactionType) {
+	m.transaction_type = &ft
+}
+
+// TransactionType returns the value of the "transaction_type" field in the mutation.
+func (m *FundingMutation) TransactionType() (r funding.TransactionType, exists bool) {
+	v := m.transaction_type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTransactionType returns the old "transaction_type" field's value of the Funding entity.
+// If the Funding object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FundingMutation) OldTransactionType(ctx context.Context) (v *funding.TransactionType, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTransactionType is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTransactionType requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTransactionType: %w", err)
+	}
+	return oldValue.TransactionType, nil
+}
+
+// ClearTransactionType clears the value of the "transaction_type" field.
+func (m *FundingMutation) ClearTransactionType() {
+	m.transaction_type = nil
+	m.clearedFields[funding.FieldTransactionType] = struct{}{}
+}
+
+// TransactionTypeCleared returns if the "transaction_type" field was cleared in this mutation.
+func (m *FundingMutation) TransactionTypeCleared() bool {
+	_, ok := m.clearedFields[funding.FieldTransactionType]
+	return ok
+}
+
+// ResetTransactionType resets all changes to the "transaction_type" field.
+func (m *FundingMutation) ResetTransactionType() {
+	m.transaction_type = nil
+	delete(m.clearedFields, funding.FieldTransactionType)
 }
 
 // SetDate sets the "date" field.
@@ -10069,6 +10514,60 @@ func (m *FundingMutation) ResetAgreement() {
 	m.clearedagreement = false
 }
 
+// AddSectorIDs adds the "sectors" edge to the Sector entity by ids.
+func (m *FundingMutation) AddSectorIDs(ids ...int) {
+	if m.sectors == nil {
+		m.sectors = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.sectors[ids[i]] = struct{}{}
+	}
+}
+
+// ClearSectors clears the "sectors" edge to the Sector entity.
+func (m *FundingMutation) ClearSectors() {
+	m.clearedsectors = true
+}
+
+// SectorsCleared reports if the "sectors" edge to the Sector entity was cleared.
+func (m *FundingMutation) SectorsCleared() bool {
+	return m.clearedsectors
+}
+
+// RemoveSectorIDs removes the "sectors" edge to the Sector entity by IDs.
+func (m *FundingMutation) RemoveSectorIDs(ids ...int) {
+	if m.removedsectors == nil {
+		m.removedsectors = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.sectors, ids[i])
+		m.removedsectors[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedSectors returns the removed IDs of the "sectors" edge to the Sector entity.
+func (m *FundingMutation) RemovedSectorsIDs() (ids []int) {
+	for id := range m.removedsectors {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// SectorsIDs returns the "sectors" edge IDs in the mutation.
+func (m *FundingMutation) SectorsIDs() (ids []int) {
+	for id := range m.sectors {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetSectors resets all changes to the "sectors" edge.
+func (m *FundingMutation) ResetSectors() {
+	m.sectors = nil
+	m.clearedsectors = false
+	m.removedsectors = nil
+}
+
 // AddSourceIDs adds the "sources" edge to the Source entity by ids.
 func (m *FundingMutation) AddSourceIDs(ids ...int) {
 	if m.sources == nil {
@@ -10157,7 +10656,7 @@ func (m *FundingMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *FundingMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 17)
 	if m.created_at != nil {
 		fields = append(fields, funding.FieldCreatedAt)
 	}
@@ -10167,8 +10666,23 @@ func (m *FundingMutation) Fields() []string {
 	if m.created_by != nil {
 		fields = append(fields, funding.FieldCreatedBy)
 	}
+	if m.iati_elements != nil {
+		fields = append(fields, funding.FieldIatiElements)
+	}
+	if m.iati_synced_at != nil {
+		fields = append(fields, funding.FieldIatiSyncedAt)
+	}
+	if m.quality_notes != nil {
+		fields = append(fields, funding.FieldQualityNotes)
+	}
+	if m.has_quality_notes != nil {
+		fields = append(fields, funding.FieldHasQualityNotes)
+	}
 	if m.kind != nil {
 		fields = append(fields, funding.FieldKind)
+	}
+	if m.transaction_type != nil {
+		fields = append(fields, funding.FieldTransactionType)
 	}
 	if m.date != nil {
 		fields = append(fields, funding.FieldDate)
@@ -10208,8 +10722,18 @@ func (m *FundingMutation) Field(name string) (ent.Value, bool) {
 		return m.UpdatedAt()
 	case funding.FieldCreatedBy:
 		return m.CreatedBy()
+	case funding.FieldIatiElements:
+		return m.IatiElements()
+	case funding.FieldIatiSyncedAt:
+		return m.IatiSyncedAt()
+	case funding.FieldQualityNotes:
+		return m.QualityNotes()
+	case funding.FieldHasQualityNotes:
+		return m.HasQualityNotes()
 	case funding.FieldKind:
 		return m.Kind()
+	case funding.FieldTransactionType:
+		return m.TransactionType()
 	case funding.FieldDate:
 		return m.Date()
 	case funding.FieldNote:
@@ -10241,8 +10765,18 @@ func (m *FundingMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldUpdatedAt(ctx)
 	case funding.FieldCreatedBy:
 		return m.OldCreatedBy(ctx)
+	case funding.FieldIatiElements:
+		return m.OldIatiElements(ctx)
+	case funding.FieldIatiSyncedAt:
+		return m.OldIatiSyncedAt(ctx)
+	case funding.FieldQualityNotes:
+		return m.OldQualityNotes(ctx)
+	case funding.FieldHasQualityNotes:
+		return m.OldHasQualityNotes(ctx)
 	case funding.FieldKind:
 		return m.OldKind(ctx)
+	case funding.FieldTransactionType:
+		return m.OldTransactionType(ctx)
 	case funding.FieldDate:
 		return m.OldDate(ctx)
 	case funding.FieldNote:
@@ -10289,12 +10823,47 @@ func (m *FundingMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetCreatedBy(v)
 		return nil
+	case funding.FieldIatiElements:
+		v, ok := value.([]*iati.Element)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIatiElements(v)
+		return nil
+	case funding.FieldIatiSyncedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIatiSyncedAt(v)
+		return nil
+	case funding.FieldQualityNotes:
+		v, ok := value.([]iati.QualityNote)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQualityNotes(v)
+		return nil
+	case funding.FieldHasQualityNotes:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHasQualityNotes(v)
+		return nil
 	case funding.FieldKind:
 		v, ok := value.(funding.Kind)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetKind(v)
+		return nil
+	case funding.FieldTransactionType:
+		v, ok := value.(funding.TransactionType)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTransactionType(v)
 		return nil
 	case funding.FieldDate:
 		v, ok := value.(string)
@@ -10400,8 +10969,20 @@ func (m *FundingMutation) ClearedFields() []string {
 	if m.FieldCleared(funding.FieldCreatedBy) {
 		fields = append(fields, funding.FieldCreatedBy)
 	}
+	if m.FieldCleared(funding.FieldIatiElements) {
+		fields = append(fields, funding.FieldIatiElements)
+	}
+	if m.FieldCleared(funding.FieldIatiSyncedAt) {
+		fields = append(fields, funding.FieldIatiSyncedAt)
+	}
+	if m.FieldCleared(funding.FieldQualityNotes) {
+		fields = append(fields, funding.FieldQualityNotes)
+	}
 	if m.FieldCleared(funding.FieldKind) {
 		fields = append(fields, funding.FieldKind)
+	}
+	if m.FieldCleared(funding.FieldTransactionType) {
+		fields = append(fields, funding.FieldTransactionType)
 	}
 	if m.FieldCleared(funding.FieldDate) {
 		fields = append(fields, funding.FieldDate)
@@ -10441,8 +11022,20 @@ func (m *FundingMutation) ClearField(name string) error {
 	case funding.FieldCreatedBy:
 		m.ClearCreatedBy()
 		return nil
+	case funding.FieldIatiElements:
+		m.ClearIatiElements()
+		return nil
+	case funding.FieldIatiSyncedAt:
+		m.ClearIatiSyncedAt()
+		return nil
+	case funding.FieldQualityNotes:
+		m.ClearQualityNotes()
+		return nil
 	case funding.FieldKind:
 		m.ClearKind()
+		return nil
+	case funding.FieldTransactionType:
+		m.ClearTransactionType()
 		return nil
 	case funding.FieldDate:
 		m.ClearDate()
@@ -10482,8 +11075,23 @@ func (m *FundingMutation) ResetField(name string) error {
 	case funding.FieldCreatedBy:
 		m.ResetCreatedBy()
 		return nil
+	case funding.FieldIatiElements:
+		m.ResetIatiElements()
+		return nil
+	case funding.FieldIatiSyncedAt:
+		m.ResetIatiSyncedAt()
+		return nil
+	case funding.FieldQualityNotes:
+		m.ResetQualityNotes()
+		return nil
+	case funding.FieldHasQualityNotes:
+		m.ResetHasQualityNotes()
+		return nil
 	case funding.FieldKind:
 		m.ResetKind()
+		return nil
+	case funding.FieldTransactionType:
+		m.ResetTransactionType()
 		return nil
 	case funding.FieldDate:
 		m.ResetDate()
@@ -10515,7 +11123,7 @@ func (m *FundingMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *FundingMutation) AddedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.programme != nil {
 		edges = append(edges, funding.EdgeProgramme)
 	}
@@ -10527,6 +11135,9 @@ func (m *FundingMutation) AddedEdges() []string {
 	}
 	if m.agreement != nil {
 		edges = append(edges, funding.EdgeAgreement)
+	}
+	if m.sectors != nil {
+		edges = append(edges, funding.EdgeSectors)
 	}
 	if m.sources != nil {
 		edges = append(edges, funding.EdgeSources)
@@ -10554,6 +11165,12 @@ func (m *FundingMutation) AddedIDs(name string) []ent.Value {
 		if id := m.agreement; id != nil {
 			return []ent.Value{*id}
 		}
+	case funding.EdgeSectors:
+		ids := make([]ent.Value, 0, len(m.sectors))
+		for id := range m.sectors {
+			ids = append(ids, id)
+		}
+		return ids
 	case funding.EdgeSources:
 		ids := make([]ent.Value, 0, len(m.sources))
 		for id := range m.sources {
@@ -10566,7 +11183,10 @@ func (m *FundingMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *FundingMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
+	if m.removedsectors != nil {
+		edges = append(edges, funding.EdgeSectors)
+	}
 	if m.removedsources != nil {
 		edges = append(edges, funding.EdgeSources)
 	}
@@ -10577,6 +11197,12 @@ func (m *FundingMutation) RemovedEdges() []string {
 // the given name in this mutation.
 func (m *FundingMutation) RemovedIDs(name string) []ent.Value {
 	switch name {
+	case funding.EdgeSectors:
+		ids := make([]ent.Value, 0, len(m.removedsectors))
+		for id := range m.removedsectors {
+			ids = append(ids, id)
+		}
+		return ids
 	case funding.EdgeSources:
 		ids := make([]ent.Value, 0, len(m.removedsources))
 		for id := range m.removedsources {
@@ -10589,7 +11215,7 @@ func (m *FundingMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *FundingMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.clearedprogramme {
 		edges = append(edges, funding.EdgeProgramme)
 	}
@@ -10601,6 +11227,9 @@ func (m *FundingMutation) ClearedEdges() []string {
 	}
 	if m.clearedagreement {
 		edges = append(edges, funding.EdgeAgreement)
+	}
+	if m.clearedsectors {
+		edges = append(edges, funding.EdgeSectors)
 	}
 	if m.clearedsources {
 		edges = append(edges, funding.EdgeSources)
@@ -10620,6 +11249,8 @@ func (m *FundingMutation) EdgeCleared(name string) bool {
 		return m.clearedrecipient
 	case funding.EdgeAgreement:
 		return m.clearedagreement
+	case funding.EdgeSectors:
+		return m.clearedsectors
 	case funding.EdgeSources:
 		return m.clearedsources
 	}
@@ -10662,11 +11293,1695 @@ func (m *FundingMutation) ResetEdge(name string) error {
 	case funding.EdgeAgreement:
 		m.ResetAgreement()
 		return nil
+	case funding.EdgeSectors:
+		m.ResetSectors()
+		return nil
 	case funding.EdgeSources:
 		m.ResetSources()
 		return nil
 	}
 	return fmt.Errorf("unknown Funding edge %s", name)
+}
+
+// HumanitarianScopeMutation represents an operation that mutates the HumanitarianScope nodes in the graph.
+type HumanitarianScopeMutation struct {
+	config
+	op               Op
+	typ              string
+	id               *int
+	_type            *string
+	vocabulary       *string
+	code             *string
+	name             *string
+	clearedFields    map[string]struct{}
+	programme        *int
+	clearedprogramme bool
+	done             bool
+	oldValue         func(context.Context) (*HumanitarianScope, error)
+	predicates       []predicate.HumanitarianScope
+}
+
+var _ ent.Mutation = (*HumanitarianScopeMutation)(nil)
+
+// humanitarianscopeOption allows management of the mutation configuration using functional options.
+type humanitarianscopeOption func(*HumanitarianScopeMutation)
+
+// newHumanitarianScopeMutation creates new mutation for the HumanitarianScope entity.
+func newHumanitarianScopeMutation(c config, op Op, opts ...humanitarianscopeOption) *HumanitarianScopeMutation {
+	m := &HumanitarianScopeMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeHumanitarianScope,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withHumanitarianScopeID sets the ID field of the mutation.
+func withHumanitarianScopeID(id int) humanitarianscopeOption {
+	return func(m *HumanitarianScopeMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *HumanitarianScope
+		)
+		m.oldValue = func(ctx context.Context) (*HumanitarianScope, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().HumanitarianScope.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withHumanitarianScope sets the old HumanitarianScope of the mutation.
+func withHumanitarianScope(node *HumanitarianScope) humanitarianscopeOption {
+	return func(m *HumanitarianScopeMutation) {
+		m.oldValue = func(context.Context) (*HumanitarianScope, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m HumanitarianScopeMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m HumanitarianScopeMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *HumanitarianScopeMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *HumanitarianScopeMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().HumanitarianScope.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetType sets the "type" field.
+func (m *HumanitarianScopeMutation) SetType(s string) {
+	m._type = &s
+}
+
+// GetType returns the value of the "type" field in the mutation.
+func (m *HumanitarianScopeMutation) GetType() (r string, exists bool) {
+	v := m._type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldType returns the old "type" field's value of the HumanitarianScope entity.
+// If the HumanitarianScope object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HumanitarianScopeMutation) OldType(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldType is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldType requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldType: %w", err)
+	}
+	return oldValue.Type, nil
+}
+
+// ResetType resets all changes to the "type" field.
+func (m *HumanitarianScopeMutation) ResetType() {
+	m._type = nil
+}
+
+// SetVocabulary sets the "vocabulary" field.
+func (m *HumanitarianScopeMutation) SetVocabulary(s string) {
+	m.vocabulary = &s
+}
+
+// Vocabulary returns the value of the "vocabulary" field in the mutation.
+func (m *HumanitarianScopeMutation) Vocabulary() (r string, exists bool) {
+	v := m.vocabulary
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVocabulary returns the old "vocabulary" field's value of the HumanitarianScope entity.
+// If the HumanitarianScope object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HumanitarianScopeMutation) OldVocabulary(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVocabulary is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVocabulary requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVocabulary: %w", err)
+	}
+	return oldValue.Vocabulary, nil
+}
+
+// ResetVocabulary resets all changes to the "vocabulary" field.
+func (m *HumanitarianScopeMutation) ResetVocabulary() {
+	m.vocabulary = nil
+}
+
+// SetCode sets the "code" field.
+func (m *HumanitarianScopeMutation) SetCode(s string) {
+	m.code = &s
+}
+
+// Code returns the value of the "code" field in the mutation.
+func (m *HumanitarianScopeMutation) Code() (r string, exists bool) {
+	v := m.code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCode returns the old "code" field's value of the HumanitarianScope entity.
+// If the HumanitarianScope object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HumanitarianScopeMutation) OldCode(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCode: %w", err)
+	}
+	return oldValue.Code, nil
+}
+
+// ResetCode resets all changes to the "code" field.
+func (m *HumanitarianScopeMutation) ResetCode() {
+	m.code = nil
+}
+
+// SetName sets the "name" field.
+func (m *HumanitarianScopeMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *HumanitarianScopeMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the HumanitarianScope entity.
+// If the HumanitarianScope object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HumanitarianScopeMutation) OldName(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ClearName clears the value of the "name" field.
+func (m *HumanitarianScopeMutation) ClearName() {
+	m.name = nil
+	m.clearedFields[humanitarianscope.FieldName] = struct{}{}
+}
+
+// NameCleared returns if the "name" field was cleared in this mutation.
+func (m *HumanitarianScopeMutation) NameCleared() bool {
+	_, ok := m.clearedFields[humanitarianscope.FieldName]
+	return ok
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *HumanitarianScopeMutation) ResetName() {
+	m.name = nil
+	delete(m.clearedFields, humanitarianscope.FieldName)
+}
+
+// SetProgrammeID sets the "programme_id" field.
+func (m *HumanitarianScopeMutation) SetProgrammeID(i int) {
+	m.programme = &i
+}
+
+// ProgrammeID returns the value of the "programme_id" field in the mutation.
+func (m *HumanitarianScopeMutation) ProgrammeID() (r int, exists bool) {
+	v := m.programme
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProgrammeID returns the old "programme_id" field's value of the HumanitarianScope entity.
+// If the HumanitarianScope object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HumanitarianScopeMutation) OldProgrammeID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProgrammeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProgrammeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProgrammeID: %w", err)
+	}
+	return oldValue.ProgrammeID, nil
+}
+
+// ResetProgrammeID resets all changes to the "programme_id" field.
+func (m *HumanitarianScopeMutation) ResetProgrammeID() {
+	m.programme = nil
+}
+
+// ClearProgramme clears the "programme" edge to the Programme entity.
+func (m *HumanitarianScopeMutation) ClearProgramme() {
+	m.clearedprogramme = true
+	m.clearedFields[humanitarianscope.FieldProgrammeID] = struct{}{}
+}
+
+// ProgrammeCleared reports if the "programme" edge to the Programme entity was cleared.
+func (m *HumanitarianScopeMutation) ProgrammeCleared() bool {
+	return m.clearedprogramme
+}
+
+// ProgrammeIDs returns the "programme" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ProgrammeID instead. It exists only for internal usage by the builders.
+func (m *HumanitarianScopeMutation) ProgrammeIDs() (ids []int) {
+	if id := m.programme; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetProgramme resets all changes to the "programme" edge.
+func (m *HumanitarianScopeMutation) ResetProgramme() {
+	m.programme = nil
+	m.clearedprogramme = false
+}
+
+// Where appends a list predicates to the HumanitarianScopeMutation builder.
+func (m *HumanitarianScopeMutation) Where(ps ...predicate.HumanitarianScope) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the HumanitarianScopeMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *HumanitarianScopeMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.HumanitarianScope, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *HumanitarianScopeMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *HumanitarianScopeMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (HumanitarianScope).
+func (m *HumanitarianScopeMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *HumanitarianScopeMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m._type != nil {
+		fields = append(fields, humanitarianscope.FieldType)
+	}
+	if m.vocabulary != nil {
+		fields = append(fields, humanitarianscope.FieldVocabulary)
+	}
+	if m.code != nil {
+		fields = append(fields, humanitarianscope.FieldCode)
+	}
+	if m.name != nil {
+		fields = append(fields, humanitarianscope.FieldName)
+	}
+	if m.programme != nil {
+		fields = append(fields, humanitarianscope.FieldProgrammeID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *HumanitarianScopeMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case humanitarianscope.FieldType:
+		return m.GetType()
+	case humanitarianscope.FieldVocabulary:
+		return m.Vocabulary()
+	case humanitarianscope.FieldCode:
+		return m.Code()
+	case humanitarianscope.FieldName:
+		return m.Name()
+	case humanitarianscope.FieldProgrammeID:
+		return m.ProgrammeID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *HumanitarianScopeMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case humanitarianscope.FieldType:
+		return m.OldType(ctx)
+	case humanitarianscope.FieldVocabulary:
+		return m.OldVocabulary(ctx)
+	case humanitarianscope.FieldCode:
+		return m.OldCode(ctx)
+	case humanitarianscope.FieldName:
+		return m.OldName(ctx)
+	case humanitarianscope.FieldProgrammeID:
+		return m.OldProgrammeID(ctx)
+	}
+	return nil, fmt.Errorf("unknown HumanitarianScope field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *HumanitarianScopeMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case humanitarianscope.FieldType:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetType(v)
+		return nil
+	case humanitarianscope.FieldVocabulary:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVocabulary(v)
+		return nil
+	case humanitarianscope.FieldCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCode(v)
+		return nil
+	case humanitarianscope.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case humanitarianscope.FieldProgrammeID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProgrammeID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown HumanitarianScope field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *HumanitarianScopeMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *HumanitarianScopeMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *HumanitarianScopeMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown HumanitarianScope numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *HumanitarianScopeMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(humanitarianscope.FieldName) {
+		fields = append(fields, humanitarianscope.FieldName)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *HumanitarianScopeMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *HumanitarianScopeMutation) ClearField(name string) error {
+	switch name {
+	case humanitarianscope.FieldName:
+		m.ClearName()
+		return nil
+	}
+	return fmt.Errorf("unknown HumanitarianScope nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *HumanitarianScopeMutation) ResetField(name string) error {
+	switch name {
+	case humanitarianscope.FieldType:
+		m.ResetType()
+		return nil
+	case humanitarianscope.FieldVocabulary:
+		m.ResetVocabulary()
+		return nil
+	case humanitarianscope.FieldCode:
+		m.ResetCode()
+		return nil
+	case humanitarianscope.FieldName:
+		m.ResetName()
+		return nil
+	case humanitarianscope.FieldProgrammeID:
+		m.ResetProgrammeID()
+		return nil
+	}
+	return fmt.Errorf("unknown HumanitarianScope field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *HumanitarianScopeMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.programme != nil {
+		edges = append(edges, humanitarianscope.EdgeProgramme)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *HumanitarianScopeMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case humanitarianscope.EdgeProgramme:
+		if id := m.programme; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *HumanitarianScopeMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *HumanitarianScopeMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *HumanitarianScopeMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedprogramme {
+		edges = append(edges, humanitarianscope.EdgeProgramme)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *HumanitarianScopeMutation) EdgeCleared(name string) bool {
+	switch name {
+	case humanitarianscope.EdgeProgramme:
+		return m.clearedprogramme
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *HumanitarianScopeMutation) ClearEdge(name string) error {
+	switch name {
+	case humanitarianscope.EdgeProgramme:
+		m.ClearProgramme()
+		return nil
+	}
+	return fmt.Errorf("unknown HumanitarianScope unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *HumanitarianScopeMutation) ResetEdge(name string) error {
+	switch name {
+	case humanitarianscope.EdgeProgramme:
+		m.ResetProgramme()
+		return nil
+	}
+	return fmt.Errorf("unknown HumanitarianScope edge %s", name)
+}
+
+// LocationMutation represents an operation that mutates the Location nodes in the graph.
+type LocationMutation struct {
+	config
+	op                   Op
+	typ                  string
+	id                   *int
+	ref                  *string
+	name                 *string
+	description          *string
+	point                **iati.Point
+	reach                *string
+	exactness            *string
+	location_class       *string
+	feature_designation  *string
+	administrative       *[]iati.Administrative
+	appendadministrative []iati.Administrative
+	clearedFields        map[string]struct{}
+	programme            *int
+	clearedprogramme     bool
+	done                 bool
+	oldValue             func(context.Context) (*Location, error)
+	predicates           []predicate.Location
+}
+
+var _ ent.Mutation = (*LocationMutation)(nil)
+
+// locationOption allows management of the mutation configuration using functional options.
+type locationOption func(*LocationMutation)
+
+// newLocationMutation creates new mutation for the Location entity.
+func newLocationMutation(c config, op Op, opts ...locationOption) *LocationMutation {
+	m := &LocationMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeLocation,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withLocationID sets the ID field of the mutation.
+func withLocationID(id int) locationOption {
+	return func(m *LocationMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Location
+		)
+		m.oldValue = func(ctx context.Context) (*Location, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Location.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withLocation sets the old Location of the mutation.
+func withLocation(node *Location) locationOption {
+	return func(m *LocationMutation) {
+		m.oldValue = func(context.Context) (*Location, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m LocationMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m LocationMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *LocationMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *LocationMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Location.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetRef sets the "ref" field.
+func (m *LocationMutation) SetRef(s string) {
+	m.ref = &s
+}
+
+// Ref returns the value of the "ref" field in the mutation.
+func (m *LocationMutation) Ref() (r string, exists bool) {
+	v := m.ref
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRef returns the old "ref" field's value of the Location entity.
+// If the Location object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LocationMutation) OldRef(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRef is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRef requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRef: %w", err)
+	}
+	return oldValue.Ref, nil
+}
+
+// ClearRef clears the value of the "ref" field.
+func (m *LocationMutation) ClearRef() {
+	m.ref = nil
+	m.clearedFields[location.FieldRef] = struct{}{}
+}
+
+// RefCleared returns if the "ref" field was cleared in this mutation.
+func (m *LocationMutation) RefCleared() bool {
+	_, ok := m.clearedFields[location.FieldRef]
+	return ok
+}
+
+// ResetRef resets all changes to the "ref" field.
+func (m *LocationMutation) ResetRef() {
+	m.ref = nil
+	delete(m.clearedFields, location.FieldRef)
+}
+
+// SetName sets the "name" field.
+func (m *LocationMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *LocationMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the Location entity.
+// If the Location object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LocationMutation) OldName(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ClearName clears the value of the "name" field.
+func (m *LocationMutation) ClearName() {
+	m.name = nil
+	m.clearedFields[location.FieldName] = struct{}{}
+}
+
+// NameCleared returns if the "name" field was cleared in this mutation.
+func (m *LocationMutation) NameCleared() bool {
+	_, ok := m.clearedFields[location.FieldName]
+	return ok
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *LocationMutation) ResetName() {
+	m.name = nil
+	delete(m.clearedFields, location.FieldName)
+}
+
+// SetDescription sets the "description" field.
+func (m *LocationMutation) SetDescription(s string) {
+	m.description = &s
+}
+
+// Description returns the value of the "description" field in the mutation.
+func (m *LocationMutation) Description() (r string, exists bool) {
+	v := m.description
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDescription returns the old "description" field's value of the Location entity.
+// If the Location object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LocationMutation) OldDescription(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDescription is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDescription requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDescription: %w", err)
+	}
+	return oldValue.Description, nil
+}
+
+// ClearDescription clears the value of the "description" field.
+func (m *LocationMutation) ClearDescription() {
+	m.description = nil
+	m.clearedFields[location.FieldDescription] = struct{}{}
+}
+
+// DescriptionCleared returns if the "description" field was cleared in this mutation.
+func (m *LocationMutation) DescriptionCleared() bool {
+	_, ok := m.clearedFields[location.FieldDescription]
+	return ok
+}
+
+// ResetDescription resets all changes to the "description" field.
+func (m *LocationMutation) ResetDescription() {
+	m.description = nil
+	delete(m.clearedFields, location.FieldDescription)
+}
+
+// SetPoint sets the "point" field.
+func (m *LocationMutation) SetPoint(i *iati.Point) {
+	m.point = &i
+}
+
+// Point returns the value of the "point" field in the mutation.
+func (m *LocationMutation) Point() (r *iati.Point, exists bool) {
+	v := m.point
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPoint returns the old "point" field's value of the Location entity.
+// If the Location object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LocationMutation) OldPoint(ctx context.Context) (v *iati.Point, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPoint is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPoint requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPoint: %w", err)
+	}
+	return oldValue.Point, nil
+}
+
+// ClearPoint clears the value of the "point" field.
+func (m *LocationMutation) ClearPoint() {
+	m.point = nil
+	m.clearedFields[location.FieldPoint] = struct{}{}
+}
+
+// PointCleared returns if the "point" field was cleared in this mutation.
+func (m *LocationMutation) PointCleared() bool {
+	_, ok := m.clearedFields[location.FieldPoint]
+	return ok
+}
+
+// ResetPoint resets all changes to the "point" field.
+func (m *LocationMutation) ResetPoint() {
+	m.point = nil
+	delete(m.clearedFields, location.FieldPoint)
+}
+
+// SetReach sets the "reach" field.
+func (m *LocationMutation) SetReach(s string) {
+	m.reach = &s
+}
+
+// Reach returns the value of the "reach" field in the mutation.
+func (m *LocationMutation) Reach() (r string, exists bool) {
+	v := m.reach
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReach returns the old "reach" field's value of the Location entity.
+// If the Location object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LocationMutation) OldReach(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReach is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReach requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReach: %w", err)
+	}
+	return oldValue.Reach, nil
+}
+
+// ClearReach clears the value of the "reach" field.
+func (m *LocationMutation) ClearReach() {
+	m.reach = nil
+	m.clearedFields[location.FieldReach] = struct{}{}
+}
+
+// ReachCleared returns if the "reach" field was cleared in this mutation.
+func (m *LocationMutation) ReachCleared() bool {
+	_, ok := m.clearedFields[location.FieldReach]
+	return ok
+}
+
+// ResetReach resets all changes to the "reach" field.
+func (m *LocationMutation) ResetReach() {
+	m.reach = nil
+	delete(m.clearedFields, location.FieldReach)
+}
+
+// SetExactness sets the "exactness" field.
+func (m *LocationMutation) SetExactness(s string) {
+	m.exactness = &s
+}
+
+// Exactness returns the value of the "exactness" field in the mutation.
+func (m *LocationMutation) Exactness() (r string, exists bool) {
+	v := m.exactness
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExactness returns the old "exactness" field's value of the Location entity.
+// If the Location object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LocationMutation) OldExactness(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExactness is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExactness requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExactness: %w", err)
+	}
+	return oldValue.Exactness, nil
+}
+
+// ClearExactness clears the value of the "exactness" field.
+func (m *LocationMutation) ClearExactness() {
+	m.exactness = nil
+	m.clearedFields[location.FieldExactness] = struct{}{}
+}
+
+// ExactnessCleared returns if the "exactness" field was cleared in this mutation.
+func (m *LocationMutation) ExactnessCleared() bool {
+	_, ok := m.clearedFields[location.FieldExactness]
+	return ok
+}
+
+// ResetExactness resets all changes to the "exactness" field.
+func (m *LocationMutation) ResetExactness() {
+	m.exactness = nil
+	delete(m.clearedFields, location.FieldExactness)
+}
+
+// SetLocationClass sets the "location_class" field.
+func (m *LocationMutation) SetLocationClass(s string) {
+	m.location_class = &s
+}
+
+// LocationClass returns the value of the "location_class" field in the mutation.
+func (m *LocationMutation) LocationClass() (r string, exists bool) {
+	v := m.location_class
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLocationClass returns the old "location_class" field's value of the Location entity.
+// If the Location object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LocationMutation) OldLocationClass(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLocationClass is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLocationClass requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLocationClass: %w", err)
+	}
+	return oldValue.LocationClass, nil
+}
+
+// ClearLocationClass clears the value of the "location_class" field.
+func (m *LocationMutation) ClearLocationClass() {
+	m.location_class = nil
+	m.clearedFields[location.FieldLocationClass] = struct{}{}
+}
+
+// LocationClassCleared returns if the "location_class" field was cleared in this mutation.
+func (m *LocationMutation) LocationClassCleared() bool {
+	_, ok := m.clearedFields[location.FieldLocationClass]
+	return ok
+}
+
+// ResetLocationClass resets all changes to the "location_class" field.
+func (m *LocationMutation) ResetLocationClass() {
+	m.location_class = nil
+	delete(m.clearedFields, location.FieldLocationClass)
+}
+
+// SetFeatureDesignation sets the "feature_designation" field.
+func (m *LocationMutation) SetFeatureDesignation(s string) {
+	m.feature_designation = &s
+}
+
+// FeatureDesignation returns the value of the "feature_designation" field in the mutation.
+func (m *LocationMutation) FeatureDesignation() (r string, exists bool) {
+	v := m.feature_designation
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFeatureDesignation returns the old "feature_designation" field's value of the Location entity.
+// If the Location object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LocationMutation) OldFeatureDesignation(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFeatureDesignation is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFeatureDesignation requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFeatureDesignation: %w", err)
+	}
+	return oldValue.FeatureDesignation, nil
+}
+
+// ClearFeatureDesignation clears the value of the "feature_designation" field.
+func (m *LocationMutation) ClearFeatureDesignation() {
+	m.feature_designation = nil
+	m.clearedFields[location.FieldFeatureDesignation] = struct{}{}
+}
+
+// FeatureDesignationCleared returns if the "feature_designation" field was cleared in this mutation.
+func (m *LocationMutation) FeatureDesignationCleared() bool {
+	_, ok := m.clearedFields[location.FieldFeatureDesignation]
+	return ok
+}
+
+// ResetFeatureDesignation resets all changes to the "feature_designation" field.
+func (m *LocationMutation) ResetFeatureDesignation() {
+	m.feature_designation = nil
+	delete(m.clearedFields, location.FieldFeatureDesignation)
+}
+
+// SetAdministrative sets the "administrative" field.
+func (m *LocationMutation) SetAdministrative(i []iati.Administrative) {
+	m.administrative = &i
+	m.appendadministrative = nil
+}
+
+// Administrative returns the value of the "administrative" field in the mutation.
+func (m *LocationMutation) Administrative() (r []iati.Administrative, exists bool) {
+	v := m.administrative
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAdministrative returns the old "administrative" field's value of the Location entity.
+// If the Location object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LocationMutation) OldAdministrative(ctx context.Context) (v []iati.Administrative, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAdministrative is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAdministrative requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAdministrative: %w", err)
+	}
+	return oldValue.Administrative, nil
+}
+
+// AppendAdministrative adds i to the "administrative" field.
+func (m *LocationMutation) AppendAdministrative(i []iati.Administrative) {
+	m.appendadministrative = append(m.appendadministrative, i...)
+}
+
+// AppendedAdministrative returns the list of values that were appended to the "administrative" field in this mutation.
+func (m *LocationMutation) AppendedAdministrative() ([]iati.Administrative, bool) {
+	if len(m.appendadministrative) == 0 {
+		return nil, false
+	}
+	return m.appendadministrative, true
+}
+
+// ClearAdministrative clears the value of the "administrative" field.
+func (m *LocationMutation) ClearAdministrative() {
+	m.administrative = nil
+	m.appendadministrative = nil
+	m.clearedFields[location.FieldAdministrative] = struct{}{}
+}
+
+// AdministrativeCleared returns if the "administrative" field was cleared in this mutation.
+func (m *LocationMutation) AdministrativeCleared() bool {
+	_, ok := m.clearedFields[location.FieldAdministrative]
+	return ok
+}
+
+// ResetAdministrative resets all changes to the "administrative" field.
+func (m *LocationMutation) ResetAdministrative() {
+	m.administrative = nil
+	m.appendadministrative = nil
+	delete(m.clearedFields, location.FieldAdministrative)
+}
+
+// SetProgrammeID sets the "programme_id" field.
+func (m *LocationMutation) SetProgrammeID(i int) {
+	m.programme = &i
+}
+
+// ProgrammeID returns the value of the "programme_id" field in the mutation.
+func (m *LocationMutation) ProgrammeID() (r int, exists bool) {
+	v := m.programme
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProgrammeID returns the old "programme_id" field's value of the Location entity.
+// If the Location object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LocationMutation) OldProgrammeID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProgrammeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProgrammeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProgrammeID: %w", err)
+	}
+	return oldValue.ProgrammeID, nil
+}
+
+// ResetProgrammeID resets all changes to the "programme_id" field.
+func (m *LocationMutation) ResetProgrammeID() {
+	m.programme = nil
+}
+
+// ClearProgramme clears the "programme" edge to the Programme entity.
+func (m *LocationMutation) ClearProgramme() {
+	m.clearedprogramme = true
+	m.clearedFields[location.FieldProgrammeID] = struct{}{}
+}
+
+// ProgrammeCleared reports if the "programme" edge to the Programme entity was cleared.
+func (m *LocationMutation) ProgrammeCleared() bool {
+	return m.clearedprogramme
+}
+
+// ProgrammeIDs returns the "programme" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ProgrammeID instead. It exists only for internal usage by the builders.
+func (m *LocationMutation) ProgrammeIDs() (ids []int) {
+	if id := m.programme; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetProgramme resets all changes to the "programme" edge.
+func (m *LocationMutation) ResetProgramme() {
+	m.programme = nil
+	m.clearedprogramme = false
+}
+
+// Where appends a list predicates to the LocationMutation builder.
+func (m *LocationMutation) Where(ps ...predicate.Location) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the LocationMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *LocationMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Location, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *LocationMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *LocationMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Location).
+func (m *LocationMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *LocationMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.ref != nil {
+		fields = append(fields, location.FieldRef)
+	}
+	if m.name != nil {
+		fields = append(fields, location.FieldName)
+	}
+	if m.description != nil {
+		fields = append(fields, location.FieldDescription)
+	}
+	if m.point != nil {
+		fields = append(fields, location.FieldPoint)
+	}
+	if m.reach != nil {
+		fields = append(fields, location.FieldReach)
+	}
+	if m.exactness != nil {
+		fields = append(fields, location.FieldExactness)
+	}
+	if m.location_class != nil {
+		fields = append(fields, location.FieldLocationClass)
+	}
+	if m.feature_designation != nil {
+		fields = append(fields, location.FieldFeatureDesignation)
+	}
+	if m.administrative != nil {
+		fields = append(fields, location.FieldAdministrative)
+	}
+	if m.programme != nil {
+		fields = append(fields, location.FieldProgrammeID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *LocationMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case location.FieldRef:
+		return m.Ref()
+	case location.FieldName:
+		return m.Name()
+	case location.FieldDescription:
+		return m.Description()
+	case location.FieldPoint:
+		return m.Point()
+	case location.FieldReach:
+		return m.Reach()
+	case location.FieldExactness:
+		return m.Exactness()
+	case location.FieldLocationClass:
+		return m.LocationClass()
+	case location.FieldFeatureDesignation:
+		return m.FeatureDesignation()
+	case location.FieldAdministrative:
+		return m.Administrative()
+	case location.FieldProgrammeID:
+		return m.ProgrammeID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *LocationMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case location.FieldRef:
+		return m.OldRef(ctx)
+	case location.FieldName:
+		return m.OldName(ctx)
+	case location.FieldDescription:
+		return m.OldDescription(ctx)
+	case location.FieldPoint:
+		return m.OldPoint(ctx)
+	case location.FieldReach:
+		return m.OldReach(ctx)
+	case location.FieldExactness:
+		return m.OldExactness(ctx)
+	case location.FieldLocationClass:
+		return m.OldLocationClass(ctx)
+	case location.FieldFeatureDesignation:
+		return m.OldFeatureDesignation(ctx)
+	case location.FieldAdministrative:
+		return m.OldAdministrative(ctx)
+	case location.FieldProgrammeID:
+		return m.OldProgrammeID(ctx)
+	}
+	return nil, fmt.Errorf("unknown Location field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LocationMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case location.FieldRef:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRef(v)
+		return nil
+	case location.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case location.FieldDescription:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDescription(v)
+		return nil
+	case location.FieldPoint:
+		v, ok := value.(*iati.Point)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPoint(v)
+		return nil
+	case location.FieldReach:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReach(v)
+		return nil
+	case location.FieldExactness:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExactness(v)
+		return nil
+	case location.FieldLocationClass:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLocationClass(v)
+		return nil
+	case location.FieldFeatureDesignation:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFeatureDesignation(v)
+		return nil
+	case location.FieldAdministrative:
+		v, ok := value.([]iati.Administrative)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAdministrative(v)
+		return nil
+	case location.FieldProgrammeID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProgrammeID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Location field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *LocationMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *LocationMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LocationMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Location numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *LocationMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(location.FieldRef) {
+		fields = append(fields, location.FieldRef)
+	}
+	if m.FieldCleared(location.FieldName) {
+		fields = append(fields, location.FieldName)
+	}
+	if m.FieldCleared(location.FieldDescription) {
+		fields = append(fields, location.FieldDescription)
+	}
+	if m.FieldCleared(location.FieldPoint) {
+		fields = append(fields, location.FieldPoint)
+	}
+	if m.FieldCleared(location.FieldReach) {
+		fields = append(fields, location.FieldReach)
+	}
+	if m.FieldCleared(location.FieldExactness) {
+		fields = append(fields, location.FieldExactness)
+	}
+	if m.FieldCleared(location.FieldLocationClass) {
+		fields = append(fields, location.FieldLocationClass)
+	}
+	if m.FieldCleared(location.FieldFeatureDesignation) {
+		fields = append(fields, location.FieldFeatureDesignation)
+	}
+	if m.FieldCleared(location.FieldAdministrative) {
+		fields = append(fields, location.FieldAdministrative)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *LocationMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *LocationMutation) ClearField(name string) error {
+	switch name {
+	case location.FieldRef:
+		m.ClearRef()
+		return nil
+	case location.FieldName:
+		m.ClearName()
+		return nil
+	case location.FieldDescription:
+		m.ClearDescription()
+		return nil
+	case location.FieldPoint:
+		m.ClearPoint()
+		return nil
+	case location.FieldReach:
+		m.ClearReach()
+		return nil
+	case location.FieldExactness:
+		m.ClearExactness()
+		return nil
+	case location.FieldLocationClass:
+		m.ClearLocationClass()
+		return nil
+	case location.FieldFeatureDesignation:
+		m.ClearFeatureDesignation()
+		return nil
+	case location.FieldAdministrative:
+		m.ClearAdministrative()
+		return nil
+	}
+	return fmt.Errorf("unknown Location nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *LocationMutation) ResetField(name string) error {
+	switch name {
+	case location.FieldRef:
+		m.ResetRef()
+		return nil
+	case location.FieldName:
+		m.ResetName()
+		return nil
+	case location.FieldDescription:
+		m.ResetDescription()
+		return nil
+	case location.FieldPoint:
+		m.ResetPoint()
+		return nil
+	case location.FieldReach:
+		m.ResetReach()
+		return nil
+	case location.FieldExactness:
+		m.ResetExactness()
+		return nil
+	case location.FieldLocationClass:
+		m.ResetLocationClass()
+		return nil
+	case location.FieldFeatureDesignation:
+		m.ResetFeatureDesignation()
+		return nil
+	case location.FieldAdministrative:
+		m.ResetAdministrative()
+		return nil
+	case location.FieldProgrammeID:
+		m.ResetProgrammeID()
+		return nil
+	}
+	return fmt.Errorf("unknown Location field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *LocationMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.programme != nil {
+		edges = append(edges, location.EdgeProgramme)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *LocationMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case location.EdgeProgramme:
+		if id := m.programme; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *LocationMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *LocationMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *LocationMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedprogramme {
+		edges = append(edges, location.EdgeProgramme)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *LocationMutation) EdgeCleared(name string) bool {
+	switch name {
+	case location.EdgeProgramme:
+		return m.clearedprogramme
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *LocationMutation) ClearEdge(name string) error {
+	switch name {
+	case location.EdgeProgramme:
+		m.ClearProgramme()
+		return nil
+	}
+	return fmt.Errorf("unknown Location unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *LocationMutation) ResetEdge(name string) error {
+	switch name {
+	case location.EdgeProgramme:
+		m.ResetProgramme()
+		return nil
+	}
+	return fmt.Errorf("unknown Location edge %s", name)
 }
 
 // OrganisationMutation represents an operation that mutates the Organisation nodes in the graph.
@@ -12577,6 +14892,9 @@ type ParticipationMutation struct {
 	updated_at          *time.Time
 	created_by          *int
 	addcreated_by       *int
+	iati_elements       *[]*iati.Element
+	appendiati_elements []*iati.Element
+	iati_synced_at      *time.Time
 	role                *participation.Role
 	clearedFields       map[string]struct{}
 	programme           *int
@@ -12831,6 +15149,120 @@ func (m *ParticipationMutation) ResetCreatedBy() {
 	delete(m.clearedFields, participation.FieldCreatedBy)
 }
 
+// SetIatiElements sets the "iati_elements" field.
+func (m *ParticipationMutation) SetIatiElements(i []*iati.Element) {
+	m.iati_elements = &i
+	m.appendiati_elements = nil
+}
+
+// IatiElements returns the value of the "iati_elements" field in the mutation.
+func (m *ParticipationMutation) IatiElements() (r []*iati.Element, exists bool) {
+	v := m.iati_elements
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIatiElements returns the old "iati_elements" field's value of the Participation entity.
+// If the Participation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ParticipationMutation) OldIatiElements(ctx context.Context) (v []*iati.Element, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIatiElements is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIatiElements requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIatiElements: %w", err)
+	}
+	return oldValue.IatiElements, nil
+}
+
+// AppendIatiElements adds i to the "iati_elements" field.
+func (m *ParticipationMutation) AppendIatiElements(i []*iati.Element) {
+	m.appendiati_elements = append(m.appendiati_elements, i...)
+}
+
+// AppendedIatiElements returns the list of values that were appended to the "iati_elements" field in this mutation.
+func (m *ParticipationMutation) AppendedIatiElements() ([]*iati.Element, bool) {
+	if len(m.appendiati_elements) == 0 {
+		return nil, false
+	}
+	return m.appendiati_elements, true
+}
+
+// ClearIatiElements clears the value of the "iati_elements" field.
+func (m *ParticipationMutation) ClearIatiElements() {
+	m.iati_elements = nil
+	m.appendiati_elements = nil
+	m.clearedFields[participation.FieldIatiElements] = struct{}{}
+}
+
+// IatiElementsCleared returns if the "iati_elements" field was cleared in this mutation.
+func (m *ParticipationMutation) IatiElementsCleared() bool {
+	_, ok := m.clearedFields[participation.FieldIatiElements]
+	return ok
+}
+
+// ResetIatiElements resets all changes to the "iati_elements" field.
+func (m *ParticipationMutation) ResetIatiElements() {
+	m.iati_elements = nil
+	m.appendiati_elements = nil
+	delete(m.clearedFields, participation.FieldIatiElements)
+}
+
+// SetIatiSyncedAt sets the "iati_synced_at" field.
+func (m *ParticipationMutation) SetIatiSyncedAt(t time.Time) {
+	m.iati_synced_at = &t
+}
+
+// IatiSyncedAt returns the value of the "iati_synced_at" field in the mutation.
+func (m *ParticipationMutation) IatiSyncedAt() (r time.Time, exists bool) {
+	v := m.iati_synced_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIatiSyncedAt returns the old "iati_synced_at" field's value of the Participation entity.
+// If the Participation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ParticipationMutation) OldIatiSyncedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIatiSyncedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIatiSyncedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIatiSyncedAt: %w", err)
+	}
+	return oldValue.IatiSyncedAt, nil
+}
+
+// ClearIatiSyncedAt clears the value of the "iati_synced_at" field.
+func (m *ParticipationMutation) ClearIatiSyncedAt() {
+	m.iati_synced_at = nil
+	m.clearedFields[participation.FieldIatiSyncedAt] = struct{}{}
+}
+
+// IatiSyncedAtCleared returns if the "iati_synced_at" field was cleared in this mutation.
+func (m *ParticipationMutation) IatiSyncedAtCleared() bool {
+	_, ok := m.clearedFields[participation.FieldIatiSyncedAt]
+	return ok
+}
+
+// ResetIatiSyncedAt resets all changes to the "iati_synced_at" field.
+func (m *ParticipationMutation) ResetIatiSyncedAt() {
+	m.iati_synced_at = nil
+	delete(m.clearedFields, participation.FieldIatiSyncedAt)
+}
+
 // SetRole sets the "role" field.
 func (m *ParticipationMutation) SetRole(pa participation.Role) {
 	m.role = &pa
@@ -13081,7 +15513,7 @@ func (m *ParticipationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ParticipationMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 8)
 	if m.created_at != nil {
 		fields = append(fields, participation.FieldCreatedAt)
 	}
@@ -13090,6 +15522,12 @@ func (m *ParticipationMutation) Fields() []string {
 	}
 	if m.created_by != nil {
 		fields = append(fields, participation.FieldCreatedBy)
+	}
+	if m.iati_elements != nil {
+		fields = append(fields, participation.FieldIatiElements)
+	}
+	if m.iati_synced_at != nil {
+		fields = append(fields, participation.FieldIatiSyncedAt)
 	}
 	if m.role != nil {
 		fields = append(fields, participation.FieldRole)
@@ -13114,6 +15552,10 @@ func (m *ParticipationMutation) Field(name string) (ent.Value, bool) {
 		return m.UpdatedAt()
 	case participation.FieldCreatedBy:
 		return m.CreatedBy()
+	case participation.FieldIatiElements:
+		return m.IatiElements()
+	case participation.FieldIatiSyncedAt:
+		return m.IatiSyncedAt()
 	case participation.FieldRole:
 		return m.Role()
 	case participation.FieldProgrammeID:
@@ -13135,6 +15577,10 @@ func (m *ParticipationMutation) OldField(ctx context.Context, name string) (ent.
 		return m.OldUpdatedAt(ctx)
 	case participation.FieldCreatedBy:
 		return m.OldCreatedBy(ctx)
+	case participation.FieldIatiElements:
+		return m.OldIatiElements(ctx)
+	case participation.FieldIatiSyncedAt:
+		return m.OldIatiSyncedAt(ctx)
 	case participation.FieldRole:
 		return m.OldRole(ctx)
 	case participation.FieldProgrammeID:
@@ -13170,6 +15616,20 @@ func (m *ParticipationMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetCreatedBy(v)
+		return nil
+	case participation.FieldIatiElements:
+		v, ok := value.([]*iati.Element)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIatiElements(v)
+		return nil
+	case participation.FieldIatiSyncedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIatiSyncedAt(v)
 		return nil
 	case participation.FieldRole:
 		v, ok := value.(participation.Role)
@@ -13240,6 +15700,12 @@ func (m *ParticipationMutation) ClearedFields() []string {
 	if m.FieldCleared(participation.FieldCreatedBy) {
 		fields = append(fields, participation.FieldCreatedBy)
 	}
+	if m.FieldCleared(participation.FieldIatiElements) {
+		fields = append(fields, participation.FieldIatiElements)
+	}
+	if m.FieldCleared(participation.FieldIatiSyncedAt) {
+		fields = append(fields, participation.FieldIatiSyncedAt)
+	}
 	return fields
 }
 
@@ -13257,6 +15723,12 @@ func (m *ParticipationMutation) ClearField(name string) error {
 	case participation.FieldCreatedBy:
 		m.ClearCreatedBy()
 		return nil
+	case participation.FieldIatiElements:
+		m.ClearIatiElements()
+		return nil
+	case participation.FieldIatiSyncedAt:
+		m.ClearIatiSyncedAt()
+		return nil
 	}
 	return fmt.Errorf("unknown Participation nullable field %s", name)
 }
@@ -13273,6 +15745,12 @@ func (m *ParticipationMutation) ResetField(name string) error {
 		return nil
 	case participation.FieldCreatedBy:
 		m.ResetCreatedBy()
+		return nil
+	case participation.FieldIatiElements:
+		m.ResetIatiElements()
+		return nil
+	case participation.FieldIatiSyncedAt:
+		m.ResetIatiSyncedAt()
 		return nil
 	case participation.FieldRole:
 		m.ResetRole()
@@ -13405,6 +15883,646 @@ func (m *ParticipationMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Participation edge %s", name)
+}
+
+// PolicyMarkerMutation represents an operation that mutates the PolicyMarker nodes in the graph.
+type PolicyMarkerMutation struct {
+	config
+	op               Op
+	typ              string
+	id               *int
+	vocabulary       *string
+	code             *string
+	name             *string
+	significance     *string
+	clearedFields    map[string]struct{}
+	programme        *int
+	clearedprogramme bool
+	done             bool
+	oldValue         func(context.Context) (*PolicyMarker, error)
+	predicates       []predicate.PolicyMarker
+}
+
+var _ ent.Mutation = (*PolicyMarkerMutation)(nil)
+
+// policymarkerOption allows management of the mutation configuration using functional options.
+type policymarkerOption func(*PolicyMarkerMutation)
+
+// newPolicyMarkerMutation creates new mutation for the PolicyMarker entity.
+func newPolicyMarkerMutation(c config, op Op, opts ...policymarkerOption) *PolicyMarkerMutation {
+	m := &PolicyMarkerMutation{
+		config:        c,
+		op:            op,
+		typ:           TypePolicyMarker,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withPolicyMarkerID sets the ID field of the mutation.
+func withPolicyMarkerID(id int) policymarkerOption {
+	return func(m *PolicyMarkerMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *PolicyMarker
+		)
+		m.oldValue = func(ctx context.Context) (*PolicyMarker, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().PolicyMarker.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withPolicyMarker sets the old PolicyMarker of the mutation.
+func withPolicyMarker(node *PolicyMarker) policymarkerOption {
+	return func(m *PolicyMarkerMutation) {
+		m.oldValue = func(context.Context) (*PolicyMarker, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m PolicyMarkerMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m PolicyMarkerMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *PolicyMarkerMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *PolicyMarkerMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().PolicyMarker.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetVocabulary sets the "vocabulary" field.
+func (m *PolicyMarkerMutation) SetVocabulary(s string) {
+	m.vocabulary = &s
+}
+
+// Vocabulary returns the value of the "vocabulary" field in the mutation.
+func (m *PolicyMarkerMutation) Vocabulary() (r string, exists bool) {
+	v := m.vocabulary
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVocabulary returns the old "vocabulary" field's value of the PolicyMarker entity.
+// If the PolicyMarker object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PolicyMarkerMutation) OldVocabulary(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVocabulary is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVocabulary requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVocabulary: %w", err)
+	}
+	return oldValue.Vocabulary, nil
+}
+
+// ResetVocabulary resets all changes to the "vocabulary" field.
+func (m *PolicyMarkerMutation) ResetVocabulary() {
+	m.vocabulary = nil
+}
+
+// SetCode sets the "code" field.
+func (m *PolicyMarkerMutation) SetCode(s string) {
+	m.code = &s
+}
+
+// Code returns the value of the "code" field in the mutation.
+func (m *PolicyMarkerMutation) Code() (r string, exists bool) {
+	v := m.code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCode returns the old "code" field's value of the PolicyMarker entity.
+// If the PolicyMarker object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PolicyMarkerMutation) OldCode(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCode: %w", err)
+	}
+	return oldValue.Code, nil
+}
+
+// ResetCode resets all changes to the "code" field.
+func (m *PolicyMarkerMutation) ResetCode() {
+	m.code = nil
+}
+
+// SetName sets the "name" field.
+func (m *PolicyMarkerMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *PolicyMarkerMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the PolicyMarker entity.
+// If the PolicyMarker object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PolicyMarkerMutation) OldName(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ClearName clears the value of the "name" field.
+func (m *PolicyMarkerMutation) ClearName() {
+	m.name = nil
+	m.clearedFields[policymarker.FieldName] = struct{}{}
+}
+
+// NameCleared returns if the "name" field was cleared in this mutation.
+func (m *PolicyMarkerMutation) NameCleared() bool {
+	_, ok := m.clearedFields[policymarker.FieldName]
+	return ok
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *PolicyMarkerMutation) ResetName() {
+	m.name = nil
+	delete(m.clearedFields, policymarker.FieldName)
+}
+
+// SetSignificance sets the "significance" field.
+func (m *PolicyMarkerMutation) SetSignificance(s string) {
+	m.significance = &s
+}
+
+// Significance returns the value of the "significance" field in the mutation.
+func (m *PolicyMarkerMutation) Significance() (r string, exists bool) {
+	v := m.significance
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSignificance returns the old "significance" field's value of the PolicyMarker entity.
+// If the PolicyMarker object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PolicyMarkerMutation) OldSignificance(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSignificance is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSignificance requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSignificance: %w", err)
+	}
+	return oldValue.Significance, nil
+}
+
+// ClearSignificance clears the value of the "significance" field.
+func (m *PolicyMarkerMutation) ClearSignificance() {
+	m.significance = nil
+	m.clearedFields[policymarker.FieldSignificance] = struct{}{}
+}
+
+// SignificanceCleared returns if the "significance" field was cleared in this mutation.
+func (m *PolicyMarkerMutation) SignificanceCleared() bool {
+	_, ok := m.clearedFields[policymarker.FieldSignificance]
+	return ok
+}
+
+// ResetSignificance resets all changes to the "significance" field.
+func (m *PolicyMarkerMutation) ResetSignificance() {
+	m.significance = nil
+	delete(m.clearedFields, policymarker.FieldSignificance)
+}
+
+// SetProgrammeID sets the "programme_id" field.
+func (m *PolicyMarkerMutation) SetProgrammeID(i int) {
+	m.programme = &i
+}
+
+// ProgrammeID returns the value of the "programme_id" field in the mutation.
+func (m *PolicyMarkerMutation) ProgrammeID() (r int, exists bool) {
+	v := m.programme
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProgrammeID returns the old "programme_id" field's value of the PolicyMarker entity.
+// If the PolicyMarker object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PolicyMarkerMutation) OldProgrammeID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProgrammeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProgrammeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProgrammeID: %w", err)
+	}
+	return oldValue.ProgrammeID, nil
+}
+
+// ResetProgrammeID resets all changes to the "programme_id" field.
+func (m *PolicyMarkerMutation) ResetProgrammeID() {
+	m.programme = nil
+}
+
+// ClearProgramme clears the "programme" edge to the Programme entity.
+func (m *PolicyMarkerMutation) ClearProgramme() {
+	m.clearedprogramme = true
+	m.clearedFields[policymarker.FieldProgrammeID] = struct{}{}
+}
+
+// ProgrammeCleared reports if the "programme" edge to the Programme entity was cleared.
+func (m *PolicyMarkerMutation) ProgrammeCleared() bool {
+	return m.clearedprogramme
+}
+
+// ProgrammeIDs returns the "programme" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ProgrammeID instead. It exists only for internal usage by the builders.
+func (m *PolicyMarkerMutation) ProgrammeIDs() (ids []int) {
+	if id := m.programme; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetProgramme resets all changes to the "programme" edge.
+func (m *PolicyMarkerMutation) ResetProgramme() {
+	m.programme = nil
+	m.clearedprogramme = false
+}
+
+// Where appends a list predicates to the PolicyMarkerMutation builder.
+func (m *PolicyMarkerMutation) Where(ps ...predicate.PolicyMarker) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the PolicyMarkerMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *PolicyMarkerMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.PolicyMarker, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *PolicyMarkerMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *PolicyMarkerMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (PolicyMarker).
+func (m *PolicyMarkerMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *PolicyMarkerMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.vocabulary != nil {
+		fields = append(fields, policymarker.FieldVocabulary)
+	}
+	if m.code != nil {
+		fields = append(fields, policymarker.FieldCode)
+	}
+	if m.name != nil {
+		fields = append(fields, policymarker.FieldName)
+	}
+	if m.significance != nil {
+		fields = append(fields, policymarker.FieldSignificance)
+	}
+	if m.programme != nil {
+		fields = append(fields, policymarker.FieldProgrammeID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *PolicyMarkerMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case policymarker.FieldVocabulary:
+		return m.Vocabulary()
+	case policymarker.FieldCode:
+		return m.Code()
+	case policymarker.FieldName:
+		return m.Name()
+	case policymarker.FieldSignificance:
+		return m.Significance()
+	case policymarker.FieldProgrammeID:
+		return m.ProgrammeID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *PolicyMarkerMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case policymarker.FieldVocabulary:
+		return m.OldVocabulary(ctx)
+	case policymarker.FieldCode:
+		return m.OldCode(ctx)
+	case policymarker.FieldName:
+		return m.OldName(ctx)
+	case policymarker.FieldSignificance:
+		return m.OldSignificance(ctx)
+	case policymarker.FieldProgrammeID:
+		return m.OldProgrammeID(ctx)
+	}
+	return nil, fmt.Errorf("unknown PolicyMarker field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PolicyMarkerMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case policymarker.FieldVocabulary:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVocabulary(v)
+		return nil
+	case policymarker.FieldCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCode(v)
+		return nil
+	case policymarker.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case policymarker.FieldSignificance:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSignificance(v)
+		return nil
+	case policymarker.FieldProgrammeID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProgrammeID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PolicyMarker field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *PolicyMarkerMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *PolicyMarkerMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PolicyMarkerMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown PolicyMarker numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *PolicyMarkerMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(policymarker.FieldName) {
+		fields = append(fields, policymarker.FieldName)
+	}
+	if m.FieldCleared(policymarker.FieldSignificance) {
+		fields = append(fields, policymarker.FieldSignificance)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *PolicyMarkerMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *PolicyMarkerMutation) ClearField(name string) error {
+	switch name {
+	case policymarker.FieldName:
+		m.ClearName()
+		return nil
+	case policymarker.FieldSignificance:
+		m.ClearSignificance()
+		return nil
+	}
+	return fmt.Errorf("unknown PolicyMarker nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *PolicyMarkerMutation) ResetField(name string) error {
+	switch name {
+	case policymarker.FieldVocabulary:
+		m.ResetVocabulary()
+		return nil
+	case policymarker.FieldCode:
+		m.ResetCode()
+		return nil
+	case policymarker.FieldName:
+		m.ResetName()
+		return nil
+	case policymarker.FieldSignificance:
+		m.ResetSignificance()
+		return nil
+	case policymarker.FieldProgrammeID:
+		m.ResetProgrammeID()
+		return nil
+	}
+	return fmt.Errorf("unknown PolicyMarker field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *PolicyMarkerMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.programme != nil {
+		edges = append(edges, policymarker.EdgeProgramme)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *PolicyMarkerMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case policymarker.EdgeProgramme:
+		if id := m.programme; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *PolicyMarkerMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *PolicyMarkerMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *PolicyMarkerMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedprogramme {
+		edges = append(edges, policymarker.EdgeProgramme)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *PolicyMarkerMutation) EdgeCleared(name string) bool {
+	switch name {
+	case policymarker.EdgeProgramme:
+		return m.clearedprogramme
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *PolicyMarkerMutation) ClearEdge(name string) error {
+	switch name {
+	case policymarker.EdgeProgramme:
+		m.ClearProgramme()
+		return nil
+	}
+	return fmt.Errorf("unknown PolicyMarker unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *PolicyMarkerMutation) ResetEdge(name string) error {
+	switch name {
+	case policymarker.EdgeProgramme:
+		m.ResetProgramme()
+		return nil
+	}
+	return fmt.Errorf("unknown PolicyMarker edge %s", name)
 }
 
 // PresenceMutation represents an operation that mutates the Presence nodes in the graph.
@@ -14206,6 +17324,12 @@ type ProgrammeMutation struct {
 	appendactivity_dates           []iati.ActivityDate
 	budget_periods                 *[]iati.Budget
 	appendbudget_periods           []iati.Budget
+	iati_elements                  *[]*iati.Element
+	appendiati_elements            []*iati.Element
+	iati_synced_at                 *time.Time
+	quality_notes                  *[]iati.QualityNote
+	appendquality_notes            []iati.QualityNote
+	has_quality_notes              *bool
 	code                           *string
 	title                          *string
 	description                    *string
@@ -14244,6 +17368,18 @@ type ProgrammeMutation struct {
 	events                         map[int]struct{}
 	removedevents                  map[int]struct{}
 	clearedevents                  bool
+	sectors                        map[int]struct{}
+	removedsectors                 map[int]struct{}
+	clearedsectors                 bool
+	locations                      map[int]struct{}
+	removedlocations               map[int]struct{}
+	clearedlocations               bool
+	policy_markers                 map[int]struct{}
+	removedpolicy_markers          map[int]struct{}
+	clearedpolicy_markers          bool
+	humanitarian_scopes            map[int]struct{}
+	removedhumanitarian_scopes     map[int]struct{}
+	clearedhumanitarian_scopes     bool
 	sources                        map[int]struct{}
 	removedsources                 map[int]struct{}
 	clearedsources                 bool
@@ -14913,6 +18049,221 @@ func (m *ProgrammeMutation) ResetBudgetPeriods() {
 	m.budget_periods = nil
 	m.appendbudget_periods = nil
 	delete(m.clearedFields, programme.FieldBudgetPeriods)
+}
+
+// SetIatiElements sets the "iati_elements" field.
+func (m *ProgrammeMutation) SetIatiElements(i []*iati.Element) {
+	m.iati_elements = &i
+	m.appendiati_elements = nil
+}
+
+// IatiElements returns the value of the "iati_elements" field in the mutation.
+func (m *ProgrammeMutation) IatiElements() (r []*iati.Element, exists bool) {
+	v := m.iati_elements
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIatiElements returns the old "iati_elements" field's value of the Programme entity.
+// If the Programme object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProgrammeMutation) OldIatiElements(ctx context.Context) (v []*iati.Element, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIatiElements is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIatiElements requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIatiElements: %w", err)
+	}
+	return oldValue.IatiElements, nil
+}
+
+// AppendIatiElements adds i to the "iati_elements" field.
+func (m *ProgrammeMutation) AppendIatiElements(i []*iati.Element) {
+	m.appendiati_elements = append(m.appendiati_elements, i...)
+}
+
+// AppendedIatiElements returns the list of values that were appended to the "iati_elements" field in this mutation.
+func (m *ProgrammeMutation) AppendedIatiElements() ([]*iati.Element, bool) {
+	if len(m.appendiati_elements) == 0 {
+		return nil, false
+	}
+	return m.appendiati_elements, true
+}
+
+// ClearIatiElements clears the value of the "iati_elements" field.
+func (m *ProgrammeMutation) ClearIatiElements() {
+	m.iati_elements = nil
+	m.appendiati_elements = nil
+	m.clearedFields[programme.FieldIatiElements] = struct{}{}
+}
+
+// IatiElementsCleared returns if the "iati_elements" field was cleared in this mutation.
+func (m *ProgrammeMutation) IatiElementsCleared() bool {
+	_, ok := m.clearedFields[programme.FieldIatiElements]
+	return ok
+}
+
+// ResetIatiElements resets all changes to the "iati_elements" field.
+func (m *ProgrammeMutation) ResetIatiElements() {
+	m.iati_elements = nil
+	m.appendiati_elements = nil
+	delete(m.clearedFields, programme.FieldIatiElements)
+}
+
+// SetIatiSyncedAt sets the "iati_synced_at" field.
+func (m *ProgrammeMutation) SetIatiSyncedAt(t time.Time) {
+	m.iati_synced_at = &t
+}
+
+// IatiSyncedAt returns the value of the "iati_synced_at" field in the mutation.
+func (m *ProgrammeMutation) IatiSyncedAt() (r time.Time, exists bool) {
+	v := m.iati_synced_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIatiSyncedAt returns the old "iati_synced_at" field's value of the Programme entity.
+// If the Programme object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProgrammeMutation) OldIatiSyncedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIatiSyncedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIatiSyncedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIatiSyncedAt: %w", err)
+	}
+	return oldValue.IatiSyncedAt, nil
+}
+
+// ClearIatiSyncedAt clears the value of the "iati_synced_at" field.
+func (m *ProgrammeMutation) ClearIatiSyncedAt() {
+	m.iati_synced_at = nil
+	m.clearedFields[programme.FieldIatiSyncedAt] = struct{}{}
+}
+
+// IatiSyncedAtCleared returns if the "iati_synced_at" field was cleared in this mutation.
+func (m *ProgrammeMutation) IatiSyncedAtCleared() bool {
+	_, ok := m.clearedFields[programme.FieldIatiSyncedAt]
+	return ok
+}
+
+// ResetIatiSyncedAt resets all changes to the "iati_synced_at" field.
+func (m *ProgrammeMutation) ResetIatiSyncedAt() {
+	m.iati_synced_at = nil
+	delete(m.clearedFields, programme.FieldIatiSyncedAt)
+}
+
+// SetQualityNotes sets the "quality_notes" field.
+func (m *ProgrammeMutation) SetQualityNotes(in []iati.QualityNote) {
+	m.quality_notes = &in
+	m.appendquality_notes = nil
+}
+
+// QualityNotes returns the value of the "quality_notes" field in the mutation.
+func (m *ProgrammeMutation) QualityNotes() (r []iati.QualityNote, exists bool) {
+	v := m.quality_notes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQualityNotes returns the old "quality_notes" field's value of the Programme entity.
+// If the Programme object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProgrammeMutation) OldQualityNotes(ctx context.Context) (v []iati.QualityNote, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQualityNotes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQualityNotes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQualityNotes: %w", err)
+	}
+	return oldValue.QualityNotes, nil
+}
+
+// AppendQualityNotes adds in to the "quality_notes" field.
+func (m *ProgrammeMutation) AppendQualityNotes(in []iati.QualityNote) {
+	m.appendquality_notes = append(m.appendquality_notes, in...)
+}
+
+// AppendedQualityNotes returns the list of values that were appended to the "quality_notes" field in this mutation.
+func (m *ProgrammeMutation) AppendedQualityNotes() ([]iati.QualityNote, bool) {
+	if len(m.appendquality_notes) == 0 {
+		return nil, false
+	}
+	return m.appendquality_notes, true
+}
+
+// ClearQualityNotes clears the value of the "quality_notes" field.
+func (m *ProgrammeMutation) ClearQualityNotes() {
+	m.quality_notes = nil
+	m.appendquality_notes = nil
+	m.clearedFields[programme.FieldQualityNotes] = struct{}{}
+}
+
+// QualityNotesCleared returns if the "quality_notes" field was cleared in this mutation.
+func (m *ProgrammeMutation) QualityNotesCleared() bool {
+	_, ok := m.clearedFields[programme.FieldQualityNotes]
+	return ok
+}
+
+// ResetQualityNotes resets all changes to the "quality_notes" field.
+func (m *ProgrammeMutation) ResetQualityNotes() {
+	m.quality_notes = nil
+	m.appendquality_notes = nil
+	delete(m.clearedFields, programme.FieldQualityNotes)
+}
+
+// SetHasQualityNotes sets the "has_quality_notes" field.
+func (m *ProgrammeMutation) SetHasQualityNotes(b bool) {
+	m.has_quality_notes = &b
+}
+
+// HasQualityNotes returns the value of the "has_quality_notes" field in the mutation.
+func (m *ProgrammeMutation) HasQualityNotes() (r bool, exists bool) {
+	v := m.has_quality_notes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHasQualityNotes returns the old "has_quality_notes" field's value of the Programme entity.
+// If the Programme object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProgrammeMutation) OldHasQualityNotes(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHasQualityNotes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHasQualityNotes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHasQualityNotes: %w", err)
+	}
+	return oldValue.HasQualityNotes, nil
+}
+
+// ResetHasQualityNotes resets all changes to the "has_quality_notes" field.
+func (m *ProgrammeMutation) ResetHasQualityNotes() {
+	m.has_quality_notes = nil
 }
 
 // SetCode sets the "code" field.
@@ -15936,6 +19287,222 @@ func (m *ProgrammeMutation) ResetEvents() {
 	m.removedevents = nil
 }
 
+// AddSectorIDs adds the "sectors" edge to the Sector entity by ids.
+func (m *ProgrammeMutation) AddSectorIDs(ids ...int) {
+	if m.sectors == nil {
+		m.sectors = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.sectors[ids[i]] = struct{}{}
+	}
+}
+
+// ClearSectors clears the "sectors" edge to the Sector entity.
+func (m *ProgrammeMutation) ClearSectors() {
+	m.clearedsectors = true
+}
+
+// SectorsCleared reports if the "sectors" edge to the Sector entity was cleared.
+func (m *ProgrammeMutation) SectorsCleared() bool {
+	return m.clearedsectors
+}
+
+// RemoveSectorIDs removes the "sectors" edge to the Sector entity by IDs.
+func (m *ProgrammeMutation) RemoveSectorIDs(ids ...int) {
+	if m.removedsectors == nil {
+		m.removedsectors = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.sectors, ids[i])
+		m.removedsectors[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedSectors returns the removed IDs of the "sectors" edge to the Sector entity.
+func (m *ProgrammeMutation) RemovedSectorsIDs() (ids []int) {
+	for id := range m.removedsectors {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// SectorsIDs returns the "sectors" edge IDs in the mutation.
+func (m *ProgrammeMutation) SectorsIDs() (ids []int) {
+	for id := range m.sectors {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetSectors resets all changes to the "sectors" edge.
+func (m *ProgrammeMutation) ResetSectors() {
+	m.sectors = nil
+	m.clearedsectors = false
+	m.removedsectors = nil
+}
+
+// AddLocationIDs adds the "locations" edge to the Location entity by ids.
+func (m *ProgrammeMutation) AddLocationIDs(ids ...int) {
+	if m.locations == nil {
+		m.locations = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.locations[ids[i]] = struct{}{}
+	}
+}
+
+// ClearLocations clears the "locations" edge to the Location entity.
+func (m *ProgrammeMutation) ClearLocations() {
+	m.clearedlocations = true
+}
+
+// LocationsCleared reports if the "locations" edge to the Location entity was cleared.
+func (m *ProgrammeMutation) LocationsCleared() bool {
+	return m.clearedlocations
+}
+
+// RemoveLocationIDs removes the "locations" edge to the Location entity by IDs.
+func (m *ProgrammeMutation) RemoveLocationIDs(ids ...int) {
+	if m.removedlocations == nil {
+		m.removedlocations = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.locations, ids[i])
+		m.removedlocations[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedLocations returns the removed IDs of the "locations" edge to the Location entity.
+func (m *ProgrammeMutation) RemovedLocationsIDs() (ids []int) {
+	for id := range m.removedlocations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// LocationsIDs returns the "locations" edge IDs in the mutation.
+func (m *ProgrammeMutation) LocationsIDs() (ids []int) {
+	for id := range m.locations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetLocations resets all changes to the "locations" edge.
+func (m *ProgrammeMutation) ResetLocations() {
+	m.locations = nil
+	m.clearedlocations = false
+	m.removedlocations = nil
+}
+
+// AddPolicyMarkerIDs adds the "policy_markers" edge to the PolicyMarker entity by ids.
+func (m *ProgrammeMutation) AddPolicyMarkerIDs(ids ...int) {
+	if m.policy_markers == nil {
+		m.policy_markers = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.policy_markers[ids[i]] = struct{}{}
+	}
+}
+
+// ClearPolicyMarkers clears the "policy_markers" edge to the PolicyMarker entity.
+func (m *ProgrammeMutation) ClearPolicyMarkers() {
+	m.clearedpolicy_markers = true
+}
+
+// PolicyMarkersCleared reports if the "policy_markers" edge to the PolicyMarker entity was cleared.
+func (m *ProgrammeMutation) PolicyMarkersCleared() bool {
+	return m.clearedpolicy_markers
+}
+
+// RemovePolicyMarkerIDs removes the "policy_markers" edge to the PolicyMarker entity by IDs.
+func (m *ProgrammeMutation) RemovePolicyMarkerIDs(ids ...int) {
+	if m.removedpolicy_markers == nil {
+		m.removedpolicy_markers = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.policy_markers, ids[i])
+		m.removedpolicy_markers[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedPolicyMarkers returns the removed IDs of the "policy_markers" edge to the PolicyMarker entity.
+func (m *ProgrammeMutation) RemovedPolicyMarkersIDs() (ids []int) {
+	for id := range m.removedpolicy_markers {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// PolicyMarkersIDs returns the "policy_markers" edge IDs in the mutation.
+func (m *ProgrammeMutation) PolicyMarkersIDs() (ids []int) {
+	for id := range m.policy_markers {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetPolicyMarkers resets all changes to the "policy_markers" edge.
+func (m *ProgrammeMutation) ResetPolicyMarkers() {
+	m.policy_markers = nil
+	m.clearedpolicy_markers = false
+	m.removedpolicy_markers = nil
+}
+
+// AddHumanitarianScopeIDs adds the "humanitarian_scopes" edge to the HumanitarianScope entity by ids.
+func (m *ProgrammeMutation) AddHumanitarianScopeIDs(ids ...int) {
+	if m.humanitarian_scopes == nil {
+		m.humanitarian_scopes = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.humanitarian_scopes[ids[i]] = struct{}{}
+	}
+}
+
+// ClearHumanitarianScopes clears the "humanitarian_scopes" edge to the HumanitarianScope entity.
+func (m *ProgrammeMutation) ClearHumanitarianScopes() {
+	m.clearedhumanitarian_scopes = true
+}
+
+// HumanitarianScopesCleared reports if the "humanitarian_scopes" edge to the HumanitarianScope entity was cleared.
+func (m *ProgrammeMutation) HumanitarianScopesCleared() bool {
+	return m.clearedhumanitarian_scopes
+}
+
+// RemoveHumanitarianScopeIDs removes the "humanitarian_scopes" edge to the HumanitarianScope entity by IDs.
+func (m *ProgrammeMutation) RemoveHumanitarianScopeIDs(ids ...int) {
+	if m.removedhumanitarian_scopes == nil {
+		m.removedhumanitarian_scopes = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.humanitarian_scopes, ids[i])
+		m.removedhumanitarian_scopes[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedHumanitarianScopes returns the removed IDs of the "humanitarian_scopes" edge to the HumanitarianScope entity.
+func (m *ProgrammeMutation) RemovedHumanitarianScopesIDs() (ids []int) {
+	for id := range m.removedhumanitarian_scopes {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// HumanitarianScopesIDs returns the "humanitarian_scopes" edge IDs in the mutation.
+func (m *ProgrammeMutation) HumanitarianScopesIDs() (ids []int) {
+	for id := range m.humanitarian_scopes {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetHumanitarianScopes resets all changes to the "humanitarian_scopes" edge.
+func (m *ProgrammeMutation) ResetHumanitarianScopes() {
+	m.humanitarian_scopes = nil
+	m.clearedhumanitarian_scopes = false
+	m.removedhumanitarian_scopes = nil
+}
+
 // AddSourceIDs adds the "sources" edge to the Source entity by ids.
 func (m *ProgrammeMutation) AddSourceIDs(ids ...int) {
 	if m.sources == nil {
@@ -16024,7 +19591,7 @@ func (m *ProgrammeMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ProgrammeMutation) Fields() []string {
-	fields := make([]string, 0, 22)
+	fields := make([]string, 0, 26)
 	if m.created_at != nil {
 		fields = append(fields, programme.FieldCreatedAt)
 	}
@@ -16054,6 +19621,18 @@ func (m *ProgrammeMutation) Fields() []string {
 	}
 	if m.budget_periods != nil {
 		fields = append(fields, programme.FieldBudgetPeriods)
+	}
+	if m.iati_elements != nil {
+		fields = append(fields, programme.FieldIatiElements)
+	}
+	if m.iati_synced_at != nil {
+		fields = append(fields, programme.FieldIatiSyncedAt)
+	}
+	if m.quality_notes != nil {
+		fields = append(fields, programme.FieldQualityNotes)
+	}
+	if m.has_quality_notes != nil {
+		fields = append(fields, programme.FieldHasQualityNotes)
 	}
 	if m.code != nil {
 		fields = append(fields, programme.FieldCode)
@@ -16119,6 +19698,14 @@ func (m *ProgrammeMutation) Field(name string) (ent.Value, bool) {
 		return m.ActivityDates()
 	case programme.FieldBudgetPeriods:
 		return m.BudgetPeriods()
+	case programme.FieldIatiElements:
+		return m.IatiElements()
+	case programme.FieldIatiSyncedAt:
+		return m.IatiSyncedAt()
+	case programme.FieldQualityNotes:
+		return m.QualityNotes()
+	case programme.FieldHasQualityNotes:
+		return m.HasQualityNotes()
 	case programme.FieldCode:
 		return m.Code()
 	case programme.FieldTitle:
@@ -16172,6 +19759,14 @@ func (m *ProgrammeMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldActivityDates(ctx)
 	case programme.FieldBudgetPeriods:
 		return m.OldBudgetPeriods(ctx)
+	case programme.FieldIatiElements:
+		return m.OldIatiElements(ctx)
+	case programme.FieldIatiSyncedAt:
+		return m.OldIatiSyncedAt(ctx)
+	case programme.FieldQualityNotes:
+		return m.OldQualityNotes(ctx)
+	case programme.FieldHasQualityNotes:
+		return m.OldHasQualityNotes(ctx)
 	case programme.FieldCode:
 		return m.OldCode(ctx)
 	case programme.FieldTitle:
@@ -16274,6 +19869,34 @@ func (m *ProgrammeMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetBudgetPeriods(v)
+		return nil
+	case programme.FieldIatiElements:
+		v, ok := value.([]*iati.Element)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIatiElements(v)
+		return nil
+	case programme.FieldIatiSyncedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIatiSyncedAt(v)
+		return nil
+	case programme.FieldQualityNotes:
+		v, ok := value.([]iati.QualityNote)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQualityNotes(v)
+		return nil
+	case programme.FieldHasQualityNotes:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHasQualityNotes(v)
 		return nil
 	case programme.FieldCode:
 		v, ok := value.(string)
@@ -16428,6 +20051,15 @@ func (m *ProgrammeMutation) ClearedFields() []string {
 	if m.FieldCleared(programme.FieldBudgetPeriods) {
 		fields = append(fields, programme.FieldBudgetPeriods)
 	}
+	if m.FieldCleared(programme.FieldIatiElements) {
+		fields = append(fields, programme.FieldIatiElements)
+	}
+	if m.FieldCleared(programme.FieldIatiSyncedAt) {
+		fields = append(fields, programme.FieldIatiSyncedAt)
+	}
+	if m.FieldCleared(programme.FieldQualityNotes) {
+		fields = append(fields, programme.FieldQualityNotes)
+	}
 	if m.FieldCleared(programme.FieldDescription) {
 		fields = append(fields, programme.FieldDescription)
 	}
@@ -16495,6 +20127,15 @@ func (m *ProgrammeMutation) ClearField(name string) error {
 		return nil
 	case programme.FieldBudgetPeriods:
 		m.ClearBudgetPeriods()
+		return nil
+	case programme.FieldIatiElements:
+		m.ClearIatiElements()
+		return nil
+	case programme.FieldIatiSyncedAt:
+		m.ClearIatiSyncedAt()
+		return nil
+	case programme.FieldQualityNotes:
+		m.ClearQualityNotes()
 		return nil
 	case programme.FieldDescription:
 		m.ClearDescription()
@@ -16564,6 +20205,18 @@ func (m *ProgrammeMutation) ResetField(name string) error {
 	case programme.FieldBudgetPeriods:
 		m.ResetBudgetPeriods()
 		return nil
+	case programme.FieldIatiElements:
+		m.ResetIatiElements()
+		return nil
+	case programme.FieldIatiSyncedAt:
+		m.ResetIatiSyncedAt()
+		return nil
+	case programme.FieldQualityNotes:
+		m.ResetQualityNotes()
+		return nil
+	case programme.FieldHasQualityNotes:
+		m.ResetHasQualityNotes()
+		return nil
 	case programme.FieldCode:
 		m.ResetCode()
 		return nil
@@ -16606,7 +20259,7 @@ func (m *ProgrammeMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ProgrammeMutation) AddedEdges() []string {
-	edges := make([]string, 0, 10)
+	edges := make([]string, 0, 14)
 	if m.parent != nil {
 		edges = append(edges, programme.EdgeParent)
 	}
@@ -16633,6 +20286,18 @@ func (m *ProgrammeMutation) AddedEdges() []string {
 	}
 	if m.events != nil {
 		edges = append(edges, programme.EdgeEvents)
+	}
+	if m.sectors != nil {
+		edges = append(edges, programme.EdgeSectors)
+	}
+	if m.locations != nil {
+		edges = append(edges, programme.EdgeLocations)
+	}
+	if m.policy_markers != nil {
+		edges = append(edges, programme.EdgePolicyMarkers)
+	}
+	if m.humanitarian_scopes != nil {
+		edges = append(edges, programme.EdgeHumanitarianScopes)
 	}
 	if m.sources != nil {
 		edges = append(edges, programme.EdgeSources)
@@ -16696,6 +20361,30 @@ func (m *ProgrammeMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case programme.EdgeSectors:
+		ids := make([]ent.Value, 0, len(m.sectors))
+		for id := range m.sectors {
+			ids = append(ids, id)
+		}
+		return ids
+	case programme.EdgeLocations:
+		ids := make([]ent.Value, 0, len(m.locations))
+		for id := range m.locations {
+			ids = append(ids, id)
+		}
+		return ids
+	case programme.EdgePolicyMarkers:
+		ids := make([]ent.Value, 0, len(m.policy_markers))
+		for id := range m.policy_markers {
+			ids = append(ids, id)
+		}
+		return ids
+	case programme.EdgeHumanitarianScopes:
+		ids := make([]ent.Value, 0, len(m.humanitarian_scopes))
+		for id := range m.humanitarian_scopes {
+			ids = append(ids, id)
+		}
+		return ids
 	case programme.EdgeSources:
 		ids := make([]ent.Value, 0, len(m.sources))
 		for id := range m.sources {
@@ -16708,7 +20397,7 @@ func (m *ProgrammeMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ProgrammeMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 10)
+	edges := make([]string, 0, 14)
 	if m.removedchildren != nil {
 		edges = append(edges, programme.EdgeChildren)
 	}
@@ -16732,6 +20421,18 @@ func (m *ProgrammeMutation) RemovedEdges() []string {
 	}
 	if m.removedevents != nil {
 		edges = append(edges, programme.EdgeEvents)
+	}
+	if m.removedsectors != nil {
+		edges = append(edges, programme.EdgeSectors)
+	}
+	if m.removedlocations != nil {
+		edges = append(edges, programme.EdgeLocations)
+	}
+	if m.removedpolicy_markers != nil {
+		edges = append(edges, programme.EdgePolicyMarkers)
+	}
+	if m.removedhumanitarian_scopes != nil {
+		edges = append(edges, programme.EdgeHumanitarianScopes)
 	}
 	if m.removedsources != nil {
 		edges = append(edges, programme.EdgeSources)
@@ -16791,6 +20492,30 @@ func (m *ProgrammeMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case programme.EdgeSectors:
+		ids := make([]ent.Value, 0, len(m.removedsectors))
+		for id := range m.removedsectors {
+			ids = append(ids, id)
+		}
+		return ids
+	case programme.EdgeLocations:
+		ids := make([]ent.Value, 0, len(m.removedlocations))
+		for id := range m.removedlocations {
+			ids = append(ids, id)
+		}
+		return ids
+	case programme.EdgePolicyMarkers:
+		ids := make([]ent.Value, 0, len(m.removedpolicy_markers))
+		for id := range m.removedpolicy_markers {
+			ids = append(ids, id)
+		}
+		return ids
+	case programme.EdgeHumanitarianScopes:
+		ids := make([]ent.Value, 0, len(m.removedhumanitarian_scopes))
+		for id := range m.removedhumanitarian_scopes {
+			ids = append(ids, id)
+		}
+		return ids
 	case programme.EdgeSources:
 		ids := make([]ent.Value, 0, len(m.removedsources))
 		for id := range m.removedsources {
@@ -16803,7 +20528,7 @@ func (m *ProgrammeMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ProgrammeMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 10)
+	edges := make([]string, 0, 14)
 	if m.clearedparent {
 		edges = append(edges, programme.EdgeParent)
 	}
@@ -16830,6 +20555,18 @@ func (m *ProgrammeMutation) ClearedEdges() []string {
 	}
 	if m.clearedevents {
 		edges = append(edges, programme.EdgeEvents)
+	}
+	if m.clearedsectors {
+		edges = append(edges, programme.EdgeSectors)
+	}
+	if m.clearedlocations {
+		edges = append(edges, programme.EdgeLocations)
+	}
+	if m.clearedpolicy_markers {
+		edges = append(edges, programme.EdgePolicyMarkers)
+	}
+	if m.clearedhumanitarian_scopes {
+		edges = append(edges, programme.EdgeHumanitarianScopes)
 	}
 	if m.clearedsources {
 		edges = append(edges, programme.EdgeSources)
@@ -16859,6 +20596,14 @@ func (m *ProgrammeMutation) EdgeCleared(name string) bool {
 		return m.clearedagreements
 	case programme.EdgeEvents:
 		return m.clearedevents
+	case programme.EdgeSectors:
+		return m.clearedsectors
+	case programme.EdgeLocations:
+		return m.clearedlocations
+	case programme.EdgePolicyMarkers:
+		return m.clearedpolicy_markers
+	case programme.EdgeHumanitarianScopes:
+		return m.clearedhumanitarian_scopes
 	case programme.EdgeSources:
 		return m.clearedsources
 	}
@@ -16907,6 +20652,18 @@ func (m *ProgrammeMutation) ResetEdge(name string) error {
 	case programme.EdgeEvents:
 		m.ResetEvents()
 		return nil
+	case programme.EdgeSectors:
+		m.ResetSectors()
+		return nil
+	case programme.EdgeLocations:
+		m.ResetLocations()
+		return nil
+	case programme.EdgePolicyMarkers:
+		m.ResetPolicyMarkers()
+		return nil
+	case programme.EdgeHumanitarianScopes:
+		m.ResetHumanitarianScopes()
+		return nil
 	case programme.EdgeSources:
 		m.ResetSources()
 		return nil
@@ -16917,29 +20674,32 @@ func (m *ProgrammeMutation) ResetEdge(name string) error {
 // ProgrammeCountryMutation represents an operation that mutates the ProgrammeCountry nodes in the graph.
 type ProgrammeCountryMutation struct {
 	config
-	op               Op
-	typ              string
-	id               *int
-	created_at       *time.Time
-	updated_at       *time.Time
-	created_by       *int
-	addcreated_by    *int
-	role             *programmecountry.Role
-	share_percent    *money.Decimal
-	clearedFields    map[string]struct{}
-	programme        *int
-	clearedprogramme bool
-	country          *int
-	clearedcountry   bool
-	areas            map[int]struct{}
-	removedareas     map[int]struct{}
-	clearedareas     bool
-	sources          map[int]struct{}
-	removedsources   map[int]struct{}
-	clearedsources   bool
-	done             bool
-	oldValue         func(context.Context) (*ProgrammeCountry, error)
-	predicates       []predicate.ProgrammeCountry
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	created_by          *int
+	addcreated_by       *int
+	iati_elements       *[]*iati.Element
+	appendiati_elements []*iati.Element
+	iati_synced_at      *time.Time
+	role                *programmecountry.Role
+	share_percent       *money.Decimal
+	clearedFields       map[string]struct{}
+	programme           *int
+	clearedprogramme    bool
+	country             *int
+	clearedcountry      bool
+	areas               map[int]struct{}
+	removedareas        map[int]struct{}
+	clearedareas        bool
+	sources             map[int]struct{}
+	removedsources      map[int]struct{}
+	clearedsources      bool
+	done                bool
+	oldValue            func(context.Context) (*ProgrammeCountry, error)
+	predicates          []predicate.ProgrammeCountry
 }
 
 var _ ent.Mutation = (*ProgrammeCountryMutation)(nil)
@@ -17180,6 +20940,120 @@ func (m *ProgrammeCountryMutation) ResetCreatedBy() {
 	m.created_by = nil
 	m.addcreated_by = nil
 	delete(m.clearedFields, programmecountry.FieldCreatedBy)
+}
+
+// SetIatiElements sets the "iati_elements" field.
+func (m *ProgrammeCountryMutation) SetIatiElements(i []*iati.Element) {
+	m.iati_elements = &i
+	m.appendiati_elements = nil
+}
+
+// IatiElements returns the value of the "iati_elements" field in the mutation.
+func (m *ProgrammeCountryMutation) IatiElements() (r []*iati.Element, exists bool) {
+	v := m.iati_elements
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIatiElements returns the old "iati_elements" field's value of the ProgrammeCountry entity.
+// If the ProgrammeCountry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProgrammeCountryMutation) OldIatiElements(ctx context.Context) (v []*iati.Element, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIatiElements is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIatiElements requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIatiElements: %w", err)
+	}
+	return oldValue.IatiElements, nil
+}
+
+// AppendIatiElements adds i to the "iati_elements" field.
+func (m *ProgrammeCountryMutation) AppendIatiElements(i []*iati.Element) {
+	m.appendiati_elements = append(m.appendiati_elements, i...)
+}
+
+// AppendedIatiElements returns the list of values that were appended to the "iati_elements" field in this mutation.
+func (m *ProgrammeCountryMutation) AppendedIatiElements() ([]*iati.Element, bool) {
+	if len(m.appendiati_elements) == 0 {
+		return nil, false
+	}
+	return m.appendiati_elements, true
+}
+
+// ClearIatiElements clears the value of the "iati_elements" field.
+func (m *ProgrammeCountryMutation) ClearIatiElements() {
+	m.iati_elements = nil
+	m.appendiati_elements = nil
+	m.clearedFields[programmecountry.FieldIatiElements] = struct{}{}
+}
+
+// IatiElementsCleared returns if the "iati_elements" field was cleared in this mutation.
+func (m *ProgrammeCountryMutation) IatiElementsCleared() bool {
+	_, ok := m.clearedFields[programmecountry.FieldIatiElements]
+	return ok
+}
+
+// ResetIatiElements resets all changes to the "iati_elements" field.
+func (m *ProgrammeCountryMutation) ResetIatiElements() {
+	m.iati_elements = nil
+	m.appendiati_elements = nil
+	delete(m.clearedFields, programmecountry.FieldIatiElements)
+}
+
+// SetIatiSyncedAt sets the "iati_synced_at" field.
+func (m *ProgrammeCountryMutation) SetIatiSyncedAt(t time.Time) {
+	m.iati_synced_at = &t
+}
+
+// IatiSyncedAt returns the value of the "iati_synced_at" field in the mutation.
+func (m *ProgrammeCountryMutation) IatiSyncedAt() (r time.Time, exists bool) {
+	v := m.iati_synced_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIatiSyncedAt returns the old "iati_synced_at" field's value of the ProgrammeCountry entity.
+// If the ProgrammeCountry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProgrammeCountryMutation) OldIatiSyncedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIatiSyncedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIatiSyncedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIatiSyncedAt: %w", err)
+	}
+	return oldValue.IatiSyncedAt, nil
+}
+
+// ClearIatiSyncedAt clears the value of the "iati_synced_at" field.
+func (m *ProgrammeCountryMutation) ClearIatiSyncedAt() {
+	m.iati_synced_at = nil
+	m.clearedFields[programmecountry.FieldIatiSyncedAt] = struct{}{}
+}
+
+// IatiSyncedAtCleared returns if the "iati_synced_at" field was cleared in this mutation.
+func (m *ProgrammeCountryMutation) IatiSyncedAtCleared() bool {
+	_, ok := m.clearedFields[programmecountry.FieldIatiSyncedAt]
+	return ok
+}
+
+// ResetIatiSyncedAt resets all changes to the "iati_synced_at" field.
+func (m *ProgrammeCountryMutation) ResetIatiSyncedAt() {
+	m.iati_synced_at = nil
+	delete(m.clearedFields, programmecountry.FieldIatiSyncedAt)
 }
 
 // SetRole sets the "role" field.
@@ -17535,7 +21409,7 @@ func (m *ProgrammeCountryMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ProgrammeCountryMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 9)
 	if m.created_at != nil {
 		fields = append(fields, programmecountry.FieldCreatedAt)
 	}
@@ -17544,6 +21418,12 @@ func (m *ProgrammeCountryMutation) Fields() []string {
 	}
 	if m.created_by != nil {
 		fields = append(fields, programmecountry.FieldCreatedBy)
+	}
+	if m.iati_elements != nil {
+		fields = append(fields, programmecountry.FieldIatiElements)
+	}
+	if m.iati_synced_at != nil {
+		fields = append(fields, programmecountry.FieldIatiSyncedAt)
 	}
 	if m.role != nil {
 		fields = append(fields, programmecountry.FieldRole)
@@ -17571,6 +21451,10 @@ func (m *ProgrammeCountryMutation) Field(name string) (ent.Value, bool) {
 		return m.UpdatedAt()
 	case programmecountry.FieldCreatedBy:
 		return m.CreatedBy()
+	case programmecountry.FieldIatiElements:
+		return m.IatiElements()
+	case programmecountry.FieldIatiSyncedAt:
+		return m.IatiSyncedAt()
 	case programmecountry.FieldRole:
 		return m.Role()
 	case programmecountry.FieldSharePercent:
@@ -17594,6 +21478,10 @@ func (m *ProgrammeCountryMutation) OldField(ctx context.Context, name string) (e
 		return m.OldUpdatedAt(ctx)
 	case programmecountry.FieldCreatedBy:
 		return m.OldCreatedBy(ctx)
+	case programmecountry.FieldIatiElements:
+		return m.OldIatiElements(ctx)
+	case programmecountry.FieldIatiSyncedAt:
+		return m.OldIatiSyncedAt(ctx)
 	case programmecountry.FieldRole:
 		return m.OldRole(ctx)
 	case programmecountry.FieldSharePercent:
@@ -17631,6 +21519,20 @@ func (m *ProgrammeCountryMutation) SetField(name string, value ent.Value) error 
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetCreatedBy(v)
+		return nil
+	case programmecountry.FieldIatiElements:
+		v, ok := value.([]*iati.Element)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIatiElements(v)
+		return nil
+	case programmecountry.FieldIatiSyncedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIatiSyncedAt(v)
 		return nil
 	case programmecountry.FieldRole:
 		v, ok := value.(programmecountry.Role)
@@ -17708,6 +21610,12 @@ func (m *ProgrammeCountryMutation) ClearedFields() []string {
 	if m.FieldCleared(programmecountry.FieldCreatedBy) {
 		fields = append(fields, programmecountry.FieldCreatedBy)
 	}
+	if m.FieldCleared(programmecountry.FieldIatiElements) {
+		fields = append(fields, programmecountry.FieldIatiElements)
+	}
+	if m.FieldCleared(programmecountry.FieldIatiSyncedAt) {
+		fields = append(fields, programmecountry.FieldIatiSyncedAt)
+	}
 	if m.FieldCleared(programmecountry.FieldSharePercent) {
 		fields = append(fields, programmecountry.FieldSharePercent)
 	}
@@ -17728,6 +21636,12 @@ func (m *ProgrammeCountryMutation) ClearField(name string) error {
 	case programmecountry.FieldCreatedBy:
 		m.ClearCreatedBy()
 		return nil
+	case programmecountry.FieldIatiElements:
+		m.ClearIatiElements()
+		return nil
+	case programmecountry.FieldIatiSyncedAt:
+		m.ClearIatiSyncedAt()
+		return nil
 	case programmecountry.FieldSharePercent:
 		m.ClearSharePercent()
 		return nil
@@ -17747,6 +21661,12 @@ func (m *ProgrammeCountryMutation) ResetField(name string) error {
 		return nil
 	case programmecountry.FieldCreatedBy:
 		m.ResetCreatedBy()
+		return nil
+	case programmecountry.FieldIatiElements:
+		m.ResetIatiElements()
+		return nil
+	case programmecountry.FieldIatiSyncedAt:
+		m.ResetIatiSyncedAt()
 		return nil
 	case programmecountry.FieldRole:
 		m.ResetRole()
@@ -18867,6 +22787,784 @@ func (m *ResultMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Result edge %s", name)
+}
+
+// SectorMutation represents an operation that mutates the Sector nodes in the graph.
+type SectorMutation struct {
+	config
+	op               Op
+	typ              string
+	id               *int
+	vocabulary       *string
+	code             *string
+	name             *string
+	percentage       *money.Decimal
+	clearedFields    map[string]struct{}
+	programme        *int
+	clearedprogramme bool
+	funding          *int
+	clearedfunding   bool
+	done             bool
+	oldValue         func(context.Context) (*Sector, error)
+	predicates       []predicate.Sector
+}
+
+var _ ent.Mutation = (*SectorMutation)(nil)
+
+// sectorOption allows management of the mutation configuration using functional options.
+type sectorOption func(*SectorMutation)
+
+// newSectorMutation creates new mutation for the Sector entity.
+func newSectorMutation(c config, op Op, opts ...sectorOption) *SectorMutation {
+	m := &SectorMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeSector,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withSectorID sets the ID field of the mutation.
+func withSectorID(id int) sectorOption {
+	return func(m *SectorMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Sector
+		)
+		m.oldValue = func(ctx context.Context) (*Sector, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Sector.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withSector sets the old Sector of the mutation.
+func withSector(node *Sector) sectorOption {
+	return func(m *SectorMutation) {
+		m.oldValue = func(context.Context) (*Sector, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m SectorMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m SectorMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *SectorMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *SectorMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Sector.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetVocabulary sets the "vocabulary" field.
+func (m *SectorMutation) SetVocabulary(s string) {
+	m.vocabulary = &s
+}
+
+// Vocabulary returns the value of the "vocabulary" field in the mutation.
+func (m *SectorMutation) Vocabulary() (r string, exists bool) {
+	v := m.vocabulary
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVocabulary returns the old "vocabulary" field's value of the Sector entity.
+// If the Sector object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SectorMutation) OldVocabulary(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVocabulary is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVocabulary requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVocabulary: %w", err)
+	}
+	return oldValue.Vocabulary, nil
+}
+
+// ResetVocabulary resets all changes to the "vocabulary" field.
+func (m *SectorMutation) ResetVocabulary() {
+	m.vocabulary = nil
+}
+
+// SetCode sets the "code" field.
+func (m *SectorMutation) SetCode(s string) {
+	m.code = &s
+}
+
+// Code returns the value of the "code" field in the mutation.
+func (m *SectorMutation) Code() (r string, exists bool) {
+	v := m.code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCode returns the old "code" field's value of the Sector entity.
+// If the Sector object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SectorMutation) OldCode(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCode: %w", err)
+	}
+	return oldValue.Code, nil
+}
+
+// ResetCode resets all changes to the "code" field.
+func (m *SectorMutation) ResetCode() {
+	m.code = nil
+}
+
+// SetName sets the "name" field.
+func (m *SectorMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *SectorMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the Sector entity.
+// If the Sector object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SectorMutation) OldName(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ClearName clears the value of the "name" field.
+func (m *SectorMutation) ClearName() {
+	m.name = nil
+	m.clearedFields[sector.FieldName] = struct{}{}
+}
+
+// NameCleared returns if the "name" field was cleared in this mutation.
+func (m *SectorMutation) NameCleared() bool {
+	_, ok := m.clearedFields[sector.FieldName]
+	return ok
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *SectorMutation) ResetName() {
+	m.name = nil
+	delete(m.clearedFields, sector.FieldName)
+}
+
+// SetPercentage sets the "percentage" field.
+func (m *SectorMutation) SetPercentage(value money.Decimal) {
+	m.percentage = &value
+}
+
+// Percentage returns the value of the "percentage" field in the mutation.
+func (m *SectorMutation) Percentage() (r money.Decimal, exists bool) {
+	v := m.percentage
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPercentage returns the old "percentage" field's value of the Sector entity.
+// If the Sector object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SectorMutation) OldPercentage(ctx context.Context) (v *money.Decimal, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPercentage is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPercentage requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPercentage: %w", err)
+	}
+	return oldValue.Percentage, nil
+}
+
+// ClearPercentage clears the value of the "percentage" field.
+func (m *SectorMutation) ClearPercentage() {
+	m.percentage = nil
+	m.clearedFields[sector.FieldPercentage] = struct{}{}
+}
+
+// PercentageCleared returns if the "percentage" field was cleared in this mutation.
+func (m *SectorMutation) PercentageCleared() bool {
+	_, ok := m.clearedFields[sector.FieldPercentage]
+	return ok
+}
+
+// ResetPercentage resets all changes to the "percentage" field.
+func (m *SectorMutation) ResetPercentage() {
+	m.percentage = nil
+	delete(m.clearedFields, sector.FieldPercentage)
+}
+
+// SetProgrammeID sets the "programme_id" field.
+func (m *SectorMutation) SetProgrammeID(i int) {
+	m.programme = &i
+}
+
+// ProgrammeID returns the value of the "programme_id" field in the mutation.
+func (m *SectorMutation) ProgrammeID() (r int, exists bool) {
+	v := m.programme
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProgrammeID returns the old "programme_id" field's value of the Sector entity.
+// If the Sector object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SectorMutation) OldProgrammeID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProgrammeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProgrammeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProgrammeID: %w", err)
+	}
+	return oldValue.ProgrammeID, nil
+}
+
+// ClearProgrammeID clears the value of the "programme_id" field.
+func (m *SectorMutation) ClearProgrammeID() {
+	m.programme = nil
+	m.clearedFields[sector.FieldProgrammeID] = struct{}{}
+}
+
+// ProgrammeIDCleared returns if the "programme_id" field was cleared in this mutation.
+func (m *SectorMutation) ProgrammeIDCleared() bool {
+	_, ok := m.clearedFields[sector.FieldProgrammeID]
+	return ok
+}
+
+// ResetProgrammeID resets all changes to the "programme_id" field.
+func (m *SectorMutation) ResetProgrammeID() {
+	m.programme = nil
+	delete(m.clearedFields, sector.FieldProgrammeID)
+}
+
+// SetFundingID sets the "funding_id" field.
+func (m *SectorMutation) SetFundingID(i int) {
+	m.funding = &i
+}
+
+// FundingID returns the value of the "funding_id" field in the mutation.
+func (m *SectorMutation) FundingID() (r int, exists bool) {
+	v := m.funding
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFundingID returns the old "funding_id" field's value of the Sector entity.
+// If the Sector object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SectorMutation) OldFundingID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFundingID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFundingID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFundingID: %w", err)
+	}
+	return oldValue.FundingID, nil
+}
+
+// ClearFundingID clears the value of the "funding_id" field.
+func (m *SectorMutation) ClearFundingID() {
+	m.funding = nil
+	m.clearedFields[sector.FieldFundingID] = struct{}{}
+}
+
+// FundingIDCleared returns if the "funding_id" field was cleared in this mutation.
+func (m *SectorMutation) FundingIDCleared() bool {
+	_, ok := m.clearedFields[sector.FieldFundingID]
+	return ok
+}
+
+// ResetFundingID resets all changes to the "funding_id" field.
+func (m *SectorMutation) ResetFundingID() {
+	m.funding = nil
+	delete(m.clearedFields, sector.FieldFundingID)
+}
+
+// ClearProgramme clears the "programme" edge to the Programme entity.
+func (m *SectorMutation) ClearProgramme() {
+	m.clearedprogramme = true
+	m.clearedFields[sector.FieldProgrammeID] = struct{}{}
+}
+
+// ProgrammeCleared reports if the "programme" edge to the Programme entity was cleared.
+func (m *SectorMutation) ProgrammeCleared() bool {
+	return m.ProgrammeIDCleared() || m.clearedprogramme
+}
+
+// ProgrammeIDs returns the "programme" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ProgrammeID instead. It exists only for internal usage by the builders.
+func (m *SectorMutation) ProgrammeIDs() (ids []int) {
+	if id := m.programme; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetProgramme resets all changes to the "programme" edge.
+func (m *SectorMutation) ResetProgramme() {
+	m.programme = nil
+	m.clearedprogramme = false
+}
+
+// ClearFunding clears the "funding" edge to the Funding entity.
+func (m *SectorMutation) ClearFunding() {
+	m.clearedfunding = true
+	m.clearedFields[sector.FieldFundingID] = struct{}{}
+}
+
+// FundingCleared reports if the "funding" edge to the Funding entity was cleared.
+func (m *SectorMutation) FundingCleared() bool {
+	return m.FundingIDCleared() || m.clearedfunding
+}
+
+// FundingIDs returns the "funding" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// FundingID instead. It exists only for internal usage by the builders.
+func (m *SectorMutation) FundingIDs() (ids []int) {
+	if id := m.funding; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetFunding resets all changes to the "funding" edge.
+func (m *SectorMutation) ResetFunding() {
+	m.funding = nil
+	m.clearedfunding = false
+}
+
+// Where appends a list predicates to the SectorMutation builder.
+func (m *SectorMutation) Where(ps ...predicate.Sector) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the SectorMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *SectorMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Sector, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *SectorMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *SectorMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Sector).
+func (m *SectorMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *SectorMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.vocabulary != nil {
+		fields = append(fields, sector.FieldVocabulary)
+	}
+	if m.code != nil {
+		fields = append(fields, sector.FieldCode)
+	}
+	if m.name != nil {
+		fields = append(fields, sector.FieldName)
+	}
+	if m.percentage != nil {
+		fields = append(fields, sector.FieldPercentage)
+	}
+	if m.programme != nil {
+		fields = append(fields, sector.FieldProgrammeID)
+	}
+	if m.funding != nil {
+		fields = append(fields, sector.FieldFundingID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *SectorMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case sector.FieldVocabulary:
+		return m.Vocabulary()
+	case sector.FieldCode:
+		return m.Code()
+	case sector.FieldName:
+		return m.Name()
+	case sector.FieldPercentage:
+		return m.Percentage()
+	case sector.FieldProgrammeID:
+		return m.ProgrammeID()
+	case sector.FieldFundingID:
+		return m.FundingID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *SectorMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case sector.FieldVocabulary:
+		return m.OldVocabulary(ctx)
+	case sector.FieldCode:
+		return m.OldCode(ctx)
+	case sector.FieldName:
+		return m.OldName(ctx)
+	case sector.FieldPercentage:
+		return m.OldPercentage(ctx)
+	case sector.FieldProgrammeID:
+		return m.OldProgrammeID(ctx)
+	case sector.FieldFundingID:
+		return m.OldFundingID(ctx)
+	}
+	return nil, fmt.Errorf("unknown Sector field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SectorMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case sector.FieldVocabulary:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVocabulary(v)
+		return nil
+	case sector.FieldCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCode(v)
+		return nil
+	case sector.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case sector.FieldPercentage:
+		v, ok := value.(money.Decimal)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPercentage(v)
+		return nil
+	case sector.FieldProgrammeID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProgrammeID(v)
+		return nil
+	case sector.FieldFundingID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFundingID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Sector field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *SectorMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *SectorMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SectorMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Sector numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *SectorMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(sector.FieldName) {
+		fields = append(fields, sector.FieldName)
+	}
+	if m.FieldCleared(sector.FieldPercentage) {
+		fields = append(fields, sector.FieldPercentage)
+	}
+	if m.FieldCleared(sector.FieldProgrammeID) {
+		fields = append(fields, sector.FieldProgrammeID)
+	}
+	if m.FieldCleared(sector.FieldFundingID) {
+		fields = append(fields, sector.FieldFundingID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *SectorMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *SectorMutation) ClearField(name string) error {
+	switch name {
+	case sector.FieldName:
+		m.ClearName()
+		return nil
+	case sector.FieldPercentage:
+		m.ClearPercentage()
+		return nil
+	case sector.FieldProgrammeID:
+		m.ClearProgrammeID()
+		return nil
+	case sector.FieldFundingID:
+		m.ClearFundingID()
+		return nil
+	}
+	return fmt.Errorf("unknown Sector nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *SectorMutation) ResetField(name string) error {
+	switch name {
+	case sector.FieldVocabulary:
+		m.ResetVocabulary()
+		return nil
+	case sector.FieldCode:
+		m.ResetCode()
+		return nil
+	case sector.FieldName:
+		m.ResetName()
+		return nil
+	case sector.FieldPercentage:
+		m.ResetPercentage()
+		return nil
+	case sector.FieldProgrammeID:
+		m.ResetProgrammeID()
+		return nil
+	case sector.FieldFundingID:
+		m.ResetFundingID()
+		return nil
+	}
+	return fmt.Errorf("unknown Sector field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *SectorMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.programme != nil {
+		edges = append(edges, sector.EdgeProgramme)
+	}
+	if m.funding != nil {
+		edges = append(edges, sector.EdgeFunding)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *SectorMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case sector.EdgeProgramme:
+		if id := m.programme; id != nil {
+			return []ent.Value{*id}
+		}
+	case sector.EdgeFunding:
+		if id := m.funding; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *SectorMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *SectorMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *SectorMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedprogramme {
+		edges = append(edges, sector.EdgeProgramme)
+	}
+	if m.clearedfunding {
+		edges = append(edges, sector.EdgeFunding)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *SectorMutation) EdgeCleared(name string) bool {
+	switch name {
+	case sector.EdgeProgramme:
+		return m.clearedprogramme
+	case sector.EdgeFunding:
+		return m.clearedfunding
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *SectorMutation) ClearEdge(name string) error {
+	switch name {
+	case sector.EdgeProgramme:
+		m.ClearProgramme()
+		return nil
+	case sector.EdgeFunding:
+		m.ClearFunding()
+		return nil
+	}
+	return fmt.Errorf("unknown Sector unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *SectorMutation) ResetEdge(name string) error {
+	switch name {
+	case sector.EdgeProgramme:
+		m.ResetProgramme()
+		return nil
+	case sector.EdgeFunding:
+		m.ResetFunding()
+		return nil
+	}
+	return fmt.Errorf("unknown Sector edge %s", name)
 }
 
 // SourceMutation represents an operation that mutates the Source nodes in the graph.

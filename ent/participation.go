@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/aidregistry/registry/ent/organisation"
 	"github.com/aidregistry/registry/ent/participation"
 	"github.com/aidregistry/registry/ent/programme"
+	"github.com/aidregistry/registry/internal/iati"
 )
 
 // Participation is the model entity for the Participation schema.
@@ -25,6 +27,10 @@ type Participation struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// organisation whose API key created the record; its editors may change it
 	CreatedBy *int `json:"created_by,omitempty"`
+	// the IATI elements this record was imported from, as published
+	IatiElements []*iati.Element `json:"iati_elements,omitempty"`
+	// when the import last wrote the record: equal to updated_at while nobody has changed it since
+	IatiSyncedAt *time.Time `json:"iati_synced_at,omitempty"`
 	// Role holds the value of the "role" field.
 	Role participation.Role `json:"role,omitempty"`
 	// ProgrammeID holds the value of the "programme_id" field.
@@ -90,11 +96,13 @@ func (*Participation) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case participation.FieldIatiElements:
+			values[i] = new([]byte)
 		case participation.FieldID, participation.FieldCreatedBy, participation.FieldProgrammeID, participation.FieldOrganisationID:
 			values[i] = new(sql.NullInt64)
 		case participation.FieldRole:
 			values[i] = new(sql.NullString)
-		case participation.FieldCreatedAt, participation.FieldUpdatedAt:
+		case participation.FieldCreatedAt, participation.FieldUpdatedAt, participation.FieldIatiSyncedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -135,6 +143,21 @@ func (_m *Participation) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.CreatedBy = new(int)
 				*_m.CreatedBy = int(value.Int64)
+			}
+		case participation.FieldIatiElements:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field iati_elements", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.IatiElements); err != nil {
+					return fmt.Errorf("unmarshal field iati_elements: %w", err)
+				}
+			}
+		case participation.FieldIatiSyncedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field iati_synced_at", values[i])
+			} else if value.Valid {
+				_m.IatiSyncedAt = new(time.Time)
+				*_m.IatiSyncedAt = value.Time
 			}
 		case participation.FieldRole:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -214,6 +237,14 @@ func (_m *Participation) String() string {
 	if v := _m.CreatedBy; v != nil {
 		builder.WriteString("created_by=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("iati_elements=")
+	builder.WriteString(fmt.Sprintf("%v", _m.IatiElements))
+	builder.WriteString(", ")
+	if v := _m.IatiSyncedAt; v != nil {
+		builder.WriteString("iati_synced_at=")
+		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteString(", ")
 	builder.WriteString("role=")

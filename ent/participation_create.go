@@ -15,6 +15,7 @@ import (
 	"github.com/aidregistry/registry/ent/participation"
 	"github.com/aidregistry/registry/ent/programme"
 	"github.com/aidregistry/registry/ent/source"
+	"github.com/aidregistry/registry/internal/iati"
 )
 
 // ParticipationCreate is the builder for creating a Participation entity.
@@ -63,6 +64,26 @@ func (_c *ParticipationCreate) SetCreatedBy(v int) *ParticipationCreate {
 func (_c *ParticipationCreate) SetNillableCreatedBy(v *int) *ParticipationCreate {
 	if v != nil {
 		_c.SetCreatedBy(*v)
+	}
+	return _c
+}
+
+// SetIatiElements sets the "iati_elements" field.
+func (_c *ParticipationCreate) SetIatiElements(v []*iati.Element) *ParticipationCreate {
+	_c.mutation.SetIatiElements(v)
+	return _c
+}
+
+// SetIatiSyncedAt sets the "iati_synced_at" field.
+func (_c *ParticipationCreate) SetIatiSyncedAt(v time.Time) *ParticipationCreate {
+	_c.mutation.SetIatiSyncedAt(v)
+	return _c
+}
+
+// SetNillableIatiSyncedAt sets the "iati_synced_at" field if the given value is not nil.
+func (_c *ParticipationCreate) SetNillableIatiSyncedAt(v *time.Time) *ParticipationCreate {
+	if v != nil {
+		_c.SetIatiSyncedAt(*v)
 	}
 	return _c
 }
@@ -222,6 +243,14 @@ func (_c *ParticipationCreate) createSpec() (*Participation, *sqlgraph.CreateSpe
 		_spec.SetField(participation.FieldCreatedBy, field.TypeInt, value)
 		_node.CreatedBy = &value
 	}
+	if value, ok := _c.mutation.IatiElements(); ok {
+		_spec.SetField(participation.FieldIatiElements, field.TypeJSON, value)
+		_node.IatiElements = value
+	}
+	if value, ok := _c.mutation.IatiSyncedAt(); ok {
+		_spec.SetField(participation.FieldIatiSyncedAt, field.TypeTime, value)
+		_node.IatiSyncedAt = &value
+	}
 	if value, ok := _c.mutation.Role(); ok {
 		_spec.SetField(participation.FieldRole, field.TypeEnum, value)
 		_node.Role = value
@@ -340,6 +369,42 @@ func (u *ParticipationUpsert) UpdateUpdatedAt() *ParticipationUpsert {
 	return u
 }
 
+// SetIatiElements sets the "iati_elements" field.
+func (u *ParticipationUpsert) SetIatiElements(v []*iati.Element) *ParticipationUpsert {
+	u.Set(participation.FieldIatiElements, v)
+	return u
+}
+
+// UpdateIatiElements sets the "iati_elements" field to the value that was provided on create.
+func (u *ParticipationUpsert) UpdateIatiElements() *ParticipationUpsert {
+	u.SetExcluded(participation.FieldIatiElements)
+	return u
+}
+
+// ClearIatiElements clears the value of the "iati_elements" field.
+func (u *ParticipationUpsert) ClearIatiElements() *ParticipationUpsert {
+	u.SetNull(participation.FieldIatiElements)
+	return u
+}
+
+// SetIatiSyncedAt sets the "iati_synced_at" field.
+func (u *ParticipationUpsert) SetIatiSyncedAt(v time.Time) *ParticipationUpsert {
+	u.Set(participation.FieldIatiSyncedAt, v)
+	return u
+}
+
+// UpdateIatiSyncedAt sets the "iati_synced_at" field to the value that was provided on create.
+func (u *ParticipationUpsert) UpdateIatiSyncedAt() *ParticipationUpsert {
+	u.SetExcluded(participation.FieldIatiSyncedAt)
+	return u
+}
+
+// ClearIatiSyncedAt clears the value of the "iati_synced_at" field.
+func (u *ParticipationUpsert) ClearIatiSyncedAt() *ParticipationUpsert {
+	u.SetNull(participation.FieldIatiSyncedAt)
+	return u
+}
+
 // SetRole sets the "role" field.
 func (u *ParticipationUpsert) SetRole(v participation.Role) *ParticipationUpsert {
 	u.Set(participation.FieldRole, v)
@@ -435,6 +500,48 @@ func (u *ParticipationUpsertOne) SetUpdatedAt(v time.Time) *ParticipationUpsertO
 func (u *ParticipationUpsertOne) UpdateUpdatedAt() *ParticipationUpsertOne {
 	return u.Update(func(s *ParticipationUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetIatiElements sets the "iati_elements" field.
+func (u *ParticipationUpsertOne) SetIatiElements(v []*iati.Element) *ParticipationUpsertOne {
+	return u.Update(func(s *ParticipationUpsert) {
+		s.SetIatiElements(v)
+	})
+}
+
+// UpdateIatiElements sets the "iati_elements" field to the value that was provided on create.
+func (u *ParticipationUpsertOne) UpdateIatiElements() *ParticipationUpsertOne {
+	return u.Update(func(s *ParticipationUpsert) {
+		s.UpdateIatiElements()
+	})
+}
+
+// ClearIatiElements clears the value of the "iati_elements" field.
+func (u *ParticipationUpsertOne) ClearIatiElements() *ParticipationUpsertOne {
+	return u.Update(func(s *ParticipationUpsert) {
+		s.ClearIatiElements()
+	})
+}
+
+// SetIatiSyncedAt sets the "iati_synced_at" field.
+func (u *ParticipationUpsertOne) SetIatiSyncedAt(v time.Time) *ParticipationUpsertOne {
+	return u.Update(func(s *ParticipationUpsert) {
+		s.SetIatiSyncedAt(v)
+	})
+}
+
+// UpdateIatiSyncedAt sets the "iati_synced_at" field to the value that was provided on create.
+func (u *ParticipationUpsertOne) UpdateIatiSyncedAt() *ParticipationUpsertOne {
+	return u.Update(func(s *ParticipationUpsert) {
+		s.UpdateIatiSyncedAt()
+	})
+}
+
+// ClearIatiSyncedAt clears the value of the "iati_synced_at" field.
+func (u *ParticipationUpsertOne) ClearIatiSyncedAt() *ParticipationUpsertOne {
+	return u.Update(func(s *ParticipationUpsert) {
+		s.ClearIatiSyncedAt()
 	})
 }
 
@@ -705,6 +812,48 @@ func (u *ParticipationUpsertBulk) SetUpdatedAt(v time.Time) *ParticipationUpsert
 func (u *ParticipationUpsertBulk) UpdateUpdatedAt() *ParticipationUpsertBulk {
 	return u.Update(func(s *ParticipationUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetIatiElements sets the "iati_elements" field.
+func (u *ParticipationUpsertBulk) SetIatiElements(v []*iati.Element) *ParticipationUpsertBulk {
+	return u.Update(func(s *ParticipationUpsert) {
+		s.SetIatiElements(v)
+	})
+}
+
+// UpdateIatiElements sets the "iati_elements" field to the value that was provided on create.
+func (u *ParticipationUpsertBulk) UpdateIatiElements() *ParticipationUpsertBulk {
+	return u.Update(func(s *ParticipationUpsert) {
+		s.UpdateIatiElements()
+	})
+}
+
+// ClearIatiElements clears the value of the "iati_elements" field.
+func (u *ParticipationUpsertBulk) ClearIatiElements() *ParticipationUpsertBulk {
+	return u.Update(func(s *ParticipationUpsert) {
+		s.ClearIatiElements()
+	})
+}
+
+// SetIatiSyncedAt sets the "iati_synced_at" field.
+func (u *ParticipationUpsertBulk) SetIatiSyncedAt(v time.Time) *ParticipationUpsertBulk {
+	return u.Update(func(s *ParticipationUpsert) {
+		s.SetIatiSyncedAt(v)
+	})
+}
+
+// UpdateIatiSyncedAt sets the "iati_synced_at" field to the value that was provided on create.
+func (u *ParticipationUpsertBulk) UpdateIatiSyncedAt() *ParticipationUpsertBulk {
+	return u.Update(func(s *ParticipationUpsert) {
+		s.UpdateIatiSyncedAt()
+	})
+}
+
+// ClearIatiSyncedAt clears the value of the "iati_synced_at" field.
+func (u *ParticipationUpsertBulk) ClearIatiSyncedAt() *ParticipationUpsertBulk {
+	return u.Update(func(s *ParticipationUpsert) {
+		s.ClearIatiSyncedAt()
 	})
 }
 

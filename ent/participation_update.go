@@ -10,12 +10,14 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 	"github.com/aidregistry/registry/ent/organisation"
 	"github.com/aidregistry/registry/ent/participation"
 	"github.com/aidregistry/registry/ent/predicate"
 	"github.com/aidregistry/registry/ent/programme"
 	"github.com/aidregistry/registry/ent/source"
+	"github.com/aidregistry/registry/internal/iati"
 )
 
 // ParticipationUpdate is the builder for updating Participation entities.
@@ -34,6 +36,44 @@ func (_u *ParticipationUpdate) Where(ps ...predicate.Participation) *Participati
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *ParticipationUpdate) SetUpdatedAt(v time.Time) *ParticipationUpdate {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetIatiElements sets the "iati_elements" field.
+func (_u *ParticipationUpdate) SetIatiElements(v []*iati.Element) *ParticipationUpdate {
+	_u.mutation.SetIatiElements(v)
+	return _u
+}
+
+// AppendIatiElements appends value to the "iati_elements" field.
+func (_u *ParticipationUpdate) AppendIatiElements(v []*iati.Element) *ParticipationUpdate {
+	_u.mutation.AppendIatiElements(v)
+	return _u
+}
+
+// ClearIatiElements clears the value of the "iati_elements" field.
+func (_u *ParticipationUpdate) ClearIatiElements() *ParticipationUpdate {
+	_u.mutation.ClearIatiElements()
+	return _u
+}
+
+// SetIatiSyncedAt sets the "iati_synced_at" field.
+func (_u *ParticipationUpdate) SetIatiSyncedAt(v time.Time) *ParticipationUpdate {
+	_u.mutation.SetIatiSyncedAt(v)
+	return _u
+}
+
+// SetNillableIatiSyncedAt sets the "iati_synced_at" field if the given value is not nil.
+func (_u *ParticipationUpdate) SetNillableIatiSyncedAt(v *time.Time) *ParticipationUpdate {
+	if v != nil {
+		_u.SetIatiSyncedAt(*v)
+	}
+	return _u
+}
+
+// ClearIatiSyncedAt clears the value of the "iati_synced_at" field.
+func (_u *ParticipationUpdate) ClearIatiSyncedAt() *ParticipationUpdate {
+	_u.mutation.ClearIatiSyncedAt()
 	return _u
 }
 
@@ -212,6 +252,23 @@ func (_u *ParticipationUpdate) sqlSave(ctx context.Context) (_node int, err erro
 	if _u.mutation.CreatedByCleared() {
 		_spec.ClearField(participation.FieldCreatedBy, field.TypeInt)
 	}
+	if value, ok := _u.mutation.IatiElements(); ok {
+		_spec.SetField(participation.FieldIatiElements, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedIatiElements(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, participation.FieldIatiElements, value)
+		})
+	}
+	if _u.mutation.IatiElementsCleared() {
+		_spec.ClearField(participation.FieldIatiElements, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.IatiSyncedAt(); ok {
+		_spec.SetField(participation.FieldIatiSyncedAt, field.TypeTime, value)
+	}
+	if _u.mutation.IatiSyncedAtCleared() {
+		_spec.ClearField(participation.FieldIatiSyncedAt, field.TypeTime)
+	}
 	if value, ok := _u.mutation.Role(); ok {
 		_spec.SetField(participation.FieldRole, field.TypeEnum, value)
 	}
@@ -341,6 +398,44 @@ type ParticipationUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *ParticipationUpdateOne) SetUpdatedAt(v time.Time) *ParticipationUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetIatiElements sets the "iati_elements" field.
+func (_u *ParticipationUpdateOne) SetIatiElements(v []*iati.Element) *ParticipationUpdateOne {
+	_u.mutation.SetIatiElements(v)
+	return _u
+}
+
+// AppendIatiElements appends value to the "iati_elements" field.
+func (_u *ParticipationUpdateOne) AppendIatiElements(v []*iati.Element) *ParticipationUpdateOne {
+	_u.mutation.AppendIatiElements(v)
+	return _u
+}
+
+// ClearIatiElements clears the value of the "iati_elements" field.
+func (_u *ParticipationUpdateOne) ClearIatiElements() *ParticipationUpdateOne {
+	_u.mutation.ClearIatiElements()
+	return _u
+}
+
+// SetIatiSyncedAt sets the "iati_synced_at" field.
+func (_u *ParticipationUpdateOne) SetIatiSyncedAt(v time.Time) *ParticipationUpdateOne {
+	_u.mutation.SetIatiSyncedAt(v)
+	return _u
+}
+
+// SetNillableIatiSyncedAt sets the "iati_synced_at" field if the given value is not nil.
+func (_u *ParticipationUpdateOne) SetNillableIatiSyncedAt(v *time.Time) *ParticipationUpdateOne {
+	if v != nil {
+		_u.SetIatiSyncedAt(*v)
+	}
+	return _u
+}
+
+// ClearIatiSyncedAt clears the value of the "iati_synced_at" field.
+func (_u *ParticipationUpdateOne) ClearIatiSyncedAt() *ParticipationUpdateOne {
+	_u.mutation.ClearIatiSyncedAt()
 	return _u
 }
 
@@ -548,6 +643,23 @@ func (_u *ParticipationUpdateOne) sqlSave(ctx context.Context) (_node *Participa
 	}
 	if _u.mutation.CreatedByCleared() {
 		_spec.ClearField(participation.FieldCreatedBy, field.TypeInt)
+	}
+	if value, ok := _u.mutation.IatiElements(); ok {
+		_spec.SetField(participation.FieldIatiElements, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedIatiElements(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, participation.FieldIatiElements, value)
+		})
+	}
+	if _u.mutation.IatiElementsCleared() {
+		_spec.ClearField(participation.FieldIatiElements, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.IatiSyncedAt(); ok {
+		_spec.SetField(participation.FieldIatiSyncedAt, field.TypeTime, value)
+	}
+	if _u.mutation.IatiSyncedAtCleared() {
+		_spec.ClearField(participation.FieldIatiSyncedAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.Role(); ok {
 		_spec.SetField(participation.FieldRole, field.TypeEnum, value)

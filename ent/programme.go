@@ -40,6 +40,14 @@ type Programme struct {
 	ActivityDates []iati.ActivityDate `json:"activity_dates,omitempty"`
 	// the IATI budgets, by period, that budget totals
 	BudgetPeriods []iati.Budget `json:"budget_periods,omitempty"`
+	// the IATI elements this record was imported from, as published
+	IatiElements []*iati.Element `json:"iati_elements,omitempty"`
+	// when the import last wrote the record: equal to updated_at while nobody has changed it since
+	IatiSyncedAt *time.Time `json:"iati_synced_at,omitempty"`
+	// departures from the IATI rules or the registry's own, kept as published
+	QualityNotes []iati.QualityNote `json:"quality_notes,omitempty"`
+	// whether quality_notes has any: the filter hasQualityNotes
+	HasQualityNotes bool `json:"has_quality_notes,omitempty"`
 	// Code holds the value of the "code" field.
 	Code string `json:"code,omitempty"`
 	// Title holds the value of the "title" field.
@@ -90,23 +98,35 @@ type ProgrammeEdges struct {
 	Agreements []*Agreement `json:"agreements,omitempty"`
 	// Events holds the value of the events edge.
 	Events []*Event `json:"events,omitempty"`
+	// Sectors holds the value of the sectors edge.
+	Sectors []*Sector `json:"sectors,omitempty"`
+	// Locations holds the value of the locations edge.
+	Locations []*Location `json:"locations,omitempty"`
+	// PolicyMarkers holds the value of the policy_markers edge.
+	PolicyMarkers []*PolicyMarker `json:"policy_markers,omitempty"`
+	// HumanitarianScopes holds the value of the humanitarian_scopes edge.
+	HumanitarianScopes []*HumanitarianScope `json:"humanitarian_scopes,omitempty"`
 	// Sources holds the value of the sources edge.
 	Sources []*Source `json:"sources,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [10]bool
+	loadedTypes [14]bool
 	// totalCount holds the count of the edges above.
-	totalCount [10]map[string]int
+	totalCount [14]map[string]int
 
-	namedChildren       map[string][]*Programme
-	namedParticipations map[string][]*Participation
-	namedCountries      map[string][]*ProgrammeCountry
-	namedFundings       map[string][]*Funding
-	namedResults        map[string][]*Result
-	namedContacts       map[string][]*Contact
-	namedAgreements     map[string][]*Agreement
-	namedEvents         map[string][]*Event
-	namedSources        map[string][]*Source
+	namedChildren           map[string][]*Programme
+	namedParticipations     map[string][]*Participation
+	namedCountries          map[string][]*ProgrammeCountry
+	namedFundings           map[string][]*Funding
+	namedResults            map[string][]*Result
+	namedContacts           map[string][]*Contact
+	namedAgreements         map[string][]*Agreement
+	namedEvents             map[string][]*Event
+	namedSectors            map[string][]*Sector
+	namedLocations          map[string][]*Location
+	namedPolicyMarkers      map[string][]*PolicyMarker
+	namedHumanitarianScopes map[string][]*HumanitarianScope
+	namedSources            map[string][]*Source
 }
 
 // ParentOrErr returns the Parent value or an error if the edge
@@ -192,10 +212,46 @@ func (e ProgrammeEdges) EventsOrErr() ([]*Event, error) {
 	return nil, &NotLoadedError{edge: "events"}
 }
 
+// SectorsOrErr returns the Sectors value or an error if the edge
+// was not loaded in eager-loading.
+func (e ProgrammeEdges) SectorsOrErr() ([]*Sector, error) {
+	if e.loadedTypes[9] {
+		return e.Sectors, nil
+	}
+	return nil, &NotLoadedError{edge: "sectors"}
+}
+
+// LocationsOrErr returns the Locations value or an error if the edge
+// was not loaded in eager-loading.
+func (e ProgrammeEdges) LocationsOrErr() ([]*Location, error) {
+	if e.loadedTypes[10] {
+		return e.Locations, nil
+	}
+	return nil, &NotLoadedError{edge: "locations"}
+}
+
+// PolicyMarkersOrErr returns the PolicyMarkers value or an error if the edge
+// was not loaded in eager-loading.
+func (e ProgrammeEdges) PolicyMarkersOrErr() ([]*PolicyMarker, error) {
+	if e.loadedTypes[11] {
+		return e.PolicyMarkers, nil
+	}
+	return nil, &NotLoadedError{edge: "policy_markers"}
+}
+
+// HumanitarianScopesOrErr returns the HumanitarianScopes value or an error if the edge
+// was not loaded in eager-loading.
+func (e ProgrammeEdges) HumanitarianScopesOrErr() ([]*HumanitarianScope, error) {
+	if e.loadedTypes[12] {
+		return e.HumanitarianScopes, nil
+	}
+	return nil, &NotLoadedError{edge: "humanitarian_scopes"}
+}
+
 // SourcesOrErr returns the Sources value or an error if the edge
 // was not loaded in eager-loading.
 func (e ProgrammeEdges) SourcesOrErr() ([]*Source, error) {
-	if e.loadedTypes[9] {
+	if e.loadedTypes[13] {
 		return e.Sources, nil
 	}
 	return nil, &NotLoadedError{edge: "sources"}
@@ -208,13 +264,15 @@ func (*Programme) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case programme.FieldBudgetAmount:
 			values[i] = &sql.NullScanner{S: new(money.Decimal)}
-		case programme.FieldTitleTranslations, programme.FieldDescriptionTranslations, programme.FieldRecipientRegions, programme.FieldReportingOrg, programme.FieldActivityDates, programme.FieldBudgetPeriods:
+		case programme.FieldTitleTranslations, programme.FieldDescriptionTranslations, programme.FieldRecipientRegions, programme.FieldReportingOrg, programme.FieldActivityDates, programme.FieldBudgetPeriods, programme.FieldIatiElements, programme.FieldQualityNotes:
 			values[i] = new([]byte)
+		case programme.FieldHasQualityNotes:
+			values[i] = new(sql.NullBool)
 		case programme.FieldID, programme.FieldCreatedBy, programme.FieldParentID:
 			values[i] = new(sql.NullInt64)
 		case programme.FieldLanguage, programme.FieldCode, programme.FieldTitle, programme.FieldDescription, programme.FieldStatus, programme.FieldTheme, programme.FieldStartDate, programme.FieldEndDate, programme.FieldCoverage, programme.FieldRegion, programme.FieldBudgetCurrency:
 			values[i] = new(sql.NullString)
-		case programme.FieldCreatedAt, programme.FieldUpdatedAt:
+		case programme.FieldCreatedAt, programme.FieldUpdatedAt, programme.FieldIatiSyncedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -310,6 +368,35 @@ func (_m *Programme) assignValues(columns []string, values []any) error {
 				if err := json.Unmarshal(*value, &_m.BudgetPeriods); err != nil {
 					return fmt.Errorf("unmarshal field budget_periods: %w", err)
 				}
+			}
+		case programme.FieldIatiElements:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field iati_elements", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.IatiElements); err != nil {
+					return fmt.Errorf("unmarshal field iati_elements: %w", err)
+				}
+			}
+		case programme.FieldIatiSyncedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field iati_synced_at", values[i])
+			} else if value.Valid {
+				_m.IatiSyncedAt = new(time.Time)
+				*_m.IatiSyncedAt = value.Time
+			}
+		case programme.FieldQualityNotes:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field quality_notes", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.QualityNotes); err != nil {
+					return fmt.Errorf("unmarshal field quality_notes: %w", err)
+				}
+			}
+		case programme.FieldHasQualityNotes:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field has_quality_notes", values[i])
+			} else if value.Valid {
+				_m.HasQualityNotes = value.Bool
 			}
 		case programme.FieldCode:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -451,6 +538,26 @@ func (_m *Programme) QueryEvents() *EventQuery {
 	return NewProgrammeClient(_m.config).QueryEvents(_m)
 }
 
+// QuerySectors queries the "sectors" edge of the Programme entity.
+func (_m *Programme) QuerySectors() *SectorQuery {
+	return NewProgrammeClient(_m.config).QuerySectors(_m)
+}
+
+// QueryLocations queries the "locations" edge of the Programme entity.
+func (_m *Programme) QueryLocations() *LocationQuery {
+	return NewProgrammeClient(_m.config).QueryLocations(_m)
+}
+
+// QueryPolicyMarkers queries the "policy_markers" edge of the Programme entity.
+func (_m *Programme) QueryPolicyMarkers() *PolicyMarkerQuery {
+	return NewProgrammeClient(_m.config).QueryPolicyMarkers(_m)
+}
+
+// QueryHumanitarianScopes queries the "humanitarian_scopes" edge of the Programme entity.
+func (_m *Programme) QueryHumanitarianScopes() *HumanitarianScopeQuery {
+	return NewProgrammeClient(_m.config).QueryHumanitarianScopes(_m)
+}
+
 // QuerySources queries the "sources" edge of the Programme entity.
 func (_m *Programme) QuerySources() *SourceQuery {
 	return NewProgrammeClient(_m.config).QuerySources(_m)
@@ -512,6 +619,20 @@ func (_m *Programme) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("budget_periods=")
 	builder.WriteString(fmt.Sprintf("%v", _m.BudgetPeriods))
+	builder.WriteString(", ")
+	builder.WriteString("iati_elements=")
+	builder.WriteString(fmt.Sprintf("%v", _m.IatiElements))
+	builder.WriteString(", ")
+	if v := _m.IatiSyncedAt; v != nil {
+		builder.WriteString("iati_synced_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("quality_notes=")
+	builder.WriteString(fmt.Sprintf("%v", _m.QualityNotes))
+	builder.WriteString(", ")
+	builder.WriteString("has_quality_notes=")
+	builder.WriteString(fmt.Sprintf("%v", _m.HasQualityNotes))
 	builder.WriteString(", ")
 	builder.WriteString("code=")
 	builder.WriteString(_m.Code)
@@ -761,6 +882,102 @@ func (_m *Programme) appendNamedEvents(name string, edges ...*Event) {
 		_m.Edges.namedEvents[name] = []*Event{}
 	} else {
 		_m.Edges.namedEvents[name] = append(_m.Edges.namedEvents[name], edges...)
+	}
+}
+
+// NamedSectors returns the Sectors named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Programme) NamedSectors(name string) ([]*Sector, error) {
+	if _m.Edges.namedSectors == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedSectors[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Programme) appendNamedSectors(name string, edges ...*Sector) {
+	if _m.Edges.namedSectors == nil {
+		_m.Edges.namedSectors = make(map[string][]*Sector)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedSectors[name] = []*Sector{}
+	} else {
+		_m.Edges.namedSectors[name] = append(_m.Edges.namedSectors[name], edges...)
+	}
+}
+
+// NamedLocations returns the Locations named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Programme) NamedLocations(name string) ([]*Location, error) {
+	if _m.Edges.namedLocations == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedLocations[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Programme) appendNamedLocations(name string, edges ...*Location) {
+	if _m.Edges.namedLocations == nil {
+		_m.Edges.namedLocations = make(map[string][]*Location)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedLocations[name] = []*Location{}
+	} else {
+		_m.Edges.namedLocations[name] = append(_m.Edges.namedLocations[name], edges...)
+	}
+}
+
+// NamedPolicyMarkers returns the PolicyMarkers named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Programme) NamedPolicyMarkers(name string) ([]*PolicyMarker, error) {
+	if _m.Edges.namedPolicyMarkers == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedPolicyMarkers[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Programme) appendNamedPolicyMarkers(name string, edges ...*PolicyMarker) {
+	if _m.Edges.namedPolicyMarkers == nil {
+		_m.Edges.namedPolicyMarkers = make(map[string][]*PolicyMarker)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedPolicyMarkers[name] = []*PolicyMarker{}
+	} else {
+		_m.Edges.namedPolicyMarkers[name] = append(_m.Edges.namedPolicyMarkers[name], edges...)
+	}
+}
+
+// NamedHumanitarianScopes returns the HumanitarianScopes named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Programme) NamedHumanitarianScopes(name string) ([]*HumanitarianScope, error) {
+	if _m.Edges.namedHumanitarianScopes == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedHumanitarianScopes[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Programme) appendNamedHumanitarianScopes(name string, edges ...*HumanitarianScope) {
+	if _m.Edges.namedHumanitarianScopes == nil {
+		_m.Edges.namedHumanitarianScopes = make(map[string][]*HumanitarianScope)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedHumanitarianScopes[name] = []*HumanitarianScope{}
+	} else {
+		_m.Edges.namedHumanitarianScopes[name] = append(_m.Edges.namedHumanitarianScopes[name], edges...)
 	}
 }
 

@@ -15,10 +15,14 @@ import (
 	"github.com/aidregistry/registry/ent/contact"
 	"github.com/aidregistry/registry/ent/event"
 	"github.com/aidregistry/registry/ent/funding"
+	"github.com/aidregistry/registry/ent/humanitarianscope"
+	"github.com/aidregistry/registry/ent/location"
 	"github.com/aidregistry/registry/ent/participation"
+	"github.com/aidregistry/registry/ent/policymarker"
 	"github.com/aidregistry/registry/ent/programme"
 	"github.com/aidregistry/registry/ent/programmecountry"
 	"github.com/aidregistry/registry/ent/result"
+	"github.com/aidregistry/registry/ent/sector"
 	"github.com/aidregistry/registry/ent/source"
 	"github.com/aidregistry/registry/internal/iati"
 	"github.com/aidregistry/registry/internal/money"
@@ -121,6 +125,46 @@ func (_c *ProgrammeCreate) SetActivityDates(v []iati.ActivityDate) *ProgrammeCre
 // SetBudgetPeriods sets the "budget_periods" field.
 func (_c *ProgrammeCreate) SetBudgetPeriods(v []iati.Budget) *ProgrammeCreate {
 	_c.mutation.SetBudgetPeriods(v)
+	return _c
+}
+
+// SetIatiElements sets the "iati_elements" field.
+func (_c *ProgrammeCreate) SetIatiElements(v []*iati.Element) *ProgrammeCreate {
+	_c.mutation.SetIatiElements(v)
+	return _c
+}
+
+// SetIatiSyncedAt sets the "iati_synced_at" field.
+func (_c *ProgrammeCreate) SetIatiSyncedAt(v time.Time) *ProgrammeCreate {
+	_c.mutation.SetIatiSyncedAt(v)
+	return _c
+}
+
+// SetNillableIatiSyncedAt sets the "iati_synced_at" field if the given value is not nil.
+func (_c *ProgrammeCreate) SetNillableIatiSyncedAt(v *time.Time) *ProgrammeCreate {
+	if v != nil {
+		_c.SetIatiSyncedAt(*v)
+	}
+	return _c
+}
+
+// SetQualityNotes sets the "quality_notes" field.
+func (_c *ProgrammeCreate) SetQualityNotes(v []iati.QualityNote) *ProgrammeCreate {
+	_c.mutation.SetQualityNotes(v)
+	return _c
+}
+
+// SetHasQualityNotes sets the "has_quality_notes" field.
+func (_c *ProgrammeCreate) SetHasQualityNotes(v bool) *ProgrammeCreate {
+	_c.mutation.SetHasQualityNotes(v)
+	return _c
+}
+
+// SetNillableHasQualityNotes sets the "has_quality_notes" field if the given value is not nil.
+func (_c *ProgrammeCreate) SetNillableHasQualityNotes(v *bool) *ProgrammeCreate {
+	if v != nil {
+		_c.SetHasQualityNotes(*v)
+	}
 	return _c
 }
 
@@ -401,6 +445,66 @@ func (_c *ProgrammeCreate) AddEvents(v ...*Event) *ProgrammeCreate {
 	return _c.AddEventIDs(ids...)
 }
 
+// AddSectorIDs adds the "sectors" edge to the Sector entity by IDs.
+func (_c *ProgrammeCreate) AddSectorIDs(ids ...int) *ProgrammeCreate {
+	_c.mutation.AddSectorIDs(ids...)
+	return _c
+}
+
+// AddSectors adds the "sectors" edges to the Sector entity.
+func (_c *ProgrammeCreate) AddSectors(v ...*Sector) *ProgrammeCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddSectorIDs(ids...)
+}
+
+// AddLocationIDs adds the "locations" edge to the Location entity by IDs.
+func (_c *ProgrammeCreate) AddLocationIDs(ids ...int) *ProgrammeCreate {
+	_c.mutation.AddLocationIDs(ids...)
+	return _c
+}
+
+// AddLocations adds the "locations" edges to the Location entity.
+func (_c *ProgrammeCreate) AddLocations(v ...*Location) *ProgrammeCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddLocationIDs(ids...)
+}
+
+// AddPolicyMarkerIDs adds the "policy_markers" edge to the PolicyMarker entity by IDs.
+func (_c *ProgrammeCreate) AddPolicyMarkerIDs(ids ...int) *ProgrammeCreate {
+	_c.mutation.AddPolicyMarkerIDs(ids...)
+	return _c
+}
+
+// AddPolicyMarkers adds the "policy_markers" edges to the PolicyMarker entity.
+func (_c *ProgrammeCreate) AddPolicyMarkers(v ...*PolicyMarker) *ProgrammeCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddPolicyMarkerIDs(ids...)
+}
+
+// AddHumanitarianScopeIDs adds the "humanitarian_scopes" edge to the HumanitarianScope entity by IDs.
+func (_c *ProgrammeCreate) AddHumanitarianScopeIDs(ids ...int) *ProgrammeCreate {
+	_c.mutation.AddHumanitarianScopeIDs(ids...)
+	return _c
+}
+
+// AddHumanitarianScopes adds the "humanitarian_scopes" edges to the HumanitarianScope entity.
+func (_c *ProgrammeCreate) AddHumanitarianScopes(v ...*HumanitarianScope) *ProgrammeCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddHumanitarianScopeIDs(ids...)
+}
+
 // AddSourceIDs adds the "sources" edge to the Source entity by IDs.
 func (_c *ProgrammeCreate) AddSourceIDs(ids ...int) *ProgrammeCreate {
 	_c.mutation.AddSourceIDs(ids...)
@@ -459,6 +563,10 @@ func (_c *ProgrammeCreate) defaults() {
 		v := programme.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.HasQualityNotes(); !ok {
+		v := programme.DefaultHasQualityNotes
+		_c.mutation.SetHasQualityNotes(v)
+	}
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -473,6 +581,9 @@ func (_c *ProgrammeCreate) check() error {
 		if err := programme.LanguageValidator(v); err != nil {
 			return &ValidationError{Name: "language", err: fmt.Errorf(`ent: validator failed for field "Programme.language": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.HasQualityNotes(); !ok {
+		return &ValidationError{Name: "has_quality_notes", err: errors.New(`ent: missing required field "Programme.has_quality_notes"`)}
 	}
 	if _, ok := _c.mutation.Code(); !ok {
 		return &ValidationError{Name: "code", err: errors.New(`ent: missing required field "Programme.code"`)}
@@ -581,6 +692,22 @@ func (_c *ProgrammeCreate) createSpec() (*Programme, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.BudgetPeriods(); ok {
 		_spec.SetField(programme.FieldBudgetPeriods, field.TypeJSON, value)
 		_node.BudgetPeriods = value
+	}
+	if value, ok := _c.mutation.IatiElements(); ok {
+		_spec.SetField(programme.FieldIatiElements, field.TypeJSON, value)
+		_node.IatiElements = value
+	}
+	if value, ok := _c.mutation.IatiSyncedAt(); ok {
+		_spec.SetField(programme.FieldIatiSyncedAt, field.TypeTime, value)
+		_node.IatiSyncedAt = &value
+	}
+	if value, ok := _c.mutation.QualityNotes(); ok {
+		_spec.SetField(programme.FieldQualityNotes, field.TypeJSON, value)
+		_node.QualityNotes = value
+	}
+	if value, ok := _c.mutation.HasQualityNotes(); ok {
+		_spec.SetField(programme.FieldHasQualityNotes, field.TypeBool, value)
+		_node.HasQualityNotes = value
 	}
 	if value, ok := _c.mutation.Code(); ok {
 		_spec.SetField(programme.FieldCode, field.TypeString, value)
@@ -764,6 +891,70 @@ func (_c *ProgrammeCreate) createSpec() (*Programme, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(event.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.SectorsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   programme.SectorsTable,
+			Columns: []string{programme.SectorsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(sector.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.LocationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   programme.LocationsTable,
+			Columns: []string{programme.LocationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(location.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.PolicyMarkersIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   programme.PolicyMarkersTable,
+			Columns: []string{programme.PolicyMarkersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(policymarker.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.HumanitarianScopesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   programme.HumanitarianScopesTable,
+			Columns: []string{programme.HumanitarianScopesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(humanitarianscope.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -974,6 +1165,72 @@ func (u *ProgrammeUpsert) UpdateBudgetPeriods() *ProgrammeUpsert {
 // ClearBudgetPeriods clears the value of the "budget_periods" field.
 func (u *ProgrammeUpsert) ClearBudgetPeriods() *ProgrammeUpsert {
 	u.SetNull(programme.FieldBudgetPeriods)
+	return u
+}
+
+// SetIatiElements sets the "iati_elements" field.
+func (u *ProgrammeUpsert) SetIatiElements(v []*iati.Element) *ProgrammeUpsert {
+	u.Set(programme.FieldIatiElements, v)
+	return u
+}
+
+// UpdateIatiElements sets the "iati_elements" field to the value that was provided on create.
+func (u *ProgrammeUpsert) UpdateIatiElements() *ProgrammeUpsert {
+	u.SetExcluded(programme.FieldIatiElements)
+	return u
+}
+
+// ClearIatiElements clears the value of the "iati_elements" field.
+func (u *ProgrammeUpsert) ClearIatiElements() *ProgrammeUpsert {
+	u.SetNull(programme.FieldIatiElements)
+	return u
+}
+
+// SetIatiSyncedAt sets the "iati_synced_at" field.
+func (u *ProgrammeUpsert) SetIatiSyncedAt(v time.Time) *ProgrammeUpsert {
+	u.Set(programme.FieldIatiSyncedAt, v)
+	return u
+}
+
+// UpdateIatiSyncedAt sets the "iati_synced_at" field to the value that was provided on create.
+func (u *ProgrammeUpsert) UpdateIatiSyncedAt() *ProgrammeUpsert {
+	u.SetExcluded(programme.FieldIatiSyncedAt)
+	return u
+}
+
+// ClearIatiSyncedAt clears the value of the "iati_synced_at" field.
+func (u *ProgrammeUpsert) ClearIatiSyncedAt() *ProgrammeUpsert {
+	u.SetNull(programme.FieldIatiSyncedAt)
+	return u
+}
+
+// SetQualityNotes sets the "quality_notes" field.
+func (u *ProgrammeUpsert) SetQualityNotes(v []iati.QualityNote) *ProgrammeUpsert {
+	u.Set(programme.FieldQualityNotes, v)
+	return u
+}
+
+// UpdateQualityNotes sets the "quality_notes" field to the value that was provided on create.
+func (u *ProgrammeUpsert) UpdateQualityNotes() *ProgrammeUpsert {
+	u.SetExcluded(programme.FieldQualityNotes)
+	return u
+}
+
+// ClearQualityNotes clears the value of the "quality_notes" field.
+func (u *ProgrammeUpsert) ClearQualityNotes() *ProgrammeUpsert {
+	u.SetNull(programme.FieldQualityNotes)
+	return u
+}
+
+// SetHasQualityNotes sets the "has_quality_notes" field.
+func (u *ProgrammeUpsert) SetHasQualityNotes(v bool) *ProgrammeUpsert {
+	u.Set(programme.FieldHasQualityNotes, v)
+	return u
+}
+
+// UpdateHasQualityNotes sets the "has_quality_notes" field to the value that was provided on create.
+func (u *ProgrammeUpsert) UpdateHasQualityNotes() *ProgrammeUpsert {
+	u.SetExcluded(programme.FieldHasQualityNotes)
 	return u
 }
 
@@ -1387,6 +1644,83 @@ func (u *ProgrammeUpsertOne) UpdateBudgetPeriods() *ProgrammeUpsertOne {
 func (u *ProgrammeUpsertOne) ClearBudgetPeriods() *ProgrammeUpsertOne {
 	return u.Update(func(s *ProgrammeUpsert) {
 		s.ClearBudgetPeriods()
+	})
+}
+
+// SetIatiElements sets the "iati_elements" field.
+func (u *ProgrammeUpsertOne) SetIatiElements(v []*iati.Element) *ProgrammeUpsertOne {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.SetIatiElements(v)
+	})
+}
+
+// UpdateIatiElements sets the "iati_elements" field to the value that was provided on create.
+func (u *ProgrammeUpsertOne) UpdateIatiElements() *ProgrammeUpsertOne {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.UpdateIatiElements()
+	})
+}
+
+// ClearIatiElements clears the value of the "iati_elements" field.
+func (u *ProgrammeUpsertOne) ClearIatiElements() *ProgrammeUpsertOne {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.ClearIatiElements()
+	})
+}
+
+// SetIatiSyncedAt sets the "iati_synced_at" field.
+func (u *ProgrammeUpsertOne) SetIatiSyncedAt(v time.Time) *ProgrammeUpsertOne {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.SetIatiSyncedAt(v)
+	})
+}
+
+// UpdateIatiSyncedAt sets the "iati_synced_at" field to the value that was provided on create.
+func (u *ProgrammeUpsertOne) UpdateIatiSyncedAt() *ProgrammeUpsertOne {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.UpdateIatiSyncedAt()
+	})
+}
+
+// ClearIatiSyncedAt clears the value of the "iati_synced_at" field.
+func (u *ProgrammeUpsertOne) ClearIatiSyncedAt() *ProgrammeUpsertOne {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.ClearIatiSyncedAt()
+	})
+}
+
+// SetQualityNotes sets the "quality_notes" field.
+func (u *ProgrammeUpsertOne) SetQualityNotes(v []iati.QualityNote) *ProgrammeUpsertOne {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.SetQualityNotes(v)
+	})
+}
+
+// UpdateQualityNotes sets the "quality_notes" field to the value that was provided on create.
+func (u *ProgrammeUpsertOne) UpdateQualityNotes() *ProgrammeUpsertOne {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.UpdateQualityNotes()
+	})
+}
+
+// ClearQualityNotes clears the value of the "quality_notes" field.
+func (u *ProgrammeUpsertOne) ClearQualityNotes() *ProgrammeUpsertOne {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.ClearQualityNotes()
+	})
+}
+
+// SetHasQualityNotes sets the "has_quality_notes" field.
+func (u *ProgrammeUpsertOne) SetHasQualityNotes(v bool) *ProgrammeUpsertOne {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.SetHasQualityNotes(v)
+	})
+}
+
+// UpdateHasQualityNotes sets the "has_quality_notes" field to the value that was provided on create.
+func (u *ProgrammeUpsertOne) UpdateHasQualityNotes() *ProgrammeUpsertOne {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.UpdateHasQualityNotes()
 	})
 }
 
@@ -2000,6 +2334,83 @@ func (u *ProgrammeUpsertBulk) UpdateBudgetPeriods() *ProgrammeUpsertBulk {
 func (u *ProgrammeUpsertBulk) ClearBudgetPeriods() *ProgrammeUpsertBulk {
 	return u.Update(func(s *ProgrammeUpsert) {
 		s.ClearBudgetPeriods()
+	})
+}
+
+// SetIatiElements sets the "iati_elements" field.
+func (u *ProgrammeUpsertBulk) SetIatiElements(v []*iati.Element) *ProgrammeUpsertBulk {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.SetIatiElements(v)
+	})
+}
+
+// UpdateIatiElements sets the "iati_elements" field to the value that was provided on create.
+func (u *ProgrammeUpsertBulk) UpdateIatiElements() *ProgrammeUpsertBulk {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.UpdateIatiElements()
+	})
+}
+
+// ClearIatiElements clears the value of the "iati_elements" field.
+func (u *ProgrammeUpsertBulk) ClearIatiElements() *ProgrammeUpsertBulk {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.ClearIatiElements()
+	})
+}
+
+// SetIatiSyncedAt sets the "iati_synced_at" field.
+func (u *ProgrammeUpsertBulk) SetIatiSyncedAt(v time.Time) *ProgrammeUpsertBulk {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.SetIatiSyncedAt(v)
+	})
+}
+
+// UpdateIatiSyncedAt sets the "iati_synced_at" field to the value that was provided on create.
+func (u *ProgrammeUpsertBulk) UpdateIatiSyncedAt() *ProgrammeUpsertBulk {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.UpdateIatiSyncedAt()
+	})
+}
+
+// ClearIatiSyncedAt clears the value of the "iati_synced_at" field.
+func (u *ProgrammeUpsertBulk) ClearIatiSyncedAt() *ProgrammeUpsertBulk {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.ClearIatiSyncedAt()
+	})
+}
+
+// SetQualityNotes sets the "quality_notes" field.
+func (u *ProgrammeUpsertBulk) SetQualityNotes(v []iati.QualityNote) *ProgrammeUpsertBulk {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.SetQualityNotes(v)
+	})
+}
+
+// UpdateQualityNotes sets the "quality_notes" field to the value that was provided on create.
+func (u *ProgrammeUpsertBulk) UpdateQualityNotes() *ProgrammeUpsertBulk {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.UpdateQualityNotes()
+	})
+}
+
+// ClearQualityNotes clears the value of the "quality_notes" field.
+func (u *ProgrammeUpsertBulk) ClearQualityNotes() *ProgrammeUpsertBulk {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.ClearQualityNotes()
+	})
+}
+
+// SetHasQualityNotes sets the "has_quality_notes" field.
+func (u *ProgrammeUpsertBulk) SetHasQualityNotes(v bool) *ProgrammeUpsertBulk {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.SetHasQualityNotes(v)
+	})
+}
+
+// UpdateHasQualityNotes sets the "has_quality_notes" field to the value that was provided on create.
+func (u *ProgrammeUpsertBulk) UpdateHasQualityNotes() *ProgrammeUpsertBulk {
+	return u.Update(func(s *ProgrammeUpsert) {
+		s.UpdateHasQualityNotes()
 	})
 }
 

@@ -17,42 +17,54 @@ import (
 	"github.com/aidregistry/registry/ent/contact"
 	"github.com/aidregistry/registry/ent/event"
 	"github.com/aidregistry/registry/ent/funding"
+	"github.com/aidregistry/registry/ent/humanitarianscope"
+	"github.com/aidregistry/registry/ent/location"
 	"github.com/aidregistry/registry/ent/participation"
+	"github.com/aidregistry/registry/ent/policymarker"
 	"github.com/aidregistry/registry/ent/predicate"
 	"github.com/aidregistry/registry/ent/programme"
 	"github.com/aidregistry/registry/ent/programmecountry"
 	"github.com/aidregistry/registry/ent/result"
+	"github.com/aidregistry/registry/ent/sector"
 	"github.com/aidregistry/registry/ent/source"
 )
 
 // ProgrammeQuery is the builder for querying Programme entities.
 type ProgrammeQuery struct {
 	config
-	ctx                     *QueryContext
-	order                   []programme.OrderOption
-	inters                  []Interceptor
-	predicates              []predicate.Programme
-	withParent              *ProgrammeQuery
-	withChildren            *ProgrammeQuery
-	withParticipations      *ParticipationQuery
-	withCountries           *ProgrammeCountryQuery
-	withFundings            *FundingQuery
-	withResults             *ResultQuery
-	withContacts            *ContactQuery
-	withAgreements          *AgreementQuery
-	withEvents              *EventQuery
-	withSources             *SourceQuery
-	loadTotal               []func(context.Context, []*Programme) error
-	modifiers               []func(*sql.Selector)
-	withNamedChildren       map[string]*ProgrammeQuery
-	withNamedParticipations map[string]*ParticipationQuery
-	withNamedCountries      map[string]*ProgrammeCountryQuery
-	withNamedFundings       map[string]*FundingQuery
-	withNamedResults        map[string]*ResultQuery
-	withNamedContacts       map[string]*ContactQuery
-	withNamedAgreements     map[string]*AgreementQuery
-	withNamedEvents         map[string]*EventQuery
-	withNamedSources        map[string]*SourceQuery
+	ctx                         *QueryContext
+	order                       []programme.OrderOption
+	inters                      []Interceptor
+	predicates                  []predicate.Programme
+	withParent                  *ProgrammeQuery
+	withChildren                *ProgrammeQuery
+	withParticipations          *ParticipationQuery
+	withCountries               *ProgrammeCountryQuery
+	withFundings                *FundingQuery
+	withResults                 *ResultQuery
+	withContacts                *ContactQuery
+	withAgreements              *AgreementQuery
+	withEvents                  *EventQuery
+	withSectors                 *SectorQuery
+	withLocations               *LocationQuery
+	withPolicyMarkers           *PolicyMarkerQuery
+	withHumanitarianScopes      *HumanitarianScopeQuery
+	withSources                 *SourceQuery
+	loadTotal                   []func(context.Context, []*Programme) error
+	modifiers                   []func(*sql.Selector)
+	withNamedChildren           map[string]*ProgrammeQuery
+	withNamedParticipations     map[string]*ParticipationQuery
+	withNamedCountries          map[string]*ProgrammeCountryQuery
+	withNamedFundings           map[string]*FundingQuery
+	withNamedResults            map[string]*ResultQuery
+	withNamedContacts           map[string]*ContactQuery
+	withNamedAgreements         map[string]*AgreementQuery
+	withNamedEvents             map[string]*EventQuery
+	withNamedSectors            map[string]*SectorQuery
+	withNamedLocations          map[string]*LocationQuery
+	withNamedPolicyMarkers      map[string]*PolicyMarkerQuery
+	withNamedHumanitarianScopes map[string]*HumanitarianScopeQuery
+	withNamedSources            map[string]*SourceQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -287,6 +299,94 @@ func (_q *ProgrammeQuery) QueryEvents() *EventQuery {
 	return query
 }
 
+// QuerySectors chains the current query on the "sectors" edge.
+func (_q *ProgrammeQuery) QuerySectors() *SectorQuery {
+	query := (&SectorClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(programme.Table, programme.FieldID, selector),
+			sqlgraph.To(sector.Table, sector.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, programme.SectorsTable, programme.SectorsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryLocations chains the current query on the "locations" edge.
+func (_q *ProgrammeQuery) QueryLocations() *LocationQuery {
+	query := (&LocationClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(programme.Table, programme.FieldID, selector),
+			sqlgraph.To(location.Table, location.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, programme.LocationsTable, programme.LocationsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryPolicyMarkers chains the current query on the "policy_markers" edge.
+func (_q *ProgrammeQuery) QueryPolicyMarkers() *PolicyMarkerQuery {
+	query := (&PolicyMarkerClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(programme.Table, programme.FieldID, selector),
+			sqlgraph.To(policymarker.Table, policymarker.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, programme.PolicyMarkersTable, programme.PolicyMarkersColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryHumanitarianScopes chains the current query on the "humanitarian_scopes" edge.
+func (_q *ProgrammeQuery) QueryHumanitarianScopes() *HumanitarianScopeQuery {
+	query := (&HumanitarianScopeClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(programme.Table, programme.FieldID, selector),
+			sqlgraph.To(humanitarianscope.Table, humanitarianscope.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, programme.HumanitarianScopesTable, programme.HumanitarianScopesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
 // QuerySources chains the current query on the "sources" edge.
 func (_q *ProgrammeQuery) QuerySources() *SourceQuery {
 	query := (&SourceClient{config: _q.config}).Query()
@@ -496,21 +596,25 @@ func (_q *ProgrammeQuery) Clone() *ProgrammeQuery {
 		return nil
 	}
 	return &ProgrammeQuery{
-		config:             _q.config,
-		ctx:                _q.ctx.Clone(),
-		order:              append([]programme.OrderOption{}, _q.order...),
-		inters:             append([]Interceptor{}, _q.inters...),
-		predicates:         append([]predicate.Programme{}, _q.predicates...),
-		withParent:         _q.withParent.Clone(),
-		withChildren:       _q.withChildren.Clone(),
-		withParticipations: _q.withParticipations.Clone(),
-		withCountries:      _q.withCountries.Clone(),
-		withFundings:       _q.withFundings.Clone(),
-		withResults:        _q.withResults.Clone(),
-		withContacts:       _q.withContacts.Clone(),
-		withAgreements:     _q.withAgreements.Clone(),
-		withEvents:         _q.withEvents.Clone(),
-		withSources:        _q.withSources.Clone(),
+		config:                 _q.config,
+		ctx:                    _q.ctx.Clone(),
+		order:                  append([]programme.OrderOption{}, _q.order...),
+		inters:                 append([]Interceptor{}, _q.inters...),
+		predicates:             append([]predicate.Programme{}, _q.predicates...),
+		withParent:             _q.withParent.Clone(),
+		withChildren:           _q.withChildren.Clone(),
+		withParticipations:     _q.withParticipations.Clone(),
+		withCountries:          _q.withCountries.Clone(),
+		withFundings:           _q.withFundings.Clone(),
+		withResults:            _q.withResults.Clone(),
+		withContacts:           _q.withContacts.Clone(),
+		withAgreements:         _q.withAgreements.Clone(),
+		withEvents:             _q.withEvents.Clone(),
+		withSectors:            _q.withSectors.Clone(),
+		withLocations:          _q.withLocations.Clone(),
+		withPolicyMarkers:      _q.withPolicyMarkers.Clone(),
+		withHumanitarianScopes: _q.withHumanitarianScopes.Clone(),
+		withSources:            _q.withSources.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -616,6 +720,50 @@ func (_q *ProgrammeQuery) WithEvents(opts ...func(*EventQuery)) *ProgrammeQuery 
 	return _q
 }
 
+// WithSectors tells the query-builder to eager-load the nodes that are connected to
+// the "sectors" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ProgrammeQuery) WithSectors(opts ...func(*SectorQuery)) *ProgrammeQuery {
+	query := (&SectorClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withSectors = query
+	return _q
+}
+
+// WithLocations tells the query-builder to eager-load the nodes that are connected to
+// the "locations" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ProgrammeQuery) WithLocations(opts ...func(*LocationQuery)) *ProgrammeQuery {
+	query := (&LocationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withLocations = query
+	return _q
+}
+
+// WithPolicyMarkers tells the query-builder to eager-load the nodes that are connected to
+// the "policy_markers" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ProgrammeQuery) WithPolicyMarkers(opts ...func(*PolicyMarkerQuery)) *ProgrammeQuery {
+	query := (&PolicyMarkerClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withPolicyMarkers = query
+	return _q
+}
+
+// WithHumanitarianScopes tells the query-builder to eager-load the nodes that are connected to
+// the "humanitarian_scopes" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ProgrammeQuery) WithHumanitarianScopes(opts ...func(*HumanitarianScopeQuery)) *ProgrammeQuery {
+	query := (&HumanitarianScopeClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withHumanitarianScopes = query
+	return _q
+}
+
 // WithSources tells the query-builder to eager-load the nodes that are connected to
 // the "sources" edge. The optional arguments are used to configure the query builder of the edge.
 func (_q *ProgrammeQuery) WithSources(opts ...func(*SourceQuery)) *ProgrammeQuery {
@@ -705,7 +853,7 @@ func (_q *ProgrammeQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Pr
 	var (
 		nodes       = []*Programme{}
 		_spec       = _q.querySpec()
-		loadedTypes = [10]bool{
+		loadedTypes = [14]bool{
 			_q.withParent != nil,
 			_q.withChildren != nil,
 			_q.withParticipations != nil,
@@ -715,6 +863,10 @@ func (_q *ProgrammeQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Pr
 			_q.withContacts != nil,
 			_q.withAgreements != nil,
 			_q.withEvents != nil,
+			_q.withSectors != nil,
+			_q.withLocations != nil,
+			_q.withPolicyMarkers != nil,
+			_q.withHumanitarianScopes != nil,
 			_q.withSources != nil,
 		}
 	)
@@ -801,6 +953,36 @@ func (_q *ProgrammeQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Pr
 			return nil, err
 		}
 	}
+	if query := _q.withSectors; query != nil {
+		if err := _q.loadSectors(ctx, query, nodes,
+			func(n *Programme) { n.Edges.Sectors = []*Sector{} },
+			func(n *Programme, e *Sector) { n.Edges.Sectors = append(n.Edges.Sectors, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withLocations; query != nil {
+		if err := _q.loadLocations(ctx, query, nodes,
+			func(n *Programme) { n.Edges.Locations = []*Location{} },
+			func(n *Programme, e *Location) { n.Edges.Locations = append(n.Edges.Locations, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withPolicyMarkers; query != nil {
+		if err := _q.loadPolicyMarkers(ctx, query, nodes,
+			func(n *Programme) { n.Edges.PolicyMarkers = []*PolicyMarker{} },
+			func(n *Programme, e *PolicyMarker) { n.Edges.PolicyMarkers = append(n.Edges.PolicyMarkers, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withHumanitarianScopes; query != nil {
+		if err := _q.loadHumanitarianScopes(ctx, query, nodes,
+			func(n *Programme) { n.Edges.HumanitarianScopes = []*HumanitarianScope{} },
+			func(n *Programme, e *HumanitarianScope) {
+				n.Edges.HumanitarianScopes = append(n.Edges.HumanitarianScopes, e)
+			}); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withSources; query != nil {
 		if err := _q.loadSources(ctx, query, nodes,
 			func(n *Programme) { n.Edges.Sources = []*Source{} },
@@ -861,6 +1043,34 @@ func (_q *ProgrammeQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Pr
 		if err := _q.loadEvents(ctx, query, nodes,
 			func(n *Programme) { n.appendNamedEvents(name) },
 			func(n *Programme, e *Event) { n.appendNamedEvents(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedSectors {
+		if err := _q.loadSectors(ctx, query, nodes,
+			func(n *Programme) { n.appendNamedSectors(name) },
+			func(n *Programme, e *Sector) { n.appendNamedSectors(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedLocations {
+		if err := _q.loadLocations(ctx, query, nodes,
+			func(n *Programme) { n.appendNamedLocations(name) },
+			func(n *Programme, e *Location) { n.appendNamedLocations(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedPolicyMarkers {
+		if err := _q.loadPolicyMarkers(ctx, query, nodes,
+			func(n *Programme) { n.appendNamedPolicyMarkers(name) },
+			func(n *Programme, e *PolicyMarker) { n.appendNamedPolicyMarkers(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedHumanitarianScopes {
+		if err := _q.loadHumanitarianScopes(ctx, query, nodes,
+			func(n *Programme) { n.appendNamedHumanitarianScopes(name) },
+			func(n *Programme, e *HumanitarianScope) { n.appendNamedHumanitarianScopes(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1189,6 +1399,129 @@ func (_q *ProgrammeQuery) loadEvents(ctx context.Context, query *EventQuery, nod
 	}
 	return nil
 }
+func (_q *ProgrammeQuery) loadSectors(ctx context.Context, query *SectorQuery, nodes []*Programme, init func(*Programme), assign func(*Programme, *Sector)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Programme)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(sector.FieldProgrammeID)
+	}
+	query.Where(predicate.Sector(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(programme.SectorsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ProgrammeID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "programme_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "programme_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *ProgrammeQuery) loadLocations(ctx context.Context, query *LocationQuery, nodes []*Programme, init func(*Programme), assign func(*Programme, *Location)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Programme)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(location.FieldProgrammeID)
+	}
+	query.Where(predicate.Location(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(programme.LocationsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ProgrammeID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "programme_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *ProgrammeQuery) loadPolicyMarkers(ctx context.Context, query *PolicyMarkerQuery, nodes []*Programme, init func(*Programme), assign func(*Programme, *PolicyMarker)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Programme)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(policymarker.FieldProgrammeID)
+	}
+	query.Where(predicate.PolicyMarker(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(programme.PolicyMarkersColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ProgrammeID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "programme_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *ProgrammeQuery) loadHumanitarianScopes(ctx context.Context, query *HumanitarianScopeQuery, nodes []*Programme, init func(*Programme), assign func(*Programme, *HumanitarianScope)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Programme)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(humanitarianscope.FieldProgrammeID)
+	}
+	query.Where(predicate.HumanitarianScope(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(programme.HumanitarianScopesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ProgrammeID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "programme_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 func (_q *ProgrammeQuery) loadSources(ctx context.Context, query *SourceQuery, nodes []*Programme, init func(*Programme), assign func(*Programme, *Source)) error {
 	edgeIDs := make([]driver.Value, len(nodes))
 	byID := make(map[int]*Programme)
@@ -1476,6 +1809,62 @@ func (_q *ProgrammeQuery) WithNamedEvents(name string, opts ...func(*EventQuery)
 		_q.withNamedEvents = make(map[string]*EventQuery)
 	}
 	_q.withNamedEvents[name] = query
+	return _q
+}
+
+// WithNamedSectors tells the query-builder to eager-load the nodes that are connected to the "sectors"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ProgrammeQuery) WithNamedSectors(name string, opts ...func(*SectorQuery)) *ProgrammeQuery {
+	query := (&SectorClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedSectors == nil {
+		_q.withNamedSectors = make(map[string]*SectorQuery)
+	}
+	_q.withNamedSectors[name] = query
+	return _q
+}
+
+// WithNamedLocations tells the query-builder to eager-load the nodes that are connected to the "locations"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ProgrammeQuery) WithNamedLocations(name string, opts ...func(*LocationQuery)) *ProgrammeQuery {
+	query := (&LocationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedLocations == nil {
+		_q.withNamedLocations = make(map[string]*LocationQuery)
+	}
+	_q.withNamedLocations[name] = query
+	return _q
+}
+
+// WithNamedPolicyMarkers tells the query-builder to eager-load the nodes that are connected to the "policy_markers"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ProgrammeQuery) WithNamedPolicyMarkers(name string, opts ...func(*PolicyMarkerQuery)) *ProgrammeQuery {
+	query := (&PolicyMarkerClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedPolicyMarkers == nil {
+		_q.withNamedPolicyMarkers = make(map[string]*PolicyMarkerQuery)
+	}
+	_q.withNamedPolicyMarkers[name] = query
+	return _q
+}
+
+// WithNamedHumanitarianScopes tells the query-builder to eager-load the nodes that are connected to the "humanitarian_scopes"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ProgrammeQuery) WithNamedHumanitarianScopes(name string, opts ...func(*HumanitarianScopeQuery)) *ProgrammeQuery {
+	query := (&HumanitarianScopeClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedHumanitarianScopes == nil {
+		_q.withNamedHumanitarianScopes = make(map[string]*HumanitarianScopeQuery)
+	}
+	_q.withNamedHumanitarianScopes[name] = query
 	return _q
 }
 

@@ -16,11 +16,15 @@ import (
 	"github.com/aidregistry/registry/ent/contact"
 	"github.com/aidregistry/registry/ent/event"
 	"github.com/aidregistry/registry/ent/funding"
+	"github.com/aidregistry/registry/ent/humanitarianscope"
+	"github.com/aidregistry/registry/ent/location"
 	"github.com/aidregistry/registry/ent/participation"
+	"github.com/aidregistry/registry/ent/policymarker"
 	"github.com/aidregistry/registry/ent/predicate"
 	"github.com/aidregistry/registry/ent/programme"
 	"github.com/aidregistry/registry/ent/programmecountry"
 	"github.com/aidregistry/registry/ent/result"
+	"github.com/aidregistry/registry/ent/sector"
 	"github.com/aidregistry/registry/ent/source"
 	"github.com/aidregistry/registry/internal/iati"
 	"github.com/aidregistry/registry/internal/money"
@@ -164,6 +168,76 @@ func (_u *ProgrammeUpdate) AppendBudgetPeriods(v []iati.Budget) *ProgrammeUpdate
 // ClearBudgetPeriods clears the value of the "budget_periods" field.
 func (_u *ProgrammeUpdate) ClearBudgetPeriods() *ProgrammeUpdate {
 	_u.mutation.ClearBudgetPeriods()
+	return _u
+}
+
+// SetIatiElements sets the "iati_elements" field.
+func (_u *ProgrammeUpdate) SetIatiElements(v []*iati.Element) *ProgrammeUpdate {
+	_u.mutation.SetIatiElements(v)
+	return _u
+}
+
+// AppendIatiElements appends value to the "iati_elements" field.
+func (_u *ProgrammeUpdate) AppendIatiElements(v []*iati.Element) *ProgrammeUpdate {
+	_u.mutation.AppendIatiElements(v)
+	return _u
+}
+
+// ClearIatiElements clears the value of the "iati_elements" field.
+func (_u *ProgrammeUpdate) ClearIatiElements() *ProgrammeUpdate {
+	_u.mutation.ClearIatiElements()
+	return _u
+}
+
+// SetIatiSyncedAt sets the "iati_synced_at" field.
+func (_u *ProgrammeUpdate) SetIatiSyncedAt(v time.Time) *ProgrammeUpdate {
+	_u.mutation.SetIatiSyncedAt(v)
+	return _u
+}
+
+// SetNillableIatiSyncedAt sets the "iati_synced_at" field if the given value is not nil.
+func (_u *ProgrammeUpdate) SetNillableIatiSyncedAt(v *time.Time) *ProgrammeUpdate {
+	if v != nil {
+		_u.SetIatiSyncedAt(*v)
+	}
+	return _u
+}
+
+// ClearIatiSyncedAt clears the value of the "iati_synced_at" field.
+func (_u *ProgrammeUpdate) ClearIatiSyncedAt() *ProgrammeUpdate {
+	_u.mutation.ClearIatiSyncedAt()
+	return _u
+}
+
+// SetQualityNotes sets the "quality_notes" field.
+func (_u *ProgrammeUpdate) SetQualityNotes(v []iati.QualityNote) *ProgrammeUpdate {
+	_u.mutation.SetQualityNotes(v)
+	return _u
+}
+
+// AppendQualityNotes appends value to the "quality_notes" field.
+func (_u *ProgrammeUpdate) AppendQualityNotes(v []iati.QualityNote) *ProgrammeUpdate {
+	_u.mutation.AppendQualityNotes(v)
+	return _u
+}
+
+// ClearQualityNotes clears the value of the "quality_notes" field.
+func (_u *ProgrammeUpdate) ClearQualityNotes() *ProgrammeUpdate {
+	_u.mutation.ClearQualityNotes()
+	return _u
+}
+
+// SetHasQualityNotes sets the "has_quality_notes" field.
+func (_u *ProgrammeUpdate) SetHasQualityNotes(v bool) *ProgrammeUpdate {
+	_u.mutation.SetHasQualityNotes(v)
+	return _u
+}
+
+// SetNillableHasQualityNotes sets the "has_quality_notes" field if the given value is not nil.
+func (_u *ProgrammeUpdate) SetNillableHasQualityNotes(v *bool) *ProgrammeUpdate {
+	if v != nil {
+		_u.SetHasQualityNotes(*v)
+	}
 	return _u
 }
 
@@ -520,6 +594,66 @@ func (_u *ProgrammeUpdate) AddEvents(v ...*Event) *ProgrammeUpdate {
 	return _u.AddEventIDs(ids...)
 }
 
+// AddSectorIDs adds the "sectors" edge to the Sector entity by IDs.
+func (_u *ProgrammeUpdate) AddSectorIDs(ids ...int) *ProgrammeUpdate {
+	_u.mutation.AddSectorIDs(ids...)
+	return _u
+}
+
+// AddSectors adds the "sectors" edges to the Sector entity.
+func (_u *ProgrammeUpdate) AddSectors(v ...*Sector) *ProgrammeUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddSectorIDs(ids...)
+}
+
+// AddLocationIDs adds the "locations" edge to the Location entity by IDs.
+func (_u *ProgrammeUpdate) AddLocationIDs(ids ...int) *ProgrammeUpdate {
+	_u.mutation.AddLocationIDs(ids...)
+	return _u
+}
+
+// AddLocations adds the "locations" edges to the Location entity.
+func (_u *ProgrammeUpdate) AddLocations(v ...*Location) *ProgrammeUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddLocationIDs(ids...)
+}
+
+// AddPolicyMarkerIDs adds the "policy_markers" edge to the PolicyMarker entity by IDs.
+func (_u *ProgrammeUpdate) AddPolicyMarkerIDs(ids ...int) *ProgrammeUpdate {
+	_u.mutation.AddPolicyMarkerIDs(ids...)
+	return _u
+}
+
+// AddPolicyMarkers adds the "policy_markers" edges to the PolicyMarker entity.
+func (_u *ProgrammeUpdate) AddPolicyMarkers(v ...*PolicyMarker) *ProgrammeUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddPolicyMarkerIDs(ids...)
+}
+
+// AddHumanitarianScopeIDs adds the "humanitarian_scopes" edge to the HumanitarianScope entity by IDs.
+func (_u *ProgrammeUpdate) AddHumanitarianScopeIDs(ids ...int) *ProgrammeUpdate {
+	_u.mutation.AddHumanitarianScopeIDs(ids...)
+	return _u
+}
+
+// AddHumanitarianScopes adds the "humanitarian_scopes" edges to the HumanitarianScope entity.
+func (_u *ProgrammeUpdate) AddHumanitarianScopes(v ...*HumanitarianScope) *ProgrammeUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddHumanitarianScopeIDs(ids...)
+}
+
 // AddSourceIDs adds the "sources" edge to the Source entity by IDs.
 func (_u *ProgrammeUpdate) AddSourceIDs(ids ...int) *ProgrammeUpdate {
 	_u.mutation.AddSourceIDs(ids...)
@@ -714,6 +848,90 @@ func (_u *ProgrammeUpdate) RemoveEvents(v ...*Event) *ProgrammeUpdate {
 	return _u.RemoveEventIDs(ids...)
 }
 
+// ClearSectors clears all "sectors" edges to the Sector entity.
+func (_u *ProgrammeUpdate) ClearSectors() *ProgrammeUpdate {
+	_u.mutation.ClearSectors()
+	return _u
+}
+
+// RemoveSectorIDs removes the "sectors" edge to Sector entities by IDs.
+func (_u *ProgrammeUpdate) RemoveSectorIDs(ids ...int) *ProgrammeUpdate {
+	_u.mutation.RemoveSectorIDs(ids...)
+	return _u
+}
+
+// RemoveSectors removes "sectors" edges to Sector entities.
+func (_u *ProgrammeUpdate) RemoveSectors(v ...*Sector) *ProgrammeUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveSectorIDs(ids...)
+}
+
+// ClearLocations clears all "locations" edges to the Location entity.
+func (_u *ProgrammeUpdate) ClearLocations() *ProgrammeUpdate {
+	_u.mutation.ClearLocations()
+	return _u
+}
+
+// RemoveLocationIDs removes the "locations" edge to Location entities by IDs.
+func (_u *ProgrammeUpdate) RemoveLocationIDs(ids ...int) *ProgrammeUpdate {
+	_u.mutation.RemoveLocationIDs(ids...)
+	return _u
+}
+
+// RemoveLocations removes "locations" edges to Location entities.
+func (_u *ProgrammeUpdate) RemoveLocations(v ...*Location) *ProgrammeUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveLocationIDs(ids...)
+}
+
+// ClearPolicyMarkers clears all "policy_markers" edges to the PolicyMarker entity.
+func (_u *ProgrammeUpdate) ClearPolicyMarkers() *ProgrammeUpdate {
+	_u.mutation.ClearPolicyMarkers()
+	return _u
+}
+
+// RemovePolicyMarkerIDs removes the "policy_markers" edge to PolicyMarker entities by IDs.
+func (_u *ProgrammeUpdate) RemovePolicyMarkerIDs(ids ...int) *ProgrammeUpdate {
+	_u.mutation.RemovePolicyMarkerIDs(ids...)
+	return _u
+}
+
+// RemovePolicyMarkers removes "policy_markers" edges to PolicyMarker entities.
+func (_u *ProgrammeUpdate) RemovePolicyMarkers(v ...*PolicyMarker) *ProgrammeUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemovePolicyMarkerIDs(ids...)
+}
+
+// ClearHumanitarianScopes clears all "humanitarian_scopes" edges to the HumanitarianScope entity.
+func (_u *ProgrammeUpdate) ClearHumanitarianScopes() *ProgrammeUpdate {
+	_u.mutation.ClearHumanitarianScopes()
+	return _u
+}
+
+// RemoveHumanitarianScopeIDs removes the "humanitarian_scopes" edge to HumanitarianScope entities by IDs.
+func (_u *ProgrammeUpdate) RemoveHumanitarianScopeIDs(ids ...int) *ProgrammeUpdate {
+	_u.mutation.RemoveHumanitarianScopeIDs(ids...)
+	return _u
+}
+
+// RemoveHumanitarianScopes removes "humanitarian_scopes" edges to HumanitarianScope entities.
+func (_u *ProgrammeUpdate) RemoveHumanitarianScopes(v ...*HumanitarianScope) *ProgrammeUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveHumanitarianScopeIDs(ids...)
+}
+
 // ClearSources clears all "sources" edges to the Source entity.
 func (_u *ProgrammeUpdate) ClearSources() *ProgrammeUpdate {
 	_u.mutation.ClearSources()
@@ -900,6 +1118,37 @@ func (_u *ProgrammeUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.BudgetPeriodsCleared() {
 		_spec.ClearField(programme.FieldBudgetPeriods, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.IatiElements(); ok {
+		_spec.SetField(programme.FieldIatiElements, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedIatiElements(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, programme.FieldIatiElements, value)
+		})
+	}
+	if _u.mutation.IatiElementsCleared() {
+		_spec.ClearField(programme.FieldIatiElements, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.IatiSyncedAt(); ok {
+		_spec.SetField(programme.FieldIatiSyncedAt, field.TypeTime, value)
+	}
+	if _u.mutation.IatiSyncedAtCleared() {
+		_spec.ClearField(programme.FieldIatiSyncedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.QualityNotes(); ok {
+		_spec.SetField(programme.FieldQualityNotes, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedQualityNotes(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, programme.FieldQualityNotes, value)
+		})
+	}
+	if _u.mutation.QualityNotesCleared() {
+		_spec.ClearField(programme.FieldQualityNotes, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.HasQualityNotes(); ok {
+		_spec.SetField(programme.FieldHasQualityNotes, field.TypeBool, value)
 	}
 	if value, ok := _u.mutation.Code(); ok {
 		_spec.SetField(programme.FieldCode, field.TypeString, value)
@@ -1350,6 +1599,186 @@ func (_u *ProgrammeUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.SectorsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   programme.SectorsTable,
+			Columns: []string{programme.SectorsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(sector.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedSectorsIDs(); len(nodes) > 0 && !_u.mutation.SectorsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   programme.SectorsTable,
+			Columns: []string{programme.SectorsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(sector.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SectorsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   programme.SectorsTable,
+			Columns: []string{programme.SectorsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(sector.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.LocationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   programme.LocationsTable,
+			Columns: []string{programme.LocationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(location.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedLocationsIDs(); len(nodes) > 0 && !_u.mutation.LocationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   programme.LocationsTable,
+			Columns: []string{programme.LocationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(location.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.LocationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   programme.LocationsTable,
+			Columns: []string{programme.LocationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(location.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.PolicyMarkersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   programme.PolicyMarkersTable,
+			Columns: []string{programme.PolicyMarkersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(policymarker.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedPolicyMarkersIDs(); len(nodes) > 0 && !_u.mutation.PolicyMarkersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   programme.PolicyMarkersTable,
+			Columns: []string{programme.PolicyMarkersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(policymarker.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.PolicyMarkersIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   programme.PolicyMarkersTable,
+			Columns: []string{programme.PolicyMarkersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(policymarker.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.HumanitarianScopesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   programme.HumanitarianScopesTable,
+			Columns: []string{programme.HumanitarianScopesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(humanitarianscope.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedHumanitarianScopesIDs(); len(nodes) > 0 && !_u.mutation.HumanitarianScopesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   programme.HumanitarianScopesTable,
+			Columns: []string{programme.HumanitarianScopesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(humanitarianscope.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.HumanitarianScopesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   programme.HumanitarianScopesTable,
+			Columns: []string{programme.HumanitarianScopesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(humanitarianscope.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _u.mutation.SourcesCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2M,
@@ -1540,6 +1969,76 @@ func (_u *ProgrammeUpdateOne) AppendBudgetPeriods(v []iati.Budget) *ProgrammeUpd
 // ClearBudgetPeriods clears the value of the "budget_periods" field.
 func (_u *ProgrammeUpdateOne) ClearBudgetPeriods() *ProgrammeUpdateOne {
 	_u.mutation.ClearBudgetPeriods()
+	return _u
+}
+
+// SetIatiElements sets the "iati_elements" field.
+func (_u *ProgrammeUpdateOne) SetIatiElements(v []*iati.Element) *ProgrammeUpdateOne {
+	_u.mutation.SetIatiElements(v)
+	return _u
+}
+
+// AppendIatiElements appends value to the "iati_elements" field.
+func (_u *ProgrammeUpdateOne) AppendIatiElements(v []*iati.Element) *ProgrammeUpdateOne {
+	_u.mutation.AppendIatiElements(v)
+	return _u
+}
+
+// ClearIatiElements clears the value of the "iati_elements" field.
+func (_u *ProgrammeUpdateOne) ClearIatiElements() *ProgrammeUpdateOne {
+	_u.mutation.ClearIatiElements()
+	return _u
+}
+
+// SetIatiSyncedAt sets the "iati_synced_at" field.
+func (_u *ProgrammeUpdateOne) SetIatiSyncedAt(v time.Time) *ProgrammeUpdateOne {
+	_u.mutation.SetIatiSyncedAt(v)
+	return _u
+}
+
+// SetNillableIatiSyncedAt sets the "iati_synced_at" field if the given value is not nil.
+func (_u *ProgrammeUpdateOne) SetNillableIatiSyncedAt(v *time.Time) *ProgrammeUpdateOne {
+	if v != nil {
+		_u.SetIatiSyncedAt(*v)
+	}
+	return _u
+}
+
+// ClearIatiSyncedAt clears the value of the "iati_synced_at" field.
+func (_u *ProgrammeUpdateOne) ClearIatiSyncedAt() *ProgrammeUpdateOne {
+	_u.mutation.ClearIatiSyncedAt()
+	return _u
+}
+
+// SetQualityNotes sets the "quality_notes" field.
+func (_u *ProgrammeUpdateOne) SetQualityNotes(v []iati.QualityNote) *ProgrammeUpdateOne {
+	_u.mutation.SetQualityNotes(v)
+	return _u
+}
+
+// AppendQualityNotes appends value to the "quality_notes" field.
+func (_u *ProgrammeUpdateOne) AppendQualityNotes(v []iati.QualityNote) *ProgrammeUpdateOne {
+	_u.mutation.AppendQualityNotes(v)
+	return _u
+}
+
+// ClearQualityNotes clears the value of the "quality_notes" field.
+func (_u *ProgrammeUpdateOne) ClearQualityNotes() *ProgrammeUpdateOne {
+	_u.mutation.ClearQualityNotes()
+	return _u
+}
+
+// SetHasQualityNotes sets the "has_quality_notes" field.
+func (_u *ProgrammeUpdateOne) SetHasQualityNotes(v bool) *ProgrammeUpdateOne {
+	_u.mutation.SetHasQualityNotes(v)
+	return _u
+}
+
+// SetNillableHasQualityNotes sets the "has_quality_notes" field if the given value is not nil.
+func (_u *ProgrammeUpdateOne) SetNillableHasQualityNotes(v *bool) *ProgrammeUpdateOne {
+	if v != nil {
+		_u.SetHasQualityNotes(*v)
+	}
 	return _u
 }
 
@@ -1896,6 +2395,66 @@ func (_u *ProgrammeUpdateOne) AddEvents(v ...*Event) *ProgrammeUpdateOne {
 	return _u.AddEventIDs(ids...)
 }
 
+// AddSectorIDs adds the "sectors" edge to the Sector entity by IDs.
+func (_u *ProgrammeUpdateOne) AddSectorIDs(ids ...int) *ProgrammeUpdateOne {
+	_u.mutation.AddSectorIDs(ids...)
+	return _u
+}
+
+// AddSectors adds the "sectors" edges to the Sector entity.
+func (_u *ProgrammeUpdateOne) AddSectors(v ...*Sector) *ProgrammeUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddSectorIDs(ids...)
+}
+
+// AddLocationIDs adds the "locations" edge to the Location entity by IDs.
+func (_u *ProgrammeUpdateOne) AddLocationIDs(ids ...int) *ProgrammeUpdateOne {
+	_u.mutation.AddLocationIDs(ids...)
+	return _u
+}
+
+// AddLocations adds the "locations" edges to the Location entity.
+func (_u *ProgrammeUpdateOne) AddLocations(v ...*Location) *ProgrammeUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddLocationIDs(ids...)
+}
+
+// AddPolicyMarkerIDs adds the "policy_markers" edge to the PolicyMarker entity by IDs.
+func (_u *ProgrammeUpdateOne) AddPolicyMarkerIDs(ids ...int) *ProgrammeUpdateOne {
+	_u.mutation.AddPolicyMarkerIDs(ids...)
+	return _u
+}
+
+// AddPolicyMarkers adds the "policy_markers" edges to the PolicyMarker entity.
+func (_u *ProgrammeUpdateOne) AddPolicyMarkers(v ...*PolicyMarker) *ProgrammeUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddPolicyMarkerIDs(ids...)
+}
+
+// AddHumanitarianScopeIDs adds the "humanitarian_scopes" edge to the HumanitarianScope entity by IDs.
+func (_u *ProgrammeUpdateOne) AddHumanitarianScopeIDs(ids ...int) *ProgrammeUpdateOne {
+	_u.mutation.AddHumanitarianScopeIDs(ids...)
+	return _u
+}
+
+// AddHumanitarianScopes adds the "humanitarian_scopes" edges to the HumanitarianScope entity.
+func (_u *ProgrammeUpdateOne) AddHumanitarianScopes(v ...*HumanitarianScope) *ProgrammeUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddHumanitarianScopeIDs(ids...)
+}
+
 // AddSourceIDs adds the "sources" edge to the Source entity by IDs.
 func (_u *ProgrammeUpdateOne) AddSourceIDs(ids ...int) *ProgrammeUpdateOne {
 	_u.mutation.AddSourceIDs(ids...)
@@ -2088,6 +2647,90 @@ func (_u *ProgrammeUpdateOne) RemoveEvents(v ...*Event) *ProgrammeUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveEventIDs(ids...)
+}
+
+// ClearSectors clears all "sectors" edges to the Sector entity.
+func (_u *ProgrammeUpdateOne) ClearSectors() *ProgrammeUpdateOne {
+	_u.mutation.ClearSectors()
+	return _u
+}
+
+// RemoveSectorIDs removes the "sectors" edge to Sector entities by IDs.
+func (_u *ProgrammeUpdateOne) RemoveSectorIDs(ids ...int) *ProgrammeUpdateOne {
+	_u.mutation.RemoveSectorIDs(ids...)
+	return _u
+}
+
+// RemoveSectors removes "sectors" edges to Sector entities.
+func (_u *ProgrammeUpdateOne) RemoveSectors(v ...*Sector) *ProgrammeUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveSectorIDs(ids...)
+}
+
+// ClearLocations clears all "locations" edges to the Location entity.
+func (_u *ProgrammeUpdateOne) ClearLocations() *ProgrammeUpdateOne {
+	_u.mutation.ClearLocations()
+	return _u
+}
+
+// RemoveLocationIDs removes the "locations" edge to Location entities by IDs.
+func (_u *ProgrammeUpdateOne) RemoveLocationIDs(ids ...int) *ProgrammeUpdateOne {
+	_u.mutation.RemoveLocationIDs(ids...)
+	return _u
+}
+
+// RemoveLocations removes "locations" edges to Location entities.
+func (_u *ProgrammeUpdateOne) RemoveLocations(v ...*Location) *ProgrammeUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveLocationIDs(ids...)
+}
+
+// ClearPolicyMarkers clears all "policy_markers" edges to the PolicyMarker entity.
+func (_u *ProgrammeUpdateOne) ClearPolicyMarkers() *ProgrammeUpdateOne {
+	_u.mutation.ClearPolicyMarkers()
+	return _u
+}
+
+// RemovePolicyMarkerIDs removes the "policy_markers" edge to PolicyMarker entities by IDs.
+func (_u *ProgrammeUpdateOne) RemovePolicyMarkerIDs(ids ...int) *ProgrammeUpdateOne {
+	_u.mutation.RemovePolicyMarkerIDs(ids...)
+	return _u
+}
+
+// RemovePolicyMarkers removes "policy_markers" edges to PolicyMarker entities.
+func (_u *ProgrammeUpdateOne) RemovePolicyMarkers(v ...*PolicyMarker) *ProgrammeUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemovePolicyMarkerIDs(ids...)
+}
+
+// ClearHumanitarianScopes clears all "humanitarian_scopes" edges to the HumanitarianScope entity.
+func (_u *ProgrammeUpdateOne) ClearHumanitarianScopes() *ProgrammeUpdateOne {
+	_u.mutation.ClearHumanitarianScopes()
+	return _u
+}
+
+// RemoveHumanitarianScopeIDs removes the "humanitarian_scopes" edge to HumanitarianScope entities by IDs.
+func (_u *ProgrammeUpdateOne) RemoveHumanitarianScopeIDs(ids ...int) *ProgrammeUpdateOne {
+	_u.mutation.RemoveHumanitarianScopeIDs(ids...)
+	return _u
+}
+
+// RemoveHumanitarianScopes removes "humanitarian_scopes" edges to HumanitarianScope entities.
+func (_u *ProgrammeUpdateOne) RemoveHumanitarianScopes(v ...*HumanitarianScope) *ProgrammeUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveHumanitarianScopeIDs(ids...)
 }
 
 // ClearSources clears all "sources" edges to the Source entity.
@@ -2306,6 +2949,37 @@ func (_u *ProgrammeUpdateOne) sqlSave(ctx context.Context) (_node *Programme, er
 	}
 	if _u.mutation.BudgetPeriodsCleared() {
 		_spec.ClearField(programme.FieldBudgetPeriods, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.IatiElements(); ok {
+		_spec.SetField(programme.FieldIatiElements, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedIatiElements(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, programme.FieldIatiElements, value)
+		})
+	}
+	if _u.mutation.IatiElementsCleared() {
+		_spec.ClearField(programme.FieldIatiElements, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.IatiSyncedAt(); ok {
+		_spec.SetField(programme.FieldIatiSyncedAt, field.TypeTime, value)
+	}
+	if _u.mutation.IatiSyncedAtCleared() {
+		_spec.ClearField(programme.FieldIatiSyncedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.QualityNotes(); ok {
+		_spec.SetField(programme.FieldQualityNotes, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedQualityNotes(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, programme.FieldQualityNotes, value)
+		})
+	}
+	if _u.mutation.QualityNotesCleared() {
+		_spec.ClearField(programme.FieldQualityNotes, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.HasQualityNotes(); ok {
+		_spec.SetField(programme.FieldHasQualityNotes, field.TypeBool, value)
 	}
 	if value, ok := _u.mutation.Code(); ok {
 		_spec.SetField(programme.FieldCode, field.TypeString, value)
@@ -2749,6 +3423,186 @@ func (_u *ProgrammeUpdateOne) sqlSave(ctx context.Context) (_node *Programme, er
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(event.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.SectorsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   programme.SectorsTable,
+			Columns: []string{programme.SectorsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(sector.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedSectorsIDs(); len(nodes) > 0 && !_u.mutation.SectorsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   programme.SectorsTable,
+			Columns: []string{programme.SectorsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(sector.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SectorsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   programme.SectorsTable,
+			Columns: []string{programme.SectorsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(sector.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.LocationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   programme.LocationsTable,
+			Columns: []string{programme.LocationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(location.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedLocationsIDs(); len(nodes) > 0 && !_u.mutation.LocationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   programme.LocationsTable,
+			Columns: []string{programme.LocationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(location.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.LocationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   programme.LocationsTable,
+			Columns: []string{programme.LocationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(location.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.PolicyMarkersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   programme.PolicyMarkersTable,
+			Columns: []string{programme.PolicyMarkersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(policymarker.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedPolicyMarkersIDs(); len(nodes) > 0 && !_u.mutation.PolicyMarkersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   programme.PolicyMarkersTable,
+			Columns: []string{programme.PolicyMarkersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(policymarker.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.PolicyMarkersIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   programme.PolicyMarkersTable,
+			Columns: []string{programme.PolicyMarkersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(policymarker.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.HumanitarianScopesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   programme.HumanitarianScopesTable,
+			Columns: []string{programme.HumanitarianScopesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(humanitarianscope.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedHumanitarianScopesIDs(); len(nodes) > 0 && !_u.mutation.HumanitarianScopesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   programme.HumanitarianScopesTable,
+			Columns: []string{programme.HumanitarianScopesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(humanitarianscope.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.HumanitarianScopesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   programme.HumanitarianScopesTable,
+			Columns: []string{programme.HumanitarianScopesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(humanitarianscope.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/aidregistry/registry/ent/country"
 	"github.com/aidregistry/registry/ent/programme"
 	"github.com/aidregistry/registry/ent/programmecountry"
+	"github.com/aidregistry/registry/internal/iati"
 	"github.com/aidregistry/registry/internal/money"
 )
 
@@ -26,6 +28,10 @@ type ProgrammeCountry struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// organisation whose API key created the record; its editors may change it
 	CreatedBy *int `json:"created_by,omitempty"`
+	// the IATI elements this record was imported from, as published
+	IatiElements []*iati.Element `json:"iati_elements,omitempty"`
+	// when the import last wrote the record: equal to updated_at while nobody has changed it since
+	IatiSyncedAt *time.Time `json:"iati_synced_at,omitempty"`
 	// Role holds the value of the "role" field.
 	Role programmecountry.Role `json:"role,omitempty"`
 	// SharePercent holds the value of the "share_percent" field.
@@ -107,11 +113,13 @@ func (*ProgrammeCountry) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case programmecountry.FieldSharePercent:
 			values[i] = &sql.NullScanner{S: new(money.Decimal)}
+		case programmecountry.FieldIatiElements:
+			values[i] = new([]byte)
 		case programmecountry.FieldID, programmecountry.FieldCreatedBy, programmecountry.FieldProgrammeID, programmecountry.FieldCountryID:
 			values[i] = new(sql.NullInt64)
 		case programmecountry.FieldRole:
 			values[i] = new(sql.NullString)
-		case programmecountry.FieldCreatedAt, programmecountry.FieldUpdatedAt:
+		case programmecountry.FieldCreatedAt, programmecountry.FieldUpdatedAt, programmecountry.FieldIatiSyncedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -152,6 +160,21 @@ func (_m *ProgrammeCountry) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.CreatedBy = new(int)
 				*_m.CreatedBy = int(value.Int64)
+			}
+		case programmecountry.FieldIatiElements:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field iati_elements", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.IatiElements); err != nil {
+					return fmt.Errorf("unmarshal field iati_elements: %w", err)
+				}
+			}
+		case programmecountry.FieldIatiSyncedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field iati_synced_at", values[i])
+			} else if value.Valid {
+				_m.IatiSyncedAt = new(time.Time)
+				*_m.IatiSyncedAt = value.Time
 			}
 		case programmecountry.FieldRole:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -243,6 +266,14 @@ func (_m *ProgrammeCountry) String() string {
 	if v := _m.CreatedBy; v != nil {
 		builder.WriteString("created_by=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("iati_elements=")
+	builder.WriteString(fmt.Sprintf("%v", _m.IatiElements))
+	builder.WriteString(", ")
+	if v := _m.IatiSyncedAt; v != nil {
+		builder.WriteString("iati_synced_at=")
+		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteString(", ")
 	builder.WriteString("role=")

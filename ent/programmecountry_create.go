@@ -16,6 +16,7 @@ import (
 	"github.com/aidregistry/registry/ent/programme"
 	"github.com/aidregistry/registry/ent/programmecountry"
 	"github.com/aidregistry/registry/ent/source"
+	"github.com/aidregistry/registry/internal/iati"
 	"github.com/aidregistry/registry/internal/money"
 )
 
@@ -65,6 +66,26 @@ func (_c *ProgrammeCountryCreate) SetCreatedBy(v int) *ProgrammeCountryCreate {
 func (_c *ProgrammeCountryCreate) SetNillableCreatedBy(v *int) *ProgrammeCountryCreate {
 	if v != nil {
 		_c.SetCreatedBy(*v)
+	}
+	return _c
+}
+
+// SetIatiElements sets the "iati_elements" field.
+func (_c *ProgrammeCountryCreate) SetIatiElements(v []*iati.Element) *ProgrammeCountryCreate {
+	_c.mutation.SetIatiElements(v)
+	return _c
+}
+
+// SetIatiSyncedAt sets the "iati_synced_at" field.
+func (_c *ProgrammeCountryCreate) SetIatiSyncedAt(v time.Time) *ProgrammeCountryCreate {
+	_c.mutation.SetIatiSyncedAt(v)
+	return _c
+}
+
+// SetNillableIatiSyncedAt sets the "iati_synced_at" field if the given value is not nil.
+func (_c *ProgrammeCountryCreate) SetNillableIatiSyncedAt(v *time.Time) *ProgrammeCountryCreate {
+	if v != nil {
+		_c.SetIatiSyncedAt(*v)
 	}
 	return _c
 }
@@ -253,6 +274,14 @@ func (_c *ProgrammeCountryCreate) createSpec() (*ProgrammeCountry, *sqlgraph.Cre
 		_spec.SetField(programmecountry.FieldCreatedBy, field.TypeInt, value)
 		_node.CreatedBy = &value
 	}
+	if value, ok := _c.mutation.IatiElements(); ok {
+		_spec.SetField(programmecountry.FieldIatiElements, field.TypeJSON, value)
+		_node.IatiElements = value
+	}
+	if value, ok := _c.mutation.IatiSyncedAt(); ok {
+		_spec.SetField(programmecountry.FieldIatiSyncedAt, field.TypeTime, value)
+		_node.IatiSyncedAt = &value
+	}
 	if value, ok := _c.mutation.Role(); ok {
 		_spec.SetField(programmecountry.FieldRole, field.TypeEnum, value)
 		_node.Role = value
@@ -391,6 +420,42 @@ func (u *ProgrammeCountryUpsert) UpdateUpdatedAt() *ProgrammeCountryUpsert {
 	return u
 }
 
+// SetIatiElements sets the "iati_elements" field.
+func (u *ProgrammeCountryUpsert) SetIatiElements(v []*iati.Element) *ProgrammeCountryUpsert {
+	u.Set(programmecountry.FieldIatiElements, v)
+	return u
+}
+
+// UpdateIatiElements sets the "iati_elements" field to the value that was provided on create.
+func (u *ProgrammeCountryUpsert) UpdateIatiElements() *ProgrammeCountryUpsert {
+	u.SetExcluded(programmecountry.FieldIatiElements)
+	return u
+}
+
+// ClearIatiElements clears the value of the "iati_elements" field.
+func (u *ProgrammeCountryUpsert) ClearIatiElements() *ProgrammeCountryUpsert {
+	u.SetNull(programmecountry.FieldIatiElements)
+	return u
+}
+
+// SetIatiSyncedAt sets the "iati_synced_at" field.
+func (u *ProgrammeCountryUpsert) SetIatiSyncedAt(v time.Time) *ProgrammeCountryUpsert {
+	u.Set(programmecountry.FieldIatiSyncedAt, v)
+	return u
+}
+
+// UpdateIatiSyncedAt sets the "iati_synced_at" field to the value that was provided on create.
+func (u *ProgrammeCountryUpsert) UpdateIatiSyncedAt() *ProgrammeCountryUpsert {
+	u.SetExcluded(programmecountry.FieldIatiSyncedAt)
+	return u
+}
+
+// ClearIatiSyncedAt clears the value of the "iati_synced_at" field.
+func (u *ProgrammeCountryUpsert) ClearIatiSyncedAt() *ProgrammeCountryUpsert {
+	u.SetNull(programmecountry.FieldIatiSyncedAt)
+	return u
+}
+
 // SetRole sets the "role" field.
 func (u *ProgrammeCountryUpsert) SetRole(v programmecountry.Role) *ProgrammeCountryUpsert {
 	u.Set(programmecountry.FieldRole, v)
@@ -504,6 +569,48 @@ func (u *ProgrammeCountryUpsertOne) SetUpdatedAt(v time.Time) *ProgrammeCountryU
 func (u *ProgrammeCountryUpsertOne) UpdateUpdatedAt() *ProgrammeCountryUpsertOne {
 	return u.Update(func(s *ProgrammeCountryUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetIatiElements sets the "iati_elements" field.
+func (u *ProgrammeCountryUpsertOne) SetIatiElements(v []*iati.Element) *ProgrammeCountryUpsertOne {
+	return u.Update(func(s *ProgrammeCountryUpsert) {
+		s.SetIatiElements(v)
+	})
+}
+
+// UpdateIatiElements sets the "iati_elements" field to the value that was provided on create.
+func (u *ProgrammeCountryUpsertOne) UpdateIatiElements() *ProgrammeCountryUpsertOne {
+	return u.Update(func(s *ProgrammeCountryUpsert) {
+		s.UpdateIatiElements()
+	})
+}
+
+// ClearIatiElements clears the value of the "iati_elements" field.
+func (u *ProgrammeCountryUpsertOne) ClearIatiElements() *ProgrammeCountryUpsertOne {
+	return u.Update(func(s *ProgrammeCountryUpsert) {
+		s.ClearIatiElements()
+	})
+}
+
+// SetIatiSyncedAt sets the "iati_synced_at" field.
+func (u *ProgrammeCountryUpsertOne) SetIatiSyncedAt(v time.Time) *ProgrammeCountryUpsertOne {
+	return u.Update(func(s *ProgrammeCountryUpsert) {
+		s.SetIatiSyncedAt(v)
+	})
+}
+
+// UpdateIatiSyncedAt sets the "iati_synced_at" field to the value that was provided on create.
+func (u *ProgrammeCountryUpsertOne) UpdateIatiSyncedAt() *ProgrammeCountryUpsertOne {
+	return u.Update(func(s *ProgrammeCountryUpsert) {
+		s.UpdateIatiSyncedAt()
+	})
+}
+
+// ClearIatiSyncedAt clears the value of the "iati_synced_at" field.
+func (u *ProgrammeCountryUpsertOne) ClearIatiSyncedAt() *ProgrammeCountryUpsertOne {
+	return u.Update(func(s *ProgrammeCountryUpsert) {
+		s.ClearIatiSyncedAt()
 	})
 }
 
@@ -795,6 +902,48 @@ func (u *ProgrammeCountryUpsertBulk) SetUpdatedAt(v time.Time) *ProgrammeCountry
 func (u *ProgrammeCountryUpsertBulk) UpdateUpdatedAt() *ProgrammeCountryUpsertBulk {
 	return u.Update(func(s *ProgrammeCountryUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetIatiElements sets the "iati_elements" field.
+func (u *ProgrammeCountryUpsertBulk) SetIatiElements(v []*iati.Element) *ProgrammeCountryUpsertBulk {
+	return u.Update(func(s *ProgrammeCountryUpsert) {
+		s.SetIatiElements(v)
+	})
+}
+
+// UpdateIatiElements sets the "iati_elements" field to the value that was provided on create.
+func (u *ProgrammeCountryUpsertBulk) UpdateIatiElements() *ProgrammeCountryUpsertBulk {
+	return u.Update(func(s *ProgrammeCountryUpsert) {
+		s.UpdateIatiElements()
+	})
+}
+
+// ClearIatiElements clears the value of the "iati_elements" field.
+func (u *ProgrammeCountryUpsertBulk) ClearIatiElements() *ProgrammeCountryUpsertBulk {
+	return u.Update(func(s *ProgrammeCountryUpsert) {
+		s.ClearIatiElements()
+	})
+}
+
+// SetIatiSyncedAt sets the "iati_synced_at" field.
+func (u *ProgrammeCountryUpsertBulk) SetIatiSyncedAt(v time.Time) *ProgrammeCountryUpsertBulk {
+	return u.Update(func(s *ProgrammeCountryUpsert) {
+		s.SetIatiSyncedAt(v)
+	})
+}
+
+// UpdateIatiSyncedAt sets the "iati_synced_at" field to the value that was provided on create.
+func (u *ProgrammeCountryUpsertBulk) UpdateIatiSyncedAt() *ProgrammeCountryUpsertBulk {
+	return u.Update(func(s *ProgrammeCountryUpsert) {
+		s.UpdateIatiSyncedAt()
+	})
+}
+
+// ClearIatiSyncedAt clears the value of the "iati_synced_at" field.
+func (u *ProgrammeCountryUpsertBulk) ClearIatiSyncedAt() *ProgrammeCountryUpsertBulk {
+	return u.Update(func(s *ProgrammeCountryUpsert) {
+		s.ClearIatiSyncedAt()
 	})
 }
 

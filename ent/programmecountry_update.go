@@ -10,6 +10,7 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 	"github.com/aidregistry/registry/ent/area"
 	"github.com/aidregistry/registry/ent/country"
@@ -17,6 +18,7 @@ import (
 	"github.com/aidregistry/registry/ent/programme"
 	"github.com/aidregistry/registry/ent/programmecountry"
 	"github.com/aidregistry/registry/ent/source"
+	"github.com/aidregistry/registry/internal/iati"
 	"github.com/aidregistry/registry/internal/money"
 )
 
@@ -36,6 +38,44 @@ func (_u *ProgrammeCountryUpdate) Where(ps ...predicate.ProgrammeCountry) *Progr
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *ProgrammeCountryUpdate) SetUpdatedAt(v time.Time) *ProgrammeCountryUpdate {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetIatiElements sets the "iati_elements" field.
+func (_u *ProgrammeCountryUpdate) SetIatiElements(v []*iati.Element) *ProgrammeCountryUpdate {
+	_u.mutation.SetIatiElements(v)
+	return _u
+}
+
+// AppendIatiElements appends value to the "iati_elements" field.
+func (_u *ProgrammeCountryUpdate) AppendIatiElements(v []*iati.Element) *ProgrammeCountryUpdate {
+	_u.mutation.AppendIatiElements(v)
+	return _u
+}
+
+// ClearIatiElements clears the value of the "iati_elements" field.
+func (_u *ProgrammeCountryUpdate) ClearIatiElements() *ProgrammeCountryUpdate {
+	_u.mutation.ClearIatiElements()
+	return _u
+}
+
+// SetIatiSyncedAt sets the "iati_synced_at" field.
+func (_u *ProgrammeCountryUpdate) SetIatiSyncedAt(v time.Time) *ProgrammeCountryUpdate {
+	_u.mutation.SetIatiSyncedAt(v)
+	return _u
+}
+
+// SetNillableIatiSyncedAt sets the "iati_synced_at" field if the given value is not nil.
+func (_u *ProgrammeCountryUpdate) SetNillableIatiSyncedAt(v *time.Time) *ProgrammeCountryUpdate {
+	if v != nil {
+		_u.SetIatiSyncedAt(*v)
+	}
+	return _u
+}
+
+// ClearIatiSyncedAt clears the value of the "iati_synced_at" field.
+func (_u *ProgrammeCountryUpdate) ClearIatiSyncedAt() *ProgrammeCountryUpdate {
+	_u.mutation.ClearIatiSyncedAt()
 	return _u
 }
 
@@ -270,6 +310,23 @@ func (_u *ProgrammeCountryUpdate) sqlSave(ctx context.Context) (_node int, err e
 	if _u.mutation.CreatedByCleared() {
 		_spec.ClearField(programmecountry.FieldCreatedBy, field.TypeInt)
 	}
+	if value, ok := _u.mutation.IatiElements(); ok {
+		_spec.SetField(programmecountry.FieldIatiElements, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedIatiElements(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, programmecountry.FieldIatiElements, value)
+		})
+	}
+	if _u.mutation.IatiElementsCleared() {
+		_spec.ClearField(programmecountry.FieldIatiElements, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.IatiSyncedAt(); ok {
+		_spec.SetField(programmecountry.FieldIatiSyncedAt, field.TypeTime, value)
+	}
+	if _u.mutation.IatiSyncedAtCleared() {
+		_spec.ClearField(programmecountry.FieldIatiSyncedAt, field.TypeTime)
+	}
 	if value, ok := _u.mutation.Role(); ok {
 		_spec.SetField(programmecountry.FieldRole, field.TypeEnum, value)
 	}
@@ -450,6 +507,44 @@ type ProgrammeCountryUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *ProgrammeCountryUpdateOne) SetUpdatedAt(v time.Time) *ProgrammeCountryUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetIatiElements sets the "iati_elements" field.
+func (_u *ProgrammeCountryUpdateOne) SetIatiElements(v []*iati.Element) *ProgrammeCountryUpdateOne {
+	_u.mutation.SetIatiElements(v)
+	return _u
+}
+
+// AppendIatiElements appends value to the "iati_elements" field.
+func (_u *ProgrammeCountryUpdateOne) AppendIatiElements(v []*iati.Element) *ProgrammeCountryUpdateOne {
+	_u.mutation.AppendIatiElements(v)
+	return _u
+}
+
+// ClearIatiElements clears the value of the "iati_elements" field.
+func (_u *ProgrammeCountryUpdateOne) ClearIatiElements() *ProgrammeCountryUpdateOne {
+	_u.mutation.ClearIatiElements()
+	return _u
+}
+
+// SetIatiSyncedAt sets the "iati_synced_at" field.
+func (_u *ProgrammeCountryUpdateOne) SetIatiSyncedAt(v time.Time) *ProgrammeCountryUpdateOne {
+	_u.mutation.SetIatiSyncedAt(v)
+	return _u
+}
+
+// SetNillableIatiSyncedAt sets the "iati_synced_at" field if the given value is not nil.
+func (_u *ProgrammeCountryUpdateOne) SetNillableIatiSyncedAt(v *time.Time) *ProgrammeCountryUpdateOne {
+	if v != nil {
+		_u.SetIatiSyncedAt(*v)
+	}
+	return _u
+}
+
+// ClearIatiSyncedAt clears the value of the "iati_synced_at" field.
+func (_u *ProgrammeCountryUpdateOne) ClearIatiSyncedAt() *ProgrammeCountryUpdateOne {
+	_u.mutation.ClearIatiSyncedAt()
 	return _u
 }
 
@@ -713,6 +808,23 @@ func (_u *ProgrammeCountryUpdateOne) sqlSave(ctx context.Context) (_node *Progra
 	}
 	if _u.mutation.CreatedByCleared() {
 		_spec.ClearField(programmecountry.FieldCreatedBy, field.TypeInt)
+	}
+	if value, ok := _u.mutation.IatiElements(); ok {
+		_spec.SetField(programmecountry.FieldIatiElements, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedIatiElements(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, programmecountry.FieldIatiElements, value)
+		})
+	}
+	if _u.mutation.IatiElementsCleared() {
+		_spec.ClearField(programmecountry.FieldIatiElements, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.IatiSyncedAt(); ok {
+		_spec.SetField(programmecountry.FieldIatiSyncedAt, field.TypeTime, value)
+	}
+	if _u.mutation.IatiSyncedAtCleared() {
+		_spec.ClearField(programmecountry.FieldIatiSyncedAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.Role(); ok {
 		_spec.SetField(programmecountry.FieldRole, field.TypeEnum, value)

@@ -282,6 +282,8 @@ func init() {
 	fundingMixin := schema.Funding{}.Mixin()
 	fundingMixinFields0 := fundingMixin[0].Fields()
 	_ = fundingMixinFields0
+	fundingMixinFields2 := fundingMixin[2].Fields()
+	_ = fundingMixinFields2
 	fundingFields := schema.Funding{}.Fields()
 	_ = fundingFields
 	// fundingDescCreatedAt is the schema descriptor for created_at field.
@@ -294,12 +296,16 @@ func init() {
 	funding.DefaultUpdatedAt = fundingDescUpdatedAt.Default.(func() time.Time)
 	// funding.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	funding.UpdateDefaultUpdatedAt = fundingDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// fundingDescHasQualityNotes is the schema descriptor for has_quality_notes field.
+	fundingDescHasQualityNotes := fundingMixinFields2[1].Descriptor()
+	// funding.DefaultHasQualityNotes holds the default value on creation for the has_quality_notes field.
+	funding.DefaultHasQualityNotes = fundingDescHasQualityNotes.Default.(bool)
 	// fundingDescDate is the schema descriptor for date field.
-	fundingDescDate := fundingFields[1].Descriptor()
+	fundingDescDate := fundingFields[2].Descriptor()
 	// funding.DateValidator is a validator for the "date" field. It is called by the builders before save.
 	funding.DateValidator = fundingDescDate.Validators[0].(func(string) error)
 	// fundingDescValueCurrency is the schema descriptor for value_currency field.
-	fundingDescValueCurrency := fundingFields[8].Descriptor()
+	fundingDescValueCurrency := fundingFields[9].Descriptor()
 	// funding.ValueCurrencyValidator is a validator for the "value_currency" field. It is called by the builders before save.
 	funding.ValueCurrencyValidator = func() func(string) error {
 		validators := fundingDescValueCurrency.Validators
@@ -378,6 +384,8 @@ func init() {
 	_ = programmeMixinFields0
 	programmeMixinFields1 := programmeMixin[1].Fields()
 	_ = programmeMixinFields1
+	programmeMixinFields3 := programmeMixin[3].Fields()
+	_ = programmeMixinFields3
 	programmeFields := schema.Programme{}.Fields()
 	_ = programmeFields
 	// programmeDescCreatedAt is the schema descriptor for created_at field.
@@ -394,6 +402,10 @@ func init() {
 	programmeDescLanguage := programmeMixinFields1[0].Descriptor()
 	// programme.LanguageValidator is a validator for the "language" field. It is called by the builders before save.
 	programme.LanguageValidator = programmeDescLanguage.Validators[0].(func(string) error)
+	// programmeDescHasQualityNotes is the schema descriptor for has_quality_notes field.
+	programmeDescHasQualityNotes := programmeMixinFields3[1].Descriptor()
+	// programme.DefaultHasQualityNotes holds the default value on creation for the has_quality_notes field.
+	programme.DefaultHasQualityNotes = programmeDescHasQualityNotes.Default.(bool)
 	// programmeDescCode is the schema descriptor for code field.
 	programmeDescCode := programmeFields[0].Descriptor()
 	// programme.CodeValidator is a validator for the "code" field. It is called by the builders before save.

@@ -36,10 +36,16 @@ type Tx struct {
 	ExchangeRate *ExchangeRateClient
 	// Funding is the client for interacting with the Funding builders.
 	Funding *FundingClient
+	// HumanitarianScope is the client for interacting with the HumanitarianScope builders.
+	HumanitarianScope *HumanitarianScopeClient
+	// Location is the client for interacting with the Location builders.
+	Location *LocationClient
 	// Organisation is the client for interacting with the Organisation builders.
 	Organisation *OrganisationClient
 	// Participation is the client for interacting with the Participation builders.
 	Participation *ParticipationClient
+	// PolicyMarker is the client for interacting with the PolicyMarker builders.
+	PolicyMarker *PolicyMarkerClient
 	// Presence is the client for interacting with the Presence builders.
 	Presence *PresenceClient
 	// Programme is the client for interacting with the Programme builders.
@@ -48,6 +54,8 @@ type Tx struct {
 	ProgrammeCountry *ProgrammeCountryClient
 	// Result is the client for interacting with the Result builders.
 	Result *ResultClient
+	// Sector is the client for interacting with the Sector builders.
+	Sector *SectorClient
 	// Source is the client for interacting with the Source builders.
 	Source *SourceClient
 
@@ -192,12 +200,16 @@ func (tx *Tx) init() {
 	tx.Event = NewEventClient(tx.config)
 	tx.ExchangeRate = NewExchangeRateClient(tx.config)
 	tx.Funding = NewFundingClient(tx.config)
+	tx.HumanitarianScope = NewHumanitarianScopeClient(tx.config)
+	tx.Location = NewLocationClient(tx.config)
 	tx.Organisation = NewOrganisationClient(tx.config)
 	tx.Participation = NewParticipationClient(tx.config)
+	tx.PolicyMarker = NewPolicyMarkerClient(tx.config)
 	tx.Presence = NewPresenceClient(tx.config)
 	tx.Programme = NewProgrammeClient(tx.config)
 	tx.ProgrammeCountry = NewProgrammeCountryClient(tx.config)
 	tx.Result = NewResultClient(tx.config)
+	tx.Sector = NewSectorClient(tx.config)
 	tx.Source = NewSourceClient(tx.config)
 }
 

@@ -32,3 +32,13 @@ func NewSchema(client *ent.Client, opts ...Option) graphql.ExecutableSchema {
 	}
 	return generated.NewExecutableSchema(generated.Config{Resolvers: r})
 }
+
+// ptrs gives a list of values as the list of pointers gqlgen's bound
+// types want.
+func ptrs[T any](xs []T) []*T {
+	out := make([]*T, len(xs))
+	for i := range xs {
+		out[i] = &xs[i]
+	}
+	return out
+}

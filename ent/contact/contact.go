@@ -20,6 +20,10 @@ const (
 	FieldUpdatedAt = "updated_at"
 	// FieldCreatedBy holds the string denoting the created_by field in the database.
 	FieldCreatedBy = "created_by"
+	// FieldIatiElements holds the string denoting the iati_elements field in the database.
+	FieldIatiElements = "iati_elements"
+	// FieldIatiSyncedAt holds the string denoting the iati_synced_at field in the database.
+	FieldIatiSyncedAt = "iati_synced_at"
 	// FieldName holds the string denoting the name field in the database.
 	FieldName = "name"
 	// FieldEmail holds the string denoting the email field in the database.
@@ -63,6 +67,8 @@ var Columns = []string{
 	FieldCreatedAt,
 	FieldUpdatedAt,
 	FieldCreatedBy,
+	FieldIatiElements,
+	FieldIatiSyncedAt,
 	FieldName,
 	FieldEmail,
 	FieldPhone,
@@ -127,6 +133,11 @@ func ByUpdatedAt(opts ...sql.OrderTermOption) OrderOption {
 // ByCreatedBy orders the results by the created_by field.
 func ByCreatedBy(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCreatedBy, opts...).ToFunc()
+}
+
+// ByIatiSyncedAt orders the results by the iati_synced_at field.
+func ByIatiSyncedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldIatiSyncedAt, opts...).ToFunc()
 }
 
 // ByName orders the results by the name field.

@@ -70,6 +70,11 @@ func CreatedBy(v int) predicate.Contact {
 	return predicate.Contact(sql.FieldEQ(FieldCreatedBy, v))
 }
 
+// IatiSyncedAt applies equality check predicate on the "iati_synced_at" field. It's identical to IatiSyncedAtEQ.
+func IatiSyncedAt(v time.Time) predicate.Contact {
+	return predicate.Contact(sql.FieldEQ(FieldIatiSyncedAt, v))
+}
+
 // Name applies equality check predicate on the "name" field. It's identical to NameEQ.
 func Name(v string) predicate.Contact {
 	return predicate.Contact(sql.FieldEQ(FieldName, v))
@@ -218,6 +223,66 @@ func CreatedByIsNil() predicate.Contact {
 // CreatedByNotNil applies the NotNil predicate on the "created_by" field.
 func CreatedByNotNil() predicate.Contact {
 	return predicate.Contact(sql.FieldNotNull(FieldCreatedBy))
+}
+
+// IatiElementsIsNil applies the IsNil predicate on the "iati_elements" field.
+func IatiElementsIsNil() predicate.Contact {
+	return predicate.Contact(sql.FieldIsNull(FieldIatiElements))
+}
+
+// IatiElementsNotNil applies the NotNil predicate on the "iati_elements" field.
+func IatiElementsNotNil() predicate.Contact {
+	return predicate.Contact(sql.FieldNotNull(FieldIatiElements))
+}
+
+// IatiSyncedAtEQ applies the EQ predicate on the "iati_synced_at" field.
+func IatiSyncedAtEQ(v time.Time) predicate.Contact {
+	return predicate.Contact(sql.FieldEQ(FieldIatiSyncedAt, v))
+}
+
+// IatiSyncedAtNEQ applies the NEQ predicate on the "iati_synced_at" field.
+func IatiSyncedAtNEQ(v time.Time) predicate.Contact {
+	return predicate.Contact(sql.FieldNEQ(FieldIatiSyncedAt, v))
+}
+
+// IatiSyncedAtIn applies the In predicate on the "iati_synced_at" field.
+func IatiSyncedAtIn(vs ...time.Time) predicate.Contact {
+	return predicate.Contact(sql.FieldIn(FieldIatiSyncedAt, vs...))
+}
+
+// IatiSyncedAtNotIn applies the NotIn predicate on the "iati_synced_at" field.
+func IatiSyncedAtNotIn(vs ...time.Time) predicate.Contact {
+	return predicate.Contact(sql.FieldNotIn(FieldIatiSyncedAt, vs...))
+}
+
+// IatiSyncedAtGT applies the GT predicate on the "iati_synced_at" field.
+func IatiSyncedAtGT(v time.Time) predicate.Contact {
+	return predicate.Contact(sql.FieldGT(FieldIatiSyncedAt, v))
+}
+
+// IatiSyncedAtGTE applies the GTE predicate on the "iati_synced_at" field.
+func IatiSyncedAtGTE(v time.Time) predicate.Contact {
+	return predicate.Contact(sql.FieldGTE(FieldIatiSyncedAt, v))
+}
+
+// IatiSyncedAtLT applies the LT predicate on the "iati_synced_at" field.
+func IatiSyncedAtLT(v time.Time) predicate.Contact {
+	return predicate.Contact(sql.FieldLT(FieldIatiSyncedAt, v))
+}
+
+// IatiSyncedAtLTE applies the LTE predicate on the "iati_synced_at" field.
+func IatiSyncedAtLTE(v time.Time) predicate.Contact {
+	return predicate.Contact(sql.FieldLTE(FieldIatiSyncedAt, v))
+}
+
+// IatiSyncedAtIsNil applies the IsNil predicate on the "iati_synced_at" field.
+func IatiSyncedAtIsNil() predicate.Contact {
+	return predicate.Contact(sql.FieldIsNull(FieldIatiSyncedAt))
+}
+
+// IatiSyncedAtNotNil applies the NotNil predicate on the "iati_synced_at" field.
+func IatiSyncedAtNotNil() predicate.Contact {
+	return predicate.Contact(sql.FieldNotNull(FieldIatiSyncedAt))
 }
 
 // NameEQ applies the EQ predicate on the "name" field.

@@ -23,8 +23,18 @@ const (
 	FieldUpdatedAt = "updated_at"
 	// FieldCreatedBy holds the string denoting the created_by field in the database.
 	FieldCreatedBy = "created_by"
+	// FieldIatiElements holds the string denoting the iati_elements field in the database.
+	FieldIatiElements = "iati_elements"
+	// FieldIatiSyncedAt holds the string denoting the iati_synced_at field in the database.
+	FieldIatiSyncedAt = "iati_synced_at"
+	// FieldQualityNotes holds the string denoting the quality_notes field in the database.
+	FieldQualityNotes = "quality_notes"
+	// FieldHasQualityNotes holds the string denoting the has_quality_notes field in the database.
+	FieldHasQualityNotes = "has_quality_notes"
 	// FieldKind holds the string denoting the kind field in the database.
 	FieldKind = "kind"
+	// FieldTransactionType holds the string denoting the transaction_type field in the database.
+	FieldTransactionType = "transaction_type"
 	// FieldDate holds the string denoting the date field in the database.
 	FieldDate = "date"
 	// FieldNote holds the string denoting the note field in the database.
@@ -49,6 +59,8 @@ const (
 	EdgeRecipient = "recipient"
 	// EdgeAgreement holds the string denoting the agreement edge name in mutations.
 	EdgeAgreement = "agreement"
+	// EdgeSectors holds the string denoting the sectors edge name in mutations.
+	EdgeSectors = "sectors"
 	// EdgeSources holds the string denoting the sources edge name in mutations.
 	EdgeSources = "sources"
 	// Table holds the table name of the funding in the database.
@@ -81,6 +93,13 @@ const (
 	AgreementInverseTable = "agreements"
 	// AgreementColumn is the table column denoting the agreement relation/edge.
 	AgreementColumn = "agreement_id"
+	// SectorsTable is the table that holds the sectors relation/edge.
+	SectorsTable = "sectors"
+	// SectorsInverseTable is the table name for the Sector entity.
+	// It exists in this package in order to avoid circular dependency with the "sector" package.
+	SectorsInverseTable = "sectors"
+	// SectorsColumn is the table column denoting the sectors relation/edge.
+	SectorsColumn = "funding_id"
 	// SourcesTable is the table that holds the sources relation/edge. The primary key declared below.
 	SourcesTable = "funding_sources"
 	// SourcesInverseTable is the table name for the Source entity.
@@ -94,7 +113,12 @@ var Columns = []string{
 	FieldCreatedAt,
 	FieldUpdatedAt,
 	FieldCreatedBy,
+	FieldIatiElements,
+	FieldIatiSyncedAt,
+	FieldQualityNotes,
+	FieldHasQualityNotes,
 	FieldKind,
+	FieldTransactionType,
 	FieldDate,
 	FieldNote,
 	FieldProgrammeID,
@@ -128,6 +152,8 @@ var (
 	DefaultUpdatedAt func() time.Time
 	// UpdateDefaultUpdatedAt holds the default value on update for the "updated_at" field.
 	UpdateDefaultUpdatedAt func() time.Time
+	// DefaultHasQualityNotes holds the default value on creation for the "has_quality_notes" field.
+	DefaultHasQualityNotes bool
 	// DateValidator is a validator for the "date" field. It is called by the builders before save.
 	DateValidator func(string) error
 	// ValueCurrencyValidator is a validator for the "value_currency" field. It is called by the builders before save.
@@ -160,6 +186,40 @@ func KindValidator(k Kind) error {
 	}
 }
 
+// TransactionType defines the type for the "transaction_type" enum field.
+type TransactionType string
+
+// TransactionType values.
+const (
+	TransactionTypeINCOMING_FUNDS      TransactionType = "INCOMING_FUNDS"
+	TransactionTypeOUTGOING_COMMITMENT TransactionType = "OUTGOING_COMMITMENT"
+	TransactionTypeDISBURSEMENT        TransactionType = "DISBURSEMENT"
+	TransactionTypeEXPENDITURE         TransactionType = "EXPENDITURE"
+	TransactionTypeINTEREST_PAYMENT    TransactionType = "INTEREST_PAYMENT"
+	TransactionTypeLOAN_REPAYMENT      TransactionType = "LOAN_REPAYMENT"
+	TransactionTypeREIMBURSEMENT       TransactionType = "REIMBURSEMENT"
+	TransactionTypePURCHASE_OF_EQUITY  TransactionType = "PURCHASE_OF_EQUITY"
+	TransactionTypeSALE_OF_EQUITY      TransactionType = "SALE_OF_EQUITY"
+	TransactionTypeCREDIT_GUARANTEE    TransactionType = "CREDIT_GUARANTEE"
+	TransactionTypeINCOMING_COMMITMENT TransactionType = "INCOMING_COMMITMENT"
+	TransactionTypeOUTGOING_PLEDGE     TransactionType = "OUTGOING_PLEDGE"
+	TransactionTypeINCOMING_PLEDGE     TransactionType = "INCOMING_PLEDGE"
+)
+
+func (tt TransactionType) String() string {
+	return string(tt)
+}
+
+// TransactionTypeValidator is a validator for the "transaction_type" field enum values. It is called by the builders before save.
+func TransactionTypeValidator(tt TransactionType) error {
+	switch tt {
+	case TransactionTypeINCOMING_FUNDS, TransactionTypeOUTGOING_COMMITMENT, TransactionTypeDISBURSEMENT, TransactionTypeEXPENDITURE, TransactionTypeINTEREST_PAYMENT, TransactionTypeLOAN_REPAYMENT, TransactionTypeREIMBURSEMENT, TransactionTypePURCHASE_OF_EQUITY, TransactionTypeSALE_OF_EQUITY, TransactionTypeCREDIT_GUARANTEE, TransactionTypeINCOMING_COMMITMENT, TransactionTypeOUTGOING_PLEDGE, TransactionTypeINCOMING_PLEDGE:
+		return nil
+	default:
+		return fmt.Errorf("funding: invalid enum value for transaction_type field: %q", tt)
+	}
+}
+
 // OrderOption defines the ordering options for the Funding queries.
 type OrderOption func(*sql.Selector)
 
@@ -183,9 +243,24 @@ func ByCreatedBy(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCreatedBy, opts...).ToFunc()
 }
 
+// ByIatiSyncedAt orders the results by the iati_synced_at field.
+func ByIatiSyncedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldIatiSyncedAt, opts...).ToFunc()
+}
+
+// ByHasQualityNotes orders the results by the has_quality_notes field.
+func ByHasQualityNotes(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldHasQualityNotes, opts...).ToFunc()
+}
+
 // ByKind orders the results by the kind field.
 func ByKind(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldKind, opts...).ToFunc()
+}
+
+// ByTransactionType orders the results by the transaction_type field.
+func ByTransactionType(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldTransactionType, opts...).ToFunc()
 }
 
 // ByDate orders the results by the date field.
@@ -256,6 +331,20 @@ func ByAgreementField(field string, opts ...sql.OrderTermOption) OrderOption {
 	}
 }
 
+// BySectorsCount orders the results by sectors count.
+func BySectorsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newSectorsStep(), opts...)
+	}
+}
+
+// BySectors orders the results by sectors terms.
+func BySectors(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newSectorsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // BySourcesCount orders the results by sources count.
 func BySourcesCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -297,6 +386,13 @@ func newAgreementStep() *sqlgraph.Step {
 		sqlgraph.Edge(sqlgraph.M2O, true, AgreementTable, AgreementColumn),
 	)
 }
+func newSectorsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(SectorsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, SectorsTable, SectorsColumn),
+	)
+}
 func newSourcesStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -319,6 +415,24 @@ func (e *Kind) UnmarshalGQL(val interface{}) error {
 	*e = Kind(str)
 	if err := KindValidator(*e); err != nil {
 		return fmt.Errorf("%s is not a valid Kind", str)
+	}
+	return nil
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e TransactionType) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *TransactionType) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = TransactionType(str)
+	if err := TransactionTypeValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid TransactionType", str)
 	}
 	return nil
 }

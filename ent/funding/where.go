@@ -71,6 +71,16 @@ func CreatedBy(v int) predicate.Funding {
 	return predicate.Funding(sql.FieldEQ(FieldCreatedBy, v))
 }
 
+// IatiSyncedAt applies equality check predicate on the "iati_synced_at" field. It's identical to IatiSyncedAtEQ.
+func IatiSyncedAt(v time.Time) predicate.Funding {
+	return predicate.Funding(sql.FieldEQ(FieldIatiSyncedAt, v))
+}
+
+// HasQualityNotes applies equality check predicate on the "has_quality_notes" field. It's identical to HasQualityNotesEQ.
+func HasQualityNotes(v bool) predicate.Funding {
+	return predicate.Funding(sql.FieldEQ(FieldHasQualityNotes, v))
+}
+
 // Date applies equality check predicate on the "date" field. It's identical to DateEQ.
 func Date(v string) predicate.Funding {
 	return predicate.Funding(sql.FieldEQ(FieldDate, v))
@@ -241,6 +251,86 @@ func CreatedByNotNil() predicate.Funding {
 	return predicate.Funding(sql.FieldNotNull(FieldCreatedBy))
 }
 
+// IatiElementsIsNil applies the IsNil predicate on the "iati_elements" field.
+func IatiElementsIsNil() predicate.Funding {
+	return predicate.Funding(sql.FieldIsNull(FieldIatiElements))
+}
+
+// IatiElementsNotNil applies the NotNil predicate on the "iati_elements" field.
+func IatiElementsNotNil() predicate.Funding {
+	return predicate.Funding(sql.FieldNotNull(FieldIatiElements))
+}
+
+// IatiSyncedAtEQ applies the EQ predicate on the "iati_synced_at" field.
+func IatiSyncedAtEQ(v time.Time) predicate.Funding {
+	return predicate.Funding(sql.FieldEQ(FieldIatiSyncedAt, v))
+}
+
+// IatiSyncedAtNEQ applies the NEQ predicate on the "iati_synced_at" field.
+func IatiSyncedAtNEQ(v time.Time) predicate.Funding {
+	return predicate.Funding(sql.FieldNEQ(FieldIatiSyncedAt, v))
+}
+
+// IatiSyncedAtIn applies the In predicate on the "iati_synced_at" field.
+func IatiSyncedAtIn(vs ...time.Time) predicate.Funding {
+	return predicate.Funding(sql.FieldIn(FieldIatiSyncedAt, vs...))
+}
+
+// IatiSyncedAtNotIn applies the NotIn predicate on the "iati_synced_at" field.
+func IatiSyncedAtNotIn(vs ...time.Time) predicate.Funding {
+	return predicate.Funding(sql.FieldNotIn(FieldIatiSyncedAt, vs...))
+}
+
+// IatiSyncedAtGT applies the GT predicate on the "iati_synced_at" field.
+func IatiSyncedAtGT(v time.Time) predicate.Funding {
+	return predicate.Funding(sql.FieldGT(FieldIatiSyncedAt, v))
+}
+
+// IatiSyncedAtGTE applies the GTE predicate on the "iati_synced_at" field.
+func IatiSyncedAtGTE(v time.Time) predicate.Funding {
+	return predicate.Funding(sql.FieldGTE(FieldIatiSyncedAt, v))
+}
+
+// IatiSyncedAtLT applies the LT predicate on the "iati_synced_at" field.
+func IatiSyncedAtLT(v time.Time) predicate.Funding {
+	return predicate.Funding(sql.FieldLT(FieldIatiSyncedAt, v))
+}
+
+// IatiSyncedAtLTE applies the LTE predicate on the "iati_synced_at" field.
+func IatiSyncedAtLTE(v time.Time) predicate.Funding {
+	return predicate.Funding(sql.FieldLTE(FieldIatiSyncedAt, v))
+}
+
+// IatiSyncedAtIsNil applies the IsNil predicate on the "iati_synced_at" field.
+func IatiSyncedAtIsNil() predicate.Funding {
+	return predicate.Funding(sql.FieldIsNull(FieldIatiSyncedAt))
+}
+
+// IatiSyncedAtNotNil applies the NotNil predicate on the "iati_synced_at" field.
+func IatiSyncedAtNotNil() predicate.Funding {
+	return predicate.Funding(sql.FieldNotNull(FieldIatiSyncedAt))
+}
+
+// QualityNotesIsNil applies the IsNil predicate on the "quality_notes" field.
+func QualityNotesIsNil() predicate.Funding {
+	return predicate.Funding(sql.FieldIsNull(FieldQualityNotes))
+}
+
+// QualityNotesNotNil applies the NotNil predicate on the "quality_notes" field.
+func QualityNotesNotNil() predicate.Funding {
+	return predicate.Funding(sql.FieldNotNull(FieldQualityNotes))
+}
+
+// HasQualityNotesEQ applies the EQ predicate on the "has_quality_notes" field.
+func HasQualityNotesEQ(v bool) predicate.Funding {
+	return predicate.Funding(sql.FieldEQ(FieldHasQualityNotes, v))
+}
+
+// HasQualityNotesNEQ applies the NEQ predicate on the "has_quality_notes" field.
+func HasQualityNotesNEQ(v bool) predicate.Funding {
+	return predicate.Funding(sql.FieldNEQ(FieldHasQualityNotes, v))
+}
+
 // KindEQ applies the EQ predicate on the "kind" field.
 func KindEQ(v Kind) predicate.Funding {
 	return predicate.Funding(sql.FieldEQ(FieldKind, v))
@@ -269,6 +359,36 @@ func KindIsNil() predicate.Funding {
 // KindNotNil applies the NotNil predicate on the "kind" field.
 func KindNotNil() predicate.Funding {
 	return predicate.Funding(sql.FieldNotNull(FieldKind))
+}
+
+// TransactionTypeEQ applies the EQ predicate on the "transaction_type" field.
+func TransactionTypeEQ(v TransactionType) predicate.Funding {
+	return predicate.Funding(sql.FieldEQ(FieldTransactionType, v))
+}
+
+// TransactionTypeNEQ applies the NEQ predicate on the "transaction_type" field.
+func TransactionTypeNEQ(v TransactionType) predicate.Funding {
+	return predicate.Funding(sql.FieldNEQ(FieldTransactionType, v))
+}
+
+// TransactionTypeIn applies the In predicate on the "transaction_type" field.
+func TransactionTypeIn(vs ...TransactionType) predicate.Funding {
+	return predicate.Funding(sql.FieldIn(FieldTransactionType, vs...))
+}
+
+// TransactionTypeNotIn applies the NotIn predicate on the "transaction_type" field.
+func TransactionTypeNotIn(vs ...TransactionType) predicate.Funding {
+	return predicate.Funding(sql.FieldNotIn(FieldTransactionType, vs...))
+}
+
+// TransactionTypeIsNil applies the IsNil predicate on the "transaction_type" field.
+func TransactionTypeIsNil() predicate.Funding {
+	return predicate.Funding(sql.FieldIsNull(FieldTransactionType))
+}
+
+// TransactionTypeNotNil applies the NotNil predicate on the "transaction_type" field.
+func TransactionTypeNotNil() predicate.Funding {
+	return predicate.Funding(sql.FieldNotNull(FieldTransactionType))
 }
 
 // DateEQ applies the EQ predicate on the "date" field.
@@ -770,6 +890,29 @@ func HasAgreement() predicate.Funding {
 func HasAgreementWith(preds ...predicate.Agreement) predicate.Funding {
 	return predicate.Funding(func(s *sql.Selector) {
 		step := newAgreementStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasSectors applies the HasEdge predicate on the "sectors" edge.
+func HasSectors() predicate.Funding {
+	return predicate.Funding(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, SectorsTable, SectorsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasSectorsWith applies the HasEdge predicate on the "sectors" edge with a given conditions (other predicates).
+func HasSectorsWith(preds ...predicate.Sector) predicate.Funding {
+	return predicate.Funding(func(s *sql.Selector) {
+		step := newSectorsStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -141,6 +141,30 @@ func (f FundingFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, err
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.FundingMutation", m)
 }
 
+// The HumanitarianScopeFunc type is an adapter to allow the use of ordinary
+// function as HumanitarianScope mutator.
+type HumanitarianScopeFunc func(context.Context, *ent.HumanitarianScopeMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f HumanitarianScopeFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.HumanitarianScopeMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.HumanitarianScopeMutation", m)
+}
+
+// The LocationFunc type is an adapter to allow the use of ordinary
+// function as Location mutator.
+type LocationFunc func(context.Context, *ent.LocationMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f LocationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.LocationMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LocationMutation", m)
+}
+
 // The OrganisationFunc type is an adapter to allow the use of ordinary
 // function as Organisation mutator.
 type OrganisationFunc func(context.Context, *ent.OrganisationMutation) (ent.Value, error)
@@ -163,6 +187,18 @@ func (f ParticipationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Valu
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ParticipationMutation", m)
+}
+
+// The PolicyMarkerFunc type is an adapter to allow the use of ordinary
+// function as PolicyMarker mutator.
+type PolicyMarkerFunc func(context.Context, *ent.PolicyMarkerMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f PolicyMarkerFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.PolicyMarkerMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PolicyMarkerMutation", m)
 }
 
 // The PresenceFunc type is an adapter to allow the use of ordinary
@@ -211,6 +247,18 @@ func (f ResultFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, erro
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ResultMutation", m)
+}
+
+// The SectorFunc type is an adapter to allow the use of ordinary
+// function as Sector mutator.
+type SectorFunc func(context.Context, *ent.SectorMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f SectorFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.SectorMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SectorMutation", m)
 }
 
 // The SourceFunc type is an adapter to allow the use of ordinary

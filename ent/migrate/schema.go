@@ -188,6 +188,8 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "created_by", Type: field.TypeInt, Nullable: true},
+		{Name: "iati_elements", Type: field.TypeJSON, Nullable: true},
+		{Name: "iati_synced_at", Type: field.TypeTime, Nullable: true},
 		{Name: "name", Type: field.TypeString, Nullable: true},
 		{Name: "email", Type: field.TypeString, Nullable: true},
 		{Name: "phone", Type: field.TypeString, Nullable: true},
@@ -203,13 +205,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "contacts_organisations_contacts",
-				Columns:    []*schema.Column{ContactsColumns[8]},
+				Columns:    []*schema.Column{ContactsColumns[10]},
 				RefColumns: []*schema.Column{OrganisationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "contacts_programmes_contacts",
-				Columns:    []*schema.Column{ContactsColumns[9]},
+				Columns:    []*schema.Column{ContactsColumns[11]},
 				RefColumns: []*schema.Column{ProgrammesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -218,12 +220,12 @@ var (
 			{
 				Name:    "contact_organisation_contacts",
 				Unique:  false,
-				Columns: []*schema.Column{ContactsColumns[8]},
+				Columns: []*schema.Column{ContactsColumns[10]},
 			},
 			{
 				Name:    "contact_programme_contacts",
 				Unique:  false,
-				Columns: []*schema.Column{ContactsColumns[9]},
+				Columns: []*schema.Column{ContactsColumns[11]},
 			},
 		},
 	}
@@ -309,7 +311,12 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "created_by", Type: field.TypeInt, Nullable: true},
+		{Name: "iati_elements", Type: field.TypeJSON, Nullable: true},
+		{Name: "iati_synced_at", Type: field.TypeTime, Nullable: true},
+		{Name: "quality_notes", Type: field.TypeJSON, Nullable: true},
+		{Name: "has_quality_notes", Type: field.TypeBool, Default: false},
 		{Name: "kind", Type: field.TypeEnum, Nullable: true, Enums: []string{"INCOMING_FUNDS", "COMMITMENT", "DISBURSEMENT", "EXPENDITURE", "PLEDGE"}},
+		{Name: "transaction_type", Type: field.TypeEnum, Nullable: true, Enums: []string{"INCOMING_FUNDS", "OUTGOING_COMMITMENT", "DISBURSEMENT", "EXPENDITURE", "INTEREST_PAYMENT", "LOAN_REPAYMENT", "REIMBURSEMENT", "PURCHASE_OF_EQUITY", "SALE_OF_EQUITY", "CREDIT_GUARANTEE", "INCOMING_COMMITMENT", "OUTGOING_PLEDGE", "INCOMING_PLEDGE"}},
 		{Name: "date", Type: field.TypeString, Nullable: true},
 		{Name: "note", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "value_amount", Type: field.TypeString, Nullable: true, SchemaType: map[string]string{"postgres": "numeric", "sqlite3": "text COLLATE decimal"}},
@@ -327,25 +334,25 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "fundings_agreements_fundings",
-				Columns:    []*schema.Column{FundingsColumns[9]},
+				Columns:    []*schema.Column{FundingsColumns[14]},
 				RefColumns: []*schema.Column{AgreementsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "fundings_organisations_fundings_given",
-				Columns:    []*schema.Column{FundingsColumns[10]},
+				Columns:    []*schema.Column{FundingsColumns[15]},
 				RefColumns: []*schema.Column{OrganisationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "fundings_organisations_fundings_received",
-				Columns:    []*schema.Column{FundingsColumns[11]},
+				Columns:    []*schema.Column{FundingsColumns[16]},
 				RefColumns: []*schema.Column{OrganisationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "fundings_programmes_fundings",
-				Columns:    []*schema.Column{FundingsColumns[12]},
+				Columns:    []*schema.Column{FundingsColumns[17]},
 				RefColumns: []*schema.Column{ProgrammesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -354,17 +361,87 @@ var (
 			{
 				Name:    "funding_programme_id",
 				Unique:  false,
-				Columns: []*schema.Column{FundingsColumns[12]},
+				Columns: []*schema.Column{FundingsColumns[17]},
 			},
 			{
 				Name:    "funding_funder_id",
 				Unique:  false,
-				Columns: []*schema.Column{FundingsColumns[10]},
+				Columns: []*schema.Column{FundingsColumns[15]},
 			},
 			{
 				Name:    "funding_recipient_id",
 				Unique:  false,
-				Columns: []*schema.Column{FundingsColumns[11]},
+				Columns: []*schema.Column{FundingsColumns[16]},
+			},
+		},
+	}
+	// HumanitarianScopesColumns holds the columns for the "humanitarian_scopes" table.
+	HumanitarianScopesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "type", Type: field.TypeString},
+		{Name: "vocabulary", Type: field.TypeString},
+		{Name: "code", Type: field.TypeString},
+		{Name: "name", Type: field.TypeString, Nullable: true},
+		{Name: "programme_id", Type: field.TypeInt},
+	}
+	// HumanitarianScopesTable holds the schema information for the "humanitarian_scopes" table.
+	HumanitarianScopesTable = &schema.Table{
+		Name:       "humanitarian_scopes",
+		Columns:    HumanitarianScopesColumns,
+		PrimaryKey: []*schema.Column{HumanitarianScopesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "humanitarian_scopes_programmes_humanitarian_scopes",
+				Columns:    []*schema.Column{HumanitarianScopesColumns[5]},
+				RefColumns: []*schema.Column{ProgrammesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "humanitarianscope_programme_id",
+				Unique:  false,
+				Columns: []*schema.Column{HumanitarianScopesColumns[5]},
+			},
+			{
+				Name:    "humanitarianscope_code",
+				Unique:  false,
+				Columns: []*schema.Column{HumanitarianScopesColumns[3]},
+			},
+		},
+	}
+	// LocationsColumns holds the columns for the "locations" table.
+	LocationsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "ref", Type: field.TypeString, Nullable: true},
+		{Name: "name", Type: field.TypeString, Nullable: true},
+		{Name: "description", Type: field.TypeString, Nullable: true},
+		{Name: "point", Type: field.TypeJSON, Nullable: true},
+		{Name: "reach", Type: field.TypeString, Nullable: true},
+		{Name: "exactness", Type: field.TypeString, Nullable: true},
+		{Name: "location_class", Type: field.TypeString, Nullable: true},
+		{Name: "feature_designation", Type: field.TypeString, Nullable: true},
+		{Name: "administrative", Type: field.TypeJSON, Nullable: true},
+		{Name: "programme_id", Type: field.TypeInt},
+	}
+	// LocationsTable holds the schema information for the "locations" table.
+	LocationsTable = &schema.Table{
+		Name:       "locations",
+		Columns:    LocationsColumns,
+		PrimaryKey: []*schema.Column{LocationsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "locations_programmes_locations",
+				Columns:    []*schema.Column{LocationsColumns[10]},
+				RefColumns: []*schema.Column{ProgrammesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "location_programme_id",
+				Unique:  false,
+				Columns: []*schema.Column{LocationsColumns[10]},
 			},
 		},
 	}
@@ -420,6 +497,8 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "created_by", Type: field.TypeInt, Nullable: true},
+		{Name: "iati_elements", Type: field.TypeJSON, Nullable: true},
+		{Name: "iati_synced_at", Type: field.TypeTime, Nullable: true},
 		{Name: "role", Type: field.TypeEnum, Enums: []string{"FUNDING", "ACCOUNTABLE", "EXTENDING", "IMPLEMENTING", "PARTNER"}},
 		{Name: "organisation_id", Type: field.TypeInt},
 		{Name: "programme_id", Type: field.TypeInt},
@@ -432,13 +511,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "participations_organisations_participations",
-				Columns:    []*schema.Column{ParticipationsColumns[5]},
+				Columns:    []*schema.Column{ParticipationsColumns[7]},
 				RefColumns: []*schema.Column{OrganisationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "participations_programmes_participations",
-				Columns:    []*schema.Column{ParticipationsColumns[6]},
+				Columns:    []*schema.Column{ParticipationsColumns[8]},
 				RefColumns: []*schema.Column{ProgrammesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -447,12 +526,47 @@ var (
 			{
 				Name:    "participation_programme_id_organisation_id_role",
 				Unique:  true,
-				Columns: []*schema.Column{ParticipationsColumns[6], ParticipationsColumns[5], ParticipationsColumns[4]},
+				Columns: []*schema.Column{ParticipationsColumns[8], ParticipationsColumns[7], ParticipationsColumns[6]},
 			},
 			{
 				Name:    "participation_organisation_id_role",
 				Unique:  false,
-				Columns: []*schema.Column{ParticipationsColumns[5], ParticipationsColumns[4]},
+				Columns: []*schema.Column{ParticipationsColumns[7], ParticipationsColumns[6]},
+			},
+		},
+	}
+	// PolicyMarkersColumns holds the columns for the "policy_markers" table.
+	PolicyMarkersColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "vocabulary", Type: field.TypeString},
+		{Name: "code", Type: field.TypeString},
+		{Name: "name", Type: field.TypeString, Nullable: true},
+		{Name: "significance", Type: field.TypeString, Nullable: true},
+		{Name: "programme_id", Type: field.TypeInt},
+	}
+	// PolicyMarkersTable holds the schema information for the "policy_markers" table.
+	PolicyMarkersTable = &schema.Table{
+		Name:       "policy_markers",
+		Columns:    PolicyMarkersColumns,
+		PrimaryKey: []*schema.Column{PolicyMarkersColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "policy_markers_programmes_policy_markers",
+				Columns:    []*schema.Column{PolicyMarkersColumns[5]},
+				RefColumns: []*schema.Column{ProgrammesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "policymarker_programme_id",
+				Unique:  false,
+				Columns: []*schema.Column{PolicyMarkersColumns[5]},
+			},
+			{
+				Name:    "policymarker_code",
+				Unique:  false,
+				Columns: []*schema.Column{PolicyMarkersColumns[2]},
 			},
 		},
 	}
@@ -511,6 +625,10 @@ var (
 		{Name: "reporting_org", Type: field.TypeJSON, Nullable: true},
 		{Name: "activity_dates", Type: field.TypeJSON, Nullable: true},
 		{Name: "budget_periods", Type: field.TypeJSON, Nullable: true},
+		{Name: "iati_elements", Type: field.TypeJSON, Nullable: true},
+		{Name: "iati_synced_at", Type: field.TypeTime, Nullable: true},
+		{Name: "quality_notes", Type: field.TypeJSON, Nullable: true},
+		{Name: "has_quality_notes", Type: field.TypeBool, Default: false},
 		{Name: "code", Type: field.TypeString, Unique: true},
 		{Name: "title", Type: field.TypeString},
 		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2147483647},
@@ -532,7 +650,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "programmes_programmes_children",
-				Columns:    []*schema.Column{ProgrammesColumns[22]},
+				Columns:    []*schema.Column{ProgrammesColumns[26]},
 				RefColumns: []*schema.Column{ProgrammesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -541,17 +659,17 @@ var (
 			{
 				Name:    "programme_start_date_id",
 				Unique:  false,
-				Columns: []*schema.Column{ProgrammesColumns[16], ProgrammesColumns[0]},
+				Columns: []*schema.Column{ProgrammesColumns[20], ProgrammesColumns[0]},
 				Annotation: &entsql.IndexAnnotation{
 					DescColumns: map[string]bool{
-						ProgrammesColumns[16].Name: true,
+						ProgrammesColumns[20].Name: true,
 					},
 				},
 			},
 			{
 				Name:    "programme_parent_id",
 				Unique:  false,
-				Columns: []*schema.Column{ProgrammesColumns[22]},
+				Columns: []*schema.Column{ProgrammesColumns[26]},
 			},
 		},
 	}
@@ -561,6 +679,8 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "created_by", Type: field.TypeInt, Nullable: true},
+		{Name: "iati_elements", Type: field.TypeJSON, Nullable: true},
+		{Name: "iati_synced_at", Type: field.TypeTime, Nullable: true},
 		{Name: "role", Type: field.TypeEnum, Enums: []string{"BENEFICIARY", "DIASPORA_HOST"}},
 		{Name: "share_percent", Type: field.TypeString, Nullable: true, SchemaType: map[string]string{"postgres": "numeric", "sqlite3": "text COLLATE decimal"}},
 		{Name: "country_id", Type: field.TypeInt},
@@ -574,13 +694,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "programme_countries_countries_programme_countries",
-				Columns:    []*schema.Column{ProgrammeCountriesColumns[6]},
+				Columns:    []*schema.Column{ProgrammeCountriesColumns[8]},
 				RefColumns: []*schema.Column{CountriesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "programme_countries_programmes_countries",
-				Columns:    []*schema.Column{ProgrammeCountriesColumns[7]},
+				Columns:    []*schema.Column{ProgrammeCountriesColumns[9]},
 				RefColumns: []*schema.Column{ProgrammesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -589,12 +709,12 @@ var (
 			{
 				Name:    "programmecountry_programme_id_country_id_role",
 				Unique:  true,
-				Columns: []*schema.Column{ProgrammeCountriesColumns[7], ProgrammeCountriesColumns[6], ProgrammeCountriesColumns[4]},
+				Columns: []*schema.Column{ProgrammeCountriesColumns[9], ProgrammeCountriesColumns[8], ProgrammeCountriesColumns[6]},
 			},
 			{
 				Name:    "programmecountry_country_id_role",
 				Unique:  false,
-				Columns: []*schema.Column{ProgrammeCountriesColumns[6], ProgrammeCountriesColumns[4]},
+				Columns: []*schema.Column{ProgrammeCountriesColumns[8], ProgrammeCountriesColumns[6]},
 			},
 		},
 	}
@@ -628,6 +748,53 @@ var (
 				Name:    "result_programme_id",
 				Unique:  false,
 				Columns: []*schema.Column{ResultsColumns[8]},
+			},
+		},
+	}
+	// SectorsColumns holds the columns for the "sectors" table.
+	SectorsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "vocabulary", Type: field.TypeString},
+		{Name: "code", Type: field.TypeString},
+		{Name: "name", Type: field.TypeString, Nullable: true},
+		{Name: "percentage", Type: field.TypeString, Nullable: true, SchemaType: map[string]string{"postgres": "numeric", "sqlite3": "text COLLATE decimal"}},
+		{Name: "funding_id", Type: field.TypeInt, Nullable: true},
+		{Name: "programme_id", Type: field.TypeInt, Nullable: true},
+	}
+	// SectorsTable holds the schema information for the "sectors" table.
+	SectorsTable = &schema.Table{
+		Name:       "sectors",
+		Columns:    SectorsColumns,
+		PrimaryKey: []*schema.Column{SectorsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "sectors_fundings_sectors",
+				Columns:    []*schema.Column{SectorsColumns[5]},
+				RefColumns: []*schema.Column{FundingsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "sectors_programmes_sectors",
+				Columns:    []*schema.Column{SectorsColumns[6]},
+				RefColumns: []*schema.Column{ProgrammesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "sector_programme_id",
+				Unique:  false,
+				Columns: []*schema.Column{SectorsColumns[6]},
+			},
+			{
+				Name:    "sector_funding_id",
+				Unique:  false,
+				Columns: []*schema.Column{SectorsColumns[5]},
+			},
+			{
+				Name:    "sector_code",
+				Unique:  false,
+				Columns: []*schema.Column{SectorsColumns[2]},
 			},
 		},
 	}
@@ -1094,12 +1261,16 @@ var (
 		EventsTable,
 		ExchangeRatesTable,
 		FundingsTable,
+		HumanitarianScopesTable,
+		LocationsTable,
 		OrganisationsTable,
 		ParticipationsTable,
+		PolicyMarkersTable,
 		PresencesTable,
 		ProgrammesTable,
 		ProgrammeCountriesTable,
 		ResultsTable,
+		SectorsTable,
 		SourcesTable,
 		AgreementProgrammesTable,
 		AgreementSourcesTable,
@@ -1166,6 +1337,14 @@ func init() {
 	FundingsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(25769803776),
 	}
+	HumanitarianScopesTable.ForeignKeys[0].RefTable = ProgrammesTable
+	HumanitarianScopesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(77309411328),
+	}
+	LocationsTable.ForeignKeys[0].RefTable = ProgrammesTable
+	LocationsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(81604378624),
+	}
 	OrganisationsTable.ForeignKeys[0].RefTable = CountriesTable
 	OrganisationsTable.ForeignKeys[1].RefTable = OrganisationsTable
 	OrganisationsTable.Annotation = &entsql.Annotation{
@@ -1175,6 +1354,10 @@ func init() {
 	ParticipationsTable.ForeignKeys[1].RefTable = ProgrammesTable
 	ParticipationsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(34359738368),
+	}
+	PolicyMarkersTable.ForeignKeys[0].RefTable = ProgrammesTable
+	PolicyMarkersTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(85899345920),
 	}
 	PresencesTable.ForeignKeys[0].RefTable = CountriesTable
 	PresencesTable.ForeignKeys[1].RefTable = OrganisationsTable
@@ -1193,6 +1376,11 @@ func init() {
 	ResultsTable.ForeignKeys[0].RefTable = ProgrammesTable
 	ResultsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(51539607552),
+	}
+	SectorsTable.ForeignKeys[0].RefTable = FundingsTable
+	SectorsTable.ForeignKeys[1].RefTable = ProgrammesTable
+	SectorsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(90194313216),
 	}
 	SourcesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(55834574848),

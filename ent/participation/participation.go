@@ -23,6 +23,10 @@ const (
 	FieldUpdatedAt = "updated_at"
 	// FieldCreatedBy holds the string denoting the created_by field in the database.
 	FieldCreatedBy = "created_by"
+	// FieldIatiElements holds the string denoting the iati_elements field in the database.
+	FieldIatiElements = "iati_elements"
+	// FieldIatiSyncedAt holds the string denoting the iati_synced_at field in the database.
+	FieldIatiSyncedAt = "iati_synced_at"
 	// FieldRole holds the string denoting the role field in the database.
 	FieldRole = "role"
 	// FieldProgrammeID holds the string denoting the programme_id field in the database.
@@ -64,6 +68,8 @@ var Columns = []string{
 	FieldCreatedAt,
 	FieldUpdatedAt,
 	FieldCreatedBy,
+	FieldIatiElements,
+	FieldIatiSyncedAt,
 	FieldRole,
 	FieldProgrammeID,
 	FieldOrganisationID,
@@ -141,6 +147,11 @@ func ByUpdatedAt(opts ...sql.OrderTermOption) OrderOption {
 // ByCreatedBy orders the results by the created_by field.
 func ByCreatedBy(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCreatedBy, opts...).ToFunc()
+}
+
+// ByIatiSyncedAt orders the results by the iati_synced_at field.
+func ByIatiSyncedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldIatiSyncedAt, opts...).ToFunc()
 }
 
 // ByRole orders the results by the role field.

@@ -70,6 +70,11 @@ func CreatedBy(v int) predicate.Participation {
 	return predicate.Participation(sql.FieldEQ(FieldCreatedBy, v))
 }
 
+// IatiSyncedAt applies equality check predicate on the "iati_synced_at" field. It's identical to IatiSyncedAtEQ.
+func IatiSyncedAt(v time.Time) predicate.Participation {
+	return predicate.Participation(sql.FieldEQ(FieldIatiSyncedAt, v))
+}
+
 // ProgrammeID applies equality check predicate on the "programme_id" field. It's identical to ProgrammeIDEQ.
 func ProgrammeID(v int) predicate.Participation {
 	return predicate.Participation(sql.FieldEQ(FieldProgrammeID, v))
@@ -208,6 +213,66 @@ func CreatedByIsNil() predicate.Participation {
 // CreatedByNotNil applies the NotNil predicate on the "created_by" field.
 func CreatedByNotNil() predicate.Participation {
 	return predicate.Participation(sql.FieldNotNull(FieldCreatedBy))
+}
+
+// IatiElementsIsNil applies the IsNil predicate on the "iati_elements" field.
+func IatiElementsIsNil() predicate.Participation {
+	return predicate.Participation(sql.FieldIsNull(FieldIatiElements))
+}
+
+// IatiElementsNotNil applies the NotNil predicate on the "iati_elements" field.
+func IatiElementsNotNil() predicate.Participation {
+	return predicate.Participation(sql.FieldNotNull(FieldIatiElements))
+}
+
+// IatiSyncedAtEQ applies the EQ predicate on the "iati_synced_at" field.
+func IatiSyncedAtEQ(v time.Time) predicate.Participation {
+	return predicate.Participation(sql.FieldEQ(FieldIatiSyncedAt, v))
+}
+
+// IatiSyncedAtNEQ applies the NEQ predicate on the "iati_synced_at" field.
+func IatiSyncedAtNEQ(v time.Time) predicate.Participation {
+	return predicate.Participation(sql.FieldNEQ(FieldIatiSyncedAt, v))
+}
+
+// IatiSyncedAtIn applies the In predicate on the "iati_synced_at" field.
+func IatiSyncedAtIn(vs ...time.Time) predicate.Participation {
+	return predicate.Participation(sql.FieldIn(FieldIatiSyncedAt, vs...))
+}
+
+// IatiSyncedAtNotIn applies the NotIn predicate on the "iati_synced_at" field.
+func IatiSyncedAtNotIn(vs ...time.Time) predicate.Participation {
+	return predicate.Participation(sql.FieldNotIn(FieldIatiSyncedAt, vs...))
+}
+
+// IatiSyncedAtGT applies the GT predicate on the "iati_synced_at" field.
+func IatiSyncedAtGT(v time.Time) predicate.Participation {
+	return predicate.Participation(sql.FieldGT(FieldIatiSyncedAt, v))
+}
+
+// IatiSyncedAtGTE applies the GTE predicate on the "iati_synced_at" field.
+func IatiSyncedAtGTE(v time.Time) predicate.Participation {
+	return predicate.Participation(sql.FieldGTE(FieldIatiSyncedAt, v))
+}
+
+// IatiSyncedAtLT applies the LT predicate on the "iati_synced_at" field.
+func IatiSyncedAtLT(v time.Time) predicate.Participation {
+	return predicate.Participation(sql.FieldLT(FieldIatiSyncedAt, v))
+}
+
+// IatiSyncedAtLTE applies the LTE predicate on the "iati_synced_at" field.
+func IatiSyncedAtLTE(v time.Time) predicate.Participation {
+	return predicate.Participation(sql.FieldLTE(FieldIatiSyncedAt, v))
+}
+
+// IatiSyncedAtIsNil applies the IsNil predicate on the "iati_synced_at" field.
+func IatiSyncedAtIsNil() predicate.Participation {
+	return predicate.Participation(sql.FieldIsNull(FieldIatiSyncedAt))
+}
+
+// IatiSyncedAtNotNil applies the NotNil predicate on the "iati_synced_at" field.
+func IatiSyncedAtNotNil() predicate.Participation {
+	return predicate.Participation(sql.FieldNotNull(FieldIatiSyncedAt))
 }
 
 // RoleEQ applies the EQ predicate on the "role" field.

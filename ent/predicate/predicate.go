@@ -39,11 +39,20 @@ type ExchangeRate func(*sql.Selector)
 // Funding is the predicate function for funding builders.
 type Funding func(*sql.Selector)
 
+// HumanitarianScope is the predicate function for humanitarianscope builders.
+type HumanitarianScope func(*sql.Selector)
+
+// Location is the predicate function for location builders.
+type Location func(*sql.Selector)
+
 // Organisation is the predicate function for organisation builders.
 type Organisation func(*sql.Selector)
 
 // Participation is the predicate function for participation builders.
 type Participation func(*sql.Selector)
+
+// PolicyMarker is the predicate function for policymarker builders.
+type PolicyMarker func(*sql.Selector)
 
 // Presence is the predicate function for presence builders.
 type Presence func(*sql.Selector)
@@ -56,6 +65,9 @@ type ProgrammeCountry func(*sql.Selector)
 
 // Result is the predicate function for result builders.
 type Result func(*sql.Selector)
+
+// Sector is the predicate function for sector builders.
+type Sector func(*sql.Selector)
 
 // Source is the predicate function for source builders.
 type Source func(*sql.Selector)

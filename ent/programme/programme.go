@@ -37,6 +37,14 @@ const (
 	FieldActivityDates = "activity_dates"
 	// FieldBudgetPeriods holds the string denoting the budget_periods field in the database.
 	FieldBudgetPeriods = "budget_periods"
+	// FieldIatiElements holds the string denoting the iati_elements field in the database.
+	FieldIatiElements = "iati_elements"
+	// FieldIatiSyncedAt holds the string denoting the iati_synced_at field in the database.
+	FieldIatiSyncedAt = "iati_synced_at"
+	// FieldQualityNotes holds the string denoting the quality_notes field in the database.
+	FieldQualityNotes = "quality_notes"
+	// FieldHasQualityNotes holds the string denoting the has_quality_notes field in the database.
+	FieldHasQualityNotes = "has_quality_notes"
 	// FieldCode holds the string denoting the code field in the database.
 	FieldCode = "code"
 	// FieldTitle holds the string denoting the title field in the database.
@@ -79,6 +87,14 @@ const (
 	EdgeAgreements = "agreements"
 	// EdgeEvents holds the string denoting the events edge name in mutations.
 	EdgeEvents = "events"
+	// EdgeSectors holds the string denoting the sectors edge name in mutations.
+	EdgeSectors = "sectors"
+	// EdgeLocations holds the string denoting the locations edge name in mutations.
+	EdgeLocations = "locations"
+	// EdgePolicyMarkers holds the string denoting the policy_markers edge name in mutations.
+	EdgePolicyMarkers = "policy_markers"
+	// EdgeHumanitarianScopes holds the string denoting the humanitarian_scopes edge name in mutations.
+	EdgeHumanitarianScopes = "humanitarian_scopes"
 	// EdgeSources holds the string denoting the sources edge name in mutations.
 	EdgeSources = "sources"
 	// Table holds the table name of the programme in the database.
@@ -138,6 +154,34 @@ const (
 	EventsInverseTable = "events"
 	// EventsColumn is the table column denoting the events relation/edge.
 	EventsColumn = "programme_id"
+	// SectorsTable is the table that holds the sectors relation/edge.
+	SectorsTable = "sectors"
+	// SectorsInverseTable is the table name for the Sector entity.
+	// It exists in this package in order to avoid circular dependency with the "sector" package.
+	SectorsInverseTable = "sectors"
+	// SectorsColumn is the table column denoting the sectors relation/edge.
+	SectorsColumn = "programme_id"
+	// LocationsTable is the table that holds the locations relation/edge.
+	LocationsTable = "locations"
+	// LocationsInverseTable is the table name for the Location entity.
+	// It exists in this package in order to avoid circular dependency with the "location" package.
+	LocationsInverseTable = "locations"
+	// LocationsColumn is the table column denoting the locations relation/edge.
+	LocationsColumn = "programme_id"
+	// PolicyMarkersTable is the table that holds the policy_markers relation/edge.
+	PolicyMarkersTable = "policy_markers"
+	// PolicyMarkersInverseTable is the table name for the PolicyMarker entity.
+	// It exists in this package in order to avoid circular dependency with the "policymarker" package.
+	PolicyMarkersInverseTable = "policy_markers"
+	// PolicyMarkersColumn is the table column denoting the policy_markers relation/edge.
+	PolicyMarkersColumn = "programme_id"
+	// HumanitarianScopesTable is the table that holds the humanitarian_scopes relation/edge.
+	HumanitarianScopesTable = "humanitarian_scopes"
+	// HumanitarianScopesInverseTable is the table name for the HumanitarianScope entity.
+	// It exists in this package in order to avoid circular dependency with the "humanitarianscope" package.
+	HumanitarianScopesInverseTable = "humanitarian_scopes"
+	// HumanitarianScopesColumn is the table column denoting the humanitarian_scopes relation/edge.
+	HumanitarianScopesColumn = "programme_id"
 	// SourcesTable is the table that holds the sources relation/edge. The primary key declared below.
 	SourcesTable = "programme_sources"
 	// SourcesInverseTable is the table name for the Source entity.
@@ -158,6 +202,10 @@ var Columns = []string{
 	FieldReportingOrg,
 	FieldActivityDates,
 	FieldBudgetPeriods,
+	FieldIatiElements,
+	FieldIatiSyncedAt,
+	FieldQualityNotes,
+	FieldHasQualityNotes,
 	FieldCode,
 	FieldTitle,
 	FieldDescription,
@@ -200,6 +248,8 @@ var (
 	UpdateDefaultUpdatedAt func() time.Time
 	// LanguageValidator is a validator for the "language" field. It is called by the builders before save.
 	LanguageValidator func(string) error
+	// DefaultHasQualityNotes holds the default value on creation for the "has_quality_notes" field.
+	DefaultHasQualityNotes bool
 	// CodeValidator is a validator for the "code" field. It is called by the builders before save.
 	CodeValidator func(string) error
 	// TitleValidator is a validator for the "title" field. It is called by the builders before save.
@@ -289,6 +339,16 @@ func ByCreatedBy(opts ...sql.OrderTermOption) OrderOption {
 // ByLanguage orders the results by the language field.
 func ByLanguage(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldLanguage, opts...).ToFunc()
+}
+
+// ByIatiSyncedAt orders the results by the iati_synced_at field.
+func ByIatiSyncedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldIatiSyncedAt, opts...).ToFunc()
+}
+
+// ByHasQualityNotes orders the results by the has_quality_notes field.
+func ByHasQualityNotes(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldHasQualityNotes, opts...).ToFunc()
 }
 
 // ByCode orders the results by the code field.
@@ -470,6 +530,62 @@ func ByEvents(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// BySectorsCount orders the results by sectors count.
+func BySectorsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newSectorsStep(), opts...)
+	}
+}
+
+// BySectors orders the results by sectors terms.
+func BySectors(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newSectorsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByLocationsCount orders the results by locations count.
+func ByLocationsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newLocationsStep(), opts...)
+	}
+}
+
+// ByLocations orders the results by locations terms.
+func ByLocations(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newLocationsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByPolicyMarkersCount orders the results by policy_markers count.
+func ByPolicyMarkersCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newPolicyMarkersStep(), opts...)
+	}
+}
+
+// ByPolicyMarkers orders the results by policy_markers terms.
+func ByPolicyMarkers(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newPolicyMarkersStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByHumanitarianScopesCount orders the results by humanitarian_scopes count.
+func ByHumanitarianScopesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newHumanitarianScopesStep(), opts...)
+	}
+}
+
+// ByHumanitarianScopes orders the results by humanitarian_scopes terms.
+func ByHumanitarianScopes(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newHumanitarianScopesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // BySourcesCount orders the results by sources count.
 func BySourcesCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -544,6 +660,34 @@ func newEventsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(EventsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, true, EventsTable, EventsColumn),
+	)
+}
+func newSectorsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(SectorsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, SectorsTable, SectorsColumn),
+	)
+}
+func newLocationsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(LocationsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, LocationsTable, LocationsColumn),
+	)
+}
+func newPolicyMarkersStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(PolicyMarkersInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, PolicyMarkersTable, PolicyMarkersColumn),
+	)
+}
+func newHumanitarianScopesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(HumanitarianScopesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, HumanitarianScopesTable, HumanitarianScopesColumn),
 	)
 }
 func newSourcesStep() *sqlgraph.Step {

@@ -76,6 +76,16 @@ func Language(v string) predicate.Programme {
 	return predicate.Programme(sql.FieldEQ(FieldLanguage, v))
 }
 
+// IatiSyncedAt applies equality check predicate on the "iati_synced_at" field. It's identical to IatiSyncedAtEQ.
+func IatiSyncedAt(v time.Time) predicate.Programme {
+	return predicate.Programme(sql.FieldEQ(FieldIatiSyncedAt, v))
+}
+
+// HasQualityNotes applies equality check predicate on the "has_quality_notes" field. It's identical to HasQualityNotesEQ.
+func HasQualityNotes(v bool) predicate.Programme {
+	return predicate.Programme(sql.FieldEQ(FieldHasQualityNotes, v))
+}
+
 // Code applies equality check predicate on the "code" field. It's identical to CodeEQ.
 func Code(v string) predicate.Programme {
 	return predicate.Programme(sql.FieldEQ(FieldCode, v))
@@ -389,6 +399,86 @@ func BudgetPeriodsIsNil() predicate.Programme {
 // BudgetPeriodsNotNil applies the NotNil predicate on the "budget_periods" field.
 func BudgetPeriodsNotNil() predicate.Programme {
 	return predicate.Programme(sql.FieldNotNull(FieldBudgetPeriods))
+}
+
+// IatiElementsIsNil applies the IsNil predicate on the "iati_elements" field.
+func IatiElementsIsNil() predicate.Programme {
+	return predicate.Programme(sql.FieldIsNull(FieldIatiElements))
+}
+
+// IatiElementsNotNil applies the NotNil predicate on the "iati_elements" field.
+func IatiElementsNotNil() predicate.Programme {
+	return predicate.Programme(sql.FieldNotNull(FieldIatiElements))
+}
+
+// IatiSyncedAtEQ applies the EQ predicate on the "iati_synced_at" field.
+func IatiSyncedAtEQ(v time.Time) predicate.Programme {
+	return predicate.Programme(sql.FieldEQ(FieldIatiSyncedAt, v))
+}
+
+// IatiSyncedAtNEQ applies the NEQ predicate on the "iati_synced_at" field.
+func IatiSyncedAtNEQ(v time.Time) predicate.Programme {
+	return predicate.Programme(sql.FieldNEQ(FieldIatiSyncedAt, v))
+}
+
+// IatiSyncedAtIn applies the In predicate on the "iati_synced_at" field.
+func IatiSyncedAtIn(vs ...time.Time) predicate.Programme {
+	return predicate.Programme(sql.FieldIn(FieldIatiSyncedAt, vs...))
+}
+
+// IatiSyncedAtNotIn applies the NotIn predicate on the "iati_synced_at" field.
+func IatiSyncedAtNotIn(vs ...time.Time) predicate.Programme {
+	return predicate.Programme(sql.FieldNotIn(FieldIatiSyncedAt, vs...))
+}
+
+// IatiSyncedAtGT applies the GT predicate on the "iati_synced_at" field.
+func IatiSyncedAtGT(v time.Time) predicate.Programme {
+	return predicate.Programme(sql.FieldGT(FieldIatiSyncedAt, v))
+}
+
+// IatiSyncedAtGTE applies the GTE predicate on the "iati_synced_at" field.
+func IatiSyncedAtGTE(v time.Time) predicate.Programme {
+	return predicate.Programme(sql.FieldGTE(FieldIatiSyncedAt, v))
+}
+
+// IatiSyncedAtLT applies the LT predicate on the "iati_synced_at" field.
+func IatiSyncedAtLT(v time.Time) predicate.Programme {
+	return predicate.Programme(sql.FieldLT(FieldIatiSyncedAt, v))
+}
+
+// IatiSyncedAtLTE applies the LTE predicate on the "iati_synced_at" field.
+func IatiSyncedAtLTE(v time.Time) predicate.Programme {
+	return predicate.Programme(sql.FieldLTE(FieldIatiSyncedAt, v))
+}
+
+// IatiSyncedAtIsNil applies the IsNil predicate on the "iati_synced_at" field.
+func IatiSyncedAtIsNil() predicate.Programme {
+	return predicate.Programme(sql.FieldIsNull(FieldIatiSyncedAt))
+}
+
+// IatiSyncedAtNotNil applies the NotNil predicate on the "iati_synced_at" field.
+func IatiSyncedAtNotNil() predicate.Programme {
+	return predicate.Programme(sql.FieldNotNull(FieldIatiSyncedAt))
+}
+
+// QualityNotesIsNil applies the IsNil predicate on the "quality_notes" field.
+func QualityNotesIsNil() predicate.Programme {
+	return predicate.Programme(sql.FieldIsNull(FieldQualityNotes))
+}
+
+// QualityNotesNotNil applies the NotNil predicate on the "quality_notes" field.
+func QualityNotesNotNil() predicate.Programme {
+	return predicate.Programme(sql.FieldNotNull(FieldQualityNotes))
+}
+
+// HasQualityNotesEQ applies the EQ predicate on the "has_quality_notes" field.
+func HasQualityNotesEQ(v bool) predicate.Programme {
+	return predicate.Programme(sql.FieldEQ(FieldHasQualityNotes, v))
+}
+
+// HasQualityNotesNEQ applies the NEQ predicate on the "has_quality_notes" field.
+func HasQualityNotesNEQ(v bool) predicate.Programme {
+	return predicate.Programme(sql.FieldNEQ(FieldHasQualityNotes, v))
 }
 
 // CodeEQ applies the EQ predicate on the "code" field.
@@ -1340,6 +1430,98 @@ func HasEvents() predicate.Programme {
 func HasEventsWith(preds ...predicate.Event) predicate.Programme {
 	return predicate.Programme(func(s *sql.Selector) {
 		step := newEventsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasSectors applies the HasEdge predicate on the "sectors" edge.
+func HasSectors() predicate.Programme {
+	return predicate.Programme(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, SectorsTable, SectorsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasSectorsWith applies the HasEdge predicate on the "sectors" edge with a given conditions (other predicates).
+func HasSectorsWith(preds ...predicate.Sector) predicate.Programme {
+	return predicate.Programme(func(s *sql.Selector) {
+		step := newSectorsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasLocations applies the HasEdge predicate on the "locations" edge.
+func HasLocations() predicate.Programme {
+	return predicate.Programme(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, LocationsTable, LocationsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasLocationsWith applies the HasEdge predicate on the "locations" edge with a given conditions (other predicates).
+func HasLocationsWith(preds ...predicate.Location) predicate.Programme {
+	return predicate.Programme(func(s *sql.Selector) {
+		step := newLocationsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasPolicyMarkers applies the HasEdge predicate on the "policy_markers" edge.
+func HasPolicyMarkers() predicate.Programme {
+	return predicate.Programme(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, PolicyMarkersTable, PolicyMarkersColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasPolicyMarkersWith applies the HasEdge predicate on the "policy_markers" edge with a given conditions (other predicates).
+func HasPolicyMarkersWith(preds ...predicate.PolicyMarker) predicate.Programme {
+	return predicate.Programme(func(s *sql.Selector) {
+		step := newPolicyMarkersStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasHumanitarianScopes applies the HasEdge predicate on the "humanitarian_scopes" edge.
+func HasHumanitarianScopes() predicate.Programme {
+	return predicate.Programme(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, HumanitarianScopesTable, HumanitarianScopesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasHumanitarianScopesWith applies the HasEdge predicate on the "humanitarian_scopes" edge with a given conditions (other predicates).
+func HasHumanitarianScopesWith(preds ...predicate.HumanitarianScope) predicate.Programme {
+	return predicate.Programme(func(s *sql.Selector) {
+		step := newHumanitarianScopesStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -71,6 +71,11 @@ func CreatedBy(v int) predicate.ProgrammeCountry {
 	return predicate.ProgrammeCountry(sql.FieldEQ(FieldCreatedBy, v))
 }
 
+// IatiSyncedAt applies equality check predicate on the "iati_synced_at" field. It's identical to IatiSyncedAtEQ.
+func IatiSyncedAt(v time.Time) predicate.ProgrammeCountry {
+	return predicate.ProgrammeCountry(sql.FieldEQ(FieldIatiSyncedAt, v))
+}
+
 // SharePercent applies equality check predicate on the "share_percent" field. It's identical to SharePercentEQ.
 func SharePercent(v money.Decimal) predicate.ProgrammeCountry {
 	return predicate.ProgrammeCountry(sql.FieldEQ(FieldSharePercent, v))
@@ -214,6 +219,66 @@ func CreatedByIsNil() predicate.ProgrammeCountry {
 // CreatedByNotNil applies the NotNil predicate on the "created_by" field.
 func CreatedByNotNil() predicate.ProgrammeCountry {
 	return predicate.ProgrammeCountry(sql.FieldNotNull(FieldCreatedBy))
+}
+
+// IatiElementsIsNil applies the IsNil predicate on the "iati_elements" field.
+func IatiElementsIsNil() predicate.ProgrammeCountry {
+	return predicate.ProgrammeCountry(sql.FieldIsNull(FieldIatiElements))
+}
+
+// IatiElementsNotNil applies the NotNil predicate on the "iati_elements" field.
+func IatiElementsNotNil() predicate.ProgrammeCountry {
+	return predicate.ProgrammeCountry(sql.FieldNotNull(FieldIatiElements))
+}
+
+// IatiSyncedAtEQ applies the EQ predicate on the "iati_synced_at" field.
+func IatiSyncedAtEQ(v time.Time) predicate.ProgrammeCountry {
+	return predicate.ProgrammeCountry(sql.FieldEQ(FieldIatiSyncedAt, v))
+}
+
+// IatiSyncedAtNEQ applies the NEQ predicate on the "iati_synced_at" field.
+func IatiSyncedAtNEQ(v time.Time) predicate.ProgrammeCountry {
+	return predicate.ProgrammeCountry(sql.FieldNEQ(FieldIatiSyncedAt, v))
+}
+
+// IatiSyncedAtIn applies the In predicate on the "iati_synced_at" field.
+func IatiSyncedAtIn(vs ...time.Time) predicate.ProgrammeCountry {
+	return predicate.ProgrammeCountry(sql.FieldIn(FieldIatiSyncedAt, vs...))
+}
+
+// IatiSyncedAtNotIn applies the NotIn predicate on the "iati_synced_at" field.
+func IatiSyncedAtNotIn(vs ...time.Time) predicate.ProgrammeCountry {
+	return predicate.ProgrammeCountry(sql.FieldNotIn(FieldIatiSyncedAt, vs...))
+}
+
+// IatiSyncedAtGT applies the GT predicate on the "iati_synced_at" field.
+func IatiSyncedAtGT(v time.Time) predicate.ProgrammeCountry {
+	return predicate.ProgrammeCountry(sql.FieldGT(FieldIatiSyncedAt, v))
+}
+
+// IatiSyncedAtGTE applies the GTE predicate on the "iati_synced_at" field.
+func IatiSyncedAtGTE(v time.Time) predicate.ProgrammeCountry {
+	return predicate.ProgrammeCountry(sql.FieldGTE(FieldIatiSyncedAt, v))
+}
+
+// IatiSyncedAtLT applies the LT predicate on the "iati_synced_at" field.
+func IatiSyncedAtLT(v time.Time) predicate.ProgrammeCountry {
+	return predicate.ProgrammeCountry(sql.FieldLT(FieldIatiSyncedAt, v))
+}
+
+// IatiSyncedAtLTE applies the LTE predicate on the "iati_synced_at" field.
+func IatiSyncedAtLTE(v time.Time) predicate.ProgrammeCountry {
+	return predicate.ProgrammeCountry(sql.FieldLTE(FieldIatiSyncedAt, v))
+}
+
+// IatiSyncedAtIsNil applies the IsNil predicate on the "iati_synced_at" field.
+func IatiSyncedAtIsNil() predicate.ProgrammeCountry {
+	return predicate.ProgrammeCountry(sql.FieldIsNull(FieldIatiSyncedAt))
+}
+
+// IatiSyncedAtNotNil applies the NotNil predicate on the "iati_synced_at" field.
+func IatiSyncedAtNotNil() predicate.ProgrammeCountry {
+	return predicate.ProgrammeCountry(sql.FieldNotNull(FieldIatiSyncedAt))
 }
 
 // RoleEQ applies the EQ predicate on the "role" field.

@@ -14,7 +14,7 @@ type Contact struct {
 }
 
 // Mixin of Contact.
-func (Contact) Mixin() []ent.Mixin { return []ent.Mixin{Timestamps{}} }
+func (Contact) Mixin() []ent.Mixin { return []ent.Mixin{Timestamps{}, IATIHeld{}} }
 
 // Fields of Contact. A source may give only a mailbox, so every field is optional.
 func (Contact) Fields() []ent.Field {

@@ -17,7 +17,7 @@ type Funding struct {
 }
 
 // Mixin of Funding.
-func (Funding) Mixin() []ent.Mixin { return []ent.Mixin{Timestamps{}} }
+func (Funding) Mixin() []ent.Mixin { return []ent.Mixin{Timestamps{}, IATIHeld{}, QualityNotes{}} }
 
 // Fields of Funding.
 func (Funding) Fields() []ent.Field {
@@ -26,6 +26,14 @@ func (Funding) Fields() []ent.Field {
 			Values("INCOMING_FUNDS", "COMMITMENT", "DISBURSEMENT", "EXPENDITURE", "PLEDGE").
 			Optional().Nillable().
 			Annotations(entgql.OrderField("KIND")),
+		field.Enum("transaction_type").
+			Values("INCOMING_FUNDS", "OUTGOING_COMMITMENT", "DISBURSEMENT", "EXPENDITURE",
+				"INTEREST_PAYMENT", "LOAN_REPAYMENT", "REIMBURSEMENT", "PURCHASE_OF_EQUITY",
+				"SALE_OF_EQUITY", "CREDIT_GUARANTEE", "INCOMING_COMMITMENT", "OUTGOING_PLEDGE",
+				"INCOMING_PLEDGE").
+			Optional().Nillable().
+			Annotations(entgql.OrderField("TRANSACTION_TYPE"), entgql.Type("TransactionType")).
+			Comment("the IATI TransactionType exactly (1-13); kind is its coarse family"),
 		partialDate("date", entgql.OrderField("DATE")),
 		field.Text("note").Optional().Nillable(),
 		field.Int("programme_id").Annotations(skipAll()),
@@ -42,6 +50,7 @@ func (Funding) Edges() []ent.Edge {
 		edge.From("funder", Organisation.Type).Ref("fundings_given").Unique().Field("funder_id"),
 		edge.From("recipient", Organisation.Type).Ref("fundings_received").Unique().Field("recipient_id"),
 		edge.From("agreement", Agreement.Type).Ref("fundings").Unique().Field("agreement_id"),
+		derived("sectors", Sector.Type),
 		cites(),
 	}
 }

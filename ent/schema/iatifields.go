@@ -57,3 +57,45 @@ func (IATIFields) Fields() []ent.Field {
 			Comment("the IATI budgets, by period, that budget totals"),
 	}
 }
+
+// IATIHeld keeps, on a record an import made, the IATI elements the record
+// stands for, exactly as published (internal/iati.Families says which
+// record holds which family). An export writes them back while the record
+// is as imported (updated_at equal to iati_synced_at); once it is changed
+// through the API its fields are written instead. A programme holds one
+// element: its iati-activity with the activity's attributes and every
+// child no other record holds.
+type IATIHeld struct {
+	mixin.Schema
+}
+
+// Fields of the IATIHeld mixin.
+func (IATIHeld) Fields() []ent.Field {
+	return []ent.Field{
+		field.JSON("iati_elements", []*iati.Element{}).Optional().
+			Annotations(skipAll()).
+			Comment("the IATI elements this record was imported from, as published"),
+		field.Time("iati_synced_at").Optional().Nillable().
+			Annotations(skipAll()).
+			Comment("when the import last wrote the record: equal to updated_at while nobody has changed it since"),
+	}
+}
+
+// QualityNotes records how an imported record departs from the rules it
+// would have been held to had a person typed it in: the publisher's
+// record is kept as published, and the departure noted.
+type QualityNotes struct {
+	mixin.Schema
+}
+
+// Fields of the QualityNotes mixin.
+func (QualityNotes) Fields() []ent.Field {
+	return []ent.Field{
+		field.JSON("quality_notes", []iati.QualityNote{}).Optional().
+			Annotations(entgql.Skip(entgql.SkipAll)).
+			Comment("departures from the IATI rules or the registry's own, kept as published"),
+		field.Bool("has_quality_notes").Default(false).
+			Annotations(entgql.Skip(entgql.SkipType, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)).
+			Comment("whether quality_notes has any: the filter hasQualityNotes"),
+	}
+}

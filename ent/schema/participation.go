@@ -16,7 +16,7 @@ type Participation struct {
 }
 
 // Mixin of Participation.
-func (Participation) Mixin() []ent.Mixin { return []ent.Mixin{Timestamps{}} }
+func (Participation) Mixin() []ent.Mixin { return []ent.Mixin{Timestamps{}, IATIHeld{}} }
 
 // Fields of Participation.
 func (Participation) Fields() []ent.Field {

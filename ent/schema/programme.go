@@ -17,7 +17,7 @@ type Programme struct {
 }
 
 // Mixin of Programme.
-func (Programme) Mixin() []ent.Mixin { return []ent.Mixin{Timestamps{}, IATIFields{}} }
+func (Programme) Mixin() []ent.Mixin { return []ent.Mixin{Timestamps{}, IATIFields{}, IATIHeld{}, QualityNotes{}} }
 
 // Fields of Programme.
 func (Programme) Fields() []ent.Field {
@@ -50,6 +50,10 @@ func (Programme) Edges() []ent.Edge {
 		edge.To("contacts", Contact.Type).Annotations(setByChild()),
 		edge.From("agreements", Agreement.Type).Ref("programmes").Annotations(setByChild()),
 		edge.From("events", Event.Type).Ref("programme").Annotations(setByChild()),
+		derived("sectors", Sector.Type),
+		derived("locations", Location.Type),
+		derived("policy_markers", PolicyMarker.Type),
+		derived("humanitarian_scopes", HumanitarianScope.Type),
 		cites(),
 	}
 }

@@ -16,7 +16,7 @@ type ProgrammeCountry struct {
 }
 
 // Mixin of ProgrammeCountry.
-func (ProgrammeCountry) Mixin() []ent.Mixin { return []ent.Mixin{Timestamps{}} }
+func (ProgrammeCountry) Mixin() []ent.Mixin { return []ent.Mixin{Timestamps{}, IATIHeld{}} }
 
 // Fields of ProgrammeCountry.
 func (ProgrammeCountry) Fields() []ent.Field {

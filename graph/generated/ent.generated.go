@@ -64,6 +64,11 @@ type PresenceResolver interface {
 	History(ctx context.Context, obj *ent.Presence, first *int, after *entgql.Cursor[int]) (*ent.ChangeConnection, error)
 }
 type ProgrammeResolver interface {
+	OtherIdentifiers(ctx context.Context, obj *ent.Programme) ([]*iati.OtherIdentifier, error)
+	PlannedDisbursements(ctx context.Context, obj *ent.Programme) ([]*iati.PlannedDisbursement, error)
+	DocumentLinks(ctx context.Context, obj *ent.Programme) ([]*iati.DocumentLinkView, error)
+	Tags(ctx context.Context, obj *ent.Programme) ([]*iati.Tag, error)
+	IatiResults(ctx context.Context, obj *ent.Programme) ([]*iati.ResultView, error)
 	Budget(ctx context.Context, obj *ent.Programme) (*money.Money, error)
 	History(ctx context.Context, obj *ent.Programme, first *int, after *entgql.Cursor[int]) (*ent.ChangeConnection, error)
 }
@@ -4060,6 +4065,29 @@ func (ec *executionContext) fieldContext_Funding_kind(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Funding", field, false, false, "FundingKind")
 }
 
+func (ec *executionContext) _Funding_transactionType(ctx context.Context, field graphql.CollectedField, obj *ent.Funding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Funding_transactionType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TransactionType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *funding.TransactionType) graphql.Marshaler {
+			return ec.marshalOTransactionType2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚋfundingᚐTransactionType(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Funding_transactionType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Funding", field, false, false, "TransactionType")
+}
+
 func (ec *executionContext) _Funding_date(ctx context.Context, field graphql.CollectedField, obj *ent.Funding) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4234,6 +4262,38 @@ func (ec *executionContext) fieldContext_Funding_agreement(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Funding_sectors(ctx context.Context, field graphql.CollectedField, obj *ent.Funding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Funding_sectors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sectors(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Sector) graphql.Marshaler {
+			return ec.marshalOSector2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐSectorᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Funding_sectors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Funding",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Sector(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Funding_sources(ctx context.Context, field graphql.CollectedField, obj *ent.Funding) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4261,6 +4321,38 @@ func (ec *executionContext) fieldContext_Funding_sources(_ context.Context, fiel
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Funding_qualityNotes(ctx context.Context, field graphql.CollectedField, obj *ent.Funding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Funding_qualityNotes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QualityNotes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []iati.QualityNote) graphql.Marshaler {
+			return ec.marshalNQualityNote2ᚕgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋiatiᚐQualityNoteᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Funding_qualityNotes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Funding",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QualityNote(ctx, field)
 		},
 	}
 	return fc, nil
@@ -4482,6 +4574,433 @@ func (ec *executionContext) _FundingEdge_cursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_FundingEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FundingEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _HumanitarianScope_id(ctx context.Context, field graphql.CollectedField, obj *ent.HumanitarianScope) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HumanitarianScope_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HumanitarianScope_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HumanitarianScope", field, false, false, "ID")
+}
+
+func (ec *executionContext) _HumanitarianScope_type(ctx context.Context, field graphql.CollectedField, obj *ent.HumanitarianScope) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HumanitarianScope_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HumanitarianScope_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HumanitarianScope", field, false, false, "String")
+}
+
+func (ec *executionContext) _HumanitarianScope_vocabulary(ctx context.Context, field graphql.CollectedField, obj *ent.HumanitarianScope) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HumanitarianScope_vocabulary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Vocabulary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HumanitarianScope_vocabulary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HumanitarianScope", field, false, false, "String")
+}
+
+func (ec *executionContext) _HumanitarianScope_code(ctx context.Context, field graphql.CollectedField, obj *ent.HumanitarianScope) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HumanitarianScope_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HumanitarianScope_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HumanitarianScope", field, false, false, "String")
+}
+
+func (ec *executionContext) _HumanitarianScope_name(ctx context.Context, field graphql.CollectedField, obj *ent.HumanitarianScope) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HumanitarianScope_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HumanitarianScope_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HumanitarianScope", field, false, false, "String")
+}
+
+func (ec *executionContext) _HumanitarianScope_programme(ctx context.Context, field graphql.CollectedField, obj *ent.HumanitarianScope) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HumanitarianScope_programme(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Programme(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Programme) graphql.Marshaler {
+			return ec.marshalNProgramme2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐProgramme(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HumanitarianScope_programme(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HumanitarianScope",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Programme(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Location_id(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Location_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Location", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Location_ref(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_ref(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ref, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Location_ref(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Location", field, false, false, "String")
+}
+
+func (ec *executionContext) _Location_name(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Location_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Location", field, false, false, "String")
+}
+
+func (ec *executionContext) _Location_description(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Location_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Location", field, false, false, "String")
+}
+
+func (ec *executionContext) _Location_point(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_point(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Point, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *iati.Point) graphql.Marshaler {
+			return ec.marshalOPoint2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋiatiᚐPoint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Location_point(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Location",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Point(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Location_reach(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_reach(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reach, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Location_reach(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Location", field, false, false, "String")
+}
+
+func (ec *executionContext) _Location_exactness(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_exactness(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Exactness, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Location_exactness(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Location", field, false, false, "String")
+}
+
+func (ec *executionContext) _Location_locationClass(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_locationClass(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LocationClass, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Location_locationClass(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Location", field, false, false, "String")
+}
+
+func (ec *executionContext) _Location_featureDesignation(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_featureDesignation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FeatureDesignation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Location_featureDesignation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Location", field, false, false, "String")
+}
+
+func (ec *executionContext) _Location_administrative(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_administrative(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Administrative, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []iati.Administrative) graphql.Marshaler {
+			return ec.marshalOLocationAdministrative2ᚕgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋiatiᚐAdministrativeᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Location_administrative(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Location",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocationAdministrative(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Location_programme(ctx context.Context, field graphql.CollectedField, obj *ent.Location) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Location_programme(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Programme(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Programme) graphql.Marshaler {
+			return ec.marshalNProgramme2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐProgramme(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Location_programme(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Location",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Programme(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Organisation_id(ctx context.Context, field graphql.CollectedField, obj *ent.Organisation) (ret graphql.Marshaler) {
@@ -5562,6 +6081,153 @@ func (ec *executionContext) fieldContext_Participation_history(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _PolicyMarker_id(ctx context.Context, field graphql.CollectedField, obj *ent.PolicyMarker) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyMarker_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyMarker_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PolicyMarker", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PolicyMarker_vocabulary(ctx context.Context, field graphql.CollectedField, obj *ent.PolicyMarker) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyMarker_vocabulary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Vocabulary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyMarker_vocabulary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PolicyMarker", field, false, false, "String")
+}
+
+func (ec *executionContext) _PolicyMarker_code(ctx context.Context, field graphql.CollectedField, obj *ent.PolicyMarker) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyMarker_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyMarker_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PolicyMarker", field, false, false, "String")
+}
+
+func (ec *executionContext) _PolicyMarker_name(ctx context.Context, field graphql.CollectedField, obj *ent.PolicyMarker) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyMarker_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyMarker_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PolicyMarker", field, false, false, "String")
+}
+
+func (ec *executionContext) _PolicyMarker_significance(ctx context.Context, field graphql.CollectedField, obj *ent.PolicyMarker) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyMarker_significance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Significance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyMarker_significance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PolicyMarker", field, false, false, "String")
+}
+
+func (ec *executionContext) _PolicyMarker_programme(ctx context.Context, field graphql.CollectedField, obj *ent.PolicyMarker) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PolicyMarker_programme(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Programme(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Programme) graphql.Marshaler {
+			return ec.marshalNProgramme2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐProgramme(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PolicyMarker_programme(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PolicyMarker",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Programme(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Presence_id(ctx context.Context, field graphql.CollectedField, obj *ent.Presence) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6477,6 +7143,134 @@ func (ec *executionContext) fieldContext_Programme_events(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Programme_sectors(ctx context.Context, field graphql.CollectedField, obj *ent.Programme) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Programme_sectors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sectors(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Sector) graphql.Marshaler {
+			return ec.marshalOSector2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐSectorᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Programme_sectors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Programme",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Sector(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Programme_locations(ctx context.Context, field graphql.CollectedField, obj *ent.Programme) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Programme_locations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Locations(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Location) graphql.Marshaler {
+			return ec.marshalOLocation2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐLocationᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Programme_locations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Programme",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Location(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Programme_policyMarkers(ctx context.Context, field graphql.CollectedField, obj *ent.Programme) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Programme_policyMarkers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PolicyMarkers(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.PolicyMarker) graphql.Marshaler {
+			return ec.marshalOPolicyMarker2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐPolicyMarkerᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Programme_policyMarkers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Programme",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PolicyMarker(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Programme_humanitarianScopes(ctx context.Context, field graphql.CollectedField, obj *ent.Programme) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Programme_humanitarianScopes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HumanitarianScopes(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.HumanitarianScope) graphql.Marshaler {
+			return ec.marshalOHumanitarianScope2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐHumanitarianScopeᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Programme_humanitarianScopes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Programme",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HumanitarianScope(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Programme_sources(ctx context.Context, field graphql.CollectedField, obj *ent.Programme) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6504,6 +7298,198 @@ func (ec *executionContext) fieldContext_Programme_sources(_ context.Context, fi
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Programme_qualityNotes(ctx context.Context, field graphql.CollectedField, obj *ent.Programme) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Programme_qualityNotes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QualityNotes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []iati.QualityNote) graphql.Marshaler {
+			return ec.marshalNQualityNote2ᚕgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋiatiᚐQualityNoteᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Programme_qualityNotes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Programme",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QualityNote(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Programme_otherIdentifiers(ctx context.Context, field graphql.CollectedField, obj *ent.Programme) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Programme_otherIdentifiers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Programme().OtherIdentifiers(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*iati.OtherIdentifier) graphql.Marshaler {
+			return ec.marshalNOtherIdentifier2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋiatiᚐOtherIdentifierᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Programme_otherIdentifiers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Programme",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OtherIdentifier(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Programme_plannedDisbursements(ctx context.Context, field graphql.CollectedField, obj *ent.Programme) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Programme_plannedDisbursements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Programme().PlannedDisbursements(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*iati.PlannedDisbursement) graphql.Marshaler {
+			return ec.marshalNPlannedDisbursement2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋiatiᚐPlannedDisbursementᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Programme_plannedDisbursements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Programme",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlannedDisbursement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Programme_documentLinks(ctx context.Context, field graphql.CollectedField, obj *ent.Programme) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Programme_documentLinks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Programme().DocumentLinks(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*iati.DocumentLinkView) graphql.Marshaler {
+			return ec.marshalNDocumentLink2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋiatiᚐDocumentLinkViewᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Programme_documentLinks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Programme",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DocumentLink(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Programme_tags(ctx context.Context, field graphql.CollectedField, obj *ent.Programme) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Programme_tags(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Programme().Tags(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*iati.Tag) graphql.Marshaler {
+			return ec.marshalNTag2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋiatiᚐTagᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Programme_tags(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Programme",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tag(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Programme_iatiResults(ctx context.Context, field graphql.CollectedField, obj *ent.Programme) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Programme_iatiResults(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Programme().IatiResults(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*iati.ResultView) graphql.Marshaler {
+			return ec.marshalNIatiResult2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋiatiᚐResultViewᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Programme_iatiResults(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Programme",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IatiResult(ctx, field)
 		},
 	}
 	return fc, nil
@@ -7927,6 +8913,185 @@ func (ec *executionContext) fieldContext_Result_history(ctx context.Context, fie
 	if fc.Args, err = ec.field_Result_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Sector_id(ctx context.Context, field graphql.CollectedField, obj *ent.Sector) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Sector_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Sector_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Sector", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Sector_vocabulary(ctx context.Context, field graphql.CollectedField, obj *ent.Sector) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Sector_vocabulary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Vocabulary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Sector_vocabulary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Sector", field, false, false, "String")
+}
+
+func (ec *executionContext) _Sector_code(ctx context.Context, field graphql.CollectedField, obj *ent.Sector) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Sector_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Sector_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Sector", field, false, false, "String")
+}
+
+func (ec *executionContext) _Sector_name(ctx context.Context, field graphql.CollectedField, obj *ent.Sector) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Sector_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Sector_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Sector", field, false, false, "String")
+}
+
+func (ec *executionContext) _Sector_percentage(ctx context.Context, field graphql.CollectedField, obj *ent.Sector) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Sector_percentage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Percentage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *money.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋmoneyᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Sector_percentage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Sector", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _Sector_programme(ctx context.Context, field graphql.CollectedField, obj *ent.Sector) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Sector_programme(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Programme(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Programme) graphql.Marshaler {
+			return ec.marshalOProgramme2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐProgramme(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Sector_programme(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Sector",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Programme(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Sector_funding(ctx context.Context, field graphql.CollectedField, obj *ent.Sector) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Sector_funding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Funding(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Funding) graphql.Marshaler {
+			return ec.marshalOFunding2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐFunding(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Sector_funding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Sector",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Funding(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -12933,7 +14098,7 @@ func (ec *executionContext) unmarshalInputCreateFundingInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"kind", "date", "note", "valueAmount", "valueCurrency", "programmeID", "funderID", "recipientID", "agreementID", "sourceIDs"}
+	fieldsInOrder := [...]string{"kind", "transactionType", "date", "note", "valueAmount", "valueCurrency", "programmeID", "funderID", "recipientID", "agreementID", "sourceIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -12947,6 +14112,13 @@ func (ec *executionContext) unmarshalInputCreateFundingInput(ctx context.Context
 				return it, err
 			}
 			it.Kind = data
+		case "transactionType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transactionType"))
+			data, err := ec.unmarshalOTransactionType2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚋfundingᚐTransactionType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TransactionType = data
 		case "date":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
 			data, err := ec.unmarshalOPartialDate2ᚖstring(ctx, v)
@@ -15241,7 +16413,7 @@ func (ec *executionContext) unmarshalInputFundingWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "kindIsNil", "kindNotNil", "date", "dateNEQ", "dateIn", "dateNotIn", "dateGT", "dateGTE", "dateLT", "dateLTE", "dateContains", "dateHasPrefix", "dateHasSuffix", "dateIsNil", "dateNotNil", "dateEqualFold", "dateContainsFold", "note", "noteNEQ", "noteIn", "noteNotIn", "noteGT", "noteGTE", "noteLT", "noteLTE", "noteContains", "noteHasPrefix", "noteHasSuffix", "noteIsNil", "noteNotNil", "noteEqualFold", "noteContainsFold", "valueAmount", "valueAmountNEQ", "valueAmountIn", "valueAmountNotIn", "valueAmountGT", "valueAmountGTE", "valueAmountLT", "valueAmountLTE", "valueAmountContains", "valueAmountHasPrefix", "valueAmountHasSuffix", "valueAmountIsNil", "valueAmountNotNil", "valueAmountEqualFold", "valueAmountContainsFold", "valueCurrency", "valueCurrencyNEQ", "valueCurrencyIn", "valueCurrencyNotIn", "valueCurrencyGT", "valueCurrencyGTE", "valueCurrencyLT", "valueCurrencyLTE", "valueCurrencyContains", "valueCurrencyHasPrefix", "valueCurrencyHasSuffix", "valueCurrencyIsNil", "valueCurrencyNotNil", "valueCurrencyEqualFold", "valueCurrencyContainsFold", "hasProgramme", "hasProgrammeWith", "hasFunder", "hasFunderWith", "hasRecipient", "hasRecipientWith", "hasAgreement", "hasAgreementWith", "hasSources", "hasSourcesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "hasQualityNotes", "hasQualityNotesNEQ", "kind", "kindNEQ", "kindIn", "kindNotIn", "kindIsNil", "kindNotNil", "transactionType", "transactionTypeNEQ", "transactionTypeIn", "transactionTypeNotIn", "transactionTypeIsNil", "transactionTypeNotNil", "date", "dateNEQ", "dateIn", "dateNotIn", "dateGT", "dateGTE", "dateLT", "dateLTE", "dateContains", "dateHasPrefix", "dateHasSuffix", "dateIsNil", "dateNotNil", "dateEqualFold", "dateContainsFold", "note", "noteNEQ", "noteIn", "noteNotIn", "noteGT", "noteGTE", "noteLT", "noteLTE", "noteContains", "noteHasPrefix", "noteHasSuffix", "noteIsNil", "noteNotNil", "noteEqualFold", "noteContainsFold", "valueAmount", "valueAmountNEQ", "valueAmountIn", "valueAmountNotIn", "valueAmountGT", "valueAmountGTE", "valueAmountLT", "valueAmountLTE", "valueAmountContains", "valueAmountHasPrefix", "valueAmountHasSuffix", "valueAmountIsNil", "valueAmountNotNil", "valueAmountEqualFold", "valueAmountContainsFold", "valueCurrency", "valueCurrencyNEQ", "valueCurrencyIn", "valueCurrencyNotIn", "valueCurrencyGT", "valueCurrencyGTE", "valueCurrencyLT", "valueCurrencyLTE", "valueCurrencyContains", "valueCurrencyHasPrefix", "valueCurrencyHasSuffix", "valueCurrencyIsNil", "valueCurrencyNotNil", "valueCurrencyEqualFold", "valueCurrencyContainsFold", "hasProgramme", "hasProgrammeWith", "hasFunder", "hasFunderWith", "hasRecipient", "hasRecipientWith", "hasAgreement", "hasAgreementWith", "hasSectors", "hasSectorsWith", "hasSources", "hasSourcesWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -15437,6 +16609,20 @@ func (ec *executionContext) unmarshalInputFundingWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.UpdatedAtLTE = data
+		case "hasQualityNotes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasQualityNotes"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasQualityNotes = data
+		case "hasQualityNotesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasQualityNotesNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasQualityNotesNEQ = data
 		case "kind":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
 			data, err := ec.unmarshalOFundingKind2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚋfundingᚐKind(ctx, v)
@@ -15479,6 +16665,48 @@ func (ec *executionContext) unmarshalInputFundingWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.KindNotNil = data
+		case "transactionType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transactionType"))
+			data, err := ec.unmarshalOTransactionType2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚋfundingᚐTransactionType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TransactionType = data
+		case "transactionTypeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transactionTypeNEQ"))
+			data, err := ec.unmarshalOTransactionType2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚋfundingᚐTransactionType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TransactionTypeNEQ = data
+		case "transactionTypeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transactionTypeIn"))
+			data, err := ec.unmarshalOTransactionType2ᚕgithubᚗcomᚋaidregistryᚋregistryᚋentᚋfundingᚐTransactionTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TransactionTypeIn = data
+		case "transactionTypeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transactionTypeNotIn"))
+			data, err := ec.unmarshalOTransactionType2ᚕgithubᚗcomᚋaidregistryᚋregistryᚋentᚋfundingᚐTransactionTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TransactionTypeNotIn = data
+		case "transactionTypeIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transactionTypeIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TransactionTypeIsNil = data
+		case "transactionTypeNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transactionTypeNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TransactionTypeNotNil = data
 		case "date":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
 			data, err := ec.unmarshalOPartialDate2ᚖstring(ctx, v)
@@ -15955,6 +17183,20 @@ func (ec *executionContext) unmarshalInputFundingWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.HasAgreementWith = data
+		case "hasSectors":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSectors"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSectors = data
+		case "hasSectorsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSectorsWith"))
+			data, err := ec.unmarshalOSectorWhereInput2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐSectorWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSectorsWith = data
 		case "hasSources":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSources"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -15983,6 +17225,1371 @@ func (ec *executionContext) unmarshalInputFundingWhereInput(ctx context.Context,
 func UnmarshalFundingWhereInput(ctx context.Context, raw any) (ent.FundingWhereInput, error) {
 	var out ent.FundingWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "FundingWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputHumanitarianScopeWhereInput(ctx context.Context, obj any) (ent.HumanitarianScopeWhereInput, error) {
+	var it ent.HumanitarianScopeWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "type", "typeNEQ", "typeIn", "typeNotIn", "typeGT", "typeGTE", "typeLT", "typeLTE", "typeContains", "typeHasPrefix", "typeHasSuffix", "typeEqualFold", "typeContainsFold", "vocabulary", "vocabularyNEQ", "vocabularyIn", "vocabularyNotIn", "vocabularyGT", "vocabularyGTE", "vocabularyLT", "vocabularyLTE", "vocabularyContains", "vocabularyHasPrefix", "vocabularyHasSuffix", "vocabularyEqualFold", "vocabularyContainsFold", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameIsNil", "nameNotNil", "nameEqualFold", "nameContainsFold", "hasProgramme", "hasProgrammeWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOHumanitarianScopeWhereInput2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐHumanitarianScopeWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOHumanitarianScopeWhereInput2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐHumanitarianScopeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOHumanitarianScopeWhereInput2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐHumanitarianScopeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "typeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TypeNEQ = data
+		case "typeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TypeIn = data
+		case "typeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TypeNotIn = data
+		case "typeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TypeGT = data
+		case "typeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TypeGTE = data
+		case "typeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TypeLT = data
+		case "typeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TypeLTE = data
+		case "typeContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TypeContains = data
+		case "typeHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TypeHasPrefix = data
+		case "typeHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TypeHasSuffix = data
+		case "typeEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TypeEqualFold = data
+		case "typeContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("typeContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TypeContainsFold = data
+		case "vocabulary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vocabulary"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Vocabulary = data
+		case "vocabularyNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vocabularyNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VocabularyNEQ = data
+		case "vocabularyIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vocabularyIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VocabularyIn = data
+		case "vocabularyNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vocabularyNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VocabularyNotIn = data
+		case "vocabularyGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vocabularyGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VocabularyGT = data
+		case "vocabularyGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vocabularyGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VocabularyGTE = data
+		case "vocabularyLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vocabularyLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VocabularyLT = data
+		case "vocabularyLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vocabularyLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VocabularyLTE = data
+		case "vocabularyContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vocabularyContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VocabularyContains = data
+		case "vocabularyHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vocabularyHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VocabularyHasPrefix = data
+		case "vocabularyHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vocabularyHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VocabularyHasSuffix = data
+		case "vocabularyEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vocabularyEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VocabularyEqualFold = data
+		case "vocabularyContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vocabularyContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VocabularyContainsFold = data
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "codeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeNEQ = data
+		case "codeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeIn = data
+		case "codeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeNotIn = data
+		case "codeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeGT = data
+		case "codeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeGTE = data
+		case "codeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeLT = data
+		case "codeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeLTE = data
+		case "codeContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeContains = data
+		case "codeHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeHasPrefix = data
+		case "codeHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeHasSuffix = data
+		case "codeEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeEqualFold = data
+		case "codeContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeContainsFold = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "nameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNEQ = data
+		case "nameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameIn = data
+		case "nameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNotIn = data
+		case "nameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGT = data
+		case "nameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGTE = data
+		case "nameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLT = data
+		case "nameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLTE = data
+		case "nameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContains = data
+		case "nameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasPrefix = data
+		case "nameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasSuffix = data
+		case "nameIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameIsNil = data
+		case "nameNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNotNil = data
+		case "nameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEqualFold = data
+		case "nameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContainsFold = data
+		case "hasProgramme":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasProgramme"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasProgramme = data
+		case "hasProgrammeWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasProgrammeWith"))
+			data, err := ec.unmarshalOProgrammeWhereInput2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐProgrammeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasProgrammeWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalHumanitarianScopeWhereInput unmarshals raw into the HumanitarianScopeWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalHumanitarianScopeWhereInput(ctx context.Context, raw any) (ent.HumanitarianScopeWhereInput, error) {
+	var out ent.HumanitarianScopeWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "HumanitarianScopeWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLocationWhereInput(ctx context.Context, obj any) (ent.LocationWhereInput, error) {
+	var it ent.LocationWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "ref", "refNEQ", "refIn", "refNotIn", "refGT", "refGTE", "refLT", "refLTE", "refContains", "refHasPrefix", "refHasSuffix", "refIsNil", "refNotNil", "refEqualFold", "refContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameIsNil", "nameNotNil", "nameEqualFold", "nameContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "reach", "reachNEQ", "reachIn", "reachNotIn", "reachGT", "reachGTE", "reachLT", "reachLTE", "reachContains", "reachHasPrefix", "reachHasSuffix", "reachIsNil", "reachNotNil", "reachEqualFold", "reachContainsFold", "exactness", "exactnessNEQ", "exactnessIn", "exactnessNotIn", "exactnessGT", "exactnessGTE", "exactnessLT", "exactnessLTE", "exactnessContains", "exactnessHasPrefix", "exactnessHasSuffix", "exactnessIsNil", "exactnessNotNil", "exactnessEqualFold", "exactnessContainsFold", "locationClass", "locationClassNEQ", "locationClassIn", "locationClassNotIn", "locationClassGT", "locationClassGTE", "locationClassLT", "locationClassLTE", "locationClassContains", "locationClassHasPrefix", "locationClassHasSuffix", "locationClassIsNil", "locationClassNotNil", "locationClassEqualFold", "locationClassContainsFold", "featureDesignation", "featureDesignationNEQ", "featureDesignationIn", "featureDesignationNotIn", "featureDesignationGT", "featureDesignationGTE", "featureDesignationLT", "featureDesignationLTE", "featureDesignationContains", "featureDesignationHasPrefix", "featureDesignationHasSuffix", "featureDesignationIsNil", "featureDesignationNotNil", "featureDesignationEqualFold", "featureDesignationContainsFold", "hasProgramme", "hasProgrammeWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOLocationWhereInput2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐLocationWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOLocationWhereInput2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐLocationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOLocationWhereInput2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐLocationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "ref":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ref"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ref = data
+		case "refNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefNEQ = data
+		case "refIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefIn = data
+		case "refNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefNotIn = data
+		case "refGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefGT = data
+		case "refGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefGTE = data
+		case "refLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefLT = data
+		case "refLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefLTE = data
+		case "refContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefContains = data
+		case "refHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefHasPrefix = data
+		case "refHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefHasSuffix = data
+		case "refIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefIsNil = data
+		case "refNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefNotNil = data
+		case "refEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefEqualFold = data
+		case "refContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefContainsFold = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "nameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNEQ = data
+		case "nameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameIn = data
+		case "nameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNotIn = data
+		case "nameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGT = data
+		case "nameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGTE = data
+		case "nameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLT = data
+		case "nameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLTE = data
+		case "nameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContains = data
+		case "nameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasPrefix = data
+		case "nameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasSuffix = data
+		case "nameIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameIsNil = data
+		case "nameNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNotNil = data
+		case "nameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEqualFold = data
+		case "nameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContainsFold = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "descriptionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionNEQ = data
+		case "descriptionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionIn = data
+		case "descriptionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionNotIn = data
+		case "descriptionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionGT = data
+		case "descriptionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionGTE = data
+		case "descriptionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionLT = data
+		case "descriptionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionLTE = data
+		case "descriptionContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionContains = data
+		case "descriptionHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionHasPrefix = data
+		case "descriptionHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionHasSuffix = data
+		case "descriptionIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionIsNil = data
+		case "descriptionNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionNotNil = data
+		case "descriptionEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionEqualFold = data
+		case "descriptionContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionContainsFold = data
+		case "reach":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reach"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reach = data
+		case "reachNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reachNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReachNEQ = data
+		case "reachIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reachIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReachIn = data
+		case "reachNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reachNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReachNotIn = data
+		case "reachGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reachGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReachGT = data
+		case "reachGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reachGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReachGTE = data
+		case "reachLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reachLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReachLT = data
+		case "reachLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reachLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReachLTE = data
+		case "reachContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reachContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReachContains = data
+		case "reachHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reachHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReachHasPrefix = data
+		case "reachHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reachHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReachHasSuffix = data
+		case "reachIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reachIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReachIsNil = data
+		case "reachNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reachNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReachNotNil = data
+		case "reachEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reachEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReachEqualFold = data
+		case "reachContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reachContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReachContainsFold = data
+		case "exactness":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exactness"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Exactness = data
+		case "exactnessNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exactnessNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExactnessNEQ = data
+		case "exactnessIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exactnessIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExactnessIn = data
+		case "exactnessNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exactnessNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExactnessNotIn = data
+		case "exactnessGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exactnessGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExactnessGT = data
+		case "exactnessGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exactnessGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExactnessGTE = data
+		case "exactnessLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exactnessLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExactnessLT = data
+		case "exactnessLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exactnessLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExactnessLTE = data
+		case "exactnessContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exactnessContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExactnessContains = data
+		case "exactnessHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exactnessHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExactnessHasPrefix = data
+		case "exactnessHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exactnessHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExactnessHasSuffix = data
+		case "exactnessIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exactnessIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExactnessIsNil = data
+		case "exactnessNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exactnessNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExactnessNotNil = data
+		case "exactnessEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exactnessEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExactnessEqualFold = data
+		case "exactnessContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exactnessContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExactnessContainsFold = data
+		case "locationClass":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locationClass"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocationClass = data
+		case "locationClassNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locationClassNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocationClassNEQ = data
+		case "locationClassIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locationClassIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocationClassIn = data
+		case "locationClassNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locationClassNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocationClassNotIn = data
+		case "locationClassGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locationClassGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocationClassGT = data
+		case "locationClassGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locationClassGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocationClassGTE = data
+		case "locationClassLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locationClassLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocationClassLT = data
+		case "locationClassLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locationClassLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocationClassLTE = data
+		case "locationClassContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locationClassContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocationClassContains = data
+		case "locationClassHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locationClassHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocationClassHasPrefix = data
+		case "locationClassHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locationClassHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocationClassHasSuffix = data
+		case "locationClassIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locationClassIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocationClassIsNil = data
+		case "locationClassNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locationClassNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocationClassNotNil = data
+		case "locationClassEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locationClassEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocationClassEqualFold = data
+		case "locationClassContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locationClassContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LocationClassContainsFold = data
+		case "featureDesignation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("featureDesignation"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FeatureDesignation = data
+		case "featureDesignationNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("featureDesignationNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FeatureDesignationNEQ = data
+		case "featureDesignationIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("featureDesignationIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FeatureDesignationIn = data
+		case "featureDesignationNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("featureDesignationNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FeatureDesignationNotIn = data
+		case "featureDesignationGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("featureDesignationGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FeatureDesignationGT = data
+		case "featureDesignationGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("featureDesignationGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FeatureDesignationGTE = data
+		case "featureDesignationLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("featureDesignationLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FeatureDesignationLT = data
+		case "featureDesignationLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("featureDesignationLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FeatureDesignationLTE = data
+		case "featureDesignationContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("featureDesignationContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FeatureDesignationContains = data
+		case "featureDesignationHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("featureDesignationHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FeatureDesignationHasPrefix = data
+		case "featureDesignationHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("featureDesignationHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FeatureDesignationHasSuffix = data
+		case "featureDesignationIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("featureDesignationIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FeatureDesignationIsNil = data
+		case "featureDesignationNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("featureDesignationNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FeatureDesignationNotNil = data
+		case "featureDesignationEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("featureDesignationEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FeatureDesignationEqualFold = data
+		case "featureDesignationContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("featureDesignationContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FeatureDesignationContainsFold = data
+		case "hasProgramme":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasProgramme"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasProgramme = data
+		case "hasProgrammeWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasProgrammeWith"))
+			data, err := ec.unmarshalOProgrammeWhereInput2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐProgrammeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasProgrammeWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLocationWhereInput unmarshals raw into the LocationWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLocationWhereInput(ctx context.Context, raw any) (ent.LocationWhereInput, error) {
+	var out ent.LocationWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LocationWhereInput", raw, &out)
 	return out, err
 }
 
@@ -17212,6 +19819,524 @@ func UnmarshalParticipationWhereInput(ctx context.Context, raw any) (ent.Partici
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPolicyMarkerWhereInput(ctx context.Context, obj any) (ent.PolicyMarkerWhereInput, error) {
+	var it ent.PolicyMarkerWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "vocabulary", "vocabularyNEQ", "vocabularyIn", "vocabularyNotIn", "vocabularyGT", "vocabularyGTE", "vocabularyLT", "vocabularyLTE", "vocabularyContains", "vocabularyHasPrefix", "vocabularyHasSuffix", "vocabularyEqualFold", "vocabularyContainsFold", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameIsNil", "nameNotNil", "nameEqualFold", "nameContainsFold", "significance", "significanceNEQ", "significanceIn", "significanceNotIn", "significanceGT", "significanceGTE", "significanceLT", "significanceLTE", "significanceContains", "significanceHasPrefix", "significanceHasSuffix", "significanceIsNil", "significanceNotNil", "significanceEqualFold", "significanceContainsFold", "hasProgramme", "hasProgrammeWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOPolicyMarkerWhereInput2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐPolicyMarkerWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOPolicyMarkerWhereInput2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐPolicyMarkerWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOPolicyMarkerWhereInput2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐPolicyMarkerWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "vocabulary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vocabulary"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Vocabulary = data
+		case "vocabularyNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vocabularyNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VocabularyNEQ = data
+		case "vocabularyIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vocabularyIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VocabularyIn = data
+		case "vocabularyNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vocabularyNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VocabularyNotIn = data
+		case "vocabularyGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vocabularyGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VocabularyGT = data
+		case "vocabularyGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vocabularyGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VocabularyGTE = data
+		case "vocabularyLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vocabularyLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VocabularyLT = data
+		case "vocabularyLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vocabularyLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VocabularyLTE = data
+		case "vocabularyContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vocabularyContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VocabularyContains = data
+		case "vocabularyHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vocabularyHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VocabularyHasPrefix = data
+		case "vocabularyHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vocabularyHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VocabularyHasSuffix = data
+		case "vocabularyEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vocabularyEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VocabularyEqualFold = data
+		case "vocabularyContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vocabularyContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VocabularyContainsFold = data
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "codeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeNEQ = data
+		case "codeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeIn = data
+		case "codeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeNotIn = data
+		case "codeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeGT = data
+		case "codeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeGTE = data
+		case "codeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeLT = data
+		case "codeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeLTE = data
+		case "codeContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeContains = data
+		case "codeHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeHasPrefix = data
+		case "codeHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeHasSuffix = data
+		case "codeEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeEqualFold = data
+		case "codeContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeContainsFold = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "nameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNEQ = data
+		case "nameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameIn = data
+		case "nameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNotIn = data
+		case "nameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGT = data
+		case "nameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGTE = data
+		case "nameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLT = data
+		case "nameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLTE = data
+		case "nameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContains = data
+		case "nameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasPrefix = data
+		case "nameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasSuffix = data
+		case "nameIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameIsNil = data
+		case "nameNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNotNil = data
+		case "nameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEqualFold = data
+		case "nameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContainsFold = data
+		case "significance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("significance"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Significance = data
+		case "significanceNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("significanceNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SignificanceNEQ = data
+		case "significanceIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("significanceIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SignificanceIn = data
+		case "significanceNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("significanceNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SignificanceNotIn = data
+		case "significanceGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("significanceGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SignificanceGT = data
+		case "significanceGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("significanceGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SignificanceGTE = data
+		case "significanceLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("significanceLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SignificanceLT = data
+		case "significanceLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("significanceLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SignificanceLTE = data
+		case "significanceContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("significanceContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SignificanceContains = data
+		case "significanceHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("significanceHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SignificanceHasPrefix = data
+		case "significanceHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("significanceHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SignificanceHasSuffix = data
+		case "significanceIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("significanceIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SignificanceIsNil = data
+		case "significanceNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("significanceNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SignificanceNotNil = data
+		case "significanceEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("significanceEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SignificanceEqualFold = data
+		case "significanceContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("significanceContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SignificanceContainsFold = data
+		case "hasProgramme":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasProgramme"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasProgramme = data
+		case "hasProgrammeWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasProgrammeWith"))
+			data, err := ec.unmarshalOProgrammeWhereInput2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐProgrammeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasProgrammeWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPolicyMarkerWhereInput unmarshals raw into the PolicyMarkerWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPolicyMarkerWhereInput(ctx context.Context, raw any) (ent.PolicyMarkerWhereInput, error) {
+	var out ent.PolicyMarkerWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PolicyMarkerWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPresenceOrder(ctx context.Context, obj any) (ent.PresenceOrder, error) {
 	var it ent.PresenceOrder
 	if obj == nil {
@@ -18166,7 +21291,7 @@ func (ec *executionContext) unmarshalInputProgrammeWhereInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "language", "languageNEQ", "languageIn", "languageNotIn", "languageGT", "languageGTE", "languageLT", "languageLTE", "languageContains", "languageHasPrefix", "languageHasSuffix", "languageIsNil", "languageNotNil", "languageEqualFold", "languageContainsFold", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "statusIsNil", "statusNotNil", "theme", "themeNEQ", "themeIn", "themeNotIn", "themeGT", "themeGTE", "themeLT", "themeLTE", "themeContains", "themeHasPrefix", "themeHasSuffix", "themeIsNil", "themeNotNil", "themeEqualFold", "themeContainsFold", "startDate", "startDateNEQ", "startDateIn", "startDateNotIn", "startDateGT", "startDateGTE", "startDateLT", "startDateLTE", "startDateContains", "startDateHasPrefix", "startDateHasSuffix", "startDateIsNil", "startDateNotNil", "startDateEqualFold", "startDateContainsFold", "endDate", "endDateNEQ", "endDateIn", "endDateNotIn", "endDateGT", "endDateGTE", "endDateLT", "endDateLTE", "endDateContains", "endDateHasPrefix", "endDateHasSuffix", "endDateIsNil", "endDateNotNil", "endDateEqualFold", "endDateContainsFold", "coverage", "coverageNEQ", "coverageIn", "coverageNotIn", "coverageIsNil", "coverageNotNil", "region", "regionNEQ", "regionIn", "regionNotIn", "regionGT", "regionGTE", "regionLT", "regionLTE", "regionContains", "regionHasPrefix", "regionHasSuffix", "regionIsNil", "regionNotNil", "regionEqualFold", "regionContainsFold", "budgetAmount", "budgetAmountNEQ", "budgetAmountIn", "budgetAmountNotIn", "budgetAmountGT", "budgetAmountGTE", "budgetAmountLT", "budgetAmountLTE", "budgetAmountContains", "budgetAmountHasPrefix", "budgetAmountHasSuffix", "budgetAmountIsNil", "budgetAmountNotNil", "budgetAmountEqualFold", "budgetAmountContainsFold", "budgetCurrency", "budgetCurrencyNEQ", "budgetCurrencyIn", "budgetCurrencyNotIn", "budgetCurrencyGT", "budgetCurrencyGTE", "budgetCurrencyLT", "budgetCurrencyLTE", "budgetCurrencyContains", "budgetCurrencyHasPrefix", "budgetCurrencyHasSuffix", "budgetCurrencyIsNil", "budgetCurrencyNotNil", "budgetCurrencyEqualFold", "budgetCurrencyContainsFold", "hasParent", "hasParentWith", "hasChildren", "hasChildrenWith", "hasParticipations", "hasParticipationsWith", "hasCountries", "hasCountriesWith", "hasFundings", "hasFundingsWith", "hasResults", "hasResultsWith", "hasContacts", "hasContactsWith", "hasAgreements", "hasAgreementsWith", "hasEvents", "hasEventsWith", "hasSources", "hasSourcesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "language", "languageNEQ", "languageIn", "languageNotIn", "languageGT", "languageGTE", "languageLT", "languageLTE", "languageContains", "languageHasPrefix", "languageHasSuffix", "languageIsNil", "languageNotNil", "languageEqualFold", "languageContainsFold", "hasQualityNotes", "hasQualityNotesNEQ", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "statusIsNil", "statusNotNil", "theme", "themeNEQ", "themeIn", "themeNotIn", "themeGT", "themeGTE", "themeLT", "themeLTE", "themeContains", "themeHasPrefix", "themeHasSuffix", "themeIsNil", "themeNotNil", "themeEqualFold", "themeContainsFold", "startDate", "startDateNEQ", "startDateIn", "startDateNotIn", "startDateGT", "startDateGTE", "startDateLT", "startDateLTE", "startDateContains", "startDateHasPrefix", "startDateHasSuffix", "startDateIsNil", "startDateNotNil", "startDateEqualFold", "startDateContainsFold", "endDate", "endDateNEQ", "endDateIn", "endDateNotIn", "endDateGT", "endDateGTE", "endDateLT", "endDateLTE", "endDateContains", "endDateHasPrefix", "endDateHasSuffix", "endDateIsNil", "endDateNotNil", "endDateEqualFold", "endDateContainsFold", "coverage", "coverageNEQ", "coverageIn", "coverageNotIn", "coverageIsNil", "coverageNotNil", "region", "regionNEQ", "regionIn", "regionNotIn", "regionGT", "regionGTE", "regionLT", "regionLTE", "regionContains", "regionHasPrefix", "regionHasSuffix", "regionIsNil", "regionNotNil", "regionEqualFold", "regionContainsFold", "budgetAmount", "budgetAmountNEQ", "budgetAmountIn", "budgetAmountNotIn", "budgetAmountGT", "budgetAmountGTE", "budgetAmountLT", "budgetAmountLTE", "budgetAmountContains", "budgetAmountHasPrefix", "budgetAmountHasSuffix", "budgetAmountIsNil", "budgetAmountNotNil", "budgetAmountEqualFold", "budgetAmountContainsFold", "budgetCurrency", "budgetCurrencyNEQ", "budgetCurrencyIn", "budgetCurrencyNotIn", "budgetCurrencyGT", "budgetCurrencyGTE", "budgetCurrencyLT", "budgetCurrencyLTE", "budgetCurrencyContains", "budgetCurrencyHasPrefix", "budgetCurrencyHasSuffix", "budgetCurrencyIsNil", "budgetCurrencyNotNil", "budgetCurrencyEqualFold", "budgetCurrencyContainsFold", "hasParent", "hasParentWith", "hasChildren", "hasChildrenWith", "hasParticipations", "hasParticipationsWith", "hasCountries", "hasCountriesWith", "hasFundings", "hasFundingsWith", "hasResults", "hasResultsWith", "hasContacts", "hasContactsWith", "hasAgreements", "hasAgreementsWith", "hasEvents", "hasEventsWith", "hasSectors", "hasSectorsWith", "hasLocations", "hasLocationsWith", "hasPolicyMarkers", "hasPolicyMarkersWith", "hasHumanitarianScopes", "hasHumanitarianScopesWith", "hasSources", "hasSourcesWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -18467,6 +21592,20 @@ func (ec *executionContext) unmarshalInputProgrammeWhereInput(ctx context.Contex
 				return it, err
 			}
 			it.LanguageContainsFold = data
+		case "hasQualityNotes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasQualityNotes"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasQualityNotes = data
+		case "hasQualityNotesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasQualityNotesNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasQualityNotesNEQ = data
 		case "code":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -19594,6 +22733,62 @@ func (ec *executionContext) unmarshalInputProgrammeWhereInput(ctx context.Contex
 				return it, err
 			}
 			it.HasEventsWith = data
+		case "hasSectors":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSectors"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSectors = data
+		case "hasSectorsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSectorsWith"))
+			data, err := ec.unmarshalOSectorWhereInput2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐSectorWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSectorsWith = data
+		case "hasLocations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasLocations"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasLocations = data
+		case "hasLocationsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasLocationsWith"))
+			data, err := ec.unmarshalOLocationWhereInput2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐLocationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasLocationsWith = data
+		case "hasPolicyMarkers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPolicyMarkers"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPolicyMarkers = data
+		case "hasPolicyMarkersWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPolicyMarkersWith"))
+			data, err := ec.unmarshalOPolicyMarkerWhereInput2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐPolicyMarkerWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPolicyMarkersWith = data
+		case "hasHumanitarianScopes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasHumanitarianScopes"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasHumanitarianScopes = data
+		case "hasHumanitarianScopesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasHumanitarianScopesWith"))
+			data, err := ec.unmarshalOHumanitarianScopeWhereInput2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐHumanitarianScopeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasHumanitarianScopesWith = data
 		case "hasSources":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSources"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -20333,6 +23528,538 @@ func (ec *executionContext) unmarshalInputResultWhereInput(ctx context.Context, 
 func UnmarshalResultWhereInput(ctx context.Context, raw any) (ent.ResultWhereInput, error) {
 	var out ent.ResultWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ResultWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSectorWhereInput(ctx context.Context, obj any) (ent.SectorWhereInput, error) {
+	var it ent.SectorWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "vocabulary", "vocabularyNEQ", "vocabularyIn", "vocabularyNotIn", "vocabularyGT", "vocabularyGTE", "vocabularyLT", "vocabularyLTE", "vocabularyContains", "vocabularyHasPrefix", "vocabularyHasSuffix", "vocabularyEqualFold", "vocabularyContainsFold", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameIsNil", "nameNotNil", "nameEqualFold", "nameContainsFold", "percentage", "percentageNEQ", "percentageIn", "percentageNotIn", "percentageGT", "percentageGTE", "percentageLT", "percentageLTE", "percentageContains", "percentageHasPrefix", "percentageHasSuffix", "percentageIsNil", "percentageNotNil", "percentageEqualFold", "percentageContainsFold", "hasProgramme", "hasProgrammeWith", "hasFunding", "hasFundingWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOSectorWhereInput2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐSectorWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOSectorWhereInput2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐSectorWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOSectorWhereInput2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐSectorWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "vocabulary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vocabulary"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Vocabulary = data
+		case "vocabularyNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vocabularyNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VocabularyNEQ = data
+		case "vocabularyIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vocabularyIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VocabularyIn = data
+		case "vocabularyNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vocabularyNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VocabularyNotIn = data
+		case "vocabularyGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vocabularyGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VocabularyGT = data
+		case "vocabularyGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vocabularyGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VocabularyGTE = data
+		case "vocabularyLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vocabularyLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VocabularyLT = data
+		case "vocabularyLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vocabularyLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VocabularyLTE = data
+		case "vocabularyContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vocabularyContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VocabularyContains = data
+		case "vocabularyHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vocabularyHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VocabularyHasPrefix = data
+		case "vocabularyHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vocabularyHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VocabularyHasSuffix = data
+		case "vocabularyEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vocabularyEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VocabularyEqualFold = data
+		case "vocabularyContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vocabularyContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VocabularyContainsFold = data
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "codeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeNEQ = data
+		case "codeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeIn = data
+		case "codeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeNotIn = data
+		case "codeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeGT = data
+		case "codeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeGTE = data
+		case "codeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeLT = data
+		case "codeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeLTE = data
+		case "codeContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeContains = data
+		case "codeHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeHasPrefix = data
+		case "codeHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeHasSuffix = data
+		case "codeEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeEqualFold = data
+		case "codeContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeContainsFold = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "nameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNEQ = data
+		case "nameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameIn = data
+		case "nameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNotIn = data
+		case "nameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGT = data
+		case "nameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGTE = data
+		case "nameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLT = data
+		case "nameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLTE = data
+		case "nameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContains = data
+		case "nameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasPrefix = data
+		case "nameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasSuffix = data
+		case "nameIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameIsNil = data
+		case "nameNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNotNil = data
+		case "nameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEqualFold = data
+		case "nameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContainsFold = data
+		case "percentage":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("percentage"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋmoneyᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Percentage = data
+		case "percentageNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("percentageNEQ"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋmoneyᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PercentageNEQ = data
+		case "percentageIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("percentageIn"))
+			data, err := ec.unmarshalODecimal2ᚕgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋmoneyᚐDecimalᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PercentageIn = data
+		case "percentageNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("percentageNotIn"))
+			data, err := ec.unmarshalODecimal2ᚕgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋmoneyᚐDecimalᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PercentageNotIn = data
+		case "percentageGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("percentageGT"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋmoneyᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PercentageGT = data
+		case "percentageGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("percentageGTE"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋmoneyᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PercentageGTE = data
+		case "percentageLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("percentageLT"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋmoneyᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PercentageLT = data
+		case "percentageLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("percentageLTE"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋmoneyᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PercentageLTE = data
+		case "percentageContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("percentageContains"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋmoneyᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PercentageContains = data
+		case "percentageHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("percentageHasPrefix"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋmoneyᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PercentageHasPrefix = data
+		case "percentageHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("percentageHasSuffix"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋmoneyᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PercentageHasSuffix = data
+		case "percentageIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("percentageIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PercentageIsNil = data
+		case "percentageNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("percentageNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PercentageNotNil = data
+		case "percentageEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("percentageEqualFold"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋmoneyᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PercentageEqualFold = data
+		case "percentageContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("percentageContainsFold"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋmoneyᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PercentageContainsFold = data
+		case "hasProgramme":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasProgramme"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasProgramme = data
+		case "hasProgrammeWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasProgrammeWith"))
+			data, err := ec.unmarshalOProgrammeWhereInput2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐProgrammeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasProgrammeWith = data
+		case "hasFunding":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasFunding"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasFunding = data
+		case "hasFundingWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasFundingWith"))
+			data, err := ec.unmarshalOFundingWhereInput2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐFundingWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasFundingWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSectorWhereInput unmarshals raw into the SectorWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSectorWhereInput(ctx context.Context, raw any) (ent.SectorWhereInput, error) {
+	var out ent.SectorWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SectorWhereInput", raw, &out)
 	return out, err
 }
 
@@ -22059,7 +25786,7 @@ func (ec *executionContext) unmarshalInputUpdateFundingInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"kind", "clearKind", "date", "clearDate", "note", "clearNote", "valueAmount", "clearValueAmount", "valueCurrency", "clearValueCurrency", "programmeID", "funderID", "clearFunder", "recipientID", "clearRecipient", "agreementID", "clearAgreement", "addSourceIDs", "removeSourceIDs", "clearSources"}
+	fieldsInOrder := [...]string{"kind", "clearKind", "transactionType", "clearTransactionType", "date", "clearDate", "note", "clearNote", "valueAmount", "clearValueAmount", "valueCurrency", "clearValueCurrency", "programmeID", "funderID", "clearFunder", "recipientID", "clearRecipient", "agreementID", "clearAgreement", "addSourceIDs", "removeSourceIDs", "clearSources"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -22080,6 +25807,20 @@ func (ec *executionContext) unmarshalInputUpdateFundingInput(ctx context.Context
 				return it, err
 			}
 			it.ClearKind = data
+		case "transactionType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transactionType"))
+			data, err := ec.unmarshalOTransactionType2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚋfundingᚐTransactionType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TransactionType = data
+		case "clearTransactionType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearTransactionType"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearTransactionType = data
 		case "date":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
 			data, err := ec.unmarshalOPartialDate2ᚖstring(ctx, v)
@@ -23083,6 +26824,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Source(ctx, sel, obj)
+	case *ent.Sector:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Sector(ctx, sel, obj)
 	case *ent.Result:
 		if obj == nil {
 			return graphql.Null
@@ -23103,6 +26849,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Presence(ctx, sel, obj)
+	case *ent.PolicyMarker:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._PolicyMarker(ctx, sel, obj)
 	case *ent.Participation:
 		if obj == nil {
 			return graphql.Null
@@ -23113,6 +26864,16 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Organisation(ctx, sel, obj)
+	case *ent.Location:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Location(ctx, sel, obj)
+	case *ent.HumanitarianScope:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._HumanitarianScope(ctx, sel, obj)
 	case *ent.Funding:
 		if obj == nil {
 			return graphql.Null
@@ -24289,6 +28050,11 @@ func (ec *executionContext) _Funding(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "transactionType":
+			out.Values[i] = ec._Funding_transactionType(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "date":
 			out.Values[i] = ec._Funding_date(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -24323,12 +28089,23 @@ func (ec *executionContext) _Funding(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Funding_agreement(ctx, field, obj)
 				})
+		case "sectors":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Funding_sectors(ctx, field, obj)
+				})
 		case "sources":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Funding_sources(ctx, field, obj)
 				})
+		case "qualityNotes":
+			out.Values[i] = ec._Funding_qualityNotes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "value":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -24422,6 +28199,149 @@ func (ec *executionContext) _FundingEdge(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var humanitarianScopeImplementors = []string{"HumanitarianScope", "Node"}
+
+func (ec *executionContext) _HumanitarianScope(ctx context.Context, sel ast.SelectionSet, obj *ent.HumanitarianScope) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, humanitarianScopeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HumanitarianScope")
+		case "id":
+			out.Values[i] = ec._HumanitarianScope_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "type":
+			out.Values[i] = ec._HumanitarianScope_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "vocabulary":
+			out.Values[i] = ec._HumanitarianScope_vocabulary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "code":
+			out.Values[i] = ec._HumanitarianScope_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._HumanitarianScope_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "programme":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._HumanitarianScope_programme(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var locationImplementors = []string{"Location", "Node"}
+
+func (ec *executionContext) _Location(ctx context.Context, sel ast.SelectionSet, obj *ent.Location) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, locationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Location")
+		case "id":
+			out.Values[i] = ec._Location_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ref":
+			out.Values[i] = ec._Location_ref(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Location_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.Values[i] = ec._Location_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "point":
+			out.Values[i] = ec._Location_point(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reach":
+			out.Values[i] = ec._Location_reach(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "exactness":
+			out.Values[i] = ec._Location_exactness(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "locationClass":
+			out.Values[i] = ec._Location_locationClass(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "featureDesignation":
+			out.Values[i] = ec._Location_featureDesignation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "administrative":
+			out.Values[i] = ec._Location_administrative(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "programme":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Location_programme(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -24786,6 +28706,65 @@ func (ec *executionContext) _Participation(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var policyMarkerImplementors = []string{"PolicyMarker", "Node"}
+
+func (ec *executionContext) _PolicyMarker(ctx context.Context, sel ast.SelectionSet, obj *ent.PolicyMarker) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, policyMarkerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PolicyMarker")
+		case "id":
+			out.Values[i] = ec._PolicyMarker_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "vocabulary":
+			out.Values[i] = ec._PolicyMarker_vocabulary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "code":
+			out.Values[i] = ec._PolicyMarker_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._PolicyMarker_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "significance":
+			out.Values[i] = ec._PolicyMarker_significance(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "programme":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PolicyMarker_programme(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var presenceImplementors = []string{"Presence", "Node"}
 
 func (ec *executionContext) _Presence(ctx context.Context, sel ast.SelectionSet, obj *ent.Presence) graphql.Marshaler {
@@ -25003,11 +28982,70 @@ func (ec *executionContext) _Programme(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Programme_events(ctx, field, obj)
 				})
+		case "sectors":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Programme_sectors(ctx, field, obj)
+				})
+		case "locations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Programme_locations(ctx, field, obj)
+				})
+		case "policyMarkers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Programme_policyMarkers(ctx, field, obj)
+				})
+		case "humanitarianScopes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Programme_humanitarianScopes(ctx, field, obj)
+				})
 		case "sources":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Programme_sources(ctx, field, obj)
+				})
+		case "qualityNotes":
+			out.Values[i] = ec._Programme_qualityNotes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "otherIdentifiers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Programme_otherIdentifiers(ctx, field, obj)
+				})
+		case "plannedDisbursements":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Programme_plannedDisbursements(ctx, field, obj)
+				})
+		case "documentLinks":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Programme_documentLinks(ctx, field, obj)
+				})
+		case "tags":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Programme_tags(ctx, field, obj)
+				})
+		case "iatiResults":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Programme_iatiResults(ctx, field, obj)
 				})
 		case "budget":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -25393,6 +29431,71 @@ func (ec *executionContext) _Result(ctx context.Context, sel ast.SelectionSet, o
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Result_history(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sectorImplementors = []string{"Sector", "Node"}
+
+func (ec *executionContext) _Sector(ctx context.Context, sel ast.SelectionSet, obj *ent.Sector) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sectorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Sector")
+		case "id":
+			out.Values[i] = ec._Sector_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "vocabulary":
+			out.Values[i] = ec._Sector_vocabulary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "code":
+			out.Values[i] = ec._Sector_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Sector_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "percentage":
+			out.Values[i] = ec._Sector_percentage(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "programme":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Sector_programme(ctx, field, obj)
+				})
+		case "funding":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Sector_funding(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -25991,6 +30094,32 @@ func (ec *executionContext) unmarshalNFundingWhereInput2ᚖgithubᚗcomᚋaidreg
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNHumanitarianScope2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐHumanitarianScope(ctx context.Context, sel ast.SelectionSet, v *ent.HumanitarianScope) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "HumanitarianScope!")
+		return graphql.Null
+	}
+	return ec._HumanitarianScope(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNHumanitarianScopeWhereInput2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐHumanitarianScopeWhereInput(ctx context.Context, v any) (*ent.HumanitarianScopeWhereInput, error) {
+	res, err := ec.unmarshalInputHumanitarianScopeWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLocation2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐLocation(ctx context.Context, sel ast.SelectionSet, v *ent.Location) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Location!")
+		return graphql.Null
+	}
+	return ec._Location(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNLocationWhereInput2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐLocationWhereInput(ctx context.Context, v any) (*ent.LocationWhereInput, error) {
+	res, err := ec.unmarshalInputLocationWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋaidregistryᚋregistryᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -26099,6 +30228,19 @@ func (ec *executionContext) marshalNParticipationRole2githubᚗcomᚋaidregistry
 
 func (ec *executionContext) unmarshalNParticipationWhereInput2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐParticipationWhereInput(ctx context.Context, v any) (*ent.ParticipationWhereInput, error) {
 	res, err := ec.unmarshalInputParticipationWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPolicyMarker2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐPolicyMarker(ctx context.Context, sel ast.SelectionSet, v *ent.PolicyMarker) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PolicyMarker!")
+		return graphql.Null
+	}
+	return ec._PolicyMarker(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPolicyMarkerWhereInput2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐPolicyMarkerWhereInput(ctx context.Context, v any) (*ent.PolicyMarkerWhereInput, error) {
+	res, err := ec.unmarshalInputPolicyMarkerWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -26253,6 +30395,19 @@ func (ec *executionContext) unmarshalNResultWhereInput2ᚖgithubᚗcomᚋaidregi
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNSector2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐSector(ctx context.Context, sel ast.SelectionSet, v *ent.Sector) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Sector!")
+		return graphql.Null
+	}
+	return ec._Sector(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSectorWhereInput2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐSectorWhereInput(ctx context.Context, v any) (*ent.SectorWhereInput, error) {
+	res, err := ec.unmarshalInputSectorWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNSource2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐSource(ctx context.Context, sel ast.SelectionSet, v *ent.Source) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Source!")
@@ -26278,6 +30433,16 @@ func (ec *executionContext) marshalNSourceOrderField2ᚖgithubᚗcomᚋaidregist
 func (ec *executionContext) unmarshalNSourceWhereInput2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐSourceWhereInput(ctx context.Context, v any) (*ent.SourceWhereInput, error) {
 	res, err := ec.unmarshalInputSourceWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNTransactionType2githubᚗcomᚋaidregistryᚋregistryᚋentᚋfundingᚐTransactionType(ctx context.Context, v any) (funding.TransactionType, error) {
+	var res funding.TransactionType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTransactionType2githubᚗcomᚋaidregistryᚋregistryᚋentᚋfundingᚐTransactionType(ctx context.Context, sel ast.SelectionSet, v funding.TransactionType) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNUpdateAgreementInput2githubᚗcomᚋaidregistryᚋregistryᚋentᚐUpdateAgreementInput(ctx context.Context, v any) (ent.UpdateAgreementInput, error) {
@@ -27181,6 +31346,94 @@ func (ec *executionContext) unmarshalOFundingWhereInput2ᚖgithubᚗcomᚋaidreg
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOHumanitarianScope2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐHumanitarianScopeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.HumanitarianScope) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNHumanitarianScope2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐHumanitarianScope(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOHumanitarianScopeWhereInput2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐHumanitarianScopeWhereInputᚄ(ctx context.Context, v any) ([]*ent.HumanitarianScopeWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.HumanitarianScopeWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNHumanitarianScopeWhereInput2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐHumanitarianScopeWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOHumanitarianScopeWhereInput2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐHumanitarianScopeWhereInput(ctx context.Context, v any) (*ent.HumanitarianScopeWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputHumanitarianScopeWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLocation2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐLocationᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Location) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLocation2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐLocation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOLocationWhereInput2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐLocationWhereInputᚄ(ctx context.Context, v any) ([]*ent.LocationWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.LocationWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLocationWhereInput2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐLocationWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOLocationWhereInput2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐLocationWhereInput(ctx context.Context, v any) (*ent.LocationWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputLocationWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalONode2githubᚗcomᚋaidregistryᚋregistryᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v ent.Noder) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -27421,6 +31674,50 @@ func (ec *executionContext) unmarshalOParticipationWhereInput2ᚖgithubᚗcomᚋ
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputParticipationWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPolicyMarker2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐPolicyMarkerᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.PolicyMarker) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPolicyMarker2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐPolicyMarker(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOPolicyMarkerWhereInput2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐPolicyMarkerWhereInputᚄ(ctx context.Context, v any) ([]*ent.PolicyMarkerWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.PolicyMarkerWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPolicyMarkerWhereInput2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐPolicyMarkerWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPolicyMarkerWhereInput2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐPolicyMarkerWhereInput(ctx context.Context, v any) (*ent.PolicyMarkerWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPolicyMarkerWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -27800,6 +32097,50 @@ func (ec *executionContext) unmarshalOResultWhereInput2ᚖgithubᚗcomᚋaidregi
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOSector2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐSectorᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Sector) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSector2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐSector(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOSectorWhereInput2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐSectorWhereInputᚄ(ctx context.Context, v any) ([]*ent.SectorWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.SectorWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSectorWhereInput2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐSectorWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSectorWhereInput2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐSectorWhereInput(ctx context.Context, v any) (*ent.SectorWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSectorWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOSource2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Source) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -27842,6 +32183,58 @@ func (ec *executionContext) unmarshalOSourceWhereInput2ᚖgithubᚗcomᚋaidregi
 	}
 	res, err := ec.unmarshalInputSourceWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOTransactionType2ᚕgithubᚗcomᚋaidregistryᚋregistryᚋentᚋfundingᚐTransactionTypeᚄ(ctx context.Context, v any) ([]funding.TransactionType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]funding.TransactionType, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTransactionType2githubᚗcomᚋaidregistryᚋregistryᚋentᚋfundingᚐTransactionType(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOTransactionType2ᚕgithubᚗcomᚋaidregistryᚋregistryᚋentᚋfundingᚐTransactionTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []funding.TransactionType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTransactionType2githubᚗcomᚋaidregistryᚋregistryᚋentᚋfundingᚐTransactionType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOTransactionType2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚋfundingᚐTransactionType(ctx context.Context, v any) (*funding.TransactionType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(funding.TransactionType)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTransactionType2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚋfundingᚐTransactionType(ctx context.Context, sel ast.SelectionSet, v *funding.TransactionType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 // endregion ***************************** type.gotpl *****************************

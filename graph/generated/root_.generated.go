@@ -164,6 +164,16 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	DocumentLink struct {
+		Categories  func(childComplexity int) int
+		Date        func(childComplexity int) int
+		Description func(childComplexity int) int
+		Format      func(childComplexity int) int
+		Languages   func(childComplexity int) int
+		Title       func(childComplexity int) int
+		URL         func(childComplexity int) int
+	}
+
 	Event struct {
 		CreatedAt    func(childComplexity int) int
 		EndsOn       func(childComplexity int) int
@@ -214,19 +224,22 @@ type ComplexityRoot struct {
 	}
 
 	Funding struct {
-		Agreement func(childComplexity int) int
-		CreatedAt func(childComplexity int) int
-		Date      func(childComplexity int) int
-		Funder    func(childComplexity int) int
-		History   func(childComplexity int, first *int, after *entgql.Cursor[int]) int
-		ID        func(childComplexity int) int
-		Kind      func(childComplexity int) int
-		Note      func(childComplexity int) int
-		Programme func(childComplexity int) int
-		Recipient func(childComplexity int) int
-		Sources   func(childComplexity int) int
-		UpdatedAt func(childComplexity int) int
-		Value     func(childComplexity int) int
+		Agreement       func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		Date            func(childComplexity int) int
+		Funder          func(childComplexity int) int
+		History         func(childComplexity int, first *int, after *entgql.Cursor[int]) int
+		ID              func(childComplexity int) int
+		Kind            func(childComplexity int) int
+		Note            func(childComplexity int) int
+		Programme       func(childComplexity int) int
+		QualityNotes    func(childComplexity int) int
+		Recipient       func(childComplexity int) int
+		Sectors         func(childComplexity int) int
+		Sources         func(childComplexity int) int
+		TransactionType func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
+		Value           func(childComplexity int) int
 	}
 
 	FundingBucket struct {
@@ -255,6 +268,23 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	HumanitarianScope struct {
+		Code       func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Name       func(childComplexity int) int
+		Programme  func(childComplexity int) int
+		Type       func(childComplexity int) int
+		Vocabulary func(childComplexity int) int
+	}
+
+	IatiResult struct {
+		AggregationStatus func(childComplexity int) int
+		Description       func(childComplexity int) int
+		Indicators        func(childComplexity int) int
+		Title             func(childComplexity int) int
+		Type              func(childComplexity int) int
+	}
+
 	ImportSkip struct {
 		Element func(childComplexity int) int
 		Reason  func(childComplexity int) int
@@ -266,6 +296,40 @@ type ComplexityRoot struct {
 		Skipped   func(childComplexity int) int
 		Unchanged func(childComplexity int) int
 		Updated   func(childComplexity int) int
+	}
+
+	IndicatorPeriod struct {
+		Actuals func(childComplexity int) int
+		End     func(childComplexity int) int
+		Start   func(childComplexity int) int
+		Targets func(childComplexity int) int
+	}
+
+	Location struct {
+		Administrative     func(childComplexity int) int
+		Description        func(childComplexity int) int
+		Exactness          func(childComplexity int) int
+		FeatureDesignation func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		LocationClass      func(childComplexity int) int
+		Name               func(childComplexity int) int
+		Point              func(childComplexity int) int
+		Programme          func(childComplexity int) int
+		Reach              func(childComplexity int) int
+		Ref                func(childComplexity int) int
+	}
+
+	LocationAdministrative struct {
+		Code       func(childComplexity int) int
+		Level      func(childComplexity int) int
+		Vocabulary func(childComplexity int) int
+	}
+
+	Measurement struct {
+		Comment func(childComplexity int) int
+		Date    func(childComplexity int) int
+		Value   func(childComplexity int) int
+		Year    func(childComplexity int) int
 	}
 
 	Money struct {
@@ -359,6 +423,18 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	OrganisationRef struct {
+		Name func(childComplexity int) int
+		Ref  func(childComplexity int) int
+		Type func(childComplexity int) int
+	}
+
+	OtherIdentifier struct {
+		OwnerOrganisation func(childComplexity int) int
+		Ref               func(childComplexity int) int
+		Type              func(childComplexity int) int
+	}
+
 	PageInfo struct {
 		EndCursor       func(childComplexity int) int
 		HasNextPage     func(childComplexity int) int
@@ -375,6 +451,30 @@ type ComplexityRoot struct {
 		Role         func(childComplexity int) int
 		Sources      func(childComplexity int) int
 		UpdatedAt    func(childComplexity int) int
+	}
+
+	PlannedDisbursement struct {
+		PeriodEnd   func(childComplexity int) int
+		PeriodStart func(childComplexity int) int
+		Provider    func(childComplexity int) int
+		Receiver    func(childComplexity int) int
+		Type        func(childComplexity int) int
+		Value       func(childComplexity int) int
+		ValueDate   func(childComplexity int) int
+	}
+
+	Point struct {
+		Latitude  func(childComplexity int) int
+		Longitude func(childComplexity int) int
+	}
+
+	PolicyMarker struct {
+		Code         func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Name         func(childComplexity int) int
+		Programme    func(childComplexity int) int
+		Significance func(childComplexity int) int
+		Vocabulary   func(childComplexity int) int
 	}
 
 	Presence struct {
@@ -399,20 +499,30 @@ type ComplexityRoot struct {
 		CreatedAt               func(childComplexity int) int
 		Description             func(childComplexity int) int
 		DescriptionTranslations func(childComplexity int) int
+		DocumentLinks           func(childComplexity int) int
 		EndDate                 func(childComplexity int) int
 		Events                  func(childComplexity int) int
 		Fundings                func(childComplexity int) int
 		History                 func(childComplexity int, first *int, after *entgql.Cursor[int]) int
+		HumanitarianScopes      func(childComplexity int) int
 		ID                      func(childComplexity int) int
+		IatiResults             func(childComplexity int) int
 		Language                func(childComplexity int) int
+		Locations               func(childComplexity int) int
+		OtherIdentifiers        func(childComplexity int) int
 		Parent                  func(childComplexity int) int
 		Participations          func(childComplexity int) int
+		PlannedDisbursements    func(childComplexity int) int
+		PolicyMarkers           func(childComplexity int) int
+		QualityNotes            func(childComplexity int) int
 		RecipientRegions        func(childComplexity int) int
 		Region                  func(childComplexity int) int
 		Results                 func(childComplexity int) int
+		Sectors                 func(childComplexity int) int
 		Sources                 func(childComplexity int) int
 		StartDate               func(childComplexity int) int
 		Status                  func(childComplexity int) int
+		Tags                    func(childComplexity int) int
 		Theme                   func(childComplexity int) int
 		Title                   func(childComplexity int) int
 		TitleTranslations       func(childComplexity int) int
@@ -455,6 +565,12 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	QualityNote struct {
+		Code    func(childComplexity int) int
+		Element func(childComplexity int) int
+		Message func(childComplexity int) int
+	}
+
 	Query struct {
 		Agreements       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AgreementOrder, where *ent.AgreementWhereInput) int
 		Changes          func(childComplexity int, since *time.Time, first *int, after *entgql.Cursor[int], where *ent.ChangeWhereInput) int
@@ -492,6 +608,14 @@ type ComplexityRoot struct {
 		UpdatedAt func(childComplexity int) int
 	}
 
+	ResultIndicator struct {
+		Ascending func(childComplexity int) int
+		Baselines func(childComplexity int) int
+		Measure   func(childComplexity int) int
+		Periods   func(childComplexity int) int
+		Title     func(childComplexity int) int
+	}
+
 	SearchConnection struct {
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
@@ -503,6 +627,16 @@ type ComplexityRoot struct {
 		Node    func(childComplexity int) int
 		Score   func(childComplexity int) int
 		Snippet func(childComplexity int) int
+	}
+
+	Sector struct {
+		Code       func(childComplexity int) int
+		Funding    func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Name       func(childComplexity int) int
+		Percentage func(childComplexity int) int
+		Programme  func(childComplexity int) int
+		Vocabulary func(childComplexity int) int
 	}
 
 	Source struct {
@@ -528,6 +662,13 @@ type ComplexityRoot struct {
 		Title              func(childComplexity int) int
 		URL                func(childComplexity int) int
 		UpdatedAt          func(childComplexity int) int
+	}
+
+	Tag struct {
+		Code          func(childComplexity int) int
+		Name          func(childComplexity int) int
+		Vocabulary    func(childComplexity int) int
+		VocabularyURI func(childComplexity int) int
 	}
 }
 
@@ -1062,6 +1203,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CountryEdge.Node(childComplexity), true
 
+	case "DocumentLink.categories":
+		if e.ComplexityRoot.DocumentLink.Categories == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentLink.Categories(childComplexity), true
+	case "DocumentLink.date":
+		if e.ComplexityRoot.DocumentLink.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentLink.Date(childComplexity), true
+	case "DocumentLink.description":
+		if e.ComplexityRoot.DocumentLink.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentLink.Description(childComplexity), true
+	case "DocumentLink.format":
+		if e.ComplexityRoot.DocumentLink.Format == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentLink.Format(childComplexity), true
+	case "DocumentLink.languages":
+		if e.ComplexityRoot.DocumentLink.Languages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentLink.Languages(childComplexity), true
+	case "DocumentLink.title":
+		if e.ComplexityRoot.DocumentLink.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentLink.Title(childComplexity), true
+	case "DocumentLink.url":
+		if e.ComplexityRoot.DocumentLink.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentLink.URL(childComplexity), true
+
 	case "Event.createdAt":
 		if e.ComplexityRoot.Event.CreatedAt == nil {
 			break
@@ -1318,18 +1502,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Funding.Programme(childComplexity), true
+	case "Funding.qualityNotes":
+		if e.ComplexityRoot.Funding.QualityNotes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Funding.QualityNotes(childComplexity), true
 	case "Funding.recipient":
 		if e.ComplexityRoot.Funding.Recipient == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Funding.Recipient(childComplexity), true
+	case "Funding.sectors":
+		if e.ComplexityRoot.Funding.Sectors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Funding.Sectors(childComplexity), true
 	case "Funding.sources":
 		if e.ComplexityRoot.Funding.Sources == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Funding.Sources(childComplexity), true
+	case "Funding.transactionType":
+		if e.ComplexityRoot.Funding.TransactionType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Funding.TransactionType(childComplexity), true
 	case "Funding.updatedAt":
 		if e.ComplexityRoot.Funding.UpdatedAt == nil {
 			break
@@ -1448,6 +1650,74 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FundingEdge.Node(childComplexity), true
 
+	case "HumanitarianScope.code":
+		if e.ComplexityRoot.HumanitarianScope.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HumanitarianScope.Code(childComplexity), true
+	case "HumanitarianScope.id":
+		if e.ComplexityRoot.HumanitarianScope.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HumanitarianScope.ID(childComplexity), true
+	case "HumanitarianScope.name":
+		if e.ComplexityRoot.HumanitarianScope.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HumanitarianScope.Name(childComplexity), true
+	case "HumanitarianScope.programme":
+		if e.ComplexityRoot.HumanitarianScope.Programme == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HumanitarianScope.Programme(childComplexity), true
+	case "HumanitarianScope.type":
+		if e.ComplexityRoot.HumanitarianScope.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HumanitarianScope.Type(childComplexity), true
+	case "HumanitarianScope.vocabulary":
+		if e.ComplexityRoot.HumanitarianScope.Vocabulary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HumanitarianScope.Vocabulary(childComplexity), true
+
+	case "IatiResult.aggregationStatus":
+		if e.ComplexityRoot.IatiResult.AggregationStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IatiResult.AggregationStatus(childComplexity), true
+	case "IatiResult.description":
+		if e.ComplexityRoot.IatiResult.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IatiResult.Description(childComplexity), true
+	case "IatiResult.indicators":
+		if e.ComplexityRoot.IatiResult.Indicators == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IatiResult.Indicators(childComplexity), true
+	case "IatiResult.title":
+		if e.ComplexityRoot.IatiResult.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IatiResult.Title(childComplexity), true
+	case "IatiResult.type":
+		if e.ComplexityRoot.IatiResult.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IatiResult.Type(childComplexity), true
+
 	case "ImportSkip.element":
 		if e.ComplexityRoot.ImportSkip.Element == nil {
 			break
@@ -1491,6 +1761,142 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportSummary.Updated(childComplexity), true
+
+	case "IndicatorPeriod.actuals":
+		if e.ComplexityRoot.IndicatorPeriod.Actuals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndicatorPeriod.Actuals(childComplexity), true
+	case "IndicatorPeriod.end":
+		if e.ComplexityRoot.IndicatorPeriod.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndicatorPeriod.End(childComplexity), true
+	case "IndicatorPeriod.start":
+		if e.ComplexityRoot.IndicatorPeriod.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndicatorPeriod.Start(childComplexity), true
+	case "IndicatorPeriod.targets":
+		if e.ComplexityRoot.IndicatorPeriod.Targets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndicatorPeriod.Targets(childComplexity), true
+
+	case "Location.administrative":
+		if e.ComplexityRoot.Location.Administrative == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Location.Administrative(childComplexity), true
+	case "Location.description":
+		if e.ComplexityRoot.Location.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Location.Description(childComplexity), true
+	case "Location.exactness":
+		if e.ComplexityRoot.Location.Exactness == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Location.Exactness(childComplexity), true
+	case "Location.featureDesignation":
+		if e.ComplexityRoot.Location.FeatureDesignation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Location.FeatureDesignation(childComplexity), true
+	case "Location.id":
+		if e.ComplexityRoot.Location.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Location.ID(childComplexity), true
+	case "Location.locationClass":
+		if e.ComplexityRoot.Location.LocationClass == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Location.LocationClass(childComplexity), true
+	case "Location.name":
+		if e.ComplexityRoot.Location.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Location.Name(childComplexity), true
+	case "Location.point":
+		if e.ComplexityRoot.Location.Point == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Location.Point(childComplexity), true
+	case "Location.programme":
+		if e.ComplexityRoot.Location.Programme == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Location.Programme(childComplexity), true
+	case "Location.reach":
+		if e.ComplexityRoot.Location.Reach == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Location.Reach(childComplexity), true
+	case "Location.ref":
+		if e.ComplexityRoot.Location.Ref == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Location.Ref(childComplexity), true
+
+	case "LocationAdministrative.code":
+		if e.ComplexityRoot.LocationAdministrative.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LocationAdministrative.Code(childComplexity), true
+	case "LocationAdministrative.level":
+		if e.ComplexityRoot.LocationAdministrative.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LocationAdministrative.Level(childComplexity), true
+	case "LocationAdministrative.vocabulary":
+		if e.ComplexityRoot.LocationAdministrative.Vocabulary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LocationAdministrative.Vocabulary(childComplexity), true
+
+	case "Measurement.comment":
+		if e.ComplexityRoot.Measurement.Comment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measurement.Comment(childComplexity), true
+	case "Measurement.date":
+		if e.ComplexityRoot.Measurement.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measurement.Date(childComplexity), true
+	case "Measurement.value":
+		if e.ComplexityRoot.Measurement.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measurement.Value(childComplexity), true
+	case "Measurement.year":
+		if e.ComplexityRoot.Measurement.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measurement.Year(childComplexity), true
 
 	case "Money.amount":
 		if e.ComplexityRoot.Money.Amount == nil {
@@ -2156,6 +2562,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.OrganisationEdge.Node(childComplexity), true
 
+	case "OrganisationRef.name":
+		if e.ComplexityRoot.OrganisationRef.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganisationRef.Name(childComplexity), true
+	case "OrganisationRef.ref":
+		if e.ComplexityRoot.OrganisationRef.Ref == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganisationRef.Ref(childComplexity), true
+	case "OrganisationRef.type":
+		if e.ComplexityRoot.OrganisationRef.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganisationRef.Type(childComplexity), true
+
+	case "OtherIdentifier.ownerOrganisation":
+		if e.ComplexityRoot.OtherIdentifier.OwnerOrganisation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtherIdentifier.OwnerOrganisation(childComplexity), true
+	case "OtherIdentifier.ref":
+		if e.ComplexityRoot.OtherIdentifier.Ref == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtherIdentifier.Ref(childComplexity), true
+	case "OtherIdentifier.type":
+		if e.ComplexityRoot.OtherIdentifier.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OtherIdentifier.Type(childComplexity), true
+
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
 			break
@@ -2234,6 +2678,99 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Participation.UpdatedAt(childComplexity), true
+
+	case "PlannedDisbursement.periodEnd":
+		if e.ComplexityRoot.PlannedDisbursement.PeriodEnd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlannedDisbursement.PeriodEnd(childComplexity), true
+	case "PlannedDisbursement.periodStart":
+		if e.ComplexityRoot.PlannedDisbursement.PeriodStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlannedDisbursement.PeriodStart(childComplexity), true
+	case "PlannedDisbursement.provider":
+		if e.ComplexityRoot.PlannedDisbursement.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlannedDisbursement.Provider(childComplexity), true
+	case "PlannedDisbursement.receiver":
+		if e.ComplexityRoot.PlannedDisbursement.Receiver == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlannedDisbursement.Receiver(childComplexity), true
+	case "PlannedDisbursement.type":
+		if e.ComplexityRoot.PlannedDisbursement.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlannedDisbursement.Type(childComplexity), true
+	case "PlannedDisbursement.value":
+		if e.ComplexityRoot.PlannedDisbursement.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlannedDisbursement.Value(childComplexity), true
+	case "PlannedDisbursement.valueDate":
+		if e.ComplexityRoot.PlannedDisbursement.ValueDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlannedDisbursement.ValueDate(childComplexity), true
+
+	case "Point.latitude":
+		if e.ComplexityRoot.Point.Latitude == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Point.Latitude(childComplexity), true
+	case "Point.longitude":
+		if e.ComplexityRoot.Point.Longitude == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Point.Longitude(childComplexity), true
+
+	case "PolicyMarker.code":
+		if e.ComplexityRoot.PolicyMarker.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyMarker.Code(childComplexity), true
+	case "PolicyMarker.id":
+		if e.ComplexityRoot.PolicyMarker.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyMarker.ID(childComplexity), true
+	case "PolicyMarker.name":
+		if e.ComplexityRoot.PolicyMarker.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyMarker.Name(childComplexity), true
+	case "PolicyMarker.programme":
+		if e.ComplexityRoot.PolicyMarker.Programme == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyMarker.Programme(childComplexity), true
+	case "PolicyMarker.significance":
+		if e.ComplexityRoot.PolicyMarker.Significance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyMarker.Significance(childComplexity), true
+	case "PolicyMarker.vocabulary":
+		if e.ComplexityRoot.PolicyMarker.Vocabulary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PolicyMarker.Vocabulary(childComplexity), true
 
 	case "Presence.country":
 		if e.ComplexityRoot.Presence.Country == nil {
@@ -2349,6 +2886,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Programme.DescriptionTranslations(childComplexity), true
+	case "Programme.documentLinks":
+		if e.ComplexityRoot.Programme.DocumentLinks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Programme.DocumentLinks(childComplexity), true
 	case "Programme.endDate":
 		if e.ComplexityRoot.Programme.EndDate == nil {
 			break
@@ -2378,18 +2921,42 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Programme.History(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[int])), true
+	case "Programme.humanitarianScopes":
+		if e.ComplexityRoot.Programme.HumanitarianScopes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Programme.HumanitarianScopes(childComplexity), true
 	case "Programme.id":
 		if e.ComplexityRoot.Programme.ID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Programme.ID(childComplexity), true
+	case "Programme.iatiResults":
+		if e.ComplexityRoot.Programme.IatiResults == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Programme.IatiResults(childComplexity), true
 	case "Programme.language":
 		if e.ComplexityRoot.Programme.Language == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Programme.Language(childComplexity), true
+	case "Programme.locations":
+		if e.ComplexityRoot.Programme.Locations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Programme.Locations(childComplexity), true
+	case "Programme.otherIdentifiers":
+		if e.ComplexityRoot.Programme.OtherIdentifiers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Programme.OtherIdentifiers(childComplexity), true
 	case "Programme.parent":
 		if e.ComplexityRoot.Programme.Parent == nil {
 			break
@@ -2402,6 +2969,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Programme.Participations(childComplexity), true
+	case "Programme.plannedDisbursements":
+		if e.ComplexityRoot.Programme.PlannedDisbursements == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Programme.PlannedDisbursements(childComplexity), true
+	case "Programme.policyMarkers":
+		if e.ComplexityRoot.Programme.PolicyMarkers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Programme.PolicyMarkers(childComplexity), true
+	case "Programme.qualityNotes":
+		if e.ComplexityRoot.Programme.QualityNotes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Programme.QualityNotes(childComplexity), true
 	case "Programme.recipientRegions":
 		if e.ComplexityRoot.Programme.RecipientRegions == nil {
 			break
@@ -2420,6 +3005,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Programme.Results(childComplexity), true
+	case "Programme.sectors":
+		if e.ComplexityRoot.Programme.Sectors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Programme.Sectors(childComplexity), true
 	case "Programme.sources":
 		if e.ComplexityRoot.Programme.Sources == nil {
 			break
@@ -2438,6 +3029,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Programme.Status(childComplexity), true
+	case "Programme.tags":
+		if e.ComplexityRoot.Programme.Tags == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Programme.Tags(childComplexity), true
 	case "Programme.theme":
 		if e.ComplexityRoot.Programme.Theme == nil {
 			break
@@ -2615,6 +3212,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProgrammeEdge.Node(childComplexity), true
+
+	case "QualityNote.code":
+		if e.ComplexityRoot.QualityNote.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QualityNote.Code(childComplexity), true
+	case "QualityNote.element":
+		if e.ComplexityRoot.QualityNote.Element == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QualityNote.Element(childComplexity), true
+	case "QualityNote.message":
+		if e.ComplexityRoot.QualityNote.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QualityNote.Message(childComplexity), true
 
 	case "Query.agreements":
 		if e.ComplexityRoot.Query.Agreements == nil {
@@ -2858,6 +3474,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Result.UpdatedAt(childComplexity), true
 
+	case "ResultIndicator.ascending":
+		if e.ComplexityRoot.ResultIndicator.Ascending == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResultIndicator.Ascending(childComplexity), true
+	case "ResultIndicator.baselines":
+		if e.ComplexityRoot.ResultIndicator.Baselines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResultIndicator.Baselines(childComplexity), true
+	case "ResultIndicator.measure":
+		if e.ComplexityRoot.ResultIndicator.Measure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResultIndicator.Measure(childComplexity), true
+	case "ResultIndicator.periods":
+		if e.ComplexityRoot.ResultIndicator.Periods == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResultIndicator.Periods(childComplexity), true
+	case "ResultIndicator.title":
+		if e.ComplexityRoot.ResultIndicator.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResultIndicator.Title(childComplexity), true
+
 	case "SearchConnection.edges":
 		if e.ComplexityRoot.SearchConnection.Edges == nil {
 			break
@@ -2901,6 +3548,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SearchEdge.Snippet(childComplexity), true
+
+	case "Sector.code":
+		if e.ComplexityRoot.Sector.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Sector.Code(childComplexity), true
+	case "Sector.funding":
+		if e.ComplexityRoot.Sector.Funding == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Sector.Funding(childComplexity), true
+	case "Sector.id":
+		if e.ComplexityRoot.Sector.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Sector.ID(childComplexity), true
+	case "Sector.name":
+		if e.ComplexityRoot.Sector.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Sector.Name(childComplexity), true
+	case "Sector.percentage":
+		if e.ComplexityRoot.Sector.Percentage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Sector.Percentage(childComplexity), true
+	case "Sector.programme":
+		if e.ComplexityRoot.Sector.Programme == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Sector.Programme(childComplexity), true
+	case "Sector.vocabulary":
+		if e.ComplexityRoot.Sector.Vocabulary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Sector.Vocabulary(childComplexity), true
 
 	case "Source.agreementParties":
 		if e.ComplexityRoot.Source.AgreementParties == nil {
@@ -3040,6 +3730,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Source.UpdatedAt(childComplexity), true
 
+	case "Tag.code":
+		if e.ComplexityRoot.Tag.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tag.Code(childComplexity), true
+	case "Tag.name":
+		if e.ComplexityRoot.Tag.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tag.Name(childComplexity), true
+	case "Tag.vocabulary":
+		if e.ComplexityRoot.Tag.Vocabulary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tag.Vocabulary(childComplexity), true
+	case "Tag.vocabularyURI":
+		if e.ComplexityRoot.Tag.VocabularyURI == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tag.VocabularyURI(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -3081,10 +3796,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ExchangeRateWhereInput", ec.unmarshalInputExchangeRateWhereInput),
 			graphql.NewInputUnmarshaler("FundingOrder", ec.unmarshalInputFundingOrder),
 			graphql.NewInputUnmarshaler("FundingWhereInput", ec.unmarshalInputFundingWhereInput),
+			graphql.NewInputUnmarshaler("HumanitarianScopeWhereInput", ec.unmarshalInputHumanitarianScopeWhereInput),
+			graphql.NewInputUnmarshaler("LocationWhereInput", ec.unmarshalInputLocationWhereInput),
 			graphql.NewInputUnmarshaler("OrganisationOrder", ec.unmarshalInputOrganisationOrder),
 			graphql.NewInputUnmarshaler("OrganisationWhereInput", ec.unmarshalInputOrganisationWhereInput),
 			graphql.NewInputUnmarshaler("ParticipationOrder", ec.unmarshalInputParticipationOrder),
 			graphql.NewInputUnmarshaler("ParticipationWhereInput", ec.unmarshalInputParticipationWhereInput),
+			graphql.NewInputUnmarshaler("PolicyMarkerWhereInput", ec.unmarshalInputPolicyMarkerWhereInput),
 			graphql.NewInputUnmarshaler("PresenceOrder", ec.unmarshalInputPresenceOrder),
 			graphql.NewInputUnmarshaler("PresenceWhereInput", ec.unmarshalInputPresenceWhereInput),
 			graphql.NewInputUnmarshaler("ProgrammeCountryOrder", ec.unmarshalInputProgrammeCountryOrder),
@@ -3093,6 +3811,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ProgrammeWhereInput", ec.unmarshalInputProgrammeWhereInput),
 			graphql.NewInputUnmarshaler("ResultOrder", ec.unmarshalInputResultOrder),
 			graphql.NewInputUnmarshaler("ResultWhereInput", ec.unmarshalInputResultWhereInput),
+			graphql.NewInputUnmarshaler("SectorWhereInput", ec.unmarshalInputSectorWhereInput),
 			graphql.NewInputUnmarshaler("SourceOrder", ec.unmarshalInputSourceOrder),
 			graphql.NewInputUnmarshaler("SourceWhereInput", ec.unmarshalInputSourceWhereInput),
 			graphql.NewInputUnmarshaler("UpdateAgreementInput", ec.unmarshalInputUpdateAgreementInput),
@@ -4458,6 +5177,10 @@ Input was generated by ent.
 """
 input CreateFundingInput {
   kind: FundingKind
+  """
+  the IATI TransactionType exactly (1-13); kind is its coarse family
+  """
+  transactionType: TransactionType
   date: PartialDate
   note: String
   valueAmount: Decimal
@@ -4988,12 +5711,17 @@ type Funding implements Node {
   createdAt: Time!
   updatedAt: Time!
   kind: FundingKind
+  """
+  the IATI TransactionType exactly (1-13); kind is its coarse family
+  """
+  transactionType: TransactionType
   date: PartialDate
   note: String
   programme: Programme!
   funder: Organisation
   recipient: Organisation
   agreement: Agreement
+  sectors: [Sector!]
   sources: [Source!]
 }
 """
@@ -5056,6 +5784,7 @@ enum FundingOrderField {
   CREATED_AT
   UPDATED_AT
   KIND
+  TRANSACTION_TYPE
   DATE
 }
 """
@@ -5100,6 +5829,11 @@ input FundingWhereInput {
   updatedAtLT: Time
   updatedAtLTE: Time
   """
+  has_quality_notes field predicates
+  """
+  hasQualityNotes: Boolean
+  hasQualityNotesNEQ: Boolean
+  """
   kind field predicates
   """
   kind: FundingKind
@@ -5108,6 +5842,15 @@ input FundingWhereInput {
   kindNotIn: [FundingKind!]
   kindIsNil: Boolean
   kindNotNil: Boolean
+  """
+  transaction_type field predicates
+  """
+  transactionType: TransactionType
+  transactionTypeNEQ: TransactionType
+  transactionTypeIn: [TransactionType!]
+  transactionTypeNotIn: [TransactionType!]
+  transactionTypeIsNil: Boolean
+  transactionTypeNotNil: Boolean
   """
   date field predicates
   """
@@ -5201,10 +5944,302 @@ input FundingWhereInput {
   hasAgreement: Boolean
   hasAgreementWith: [AgreementWhereInput!]
   """
+  sectors edge predicates
+  """
+  hasSectors: Boolean
+  hasSectorsWith: [SectorWhereInput!]
+  """
   sources edge predicates
   """
   hasSources: Boolean
   hasSourcesWith: [SourceWhereInput!]
+}
+type HumanitarianScope implements Node {
+  id: ID!
+  """
+  IATI HumanitarianScopeType code: 1 emergency, 2 appeal
+  """
+  type: String!
+  """
+  IATI HumanitarianScopeVocabulary code, e.g. 1-2 GLIDE
+  """
+  vocabulary: String!
+  code: String!
+  """
+  the publisher's narrative
+  """
+  name: String
+  programme: Programme!
+}
+"""
+HumanitarianScopeWhereInput is used for filtering HumanitarianScope objects.
+Input was generated by ent.
+"""
+input HumanitarianScopeWhereInput {
+  not: HumanitarianScopeWhereInput
+  and: [HumanitarianScopeWhereInput!]
+  or: [HumanitarianScopeWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  type field predicates
+  """
+  type: String
+  typeNEQ: String
+  typeIn: [String!]
+  typeNotIn: [String!]
+  typeGT: String
+  typeGTE: String
+  typeLT: String
+  typeLTE: String
+  typeContains: String
+  typeHasPrefix: String
+  typeHasSuffix: String
+  typeEqualFold: String
+  typeContainsFold: String
+  """
+  vocabulary field predicates
+  """
+  vocabulary: String
+  vocabularyNEQ: String
+  vocabularyIn: [String!]
+  vocabularyNotIn: [String!]
+  vocabularyGT: String
+  vocabularyGTE: String
+  vocabularyLT: String
+  vocabularyLTE: String
+  vocabularyContains: String
+  vocabularyHasPrefix: String
+  vocabularyHasSuffix: String
+  vocabularyEqualFold: String
+  vocabularyContainsFold: String
+  """
+  code field predicates
+  """
+  code: String
+  codeNEQ: String
+  codeIn: [String!]
+  codeNotIn: [String!]
+  codeGT: String
+  codeGTE: String
+  codeLT: String
+  codeLTE: String
+  codeContains: String
+  codeHasPrefix: String
+  codeHasSuffix: String
+  codeEqualFold: String
+  codeContainsFold: String
+  """
+  name field predicates
+  """
+  name: String
+  nameNEQ: String
+  nameIn: [String!]
+  nameNotIn: [String!]
+  nameGT: String
+  nameGTE: String
+  nameLT: String
+  nameLTE: String
+  nameContains: String
+  nameHasPrefix: String
+  nameHasSuffix: String
+  nameIsNil: Boolean
+  nameNotNil: Boolean
+  nameEqualFold: String
+  nameContainsFold: String
+  """
+  programme edge predicates
+  """
+  hasProgramme: Boolean
+  hasProgrammeWith: [ProgrammeWhereInput!]
+}
+type Location implements Node {
+  id: ID!
+  """
+  the publisher's own reference for the location
+  """
+  ref: String
+  name: String
+  description: String
+  point: Point
+  """
+  IATI GeographicLocationReach code
+  """
+  reach: String
+  """
+  IATI GeographicExactness code
+  """
+  exactness: String
+  """
+  IATI GeographicLocationClass code
+  """
+  locationClass: String
+  """
+  IATI LocationType code
+  """
+  featureDesignation: String
+  administrative: [LocationAdministrative!]
+  programme: Programme!
+}
+"""
+LocationWhereInput is used for filtering Location objects.
+Input was generated by ent.
+"""
+input LocationWhereInput {
+  not: LocationWhereInput
+  and: [LocationWhereInput!]
+  or: [LocationWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  ref field predicates
+  """
+  ref: String
+  refNEQ: String
+  refIn: [String!]
+  refNotIn: [String!]
+  refGT: String
+  refGTE: String
+  refLT: String
+  refLTE: String
+  refContains: String
+  refHasPrefix: String
+  refHasSuffix: String
+  refIsNil: Boolean
+  refNotNil: Boolean
+  refEqualFold: String
+  refContainsFold: String
+  """
+  name field predicates
+  """
+  name: String
+  nameNEQ: String
+  nameIn: [String!]
+  nameNotIn: [String!]
+  nameGT: String
+  nameGTE: String
+  nameLT: String
+  nameLTE: String
+  nameContains: String
+  nameHasPrefix: String
+  nameHasSuffix: String
+  nameIsNil: Boolean
+  nameNotNil: Boolean
+  nameEqualFold: String
+  nameContainsFold: String
+  """
+  description field predicates
+  """
+  description: String
+  descriptionNEQ: String
+  descriptionIn: [String!]
+  descriptionNotIn: [String!]
+  descriptionGT: String
+  descriptionGTE: String
+  descriptionLT: String
+  descriptionLTE: String
+  descriptionContains: String
+  descriptionHasPrefix: String
+  descriptionHasSuffix: String
+  descriptionIsNil: Boolean
+  descriptionNotNil: Boolean
+  descriptionEqualFold: String
+  descriptionContainsFold: String
+  """
+  reach field predicates
+  """
+  reach: String
+  reachNEQ: String
+  reachIn: [String!]
+  reachNotIn: [String!]
+  reachGT: String
+  reachGTE: String
+  reachLT: String
+  reachLTE: String
+  reachContains: String
+  reachHasPrefix: String
+  reachHasSuffix: String
+  reachIsNil: Boolean
+  reachNotNil: Boolean
+  reachEqualFold: String
+  reachContainsFold: String
+  """
+  exactness field predicates
+  """
+  exactness: String
+  exactnessNEQ: String
+  exactnessIn: [String!]
+  exactnessNotIn: [String!]
+  exactnessGT: String
+  exactnessGTE: String
+  exactnessLT: String
+  exactnessLTE: String
+  exactnessContains: String
+  exactnessHasPrefix: String
+  exactnessHasSuffix: String
+  exactnessIsNil: Boolean
+  exactnessNotNil: Boolean
+  exactnessEqualFold: String
+  exactnessContainsFold: String
+  """
+  location_class field predicates
+  """
+  locationClass: String
+  locationClassNEQ: String
+  locationClassIn: [String!]
+  locationClassNotIn: [String!]
+  locationClassGT: String
+  locationClassGTE: String
+  locationClassLT: String
+  locationClassLTE: String
+  locationClassContains: String
+  locationClassHasPrefix: String
+  locationClassHasSuffix: String
+  locationClassIsNil: Boolean
+  locationClassNotNil: Boolean
+  locationClassEqualFold: String
+  locationClassContainsFold: String
+  """
+  feature_designation field predicates
+  """
+  featureDesignation: String
+  featureDesignationNEQ: String
+  featureDesignationIn: [String!]
+  featureDesignationNotIn: [String!]
+  featureDesignationGT: String
+  featureDesignationGTE: String
+  featureDesignationLT: String
+  featureDesignationLTE: String
+  featureDesignationContains: String
+  featureDesignationHasPrefix: String
+  featureDesignationHasSuffix: String
+  featureDesignationIsNil: Boolean
+  featureDesignationNotNil: Boolean
+  featureDesignationEqualFold: String
+  featureDesignationContainsFold: String
+  """
+  programme edge predicates
+  """
+  hasProgramme: Boolean
+  hasProgrammeWith: [ProgrammeWhereInput!]
 }
 """
 An object with an ID.
@@ -5628,6 +6663,116 @@ input ParticipationWhereInput {
   hasSources: Boolean
   hasSourcesWith: [SourceWhereInput!]
 }
+type PolicyMarker implements Node {
+  id: ID!
+  """
+  IATI PolicyMarkerVocabulary code; 1 is OECD DAC CRS
+  """
+  vocabulary: String!
+  code: String!
+  """
+  from the IATI codelist for vocabulary 1, else the publisher's narrative
+  """
+  name: String
+  """
+  IATI PolicySignificance code: 0 not targeted ... 4 explicit primary objective
+  """
+  significance: String
+  programme: Programme!
+}
+"""
+PolicyMarkerWhereInput is used for filtering PolicyMarker objects.
+Input was generated by ent.
+"""
+input PolicyMarkerWhereInput {
+  not: PolicyMarkerWhereInput
+  and: [PolicyMarkerWhereInput!]
+  or: [PolicyMarkerWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  vocabulary field predicates
+  """
+  vocabulary: String
+  vocabularyNEQ: String
+  vocabularyIn: [String!]
+  vocabularyNotIn: [String!]
+  vocabularyGT: String
+  vocabularyGTE: String
+  vocabularyLT: String
+  vocabularyLTE: String
+  vocabularyContains: String
+  vocabularyHasPrefix: String
+  vocabularyHasSuffix: String
+  vocabularyEqualFold: String
+  vocabularyContainsFold: String
+  """
+  code field predicates
+  """
+  code: String
+  codeNEQ: String
+  codeIn: [String!]
+  codeNotIn: [String!]
+  codeGT: String
+  codeGTE: String
+  codeLT: String
+  codeLTE: String
+  codeContains: String
+  codeHasPrefix: String
+  codeHasSuffix: String
+  codeEqualFold: String
+  codeContainsFold: String
+  """
+  name field predicates
+  """
+  name: String
+  nameNEQ: String
+  nameIn: [String!]
+  nameNotIn: [String!]
+  nameGT: String
+  nameGTE: String
+  nameLT: String
+  nameLTE: String
+  nameContains: String
+  nameHasPrefix: String
+  nameHasSuffix: String
+  nameIsNil: Boolean
+  nameNotNil: Boolean
+  nameEqualFold: String
+  nameContainsFold: String
+  """
+  significance field predicates
+  """
+  significance: String
+  significanceNEQ: String
+  significanceIn: [String!]
+  significanceNotIn: [String!]
+  significanceGT: String
+  significanceGTE: String
+  significanceLT: String
+  significanceLTE: String
+  significanceContains: String
+  significanceHasPrefix: String
+  significanceHasSuffix: String
+  significanceIsNil: Boolean
+  significanceNotNil: Boolean
+  significanceEqualFold: String
+  significanceContainsFold: String
+  """
+  programme edge predicates
+  """
+  hasProgramme: Boolean
+  hasProgrammeWith: [ProgrammeWhereInput!]
+}
 type Presence implements Node {
   id: ID!
   createdAt: Time!
@@ -5770,6 +6915,10 @@ type Programme implements Node {
   contacts: [Contact!]
   agreements: [Agreement!]
   events: [Event!]
+  sectors: [Sector!]
+  locations: [Location!]
+  policyMarkers: [PolicyMarker!]
+  humanitarianScopes: [HumanitarianScope!]
   sources: [Source!]
 }
 """
@@ -6032,6 +7181,11 @@ input ProgrammeWhereInput {
   languageEqualFold: String
   languageContainsFold: String
   """
+  has_quality_notes field predicates
+  """
+  hasQualityNotes: Boolean
+  hasQualityNotesNEQ: Boolean
+  """
   code field predicates
   """
   code: String
@@ -6252,6 +7406,26 @@ input ProgrammeWhereInput {
   """
   hasEvents: Boolean
   hasEventsWith: [EventWhereInput!]
+  """
+  sectors edge predicates
+  """
+  hasSectors: Boolean
+  hasSectorsWith: [SectorWhereInput!]
+  """
+  locations edge predicates
+  """
+  hasLocations: Boolean
+  hasLocationsWith: [LocationWhereInput!]
+  """
+  policy_markers edge predicates
+  """
+  hasPolicyMarkers: Boolean
+  hasPolicyMarkersWith: [PolicyMarkerWhereInput!]
+  """
+  humanitarian_scopes edge predicates
+  """
+  hasHumanitarianScopes: Boolean
+  hasHumanitarianScopesWith: [HumanitarianScopeWhereInput!]
   """
   sources edge predicates
   """
@@ -6648,6 +7822,122 @@ input ResultWhereInput {
   hasSources: Boolean
   hasSourcesWith: [SourceWhereInput!]
 }
+type Sector implements Node {
+  id: ID!
+  """
+  IATI SectorVocabulary code as written: 1 is DAC 5-digit, 2 DAC 3-digit
+  """
+  vocabulary: String!
+  """
+  the sector's code in its vocabulary, e.g. 12110
+  """
+  code: String!
+  """
+  from the IATI codelist for DAC vocabularies, else the publisher's narrative
+  """
+  name: String
+  percentage: Decimal
+  programme: Programme
+  funding: Funding
+}
+"""
+SectorWhereInput is used for filtering Sector objects.
+Input was generated by ent.
+"""
+input SectorWhereInput {
+  not: SectorWhereInput
+  and: [SectorWhereInput!]
+  or: [SectorWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  vocabulary field predicates
+  """
+  vocabulary: String
+  vocabularyNEQ: String
+  vocabularyIn: [String!]
+  vocabularyNotIn: [String!]
+  vocabularyGT: String
+  vocabularyGTE: String
+  vocabularyLT: String
+  vocabularyLTE: String
+  vocabularyContains: String
+  vocabularyHasPrefix: String
+  vocabularyHasSuffix: String
+  vocabularyEqualFold: String
+  vocabularyContainsFold: String
+  """
+  code field predicates
+  """
+  code: String
+  codeNEQ: String
+  codeIn: [String!]
+  codeNotIn: [String!]
+  codeGT: String
+  codeGTE: String
+  codeLT: String
+  codeLTE: String
+  codeContains: String
+  codeHasPrefix: String
+  codeHasSuffix: String
+  codeEqualFold: String
+  codeContainsFold: String
+  """
+  name field predicates
+  """
+  name: String
+  nameNEQ: String
+  nameIn: [String!]
+  nameNotIn: [String!]
+  nameGT: String
+  nameGTE: String
+  nameLT: String
+  nameLTE: String
+  nameContains: String
+  nameHasPrefix: String
+  nameHasSuffix: String
+  nameIsNil: Boolean
+  nameNotNil: Boolean
+  nameEqualFold: String
+  nameContainsFold: String
+  """
+  percentage field predicates
+  """
+  percentage: Decimal
+  percentageNEQ: Decimal
+  percentageIn: [Decimal!]
+  percentageNotIn: [Decimal!]
+  percentageGT: Decimal
+  percentageGTE: Decimal
+  percentageLT: Decimal
+  percentageLTE: Decimal
+  percentageContains: Decimal
+  percentageHasPrefix: Decimal
+  percentageHasSuffix: Decimal
+  percentageIsNil: Boolean
+  percentageNotNil: Boolean
+  percentageEqualFold: Decimal
+  percentageContainsFold: Decimal
+  """
+  programme edge predicates
+  """
+  hasProgramme: Boolean
+  hasProgrammeWith: [ProgrammeWhereInput!]
+  """
+  funding edge predicates
+  """
+  hasFunding: Boolean
+  hasFundingWith: [FundingWhereInput!]
+}
 type Source implements Node {
   id: ID!
   createdAt: Time!
@@ -6887,6 +8177,24 @@ input SourceWhereInput {
   hasResultsWith: [ResultWhereInput!]
 }
 """
+TransactionType is enum for the field transaction_type
+"""
+enum TransactionType @goModel(model: "github.com/aidregistry/registry/ent/funding.TransactionType") {
+  INCOMING_FUNDS
+  OUTGOING_COMMITMENT
+  DISBURSEMENT
+  EXPENDITURE
+  INTEREST_PAYMENT
+  LOAN_REPAYMENT
+  REIMBURSEMENT
+  PURCHASE_OF_EQUITY
+  SALE_OF_EQUITY
+  CREDIT_GUARANTEE
+  INCOMING_COMMITMENT
+  OUTGOING_PLEDGE
+  INCOMING_PLEDGE
+}
+"""
 UpdateAgreementInput is used for update Agreement object.
 Input was generated by ent.
 """
@@ -7005,6 +8313,11 @@ Input was generated by ent.
 input UpdateFundingInput {
   kind: FundingKind
   clearKind: Boolean
+  """
+  the IATI TransactionType exactly (1-13); kind is its coarse family
+  """
+  transactionType: TransactionType
+  clearTransactionType: Boolean
   date: PartialDate
   clearDate: Boolean
   note: String
@@ -7157,6 +8470,142 @@ input UpdateSourceInput {
   clearPublisher: Boolean
   publishedOn: PartialDate
   clearPublishedOn: Boolean
+}
+`, BuiltIn: false},
+	{Name: "../iati.graphql", Input: `# What real IATI data brings beyond the registry's own fields: kept as
+# published on the records an import writes (internal/iati).
+
+"A position in WGS 84."
+type Point {
+  latitude: Float!
+  longitude: Float!
+}
+
+"A location's administrative division in an IATI GeographicVocabulary."
+type LocationAdministrative {
+  vocabulary: String!
+  level: String!
+  code: String!
+}
+
+"""
+One way an imported record departs from the IATI rules or the registry's
+own, kept as the publisher published it. Codes: NEGATIVE_VALUE,
+EXCESS_DECIMALS (more decimals than the currency's minor unit),
+SHARES_NOT_100 (country and region percentages), SECTORS_NOT_100,
+END_BEFORE_START, BUDGET_NOT_TOTALLED (budgets the registry cannot add into
+one programme budget, such as several currencies), INVALID_ELEMENT (an
+element the reader's rules refuse: kept and exported, not used by registry
+fields).
+"""
+type QualityNote {
+  code: String!
+  "Where in the activity: \"transaction[3]/value\"."
+  element: String!
+  message: String!
+}
+
+"An organisation as an IATI element names it."
+type OrganisationRef {
+  ref: String!
+  "IATI OrganisationType code."
+  type: String!
+  name: String!
+}
+
+"An IATI other-identifier: another identifier the activity is known by."
+type OtherIdentifier {
+  ref: String!
+  "IATI OtherIdentifierType code (A1 reporting organisation's own, B1 previous activity identifier...)."
+  type: String!
+  ownerOrganisation: OrganisationRef
+}
+
+"An IATI planned-disbursement."
+type PlannedDisbursement {
+  "IATI BudgetType code."
+  type: String!
+  periodStart: String!
+  periodEnd: String!
+  value: Money
+  valueDate: String!
+  provider: OrganisationRef
+  receiver: OrganisationRef
+}
+
+"An IATI document-link."
+type DocumentLink {
+  url: String!
+  "IANA media type."
+  format: String!
+  title: String!
+  description: String!
+  "IATI DocumentCategory codes."
+  categories: [String!]!
+  "ISO 639-1 codes of the document's languages."
+  languages: [String!]!
+  date: String!
+}
+
+"An IATI tag (an SDG goal or target, a keyword)."
+type Tag {
+  "IATI TagVocabulary code."
+  vocabulary: String!
+  vocabularyURI: String!
+  code: String!
+  name: String!
+}
+
+"A baseline, target or actual of an IATI result indicator, as published."
+type Measurement {
+  value: String!
+  year: String!
+  date: String!
+  comment: String!
+}
+
+"A reporting period of an indicator."
+type IndicatorPeriod {
+  start: String!
+  end: String!
+  targets: [Measurement!]!
+  actuals: [Measurement!]!
+}
+
+"An IATI result indicator."
+type ResultIndicator {
+  "IATI IndicatorMeasure code."
+  measure: String!
+  ascending: String!
+  title: String!
+  baselines: [Measurement!]!
+  periods: [IndicatorPeriod!]!
+}
+
+"An IATI result with its indicators."
+type IatiResult {
+  "IATI ResultType code."
+  type: String!
+  aggregationStatus: String!
+  title: String!
+  description: String!
+  indicators: [ResultIndicator!]!
+}
+
+extend type Programme {
+  "How the record, as imported, departs from the IATI rules or the registry's own."
+  qualityNotes: [QualityNote!]!
+  otherIdentifiers: [OtherIdentifier!]!
+  plannedDisbursements: [PlannedDisbursement!]!
+  documentLinks: [DocumentLink!]!
+  tags: [Tag!]!
+  "The IATI results as published, with indicators, baselines, targets and actuals by period."
+  iatiResults: [IatiResult!]!
+}
+
+extend type Funding {
+  "How the record, as imported, departs from the IATI rules or the registry's own."
+  qualityNotes: [QualityNote!]!
 }
 `, BuiltIn: false},
 	{Name: "../interchange.graphql", Input: `"A multipart file upload (GraphQL multipart request specification)."
@@ -7685,6 +9134,26 @@ func (ec *executionContext) childFields_CountryEdge(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type CountryEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_DocumentLink(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "url":
+		return ec.fieldContext_DocumentLink_url(ctx, field)
+	case "format":
+		return ec.fieldContext_DocumentLink_format(ctx, field)
+	case "title":
+		return ec.fieldContext_DocumentLink_title(ctx, field)
+	case "description":
+		return ec.fieldContext_DocumentLink_description(ctx, field)
+	case "categories":
+		return ec.fieldContext_DocumentLink_categories(ctx, field)
+	case "languages":
+		return ec.fieldContext_DocumentLink_languages(ctx, field)
+	case "date":
+		return ec.fieldContext_DocumentLink_date(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DocumentLink", field.Name)
+}
+
 func (ec *executionContext) childFields_Event(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -7793,6 +9262,8 @@ func (ec *executionContext) childFields_Funding(ctx context.Context, field graph
 		return ec.fieldContext_Funding_updatedAt(ctx, field)
 	case "kind":
 		return ec.fieldContext_Funding_kind(ctx, field)
+	case "transactionType":
+		return ec.fieldContext_Funding_transactionType(ctx, field)
 	case "date":
 		return ec.fieldContext_Funding_date(ctx, field)
 	case "note":
@@ -7805,8 +9276,12 @@ func (ec *executionContext) childFields_Funding(ctx context.Context, field graph
 		return ec.fieldContext_Funding_recipient(ctx, field)
 	case "agreement":
 		return ec.fieldContext_Funding_agreement(ctx, field)
+	case "sectors":
+		return ec.fieldContext_Funding_sectors(ctx, field)
 	case "sources":
 		return ec.fieldContext_Funding_sources(ctx, field)
+	case "qualityNotes":
+		return ec.fieldContext_Funding_qualityNotes(ctx, field)
 	case "value":
 		return ec.fieldContext_Funding_value(ctx, field)
 	case "history":
@@ -7867,6 +9342,40 @@ func (ec *executionContext) childFields_FundingEdge(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type FundingEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_HumanitarianScope(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_HumanitarianScope_id(ctx, field)
+	case "type":
+		return ec.fieldContext_HumanitarianScope_type(ctx, field)
+	case "vocabulary":
+		return ec.fieldContext_HumanitarianScope_vocabulary(ctx, field)
+	case "code":
+		return ec.fieldContext_HumanitarianScope_code(ctx, field)
+	case "name":
+		return ec.fieldContext_HumanitarianScope_name(ctx, field)
+	case "programme":
+		return ec.fieldContext_HumanitarianScope_programme(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HumanitarianScope", field.Name)
+}
+
+func (ec *executionContext) childFields_IatiResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "type":
+		return ec.fieldContext_IatiResult_type(ctx, field)
+	case "aggregationStatus":
+		return ec.fieldContext_IatiResult_aggregationStatus(ctx, field)
+	case "title":
+		return ec.fieldContext_IatiResult_title(ctx, field)
+	case "description":
+		return ec.fieldContext_IatiResult_description(ctx, field)
+	case "indicators":
+		return ec.fieldContext_IatiResult_indicators(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IatiResult", field.Name)
+}
+
 func (ec *executionContext) childFields_ImportSkip(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "record":
@@ -7891,6 +9400,74 @@ func (ec *executionContext) childFields_ImportSummary(ctx context.Context, field
 		return ec.fieldContext_ImportSummary_skipped(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ImportSummary", field.Name)
+}
+
+func (ec *executionContext) childFields_IndicatorPeriod(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "start":
+		return ec.fieldContext_IndicatorPeriod_start(ctx, field)
+	case "end":
+		return ec.fieldContext_IndicatorPeriod_end(ctx, field)
+	case "targets":
+		return ec.fieldContext_IndicatorPeriod_targets(ctx, field)
+	case "actuals":
+		return ec.fieldContext_IndicatorPeriod_actuals(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IndicatorPeriod", field.Name)
+}
+
+func (ec *executionContext) childFields_Location(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Location_id(ctx, field)
+	case "ref":
+		return ec.fieldContext_Location_ref(ctx, field)
+	case "name":
+		return ec.fieldContext_Location_name(ctx, field)
+	case "description":
+		return ec.fieldContext_Location_description(ctx, field)
+	case "point":
+		return ec.fieldContext_Location_point(ctx, field)
+	case "reach":
+		return ec.fieldContext_Location_reach(ctx, field)
+	case "exactness":
+		return ec.fieldContext_Location_exactness(ctx, field)
+	case "locationClass":
+		return ec.fieldContext_Location_locationClass(ctx, field)
+	case "featureDesignation":
+		return ec.fieldContext_Location_featureDesignation(ctx, field)
+	case "administrative":
+		return ec.fieldContext_Location_administrative(ctx, field)
+	case "programme":
+		return ec.fieldContext_Location_programme(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Location", field.Name)
+}
+
+func (ec *executionContext) childFields_LocationAdministrative(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "vocabulary":
+		return ec.fieldContext_LocationAdministrative_vocabulary(ctx, field)
+	case "level":
+		return ec.fieldContext_LocationAdministrative_level(ctx, field)
+	case "code":
+		return ec.fieldContext_LocationAdministrative_code(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LocationAdministrative", field.Name)
+}
+
+func (ec *executionContext) childFields_Measurement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "value":
+		return ec.fieldContext_Measurement_value(ctx, field)
+	case "year":
+		return ec.fieldContext_Measurement_year(ctx, field)
+	case "date":
+		return ec.fieldContext_Measurement_date(ctx, field)
+	case "comment":
+		return ec.fieldContext_Measurement_comment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Measurement", field.Name)
 }
 
 func (ec *executionContext) childFields_Money(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7983,6 +9560,30 @@ func (ec *executionContext) childFields_OrganisationEdge(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type OrganisationEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_OrganisationRef(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "ref":
+		return ec.fieldContext_OrganisationRef_ref(ctx, field)
+	case "type":
+		return ec.fieldContext_OrganisationRef_type(ctx, field)
+	case "name":
+		return ec.fieldContext_OrganisationRef_name(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OrganisationRef", field.Name)
+}
+
+func (ec *executionContext) childFields_OtherIdentifier(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "ref":
+		return ec.fieldContext_OtherIdentifier_ref(ctx, field)
+	case "type":
+		return ec.fieldContext_OtherIdentifier_type(ctx, field)
+	case "ownerOrganisation":
+		return ec.fieldContext_OtherIdentifier_ownerOrganisation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OtherIdentifier", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
@@ -8017,6 +9618,54 @@ func (ec *executionContext) childFields_Participation(ctx context.Context, field
 		return ec.fieldContext_Participation_history(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Participation", field.Name)
+}
+
+func (ec *executionContext) childFields_PlannedDisbursement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "type":
+		return ec.fieldContext_PlannedDisbursement_type(ctx, field)
+	case "periodStart":
+		return ec.fieldContext_PlannedDisbursement_periodStart(ctx, field)
+	case "periodEnd":
+		return ec.fieldContext_PlannedDisbursement_periodEnd(ctx, field)
+	case "value":
+		return ec.fieldContext_PlannedDisbursement_value(ctx, field)
+	case "valueDate":
+		return ec.fieldContext_PlannedDisbursement_valueDate(ctx, field)
+	case "provider":
+		return ec.fieldContext_PlannedDisbursement_provider(ctx, field)
+	case "receiver":
+		return ec.fieldContext_PlannedDisbursement_receiver(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlannedDisbursement", field.Name)
+}
+
+func (ec *executionContext) childFields_Point(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "latitude":
+		return ec.fieldContext_Point_latitude(ctx, field)
+	case "longitude":
+		return ec.fieldContext_Point_longitude(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Point", field.Name)
+}
+
+func (ec *executionContext) childFields_PolicyMarker(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PolicyMarker_id(ctx, field)
+	case "vocabulary":
+		return ec.fieldContext_PolicyMarker_vocabulary(ctx, field)
+	case "code":
+		return ec.fieldContext_PolicyMarker_code(ctx, field)
+	case "name":
+		return ec.fieldContext_PolicyMarker_name(ctx, field)
+	case "significance":
+		return ec.fieldContext_PolicyMarker_significance(ctx, field)
+	case "programme":
+		return ec.fieldContext_PolicyMarker_programme(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PolicyMarker", field.Name)
 }
 
 func (ec *executionContext) childFields_Presence(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8093,8 +9742,28 @@ func (ec *executionContext) childFields_Programme(ctx context.Context, field gra
 		return ec.fieldContext_Programme_agreements(ctx, field)
 	case "events":
 		return ec.fieldContext_Programme_events(ctx, field)
+	case "sectors":
+		return ec.fieldContext_Programme_sectors(ctx, field)
+	case "locations":
+		return ec.fieldContext_Programme_locations(ctx, field)
+	case "policyMarkers":
+		return ec.fieldContext_Programme_policyMarkers(ctx, field)
+	case "humanitarianScopes":
+		return ec.fieldContext_Programme_humanitarianScopes(ctx, field)
 	case "sources":
 		return ec.fieldContext_Programme_sources(ctx, field)
+	case "qualityNotes":
+		return ec.fieldContext_Programme_qualityNotes(ctx, field)
+	case "otherIdentifiers":
+		return ec.fieldContext_Programme_otherIdentifiers(ctx, field)
+	case "plannedDisbursements":
+		return ec.fieldContext_Programme_plannedDisbursements(ctx, field)
+	case "documentLinks":
+		return ec.fieldContext_Programme_documentLinks(ctx, field)
+	case "tags":
+		return ec.fieldContext_Programme_tags(ctx, field)
+	case "iatiResults":
+		return ec.fieldContext_Programme_iatiResults(ctx, field)
 	case "budget":
 		return ec.fieldContext_Programme_budget(ctx, field)
 	case "history":
@@ -8175,6 +9844,18 @@ func (ec *executionContext) childFields_ProgrammeEdge(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type ProgrammeEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_QualityNote(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_QualityNote_code(ctx, field)
+	case "element":
+		return ec.fieldContext_QualityNote_element(ctx, field)
+	case "message":
+		return ec.fieldContext_QualityNote_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QualityNote", field.Name)
+}
+
 func (ec *executionContext) childFields_RecipientRegion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "code":
@@ -8217,6 +9898,22 @@ func (ec *executionContext) childFields_Result(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type Result", field.Name)
 }
 
+func (ec *executionContext) childFields_ResultIndicator(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "measure":
+		return ec.fieldContext_ResultIndicator_measure(ctx, field)
+	case "ascending":
+		return ec.fieldContext_ResultIndicator_ascending(ctx, field)
+	case "title":
+		return ec.fieldContext_ResultIndicator_title(ctx, field)
+	case "baselines":
+		return ec.fieldContext_ResultIndicator_baselines(ctx, field)
+	case "periods":
+		return ec.fieldContext_ResultIndicator_periods(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ResultIndicator", field.Name)
+}
+
 func (ec *executionContext) childFields_SearchConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -8241,6 +9938,26 @@ func (ec *executionContext) childFields_SearchEdge(ctx context.Context, field gr
 		return ec.fieldContext_SearchEdge_snippet(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SearchEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Sector(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Sector_id(ctx, field)
+	case "vocabulary":
+		return ec.fieldContext_Sector_vocabulary(ctx, field)
+	case "code":
+		return ec.fieldContext_Sector_code(ctx, field)
+	case "name":
+		return ec.fieldContext_Sector_name(ctx, field)
+	case "percentage":
+		return ec.fieldContext_Sector_percentage(ctx, field)
+	case "programme":
+		return ec.fieldContext_Sector_programme(ctx, field)
+	case "funding":
+		return ec.fieldContext_Sector_funding(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Sector", field.Name)
 }
 
 func (ec *executionContext) childFields_Source(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8291,6 +10008,20 @@ func (ec *executionContext) childFields_Source(ctx context.Context, field graphq
 		return ec.fieldContext_Source_history(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
+}
+
+func (ec *executionContext) childFields_Tag(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "vocabulary":
+		return ec.fieldContext_Tag_vocabulary(ctx, field)
+	case "vocabularyURI":
+		return ec.fieldContext_Tag_vocabularyURI(ctx, field)
+	case "code":
+		return ec.fieldContext_Tag_code(ctx, field)
+	case "name":
+		return ec.fieldContext_Tag_name(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Tag", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -56,6 +56,10 @@ type Activity struct {
 
 	// Problems lists what was skipped or dropped while reading.
 	Problems []Problem
+
+	// Element is the whole iati-activity as written, every element and
+	// attribute, for what the fields above do not carry.
+	Element *Element
 }
 
 // ReportingOrg is the organisation publishing the activity.
@@ -73,6 +77,8 @@ type Description struct {
 
 // ParticipatingOrg is an organisation in one role in the activity.
 type ParticipatingOrg struct {
+	// Elem is the element's index among the activity's elements of its name.
+	Elem int
 	// Ref is the organisation identifier as given; publishers also put
 	// internal codes here ("35"), which are kept.
 	Ref        string
@@ -91,6 +97,8 @@ type ActivityDate struct {
 
 // ContactInfo is one contact-info element.
 type ContactInfo struct {
+	// Elem is the element's index among the activity's elements of its name.
+	Elem int
 	Type           string // ContactType code as given
 	Organisation   []Narrative
 	Department     []Narrative
@@ -104,6 +112,8 @@ type ContactInfo struct {
 
 // RecipientCountry is a country the activity benefits.
 type RecipientCountry struct {
+	// Elem is the element's index among the activity's elements of its name.
+	Elem int
 	Code       string         // ISO 3166-1 alpha-2, upper case
 	Percentage *money.Decimal // nil when not given
 	Narratives []Narrative
@@ -151,6 +161,8 @@ type Budget struct {
 
 // Transaction is one financial transaction of the activity.
 type Transaction struct {
+	// Elem is the element's index among the activity's elements of its name.
+	Elem int
 	Ref         string // the transaction's own ref attribute
 	Type        string // TransactionType code "1" to "13"
 	Date        string // transaction-date, YYYY-MM-DD

@@ -98,7 +98,7 @@ func TestSpainExample(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		as = append(as, a)
+		as = append(as, typedOnly(a))
 	}
 	if r.Version() != "2.01" {
 		t.Errorf("version %q", r.Version())

@@ -109,8 +109,28 @@ func readAll(t testing.TB, r io.Reader) []*Activity {
 		if err != nil {
 			t.Fatalf("after %d activities: %v", len(out), err)
 		}
-		out = append(out, a)
+		out = append(out, typedOnly(a))
 	}
+}
+
+// typedOnly clears what ties the typed fields to the element tree (the
+// tree, and each entry's index in it), so tests can compare typed fields
+// with activities built by hand.
+func typedOnly(a *Activity) *Activity {
+	a.Element = nil
+	for i := range a.ParticipatingOrgs {
+		a.ParticipatingOrgs[i].Elem = 0
+	}
+	for i := range a.Contacts {
+		a.Contacts[i].Elem = 0
+	}
+	for i := range a.RecipientCountries {
+		a.RecipientCountries[i].Elem = 0
+	}
+	for i := range a.Transactions {
+		a.Transactions[i].Elem = 0
+	}
+	return a
 }
 
 func readTestdata(t testing.TB, name string) []*Activity {

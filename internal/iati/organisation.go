@@ -52,7 +52,7 @@ func (r *OrganisationReader) Next() (*Organisation, error) {
 		return nil, err
 	}
 	var raw rawOrganisation
-	if err := r.s.decode(&raw, start); err != nil {
+	if err := r.s.decode(r.s.dec, &raw, start); err != nil {
 		return nil, err
 	}
 	return raw.organisation(r.s.lang), nil

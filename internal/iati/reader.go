@@ -1,6 +1,7 @@
 package iati
 
 import (
+	"encoding/xml"
 	"fmt"
 	"io"
 	"regexp"
@@ -31,11 +32,18 @@ func (r *Reader) Next() (*Activity, error) {
 	if err != nil {
 		return nil, err
 	}
-	var raw rawActivity
-	if err := r.s.decode(&raw, start); err != nil {
+	toks, err := r.s.record(start)
+	if err != nil {
 		return nil, err
 	}
-	return raw.activity(r.s.lang), nil
+	var raw rawActivity
+	dec := xml.NewTokenDecoder(&tokenSlice{toks: toks})
+	if err := r.s.decode(dec, &raw, nil); err != nil {
+		return nil, err
+	}
+	a := raw.activity(r.s.lang)
+	a.Element = buildElement(toks)
+	return a, nil
 }
 
 // Version is the file's IATI version attribute as written, known after the
@@ -393,6 +401,7 @@ func (raw *rawActivity) activity(fileLang string) *Activity {
 			continue
 		}
 		p := ParticipatingOrg{
+			Elem:       i,
 			Ref:        strings.TrimSpace(o.Ref),
 			Role:       role,
 			ActivityID: strings.TrimSpace(o.ActivityID),
@@ -437,6 +446,7 @@ func (raw *rawActivity) activity(fileLang string) *Activity {
 		elem := loc("contact-info", i)
 		l := first(c.lang(elem, ci.Lang), lang)
 		ct := ContactInfo{
+			Elem:         i,
 			Type:         strings.TrimSpace(ci.Type),
 			Organisation: c.allNarratives(elem, ci.Organisation, l),
 			Department:   c.allNarratives(elem, ci.Department, l),
@@ -466,6 +476,7 @@ func (raw *rawActivity) activity(fileLang string) *Activity {
 			continue
 		}
 		a.RecipientCountries = append(a.RecipientCountries, RecipientCountry{
+			Elem:       i,
 			Code:       code,
 			Percentage: c.percentage(elem, rc.Percentage),
 			Narratives: c.narratives(elem, rc.rawText, lang),
@@ -547,6 +558,7 @@ func (raw *rawActivity) activity(fileLang string) *Activity {
 			continue
 		}
 		tr := Transaction{
+			Elem:        i,
 			Ref:         strings.TrimSpace(t.Ref),
 			Type:        typ,
 			Date:        date,

@@ -132,19 +132,53 @@ func (s *stream) fail(err error) error {
 	return fmt.Errorf("iati: line %d: %w", line, err)
 }
 
-// decode decodes the item whose start element next returned.
-func (s *stream) decode(v any, start *xml.StartElement) error {
-	if err := s.dec.DecodeElement(v, start); err != nil {
-		if err == io.EOF {
-			err = io.ErrUnexpectedEOF
+// record reads the item whose start element next returned, up to its end,
+// and returns its tokens, start and end included.
+func (s *stream) record(start *xml.StartElement) ([]xml.Token, error) {
+	toks := []xml.Token{start.Copy()}
+	for depth := 1; depth > 0; {
+		t, err := s.dec.Token()
+		if err != nil {
+			return nil, s.itemError(err)
 		}
-		s.err = fmt.Errorf("iati: <%s> %d starting on line %d: %w", s.item, s.count, s.line, err)
-		var syn *xml.SyntaxError
-		if !errors.As(err, &syn) {
-			line, _ := s.dec.InputPos()
-			s.err = fmt.Errorf("iati: <%s> %d starting on line %d, at line %d: %w", s.item, s.count, s.line, line, err)
+		switch t.(type) {
+		case xml.StartElement:
+			depth++
+		case xml.EndElement:
+			depth--
 		}
-		return s.err
+		toks = append(toks, xml.CopyToken(t))
+	}
+	return toks, nil
+}
+
+// decode decodes the item whose start element next returned, from dec: the
+// stream's own decoder with start, or one replaying the item's recorded
+// tokens with a nil start.
+func (s *stream) decode(dec *xml.Decoder, v any, start *xml.StartElement) error {
+	var err error
+	if start == nil {
+		err = dec.Decode(v)
+	} else {
+		err = dec.DecodeElement(v, start)
+	}
+	if err != nil {
+		return s.itemError(err)
 	}
 	return nil
+}
+
+// itemError names the item and the line of a failure to read it; it is
+// sticky.
+func (s *stream) itemError(err error) error {
+	if err == io.EOF {
+		err = io.ErrUnexpectedEOF
+	}
+	s.err = fmt.Errorf("iati: <%s> %d starting on line %d: %w", s.item, s.count, s.line, err)
+	var syn *xml.SyntaxError
+	if !errors.As(err, &syn) {
+		line, _ := s.dec.InputPos()
+		s.err = fmt.Errorf("iati: <%s> %d starting on line %d, at line %d: %w", s.item, s.count, s.line, line, err)
+	}
+	return s.err
 }
