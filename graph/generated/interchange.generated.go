@@ -195,6 +195,38 @@ func (ec *executionContext) fieldContext_ImportSummary_skipped(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _ImportSummary_qualityNotes(ctx context.Context, field graphql.CollectedField, obj *interchange.Summary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSummary_qualityNotes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QualityNotes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []interchange.NoteCount) graphql.Marshaler {
+			return ec.marshalNQualityNoteCount2ᚕgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋinterchangeᚐNoteCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSummary_qualityNotes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QualityNoteCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Narrative_lang(ctx context.Context, field graphql.CollectedField, obj *iati.Narrative) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -239,6 +271,52 @@ func (ec *executionContext) _Narrative_text(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_Narrative_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Narrative", field, false, false, "String")
+}
+
+func (ec *executionContext) _QualityNoteCount_code(ctx context.Context, field graphql.CollectedField, obj *interchange.NoteCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QualityNoteCount_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QualityNoteCount_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QualityNoteCount", field, false, false, "String")
+}
+
+func (ec *executionContext) _QualityNoteCount_count(ctx context.Context, field graphql.CollectedField, obj *interchange.NoteCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QualityNoteCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QualityNoteCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QualityNoteCount", field, false, false, "Int")
 }
 
 func (ec *executionContext) _RecipientRegion_code(ctx context.Context, field graphql.CollectedField, obj *iati.RecipientRegion) (ret graphql.Marshaler) {
@@ -451,6 +529,11 @@ func (ec *executionContext) _ImportSummary(ctx context.Context, sel ast.Selectio
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "qualityNotes":
+			out.Values[i] = ec._ImportSummary_qualityNotes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -486,6 +569,44 @@ func (ec *executionContext) _Narrative(ctx context.Context, sel ast.SelectionSet
 			}
 		case "text":
 			out.Values[i] = ec._Narrative_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var qualityNoteCountImplementors = []string{"QualityNoteCount"}
+
+func (ec *executionContext) _QualityNoteCount(ctx context.Context, sel ast.SelectionSet, obj *interchange.NoteCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, qualityNoteCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QualityNoteCount")
+		case "code":
+			out.Values[i] = ec._QualityNoteCount_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._QualityNoteCount_count(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -600,6 +721,26 @@ func (ec *executionContext) marshalNNarrative2ᚕgithubᚗcomᚋaidregistryᚋre
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNarrative2githubᚗcomᚋaidregistryᚋregistryᚋinternalᚋiatiᚐNarrative(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNQualityNoteCount2githubᚗcomᚋaidregistryᚋregistryᚋinternalᚋinterchangeᚐNoteCount(ctx context.Context, sel ast.SelectionSet, v interchange.NoteCount) graphql.Marshaler {
+	return ec._QualityNoteCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNQualityNoteCount2ᚕgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋinterchangeᚐNoteCountᚄ(ctx context.Context, sel ast.SelectionSet, v []interchange.NoteCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQualityNoteCount2githubᚗcomᚋaidregistryᚋregistryᚋinternalᚋinterchangeᚐNoteCount(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {

@@ -292,10 +292,11 @@ type ComplexityRoot struct {
 	}
 
 	ImportSummary struct {
-		Created   func(childComplexity int) int
-		Skipped   func(childComplexity int) int
-		Unchanged func(childComplexity int) int
-		Updated   func(childComplexity int) int
+		Created      func(childComplexity int) int
+		QualityNotes func(childComplexity int) int
+		Skipped      func(childComplexity int) int
+		Unchanged    func(childComplexity int) int
+		Updated      func(childComplexity int) int
 	}
 
 	IndicatorPeriod struct {
@@ -569,6 +570,11 @@ type ComplexityRoot struct {
 		Code    func(childComplexity int) int
 		Element func(childComplexity int) int
 		Message func(childComplexity int) int
+	}
+
+	QualityNoteCount struct {
+		Code  func(childComplexity int) int
+		Count func(childComplexity int) int
 	}
 
 	Query struct {
@@ -1743,6 +1749,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportSummary.Created(childComplexity), true
+	case "ImportSummary.qualityNotes":
+		if e.ComplexityRoot.ImportSummary.QualityNotes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSummary.QualityNotes(childComplexity), true
 	case "ImportSummary.skipped":
 		if e.ComplexityRoot.ImportSummary.Skipped == nil {
 			break
@@ -3231,6 +3243,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.QualityNote.Message(childComplexity), true
+
+	case "QualityNoteCount.code":
+		if e.ComplexityRoot.QualityNoteCount.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QualityNoteCount.Code(childComplexity), true
+	case "QualityNoteCount.count":
+		if e.ComplexityRoot.QualityNoteCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QualityNoteCount.Count(childComplexity), true
 
 	case "Query.agreements":
 		if e.ComplexityRoot.Query.Agreements == nil {
@@ -8642,6 +8667,14 @@ type ImportSummary {
   unchanged: Int!
   "Elements, or whole records, left out, each with the reason."
   skipped: [ImportSkip!]!
+  "Departures from the rules kept as published, by code (see QualityNote)."
+  qualityNotes: [QualityNoteCount!]!
+}
+
+"How many quality notes of one code an import wrote."
+type QualityNoteCount {
+  code: String!
+  count: Int!
 }
 
 "One element, or one whole record, an import left out."
@@ -9398,6 +9431,8 @@ func (ec *executionContext) childFields_ImportSummary(ctx context.Context, field
 		return ec.fieldContext_ImportSummary_unchanged(ctx, field)
 	case "skipped":
 		return ec.fieldContext_ImportSummary_skipped(ctx, field)
+	case "qualityNotes":
+		return ec.fieldContext_ImportSummary_qualityNotes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ImportSummary", field.Name)
 }
@@ -9854,6 +9889,16 @@ func (ec *executionContext) childFields_QualityNote(ctx context.Context, field g
 		return ec.fieldContext_QualityNote_message(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type QualityNote", field.Name)
+}
+
+func (ec *executionContext) childFields_QualityNoteCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_QualityNoteCount_code(ctx, field)
+	case "count":
+		return ec.fieldContext_QualityNoteCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QualityNoteCount", field.Name)
 }
 
 func (ec *executionContext) childFields_RecipientRegion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

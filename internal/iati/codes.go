@@ -274,15 +274,12 @@ var ProgrammeStatusByStatus = map[string]string{
 var StatusByProgrammeStatus = invert(ProgrammeStatusByStatus)
 
 // FundingKindByTransactionType maps TransactionType codes to Funding kinds.
-// Direction is carried by the provider and receiver organisations, so an
-// incoming commitment (11) is a COMMITMENT like an outgoing one (2), and
-// both pledges (12 outgoing, 13 incoming, new in 2.03) are PLEDGE.
-//
-// Codes 5-10 (interest payment, loan repayment, reimbursement, purchase and
-// sale of equity, credit guarantee) are valid IATI and the reader keeps
-// them, but the registry has no Funding kind for them: they are absent
-// here, and the importer reports such a transaction as skipped, naming its
-// type (CodeName("TransactionType", code)).
+// The kind is the coarse family: an incoming commitment (11) is a
+// COMMITMENT like an outgoing one (2), and both pledges (12 outgoing, 13
+// incoming) are PLEDGE; the exact type is kept beside it
+// (Funding.transactionType), so the direction is never lost. Codes 5-10
+// (interest payment, loan repayment, reimbursement, purchase and sale of
+// equity, credit guarantee) have no family: their fundings have no kind.
 var FundingKindByTransactionType = map[string]string{
 	TransactionIncomingFunds:      FundingIncomingFunds,
 	TransactionOutgoingCommitment: FundingCommitment,
@@ -293,9 +290,22 @@ var FundingKindByTransactionType = map[string]string{
 	TransactionIncomingPledge:     FundingPledge,
 }
 
+// TransactionTypeNames are the GraphQL names of the thirteen IATI
+// TransactionType codes (Funding.transactionType), by code.
+var TransactionTypeNames = map[string]string{
+	"1": "INCOMING_FUNDS", "2": "OUTGOING_COMMITMENT", "3": "DISBURSEMENT", "4": "EXPENDITURE",
+	"5": "INTEREST_PAYMENT", "6": "LOAN_REPAYMENT", "7": "REIMBURSEMENT", "8": "PURCHASE_OF_EQUITY",
+	"9": "SALE_OF_EQUITY", "10": "CREDIT_GUARANTEE", "11": "INCOMING_COMMITMENT", "12": "OUTGOING_PLEDGE",
+	"13": "INCOMING_PLEDGE",
+}
+
+// TransactionTypeByName maps Funding.transactionType names back to codes.
+var TransactionTypeByName = invert(TransactionTypeNames)
+
 // TransactionTypeByFundingKind maps Funding kinds to the TransactionType
-// code the exporter writes: COMMITMENT is 2 and PLEDGE is 12 (the outgoing
-// forms), so 11 and 13 are exported as 2 and 12.
+// code the exporter writes for a funding that has no transactionType (one
+// typed in, not imported): COMMITMENT is 2 and PLEDGE is 12 (the outgoing
+// forms).
 var TransactionTypeByFundingKind = map[string]string{
 	FundingIncomingFunds: TransactionIncomingFunds,
 	FundingCommitment:    TransactionOutgoingCommitment,

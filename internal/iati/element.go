@@ -21,9 +21,11 @@ type Element struct {
 	Attrs    []Attr     `json:"a,omitempty"`
 	Text     string     `json:"t,omitempty"`
 	Children []*Element `json:"c,omitempty"`
-	// Pos is the element's place among its activity's children, so that an
-	// export can put the elements of one family back in the file's order
-	// when they are held by different records.
+	// Pos is the element's place among its activity's children of the
+	// same name, so that an export puts the elements of one family back in
+	// the file's order when different records hold them. It counts within
+	// the family, so that a new element of one family does not move the
+	// others (and a re-import finds them unchanged).
 	Pos int `json:"p,omitempty"`
 }
 
@@ -126,7 +128,11 @@ func buildElement(toks []xml.Token) *Element {
 			if len(stack) > 0 {
 				parent := stack[len(stack)-1]
 				if len(stack) == 1 {
-					e.Pos = len(parent.Children)
+					for _, c := range parent.Children {
+						if c.Space == e.Space && c.Name == e.Name {
+							e.Pos++
+						}
+					}
 				}
 				parent.Children = append(parent.Children, e)
 			} else {

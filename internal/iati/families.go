@@ -1,6 +1,9 @@
 package iati
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // Holder says which of the registry's records keeps an element family of
 // an imported activity. A record holds the elements it stands for, so that
@@ -114,6 +117,9 @@ func SchemaOrder(children []*Element) {
 	slices.SortStableFunc(children, func(a, b *Element) int {
 		if ra, rb := rank(a), rank(b); ra != rb {
 			return ra - rb
+		}
+		if ka, kb := a.Key(), b.Key(); ka != kb {
+			return strings.Compare(ka, kb)
 		}
 		return a.Pos - b.Pos
 	})

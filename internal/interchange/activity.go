@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -21,6 +22,7 @@ import (
 	"github.com/aidregistry/registry/internal/audit"
 	"github.com/aidregistry/registry/internal/iati"
 	"github.com/aidregistry/registry/internal/money"
+	"github.com/aidregistry/registry/internal/validate"
 )
 
 // activityWriter brings the store in line with one activity, inside that
@@ -43,6 +45,30 @@ type activityWriter struct {
 
 	old *ent.Programme
 	id  int
+
+	// now is when this import writes the activity: every record it writes
+	// gets it as updated_at and iati_synced_at.
+	now time.Time
+	// held shares the activity's elements out among its records.
+	held *held
+	// notes are the programme's quality notes; fundingNotes count those of
+	// its fundings, for the summary.
+	notes        notes
+	fundingNotes []iati.QualityNote
+	// fundingRows are the fundings as written, for their sectors.
+	fundingRows []writtenFunding
+	// update holds the changes to a stored programme's fields until its
+	// elements are known; updated says there are some.
+	update  *ent.ProgrammeUpdateOne
+	updated bool
+}
+
+// writtenFunding is a funding the import wrote or kept, with the
+// transaction element it holds and the sector rows it had.
+type writtenFunding struct {
+	id      int
+	element *iati.Element
+	sectors []*ent.Sector
 }
 
 func newActivityWriter(im *importer, c *ent.Client, a *iati.Activity) *activityWriter {
@@ -77,13 +103,23 @@ func (w *activityWriter) refused(elem string, err error) error {
 }
 
 func (w *activityWriter) write(ctx context.Context) error {
+	ctx = validate.AsPublished(ctx)
 	a := w.a
+	w.now = time.Now().UTC().Truncate(time.Microsecond)
+	w.held = newHeld(a.Element)
+	for _, p := range a.Problems {
+		if p.Element != "iati-identifier" {
+			w.notes.add(iati.NoteInvalidElement, p.Element, "%s", p.Reason)
+		}
+	}
+	activityNotes(a.Element, &w.notes)
 	old, err := w.c.Programme.Query().Where(programme.Code(a.Identifier)).
 		WithParticipations().
 		WithCountries().
-		WithFundings(func(q *ent.FundingQuery) { q.Order(funding.ByID()) }).
+		WithFundings(func(q *ent.FundingQuery) { q.Order(funding.ByID()).WithSectors() }).
 		WithContacts().
 		WithSources().
+		WithSectors().WithLocations().WithPolicyMarkers().WithHumanitarianScopes().
 		Only(ctx)
 	if err != nil && !ent.IsNotFound(err) {
 		return err
@@ -115,7 +151,37 @@ func (w *activityWriter) write(ctx context.Context) error {
 			return err
 		}
 	}
-	return w.links(ctx, rel)
+	if err := w.links(ctx, rel); err != nil {
+		return err
+	}
+	if err := w.keepElements(ctx); err != nil {
+		return err
+	}
+	return w.projections(ctx)
+}
+
+// keepElements stores on the programme what it holds of the activity (its
+// attributes and every element no row took) and its quality notes, with
+// the changes to its fields, in one update.
+func (w *activityWriter) keepElements(ctx context.Context) error {
+	elems := w.held.programme()
+	u := w.update
+	if w.created {
+		// Part of the programme's creation, whose history entry already
+		// says what it holds.
+		u, ctx = w.c.Programme.UpdateOneID(w.id), audit.Skip(ctx)
+	}
+	sameElems := w.old != nil && iati.EqualElements(w.old.IatiElements, elems) && slices.Equal(w.old.QualityNotes, []iati.QualityNote(w.notes))
+	if sameElems && !w.updated {
+		return nil
+	}
+	if !sameElems {
+		u.SetIatiElements(elems).SetQualityNotes(w.notes).SetHasQualityNotes(len(w.notes) > 0)
+	}
+	if !w.created {
+		w.writes++
+	}
+	return u.SetUpdatedAt(w.now).SetIatiSyncedAt(w.now).Exec(ctx)
 }
 
 // errSkipActivity skips the whole activity with a reason.
@@ -171,8 +237,7 @@ func (w *activityWriter) programmeFields() (programmeFields, bool) {
 	if f.start != nil && f.end != nil {
 		n := min(len(*f.start), len(*f.end))
 		if (*f.end)[:n] < (*f.start)[:n] {
-			w.skip("activity-date", "the end %s is before the start %s; the end is left out", *f.end, *f.start)
-			f.end = nil
+			w.notes.add(iati.NoteEndBeforeStart, "activity-date", "the end %s is before the start %s; kept as published", *f.end, *f.start)
 		}
 	}
 	f.budget = w.budget()
@@ -245,13 +310,17 @@ func activityDate(dates []iati.ActivityDate, end bool, types ...string) *string 
 	return nil
 }
 
-// budget totals the activity's budgets (budgetTotal), leaving the budget
-// out with a reason when the registry cannot keep it.
+// budget totals the activity's budgets (budgetTotal) into the programme's
+// budget, noting a total that breaks the registry's rules, and the budgets
+// that cannot be added into one (the elements stay, as published).
 func (w *activityWriter) budget() *money.Money {
 	m, problem := budgetTotal(w.a.Budgets)
 	if problem != "" {
-		w.skip("budget", "%s; left out", problem)
+		w.notes.add(iati.NoteBudgetNotTotalled, "budget", "%s; the budgets are kept as published, the programme has no budget total", problem)
 		return nil
+	}
+	if m != nil {
+		w.notes.departures("budget", validate.MoneyDepartures(m.Amount, m.Currency, false))
 	}
 	return m
 }
@@ -293,26 +362,7 @@ func budgetTotal(budgets []iati.Budget) (*money.Money, string) {
 	if err != nil {
 		return nil, fmt.Sprintf("the total %s cannot be kept: %v", total.String(), err)
 	}
-	if err := moneyRule(amount, currency, false); err != nil {
-		return nil, err.Error()
-	}
 	return &money.Money{Amount: amount, Currency: currency}, ""
-}
-
-// moneyRule checks what the validation hook will check of an amount, so
-// that an element it would refuse is left out before anything is written.
-func moneyRule(amount money.Decimal, currency string, negativeOK bool) error {
-	digits, err := money.MinorDigits(currency)
-	if err != nil {
-		return err
-	}
-	if amount.Scale() > digits {
-		return fmt.Errorf("%s has more decimal places than %s uses (%d)", amount, currency, digits)
-	}
-	if amount.Sign() < 0 && !negativeOK {
-		return fmt.Errorf("%s %s is negative, which only disbursements and expenditures may be", amount, currency)
-	}
-	return nil
 }
 
 func (w *activityWriter) resolveReportingOrg(ctx context.Context) error {
@@ -384,7 +434,8 @@ func (w *activityWriter) saveProgramme(ctx context.Context, f programmeFields, s
 			SetNillableBudgetAmount(amount).SetNillableBudgetCurrency(currency).
 			SetNillableLanguage(lang).SetNillableRegion(f.region).
 			SetNillableParentID(rel.parent).
-			AddSourceIDs(sourceIDs...)
+			AddSourceIDs(sourceIDs...).
+			SetUpdatedAt(w.now).SetIatiSyncedAt(w.now)
 		if len(f.titleTr) > 0 {
 			b.SetTitleTranslations(f.titleTr)
 		}
@@ -494,16 +545,14 @@ func (w *activityWriter) saveProgramme(ctx context.Context, f programmeFields, s
 		u.AddSourceIDs(add...).RemoveSourceIDs(remove...)
 		n++
 	}
-	if n > 0 {
-		if err := u.Exec(ctx); err != nil {
-			return err
-		}
-		w.writes++
-	}
+	// Written with the elements the programme keeps, once the rows have
+	// taken theirs (keepElements): one update.
+	w.update, w.updated = u, n > 0
 	// The parent apart, so that a link the rules refuse (a cycle) skips
 	// only itself.
 	if rel.parent != nil && !equalPtr(old.ParentID, rel.parent) {
-		err := w.c.Programme.UpdateOneID(old.ID).SetParentID(*rel.parent).Exec(ctx)
+		err := w.c.Programme.UpdateOneID(old.ID).SetParentID(*rel.parent).
+			SetUpdatedAt(w.now).SetIatiSyncedAt(w.now).Exec(ctx)
 		if err == nil {
 			w.writes++
 		}
@@ -583,14 +632,19 @@ func equalReporting(a, b *iati.ReportingOrg) bool {
 }
 
 // participations makes the programme's participations in roles 1-4 those
-// of the activity's participating-orgs. PARTNER participations, which IATI
-// cannot express, are left alone.
+// of the activity's participating-orgs, each holding the elements it was
+// made of. PARTNER participations, which IATI cannot express, are left
+// alone.
 func (w *activityWriter) participations(ctx context.Context) error {
 	type key struct {
 		org  int
 		role participation.Role
 	}
-	var want []key
+	type want struct {
+		key
+		elems []*iati.Element
+	}
+	var wants []*want
 	for _, p := range w.a.ParticipatingOrgs {
 		elem := "participating-org " + cmp.Or(pick(p.Name, w.a.Lang), p.Ref)
 		org, err := w.orgs.resolve(ctx, p.Ref, p.Type, pick(p.Name, w.a.Lang))
@@ -601,34 +655,46 @@ func (w *activityWriter) participations(ctx context.Context) error {
 			continue
 		}
 		k := key{org, participation.Role(iati.ParticipationRoleByRole[p.Role])}
-		if !slices.Contains(want, k) {
-			want = append(want, k)
+		el := w.held.take("participating-org", p.Elem)
+		if i := slices.IndexFunc(wants, func(x *want) bool { return x.key == k }); i >= 0 {
+			wants[i].elems = append(wants[i].elems, el)
+			continue
 		}
+		wants = append(wants, &want{k, []*iati.Element{el}})
 	}
-	var have []key
+	have := map[key]*ent.Participation{}
 	if w.old != nil {
 		for _, p := range w.old.Edges.Participations {
 			if p.Role == participation.RolePARTNER {
 				continue
 			}
 			k := key{p.OrganisationID, p.Role}
-			if !slices.Contains(want, k) {
+			if !slices.ContainsFunc(wants, func(x *want) bool { return x.key == k }) {
 				if err := w.c.Participation.DeleteOneID(p.ID).Exec(ctx); err != nil {
 					return err
 				}
 				w.writes++
 				continue
 			}
-			have = append(have, k)
+			have[k] = p
 		}
 	}
-	for _, k := range want {
-		if slices.Contains(have, k) {
-			continue
+	for _, x := range wants {
+		var err error
+		if p, ok := have[x.key]; ok {
+			if iati.EqualElements(p.IatiElements, x.elems) {
+				continue
+			}
+			err = w.c.Participation.UpdateOneID(p.ID).SetIatiElements(x.elems).
+				SetUpdatedAt(w.now).SetIatiSyncedAt(w.now).Exec(ctx)
+		} else {
+			err = w.c.Participation.Create().SetProgrammeID(w.id).SetOrganisationID(x.org).SetRole(x.role).
+				SetIatiElements(x.elems).SetUpdatedAt(w.now).SetIatiSyncedAt(w.now).Exec(ctx)
 		}
-		err := w.c.Participation.Create().SetProgrammeID(w.id).SetOrganisationID(k.org).SetRole(k.role).Exec(ctx)
 		if err == nil {
 			w.writes++
+		} else {
+			w.held.release(x.elems...)
 		}
 		if err := w.refused("participating-org", err); err != nil {
 			return err
@@ -638,95 +704,68 @@ func (w *activityWriter) participations(ctx context.Context) error {
 }
 
 // countries makes the programme's BENEFICIARY countries those of the
-// activity's recipient-countries, with their percentages as shares.
-// DIASPORA_HOST rows, which IATI cannot express, are left alone (their
-// shares still count towards the programme's 100).
+// activity's recipient-countries, with their percentages as shares, as
+// published (shares that do not add up are noted on the programme).
+// DIASPORA_HOST rows, which IATI cannot express, are left alone.
 func (w *activityWriter) countries(ctx context.Context) error {
 	type want struct {
 		country int
 		share   *money.Decimal
+		elems   []*iati.Element
 	}
-	var others decimal.Decimal
 	byCountry := map[int]*ent.ProgrammeCountry{}
 	if w.old != nil {
 		for _, r := range w.old.Edges.Countries {
-			if r.Role != programmecountry.RoleBENEFICIARY {
-				if r.SharePercent != nil {
-					others = others.Add(r.SharePercent.Decimal())
-				}
-				continue
+			if r.Role == programmecountry.RoleBENEFICIARY {
+				byCountry[r.CountryID] = r
 			}
-			byCountry[r.CountryID] = r
 		}
 	}
-	hundred := decimal.NewFromInt(100)
-	sum := others
 	var wants []want
 	for _, rc := range w.a.RecipientCountries {
 		elem := "recipient-country " + rc.Code
 		id, ok := w.im.countries[rc.Code]
 		if !ok {
-			w.skip(elem, "country %s is not in the registry's ISO 3166-1 list; skipped", rc.Code)
+			w.skip(elem, "country %s is not in the registry's ISO 3166-1 list; kept in the activity, no country row", rc.Code)
 			continue
 		}
 		if slices.ContainsFunc(wants, func(x want) bool { return x.country == id }) {
-			w.skip(elem, "country %s is named twice; this one skipped", rc.Code)
+			w.skip(elem, "country %s is named twice; the second is kept in the activity, no second row", rc.Code)
 			continue
 		}
-		share := rc.Percentage
-		if share != nil {
-			if next := sum.Add(share.Decimal()); next.GreaterThan(hundred) {
-				w.skip(elem, "percentage %s would take the programme's country shares to %s, over 100; the country is kept without a share", share, next.String())
-				share = nil
-			} else {
-				sum = next
-			}
-		}
-		wants = append(wants, want{id, share})
+		wants = append(wants, want{id, rc.Percentage, []*iati.Element{w.held.take("recipient-country", rc.Elem)}})
 	}
-	// Deletes first, then shares that shrink, then those that grow, then
-	// new rows, so that the running total never passes 100 on the way.
 	for cid, r := range byCountry {
 		if !slices.ContainsFunc(wants, func(x want) bool { return x.country == cid }) {
 			if err := w.c.ProgrammeCountry.DeleteOneID(r.ID).Exec(ctx); err != nil {
 				return err
 			}
 			w.writes++
-			delete(byCountry, cid)
 		}
 	}
-	shrinks := func(old, new *money.Decimal) bool {
-		return new == nil || (old != nil && new.Decimal().LessThan(old.Decimal()))
-	}
-	for pass := 0; pass < 2; pass++ {
-		for _, x := range wants {
-			r, ok := byCountry[x.country]
-			if !ok || equalDecimal(r.SharePercent, x.share) || shrinks(r.SharePercent, x.share) != (pass == 0) {
+	for _, x := range wants {
+		var err error
+		if r, ok := byCountry[x.country]; ok {
+			if equalDecimal(r.SharePercent, x.share) && iati.EqualElements(r.IatiElements, x.elems) {
 				continue
 			}
-			u := w.c.ProgrammeCountry.UpdateOneID(r.ID)
+			u := w.c.ProgrammeCountry.UpdateOneID(r.ID).SetIatiElements(x.elems).
+				SetUpdatedAt(w.now).SetIatiSyncedAt(w.now)
 			if x.share == nil {
 				u.ClearSharePercent()
 			} else {
 				u.SetSharePercent(*x.share)
 			}
-			err := u.Exec(ctx)
-			if err == nil {
-				w.writes++
-			}
-			if err := w.refused("recipient-country", err); err != nil {
-				return err
-			}
+			err = u.Exec(ctx)
+		} else {
+			err = w.c.ProgrammeCountry.Create().SetProgrammeID(w.id).SetCountryID(x.country).
+				SetRole(programmecountry.RoleBENEFICIARY).SetNillableSharePercent(x.share).
+				SetIatiElements(x.elems).SetUpdatedAt(w.now).SetIatiSyncedAt(w.now).Exec(ctx)
 		}
-	}
-	for _, x := range wants {
-		if _, ok := byCountry[x.country]; ok {
-			continue
-		}
-		err := w.c.ProgrammeCountry.Create().SetProgrammeID(w.id).SetCountryID(x.country).
-			SetRole(programmecountry.RoleBENEFICIARY).SetNillableSharePercent(x.share).Exec(ctx)
 		if err == nil {
 			w.writes++
+		} else {
+			w.held.release(x.elems...)
 		}
 		if err := w.refused("recipient-country", err); err != nil {
 			return err
@@ -737,43 +776,49 @@ func (w *activityWriter) countries(ctx context.Context) error {
 
 // fundingRow is a Funding as the importer compares it.
 type fundingRow struct {
-	kind              funding.Kind
+	kind              *funding.Kind
+	ttype             *funding.TransactionType
 	date              *string
 	amount            *money.Decimal
 	currency          *string
 	funder, recipient *int
 	note              *string
+	elems             []*iati.Element
+	notes             []iati.QualityNote
 }
 
 func (r fundingRow) equal(o fundingRow) bool {
-	return r.kind == o.kind && equalPtr(r.date, o.date) && equalDecimal(r.amount, o.amount) &&
-		equalPtr(r.currency, o.currency) && equalPtr(r.funder, o.funder) &&
-		equalPtr(r.recipient, o.recipient) && equalPtr(r.note, o.note)
+	return equalPtr(r.kind, o.kind) && equalPtr(r.ttype, o.ttype) && equalPtr(r.date, o.date) &&
+		equalDecimal(r.amount, o.amount) && equalPtr(r.currency, o.currency) && equalPtr(r.funder, o.funder) &&
+		equalPtr(r.recipient, o.recipient) && equalPtr(r.note, o.note) &&
+		iati.EqualElements(r.elems, o.elems) && slices.Equal(r.notes, o.notes)
 }
 
 // fundings makes the programme's fundings those of the activity's
-// transactions: rows equal to a transaction stay, others are updated in
-// order to the transactions left, and the rest deleted or created.
+// transactions, each as published (negative values and extra decimals
+// noted on the funding) and holding its transaction element: rows equal to
+// a transaction stay, others are updated in order to the transactions
+// left, and the rest deleted or created.
 func (w *activityWriter) fundings(ctx context.Context) error {
 	a := w.a
 	var want []fundingRow
 	var elems []string
 	for _, t := range a.Transactions {
-		elem := fmt.Sprintf("transaction (type %s, %s, %s %s)", t.Type, t.Date, t.Value.Amount, t.Value.Currency)
-		kind, ok := iati.FundingKindByTransactionType[t.Type]
-		if !ok {
-			w.skip(elem, "transaction type %s (%s) has no Funding kind in the registry; skipped",
-				t.Type, iati.CodeName("TransactionType", t.Type))
-			continue
-		}
-		k := funding.Kind(kind)
-		if err := moneyRule(t.Value.Amount, t.Value.Currency, k == funding.KindDISBURSEMENT || k == funding.KindEXPENDITURE); err != nil {
-			w.skip(elem, "%v; skipped", err)
-			continue
-		}
+		elem := loc("transaction", t.Elem)
+		tt := funding.TransactionType(iati.TransactionTypeNames[t.Type])
 		amount, currency, date := t.Value.Amount, t.Value.Currency, t.Date
-		row := fundingRow{kind: k, date: &date, amount: &amount, currency: &currency,
-			note: nonEmpty(pick(t.Description, a.Lang))}
+		row := fundingRow{ttype: &tt, date: &date, amount: &amount, currency: &currency,
+			note:  nonEmpty(pick(t.Description, a.Lang)),
+			elems: []*iati.Element{w.held.take("transaction", t.Elem)}}
+		if kind, ok := iati.FundingKindByTransactionType[t.Type]; ok {
+			k := funding.Kind(kind)
+			row.kind = &k
+		}
+		var ns notes
+		ns.departures(elem+"/value", validate.MoneyDepartures(amount, currency,
+			row.kind != nil && (*row.kind == funding.KindDISBURSEMENT || *row.kind == funding.KindEXPENDITURE)))
+		sectorNotes(row.elems[0].All("sector"), elem+"/sector", &ns)
+		row.notes = ns
 		var err error
 		if row.funder, err = w.transactionOrg(ctx, t.Provider); err != nil {
 			if err := w.refused(elem+"/provider-org", err); err != nil {
@@ -794,36 +839,35 @@ func (w *activityWriter) fundings(ctx context.Context) error {
 	}
 	haveRows := make([]fundingRow, len(have))
 	for i, f := range have {
-		var k funding.Kind
-		if f.Kind != nil {
-			k = *f.Kind
-		}
-		haveRows[i] = fundingRow{kind: k, date: f.Date, amount: f.ValueAmount, currency: f.ValueCurrency,
-			funder: f.FunderID, recipient: f.RecipientID, note: f.Note}
+		haveRows[i] = fundingRow{kind: f.Kind, ttype: f.TransactionType, date: f.Date, amount: f.ValueAmount,
+			currency: f.ValueCurrency, funder: f.FunderID, recipient: f.RecipientID, note: f.Note,
+			elems: f.IatiElements, notes: f.QualityNotes}
 	}
-	_, update, remove, create := pair(haveRows, want, fundingRow.equal)
+	written := func(id int, x fundingRow, old []*ent.Sector) {
+		w.fundingRows = append(w.fundingRows, writtenFunding{id: id, element: x.elems[0], sectors: old})
+		w.fundingNotes = append(w.fundingNotes, x.notes...)
+	}
+	keep, update, remove, create := pair(haveRows, want, fundingRow.equal)
+	for _, p := range keep {
+		written(have[p[0]].ID, want[p[1]], have[p[0]].Edges.Sectors)
+	}
 	for _, p := range update {
-		x := want[p[1]]
-		u := w.c.Funding.UpdateOneID(have[p[0]].ID).SetKind(x.kind).
-			SetDate(*x.date).SetValueAmount(*x.amount).SetValueCurrency(*x.currency)
-		if x.funder != nil {
-			u.SetFunderID(*x.funder)
-		} else {
-			u.ClearFunderID()
-		}
-		if x.recipient != nil {
-			u.SetRecipientID(*x.recipient)
-		} else {
-			u.ClearRecipientID()
-		}
-		if x.note != nil {
-			u.SetNote(*x.note)
-		} else {
-			u.ClearNote()
-		}
+		x, f := want[p[1]], have[p[0]]
+		u := w.c.Funding.UpdateOneID(f.ID).
+			SetDate(*x.date).SetValueAmount(*x.amount).SetValueCurrency(*x.currency).
+			SetIatiElements(x.elems).SetQualityNotes(x.notes).SetHasQualityNotes(len(x.notes) > 0).
+			SetUpdatedAt(w.now).SetIatiSyncedAt(w.now)
+		setOrClear(x.kind, u.SetKind, u.ClearKind)
+		setOrClear(x.ttype, u.SetTransactionType, u.ClearTransactionType)
+		setOrClear(x.funder, u.SetFunderID, u.ClearFunderID)
+		setOrClear(x.recipient, u.SetRecipientID, u.ClearRecipientID)
+		setOrClear(x.note, u.SetNote, u.ClearNote)
 		err := u.Exec(ctx)
 		if err == nil {
 			w.writes++
+			written(f.ID, x, f.Edges.Sectors)
+		} else {
+			w.held.release(x.elems...)
 		}
 		if err := w.refused(elems[p[1]], err); err != nil {
 			return err
@@ -837,17 +881,32 @@ func (w *activityWriter) fundings(ctx context.Context) error {
 	}
 	for _, j := range create {
 		x := want[j]
-		err := w.c.Funding.Create().SetProgrammeID(w.id).SetKind(x.kind).SetNillableDate(x.date).
+		f, err := w.c.Funding.Create().SetProgrammeID(w.id).SetNillableKind(x.kind).
+			SetNillableTransactionType(x.ttype).SetNillableDate(x.date).
 			SetNillableValueAmount(x.amount).SetNillableValueCurrency(x.currency).
-			SetNillableFunderID(x.funder).SetNillableRecipientID(x.recipient).SetNillableNote(x.note).Exec(ctx)
+			SetNillableFunderID(x.funder).SetNillableRecipientID(x.recipient).SetNillableNote(x.note).
+			SetIatiElements(x.elems).SetQualityNotes(x.notes).SetHasQualityNotes(len(x.notes) > 0).
+			SetUpdatedAt(w.now).SetIatiSyncedAt(w.now).Save(ctx)
 		if err == nil {
 			w.writes++
+			written(f.ID, x, nil)
+		} else {
+			w.held.release(x.elems...)
 		}
 		if err := w.refused(elems[j], err); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// setOrClear sets an optional field to v, or clears it when v is nil.
+func setOrClear[T, U any](v *T, set func(T) U, clear func() U) {
+	if v != nil {
+		set(*v)
+	} else {
+		clear()
+	}
 }
 
 func (w *activityWriter) transactionOrg(ctx context.Context, o *iati.TransactionOrg) (*int, error) {
@@ -895,19 +954,23 @@ func pair[T any](have, want []T, equal func(T, T) bool) (keep, update [][2]int, 
 }
 
 // contactRow is a Contact as the importer compares it.
-type contactRow struct{ name, email, phone, office *string }
+type contactRow struct {
+	name, email, phone, office *string
+	elems                      []*iati.Element
+}
 
 func (r contactRow) equal(o contactRow) bool {
-	return equalPtr(r.name, o.name) && equalPtr(r.email, o.email) && equalPtr(r.phone, o.phone) && equalPtr(r.office, o.office)
+	return equalPtr(r.name, o.name) && equalPtr(r.email, o.email) && equalPtr(r.phone, o.phone) &&
+		equalPtr(r.office, o.office) && iati.EqualElements(r.elems, o.elems)
 }
 
 // contacts makes the programme's contacts those of the activity's
 // contact-info: person-name, the first email and telephone, and the
-// organisation and department as the office.
+// organisation and department as the office; each holds its element.
 func (w *activityWriter) contacts(ctx context.Context) error {
 	a := w.a
 	var want []contactRow
-	for i, ci := range a.Contacts {
+	for _, ci := range a.Contacts {
 		office := strings.Join(slices.DeleteFunc([]string{pick(ci.Organisation, a.Lang), pick(ci.Department, a.Lang)},
 			func(s string) bool { return strings.TrimSpace(s) == "" }), ", ")
 		row := contactRow{name: nonEmpty(pick(ci.PersonName, a.Lang)), office: nonEmpty(office)}
@@ -917,10 +980,11 @@ func (w *activityWriter) contacts(ctx context.Context) error {
 		if len(ci.Telephone) > 0 {
 			row.phone = nonEmpty(ci.Telephone[0])
 		}
-		if row == (contactRow{}) {
-			w.skip(loc("contact-info", i), "no person-name, organisation, department, email or telephone; skipped")
+		if row.name == nil && row.email == nil && row.phone == nil && row.office == nil {
+			w.skip(loc("contact-info", ci.Elem), "no person-name, organisation, department, email or telephone; kept in the activity, no contact row")
 			continue
 		}
+		row.elems = []*iati.Element{w.held.take("contact-info", ci.Elem)}
 		want = append(want, row)
 	}
 	var have []*ent.Contact
@@ -930,24 +994,17 @@ func (w *activityWriter) contacts(ctx context.Context) error {
 	}
 	haveRows := make([]contactRow, len(have))
 	for i, c := range have {
-		haveRows[i] = contactRow{c.Name, c.Email, c.Phone, c.Office}
+		haveRows[i] = contactRow{c.Name, c.Email, c.Phone, c.Office, c.IatiElements}
 	}
 	_, update, remove, create := pair(haveRows, want, contactRow.equal)
 	for _, p := range update {
 		x := want[p[1]]
-		u := w.c.Contact.UpdateOneID(have[p[0]].ID)
-		for _, f := range []struct {
-			v     *string
-			set   func(string) *ent.ContactUpdateOne
-			clear func() *ent.ContactUpdateOne
-		}{{x.name, u.SetName, u.ClearName}, {x.email, u.SetEmail, u.ClearEmail},
-			{x.phone, u.SetPhone, u.ClearPhone}, {x.office, u.SetOffice, u.ClearOffice}} {
-			if f.v != nil {
-				f.set(*f.v)
-			} else {
-				f.clear()
-			}
-		}
+		u := w.c.Contact.UpdateOneID(have[p[0]].ID).SetIatiElements(x.elems).
+			SetUpdatedAt(w.now).SetIatiSyncedAt(w.now)
+		setOrClear(x.name, u.SetName, u.ClearName)
+		setOrClear(x.email, u.SetEmail, u.ClearEmail)
+		setOrClear(x.phone, u.SetPhone, u.ClearPhone)
+		setOrClear(x.office, u.SetOffice, u.ClearOffice)
 		if err := u.Exec(ctx); err != nil {
 			return err
 		}
@@ -962,7 +1019,8 @@ func (w *activityWriter) contacts(ctx context.Context) error {
 	for _, j := range create {
 		x := want[j]
 		if err := w.c.Contact.Create().SetProgrammeID(w.id).SetNillableName(x.name).SetNillableEmail(x.email).
-			SetNillablePhone(x.phone).SetNillableOffice(x.office).Exec(ctx); err != nil {
+			SetNillablePhone(x.phone).SetNillableOffice(x.office).
+			SetIatiElements(x.elems).SetUpdatedAt(w.now).SetIatiSyncedAt(w.now).Exec(ctx); err != nil {
 			return err
 		}
 		w.writes++
@@ -1065,7 +1123,13 @@ func (w *activityWriter) links(ctx context.Context, rel *relations) error {
 		if p.ParentID != nil && *p.ParentID == w.id {
 			return nil
 		}
-		err = w.c.Programme.UpdateOneID(child).SetParentID(w.id).Exec(ctx)
+		u := w.c.Programme.UpdateOneID(child).SetParentID(w.id)
+		if p.IatiSyncedAt != nil && p.IatiSyncedAt.Equal(p.UpdatedAt) {
+			// The link comes from the files, not from a person: the child
+			// stays as imported.
+			u.SetUpdatedAt(w.now).SetIatiSyncedAt(w.now)
+		}
+		err = u.Exec(ctx)
 		if err == nil {
 			w.writes++
 		}

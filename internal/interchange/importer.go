@@ -187,6 +187,8 @@ func (im *importer) activity(ctx context.Context, a *iati.Activity, line int, su
 		return nil
 	}
 	im.orgs.commit()
+	sum.QualityNotes = noteCounts(sum.QualityNotes, w.notes)
+	sum.QualityNotes = noteCounts(sum.QualityNotes, w.fundingNotes)
 	im.skip(sum, skips...)
 	for _, s := range w.skips {
 		im.skip(sum, Skip{Record: record, Element: s.Element, Reason: s.Reason})

@@ -10,6 +10,9 @@ type Summary struct {
 	Updated   int    `json:"updated"`
 	Unchanged int    `json:"unchanged"`
 	Skipped   []Skip `json:"skipped"`
+	// QualityNotes counts, by code, the departures kept as published and
+	// noted on the records (qualityNotes).
+	QualityNotes []NoteCount `json:"qualityNotes"`
 }
 
 // Skip is one element, or one whole record, left out of an import.
@@ -29,3 +32,10 @@ const (
 	wholeActivity     = "iati-activity"
 	wholeOrganisation = "iati-organisation"
 )
+
+// NoteCount is how many quality notes of one code an import wrote: each a
+// departure from the rules kept as the publisher published it.
+type NoteCount struct {
+	Code  string `json:"code"`
+	Count int    `json:"count"`
+}

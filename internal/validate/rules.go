@@ -29,13 +29,15 @@ func checkProgramme(ctx context.Context, m *ent.ProgrammeMutation) error {
 		}
 	}
 	amount, cur := mergedMoney(m.BudgetAmount, m.BudgetAmountCleared, m.BudgetCurrency, m.BudgetCurrencyCleared, oldProgrammeMoney(old))
-	if err := moneyPair("budget", amount, cur, false); err != nil {
+	if err := moneyPair(ctx, "budget", amount, cur, false); err != nil {
 		return err
 	}
 	start := mergedString(m.StartDate, m.StartDateCleared, func() *string { return oldField(old, func(p *ent.Programme) *string { return p.StartDate }) })
 	end := mergedString(m.EndDate, m.EndDateCleared, func() *string { return oldField(old, func(p *ent.Programme) *string { return p.EndDate }) })
-	if err := ordered(start, end, "endDate"); err != nil {
-		return err
+	if !asPublished(ctx) {
+		if err := ordered(start, end, "endDate"); err != nil {
+			return err
+		}
 	}
 	if code, ok := m.Code(); ok {
 		q := m.Client().Programme.Query().Where(programme.Code(code))
@@ -95,7 +97,7 @@ func checkFunding(ctx context.Context, m *ent.FundingMutation) error {
 	if !ok && old != nil && old.Kind != nil && !m.KindCleared() {
 		kind, ok = *old.Kind, true
 	}
-	return moneyPair("value", amount, cur, ok && mayBeNegative[kind])
+	return moneyPair(ctx, "value", amount, cur, ok && mayBeNegative[kind])
 }
 
 func checkShare(ctx context.Context, m *ent.ProgrammeCountryMutation) error {
@@ -108,8 +110,8 @@ func checkShare(ctx context.Context, m *ent.ProgrammeCountryMutation) error {
 		}
 	}
 	pct, ok := m.SharePercent()
-	if !ok {
-		return nil // shares only change when one is given
+	if !ok || asPublished(ctx) {
+		return nil // shares only change when one is given; a publisher's are kept
 	}
 	hundred := decimal.NewFromInt(100)
 	if pct.Sign() < 0 || pct.Decimal().GreaterThan(hundred) {

@@ -1,12 +1,53 @@
 package validate
 
 import (
+	"context"
+	"fmt"
+
 	"github.com/aidregistry/registry/ent"
+	"github.com/aidregistry/registry/internal/iati"
 	"github.com/aidregistry/registry/internal/money"
 )
 
-// moneyPair checks an amount and its currency as they will be stored.
-func moneyPair(prefix string, amount *money.Decimal, cur *string, negativeOK bool) error {
+type asPublishedKey struct{}
+
+// AsPublished marks writes that keep a publisher's record (an IATI
+// import): the rules on values (signs, minor digits, shares within 100,
+// dates in order) protect what people type in, and are not applied to
+// what a publisher published; the importer notes each departure instead
+// (MoneyDepartures). Unique codes, references and cycles are still
+// refused.
+func AsPublished(ctx context.Context) context.Context {
+	return context.WithValue(ctx, asPublishedKey{}, true)
+}
+
+func asPublished(ctx context.Context) bool { return ctx.Value(asPublishedKey{}) != nil }
+
+// Departure is a value that breaks a rule typed-in writes are held to: an
+// import keeps it and notes it, a person's write is refused for it.
+type Departure struct {
+	Code, Message string
+}
+
+// MoneyDepartures lists how an amount in a valid currency breaks the
+// registry's rules: more decimal places than the currency uses, or a
+// negative value where negativeOK is false.
+func MoneyDepartures(amount money.Decimal, currency string, negativeOK bool) []Departure {
+	var out []Departure
+	if digits, err := money.MinorDigits(currency); err == nil && amount.Scale() > digits {
+		out = append(out, Departure{iati.NoteExcessDecimals,
+			fmt.Sprintf("%s has more decimal places than %s uses (%d)", amount, currency, digits)})
+	}
+	if amount.Sign() < 0 && !negativeOK {
+		out = append(out, Departure{iati.NoteNegativeValue,
+			fmt.Sprintf("%s must not be negative (only disbursements and expenditures may be, as corrections)", amount)})
+	}
+	return out
+}
+
+// moneyPair checks an amount and its currency as they will be stored; as
+// published, only that both halves are there and the currency is ISO 4217.
+func moneyPair(ctx context.Context, prefix string, amount *money.Decimal, cur *string, negativeOK bool) error {
 	switch {
 	case amount == nil && cur == nil:
 		return nil
@@ -18,15 +59,14 @@ func moneyPair(prefix string, amount *money.Decimal, cur *string, negativeOK boo
 	if err := money.ValidateCurrency(*cur); err != nil {
 		return invalid(prefix+"Currency", "%v", err)
 	}
-	digits, err := money.MinorDigits(*cur)
-	if err != nil {
+	if _, err := money.MinorDigits(*cur); err != nil {
 		return invalid(prefix+"Currency", "%v", err)
 	}
-	if amount.Scale() > digits {
-		return invalid(prefix+"Amount", "%s has more decimal places than %s uses (%d)", amount, *cur, digits)
+	if asPublished(ctx) {
+		return nil
 	}
-	if amount.Sign() < 0 && !negativeOK {
-		return invalid(prefix+"Amount", "%s must not be negative (only disbursements and expenditures may be, as corrections)", amount)
+	if d := MoneyDepartures(*amount, *cur, negativeOK); len(d) > 0 {
+		return invalid(prefix+"Amount", "%s", d[0].Message)
 	}
 	return nil
 }
