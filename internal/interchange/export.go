@@ -109,6 +109,20 @@ func ExportIATI(ctx context.Context, client *ent.Client, w io.Writer, opts IATIO
 			byCode[l.ProgrammeCode] = append(byCode[l.ProgrammeCode], l)
 		}
 		for _, p := range page {
+			if len(p.IatiElements) > 0 {
+				e, notes, err := ex.published(ctx, p, byCode[p.Code])
+				if err != nil {
+					return res, err
+				}
+				for _, n := range notes {
+					res.skip(opts, Skip{Record: p.Code, Element: n.Element, Reason: n.Reason})
+				}
+				if err := xw.WriteElement(e); err != nil {
+					return res, err
+				}
+				res.Written++
+				continue
+			}
 			a, notes, err := ex.activity(ctx, p, byCode[p.Code])
 			if err != nil {
 				return res, err
@@ -157,6 +171,18 @@ var roleOrder = []participation.Role{
 // activity maps a programme to an IATI activity. Elements IATI cannot
 // carry are left out and noted; the writer checks the rest.
 func (ex *exporter) activity(ctx context.Context, p *ent.Programme, links []*ent.ActivityLink) (*iati.Activity, []Skip, error) {
+	a, _, notes, err := ex.render(ctx, p, links)
+	return a, notes, err
+}
+
+// rowIDs says, per element family a record kind holds, which record each
+// of the typed activity's entries of that family was made of, in order.
+type rowIDs map[string][]int
+
+// render maps a programme to an IATI activity, and says which record made
+// each participating-org, recipient-country, contact-info and transaction.
+func (ex *exporter) render(ctx context.Context, p *ent.Programme, links []*ent.ActivityLink) (*iati.Activity, rowIDs, []Skip, error) {
+	rows := rowIDs{}
 	var notes []Skip
 	note := func(elem, format string, args ...any) {
 		notes = append(notes, Skip{Element: elem, Reason: fmt.Sprintf(format, args...)})
@@ -166,7 +192,7 @@ func (ex *exporter) activity(ctx context.Context, p *ent.Programme, links []*ent
 
 	ro, err := ex.reportingOrg(ctx, p)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	a.ReportingOrg = ro
 
@@ -191,6 +217,7 @@ func (ex *exporter) activity(ctx context.Context, p *ent.Programme, links []*ent
 			continue
 		}
 		o := pa.Edges.Organisation
+		rows["participating-org"] = append(rows["participating-org"], pa.ID)
 		a.ParticipatingOrgs = append(a.ParticipatingOrgs, iati.ParticipatingOrg{
 			Ref: orgRef(o), Type: iati.OrganisationTypeByKind[string(o.Kind)], Role: role,
 			Name: []iati.Narrative{{Text: o.Name}},
@@ -226,6 +253,7 @@ func (ex *exporter) activity(ctx context.Context, p *ent.Programme, links []*ent
 			ci.Email = []string{*c.Email}
 		}
 		a.Contacts = append(a.Contacts, ci)
+		rows["contact-info"] = append(rows["contact-info"], c.ID)
 	}
 
 	countries := slices.Clone(p.Edges.Countries)
@@ -238,6 +266,7 @@ func (ex *exporter) activity(ctx context.Context, p *ent.Programme, links []*ent
 			continue
 		}
 		a.RecipientCountries = append(a.RecipientCountries, iati.RecipientCountry{Code: c.Edges.Country.Iso2, Percentage: c.SharePercent})
+		rows["recipient-country"] = append(rows["recipient-country"], c.ID)
 	}
 	a.RecipientRegions = p.RecipientRegions
 
@@ -259,12 +288,14 @@ func (ex *exporter) activity(ctx context.Context, p *ent.Programme, links []*ent
 	type tx struct {
 		t   iati.Transaction
 		key string
+		id  int
 	}
 	var txs []tx
 	for _, f := range p.Edges.Fundings {
 		elem := fmt.Sprintf("transaction (funding of %s)", orgName(f.Edges.Funder))
+		typ := transactionTypeOf(f)
 		switch {
-		case f.Kind == nil:
+		case typ == "":
 			note(elem, "no kind; IATI needs a transaction type; left out")
 			continue
 		case f.Date == nil:
@@ -275,7 +306,7 @@ func (ex *exporter) activity(ctx context.Context, p *ent.Programme, links []*ent
 			continue
 		}
 		t := iati.Transaction{
-			Type:     iati.TransactionTypeByFundingKind[string(*f.Kind)],
+			Type:     typ,
 			Date:     firstDay(*f.Date),
 			Value:    iati.Value{Amount: *f.ValueAmount, Currency: *f.ValueCurrency},
 			Provider: transactionOrgOf(f.Edges.Funder),
@@ -286,11 +317,12 @@ func (ex *exporter) activity(ctx context.Context, p *ent.Programme, links []*ent
 		}
 		key := strings.Join([]string{t.Date, fmt.Sprintf("%02s", t.Type), t.Value.Currency, t.Value.Amount.String(),
 			orgRef(f.Edges.Funder), orgName(f.Edges.Funder), orgRef(f.Edges.Recipient), orgName(f.Edges.Recipient), deref(f.Note)}, "\x00")
-		txs = append(txs, tx{t, key})
+		txs = append(txs, tx{t, key, f.ID})
 	}
 	slices.SortStableFunc(txs, func(x, y tx) int { return cmp.Compare(x.key, y.key) })
 	for _, t := range txs {
 		a.Transactions = append(a.Transactions, t.t)
+		rows["transaction"] = append(rows["transaction"], t.id)
 	}
 
 	sources := slices.Clone(p.Edges.Sources)
@@ -325,7 +357,19 @@ func (ex *exporter) activity(ctx context.Context, p *ent.Programme, links []*ent
 	for _, l := range links {
 		a.RelatedActivities = append(a.RelatedActivities, iati.RelatedActivity{Ref: l.Ref, Type: l.Type})
 	}
-	return a, notes, nil
+	return a, rows, notes, nil
+}
+
+// transactionTypeOf is the IATI TransactionType a funding is written with:
+// its own, when it has one (an imported funding), else its kind's.
+func transactionTypeOf(f *ent.Funding) string {
+	if f.TransactionType != nil {
+		return iati.TransactionTypeByName[string(*f.TransactionType)]
+	}
+	if f.Kind != nil {
+		return iati.TransactionTypeByFundingKind[string(*f.Kind)]
+	}
+	return ""
 }
 
 // datesOf gives a programme's start and end as activity-dates: actual once
