@@ -14,6 +14,7 @@ import (
 	"github.com/aidregistry/registry/ent"
 	"github.com/aidregistry/registry/internal/iati/iatifacts"
 	"github.com/aidregistry/registry/internal/interchange"
+	"github.com/aidregistry/registry/internal/money"
 	"github.com/aidregistry/registry/internal/store"
 )
 
@@ -159,4 +160,78 @@ func showTotals(m map[string]decimal.Decimal) string {
 	}
 	slices.Sort(out)
 	return strings.Join(out, ", ")
+}
+
+// TestExportShowsEdits: a change made through the registry to an imported
+// programme and to one of its fundings appears in the export, everything
+// else of the activity stays as published, and the file still validates.
+func TestExportShowsEdits(t *testing.T) {
+	each(t, func(t *testing.T, st *store.Store) {
+		const file = "dportal-covid-2749528-p116-germany-iom-v2.03.xml"
+		c := st.Client
+		importFile(t, c, filepath.Join(sharedIATI(t), "examples", file))
+		src, err := iatifacts.ParseFile(filepath.Join(sharedIATI(t), "examples", file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := c.Funding.Query().WithProgramme().Order(ent.Asc("id")).First(system)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := f.Edges.Programme
+		if err := c.Funding.UpdateOneID(f.ID).SetValueAmount(money.MustParse("12345.67")).Exec(system); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Programme.UpdateOneID(p.ID).SetTitle("A title changed in the registry").Exec(system); err != nil {
+			t.Fatal(err)
+		}
+		doc, _ := exportIATI(t, c, interchange.IATIOptions{})
+		validate(t, doc)
+		out, err := iatifacts.Parse(bytes.NewReader(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var before, after *iatifacts.Node
+		for _, a := range src.Activities {
+			if iatifacts.Identifier(a) == p.Code {
+				before = a
+			}
+		}
+		for _, a := range out.Activities {
+			if iatifacts.Identifier(a) == p.Code {
+				after = a
+			}
+		}
+		if before == nil || after == nil {
+			t.Fatalf("%s missing: in the source %v, in the export %v", p.Code, before != nil, after != nil)
+		}
+		var values []string
+		for _, v := range after.All("transaction/value") {
+			values = append(values, v.Text)
+		}
+		if !slices.Contains(values, "12345.67") {
+			t.Errorf("the funding's new value is not exported: %v", values)
+		}
+		if title := after.All("title/narrative"); len(title) == 0 || title[0].Text != "A title changed in the registry" {
+			t.Errorf("the new title is not exported")
+		}
+		for _, family := range []string{"transaction", "sector", "location", "policy-marker", "participating-org", "budget"} {
+			if len(after.All(family)) != len(before.All(family)) {
+				t.Errorf("%s: %d published, %d exported", family, len(before.All(family)), len(after.All(family)))
+			}
+		}
+		// The rest of the file is as published.
+		sameOthers := 0
+		for _, a := range src.Activities {
+			for _, b := range out.Activities {
+				if id := iatifacts.Identifier(a); id == iatifacts.Identifier(b) && id != p.Code &&
+					len(iatifacts.Diff(iatifacts.Canonical(a, src.Lang), iatifacts.Canonical(b, out.Lang))) == 0 {
+					sameOthers++
+				}
+			}
+		}
+		if sameOthers != len(src.Activities)-1 {
+			t.Errorf("%d other activities as published, want %d", sameOthers, len(src.Activities)-1)
+		}
+	})
 }
