@@ -88,6 +88,13 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		} else {
 			fmt.Fprintf(stdout, "%s: %d created, %d updated, %d unchanged, %d skipped\n",
 				name, sum.Created, sum.Updated, sum.Unchanged, skipped)
+			if len(sum.QualityNotes) > 0 {
+				notes := make([]string, len(sum.QualityNotes))
+				for i, n := range sum.QualityNotes {
+					notes[i] = fmt.Sprintf("%s %d", n.Code, n.Count)
+				}
+				fmt.Fprintf(stdout, "  kept as published, with quality notes: %s\n", strings.Join(notes, ", "))
+			}
 		}
 		if err != nil {
 			failed++
@@ -115,7 +122,7 @@ func importFile(ctx context.Context, st *store.Store, name string, onSkip func(i
 		r = f
 	}
 	p := newProgressLine(stderr, name, total)
-	sum, err := interchange.Import(ctx, st.Client, r, interchange.Options{Progress: p.update, Skipped: onSkip})
+	sum, err := interchange.Import(ctx, st.Client, r, interchange.Options{Progress: p.update, Skipped: onSkip, Dialect: st.Dialect})
 	p.done()
 	return sum, err
 }

@@ -30,6 +30,32 @@ func skipped(ctx context.Context) bool { v, _ := ctx.Value(skipKey{}).(bool); re
 // lock makes ids commit in order. SQLite has one writer at a time already.
 const syncLock = 0x7265676973747279 // "registry"
 
+type lockedKey struct{}
+
+// HoldLock takes the change-sequence lock for the transaction client
+// belongs to, once, and marks ctx so that the writes made with it do not
+// ask again: a batch of many writes (an import) saves a statement each.
+// The lock lasts until the transaction ends; ctx must not outlive it.
+func HoldLock(ctx context.Context, client *ent.Client, dialectName string) (context.Context, error) {
+	if dialectName != dialect.Postgres {
+		return ctx, nil
+	}
+	if err := lockSequence(ctx, client); err != nil {
+		return ctx, err
+	}
+	return context.WithValue(ctx, lockedKey{}, true), nil
+}
+
+func lockSequence(ctx context.Context, client *ent.Client) error {
+	if locked, _ := ctx.Value(lockedKey{}).(bool); locked {
+		return nil
+	}
+	if _, err := client.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", int64(syncLock)); err != nil {
+		return fmt.Errorf("audit: wait for the change sequence: %w", err)
+	}
+	return nil
+}
+
 // Hook records each create, update and delete as a Change.
 func Hook(dialectName string) ent.Hook {
 	return func(next ent.Mutator) ent.Mutator {
@@ -39,8 +65,8 @@ func Hook(dialectName string) ent.Hook {
 			}
 			client := m.(interface{ Client() *ent.Client }).Client()
 			if dialectName == dialect.Postgres {
-				if _, err := client.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", int64(syncLock)); err != nil {
-					return nil, fmt.Errorf("audit: wait for the change sequence: %w", err)
+				if err := lockSequence(ctx, client); err != nil {
+					return nil, err
 				}
 			}
 			ids, err := touched(ctx, m)

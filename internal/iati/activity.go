@@ -98,7 +98,7 @@ type ActivityDate struct {
 // ContactInfo is one contact-info element.
 type ContactInfo struct {
 	// Elem is the element's index among the activity's elements of its name.
-	Elem int
+	Elem           int
 	Type           string // ContactType code as given
 	Organisation   []Narrative
 	Department     []Narrative
@@ -113,7 +113,7 @@ type ContactInfo struct {
 // RecipientCountry is a country the activity benefits.
 type RecipientCountry struct {
 	// Elem is the element's index among the activity's elements of its name.
-	Elem int
+	Elem       int
 	Code       string         // ISO 3166-1 alpha-2, upper case
 	Percentage *money.Decimal // nil when not given
 	Narratives []Narrative
@@ -162,7 +162,7 @@ type Budget struct {
 // Transaction is one financial transaction of the activity.
 type Transaction struct {
 	// Elem is the element's index among the activity's elements of its name.
-	Elem int
+	Elem        int
 	Ref         string // the transaction's own ref attribute
 	Type        string // TransactionType code "1" to "13"
 	Date        string // transaction-date, YYYY-MM-DD

@@ -435,7 +435,7 @@ func (w *activityWriter) saveProgramme(ctx context.Context, f programmeFields, s
 			SetNillableLanguage(lang).SetNillableRegion(f.region).
 			SetNillableParentID(rel.parent).
 			AddSourceIDs(sourceIDs...).
-			SetUpdatedAt(w.now).SetIatiSyncedAt(w.now)
+			SetCreatedAt(w.now).SetUpdatedAt(w.now).SetIatiSyncedAt(w.now)
 		if len(f.titleTr) > 0 {
 			b.SetTitleTranslations(f.titleTr)
 		}
@@ -689,7 +689,7 @@ func (w *activityWriter) participations(ctx context.Context) error {
 				SetUpdatedAt(w.now).SetIatiSyncedAt(w.now).Exec(ctx)
 		} else {
 			err = w.c.Participation.Create().SetProgrammeID(w.id).SetOrganisationID(x.org).SetRole(x.role).
-				SetIatiElements(x.elems).SetUpdatedAt(w.now).SetIatiSyncedAt(w.now).Exec(ctx)
+				SetIatiElements(x.elems).SetCreatedAt(w.now).SetUpdatedAt(w.now).SetIatiSyncedAt(w.now).Exec(ctx)
 		}
 		if err == nil {
 			w.writes++
@@ -760,7 +760,7 @@ func (w *activityWriter) countries(ctx context.Context) error {
 		} else {
 			err = w.c.ProgrammeCountry.Create().SetProgrammeID(w.id).SetCountryID(x.country).
 				SetRole(programmecountry.RoleBENEFICIARY).SetNillableSharePercent(x.share).
-				SetIatiElements(x.elems).SetUpdatedAt(w.now).SetIatiSyncedAt(w.now).Exec(ctx)
+				SetIatiElements(x.elems).SetCreatedAt(w.now).SetUpdatedAt(w.now).SetIatiSyncedAt(w.now).Exec(ctx)
 		}
 		if err == nil {
 			w.writes++
@@ -886,7 +886,7 @@ func (w *activityWriter) fundings(ctx context.Context) error {
 			SetNillableValueAmount(x.amount).SetNillableValueCurrency(x.currency).
 			SetNillableFunderID(x.funder).SetNillableRecipientID(x.recipient).SetNillableNote(x.note).
 			SetIatiElements(x.elems).SetQualityNotes(x.notes).SetHasQualityNotes(len(x.notes) > 0).
-			SetUpdatedAt(w.now).SetIatiSyncedAt(w.now).Save(ctx)
+			SetCreatedAt(w.now).SetUpdatedAt(w.now).SetIatiSyncedAt(w.now).Save(ctx)
 		if err == nil {
 			w.writes++
 			written(f.ID, x, nil)
@@ -1020,7 +1020,7 @@ func (w *activityWriter) contacts(ctx context.Context) error {
 		x := want[j]
 		if err := w.c.Contact.Create().SetProgrammeID(w.id).SetNillableName(x.name).SetNillableEmail(x.email).
 			SetNillablePhone(x.phone).SetNillableOffice(x.office).
-			SetIatiElements(x.elems).SetUpdatedAt(w.now).SetIatiSyncedAt(w.now).Exec(ctx); err != nil {
+			SetIatiElements(x.elems).SetCreatedAt(w.now).SetUpdatedAt(w.now).SetIatiSyncedAt(w.now).Exec(ctx); err != nil {
 			return err
 		}
 		w.writes++

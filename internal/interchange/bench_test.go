@@ -185,7 +185,7 @@ func BenchmarkImport(b *testing.B) {
 		h := watchHeap()
 		b.StartTimer()
 		start := time.Now()
-		sum, err := interchange.Import(system, st.Client, f, interchange.Options{})
+		sum, err := interchange.Import(system, st.Client, f, interchange.Options{Dialect: st.Dialect})
 		elapsed += time.Since(start)
 		b.StopTimer()
 		peak = max(peak, h.end())
@@ -218,7 +218,7 @@ func TestImportMemoryDoesNotGrowWithTheFile(t *testing.T) {
 			t.Fatal(err)
 		}
 		h := watchHeap()
-		sum, err := interchange.Import(system, st.Client, f, interchange.Options{})
+		sum, err := interchange.Import(system, st.Client, f, interchange.Options{Dialect: st.Dialect})
 		peaks[n] = h.end()
 		f.Close()
 		if err != nil || sum.Created != n+1 {

@@ -29,6 +29,10 @@ type Options struct {
 	// the Summary's list stays empty: a command line prints them at once
 	// rather than holding a long list for the end.
 	Skipped func(Skip)
+	// Dialect is the store's (store.Location.Dialect): on PostgreSQL an
+	// import takes the change-sequence lock once per batch rather than for
+	// every write. Left empty, every write takes it.
+	Dialect string
 }
 
 // Progress is how far an import has come.
@@ -52,7 +56,7 @@ type Progress struct {
 // short, is not IATI 2.x) or the store fails; the summary then says what
 // was done before.
 func Import(ctx context.Context, client *ent.Client, r io.Reader, opts Options) (Summary, error) {
-	var u units = txUnits{client: client}
+	var u units = &batchUnits{client: client, dialect: opts.Dialect}
 	if opts.InTransaction {
 		u = &savepointUnits{client: client}
 	}
@@ -75,14 +79,22 @@ func Import(ctx context.Context, client *ent.Client, r io.Reader, opts Options) 
 		started:   time.Now(),
 		bytes:     cr,
 	}
+	var sum Summary
 	switch root {
 	case "iati-activities":
-		return im.activities(ctx, iati.NewReader(body))
+		sum, err = im.activities(ctx, iati.NewReader(body))
 	case "iati-organisations":
-		return im.organisations(ctx, iati.NewOrganisationReader(body))
+		sum, err = im.organisations(ctx, iati.NewOrganisationReader(body))
 	default:
 		return Summary{}, &FileError{fmt.Errorf("not an IATI file: the root element is <%s>, not <iati-activities> or <iati-organisations>", root)}
 	}
+	// What was imported before a file error stays; a failing store or a
+	// cancelled import leaves the batch under way unwritten.
+	var fe *FileError
+	if err == nil || errors.As(err, &fe) {
+		return sum, errors.Join(err, u.finish())
+	}
+	return sum, errors.Join(err, u.abort())
 }
 
 // FileError is an import stopped by its file: not XML, cut short, or not
