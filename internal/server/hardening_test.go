@@ -265,7 +265,7 @@ func (c *client) do(method, path, contentType string, body []byte, header map[st
 		c.t.Fatal(err)
 	}
 	rep := reply{status: resp.StatusCode, header: resp.Header, body: raw}
-	if strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+	if ct := resp.Header.Get("Content-Type"); strings.HasPrefix(ct, "application/json") || strings.HasPrefix(ct, "application/graphql-response+json") {
 		if err := json.Unmarshal(raw, &rep.resp); err != nil {
 			c.t.Fatalf("response is not JSON (status %d): %s", resp.StatusCode, raw)
 		}
