@@ -38,4 +38,3 @@ func FuzzReader(f *testing.F) {
 		t.Fatalf("Next returned more activities than the input has bytes (%d)", len(b))
 	})
 }
-
