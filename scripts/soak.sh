@@ -42,7 +42,7 @@ for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && b
 
 status=0
 # The soak stops itself after DURATION; timeout is a backstop.
-timeout 45m "$work/soak" -url "http://127.0.0.1:$port" -db "$admin" -dbname "$db" -duration "$duration" \
+timeout 45m "$work/soak" -url "http://127.0.0.1:$port" -db "$admin" -store "$url" -dbname "$db" -duration "$duration" \
   -keys "$(IFS=,; echo "${keys[*]}")" || status=$?
 echo "server log: $(grep -c '"level":"ERROR"' "$work/server.log" || true) error lines, $(grep -c 'store unavailable' "$work/server.log" || true) 'store unavailable' warnings"
 exit "$status"

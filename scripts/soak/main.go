@@ -46,7 +46,8 @@ func (t *tally) add(k string) { t.mu.Lock(); t.byCode[k]++; t.mu.Unlock() }
 
 func main() {
 	base := flag.String("url", "http://127.0.0.1:8080", "registry base URL (127.0.0.1 only)")
-	db := flag.String("db", "", "the registry's PostgreSQL URL, to kill connections and count writes")
+	db := flag.String("db", "", "an administrative PostgreSQL URL, to kill the registry's connections")
+	storeURL := flag.String("store", "", "the registry's own PostgreSQL URL, to count the writes in")
 	dbName := flag.String("dbname", "", "database whose connections are killed")
 	duration := flag.Duration("duration", 10*time.Minute, "how long to run")
 	clients := flag.Int("clients", 32, "concurrent readers")
@@ -226,7 +227,13 @@ func main() {
 	metric("end")
 
 	found := map[string]bool{}
-	rows, err := pg.Query(`SELECT code FROM programmes WHERE code LIKE $1`, "SOAK-"+*run+"-%")
+	st, err := sql.Open("postgres", *storeURL)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	defer st.Close()
+	rows, err := st.Query(`SELECT code FROM programmes WHERE code LIKE $1`, "SOAK-"+*run+"-%")
 	if err == nil {
 		for rows.Next() {
 			var c string
@@ -257,7 +264,7 @@ func main() {
 	for _, s := range samples {
 		fmt.Printf("  %-6s RSS %.1f MiB, goroutines %.0f\n", s.at, s.rss/(1<<20), s.goroutines)
 	}
-	bad := lost > 0
+	bad := lost > 0 || err != nil
 	for _, k := range codes {
 		if strings.HasPrefix(k, "5") && !strings.HasSuffix(k, "UNAVAILABLE") {
 			bad = true
