@@ -29,6 +29,10 @@ const (
 	// Timeout: a read, write, statement or request deadline stopped the
 	// operation; extensions.limit names which.
 	Timeout Code = "TIMEOUT"
+	// Unavailable: the database could not be reached, or a connection to
+	// it broke during the request. Nothing is wrong with the request: retry
+	// it later (HTTP 503 with Retry-After).
+	Unavailable Code = "UNAVAILABLE"
 )
 
 // Error is an error meant for the client: its message is safe to show.

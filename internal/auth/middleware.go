@@ -36,8 +36,10 @@ func Middleware(client *ent.Client, private bool, logger *slog.Logger) func(http
 				apperr.WriteHTTP(w, http.StatusUnauthorized, apperr.Unauthenticated, ErrInvalidKey.Error())
 				return
 			case err != nil:
-				logger.ErrorContext(r.Context(), "verify API key", "err", err)
-				apperr.WriteHTTP(w, http.StatusServiceUnavailable, apperr.Internal, "cannot check the API key now")
+				// The key's record could not be read: the store is
+				// unreachable, which the client should retry.
+				logger.WarnContext(r.Context(), "verify API key", "err", err)
+				apperr.WriteHTTP(w, http.StatusServiceUnavailable, apperr.Unavailable, "cannot check the API key now: the database could not be reached; retry later")
 				return
 			}
 			next.ServeHTTP(w, r.WithContext(WithActor(r.Context(), actor)))

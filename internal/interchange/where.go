@@ -16,16 +16,27 @@ import (
 // the GraphQL connection does. As GraphQL would, it takes opaque ids where
 // the input holds integer ids, and a single value where it holds a list
 // (hasParticipationsWith: {...}). An empty string is no filter (nil).
-// Errors are BAD_USER_INPUT.
+// Errors are BAD_USER_INPUT. A filter longer than MaxWhereBytes or whose
+// objects nest deeper than MaxWhereDepth is refused before it is decoded
+// further.
 func ParseWhere[T any](raw string) (*T, error) {
 	if strings.TrimSpace(raw) == "" {
 		return nil, nil
+	}
+	if len(raw) > MaxWhereBytes {
+		return nil, apperr.Errorf(apperr.BadUserInput, "where is %d bytes long, %d more than the limit of %d", len(raw), len(raw)-MaxWhereBytes, MaxWhereBytes)
+	}
+	if d := jsonDepth(raw); d > MaxWhereDepth {
+		return nil, apperr.Errorf(apperr.BadUserInput, "where nests %d levels deep, %d more than the limit of %d", d, d-MaxWhereDepth, MaxWhereDepth)
 	}
 	dec := json.NewDecoder(strings.NewReader(raw))
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
 		return nil, apperr.Errorf(apperr.BadUserInput, "where is not JSON: %v", err)
+	}
+	if dec.More() {
+		return nil, apperr.Errorf(apperr.BadUserInput, "where holds more than one JSON value")
 	}
 	if _, ok := v.(map[string]any); !ok {
 		return nil, apperr.Errorf(apperr.BadUserInput, "where must be a JSON object, as the GraphQL where argument")
@@ -45,6 +56,55 @@ func ParseWhere[T any](raw string) (*T, error) {
 		return nil, apperr.Errorf(apperr.BadUserInput, "where: %v", err)
 	}
 	return out, nil
+}
+
+// Bounds on an export's where filter: real filters are a few hundred bytes
+// and three or four objects deep.
+const (
+	MaxWhereBytes = 64 << 10
+	MaxWhereDepth = 10
+)
+
+// jsonDepth is how deeply the objects of a JSON text nest (a flat object is
+// 1; lists do not count). It reads the text once, without decoding it:
+// strings are skipped, anything malformed is left to the decoder.
+func jsonDepth(raw string) int {
+	depth, most := 0, 0
+	var stack []byte
+	inString, escaped := false, false
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		if inString {
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+		case '{', '[':
+			stack = append(stack, c)
+			if c == '{' {
+				depth++
+				most = max(most, depth)
+			}
+		case '}', ']':
+			if len(stack) == 0 {
+				return most
+			}
+			if stack[len(stack)-1] == '{' {
+				depth--
+			}
+			stack = stack[:len(stack)-1]
+		}
+	}
+	return most
 }
 
 // coerce applies GraphQL's input coercion to v for a Go value of type t:

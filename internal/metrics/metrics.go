@@ -55,6 +55,35 @@ func (m *Metrics) WatchPool(db *sql.DB, name string) {
 	m.reg.MustRegister(collectors.NewDBStatsCollector(db, name))
 }
 
+// WatchReplica adds registry_read_replica_up (1 while reads go to the read
+// replica, 0 while they fall back to the primary because it cannot be
+// reached) and registry_read_replica_fallbacks_total (reads that found it
+// unreachable and ran on the primary), read from state at each scrape.
+//
+// A second call (another handler over the same metrics) keeps the first.
+func (m *Metrics) WatchReplica(state func() (up bool, fallbacks int64)) {
+	for _, c := range []prometheus.Collector{
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "registry_read_replica_up",
+			Help: "1 while reads go to the read replica, 0 while it cannot be reached and reads go to the primary.",
+		}, func() float64 {
+			if up, _ := state(); up {
+				return 1
+			}
+			return 0
+		}),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "registry_read_replica_fallbacks_total",
+			Help: "Reads that found the read replica unreachable and ran on the primary.",
+		}, func() float64 {
+			_, n := state()
+			return float64(n)
+		}),
+	} {
+		_ = m.reg.Register(c)
+	}
+}
+
 // Handler serves /metrics.
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})

@@ -62,10 +62,12 @@ func Parse(r io.Reader, defaultSource string) ([]Rate, error) {
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
-			return nil, fmt.Errorf("line %d: %w", line, err)
+			// csv's ParseError names the line; FieldPos has no record to
+			// point into after a failed Read (it panics).
+			return nil, fmt.Errorf("read rate table: %w", err)
 		}
+		line, _ := cr.FieldPos(0)
 		get := func(name string) string {
 			if i, ok := col[name]; ok && i < len(rec) {
 				return strings.TrimSpace(rec[i])

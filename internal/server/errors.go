@@ -11,6 +11,7 @@ import (
 
 	"github.com/aidregistry/registry/ent"
 	"github.com/aidregistry/registry/internal/apperr"
+	"github.com/aidregistry/registry/internal/store"
 )
 
 // errorPresenter turns any error a resolver or the executor returns into a GraphQL
@@ -31,6 +32,9 @@ func errorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			return gqlErr
 		}
 		code, msg, field := classify(err)
+		if code == apperr.Unavailable {
+			logger.WarnContext(ctx, "store unavailable", "err", err, "path", gqlErr.Path.String())
+		}
 		if code == apperr.Internal {
 			logger.ErrorContext(ctx, "internal error", "err", err, "path", gqlErr.Path.String())
 		}
@@ -56,6 +60,8 @@ func classify(err error) (apperr.Code, string, string) {
 	}
 	var verr *ent.ValidationError
 	switch {
+	case store.Unavailable(err):
+		return apperr.Unavailable, unavailableMessage, ""
 	case errors.As(err, &verr):
 		return apperr.BadUserInput, verr.Error(), verr.Name
 	case ent.IsNotFound(err):
@@ -74,6 +80,10 @@ func classify(err error) (apperr.Code, string, string) {
 	}
 	return apperr.Internal, "internal error", ""
 }
+
+// unavailableMessage is what a client reads when the store could not be
+// reached; HTTP 503 with Retry-After says the same to balancers.
+const unavailableMessage = "the database could not be reached or the connection to it broke; nothing is wrong with the request: retry later"
 
 func setExt(e *gqlerror.Error, key string, v any) {
 	if e.Extensions == nil {

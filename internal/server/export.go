@@ -1,9 +1,11 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/aidregistry/registry/ent"
 	"github.com/aidregistry/registry/internal/apperr"
@@ -25,9 +27,13 @@ import (
 //
 // Exports are reads: with --private they need a key like every request.
 func mountExports(mux *http.ServeMux, st *store.Store, logger *slog.Logger, withKey func(http.Handler) http.Handler) {
-	handle := func(pattern string, h http.HandlerFunc) { mux.Handle(pattern, withKey(h)) }
+	handle := func(pattern string, h http.HandlerFunc) { mux.Handle(pattern, withKey(reachable(st, h))) }
 	handle("GET /export/iati.xml", func(w http.ResponseWriter, r *http.Request) {
-		where, err := interchange.ParseWhere[ent.ProgrammeWhereInput](r.URL.Query().Get("where"))
+		raw := r.URL.Query().Get("where")
+		where, err := interchange.ParseWhere[ent.ProgrammeWhereInput](raw)
+		if err == nil {
+			err = checkWhere(interchange.Programmes, raw)
+		}
 		if err != nil {
 			badExport(w, err)
 			return
@@ -77,17 +83,50 @@ func mountExports(mux *http.ServeMux, st *store.Store, logger *slog.Logger, with
 	}
 }
 
+// checkWhere reads a where filter and builds the ent predicate from it, as
+// the export will once it has started, so that every fault in it (too long,
+// too deep, an unknown field, an empty and/or/not) is a 400 before the
+// first byte of the export goes out.
 func checkWhere(table interchange.Table, where string) error {
-	var err error
 	switch table {
 	case interchange.Programmes:
-		_, err = interchange.ParseWhere[ent.ProgrammeWhereInput](where)
+		return buildWhere(where, (*ent.ProgrammeWhereInput).P, ent.ErrEmptyProgrammeWhereInput)
 	case interchange.Fundings:
-		_, err = interchange.ParseWhere[ent.FundingWhereInput](where)
+		return buildWhere(where, (*ent.FundingWhereInput).P, ent.ErrEmptyFundingWhereInput)
 	case interchange.Organisations:
-		_, err = interchange.ParseWhere[ent.OrganisationWhereInput](where)
+		return buildWhere(where, (*ent.OrganisationWhereInput).P, ent.ErrEmptyOrganisationWhereInput)
 	}
-	return err
+	return fmt.Errorf("no export of %s", table)
+}
+
+// buildWhere parses where and builds its predicate; an empty filter ({})
+// is every record, as in GraphQL, but an empty one inside and/or/not is
+// refused, as ent refuses it there.
+func buildWhere[T, P any](where string, build func(*T) (P, error), empty error) error {
+	in, err := interchange.ParseWhere[T](where)
+	if err != nil || in == nil {
+		return err
+	}
+	if _, err := build(in); err != nil && err != empty { // identity, as ent's Filter compares
+		return apperr.Errorf(apperr.BadUserInput, "where: %v", err)
+	}
+	return nil
+}
+
+// reachable answers 503 UNAVAILABLE, before an export starts, when the
+// store cannot be reached: once the body has started, a failure can only
+// cut the response.
+func reachable(st *store.Store, next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+		err := st.DB.PingContext(ctx)
+		cancel()
+		if err != nil && r.Context().Err() == nil {
+			apperr.WriteHTTP(w, http.StatusServiceUnavailable, apperr.Unavailable, unavailableMessage)
+			return
+		}
+		next(w, r)
+	}
 }
 
 func badExport(w http.ResponseWriter, err error) {

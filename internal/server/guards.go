@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/aidregistry/registry/internal/apperr"
 	"github.com/aidregistry/registry/internal/auth"
+	"github.com/aidregistry/registry/internal/store"
 )
 
 // requireKeyForMutations refuses a mutation sent without a key before any
@@ -35,7 +37,16 @@ func ensureCodes(ctx context.Context, next graphql.ResponseHandler) *graphql.Res
 	for i, e := range rsp.Errors {
 		if _, ok := e.Extensions["code"]; !ok {
 			graphql.AddError(ctx, e) // keeps it in the server's log path
-			rsp.Errors[i] = coded("the change could not be saved; nothing was written", apperr.Internal)
+			switch {
+			case strings.HasPrefix(e.Message, "cannot create transaction") && store.UnavailableText(e.Message):
+				rsp.Errors[i] = coded("the database could not be reached; nothing was written: retry later", apperr.Unavailable)
+			case store.Unavailable(e) || store.UnavailableText(e.Message):
+				// The connection broke around the commit: whether it
+				// was saved cannot be known from here.
+				rsp.Errors[i] = coded("the connection to the database broke while the change was being saved; read it back before retrying", apperr.Unavailable)
+			default:
+				rsp.Errors[i] = coded("the change could not be saved; nothing was written", apperr.Internal)
+			}
 			rsp.Errors[i].Path = e.Path
 		}
 	}

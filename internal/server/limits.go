@@ -18,9 +18,16 @@ type Limits struct {
 	MaxDepth int
 	// MaxCost bounds the number of values a query may produce, estimated
 	// before it runs: a connection multiplies its fields by its page size
-	// (first or last, else the default page), a plain list by ListFactor.
+	// (first or last, else the default page), a plain list by ListFactor;
+	// each SQL statement the query is estimated to run adds StatementCost.
 	MaxCost int
 }
+
+// StatementCost is what one estimated SQL statement adds to a query's cost:
+// a root field is at least one statement, a totalCount another, and each
+// list of records below it one more (loaded for the whole page at once).
+// Aliases of a cheap field are many statements, not many cheap values.
+const StatementCost = 1000
 
 // DefaultLimits fit every documented query with room to spare.
 var DefaultLimits = Limits{MaxDepth: 15, MaxCost: 1_000_000}
@@ -39,18 +46,79 @@ func (l Limits) MutateOperationContext(_ context.Context, oc *graphql.OperationC
 	if oc.Operation == nil {
 		return nil
 	}
-	depth, cost := measure(oc.Operation.SelectionSet, oc.Variables, map[string]bool{})
+	depth, values := measure(oc.Operation.SelectionSet, oc.Variables, map[string]bool{})
 	if l.MaxDepth > 0 && depth > l.MaxDepth {
 		return limitError("DEPTH_LIMIT", fmt.Sprintf("the query nests %d levels deep, %d more than the limit of %d", depth, depth-l.MaxDepth, l.MaxDepth))
 	}
+	statements := rootStatements(oc.Operation.SelectionSet, map[string]bool{})
+	cost := values + statements*StatementCost
 	if l.MaxCost > 0 && cost > l.MaxCost {
-		return limitError("COMPLEXITY_LIMIT", fmt.Sprintf("the query could return about %d values, %d more than the limit of %d; ask for smaller pages (first/last) or fewer nested lists", cost, cost-l.MaxCost, l.MaxCost))
+		err := limitError("COMPLEXITY_LIMIT", fmt.Sprintf("the query could return about %d values and run about %d SQL statements (cost %d at %d a statement), %d more than the limit of %d; ask for smaller pages (first/last), fewer nested lists or fewer root fields", values, statements, cost, StatementCost, cost-l.MaxCost, l.MaxCost))
+		err.Extensions["limit"] = LimitCost
+		return err
 	}
 	return nil
 }
 
 func limitError(code, msg string) *gqlerror.Error {
 	return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": code}}
+}
+
+// rootStatements estimates the SQL statements an operation runs: each root
+// field that reads the store is one, plus what statements estimates below
+// it. Introspection and __typename run none.
+func rootStatements(set ast.SelectionSet, seen map[string]bool) int {
+	n := 0
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if strings.HasPrefix(s.Name, "__") {
+				continue
+			}
+			n += 1 + statements(s.SelectionSet, seen)
+		case *ast.InlineFragment:
+			n += rootStatements(s.SelectionSet, seen)
+		case *ast.FragmentSpread:
+			if s.Definition == nil || seen[s.Name] {
+				continue
+			}
+			seen[s.Name] = true
+			n += rootStatements(s.Definition.SelectionSet, seen)
+			delete(seen, s.Name)
+		}
+	}
+	return n
+}
+
+// statements estimates the statements below a field: a totalCount is a
+// COUNT of its own, and a list or connection of records is loaded by one
+// more statement for the whole level.
+func statements(set ast.SelectionSet, seen map[string]bool) int {
+	n := 0
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if s.Name == "totalCount" {
+				n++
+			}
+			if s.Definition != nil && s.Definition.Type.Elem != nil && len(s.SelectionSet) > 0 && s.Name != "edges" {
+				n++
+			} else if s.Definition != nil && s.Definition.Arguments.ForName("first") != nil && s.Name != "edges" {
+				n++
+			}
+			n += statements(s.SelectionSet, seen)
+		case *ast.InlineFragment:
+			n += statements(s.SelectionSet, seen)
+		case *ast.FragmentSpread:
+			if s.Definition == nil || seen[s.Name] {
+				continue
+			}
+			seen[s.Name] = true
+			n += statements(s.Definition.SelectionSet, seen)
+			delete(seen, s.Name)
+		}
+	}
+	return n
 }
 
 // measure returns the depth and the estimated cost of a selection set.

@@ -41,12 +41,20 @@ func readiness(st *store.Store) http.HandlerFunc {
 			}
 			return
 		}
-		if st.Replica != nil {
-			if err := st.Replica.PingContext(ctx); err != nil {
-				w.WriteHeader(http.StatusServiceUnavailable)
-				_, _ = w.Write([]byte(`{"status":"read replica unreachable"}`))
+		// A read replica that cannot be reached does not make the server
+		// unready: reads go to the primary until it answers again (every
+		// server behind the balancer shares it, so turning them all away
+		// would help no one). The answer says so.
+		if attached, up, _ := st.ReplicaState(); attached {
+			if err := st.Replica.PingContext(ctx); err != nil || !up {
+				if err != nil {
+					st.ReplicaUnreachable()
+				}
+				_, _ = w.Write([]byte(`{"status":"ready","readReplica":"unreachable: reads go to the primary until it answers"}`))
 				return
 			}
+			_, _ = w.Write([]byte(`{"status":"ready","readReplica":"up"}`))
+			return
 		}
 		_, _ = w.Write([]byte(`{"status":"ready"}`))
 	}

@@ -40,6 +40,10 @@ type Options struct {
 	Private bool
 	// Limits bound query depth and cost; zero fields take DefaultLimits.
 	Limits Limits
+	// Bounds limit the query text before it is parsed and validated
+	// (tokens, fields per selection, root fields); zero fields take
+	// DefaultBounds, negative ones turn a bound off.
+	Bounds Bounds
 	// NoIntrospection turns schema introspection off.
 	NoIntrospection bool
 	// CORSOrigins are the browser origins allowed to call the API; none by
@@ -86,6 +90,12 @@ func New(st *store.Store, opts Options) http.Handler {
 	mux.HandleFunc("GET /readyz", readiness(st))
 	mountExports(mux, st, opts.Logger, withKey)
 	if opts.Metrics != nil {
+		if attached, _, _ := st.ReplicaState(); attached {
+			opts.Metrics.WatchReplica(func() (bool, int64) {
+				_, up, n := st.ReplicaState()
+				return up, n
+			})
+		}
 		mux.Handle("GET /metrics", opts.Metrics.Handler())
 	}
 	if opts.Playground != nil {
@@ -115,16 +125,17 @@ func GraphQL(st *store.Store, opts Options) http.Handler {
 	schema := graph.NewSchema(st.Client, graph.WithDialect(st.Dialect))
 	srv := handler.New(schema)
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
-	srv.AddTransport(transport.MultipartForm{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.AddTransport(overHTTP{})
+	srv.AddTransport(codedMultipart{})
+	queryCache := lru.New[*ast.QueryDocument](1000)
+	srv.SetQueryCache(queryCache)
 	if !opts.NoIntrospection {
 		srv.Use(extension.Introspection{})
 	} else {
 		srv.Use(refuseIntrospection{})
 	}
 	srv.Use(persistedQueries(opts.PersistedQueries, opts.PersistedOnly, lru.New[string](apqSize)))
+	srv.Use(queryBounds{Bounds: opts.Bounds, cache: queryCache})
 	srv.Use(limits)
 	srv.AroundOperations(requireKeyForMutations)
 	srv.AroundOperations(operationDeadlines(st, opts.Timeouts.read(), opts.Timeouts.write()))

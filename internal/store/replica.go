@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
+	"time"
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
@@ -31,22 +33,78 @@ func IsReadOnly(ctx context.Context) bool {
 // Router is the store's ent driver: Exec, transactions and unmarked queries
 // go to the primary; queries in a context marked by ReadOnly go to the read
 // replica once one is attached. Without a replica it is the primary alone.
+//
+// While the replica cannot be reached, reads fall back to the primary: a
+// read that finds it unreachable (see Unavailable) marks it down and runs
+// again on the primary, and a probe pings it every ReplicaProbeInterval
+// until it answers, when reads go back to it.
 type Router struct {
 	primary  *entsql.Driver
 	replica  atomic.Pointer[entsql.Driver]
 	prepared prepared
+
+	replicaDown atomic.Bool
+	fallbacks   atomic.Int64
+	closed      chan struct{}
+	closeOnce   sync.Once
 }
 
 var _ dialect.Driver = (*Router)(nil)
 
-// reader is where a query in ctx runs.
-func (r *Router) reader(ctx context.Context) *entsql.Driver {
-	if IsReadOnly(ctx) {
+// ReplicaProbeInterval is how often a replica that is down is pinged.
+var ReplicaProbeInterval = 2 * time.Second
+
+// reader is where a query in ctx runs, and whether that is the replica.
+func (r *Router) reader(ctx context.Context) (*entsql.Driver, bool) {
+	if IsReadOnly(ctx) && !r.replicaDown.Load() {
 		if rep := r.replica.Load(); rep != nil {
-			return rep
+			return rep, true
 		}
 	}
-	return r.primary
+	return r.primary, false
+}
+
+// onReplica runs a read on the replica when ctx allows it, and again on the
+// primary when the replica turns out to be unreachable.
+func (r *Router) onReplica(ctx context.Context, read func(*entsql.Driver) error) error {
+	d, replica := r.reader(ctx)
+	err := read(d)
+	if !replica || err == nil || ctx.Err() != nil || !Unavailable(err) {
+		return err
+	}
+	r.markReplicaDown()
+	r.fallbacks.Add(1)
+	return read(r.primary)
+}
+
+// markReplicaDown sends reads to the primary and starts the probe that
+// brings them back once the replica answers.
+func (r *Router) markReplicaDown() {
+	if !r.replicaDown.CompareAndSwap(false, true) {
+		return
+	}
+	go func() {
+		t := time.NewTicker(ReplicaProbeInterval)
+		defer t.Stop()
+		for {
+			select {
+			case <-r.closed:
+				return
+			case <-t.C:
+			}
+			rep := r.replica.Load()
+			if rep == nil {
+				return
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			err := rep.DB().PingContext(ctx)
+			cancel()
+			if err == nil {
+				r.replicaDown.Store(false)
+				return
+			}
+		}
+	}()
 }
 
 // Exec always runs on the primary.
@@ -56,7 +114,7 @@ func (r *Router) Exec(ctx context.Context, query string, args, v any) error {
 
 // Query runs on the replica when ctx is read-only, else on the primary.
 func (r *Router) Query(ctx context.Context, query string, args, v any) error {
-	return r.reader(ctx).Query(ctx, query, args, v)
+	return r.onReplica(ctx, func(d *entsql.Driver) error { return d.Query(ctx, query, args, v) })
 }
 
 // Tx always opens on the primary, so a transaction's reads see its writes.
@@ -75,7 +133,12 @@ func (r *Router) ExecContext(ctx context.Context, query string, args ...any) (sq
 // QueryContext runs hand-written SQL where Query would, as a prepared
 // statement (prepared.go).
 func (r *Router) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return r.prepared.query(ctx, r.reader(ctx).DB(), query, args...)
+	var rows *sql.Rows
+	err := r.onReplica(ctx, func(d *entsql.Driver) (err error) {
+		rows, err = r.prepared.query(ctx, d.DB(), query, args...)
+		return err
+	})
+	return rows, err
 }
 
 // Dialect is the primary's.
@@ -83,6 +146,11 @@ func (r *Router) Dialect() string { return r.primary.Dialect() }
 
 // Close closes the primary and the replica.
 func (r *Router) Close() error {
+	r.closeOnce.Do(func() {
+		if r.closed != nil {
+			close(r.closed)
+		}
+	})
 	r.prepared.close()
 	err := r.primary.Close()
 	if rep := r.replica.Load(); rep != nil {
@@ -118,4 +186,22 @@ func (s *Store) UseReplica(ctx context.Context, url string) error {
 	}
 	s.Replica = db
 	return nil
+}
+
+// ReplicaUnreachable sends reads to the primary until the replica answers a
+// ping again, for a caller that found it unreachable on its own (/readyz).
+func (s *Store) ReplicaUnreachable() {
+	if s.router != nil && s.router.replica.Load() != nil {
+		s.router.markReplicaDown()
+	}
+}
+
+// ReplicaState says whether the store has a read replica, whether reads go
+// to it now (up) or to the primary because it could not be reached, and
+// how many reads have fallen back to the primary so far.
+func (s *Store) ReplicaState() (attached, up bool, fallbacks int64) {
+	if s.router == nil || s.router.replica.Load() == nil {
+		return false, false, 0
+	}
+	return true, !s.router.replicaDown.Load(), s.router.fallbacks.Load()
 }

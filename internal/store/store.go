@@ -93,7 +93,7 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("migrate %s database: %w", loc.Dialect, err)
 	}
 	counter := &Counter{}
-	router := &Router{primary: entsql.OpenDB(loc.Dialect, db)}
+	router := &Router{primary: entsql.OpenDB(loc.Dialect, db), closed: make(chan struct{})}
 	drv := counter.Wrap(router)
 	client := ent.NewClient(ent.Driver(drv))
 	// Every write, from any path, is authorised, validated and recorded, in

@@ -1,0 +1,332 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/aidregistry/registry/internal/apperr"
+)
+
+// The response media types of the GraphQL-over-HTTP specification.
+const (
+	mediaJSON         = "application/json"
+	mediaGraphQLReply = "application/graphql-response+json"
+)
+
+// RetryAfterSeconds is what a 503 UNAVAILABLE answer asks a client to wait.
+const RetryAfterSeconds = "5"
+
+// overHTTP is the GET and POST (application/json) transport, written to the
+// GraphQL-over-HTTP specification:
+//
+//   - a request that is not a well-formed GraphQL-over-HTTP request (a body
+//     or variables that are not JSON, parameters of the wrong type, no
+//     query) is a 400 BAD_REQUEST;
+//   - a well-formed request the server refuses before executing it (parse,
+//     validation, variable coercion, the query limits) is a 200 when the
+//     client accepts application/json, a 400 when it accepts
+//     application/graphql-response+json, and never has a data entry;
+//   - a mutation over GET is a 405 that allows POST;
+//   - an answer whose errors say the store could not be reached is a 503
+//     with Retry-After, in either media type.
+//
+// Persisted-query refusals (PERSISTED_QUERY_*) stay 200 in either media
+// type: clients that register queries on demand look for them there.
+type overHTTP struct{}
+
+var _ graphql.Transport = overHTTP{}
+
+func (overHTTP) Supports(r *http.Request) bool {
+	if r.Header.Get("Upgrade") != "" {
+		return false
+	}
+	if r.Method == http.MethodGet {
+		return true
+	}
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return r.Method == http.MethodPost && mt == mediaJSON
+}
+
+// params is a request's GraphQL parameters as JSON.
+type params struct {
+	Query         *string        `json:"query"`
+	OperationName *string        `json:"operationName"`
+	Variables     map[string]any `json:"variables"`
+	Extensions    map[string]any `json:"extensions"`
+}
+
+func (overHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	media := responseMedia(r.Header.Get("Accept"))
+	w.Header().Set("Content-Type", media)
+	start := graphql.Now()
+	var p params
+	switch r.Method {
+	case http.MethodGet:
+		q := r.URL.Query()
+		if v, ok := q["query"]; ok {
+			p.Query = &v[0]
+		}
+		if v, ok := q["operationName"]; ok && v[0] != "" {
+			p.OperationName = &v[0]
+		}
+		for name, into := range map[string]*map[string]any{"variables": &p.Variables, "extensions": &p.Extensions} {
+			if raw := q.Get(name); raw != "" {
+				if err := decodeJSON([]byte(raw), into); err != nil {
+					badRequest(w, "the "+name+" parameter must be a JSON object")
+					return
+				}
+			}
+		}
+	default:
+		var body bytes.Buffer
+		if _, err := body.ReadFrom(r.Body); err != nil {
+			badRequest(w, "request body could not be read")
+			return
+		}
+		if err := decodeJSON(body.Bytes(), &p); err != nil {
+			badRequest(w, "request body is not a GraphQL request: "+jsonProblem(err))
+			return
+		}
+	}
+	if p.Query == nil && !hasPersistedQuery(p.Extensions) {
+		badRequest(w, "the request has no query parameter")
+		return
+	}
+	raw := &graphql.RawParams{Variables: p.Variables, Extensions: p.Extensions, Headers: r.Header}
+	if p.Query != nil {
+		raw.Query = *p.Query
+	}
+	if p.OperationName != nil {
+		raw.OperationName = *p.OperationName
+	}
+	raw.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
+
+	ctx := r.Context()
+	oc, errs := exec.CreateOperationContext(ctx, raw)
+	if errs != nil {
+		resp := exec.DispatchError(graphql.WithOperationContext(ctx, oc), errs)
+		writeResponse(w, refusedStatus(media, resp.Errors), resp, false)
+		return
+	}
+	if r.Method == http.MethodGet && oc.Operation.Operation != ast.Query {
+		w.Header().Set("Allow", http.MethodPost)
+		apperr.WriteHTTP(w, http.StatusMethodNotAllowed, apperr.BadRequest, "only queries may be sent with GET; send a "+string(oc.Operation.Operation)+" with POST")
+		return
+	}
+	responses, ctx := exec.DispatchOperation(ctx, oc)
+	resp := responses(ctx)
+	writeResponse(w, executedStatus(resp), resp, true)
+}
+
+// responseMedia picks the answer's media type from Accept: the first of
+// the specification's two the client names; application/json for none, for
+// a wildcard or for anything else (legacy clients).
+func responseMedia(accept string) string {
+	for part := range strings.SplitSeq(accept, ",") {
+		mt, _, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		switch mt {
+		case mediaJSON:
+			return mediaJSON
+		case mediaGraphQLReply:
+			return mediaGraphQLReply
+		}
+	}
+	return mediaJSON
+}
+
+// refusedStatus is the status of a request refused before execution.
+func refusedStatus(media string, errs gqlerror.List) int {
+	if hasCode(errs, apperr.Unavailable) {
+		return http.StatusServiceUnavailable
+	}
+	for _, e := range errs {
+		if c, _ := e.Extensions["code"].(string); strings.HasPrefix(c, "PERSISTED_QUERY_") {
+			return http.StatusOK
+		}
+	}
+	if media == mediaGraphQLReply {
+		return http.StatusBadRequest
+	}
+	return http.StatusOK
+}
+
+// executedStatus is the status of an executed operation: 200, unless the
+// store could not be reached.
+func executedStatus(resp *graphql.Response) int {
+	if resp != nil && hasCode(resp.Errors, apperr.Unavailable) {
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusOK
+}
+
+func hasCode(errs gqlerror.List, code apperr.Code) bool {
+	for _, e := range errs {
+		if c, _ := e.Extensions["code"].(string); c == string(code) {
+			return true
+		}
+	}
+	return false
+}
+
+// writeResponse writes a GraphQL response; withData says whether it has a
+// data entry (an executed operation) or not (a request error).
+func writeResponse(w http.ResponseWriter, status int, resp *graphql.Response, withData bool) {
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", RetryAfterSeconds)
+	}
+	var body []byte
+	var err error
+	if withData {
+		body, err = json.Marshal(resp)
+	} else {
+		body, err = json.Marshal(struct {
+			Errors     gqlerror.List  `json:"errors"`
+			Extensions map[string]any `json:"extensions,omitempty"`
+		}{resp.Errors, resp.Extensions})
+	}
+	if err != nil {
+		apperr.WriteHTTP(w, http.StatusInternalServerError, apperr.Internal, "internal error")
+		return
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+func badRequest(w http.ResponseWriter, msg string) {
+	apperr.WriteHTTP(w, http.StatusBadRequest, apperr.BadRequest, msg)
+}
+
+// decodeJSON reads exactly one JSON value, numbers kept exact.
+func decodeJSON(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return errTrailing
+	}
+	return nil
+}
+
+var errTrailing = jsonError("more than one JSON value")
+
+type jsonError string
+
+func (e jsonError) Error() string { return string(e) }
+
+// jsonProblem says what is wrong with a body without echoing it.
+func jsonProblem(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field != "" {
+		return te.Field + " has the wrong type (" + te.Value + ")"
+	}
+	if _, ok := err.(jsonError); ok {
+		return err.Error()
+	}
+	return "it is not a JSON object"
+}
+
+func hasPersistedQuery(ext map[string]any) bool {
+	_, ok := ext["persistedQuery"]
+	return ok
+}
+
+// codedMultipart is gqlgen's multipart transport (file uploads) with its
+// refusals coded: a malformed upload is a 400 BAD_REQUEST (413 when too
+// large), a refusal before execution a 200 as on the JSON transport.
+type codedMultipart struct{ transport.MultipartForm }
+
+// maxUploadSize is the multipart transport's own bound (32 MiB unless set).
+func (m codedMultipart) maxUploadSize() int64 {
+	if m.MaxUploadSize > 0 {
+		return m.MaxUploadSize
+	}
+	return 32 << 20
+}
+
+func (m codedMultipart) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	if limit := m.maxUploadSize(); r.ContentLength > limit {
+		apperr.WriteHTTP(w, http.StatusRequestEntityTooLarge, apperr.BadRequest, fmt.Sprintf("the upload is larger than the limit of %d bytes", limit))
+		return
+	}
+	rec := &heldResponse{ResponseWriter: w}
+	m.MultipartForm.Do(rec, r, exec)
+	rec.finish()
+}
+
+// heldResponse holds back an error answer (a 4xx) so that it can be
+// rewritten with a code; other answers pass straight through.
+type heldResponse struct {
+	http.ResponseWriter
+	status int
+	held   bool
+	body   bytes.Buffer
+}
+
+func (h *heldResponse) WriteHeader(status int) {
+	if h.status != 0 {
+		return
+	}
+	h.status = status
+	if status >= 400 && status < 500 {
+		h.held = true
+		return
+	}
+	h.ResponseWriter.WriteHeader(status)
+}
+
+func (h *heldResponse) Write(b []byte) (int, error) {
+	if h.status == 0 {
+		h.WriteHeader(http.StatusOK)
+	}
+	if h.held {
+		return h.body.Write(b)
+	}
+	return h.ResponseWriter.Write(b)
+}
+
+func (h *heldResponse) finish() {
+	if !h.held {
+		return
+	}
+	var resp struct {
+		Errors gqlerror.List `json:"errors"`
+	}
+	_ = json.Unmarshal(h.body.Bytes(), &resp)
+	coded := len(resp.Errors) > 0
+	for _, e := range resp.Errors {
+		if _, ok := e.Extensions["code"]; !ok {
+			coded = false
+		}
+	}
+	if coded {
+		// The executor refused the operation (parse, validation, limits).
+		h.ResponseWriter.Header().Set("Content-Type", mediaJSON)
+		h.ResponseWriter.WriteHeader(http.StatusOK)
+		_, _ = h.ResponseWriter.Write(h.body.Bytes())
+		return
+	}
+	msg := "the upload is not a valid GraphQL multipart request"
+	if len(resp.Errors) > 0 {
+		msg += ": " + resp.Errors[0].Message
+	}
+	status := http.StatusBadRequest
+	if h.status == http.StatusRequestEntityTooLarge {
+		status = h.status
+	}
+	apperr.WriteHTTP(h.ResponseWriter, status, apperr.BadRequest, msg)
+}
