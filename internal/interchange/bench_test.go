@@ -172,6 +172,7 @@ func BenchmarkImport(b *testing.B) {
 	b.ResetTimer()
 	var elapsed time.Duration
 	var peak uint64
+	var statements int64
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		st := storetest.Open(b, kind)
@@ -183,11 +184,13 @@ func BenchmarkImport(b *testing.B) {
 			b.Fatal(err)
 		}
 		h := watchHeap()
+		before := st.Counter.Count()
 		b.StartTimer()
 		start := time.Now()
 		sum, err := interchange.Import(system, st.Client, f, interchange.Options{Dialect: st.Dialect})
 		elapsed += time.Since(start)
 		b.StopTimer()
+		statements += st.Counter.Count() - before
 		peak = max(peak, h.end())
 		f.Close()
 		if err != nil || sum.Created != n+1 {
@@ -197,6 +200,7 @@ func BenchmarkImport(b *testing.B) {
 	}
 	b.ReportMetric(float64(n*b.N)/elapsed.Seconds(), "activities/s")
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+	b.ReportMetric(float64(statements)/float64(n*b.N), "statements/activity")
 	b.ReportMetric(float64(size)/(1<<20), "file-MB")
 }
 
