@@ -109,6 +109,39 @@ func touched(ctx context.Context, m ent.Mutation) ([]int, error) {
 	return ids, nil
 }
 
+type bufferKey struct{}
+
+// maxBuffered bounds the Changes a Buffer holds before it inserts them.
+const maxBuffered = 64
+
+// Buffer holds the Changes of a run of writes in one transaction (an
+// imported activity's), to be inserted together by Flush: one statement
+// rather than one a write. Their ids still follow the writes' order.
+type Buffer struct {
+	creates []*ent.ChangeCreate
+}
+
+// Buffered returns a context whose writes' Changes wait in the returned
+// Buffer until Flush, which must run in the same transaction before it
+// commits; a transaction rolled back discards them with everything else.
+func Buffered(ctx context.Context) (context.Context, *Buffer) {
+	b := &Buffer{}
+	return context.WithValue(ctx, bufferKey{}, b), b
+}
+
+// Flush inserts the Changes held so far.
+func (b *Buffer) Flush(ctx context.Context, client *ent.Client) error {
+	if len(b.creates) == 0 {
+		return nil
+	}
+	creates := b.creates
+	b.creates = nil
+	if err := client.Change.CreateBulk(creates...).Exec(ctx); err != nil {
+		return fmt.Errorf("audit: record %d changes: %w", len(creates), err)
+	}
+	return nil
+}
+
 // record writes one Change per touched record.
 func record(ctx context.Context, client *ent.Client, m ent.Mutation, ids []int, before map[int]map[string]any) error {
 	op := change.OperationUPDATE
@@ -139,6 +172,16 @@ func record(ctx context.Context, client *ent.Client, m ent.Mutation, ids []int, 
 		}
 		if hasActor {
 			c.SetKeyID(actor.KeyID).SetOrganisationID(actor.OrganisationID)
+		}
+		if b, ok := ctx.Value(bufferKey{}).(*Buffer); ok {
+			// A bounded buffer: one write may touch many records (a parent
+			// arriving after its hundreds of children).
+			if b.creates = append(b.creates, c); len(b.creates) >= maxBuffered {
+				if err := b.Flush(ctx, client); err != nil {
+					return err
+				}
+			}
+			continue
 		}
 		if err := c.Exec(ctx); err != nil {
 			return fmt.Errorf("audit: record %s of %s %d: %w", op, m.Type(), id, err)

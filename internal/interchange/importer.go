@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/aidregistry/registry/ent"
+	"github.com/aidregistry/registry/internal/audit"
 	"github.com/aidregistry/registry/internal/countries"
 	"github.com/aidregistry/registry/internal/iati"
 )
@@ -186,9 +187,14 @@ func (im *importer) activity(ctx context.Context, a *iati.Activity, line int, su
 	im.seen[hash(a.Identifier)] = true
 
 	var w *activityWriter
-	err := im.units.run(ctx, func(c *ent.Client) error {
+	err := im.units.run(ctx, func(ctx context.Context, c *ent.Client) error {
+		// The activity's history is written in one statement at its end.
+		ctx, changes := audit.Buffered(ctx)
 		w = newActivityWriter(im, c, a)
-		return w.write(ctx)
+		if err := w.write(ctx); err != nil {
+			return err
+		}
+		return changes.Flush(ctx, c)
 	})
 	if isFatal(err) || ctx.Err() != nil {
 		return errors.Join(err, ctx.Err())

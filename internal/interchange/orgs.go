@@ -230,7 +230,7 @@ func (im *importer) organisation(ctx context.Context, o *iati.Organisation, line
 	}
 	im.seen[hash(o.Identifier)] = true
 	var created, changed bool
-	err := im.units.run(ctx, func(c *ent.Client) error {
+	err := im.units.run(ctx, func(ctx context.Context, c *ent.Client) error {
 		created, changed = false, false
 		existing, err := c.Organisation.Query().Where(organisation.IatiRef(o.Identifier)).Only(ctx)
 		if ent.IsNotFound(err) {

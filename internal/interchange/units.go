@@ -13,7 +13,7 @@ import (
 // transaction, or a savepoint when the import runs inside a transaction
 // someone else opened (a GraphQL mutation's).
 type units interface {
-	run(ctx context.Context, fn func(c *ent.Client) error) error
+	run(ctx context.Context, fn func(ctx context.Context, c *ent.Client) error) error
 	// finish ends the import's own work: commits what is pending.
 	finish() error
 	// abort rolls back what is pending.
@@ -49,7 +49,7 @@ type batchUnits struct {
 	n       int
 }
 
-func (u *batchUnits) run(ctx context.Context, fn func(c *ent.Client) error) error {
+func (u *batchUnits) run(ctx context.Context, fn func(ctx context.Context, c *ent.Client) error) error {
 	if u.tx == nil {
 		tx, err := u.client.Tx(ctx)
 		if err != nil {
@@ -105,13 +105,13 @@ type savepointUnits struct {
 func (u *savepointUnits) finish() error { return nil }
 func (u *savepointUnits) abort() error  { return nil }
 
-func (u *savepointUnits) run(ctx context.Context, fn func(c *ent.Client) error) error {
+func (u *savepointUnits) run(ctx context.Context, fn func(ctx context.Context, c *ent.Client) error) error {
 	u.n++
 	name := fmt.Sprintf("interchange_%d", u.n)
 	if _, err := u.client.ExecContext(ctx, "SAVEPOINT "+name); err != nil {
 		return &fatalError{fmt.Errorf("savepoint: %w", err)}
 	}
-	if err := fn(u.client); err != nil {
+	if err := fn(ctx, u.client); err != nil {
 		if _, rerr := u.client.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+name); rerr != nil {
 			return &fatalError{errors.Join(err, fmt.Errorf("roll back to savepoint: %w", rerr))}
 		}
