@@ -78,5 +78,3 @@ func TestQualityNoteCodes(t *testing.T) {
 		})
 	}
 }
-
-

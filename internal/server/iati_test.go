@@ -118,11 +118,11 @@ func TestRealIATIDataQueryable(t *testing.T) {
 						Code    string
 						Sectors []struct {
 							Vocabulary, Code string
-							Name         *string
-							Percentage   *string
+							Name             *string
+							Percentage       *string
 						}
 						PolicyMarkers []struct {
-							Code, Vocabulary string
+							Code, Vocabulary   string
 							Name, Significance *string
 						}
 						Locations []struct {
