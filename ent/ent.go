@@ -24,6 +24,8 @@ import (
 	"github.com/aidregistry/registry/ent/exchangerate"
 	"github.com/aidregistry/registry/ent/funding"
 	"github.com/aidregistry/registry/ent/organisation"
+	"github.com/aidregistry/registry/ent/organisationalias"
+	"github.com/aidregistry/registry/ent/organisationmerge"
 	"github.com/aidregistry/registry/ent/participation"
 	"github.com/aidregistry/registry/ent/presence"
 	"github.com/aidregistry/registry/ent/programme"
@@ -90,24 +92,26 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			apikey.Table:           apikey.ValidColumn,
-			activitylink.Table:     activitylink.ValidColumn,
-			agreement.Table:        agreement.ValidColumn,
-			agreementparty.Table:   agreementparty.ValidColumn,
-			area.Table:             area.ValidColumn,
-			change.Table:           change.ValidColumn,
-			contact.Table:          contact.ValidColumn,
-			country.Table:          country.ValidColumn,
-			event.Table:            event.ValidColumn,
-			exchangerate.Table:     exchangerate.ValidColumn,
-			funding.Table:          funding.ValidColumn,
-			organisation.Table:     organisation.ValidColumn,
-			participation.Table:    participation.ValidColumn,
-			presence.Table:         presence.ValidColumn,
-			programme.Table:        programme.ValidColumn,
-			programmecountry.Table: programmecountry.ValidColumn,
-			result.Table:           result.ValidColumn,
-			source.Table:           source.ValidColumn,
+			apikey.Table:            apikey.ValidColumn,
+			activitylink.Table:      activitylink.ValidColumn,
+			agreement.Table:         agreement.ValidColumn,
+			agreementparty.Table:    agreementparty.ValidColumn,
+			area.Table:              area.ValidColumn,
+			change.Table:            change.ValidColumn,
+			contact.Table:           contact.ValidColumn,
+			country.Table:           country.ValidColumn,
+			event.Table:             event.ValidColumn,
+			exchangerate.Table:      exchangerate.ValidColumn,
+			funding.Table:           funding.ValidColumn,
+			organisation.Table:      organisation.ValidColumn,
+			organisationalias.Table: organisationalias.ValidColumn,
+			organisationmerge.Table: organisationmerge.ValidColumn,
+			participation.Table:     participation.ValidColumn,
+			presence.Table:          presence.ValidColumn,
+			programme.Table:         programme.ValidColumn,
+			programmecountry.Table:  programmecountry.ValidColumn,
+			result.Table:            result.ValidColumn,
+			source.Table:            source.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -38,6 +38,10 @@ type Tx struct {
 	Funding *FundingClient
 	// Organisation is the client for interacting with the Organisation builders.
 	Organisation *OrganisationClient
+	// OrganisationAlias is the client for interacting with the OrganisationAlias builders.
+	OrganisationAlias *OrganisationAliasClient
+	// OrganisationMerge is the client for interacting with the OrganisationMerge builders.
+	OrganisationMerge *OrganisationMergeClient
 	// Participation is the client for interacting with the Participation builders.
 	Participation *ParticipationClient
 	// Presence is the client for interacting with the Presence builders.
@@ -193,6 +197,8 @@ func (tx *Tx) init() {
 	tx.ExchangeRate = NewExchangeRateClient(tx.config)
 	tx.Funding = NewFundingClient(tx.config)
 	tx.Organisation = NewOrganisationClient(tx.config)
+	tx.OrganisationAlias = NewOrganisationAliasClient(tx.config)
+	tx.OrganisationMerge = NewOrganisationMergeClient(tx.config)
 	tx.Participation = NewParticipationClient(tx.config)
 	tx.Presence = NewPresenceClient(tx.config)
 	tx.Programme = NewProgrammeClient(tx.config)

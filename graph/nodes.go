@@ -7,6 +7,7 @@ import (
 	"github.com/aidregistry/registry/ent"
 	"github.com/aidregistry/registry/internal/apperr"
 	"github.com/aidregistry/registry/internal/gid"
+	"github.com/aidregistry/registry/internal/identity"
 )
 
 // resolveNode finds any record by id, answering NOT_FOUND with the id the
@@ -16,7 +17,24 @@ func resolveNode(ctx context.Context, client *ent.Client, id int) (ent.Noder, er
 	if err != nil && ent.IsNotFound(err) {
 		return nil, apperr.Errorf(apperr.NotFound, "no record has the id %q", gid.Encode(id))
 	}
-	return n, err
+	if err != nil {
+		return nil, err
+	}
+	return survivor(ctx, client, n)
+}
+
+// survivor answers for an organisation merged into another with the one
+// it went into (identity.Merge); any other record is itself.
+func survivor(ctx context.Context, client *ent.Client, n ent.Noder) (ent.Noder, error) {
+	o, ok := n.(*ent.Organisation)
+	if !ok || o.MergedIntoID == nil {
+		return n, nil
+	}
+	s, err := identity.Survivor(ctx, client, o.ID)
+	if err != nil && ent.IsNotFound(err) {
+		return nil, apperr.Errorf(apperr.NotFound, "the organisation %q was merged into one that no longer exists", gid.Encode(o.ID))
+	}
+	return s, err
 }
 
 // resolveNodes finds records by id in one query per type; missing ones come
@@ -33,7 +51,13 @@ func resolveNodes(ctx context.Context, client *ent.Client, ids []int) ([]ent.Nod
 	for i, n := range nodes {
 		if n == nil {
 			missing = append(missing, gid.Encode(ids[i]))
+			continue
 		}
+		s, err := survivor(ctx, client, n)
+		if err != nil {
+			return nil, err
+		}
+		nodes[i] = s
 	}
 	if len(missing) > 0 {
 		return nodes, apperr.Errorf(apperr.NotFound, "no record has the id(s) %s", strings.Join(missing, ", "))

@@ -2,4 +2,4 @@
 
 package internal
 
-const IncrementStarts = "{\"activity_links\":73014444032,\"agreement_parties\":4294967296,\"agreements\":0,\"api_keys\":60129542144,\"areas\":8589934592,\"changes\":64424509440,\"contacts\":12884901888,\"countries\":17179869184,\"events\":21474836480,\"exchange_rates\":68719476736,\"fundings\":25769803776,\"organisations\":30064771072,\"participations\":34359738368,\"presences\":38654705664,\"programme_countries\":47244640256,\"programmes\":42949672960,\"results\":51539607552,\"sources\":55834574848}"
+const IncrementStarts = "{\"activity_links\":73014444032,\"agreement_parties\":4294967296,\"agreements\":0,\"api_keys\":60129542144,\"areas\":8589934592,\"changes\":64424509440,\"contacts\":12884901888,\"countries\":17179869184,\"events\":21474836480,\"exchange_rates\":68719476736,\"fundings\":25769803776,\"organisation_aliases\":77309411328,\"organisation_merges\":81604378624,\"organisations\":30064771072,\"participations\":34359738368,\"presences\":38654705664,\"programme_countries\":47244640256,\"programmes\":42949672960,\"results\":51539607552,\"sources\":55834574848}"
