@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/aidregistry/registry/ent"
+	"github.com/aidregistry/registry/ent/organisation"
 	"github.com/aidregistry/registry/internal/apperr"
 	"github.com/aidregistry/registry/internal/gid"
 	"github.com/aidregistry/registry/internal/identity"
@@ -27,8 +28,13 @@ func resolveNode(ctx context.Context, client *ent.Client, id int) (ent.Noder, er
 // it went into (identity.Merge); any other record is itself.
 func survivor(ctx context.Context, client *ent.Client, n ent.Noder) (ent.Noder, error) {
 	o, ok := n.(*ent.Organisation)
-	if !ok || o.MergedIntoID == nil {
+	if !ok {
 		return n, nil
+	}
+	// The node was read with only the fields the query selects: ask.
+	merged, err := client.Organisation.Query().Where(organisation.ID(o.ID), organisation.MergedIntoIDNotNil()).Exist(ctx)
+	if err != nil || !merged {
+		return n, err
 	}
 	s, err := identity.Survivor(ctx, client, o.ID)
 	if err != nil && ent.IsNotFound(err) {
