@@ -20,8 +20,8 @@ import (
 	"github.com/aidregistry/registry/internal/apperr"
 	"github.com/aidregistry/registry/internal/audit"
 	"github.com/aidregistry/registry/internal/iati"
-	"github.com/aidregistry/registry/internal/orgname"
 	"github.com/aidregistry/registry/internal/money"
+	"github.com/aidregistry/registry/internal/orgname"
 )
 
 // activityWriter brings the store in line with one activity, inside that

@@ -11,8 +11,8 @@ import (
 	"github.com/aidregistry/registry/ent"
 	"github.com/aidregistry/registry/ent/organisation"
 	"github.com/aidregistry/registry/ent/organisationalias"
-	"github.com/aidregistry/registry/internal/identity"
 	"github.com/aidregistry/registry/internal/iati"
+	"github.com/aidregistry/registry/internal/identity"
 	"github.com/aidregistry/registry/internal/orgname"
 )
 
