@@ -94,8 +94,8 @@ func (w *orgWriter) resolve(ctx context.Context, ref, typ, name string) (int, er
 //   - an identifier, after the known equivalences (a bare DAC channel code
 //     is its XM-DAC- identifier): an organisation's iatiRef, else an
 //     alias with it (an organisation merged into another);
-//   - a publisher's own code, or a name, this publisher used before for an
-//     organisation (its aliases);
+//   - a name this publisher used before for an organisation (its aliases),
+//     or, when the element gives no name, a code it used before;
 //   - the name normalised (orgname.Key), within the same organisation type
 //     where both give one; an identifier only matches an organisation
 //     with none yet, which then takes it. Two or more candidates are
@@ -176,26 +176,28 @@ func (w *orgWriter) complete(o *ent.Organisation, isID bool, id, name string) (*
 }
 
 // match finds the organisation an element names; nil when none does, or
-// when the name is ambiguous.
+// when the name is ambiguous. A publisher's own code decides only when the
+// element gives no name: publishers reuse one code for many organisations
+// (a CRS channel class such as 22000 for every NGO of a country).
 func (w *orgWriter) match(ctx context.Context, isID bool, id, raw, name string, kind organisation.Kind) (*ent.Organisation, error) {
-	if isID {
+	named := name != id && name != raw
+	switch {
+	case isID:
 		if o, ok, err := identity.ByIdentifier(ctx, w.c, id); err != nil || ok {
 			return o, err
 		}
-	} else if raw != "" {
+	case raw != "" && !named:
 		if o, ok, err := identity.ByPublisherCode(ctx, w.c, w.publisher, raw); err != nil || ok {
 			return o, err
 		}
 	}
-	if !isID || name != id {
-		if o, ok, err := identity.ByPublisherName(ctx, w.c, w.publisher, name); err != nil {
-			return nil, err
-		} else if ok && (!isID || o.IatiRef == nil) {
-			return o, nil
-		}
+	if !named {
+		return nil, nil
 	}
-	if isID && name == id {
-		return nil, nil // no name to match on
+	if o, ok, err := identity.ByPublisherName(ctx, w.c, w.publisher, name); err != nil {
+		return nil, err
+	} else if ok && (!isID || o.IatiRef == nil) {
+		return o, nil
 	}
 	candidates, err := identity.ByName(ctx, w.c, name, kind)
 	if err != nil {
