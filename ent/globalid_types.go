@@ -17,6 +17,8 @@ import (
 	"github.com/aidregistry/registry/ent/exchangerate"
 	"github.com/aidregistry/registry/ent/funding"
 	"github.com/aidregistry/registry/ent/organisation"
+	"github.com/aidregistry/registry/ent/organisationalias"
+	"github.com/aidregistry/registry/ent/organisationmerge"
 	"github.com/aidregistry/registry/ent/participation"
 	"github.com/aidregistry/registry/ent/presence"
 	"github.com/aidregistry/registry/ent/programme"
@@ -28,24 +30,26 @@ import (
 // nodeTypeNames maps each table to its GraphQL type name. A test checks that
 // every table with a global-id range is listed.
 var nodeTypeNames = map[string]string{
-	activitylink.Table:     "ActivityLink", // not in GraphQL: the IATI importer's related-activity bookkeeping
-	agreement.Table:        agreementImplementors[0],
-	apikey.Table:           "APIKey", // not in GraphQL; named so its ids still encode
-	change.Table:           changeImplementors[0],
-	agreementparty.Table:   agreementpartyImplementors[0],
-	area.Table:             areaImplementors[0],
-	contact.Table:          contactImplementors[0],
-	country.Table:          countryImplementors[0],
-	event.Table:            eventImplementors[0],
-	exchangerate.Table:     exchangerateImplementors[0],
-	funding.Table:          fundingImplementors[0],
-	organisation.Table:     organisationImplementors[0],
-	participation.Table:    participationImplementors[0],
-	presence.Table:         presenceImplementors[0],
-	programme.Table:        programmeImplementors[0],
-	programmecountry.Table: programmecountryImplementors[0],
-	result.Table:           resultImplementors[0],
-	source.Table:           sourceImplementors[0],
+	activitylink.Table:      "ActivityLink", // not in GraphQL: the IATI importer's related-activity bookkeeping
+	agreement.Table:         agreementImplementors[0],
+	apikey.Table:            "APIKey", // not in GraphQL; named so its ids still encode
+	change.Table:            changeImplementors[0],
+	agreementparty.Table:    agreementpartyImplementors[0],
+	area.Table:              areaImplementors[0],
+	contact.Table:           contactImplementors[0],
+	country.Table:           countryImplementors[0],
+	event.Table:             eventImplementors[0],
+	exchangerate.Table:      exchangerateImplementors[0],
+	funding.Table:           fundingImplementors[0],
+	organisation.Table:      organisationImplementors[0],
+	organisationalias.Table: organisationaliasImplementors[0],
+	organisationmerge.Table: organisationmergeImplementors[0],
+	participation.Table:     participationImplementors[0],
+	presence.Table:          presenceImplementors[0],
+	programme.Table:         programmeImplementors[0],
+	programmecountry.Table:  programmecountryImplementors[0],
+	result.Table:            resultImplementors[0],
+	source.Table:            sourceImplementors[0],
 }
 
 // NodeTypeOf returns the GraphQL type name of the record with this global id.

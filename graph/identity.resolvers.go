@@ -24,5 +24,5 @@ func (r *mutationResolver) SplitOrganisation(ctx context.Context, id int) (*ent.
 
 // PossibleDuplicates is the resolver for the possibleDuplicates field.
 func (r *organisationResolver) PossibleDuplicates(ctx context.Context, obj *ent.Organisation) ([]*ent.Organisation, error) {
-	return identity.PossibleDuplicates(ctx, r.client, obj)
+	return identity.PossibleDuplicates(ctx, r.tx(ctx), obj)
 }

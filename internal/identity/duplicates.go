@@ -31,8 +31,12 @@ func PossibleDuplicates(ctx context.Context, c *ent.Client, o *ent.Organisation)
 		if a.Name != nil {
 			names = append(names, *a.Name)
 		}
+		// Shared identifiers only: publishers reuse their own codes (and
+		// fragments of listings) for many organisations.
 		if a.Ref != nil {
-			refs = append(refs, *a.Ref)
+			if id, ok := Canonical(*a.Ref); ok {
+				refs = append(refs, id)
+			}
 		}
 	}
 	keys, similar, acronyms := map[string]bool{}, map[string]bool{}, map[string]bool{}

@@ -146,7 +146,7 @@ func (w *orgWriter) resolveAs(ctx context.Context, element, ref, typ, name strin
 			return 0, err
 		}
 		*w.wrote++
-	} else if u, changed := w.complete(o, isID, id, name); changed {
+	} else if u, changed := w.complete(o, isID, id, name, kind); changed {
 		if err := u.Exec(ctx); err != nil {
 			return 0, err
 		}
@@ -160,9 +160,10 @@ func (w *orgWriter) resolveAs(ctx context.Context, element, ref, typ, name strin
 }
 
 // complete gives an organisation found what it lacks: the identifier the
-// element names, when it has none, and a name, when it was made from an
-// element that gave only its identifier.
-func (w *orgWriter) complete(o *ent.Organisation, isID bool, id, name string) (*ent.OrganisationUpdateOne, bool) {
+// element names, when it has none, a name, when it was made from an
+// element that gave only its identifier, and a type, when it was made from
+// one that gave none.
+func (w *orgWriter) complete(o *ent.Organisation, isID bool, id, name string, kind organisation.Kind) (*ent.OrganisationUpdateOne, bool) {
 	u, changed := w.c.Organisation.UpdateOneID(o.ID), false
 	if isID && o.IatiRef == nil {
 		u.SetIatiRef(id)
@@ -170,6 +171,10 @@ func (w *orgWriter) complete(o *ent.Organisation, isID bool, id, name string) (*
 	}
 	if o.IatiRef != nil && o.Name == *o.IatiRef && name != *o.IatiRef && name != id {
 		u.SetName(name)
+		changed = true
+	}
+	if o.Kind == organisation.KindOTHER && kind != organisation.KindOTHER {
+		u.SetKind(kind)
 		changed = true
 	}
 	return u, changed
