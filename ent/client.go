@@ -29,6 +29,8 @@ import (
 	"github.com/aidregistry/registry/ent/humanitarianscope"
 	"github.com/aidregistry/registry/ent/location"
 	"github.com/aidregistry/registry/ent/organisation"
+	"github.com/aidregistry/registry/ent/organisationalias"
+	"github.com/aidregistry/registry/ent/organisationmerge"
 	"github.com/aidregistry/registry/ent/participation"
 	"github.com/aidregistry/registry/ent/policymarker"
 	"github.com/aidregistry/registry/ent/presence"
@@ -74,6 +76,10 @@ type Client struct {
 	Location *LocationClient
 	// Organisation is the client for interacting with the Organisation builders.
 	Organisation *OrganisationClient
+	// OrganisationAlias is the client for interacting with the OrganisationAlias builders.
+	OrganisationAlias *OrganisationAliasClient
+	// OrganisationMerge is the client for interacting with the OrganisationMerge builders.
+	OrganisationMerge *OrganisationMergeClient
 	// Participation is the client for interacting with the Participation builders.
 	Participation *ParticipationClient
 	// PolicyMarker is the client for interacting with the PolicyMarker builders.
@@ -115,6 +121,8 @@ func (c *Client) init() {
 	c.HumanitarianScope = NewHumanitarianScopeClient(c.config)
 	c.Location = NewLocationClient(c.config)
 	c.Organisation = NewOrganisationClient(c.config)
+	c.OrganisationAlias = NewOrganisationAliasClient(c.config)
+	c.OrganisationMerge = NewOrganisationMergeClient(c.config)
 	c.Participation = NewParticipationClient(c.config)
 	c.PolicyMarker = NewPolicyMarkerClient(c.config)
 	c.Presence = NewPresenceClient(c.config)
@@ -229,6 +237,8 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		HumanitarianScope: NewHumanitarianScopeClient(cfg),
 		Location:          NewLocationClient(cfg),
 		Organisation:      NewOrganisationClient(cfg),
+		OrganisationAlias: NewOrganisationAliasClient(cfg),
+		OrganisationMerge: NewOrganisationMergeClient(cfg),
 		Participation:     NewParticipationClient(cfg),
 		PolicyMarker:      NewPolicyMarkerClient(cfg),
 		Presence:          NewPresenceClient(cfg),
@@ -270,6 +280,8 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		HumanitarianScope: NewHumanitarianScopeClient(cfg),
 		Location:          NewLocationClient(cfg),
 		Organisation:      NewOrganisationClient(cfg),
+		OrganisationAlias: NewOrganisationAliasClient(cfg),
+		OrganisationMerge: NewOrganisationMergeClient(cfg),
 		Participation:     NewParticipationClient(cfg),
 		PolicyMarker:      NewPolicyMarkerClient(cfg),
 		Presence:          NewPresenceClient(cfg),
@@ -309,8 +321,9 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.APIKey, c.ActivityLink, c.Agreement, c.AgreementParty, c.Area, c.Change,
 		c.Contact, c.Country, c.Event, c.ExchangeRate, c.Funding, c.HumanitarianScope,
-		c.Location, c.Organisation, c.Participation, c.PolicyMarker, c.Presence,
-		c.Programme, c.ProgrammeCountry, c.Result, c.Sector, c.Source,
+		c.Location, c.Organisation, c.OrganisationAlias, c.OrganisationMerge,
+		c.Participation, c.PolicyMarker, c.Presence, c.Programme, c.ProgrammeCountry,
+		c.Result, c.Sector, c.Source,
 	} {
 		n.Use(hooks...)
 	}
@@ -322,8 +335,9 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.APIKey, c.ActivityLink, c.Agreement, c.AgreementParty, c.Area, c.Change,
 		c.Contact, c.Country, c.Event, c.ExchangeRate, c.Funding, c.HumanitarianScope,
-		c.Location, c.Organisation, c.Participation, c.PolicyMarker, c.Presence,
-		c.Programme, c.ProgrammeCountry, c.Result, c.Sector, c.Source,
+		c.Location, c.Organisation, c.OrganisationAlias, c.OrganisationMerge,
+		c.Participation, c.PolicyMarker, c.Presence, c.Programme, c.ProgrammeCountry,
+		c.Result, c.Sector, c.Source,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -360,6 +374,10 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Location.mutate(ctx, m)
 	case *OrganisationMutation:
 		return c.Organisation.mutate(ctx, m)
+	case *OrganisationAliasMutation:
+		return c.OrganisationAlias.mutate(ctx, m)
+	case *OrganisationMergeMutation:
+		return c.OrganisationMerge.mutate(ctx, m)
 	case *ParticipationMutation:
 		return c.Participation.mutate(ctx, m)
 	case *PolicyMarkerMutation:
@@ -2890,6 +2908,22 @@ func (c *OrganisationClient) QueryEventsAttended(_m *Organisation) *EventQuery {
 	return query
 }
 
+// QueryAliases queries the aliases edge of a Organisation.
+func (c *OrganisationClient) QueryAliases(_m *Organisation) *OrganisationAliasQuery {
+	query := (&OrganisationAliasClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organisation.Table, organisation.FieldID, id),
+			sqlgraph.To(organisationalias.Table, organisationalias.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, organisation.AliasesTable, organisation.AliasesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QuerySources queries the sources edge of a Organisation.
 func (c *OrganisationClient) QuerySources(_m *Organisation) *SourceQuery {
 	query := (&SourceClient{config: c.config}).Query()
@@ -2928,6 +2962,288 @@ func (c *OrganisationClient) mutate(ctx context.Context, m *OrganisationMutation
 		return (&OrganisationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Organisation mutation op: %q", m.Op())
+	}
+}
+
+// OrganisationAliasClient is a client for the OrganisationAlias schema.
+type OrganisationAliasClient struct {
+	config
+}
+
+// NewOrganisationAliasClient returns a client for the OrganisationAlias from the given config.
+func NewOrganisationAliasClient(c config) *OrganisationAliasClient {
+	return &OrganisationAliasClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `organisationalias.Hooks(f(g(h())))`.
+func (c *OrganisationAliasClient) Use(hooks ...Hook) {
+	c.hooks.OrganisationAlias = append(c.hooks.OrganisationAlias, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `organisationalias.Intercept(f(g(h())))`.
+func (c *OrganisationAliasClient) Intercept(interceptors ...Interceptor) {
+	c.inters.OrganisationAlias = append(c.inters.OrganisationAlias, interceptors...)
+}
+
+// Create returns a builder for creating a OrganisationAlias entity.
+func (c *OrganisationAliasClient) Create() *OrganisationAliasCreate {
+	mutation := newOrganisationAliasMutation(c.config, OpCreate)
+	return &OrganisationAliasCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of OrganisationAlias entities.
+func (c *OrganisationAliasClient) CreateBulk(builders ...*OrganisationAliasCreate) *OrganisationAliasCreateBulk {
+	return &OrganisationAliasCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *OrganisationAliasClient) MapCreateBulk(slice any, setFunc func(*OrganisationAliasCreate, int)) *OrganisationAliasCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &OrganisationAliasCreateBulk{err: fmt.Errorf("calling to OrganisationAliasClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*OrganisationAliasCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &OrganisationAliasCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for OrganisationAlias.
+func (c *OrganisationAliasClient) Update() *OrganisationAliasUpdate {
+	mutation := newOrganisationAliasMutation(c.config, OpUpdate)
+	return &OrganisationAliasUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *OrganisationAliasClient) UpdateOne(_m *OrganisationAlias) *OrganisationAliasUpdateOne {
+	mutation := newOrganisationAliasMutation(c.config, OpUpdateOne, withOrganisationAlias(_m))
+	return &OrganisationAliasUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *OrganisationAliasClient) UpdateOneID(id int) *OrganisationAliasUpdateOne {
+	mutation := newOrganisationAliasMutation(c.config, OpUpdateOne, withOrganisationAliasID(id))
+	return &OrganisationAliasUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for OrganisationAlias.
+func (c *OrganisationAliasClient) Delete() *OrganisationAliasDelete {
+	mutation := newOrganisationAliasMutation(c.config, OpDelete)
+	return &OrganisationAliasDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *OrganisationAliasClient) DeleteOne(_m *OrganisationAlias) *OrganisationAliasDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *OrganisationAliasClient) DeleteOneID(id int) *OrganisationAliasDeleteOne {
+	builder := c.Delete().Where(organisationalias.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &OrganisationAliasDeleteOne{builder}
+}
+
+// Query returns a query builder for OrganisationAlias.
+func (c *OrganisationAliasClient) Query() *OrganisationAliasQuery {
+	return &OrganisationAliasQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeOrganisationAlias},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a OrganisationAlias entity by its id.
+func (c *OrganisationAliasClient) Get(ctx context.Context, id int) (*OrganisationAlias, error) {
+	return c.Query().Where(organisationalias.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *OrganisationAliasClient) GetX(ctx context.Context, id int) *OrganisationAlias {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganisation queries the organisation edge of a OrganisationAlias.
+func (c *OrganisationAliasClient) QueryOrganisation(_m *OrganisationAlias) *OrganisationQuery {
+	query := (&OrganisationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organisationalias.Table, organisationalias.FieldID, id),
+			sqlgraph.To(organisation.Table, organisation.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, organisationalias.OrganisationTable, organisationalias.OrganisationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *OrganisationAliasClient) Hooks() []Hook {
+	return c.hooks.OrganisationAlias
+}
+
+// Interceptors returns the client interceptors.
+func (c *OrganisationAliasClient) Interceptors() []Interceptor {
+	return c.inters.OrganisationAlias
+}
+
+func (c *OrganisationAliasClient) mutate(ctx context.Context, m *OrganisationAliasMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&OrganisationAliasCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&OrganisationAliasUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&OrganisationAliasUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&OrganisationAliasDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown OrganisationAlias mutation op: %q", m.Op())
+	}
+}
+
+// OrganisationMergeClient is a client for the OrganisationMerge schema.
+type OrganisationMergeClient struct {
+	config
+}
+
+// NewOrganisationMergeClient returns a client for the OrganisationMerge from the given config.
+func NewOrganisationMergeClient(c config) *OrganisationMergeClient {
+	return &OrganisationMergeClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `organisationmerge.Hooks(f(g(h())))`.
+func (c *OrganisationMergeClient) Use(hooks ...Hook) {
+	c.hooks.OrganisationMerge = append(c.hooks.OrganisationMerge, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `organisationmerge.Intercept(f(g(h())))`.
+func (c *OrganisationMergeClient) Intercept(interceptors ...Interceptor) {
+	c.inters.OrganisationMerge = append(c.inters.OrganisationMerge, interceptors...)
+}
+
+// Create returns a builder for creating a OrganisationMerge entity.
+func (c *OrganisationMergeClient) Create() *OrganisationMergeCreate {
+	mutation := newOrganisationMergeMutation(c.config, OpCreate)
+	return &OrganisationMergeCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of OrganisationMerge entities.
+func (c *OrganisationMergeClient) CreateBulk(builders ...*OrganisationMergeCreate) *OrganisationMergeCreateBulk {
+	return &OrganisationMergeCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *OrganisationMergeClient) MapCreateBulk(slice any, setFunc func(*OrganisationMergeCreate, int)) *OrganisationMergeCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &OrganisationMergeCreateBulk{err: fmt.Errorf("calling to OrganisationMergeClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*OrganisationMergeCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &OrganisationMergeCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for OrganisationMerge.
+func (c *OrganisationMergeClient) Update() *OrganisationMergeUpdate {
+	mutation := newOrganisationMergeMutation(c.config, OpUpdate)
+	return &OrganisationMergeUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *OrganisationMergeClient) UpdateOne(_m *OrganisationMerge) *OrganisationMergeUpdateOne {
+	mutation := newOrganisationMergeMutation(c.config, OpUpdateOne, withOrganisationMerge(_m))
+	return &OrganisationMergeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *OrganisationMergeClient) UpdateOneID(id int) *OrganisationMergeUpdateOne {
+	mutation := newOrganisationMergeMutation(c.config, OpUpdateOne, withOrganisationMergeID(id))
+	return &OrganisationMergeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for OrganisationMerge.
+func (c *OrganisationMergeClient) Delete() *OrganisationMergeDelete {
+	mutation := newOrganisationMergeMutation(c.config, OpDelete)
+	return &OrganisationMergeDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *OrganisationMergeClient) DeleteOne(_m *OrganisationMerge) *OrganisationMergeDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *OrganisationMergeClient) DeleteOneID(id int) *OrganisationMergeDeleteOne {
+	builder := c.Delete().Where(organisationmerge.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &OrganisationMergeDeleteOne{builder}
+}
+
+// Query returns a query builder for OrganisationMerge.
+func (c *OrganisationMergeClient) Query() *OrganisationMergeQuery {
+	return &OrganisationMergeQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeOrganisationMerge},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a OrganisationMerge entity by its id.
+func (c *OrganisationMergeClient) Get(ctx context.Context, id int) (*OrganisationMerge, error) {
+	return c.Query().Where(organisationmerge.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *OrganisationMergeClient) GetX(ctx context.Context, id int) *OrganisationMerge {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *OrganisationMergeClient) Hooks() []Hook {
+	return c.hooks.OrganisationMerge
+}
+
+// Interceptors returns the client interceptors.
+func (c *OrganisationMergeClient) Interceptors() []Interceptor {
+	return c.inters.OrganisationMerge
+}
+
+func (c *OrganisationMergeClient) mutate(ctx context.Context, m *OrganisationMergeMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&OrganisationMergeCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&OrganisationMergeUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&OrganisationMergeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&OrganisationMergeDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown OrganisationMerge mutation op: %q", m.Op())
 	}
 }
 
@@ -4672,14 +4988,14 @@ type (
 	hooks struct {
 		APIKey, ActivityLink, Agreement, AgreementParty, Area, Change, Contact, Country,
 		Event, ExchangeRate, Funding, HumanitarianScope, Location, Organisation,
-		Participation, PolicyMarker, Presence, Programme, ProgrammeCountry, Result,
-		Sector, Source []ent.Hook
+		OrganisationAlias, OrganisationMerge, Participation, PolicyMarker, Presence,
+		Programme, ProgrammeCountry, Result, Sector, Source []ent.Hook
 	}
 	inters struct {
 		APIKey, ActivityLink, Agreement, AgreementParty, Area, Change, Contact, Country,
 		Event, ExchangeRate, Funding, HumanitarianScope, Location, Organisation,
-		Participation, PolicyMarker, Presence, Programme, ProgrammeCountry, Result,
-		Sector, Source []ent.Interceptor
+		OrganisationAlias, OrganisationMerge, Participation, PolicyMarker, Presence,
+		Programme, ProgrammeCountry, Result, Sector, Source []ent.Interceptor
 	}
 )
 

@@ -26,6 +26,8 @@ import (
 	"github.com/aidregistry/registry/ent/humanitarianscope"
 	"github.com/aidregistry/registry/ent/location"
 	"github.com/aidregistry/registry/ent/organisation"
+	"github.com/aidregistry/registry/ent/organisationalias"
+	"github.com/aidregistry/registry/ent/organisationmerge"
 	"github.com/aidregistry/registry/ent/participation"
 	"github.com/aidregistry/registry/ent/policymarker"
 	"github.com/aidregistry/registry/ent/presence"
@@ -108,6 +110,8 @@ func checkColumn(t, c string) error {
 			humanitarianscope.Table: humanitarianscope.ValidColumn,
 			location.Table:          location.ValidColumn,
 			organisation.Table:      organisation.ValidColumn,
+			organisationalias.Table: organisationalias.ValidColumn,
+			organisationmerge.Table: organisationmerge.ValidColumn,
 			participation.Table:     participation.ValidColumn,
 			policymarker.Table:      policymarker.ValidColumn,
 			presence.Table:          presence.ValidColumn,

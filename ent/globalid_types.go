@@ -19,6 +19,8 @@ import (
 	"github.com/aidregistry/registry/ent/humanitarianscope"
 	"github.com/aidregistry/registry/ent/location"
 	"github.com/aidregistry/registry/ent/organisation"
+	"github.com/aidregistry/registry/ent/organisationalias"
+	"github.com/aidregistry/registry/ent/organisationmerge"
 	"github.com/aidregistry/registry/ent/participation"
 	"github.com/aidregistry/registry/ent/policymarker"
 	"github.com/aidregistry/registry/ent/presence"
@@ -44,6 +46,8 @@ var nodeTypeNames = map[string]string{
 	exchangerate.Table:      exchangerateImplementors[0],
 	funding.Table:           fundingImplementors[0],
 	organisation.Table:      organisationImplementors[0],
+	organisationalias.Table: organisationaliasImplementors[0],
+	organisationmerge.Table: organisationmergeImplementors[0],
 	participation.Table:     participationImplementors[0],
 	presence.Table:          presenceImplementors[0],
 	programme.Table:         programmeImplementors[0],

@@ -19,6 +19,8 @@ import (
 	"github.com/aidregistry/registry/ent/humanitarianscope"
 	"github.com/aidregistry/registry/ent/location"
 	"github.com/aidregistry/registry/ent/organisation"
+	"github.com/aidregistry/registry/ent/organisationalias"
+	"github.com/aidregistry/registry/ent/organisationmerge"
 	"github.com/aidregistry/registry/ent/participation"
 	"github.com/aidregistry/registry/ent/policymarker"
 	"github.com/aidregistry/registry/ent/presence"
@@ -1857,6 +1859,19 @@ func (_q *OrganisationQuery) collectField(ctx context.Context, oneNode bool, opC
 				*wq = *query
 			})
 
+		case "aliases":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrganisationAliasClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, organisationaliasImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedAliases(alias, func(wq *OrganisationAliasQuery) {
+				*wq = *query
+			})
+
 		case "sources":
 			var (
 				alias = field.Alias
@@ -1969,6 +1984,254 @@ func newOrganisationPaginateArgs(rv map[string]any) *organisationPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*OrganisationWhereInput); ok {
 		args.opts = append(args.opts, WithOrganisationFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *OrganisationAliasQuery) CollectFields(ctx context.Context, satisfies ...string) (*OrganisationAliasQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *OrganisationAliasQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(organisationalias.Columns))
+		selectedFields = []string{organisationalias.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "organisation":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrganisationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
+				return err
+			}
+			_q.withOrganisation = query
+			if _, ok := fieldSeen[organisationalias.FieldOrganisationID]; !ok {
+				selectedFields = append(selectedFields, organisationalias.FieldOrganisationID)
+				fieldSeen[organisationalias.FieldOrganisationID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[organisationalias.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, organisationalias.FieldCreatedAt)
+				fieldSeen[organisationalias.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[organisationalias.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, organisationalias.FieldUpdatedAt)
+				fieldSeen[organisationalias.FieldUpdatedAt] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[organisationalias.FieldName]; !ok {
+				selectedFields = append(selectedFields, organisationalias.FieldName)
+				fieldSeen[organisationalias.FieldName] = struct{}{}
+			}
+		case "ref":
+			if _, ok := fieldSeen[organisationalias.FieldRef]; !ok {
+				selectedFields = append(selectedFields, organisationalias.FieldRef)
+				fieldSeen[organisationalias.FieldRef] = struct{}{}
+			}
+		case "publisher":
+			if _, ok := fieldSeen[organisationalias.FieldPublisher]; !ok {
+				selectedFields = append(selectedFields, organisationalias.FieldPublisher)
+				fieldSeen[organisationalias.FieldPublisher] = struct{}{}
+			}
+		case "source":
+			if _, ok := fieldSeen[organisationalias.FieldSource]; !ok {
+				selectedFields = append(selectedFields, organisationalias.FieldSource)
+				fieldSeen[organisationalias.FieldSource] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type organisationaliasPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []OrganisationAliasPaginateOption
+}
+
+func newOrganisationAliasPaginateArgs(rv map[string]any) *organisationaliasPaginateArgs {
+	args := &organisationaliasPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &OrganisationAliasOrder{Field: &OrganisationAliasOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithOrganisationAliasOrder(order))
+			}
+		case *OrganisationAliasOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithOrganisationAliasOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*OrganisationAliasWhereInput); ok {
+		args.opts = append(args.opts, WithOrganisationAliasFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *OrganisationMergeQuery) CollectFields(ctx context.Context, satisfies ...string) (*OrganisationMergeQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *OrganisationMergeQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(organisationmerge.Columns))
+		selectedFields = []string{organisationmerge.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[organisationmerge.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, organisationmerge.FieldCreatedAt)
+				fieldSeen[organisationmerge.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[organisationmerge.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, organisationmerge.FieldUpdatedAt)
+				fieldSeen[organisationmerge.FieldUpdatedAt] = struct{}{}
+			}
+		case "intoID":
+			if _, ok := fieldSeen[organisationmerge.FieldIntoID]; !ok {
+				selectedFields = append(selectedFields, organisationmerge.FieldIntoID)
+				fieldSeen[organisationmerge.FieldIntoID] = struct{}{}
+			}
+		case "fromID":
+			if _, ok := fieldSeen[organisationmerge.FieldFromID]; !ok {
+				selectedFields = append(selectedFields, organisationmerge.FieldFromID)
+				fieldSeen[organisationmerge.FieldFromID] = struct{}{}
+			}
+		case "before":
+			if _, ok := fieldSeen[organisationmerge.FieldBefore]; !ok {
+				selectedFields = append(selectedFields, organisationmerge.FieldBefore)
+				fieldSeen[organisationmerge.FieldBefore] = struct{}{}
+			}
+		case "moved":
+			if _, ok := fieldSeen[organisationmerge.FieldMoved]; !ok {
+				selectedFields = append(selectedFields, organisationmerge.FieldMoved)
+				fieldSeen[organisationmerge.FieldMoved] = struct{}{}
+			}
+		case "undoneAt":
+			if _, ok := fieldSeen[organisationmerge.FieldUndoneAt]; !ok {
+				selectedFields = append(selectedFields, organisationmerge.FieldUndoneAt)
+				fieldSeen[organisationmerge.FieldUndoneAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type organisationmergePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []OrganisationMergePaginateOption
+}
+
+func newOrganisationMergePaginateArgs(rv map[string]any) *organisationmergePaginateArgs {
+	args := &organisationmergePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &OrganisationMergeOrder{Field: &OrganisationMergeOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithOrganisationMergeOrder(order))
+			}
+		case *OrganisationMergeOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithOrganisationMergeOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*OrganisationMergeWhereInput); ok {
+		args.opts = append(args.opts, WithOrganisationMergeFilter(v.Filter))
 	}
 	return args
 }

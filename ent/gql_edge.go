@@ -444,6 +444,18 @@ func (_m *Organisation) EventsAttended(ctx context.Context) (result []*Event, er
 	return result, err
 }
 
+func (_m *Organisation) Aliases(ctx context.Context) (result []*OrganisationAlias, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedAliases(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.AliasesOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAliases().All(ctx)
+	}
+	return result, err
+}
+
 func (_m *Organisation) Sources(ctx context.Context) (result []*Source, err error) {
 	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
 		result, err = _m.NamedSources(graphql.GetFieldContext(ctx).Field.Alias)
@@ -452,6 +464,14 @@ func (_m *Organisation) Sources(ctx context.Context) (result []*Source, err erro
 	}
 	if IsNotLoaded(err) {
 		result, err = _m.QuerySources().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *OrganisationAlias) Organisation(ctx context.Context) (*Organisation, error) {
+	result, err := _m.Edges.OrganisationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOrganisation().Only(ctx)
 	}
 	return result, err
 }

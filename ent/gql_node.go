@@ -22,6 +22,8 @@ import (
 	"github.com/aidregistry/registry/ent/internal"
 	"github.com/aidregistry/registry/ent/location"
 	"github.com/aidregistry/registry/ent/organisation"
+	"github.com/aidregistry/registry/ent/organisationalias"
+	"github.com/aidregistry/registry/ent/organisationmerge"
 	"github.com/aidregistry/registry/ent/participation"
 	"github.com/aidregistry/registry/ent/policymarker"
 	"github.com/aidregistry/registry/ent/presence"
@@ -97,6 +99,16 @@ var organisationImplementors = []string{"Organisation", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Organisation) IsNode() {}
+
+var organisationaliasImplementors = []string{"OrganisationAlias", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*OrganisationAlias) IsNode() {}
+
+var organisationmergeImplementors = []string{"OrganisationMerge", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*OrganisationMerge) IsNode() {}
 
 var participationImplementors = []string{"Participation", "Node"}
 
@@ -319,6 +331,24 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(organisation.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, organisationImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case organisationalias.Table:
+		query := c.OrganisationAlias.Query().
+			Where(organisationalias.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, organisationaliasImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case organisationmerge.Table:
+		query := c.OrganisationMerge.Query().
+			Where(organisationmerge.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, organisationmergeImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -648,6 +678,38 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Organisation.Query().
 			Where(organisation.IDIn(ids...))
 		query, err := query.CollectFields(ctx, organisationImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case organisationalias.Table:
+		query := c.OrganisationAlias.Query().
+			Where(organisationalias.IDIn(ids...))
+		query, err := query.CollectFields(ctx, organisationaliasImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case organisationmerge.Table:
+		query := c.OrganisationMerge.Query().
+			Where(organisationmerge.IDIn(ids...))
+		query, err := query.CollectFields(ctx, organisationmergeImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -26,6 +26,8 @@ import (
 	"github.com/aidregistry/registry/ent/humanitarianscope"
 	"github.com/aidregistry/registry/ent/location"
 	"github.com/aidregistry/registry/ent/organisation"
+	"github.com/aidregistry/registry/ent/organisationalias"
+	"github.com/aidregistry/registry/ent/organisationmerge"
 	"github.com/aidregistry/registry/ent/participation"
 	"github.com/aidregistry/registry/ent/policymarker"
 	"github.com/aidregistry/registry/ent/presence"
@@ -4326,6 +4328,634 @@ func (_m *Organisation) ToEdge(order *OrganisationOrder) *OrganisationEdge {
 		order = DefaultOrganisationOrder
 	}
 	return &OrganisationEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// OrganisationAliasEdge is the edge representation of OrganisationAlias.
+type OrganisationAliasEdge struct {
+	Node   *OrganisationAlias `json:"node"`
+	Cursor Cursor             `json:"cursor"`
+}
+
+// OrganisationAliasConnection is the connection containing edges to OrganisationAlias.
+type OrganisationAliasConnection struct {
+	Edges      []*OrganisationAliasEdge `json:"edges"`
+	PageInfo   PageInfo                 `json:"pageInfo"`
+	TotalCount int                      `json:"totalCount"`
+}
+
+func (c *OrganisationAliasConnection) build(nodes []*OrganisationAlias, pager *organisationaliasPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *OrganisationAlias
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *OrganisationAlias {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *OrganisationAlias {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*OrganisationAliasEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &OrganisationAliasEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// OrganisationAliasPaginateOption enables pagination customization.
+type OrganisationAliasPaginateOption func(*organisationaliasPager) error
+
+// WithOrganisationAliasOrder configures pagination ordering.
+func WithOrganisationAliasOrder(order *OrganisationAliasOrder) OrganisationAliasPaginateOption {
+	if order == nil {
+		order = DefaultOrganisationAliasOrder
+	}
+	o := *order
+	return func(pager *organisationaliasPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultOrganisationAliasOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithOrganisationAliasFilter configures pagination filter.
+func WithOrganisationAliasFilter(filter func(*OrganisationAliasQuery) (*OrganisationAliasQuery, error)) OrganisationAliasPaginateOption {
+	return func(pager *organisationaliasPager) error {
+		if filter == nil {
+			return errors.New("OrganisationAliasQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type organisationaliasPager struct {
+	reverse bool
+	order   *OrganisationAliasOrder
+	filter  func(*OrganisationAliasQuery) (*OrganisationAliasQuery, error)
+}
+
+func newOrganisationAliasPager(opts []OrganisationAliasPaginateOption, reverse bool) (*organisationaliasPager, error) {
+	pager := &organisationaliasPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultOrganisationAliasOrder
+	}
+	return pager, nil
+}
+
+func (p *organisationaliasPager) applyFilter(query *OrganisationAliasQuery) (*OrganisationAliasQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *organisationaliasPager) toCursor(_m *OrganisationAlias) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *organisationaliasPager) applyCursors(query *OrganisationAliasQuery, after, before *Cursor) (*OrganisationAliasQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultOrganisationAliasOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *organisationaliasPager) applyOrder(query *OrganisationAliasQuery) *OrganisationAliasQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultOrganisationAliasOrder.Field {
+		query = query.Order(DefaultOrganisationAliasOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *organisationaliasPager) orderExpr(query *OrganisationAliasQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultOrganisationAliasOrder.Field {
+			b.Comma().Ident(DefaultOrganisationAliasOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to OrganisationAlias.
+func (_m *OrganisationAliasQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...OrganisationAliasPaginateOption,
+) (*OrganisationAliasConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newOrganisationAliasPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &OrganisationAliasConnection{Edges: []*OrganisationAliasEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// OrganisationAliasOrderFieldCreatedAt orders OrganisationAlias by created_at.
+	OrganisationAliasOrderFieldCreatedAt = &OrganisationAliasOrderField{
+		Value: func(_m *OrganisationAlias) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: organisationalias.FieldCreatedAt,
+		toTerm: organisationalias.ByCreatedAt,
+		toCursor: func(_m *OrganisationAlias) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// OrganisationAliasOrderFieldUpdatedAt orders OrganisationAlias by updated_at.
+	OrganisationAliasOrderFieldUpdatedAt = &OrganisationAliasOrderField{
+		Value: func(_m *OrganisationAlias) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: organisationalias.FieldUpdatedAt,
+		toTerm: organisationalias.ByUpdatedAt,
+		toCursor: func(_m *OrganisationAlias) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f OrganisationAliasOrderField) String() string {
+	var str string
+	switch f.column {
+	case OrganisationAliasOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case OrganisationAliasOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f OrganisationAliasOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *OrganisationAliasOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("OrganisationAliasOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *OrganisationAliasOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *OrganisationAliasOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid OrganisationAliasOrderField", str)
+	}
+	return nil
+}
+
+// OrganisationAliasOrderField defines the ordering field of OrganisationAlias.
+type OrganisationAliasOrderField struct {
+	// Value extracts the ordering value from the given OrganisationAlias.
+	Value    func(*OrganisationAlias) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) organisationalias.OrderOption
+	toCursor func(*OrganisationAlias) Cursor
+}
+
+// OrganisationAliasOrder defines the ordering of OrganisationAlias.
+type OrganisationAliasOrder struct {
+	Direction OrderDirection               `json:"direction"`
+	Field     *OrganisationAliasOrderField `json:"field"`
+}
+
+// DefaultOrganisationAliasOrder is the default ordering of OrganisationAlias.
+var DefaultOrganisationAliasOrder = &OrganisationAliasOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &OrganisationAliasOrderField{
+		Value: func(_m *OrganisationAlias) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: organisationalias.FieldID,
+		toTerm: organisationalias.ByID,
+		toCursor: func(_m *OrganisationAlias) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts OrganisationAlias into OrganisationAliasEdge.
+func (_m *OrganisationAlias) ToEdge(order *OrganisationAliasOrder) *OrganisationAliasEdge {
+	if order == nil {
+		order = DefaultOrganisationAliasOrder
+	}
+	return &OrganisationAliasEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// OrganisationMergeEdge is the edge representation of OrganisationMerge.
+type OrganisationMergeEdge struct {
+	Node   *OrganisationMerge `json:"node"`
+	Cursor Cursor             `json:"cursor"`
+}
+
+// OrganisationMergeConnection is the connection containing edges to OrganisationMerge.
+type OrganisationMergeConnection struct {
+	Edges      []*OrganisationMergeEdge `json:"edges"`
+	PageInfo   PageInfo                 `json:"pageInfo"`
+	TotalCount int                      `json:"totalCount"`
+}
+
+func (c *OrganisationMergeConnection) build(nodes []*OrganisationMerge, pager *organisationmergePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *OrganisationMerge
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *OrganisationMerge {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *OrganisationMerge {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*OrganisationMergeEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &OrganisationMergeEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// OrganisationMergePaginateOption enables pagination customization.
+type OrganisationMergePaginateOption func(*organisationmergePager) error
+
+// WithOrganisationMergeOrder configures pagination ordering.
+func WithOrganisationMergeOrder(order *OrganisationMergeOrder) OrganisationMergePaginateOption {
+	if order == nil {
+		order = DefaultOrganisationMergeOrder
+	}
+	o := *order
+	return func(pager *organisationmergePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultOrganisationMergeOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithOrganisationMergeFilter configures pagination filter.
+func WithOrganisationMergeFilter(filter func(*OrganisationMergeQuery) (*OrganisationMergeQuery, error)) OrganisationMergePaginateOption {
+	return func(pager *organisationmergePager) error {
+		if filter == nil {
+			return errors.New("OrganisationMergeQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type organisationmergePager struct {
+	reverse bool
+	order   *OrganisationMergeOrder
+	filter  func(*OrganisationMergeQuery) (*OrganisationMergeQuery, error)
+}
+
+func newOrganisationMergePager(opts []OrganisationMergePaginateOption, reverse bool) (*organisationmergePager, error) {
+	pager := &organisationmergePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultOrganisationMergeOrder
+	}
+	return pager, nil
+}
+
+func (p *organisationmergePager) applyFilter(query *OrganisationMergeQuery) (*OrganisationMergeQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *organisationmergePager) toCursor(_m *OrganisationMerge) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *organisationmergePager) applyCursors(query *OrganisationMergeQuery, after, before *Cursor) (*OrganisationMergeQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultOrganisationMergeOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *organisationmergePager) applyOrder(query *OrganisationMergeQuery) *OrganisationMergeQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultOrganisationMergeOrder.Field {
+		query = query.Order(DefaultOrganisationMergeOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *organisationmergePager) orderExpr(query *OrganisationMergeQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultOrganisationMergeOrder.Field {
+			b.Comma().Ident(DefaultOrganisationMergeOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to OrganisationMerge.
+func (_m *OrganisationMergeQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...OrganisationMergePaginateOption,
+) (*OrganisationMergeConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newOrganisationMergePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &OrganisationMergeConnection{Edges: []*OrganisationMergeEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// OrganisationMergeOrderFieldCreatedAt orders OrganisationMerge by created_at.
+	OrganisationMergeOrderFieldCreatedAt = &OrganisationMergeOrderField{
+		Value: func(_m *OrganisationMerge) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: organisationmerge.FieldCreatedAt,
+		toTerm: organisationmerge.ByCreatedAt,
+		toCursor: func(_m *OrganisationMerge) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// OrganisationMergeOrderFieldUpdatedAt orders OrganisationMerge by updated_at.
+	OrganisationMergeOrderFieldUpdatedAt = &OrganisationMergeOrderField{
+		Value: func(_m *OrganisationMerge) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: organisationmerge.FieldUpdatedAt,
+		toTerm: organisationmerge.ByUpdatedAt,
+		toCursor: func(_m *OrganisationMerge) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f OrganisationMergeOrderField) String() string {
+	var str string
+	switch f.column {
+	case OrganisationMergeOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case OrganisationMergeOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f OrganisationMergeOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *OrganisationMergeOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("OrganisationMergeOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *OrganisationMergeOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *OrganisationMergeOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid OrganisationMergeOrderField", str)
+	}
+	return nil
+}
+
+// OrganisationMergeOrderField defines the ordering field of OrganisationMerge.
+type OrganisationMergeOrderField struct {
+	// Value extracts the ordering value from the given OrganisationMerge.
+	Value    func(*OrganisationMerge) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) organisationmerge.OrderOption
+	toCursor func(*OrganisationMerge) Cursor
+}
+
+// OrganisationMergeOrder defines the ordering of OrganisationMerge.
+type OrganisationMergeOrder struct {
+	Direction OrderDirection               `json:"direction"`
+	Field     *OrganisationMergeOrderField `json:"field"`
+}
+
+// DefaultOrganisationMergeOrder is the default ordering of OrganisationMerge.
+var DefaultOrganisationMergeOrder = &OrganisationMergeOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &OrganisationMergeOrderField{
+		Value: func(_m *OrganisationMerge) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: organisationmerge.FieldID,
+		toTerm: organisationmerge.ByID,
+		toCursor: func(_m *OrganisationMerge) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts OrganisationMerge into OrganisationMergeEdge.
+func (_m *OrganisationMerge) ToEdge(order *OrganisationMergeOrder) *OrganisationMergeEdge {
+	if order == nil {
+		order = DefaultOrganisationMergeOrder
+	}
+	return &OrganisationMergeEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

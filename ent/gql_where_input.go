@@ -19,6 +19,8 @@ import (
 	"github.com/aidregistry/registry/ent/humanitarianscope"
 	"github.com/aidregistry/registry/ent/location"
 	"github.com/aidregistry/registry/ent/organisation"
+	"github.com/aidregistry/registry/ent/organisationalias"
+	"github.com/aidregistry/registry/ent/organisationmerge"
 	"github.com/aidregistry/registry/ent/participation"
 	"github.com/aidregistry/registry/ent/policymarker"
 	"github.com/aidregistry/registry/ent/predicate"
@@ -5520,6 +5522,10 @@ type OrganisationWhereInput struct {
 	HasEventsAttended     *bool              `json:"hasEventsAttended,omitempty"`
 	HasEventsAttendedWith []*EventWhereInput `json:"hasEventsAttendedWith,omitempty"`
 
+	// "aliases" edge predicates.
+	HasAliases     *bool                          `json:"hasAliases,omitempty"`
+	HasAliasesWith []*OrganisationAliasWhereInput `json:"hasAliasesWith,omitempty"`
+
 	// "sources" edge predicates.
 	HasSources     *bool               `json:"hasSources,omitempty"`
 	HasSourcesWith []*SourceWhereInput `json:"hasSourcesWith,omitempty"`
@@ -6053,6 +6059,24 @@ func (i *OrganisationWhereInput) P() (predicate.Organisation, error) {
 		}
 		predicates = append(predicates, organisation.HasEventsAttendedWith(with...))
 	}
+	if i.HasAliases != nil {
+		p := organisation.HasAliases()
+		if !*i.HasAliases {
+			p = organisation.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasAliasesWith) > 0 {
+		with := make([]predicate.OrganisationAlias, 0, len(i.HasAliasesWith))
+		for _, w := range i.HasAliasesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasAliasesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, organisation.HasAliasesWith(with...))
+	}
 	if i.HasSources != nil {
 		p := organisation.HasSources()
 		if !*i.HasSources {
@@ -6078,6 +6102,762 @@ func (i *OrganisationWhereInput) P() (predicate.Organisation, error) {
 		return predicates[0], nil
 	default:
 		return organisation.And(predicates...), nil
+	}
+}
+
+// OrganisationAliasWhereInput represents a where input for filtering OrganisationAlias queries.
+type OrganisationAliasWhereInput struct {
+	Predicates []predicate.OrganisationAlias  `json:"-"`
+	Not        *OrganisationAliasWhereInput   `json:"not,omitempty"`
+	Or         []*OrganisationAliasWhereInput `json:"or,omitempty"`
+	And        []*OrganisationAliasWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameIsNil        bool     `json:"nameIsNil,omitempty"`
+	NameNotNil       bool     `json:"nameNotNil,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "ref" field predicates.
+	Ref             *string  `json:"ref,omitempty"`
+	RefNEQ          *string  `json:"refNEQ,omitempty"`
+	RefIn           []string `json:"refIn,omitempty"`
+	RefNotIn        []string `json:"refNotIn,omitempty"`
+	RefGT           *string  `json:"refGT,omitempty"`
+	RefGTE          *string  `json:"refGTE,omitempty"`
+	RefLT           *string  `json:"refLT,omitempty"`
+	RefLTE          *string  `json:"refLTE,omitempty"`
+	RefContains     *string  `json:"refContains,omitempty"`
+	RefHasPrefix    *string  `json:"refHasPrefix,omitempty"`
+	RefHasSuffix    *string  `json:"refHasSuffix,omitempty"`
+	RefIsNil        bool     `json:"refIsNil,omitempty"`
+	RefNotNil       bool     `json:"refNotNil,omitempty"`
+	RefEqualFold    *string  `json:"refEqualFold,omitempty"`
+	RefContainsFold *string  `json:"refContainsFold,omitempty"`
+
+	// "publisher" field predicates.
+	Publisher             *string  `json:"publisher,omitempty"`
+	PublisherNEQ          *string  `json:"publisherNEQ,omitempty"`
+	PublisherIn           []string `json:"publisherIn,omitempty"`
+	PublisherNotIn        []string `json:"publisherNotIn,omitempty"`
+	PublisherGT           *string  `json:"publisherGT,omitempty"`
+	PublisherGTE          *string  `json:"publisherGTE,omitempty"`
+	PublisherLT           *string  `json:"publisherLT,omitempty"`
+	PublisherLTE          *string  `json:"publisherLTE,omitempty"`
+	PublisherContains     *string  `json:"publisherContains,omitempty"`
+	PublisherHasPrefix    *string  `json:"publisherHasPrefix,omitempty"`
+	PublisherHasSuffix    *string  `json:"publisherHasSuffix,omitempty"`
+	PublisherIsNil        bool     `json:"publisherIsNil,omitempty"`
+	PublisherNotNil       bool     `json:"publisherNotNil,omitempty"`
+	PublisherEqualFold    *string  `json:"publisherEqualFold,omitempty"`
+	PublisherContainsFold *string  `json:"publisherContainsFold,omitempty"`
+
+	// "source" field predicates.
+	Source             *string  `json:"source,omitempty"`
+	SourceNEQ          *string  `json:"sourceNEQ,omitempty"`
+	SourceIn           []string `json:"sourceIn,omitempty"`
+	SourceNotIn        []string `json:"sourceNotIn,omitempty"`
+	SourceGT           *string  `json:"sourceGT,omitempty"`
+	SourceGTE          *string  `json:"sourceGTE,omitempty"`
+	SourceLT           *string  `json:"sourceLT,omitempty"`
+	SourceLTE          *string  `json:"sourceLTE,omitempty"`
+	SourceContains     *string  `json:"sourceContains,omitempty"`
+	SourceHasPrefix    *string  `json:"sourceHasPrefix,omitempty"`
+	SourceHasSuffix    *string  `json:"sourceHasSuffix,omitempty"`
+	SourceEqualFold    *string  `json:"sourceEqualFold,omitempty"`
+	SourceContainsFold *string  `json:"sourceContainsFold,omitempty"`
+
+	// "organisation" edge predicates.
+	HasOrganisation     *bool                     `json:"hasOrganisation,omitempty"`
+	HasOrganisationWith []*OrganisationWhereInput `json:"hasOrganisationWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *OrganisationAliasWhereInput) AddPredicates(predicates ...predicate.OrganisationAlias) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the OrganisationAliasWhereInput filter on the OrganisationAliasQuery builder.
+func (i *OrganisationAliasWhereInput) Filter(q *OrganisationAliasQuery) (*OrganisationAliasQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyOrganisationAliasWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyOrganisationAliasWhereInput is returned in case the OrganisationAliasWhereInput is empty.
+var ErrEmptyOrganisationAliasWhereInput = errors.New("ent: empty predicate OrganisationAliasWhereInput")
+
+// P returns a predicate for filtering organisationaliasslice.
+// An error is returned if the input is empty or invalid.
+func (i *OrganisationAliasWhereInput) P() (predicate.OrganisationAlias, error) {
+	var predicates []predicate.OrganisationAlias
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, organisationalias.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.OrganisationAlias, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, organisationalias.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.OrganisationAlias, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, organisationalias.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, organisationalias.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, organisationalias.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, organisationalias.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, organisationalias.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, organisationalias.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, organisationalias.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, organisationalias.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, organisationalias.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, organisationalias.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, organisationalias.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, organisationalias.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, organisationalias.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, organisationalias.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, organisationalias.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, organisationalias.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, organisationalias.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, organisationalias.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, organisationalias.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, organisationalias.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, organisationalias.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, organisationalias.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, organisationalias.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, organisationalias.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, organisationalias.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, organisationalias.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, organisationalias.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, organisationalias.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, organisationalias.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, organisationalias.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, organisationalias.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, organisationalias.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, organisationalias.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, organisationalias.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, organisationalias.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, organisationalias.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameIsNil {
+		predicates = append(predicates, organisationalias.NameIsNil())
+	}
+	if i.NameNotNil {
+		predicates = append(predicates, organisationalias.NameNotNil())
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, organisationalias.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, organisationalias.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.Ref != nil {
+		predicates = append(predicates, organisationalias.RefEQ(*i.Ref))
+	}
+	if i.RefNEQ != nil {
+		predicates = append(predicates, organisationalias.RefNEQ(*i.RefNEQ))
+	}
+	if len(i.RefIn) > 0 {
+		predicates = append(predicates, organisationalias.RefIn(i.RefIn...))
+	}
+	if len(i.RefNotIn) > 0 {
+		predicates = append(predicates, organisationalias.RefNotIn(i.RefNotIn...))
+	}
+	if i.RefGT != nil {
+		predicates = append(predicates, organisationalias.RefGT(*i.RefGT))
+	}
+	if i.RefGTE != nil {
+		predicates = append(predicates, organisationalias.RefGTE(*i.RefGTE))
+	}
+	if i.RefLT != nil {
+		predicates = append(predicates, organisationalias.RefLT(*i.RefLT))
+	}
+	if i.RefLTE != nil {
+		predicates = append(predicates, organisationalias.RefLTE(*i.RefLTE))
+	}
+	if i.RefContains != nil {
+		predicates = append(predicates, organisationalias.RefContains(*i.RefContains))
+	}
+	if i.RefHasPrefix != nil {
+		predicates = append(predicates, organisationalias.RefHasPrefix(*i.RefHasPrefix))
+	}
+	if i.RefHasSuffix != nil {
+		predicates = append(predicates, organisationalias.RefHasSuffix(*i.RefHasSuffix))
+	}
+	if i.RefIsNil {
+		predicates = append(predicates, organisationalias.RefIsNil())
+	}
+	if i.RefNotNil {
+		predicates = append(predicates, organisationalias.RefNotNil())
+	}
+	if i.RefEqualFold != nil {
+		predicates = append(predicates, organisationalias.RefEqualFold(*i.RefEqualFold))
+	}
+	if i.RefContainsFold != nil {
+		predicates = append(predicates, organisationalias.RefContainsFold(*i.RefContainsFold))
+	}
+	if i.Publisher != nil {
+		predicates = append(predicates, organisationalias.PublisherEQ(*i.Publisher))
+	}
+	if i.PublisherNEQ != nil {
+		predicates = append(predicates, organisationalias.PublisherNEQ(*i.PublisherNEQ))
+	}
+	if len(i.PublisherIn) > 0 {
+		predicates = append(predicates, organisationalias.PublisherIn(i.PublisherIn...))
+	}
+	if len(i.PublisherNotIn) > 0 {
+		predicates = append(predicates, organisationalias.PublisherNotIn(i.PublisherNotIn...))
+	}
+	if i.PublisherGT != nil {
+		predicates = append(predicates, organisationalias.PublisherGT(*i.PublisherGT))
+	}
+	if i.PublisherGTE != nil {
+		predicates = append(predicates, organisationalias.PublisherGTE(*i.PublisherGTE))
+	}
+	if i.PublisherLT != nil {
+		predicates = append(predicates, organisationalias.PublisherLT(*i.PublisherLT))
+	}
+	if i.PublisherLTE != nil {
+		predicates = append(predicates, organisationalias.PublisherLTE(*i.PublisherLTE))
+	}
+	if i.PublisherContains != nil {
+		predicates = append(predicates, organisationalias.PublisherContains(*i.PublisherContains))
+	}
+	if i.PublisherHasPrefix != nil {
+		predicates = append(predicates, organisationalias.PublisherHasPrefix(*i.PublisherHasPrefix))
+	}
+	if i.PublisherHasSuffix != nil {
+		predicates = append(predicates, organisationalias.PublisherHasSuffix(*i.PublisherHasSuffix))
+	}
+	if i.PublisherIsNil {
+		predicates = append(predicates, organisationalias.PublisherIsNil())
+	}
+	if i.PublisherNotNil {
+		predicates = append(predicates, organisationalias.PublisherNotNil())
+	}
+	if i.PublisherEqualFold != nil {
+		predicates = append(predicates, organisationalias.PublisherEqualFold(*i.PublisherEqualFold))
+	}
+	if i.PublisherContainsFold != nil {
+		predicates = append(predicates, organisationalias.PublisherContainsFold(*i.PublisherContainsFold))
+	}
+	if i.Source != nil {
+		predicates = append(predicates, organisationalias.SourceEQ(*i.Source))
+	}
+	if i.SourceNEQ != nil {
+		predicates = append(predicates, organisationalias.SourceNEQ(*i.SourceNEQ))
+	}
+	if len(i.SourceIn) > 0 {
+		predicates = append(predicates, organisationalias.SourceIn(i.SourceIn...))
+	}
+	if len(i.SourceNotIn) > 0 {
+		predicates = append(predicates, organisationalias.SourceNotIn(i.SourceNotIn...))
+	}
+	if i.SourceGT != nil {
+		predicates = append(predicates, organisationalias.SourceGT(*i.SourceGT))
+	}
+	if i.SourceGTE != nil {
+		predicates = append(predicates, organisationalias.SourceGTE(*i.SourceGTE))
+	}
+	if i.SourceLT != nil {
+		predicates = append(predicates, organisationalias.SourceLT(*i.SourceLT))
+	}
+	if i.SourceLTE != nil {
+		predicates = append(predicates, organisationalias.SourceLTE(*i.SourceLTE))
+	}
+	if i.SourceContains != nil {
+		predicates = append(predicates, organisationalias.SourceContains(*i.SourceContains))
+	}
+	if i.SourceHasPrefix != nil {
+		predicates = append(predicates, organisationalias.SourceHasPrefix(*i.SourceHasPrefix))
+	}
+	if i.SourceHasSuffix != nil {
+		predicates = append(predicates, organisationalias.SourceHasSuffix(*i.SourceHasSuffix))
+	}
+	if i.SourceEqualFold != nil {
+		predicates = append(predicates, organisationalias.SourceEqualFold(*i.SourceEqualFold))
+	}
+	if i.SourceContainsFold != nil {
+		predicates = append(predicates, organisationalias.SourceContainsFold(*i.SourceContainsFold))
+	}
+
+	if i.HasOrganisation != nil {
+		p := organisationalias.HasOrganisation()
+		if !*i.HasOrganisation {
+			p = organisationalias.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasOrganisationWith) > 0 {
+		with := make([]predicate.Organisation, 0, len(i.HasOrganisationWith))
+		for _, w := range i.HasOrganisationWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasOrganisationWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, organisationalias.HasOrganisationWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyOrganisationAliasWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return organisationalias.And(predicates...), nil
+	}
+}
+
+// OrganisationMergeWhereInput represents a where input for filtering OrganisationMerge queries.
+type OrganisationMergeWhereInput struct {
+	Predicates []predicate.OrganisationMerge  `json:"-"`
+	Not        *OrganisationMergeWhereInput   `json:"not,omitempty"`
+	Or         []*OrganisationMergeWhereInput `json:"or,omitempty"`
+	And        []*OrganisationMergeWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "into_id" field predicates.
+	IntoID      *int  `json:"intoID,omitempty"`
+	IntoIDNEQ   *int  `json:"intoIDNEQ,omitempty"`
+	IntoIDIn    []int `json:"intoIDIn,omitempty"`
+	IntoIDNotIn []int `json:"intoIDNotIn,omitempty"`
+	IntoIDGT    *int  `json:"intoIDGT,omitempty"`
+	IntoIDGTE   *int  `json:"intoIDGTE,omitempty"`
+	IntoIDLT    *int  `json:"intoIDLT,omitempty"`
+	IntoIDLTE   *int  `json:"intoIDLTE,omitempty"`
+
+	// "from_id" field predicates.
+	FromID      *int  `json:"fromID,omitempty"`
+	FromIDNEQ   *int  `json:"fromIDNEQ,omitempty"`
+	FromIDIn    []int `json:"fromIDIn,omitempty"`
+	FromIDNotIn []int `json:"fromIDNotIn,omitempty"`
+	FromIDGT    *int  `json:"fromIDGT,omitempty"`
+	FromIDGTE   *int  `json:"fromIDGTE,omitempty"`
+	FromIDLT    *int  `json:"fromIDLT,omitempty"`
+	FromIDLTE   *int  `json:"fromIDLTE,omitempty"`
+
+	// "undone_at" field predicates.
+	UndoneAt       *time.Time  `json:"undoneAt,omitempty"`
+	UndoneAtNEQ    *time.Time  `json:"undoneAtNEQ,omitempty"`
+	UndoneAtIn     []time.Time `json:"undoneAtIn,omitempty"`
+	UndoneAtNotIn  []time.Time `json:"undoneAtNotIn,omitempty"`
+	UndoneAtGT     *time.Time  `json:"undoneAtGT,omitempty"`
+	UndoneAtGTE    *time.Time  `json:"undoneAtGTE,omitempty"`
+	UndoneAtLT     *time.Time  `json:"undoneAtLT,omitempty"`
+	UndoneAtLTE    *time.Time  `json:"undoneAtLTE,omitempty"`
+	UndoneAtIsNil  bool        `json:"undoneAtIsNil,omitempty"`
+	UndoneAtNotNil bool        `json:"undoneAtNotNil,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *OrganisationMergeWhereInput) AddPredicates(predicates ...predicate.OrganisationMerge) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the OrganisationMergeWhereInput filter on the OrganisationMergeQuery builder.
+func (i *OrganisationMergeWhereInput) Filter(q *OrganisationMergeQuery) (*OrganisationMergeQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyOrganisationMergeWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyOrganisationMergeWhereInput is returned in case the OrganisationMergeWhereInput is empty.
+var ErrEmptyOrganisationMergeWhereInput = errors.New("ent: empty predicate OrganisationMergeWhereInput")
+
+// P returns a predicate for filtering organisationmerges.
+// An error is returned if the input is empty or invalid.
+func (i *OrganisationMergeWhereInput) P() (predicate.OrganisationMerge, error) {
+	var predicates []predicate.OrganisationMerge
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, organisationmerge.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.OrganisationMerge, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, organisationmerge.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.OrganisationMerge, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, organisationmerge.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, organisationmerge.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, organisationmerge.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, organisationmerge.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, organisationmerge.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, organisationmerge.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, organisationmerge.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, organisationmerge.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, organisationmerge.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, organisationmerge.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, organisationmerge.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, organisationmerge.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, organisationmerge.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, organisationmerge.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, organisationmerge.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, organisationmerge.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, organisationmerge.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, organisationmerge.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, organisationmerge.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, organisationmerge.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, organisationmerge.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, organisationmerge.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, organisationmerge.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, organisationmerge.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, organisationmerge.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.IntoID != nil {
+		predicates = append(predicates, organisationmerge.IntoIDEQ(*i.IntoID))
+	}
+	if i.IntoIDNEQ != nil {
+		predicates = append(predicates, organisationmerge.IntoIDNEQ(*i.IntoIDNEQ))
+	}
+	if len(i.IntoIDIn) > 0 {
+		predicates = append(predicates, organisationmerge.IntoIDIn(i.IntoIDIn...))
+	}
+	if len(i.IntoIDNotIn) > 0 {
+		predicates = append(predicates, organisationmerge.IntoIDNotIn(i.IntoIDNotIn...))
+	}
+	if i.IntoIDGT != nil {
+		predicates = append(predicates, organisationmerge.IntoIDGT(*i.IntoIDGT))
+	}
+	if i.IntoIDGTE != nil {
+		predicates = append(predicates, organisationmerge.IntoIDGTE(*i.IntoIDGTE))
+	}
+	if i.IntoIDLT != nil {
+		predicates = append(predicates, organisationmerge.IntoIDLT(*i.IntoIDLT))
+	}
+	if i.IntoIDLTE != nil {
+		predicates = append(predicates, organisationmerge.IntoIDLTE(*i.IntoIDLTE))
+	}
+	if i.FromID != nil {
+		predicates = append(predicates, organisationmerge.FromIDEQ(*i.FromID))
+	}
+	if i.FromIDNEQ != nil {
+		predicates = append(predicates, organisationmerge.FromIDNEQ(*i.FromIDNEQ))
+	}
+	if len(i.FromIDIn) > 0 {
+		predicates = append(predicates, organisationmerge.FromIDIn(i.FromIDIn...))
+	}
+	if len(i.FromIDNotIn) > 0 {
+		predicates = append(predicates, organisationmerge.FromIDNotIn(i.FromIDNotIn...))
+	}
+	if i.FromIDGT != nil {
+		predicates = append(predicates, organisationmerge.FromIDGT(*i.FromIDGT))
+	}
+	if i.FromIDGTE != nil {
+		predicates = append(predicates, organisationmerge.FromIDGTE(*i.FromIDGTE))
+	}
+	if i.FromIDLT != nil {
+		predicates = append(predicates, organisationmerge.FromIDLT(*i.FromIDLT))
+	}
+	if i.FromIDLTE != nil {
+		predicates = append(predicates, organisationmerge.FromIDLTE(*i.FromIDLTE))
+	}
+	if i.UndoneAt != nil {
+		predicates = append(predicates, organisationmerge.UndoneAtEQ(*i.UndoneAt))
+	}
+	if i.UndoneAtNEQ != nil {
+		predicates = append(predicates, organisationmerge.UndoneAtNEQ(*i.UndoneAtNEQ))
+	}
+	if len(i.UndoneAtIn) > 0 {
+		predicates = append(predicates, organisationmerge.UndoneAtIn(i.UndoneAtIn...))
+	}
+	if len(i.UndoneAtNotIn) > 0 {
+		predicates = append(predicates, organisationmerge.UndoneAtNotIn(i.UndoneAtNotIn...))
+	}
+	if i.UndoneAtGT != nil {
+		predicates = append(predicates, organisationmerge.UndoneAtGT(*i.UndoneAtGT))
+	}
+	if i.UndoneAtGTE != nil {
+		predicates = append(predicates, organisationmerge.UndoneAtGTE(*i.UndoneAtGTE))
+	}
+	if i.UndoneAtLT != nil {
+		predicates = append(predicates, organisationmerge.UndoneAtLT(*i.UndoneAtLT))
+	}
+	if i.UndoneAtLTE != nil {
+		predicates = append(predicates, organisationmerge.UndoneAtLTE(*i.UndoneAtLTE))
+	}
+	if i.UndoneAtIsNil {
+		predicates = append(predicates, organisationmerge.UndoneAtIsNil())
+	}
+	if i.UndoneAtNotNil {
+		predicates = append(predicates, organisationmerge.UndoneAtNotNil())
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyOrganisationMergeWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return organisationmerge.And(predicates...), nil
 	}
 }
 

@@ -25,6 +25,8 @@ import (
 	"github.com/aidregistry/registry/ent/humanitarianscope"
 	"github.com/aidregistry/registry/ent/location"
 	"github.com/aidregistry/registry/ent/organisation"
+	"github.com/aidregistry/registry/ent/organisationalias"
+	"github.com/aidregistry/registry/ent/organisationmerge"
 	"github.com/aidregistry/registry/ent/participation"
 	"github.com/aidregistry/registry/ent/policymarker"
 	"github.com/aidregistry/registry/ent/predicate"
@@ -61,6 +63,8 @@ const (
 	TypeHumanitarianScope = "HumanitarianScope"
 	TypeLocation          = "Location"
 	TypeOrganisation      = "Organisation"
+	TypeOrganisationAlias = "OrganisationAlias"
+	TypeOrganisationMerge = "OrganisationMerge"
 	TypeParticipation     = "Participation"
 	TypePolicyMarker      = "PolicyMarker"
 	TypePresence          = "Presence"
@@ -12999,6 +13003,9 @@ type OrganisationMutation struct {
 	kind                     *organisation.Kind
 	iati_ref                 *string
 	website                  *string
+	name_key                 *string
+	merged_into_id           *int
+	addmerged_into_id        *int
 	clearedFields            map[string]struct{}
 	headquarters             *int
 	clearedheadquarters      bool
@@ -13031,6 +13038,9 @@ type OrganisationMutation struct {
 	events_attended          map[int]struct{}
 	removedevents_attended   map[int]struct{}
 	clearedevents_attended   bool
+	aliases                  map[int]struct{}
+	removedaliases           map[int]struct{}
+	clearedaliases           bool
 	sources                  map[int]struct{}
 	removedsources           map[int]struct{}
 	clearedsources           bool
@@ -13596,6 +13606,125 @@ func (m *OrganisationMutation) ResetParentID() {
 	delete(m.clearedFields, organisation.FieldParentID)
 }
 
+// SetNameKey sets the "name_key" field.
+func (m *OrganisationMutation) SetNameKey(s string) {
+	m.name_key = &s
+}
+
+// NameKey returns the value of the "name_key" field in the mutation.
+func (m *OrganisationMutation) NameKey() (r string, exists bool) {
+	v := m.name_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNameKey returns the old "name_key" field's value of the Organisation entity.
+// If the Organisation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganisationMutation) OldNameKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNameKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNameKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNameKey: %w", err)
+	}
+	return oldValue.NameKey, nil
+}
+
+// ClearNameKey clears the value of the "name_key" field.
+func (m *OrganisationMutation) ClearNameKey() {
+	m.name_key = nil
+	m.clearedFields[organisation.FieldNameKey] = struct{}{}
+}
+
+// NameKeyCleared returns if the "name_key" field was cleared in this mutation.
+func (m *OrganisationMutation) NameKeyCleared() bool {
+	_, ok := m.clearedFields[organisation.FieldNameKey]
+	return ok
+}
+
+// ResetNameKey resets all changes to the "name_key" field.
+func (m *OrganisationMutation) ResetNameKey() {
+	m.name_key = nil
+	delete(m.clearedFields, organisation.FieldNameKey)
+}
+
+// SetMergedIntoID sets the "merged_into_id" field.
+func (m *OrganisationMutation) SetMergedIntoID(i int) {
+	m.merged_into_id = &i
+	m.addmerged_into_id = nil
+}
+
+// MergedIntoID returns the value of the "merged_into_id" field in the mutation.
+func (m *OrganisationMutation) MergedIntoID() (r int, exists bool) {
+	v := m.merged_into_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMergedIntoID returns the old "merged_into_id" field's value of the Organisation entity.
+// If the Organisation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganisationMutation) OldMergedIntoID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMergedIntoID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMergedIntoID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMergedIntoID: %w", err)
+	}
+	return oldValue.MergedIntoID, nil
+}
+
+// AddMergedIntoID adds i to the "merged_into_id" field.
+func (m *OrganisationMutation) AddMergedIntoID(i int) {
+	if m.addmerged_into_id != nil {
+		*m.addmerged_into_id += i
+	} else {
+		m.addmerged_into_id = &i
+	}
+}
+
+// AddedMergedIntoID returns the value that was added to the "merged_into_id" field in this mutation.
+func (m *OrganisationMutation) AddedMergedIntoID() (r int, exists bool) {
+	v := m.addmerged_into_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearMergedIntoID clears the value of the "merged_into_id" field.
+func (m *OrganisationMutation) ClearMergedIntoID() {
+	m.merged_into_id = nil
+	m.addmerged_into_id = nil
+	m.clearedFields[organisation.FieldMergedIntoID] = struct{}{}
+}
+
+// MergedIntoIDCleared returns if the "merged_into_id" field was cleared in this mutation.
+func (m *OrganisationMutation) MergedIntoIDCleared() bool {
+	_, ok := m.clearedFields[organisation.FieldMergedIntoID]
+	return ok
+}
+
+// ResetMergedIntoID resets all changes to the "merged_into_id" field.
+func (m *OrganisationMutation) ResetMergedIntoID() {
+	m.merged_into_id = nil
+	m.addmerged_into_id = nil
+	delete(m.clearedFields, organisation.FieldMergedIntoID)
+}
+
 // ClearHeadquarters clears the "headquarters" edge to the Country entity.
 func (m *OrganisationMutation) ClearHeadquarters() {
 	m.clearedheadquarters = true
@@ -14136,6 +14265,60 @@ func (m *OrganisationMutation) ResetEventsAttended() {
 	m.removedevents_attended = nil
 }
 
+// AddAliasIDs adds the "aliases" edge to the OrganisationAlias entity by ids.
+func (m *OrganisationMutation) AddAliasIDs(ids ...int) {
+	if m.aliases == nil {
+		m.aliases = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.aliases[ids[i]] = struct{}{}
+	}
+}
+
+// ClearAliases clears the "aliases" edge to the OrganisationAlias entity.
+func (m *OrganisationMutation) ClearAliases() {
+	m.clearedaliases = true
+}
+
+// AliasesCleared reports if the "aliases" edge to the OrganisationAlias entity was cleared.
+func (m *OrganisationMutation) AliasesCleared() bool {
+	return m.clearedaliases
+}
+
+// RemoveAliasIDs removes the "aliases" edge to the OrganisationAlias entity by IDs.
+func (m *OrganisationMutation) RemoveAliasIDs(ids ...int) {
+	if m.removedaliases == nil {
+		m.removedaliases = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.aliases, ids[i])
+		m.removedaliases[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedAliases returns the removed IDs of the "aliases" edge to the OrganisationAlias entity.
+func (m *OrganisationMutation) RemovedAliasesIDs() (ids []int) {
+	for id := range m.removedaliases {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// AliasesIDs returns the "aliases" edge IDs in the mutation.
+func (m *OrganisationMutation) AliasesIDs() (ids []int) {
+	for id := range m.aliases {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetAliases resets all changes to the "aliases" edge.
+func (m *OrganisationMutation) ResetAliases() {
+	m.aliases = nil
+	m.clearedaliases = false
+	m.removedaliases = nil
+}
+
 // AddSourceIDs adds the "sources" edge to the Source entity by ids.
 func (m *OrganisationMutation) AddSourceIDs(ids ...int) {
 	if m.sources == nil {
@@ -14224,7 +14407,7 @@ func (m *OrganisationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *OrganisationMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 12)
 	if m.created_at != nil {
 		fields = append(fields, organisation.FieldCreatedAt)
 	}
@@ -14255,6 +14438,12 @@ func (m *OrganisationMutation) Fields() []string {
 	if m.parent != nil {
 		fields = append(fields, organisation.FieldParentID)
 	}
+	if m.name_key != nil {
+		fields = append(fields, organisation.FieldNameKey)
+	}
+	if m.merged_into_id != nil {
+		fields = append(fields, organisation.FieldMergedIntoID)
+	}
 	return fields
 }
 
@@ -14283,6 +14472,10 @@ func (m *OrganisationMutation) Field(name string) (ent.Value, bool) {
 		return m.HeadquartersID()
 	case organisation.FieldParentID:
 		return m.ParentID()
+	case organisation.FieldNameKey:
+		return m.NameKey()
+	case organisation.FieldMergedIntoID:
+		return m.MergedIntoID()
 	}
 	return nil, false
 }
@@ -14312,6 +14505,10 @@ func (m *OrganisationMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldHeadquartersID(ctx)
 	case organisation.FieldParentID:
 		return m.OldParentID(ctx)
+	case organisation.FieldNameKey:
+		return m.OldNameKey(ctx)
+	case organisation.FieldMergedIntoID:
+		return m.OldMergedIntoID(ctx)
 	}
 	return nil, fmt.Errorf("unknown Organisation field %s", name)
 }
@@ -14391,6 +14588,20 @@ func (m *OrganisationMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetParentID(v)
 		return nil
+	case organisation.FieldNameKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNameKey(v)
+		return nil
+	case organisation.FieldMergedIntoID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMergedIntoID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Organisation field %s", name)
 }
@@ -14402,6 +14613,9 @@ func (m *OrganisationMutation) AddedFields() []string {
 	if m.addcreated_by != nil {
 		fields = append(fields, organisation.FieldCreatedBy)
 	}
+	if m.addmerged_into_id != nil {
+		fields = append(fields, organisation.FieldMergedIntoID)
+	}
 	return fields
 }
 
@@ -14412,6 +14626,8 @@ func (m *OrganisationMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case organisation.FieldCreatedBy:
 		return m.AddedCreatedBy()
+	case organisation.FieldMergedIntoID:
+		return m.AddedMergedIntoID()
 	}
 	return nil, false
 }
@@ -14427,6 +14643,13 @@ func (m *OrganisationMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddCreatedBy(v)
+		return nil
+	case organisation.FieldMergedIntoID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMergedIntoID(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Organisation numeric field %s", name)
@@ -14453,6 +14676,12 @@ func (m *OrganisationMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(organisation.FieldParentID) {
 		fields = append(fields, organisation.FieldParentID)
+	}
+	if m.FieldCleared(organisation.FieldNameKey) {
+		fields = append(fields, organisation.FieldNameKey)
+	}
+	if m.FieldCleared(organisation.FieldMergedIntoID) {
+		fields = append(fields, organisation.FieldMergedIntoID)
 	}
 	return fields
 }
@@ -14485,6 +14714,12 @@ func (m *OrganisationMutation) ClearField(name string) error {
 		return nil
 	case organisation.FieldParentID:
 		m.ClearParentID()
+		return nil
+	case organisation.FieldNameKey:
+		m.ClearNameKey()
+		return nil
+	case organisation.FieldMergedIntoID:
+		m.ClearMergedIntoID()
 		return nil
 	}
 	return fmt.Errorf("unknown Organisation nullable field %s", name)
@@ -14524,13 +14759,19 @@ func (m *OrganisationMutation) ResetField(name string) error {
 	case organisation.FieldParentID:
 		m.ResetParentID()
 		return nil
+	case organisation.FieldNameKey:
+		m.ResetNameKey()
+		return nil
+	case organisation.FieldMergedIntoID:
+		m.ResetMergedIntoID()
+		return nil
 	}
 	return fmt.Errorf("unknown Organisation field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *OrganisationMutation) AddedEdges() []string {
-	edges := make([]string, 0, 12)
+	edges := make([]string, 0, 13)
 	if m.headquarters != nil {
 		edges = append(edges, organisation.EdgeHeadquarters)
 	}
@@ -14563,6 +14804,9 @@ func (m *OrganisationMutation) AddedEdges() []string {
 	}
 	if m.events_attended != nil {
 		edges = append(edges, organisation.EdgeEventsAttended)
+	}
+	if m.aliases != nil {
+		edges = append(edges, organisation.EdgeAliases)
 	}
 	if m.sources != nil {
 		edges = append(edges, organisation.EdgeSources)
@@ -14636,6 +14880,12 @@ func (m *OrganisationMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case organisation.EdgeAliases:
+		ids := make([]ent.Value, 0, len(m.aliases))
+		for id := range m.aliases {
+			ids = append(ids, id)
+		}
+		return ids
 	case organisation.EdgeSources:
 		ids := make([]ent.Value, 0, len(m.sources))
 		for id := range m.sources {
@@ -14648,7 +14898,7 @@ func (m *OrganisationMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *OrganisationMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 12)
+	edges := make([]string, 0, 13)
 	if m.removedchildren != nil {
 		edges = append(edges, organisation.EdgeChildren)
 	}
@@ -14675,6 +14925,9 @@ func (m *OrganisationMutation) RemovedEdges() []string {
 	}
 	if m.removedevents_attended != nil {
 		edges = append(edges, organisation.EdgeEventsAttended)
+	}
+	if m.removedaliases != nil {
+		edges = append(edges, organisation.EdgeAliases)
 	}
 	if m.removedsources != nil {
 		edges = append(edges, organisation.EdgeSources)
@@ -14740,6 +14993,12 @@ func (m *OrganisationMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case organisation.EdgeAliases:
+		ids := make([]ent.Value, 0, len(m.removedaliases))
+		for id := range m.removedaliases {
+			ids = append(ids, id)
+		}
+		return ids
 	case organisation.EdgeSources:
 		ids := make([]ent.Value, 0, len(m.removedsources))
 		for id := range m.removedsources {
@@ -14752,7 +15011,7 @@ func (m *OrganisationMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *OrganisationMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 12)
+	edges := make([]string, 0, 13)
 	if m.clearedheadquarters {
 		edges = append(edges, organisation.EdgeHeadquarters)
 	}
@@ -14786,6 +15045,9 @@ func (m *OrganisationMutation) ClearedEdges() []string {
 	if m.clearedevents_attended {
 		edges = append(edges, organisation.EdgeEventsAttended)
 	}
+	if m.clearedaliases {
+		edges = append(edges, organisation.EdgeAliases)
+	}
 	if m.clearedsources {
 		edges = append(edges, organisation.EdgeSources)
 	}
@@ -14818,6 +15080,8 @@ func (m *OrganisationMutation) EdgeCleared(name string) bool {
 		return m.clearedevents_organised
 	case organisation.EdgeEventsAttended:
 		return m.clearedevents_attended
+	case organisation.EdgeAliases:
+		return m.clearedaliases
 	case organisation.EdgeSources:
 		return m.clearedsources
 	}
@@ -14875,11 +15139,1954 @@ func (m *OrganisationMutation) ResetEdge(name string) error {
 	case organisation.EdgeEventsAttended:
 		m.ResetEventsAttended()
 		return nil
+	case organisation.EdgeAliases:
+		m.ResetAliases()
+		return nil
 	case organisation.EdgeSources:
 		m.ResetSources()
 		return nil
 	}
 	return fmt.Errorf("unknown Organisation edge %s", name)
+}
+
+// OrganisationAliasMutation represents an operation that mutates the OrganisationAlias nodes in the graph.
+type OrganisationAliasMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	created_by          *int
+	addcreated_by       *int
+	name                *string
+	ref                 *string
+	publisher           *string
+	source              *string
+	name_key            *string
+	merge_id            *int
+	addmerge_id         *int
+	clearedFields       map[string]struct{}
+	organisation        *int
+	clearedorganisation bool
+	done                bool
+	oldValue            func(context.Context) (*OrganisationAlias, error)
+	predicates          []predicate.OrganisationAlias
+}
+
+var _ ent.Mutation = (*OrganisationAliasMutation)(nil)
+
+// organisationaliasOption allows management of the mutation configuration using functional options.
+type organisationaliasOption func(*OrganisationAliasMutation)
+
+// newOrganisationAliasMutation creates new mutation for the OrganisationAlias entity.
+func newOrganisationAliasMutation(c config, op Op, opts ...organisationaliasOption) *OrganisationAliasMutation {
+	m := &OrganisationAliasMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeOrganisationAlias,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withOrganisationAliasID sets the ID field of the mutation.
+func withOrganisationAliasID(id int) organisationaliasOption {
+	return func(m *OrganisationAliasMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *OrganisationAlias
+		)
+		m.oldValue = func(ctx context.Context) (*OrganisationAlias, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().OrganisationAlias.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withOrganisationAlias sets the old OrganisationAlias of the mutation.
+func withOrganisationAlias(node *OrganisationAlias) organisationaliasOption {
+	return func(m *OrganisationAliasMutation) {
+		m.oldValue = func(context.Context) (*OrganisationAlias, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m OrganisationAliasMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m OrganisationAliasMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *OrganisationAliasMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *OrganisationAliasMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().OrganisationAlias.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *OrganisationAliasMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *OrganisationAliasMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the OrganisationAlias entity.
+// If the OrganisationAlias object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganisationAliasMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *OrganisationAliasMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *OrganisationAliasMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *OrganisationAliasMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the OrganisationAlias entity.
+// If the OrganisationAlias object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganisationAliasMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *OrganisationAliasMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetCreatedBy sets the "created_by" field.
+func (m *OrganisationAliasMutation) SetCreatedBy(i int) {
+	m.created_by = &i
+	m.addcreated_by = nil
+}
+
+// CreatedBy returns the value of the "created_by" field in the mutation.
+func (m *OrganisationAliasMutation) CreatedBy() (r int, exists bool) {
+	v := m.created_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedBy returns the old "created_by" field's value of the OrganisationAlias entity.
+// If the OrganisationAlias object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganisationAliasMutation) OldCreatedBy(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedBy: %w", err)
+	}
+	return oldValue.CreatedBy, nil
+}
+
+// AddCreatedBy adds i to the "created_by" field.
+func (m *OrganisationAliasMutation) AddCreatedBy(i int) {
+	if m.addcreated_by != nil {
+		*m.addcreated_by += i
+	} else {
+		m.addcreated_by = &i
+	}
+}
+
+// AddedCreatedBy returns the value that was added to the "created_by" field in this mutation.
+func (m *OrganisationAliasMutation) AddedCreatedBy() (r int, exists bool) {
+	v := m.addcreated_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearCreatedBy clears the value of the "created_by" field.
+func (m *OrganisationAliasMutation) ClearCreatedBy() {
+	m.created_by = nil
+	m.addcreated_by = nil
+	m.clearedFields[organisationalias.FieldCreatedBy] = struct{}{}
+}
+
+// CreatedByCleared returns if the "created_by" field was cleared in this mutation.
+func (m *OrganisationAliasMutation) CreatedByCleared() bool {
+	_, ok := m.clearedFields[organisationalias.FieldCreatedBy]
+	return ok
+}
+
+// ResetCreatedBy resets all changes to the "created_by" field.
+func (m *OrganisationAliasMutation) ResetCreatedBy() {
+	m.created_by = nil
+	m.addcreated_by = nil
+	delete(m.clearedFields, organisationalias.FieldCreatedBy)
+}
+
+// SetName sets the "name" field.
+func (m *OrganisationAliasMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *OrganisationAliasMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the OrganisationAlias entity.
+// If the OrganisationAlias object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganisationAliasMutation) OldName(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ClearName clears the value of the "name" field.
+func (m *OrganisationAliasMutation) ClearName() {
+	m.name = nil
+	m.clearedFields[organisationalias.FieldName] = struct{}{}
+}
+
+// NameCleared returns if the "name" field was cleared in this mutation.
+func (m *OrganisationAliasMutation) NameCleared() bool {
+	_, ok := m.clearedFields[organisationalias.FieldName]
+	return ok
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *OrganisationAliasMutation) ResetName() {
+	m.name = nil
+	delete(m.clearedFields, organisationalias.FieldName)
+}
+
+// SetRef sets the "ref" field.
+func (m *OrganisationAliasMutation) SetRef(s string) {
+	m.ref = &s
+}
+
+// Ref returns the value of the "ref" field in the mutation.
+func (m *OrganisationAliasMutation) Ref() (r string, exists bool) {
+	v := m.ref
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRef returns the old "ref" field's value of the OrganisationAlias entity.
+// If the OrganisationAlias object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganisationAliasMutation) OldRef(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRef is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRef requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRef: %w", err)
+	}
+	return oldValue.Ref, nil
+}
+
+// ClearRef clears the value of the "ref" field.
+func (m *OrganisationAliasMutation) ClearRef() {
+	m.ref = nil
+	m.clearedFields[organisationalias.FieldRef] = struct{}{}
+}
+
+// RefCleared returns if the "ref" field was cleared in this mutation.
+func (m *OrganisationAliasMutation) RefCleared() bool {
+	_, ok := m.clearedFields[organisationalias.FieldRef]
+	return ok
+}
+
+// ResetRef resets all changes to the "ref" field.
+func (m *OrganisationAliasMutation) ResetRef() {
+	m.ref = nil
+	delete(m.clearedFields, organisationalias.FieldRef)
+}
+
+// SetPublisher sets the "publisher" field.
+func (m *OrganisationAliasMutation) SetPublisher(s string) {
+	m.publisher = &s
+}
+
+// Publisher returns the value of the "publisher" field in the mutation.
+func (m *OrganisationAliasMutation) Publisher() (r string, exists bool) {
+	v := m.publisher
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPublisher returns the old "publisher" field's value of the OrganisationAlias entity.
+// If the OrganisationAlias object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganisationAliasMutation) OldPublisher(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPublisher is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPublisher requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPublisher: %w", err)
+	}
+	return oldValue.Publisher, nil
+}
+
+// ClearPublisher clears the value of the "publisher" field.
+func (m *OrganisationAliasMutation) ClearPublisher() {
+	m.publisher = nil
+	m.clearedFields[organisationalias.FieldPublisher] = struct{}{}
+}
+
+// PublisherCleared returns if the "publisher" field was cleared in this mutation.
+func (m *OrganisationAliasMutation) PublisherCleared() bool {
+	_, ok := m.clearedFields[organisationalias.FieldPublisher]
+	return ok
+}
+
+// ResetPublisher resets all changes to the "publisher" field.
+func (m *OrganisationAliasMutation) ResetPublisher() {
+	m.publisher = nil
+	delete(m.clearedFields, organisationalias.FieldPublisher)
+}
+
+// SetSource sets the "source" field.
+func (m *OrganisationAliasMutation) SetSource(s string) {
+	m.source = &s
+}
+
+// Source returns the value of the "source" field in the mutation.
+func (m *OrganisationAliasMutation) Source() (r string, exists bool) {
+	v := m.source
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSource returns the old "source" field's value of the OrganisationAlias entity.
+// If the OrganisationAlias object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganisationAliasMutation) OldSource(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSource is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSource requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSource: %w", err)
+	}
+	return oldValue.Source, nil
+}
+
+// ResetSource resets all changes to the "source" field.
+func (m *OrganisationAliasMutation) ResetSource() {
+	m.source = nil
+}
+
+// SetNameKey sets the "name_key" field.
+func (m *OrganisationAliasMutation) SetNameKey(s string) {
+	m.name_key = &s
+}
+
+// NameKey returns the value of the "name_key" field in the mutation.
+func (m *OrganisationAliasMutation) NameKey() (r string, exists bool) {
+	v := m.name_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNameKey returns the old "name_key" field's value of the OrganisationAlias entity.
+// If the OrganisationAlias object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganisationAliasMutation) OldNameKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNameKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNameKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNameKey: %w", err)
+	}
+	return oldValue.NameKey, nil
+}
+
+// ClearNameKey clears the value of the "name_key" field.
+func (m *OrganisationAliasMutation) ClearNameKey() {
+	m.name_key = nil
+	m.clearedFields[organisationalias.FieldNameKey] = struct{}{}
+}
+
+// NameKeyCleared returns if the "name_key" field was cleared in this mutation.
+func (m *OrganisationAliasMutation) NameKeyCleared() bool {
+	_, ok := m.clearedFields[organisationalias.FieldNameKey]
+	return ok
+}
+
+// ResetNameKey resets all changes to the "name_key" field.
+func (m *OrganisationAliasMutation) ResetNameKey() {
+	m.name_key = nil
+	delete(m.clearedFields, organisationalias.FieldNameKey)
+}
+
+// SetMergeID sets the "merge_id" field.
+func (m *OrganisationAliasMutation) SetMergeID(i int) {
+	m.merge_id = &i
+	m.addmerge_id = nil
+}
+
+// MergeID returns the value of the "merge_id" field in the mutation.
+func (m *OrganisationAliasMutation) MergeID() (r int, exists bool) {
+	v := m.merge_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMergeID returns the old "merge_id" field's value of the OrganisationAlias entity.
+// If the OrganisationAlias object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganisationAliasMutation) OldMergeID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMergeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMergeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMergeID: %w", err)
+	}
+	return oldValue.MergeID, nil
+}
+
+// AddMergeID adds i to the "merge_id" field.
+func (m *OrganisationAliasMutation) AddMergeID(i int) {
+	if m.addmerge_id != nil {
+		*m.addmerge_id += i
+	} else {
+		m.addmerge_id = &i
+	}
+}
+
+// AddedMergeID returns the value that was added to the "merge_id" field in this mutation.
+func (m *OrganisationAliasMutation) AddedMergeID() (r int, exists bool) {
+	v := m.addmerge_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearMergeID clears the value of the "merge_id" field.
+func (m *OrganisationAliasMutation) ClearMergeID() {
+	m.merge_id = nil
+	m.addmerge_id = nil
+	m.clearedFields[organisationalias.FieldMergeID] = struct{}{}
+}
+
+// MergeIDCleared returns if the "merge_id" field was cleared in this mutation.
+func (m *OrganisationAliasMutation) MergeIDCleared() bool {
+	_, ok := m.clearedFields[organisationalias.FieldMergeID]
+	return ok
+}
+
+// ResetMergeID resets all changes to the "merge_id" field.
+func (m *OrganisationAliasMutation) ResetMergeID() {
+	m.merge_id = nil
+	m.addmerge_id = nil
+	delete(m.clearedFields, organisationalias.FieldMergeID)
+}
+
+// SetOrganisationID sets the "organisation_id" field.
+func (m *OrganisationAliasMutation) SetOrganisationID(i int) {
+	m.organisation = &i
+}
+
+// OrganisationID returns the value of the "organisation_id" field in the mutation.
+func (m *OrganisationAliasMutation) OrganisationID() (r int, exists bool) {
+	v := m.organisation
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganisationID returns the old "organisation_id" field's value of the OrganisationAlias entity.
+// If the OrganisationAlias object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganisationAliasMutation) OldOrganisationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganisationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganisationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganisationID: %w", err)
+	}
+	return oldValue.OrganisationID, nil
+}
+
+// ResetOrganisationID resets all changes to the "organisation_id" field.
+func (m *OrganisationAliasMutation) ResetOrganisationID() {
+	m.organisation = nil
+}
+
+// ClearOrganisation clears the "organisation" edge to the Organisation entity.
+func (m *OrganisationAliasMutation) ClearOrganisation() {
+	m.clearedorganisation = true
+	m.clearedFields[organisationalias.FieldOrganisationID] = struct{}{}
+}
+
+// OrganisationCleared reports if the "organisation" edge to the Organisation entity was cleared.
+func (m *OrganisationAliasMutation) OrganisationCleared() bool {
+	return m.clearedorganisation
+}
+
+// OrganisationIDs returns the "organisation" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganisationID instead. It exists only for internal usage by the builders.
+func (m *OrganisationAliasMutation) OrganisationIDs() (ids []int) {
+	if id := m.organisation; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganisation resets all changes to the "organisation" edge.
+func (m *OrganisationAliasMutation) ResetOrganisation() {
+	m.organisation = nil
+	m.clearedorganisation = false
+}
+
+// Where appends a list predicates to the OrganisationAliasMutation builder.
+func (m *OrganisationAliasMutation) Where(ps ...predicate.OrganisationAlias) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the OrganisationAliasMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *OrganisationAliasMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.OrganisationAlias, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *OrganisationAliasMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *OrganisationAliasMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (OrganisationAlias).
+func (m *OrganisationAliasMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *OrganisationAliasMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.created_at != nil {
+		fields = append(fields, organisationalias.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, organisationalias.FieldUpdatedAt)
+	}
+	if m.created_by != nil {
+		fields = append(fields, organisationalias.FieldCreatedBy)
+	}
+	if m.name != nil {
+		fields = append(fields, organisationalias.FieldName)
+	}
+	if m.ref != nil {
+		fields = append(fields, organisationalias.FieldRef)
+	}
+	if m.publisher != nil {
+		fields = append(fields, organisationalias.FieldPublisher)
+	}
+	if m.source != nil {
+		fields = append(fields, organisationalias.FieldSource)
+	}
+	if m.name_key != nil {
+		fields = append(fields, organisationalias.FieldNameKey)
+	}
+	if m.merge_id != nil {
+		fields = append(fields, organisationalias.FieldMergeID)
+	}
+	if m.organisation != nil {
+		fields = append(fields, organisationalias.FieldOrganisationID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *OrganisationAliasMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case organisationalias.FieldCreatedAt:
+		return m.CreatedAt()
+	case organisationalias.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case organisationalias.FieldCreatedBy:
+		return m.CreatedBy()
+	case organisationalias.FieldName:
+		return m.Name()
+	case organisationalias.FieldRef:
+		return m.Ref()
+	case organisationalias.FieldPublisher:
+		return m.Publisher()
+	case organisationalias.FieldSource:
+		return m.Source()
+	case organisationalias.FieldNameKey:
+		return m.NameKey()
+	case organisationalias.FieldMergeID:
+		return m.MergeID()
+	case organisationalias.FieldOrganisationID:
+		return m.OrganisationID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *OrganisationAliasMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case organisationalias.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case organisationalias.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case organisationalias.FieldCreatedBy:
+		return m.OldCreatedBy(ctx)
+	case organisationalias.FieldName:
+		return m.OldName(ctx)
+	case organisationalias.FieldRef:
+		return m.OldRef(ctx)
+	case organisationalias.FieldPublisher:
+		return m.OldPublisher(ctx)
+	case organisationalias.FieldSource:
+		return m.OldSource(ctx)
+	case organisationalias.FieldNameKey:
+		return m.OldNameKey(ctx)
+	case organisationalias.FieldMergeID:
+		return m.OldMergeID(ctx)
+	case organisationalias.FieldOrganisationID:
+		return m.OldOrganisationID(ctx)
+	}
+	return nil, fmt.Errorf("unknown OrganisationAlias field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OrganisationAliasMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case organisationalias.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case organisationalias.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case organisationalias.FieldCreatedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedBy(v)
+		return nil
+	case organisationalias.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case organisationalias.FieldRef:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRef(v)
+		return nil
+	case organisationalias.FieldPublisher:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPublisher(v)
+		return nil
+	case organisationalias.FieldSource:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSource(v)
+		return nil
+	case organisationalias.FieldNameKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNameKey(v)
+		return nil
+	case organisationalias.FieldMergeID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMergeID(v)
+		return nil
+	case organisationalias.FieldOrganisationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganisationID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown OrganisationAlias field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *OrganisationAliasMutation) AddedFields() []string {
+	var fields []string
+	if m.addcreated_by != nil {
+		fields = append(fields, organisationalias.FieldCreatedBy)
+	}
+	if m.addmerge_id != nil {
+		fields = append(fields, organisationalias.FieldMergeID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *OrganisationAliasMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case organisationalias.FieldCreatedBy:
+		return m.AddedCreatedBy()
+	case organisationalias.FieldMergeID:
+		return m.AddedMergeID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OrganisationAliasMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case organisationalias.FieldCreatedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCreatedBy(v)
+		return nil
+	case organisationalias.FieldMergeID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMergeID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown OrganisationAlias numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *OrganisationAliasMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(organisationalias.FieldCreatedBy) {
+		fields = append(fields, organisationalias.FieldCreatedBy)
+	}
+	if m.FieldCleared(organisationalias.FieldName) {
+		fields = append(fields, organisationalias.FieldName)
+	}
+	if m.FieldCleared(organisationalias.FieldRef) {
+		fields = append(fields, organisationalias.FieldRef)
+	}
+	if m.FieldCleared(organisationalias.FieldPublisher) {
+		fields = append(fields, organisationalias.FieldPublisher)
+	}
+	if m.FieldCleared(organisationalias.FieldNameKey) {
+		fields = append(fields, organisationalias.FieldNameKey)
+	}
+	if m.FieldCleared(organisationalias.FieldMergeID) {
+		fields = append(fields, organisationalias.FieldMergeID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *OrganisationAliasMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *OrganisationAliasMutation) ClearField(name string) error {
+	switch name {
+	case organisationalias.FieldCreatedBy:
+		m.ClearCreatedBy()
+		return nil
+	case organisationalias.FieldName:
+		m.ClearName()
+		return nil
+	case organisationalias.FieldRef:
+		m.ClearRef()
+		return nil
+	case organisationalias.FieldPublisher:
+		m.ClearPublisher()
+		return nil
+	case organisationalias.FieldNameKey:
+		m.ClearNameKey()
+		return nil
+	case organisationalias.FieldMergeID:
+		m.ClearMergeID()
+		return nil
+	}
+	return fmt.Errorf("unknown OrganisationAlias nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *OrganisationAliasMutation) ResetField(name string) error {
+	switch name {
+	case organisationalias.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case organisationalias.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case organisationalias.FieldCreatedBy:
+		m.ResetCreatedBy()
+		return nil
+	case organisationalias.FieldName:
+		m.ResetName()
+		return nil
+	case organisationalias.FieldRef:
+		m.ResetRef()
+		return nil
+	case organisationalias.FieldPublisher:
+		m.ResetPublisher()
+		return nil
+	case organisationalias.FieldSource:
+		m.ResetSource()
+		return nil
+	case organisationalias.FieldNameKey:
+		m.ResetNameKey()
+		return nil
+	case organisationalias.FieldMergeID:
+		m.ResetMergeID()
+		return nil
+	case organisationalias.FieldOrganisationID:
+		m.ResetOrganisationID()
+		return nil
+	}
+	return fmt.Errorf("unknown OrganisationAlias field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *OrganisationAliasMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.organisation != nil {
+		edges = append(edges, organisationalias.EdgeOrganisation)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *OrganisationAliasMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case organisationalias.EdgeOrganisation:
+		if id := m.organisation; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *OrganisationAliasMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *OrganisationAliasMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *OrganisationAliasMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedorganisation {
+		edges = append(edges, organisationalias.EdgeOrganisation)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *OrganisationAliasMutation) EdgeCleared(name string) bool {
+	switch name {
+	case organisationalias.EdgeOrganisation:
+		return m.clearedorganisation
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *OrganisationAliasMutation) ClearEdge(name string) error {
+	switch name {
+	case organisationalias.EdgeOrganisation:
+		m.ClearOrganisation()
+		return nil
+	}
+	return fmt.Errorf("unknown OrganisationAlias unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *OrganisationAliasMutation) ResetEdge(name string) error {
+	switch name {
+	case organisationalias.EdgeOrganisation:
+		m.ResetOrganisation()
+		return nil
+	}
+	return fmt.Errorf("unknown OrganisationAlias edge %s", name)
+}
+
+// OrganisationMergeMutation represents an operation that mutates the OrganisationMerge nodes in the graph.
+type OrganisationMergeMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	created_by    *int
+	addcreated_by *int
+	into_id       *int
+	addinto_id    *int
+	from_id       *int
+	addfrom_id    *int
+	before        *map[string]interface{}
+	moved         *map[string]interface{}
+	undone_at     *time.Time
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*OrganisationMerge, error)
+	predicates    []predicate.OrganisationMerge
+}
+
+var _ ent.Mutation = (*OrganisationMergeMutation)(nil)
+
+// organisationmergeOption allows management of the mutation configuration using functional options.
+type organisationmergeOption func(*OrganisationMergeMutation)
+
+// newOrganisationMergeMutation creates new mutation for the OrganisationMerge entity.
+func newOrganisationMergeMutation(c config, op Op, opts ...organisationmergeOption) *OrganisationMergeMutation {
+	m := &OrganisationMergeMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeOrganisationMerge,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withOrganisationMergeID sets the ID field of the mutation.
+func withOrganisationMergeID(id int) organisationmergeOption {
+	return func(m *OrganisationMergeMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *OrganisationMerge
+		)
+		m.oldValue = func(ctx context.Context) (*OrganisationMerge, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().OrganisationMerge.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withOrganisationMerge sets the old OrganisationMerge of the mutation.
+func withOrganisationMerge(node *OrganisationMerge) organisationmergeOption {
+	return func(m *OrganisationMergeMutation) {
+		m.oldValue = func(context.Context) (*OrganisationMerge, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m OrganisationMergeMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m OrganisationMergeMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *OrganisationMergeMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *OrganisationMergeMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().OrganisationMerge.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *OrganisationMergeMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *OrganisationMergeMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the OrganisationMerge entity.
+// If the OrganisationMerge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganisationMergeMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *OrganisationMergeMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *OrganisationMergeMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *OrganisationMergeMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the OrganisationMerge entity.
+// If the OrganisationMerge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganisationMergeMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *OrganisationMergeMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetCreatedBy sets the "created_by" field.
+func (m *OrganisationMergeMutation) SetCreatedBy(i int) {
+	m.created_by = &i
+	m.addcreated_by = nil
+}
+
+// CreatedBy returns the value of the "created_by" field in the mutation.
+func (m *OrganisationMergeMutation) CreatedBy() (r int, exists bool) {
+	v := m.created_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedBy returns the old "created_by" field's value of the OrganisationMerge entity.
+// If the OrganisationMerge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganisationMergeMutation) OldCreatedBy(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedBy: %w", err)
+	}
+	return oldValue.CreatedBy, nil
+}
+
+// AddCreatedBy adds i to the "created_by" field.
+func (m *OrganisationMergeMutation) AddCreatedBy(i int) {
+	if m.addcreated_by != nil {
+		*m.addcreated_by += i
+	} else {
+		m.addcreated_by = &i
+	}
+}
+
+// AddedCreatedBy returns the value that was added to the "created_by" field in this mutation.
+func (m *OrganisationMergeMutation) AddedCreatedBy() (r int, exists bool) {
+	v := m.addcreated_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearCreatedBy clears the value of the "created_by" field.
+func (m *OrganisationMergeMutation) ClearCreatedBy() {
+	m.created_by = nil
+	m.addcreated_by = nil
+	m.clearedFields[organisationmerge.FieldCreatedBy] = struct{}{}
+}
+
+// CreatedByCleared returns if the "created_by" field was cleared in this mutation.
+func (m *OrganisationMergeMutation) CreatedByCleared() bool {
+	_, ok := m.clearedFields[organisationmerge.FieldCreatedBy]
+	return ok
+}
+
+// ResetCreatedBy resets all changes to the "created_by" field.
+func (m *OrganisationMergeMutation) ResetCreatedBy() {
+	m.created_by = nil
+	m.addcreated_by = nil
+	delete(m.clearedFields, organisationmerge.FieldCreatedBy)
+}
+
+// SetIntoID sets the "into_id" field.
+func (m *OrganisationMergeMutation) SetIntoID(i int) {
+	m.into_id = &i
+	m.addinto_id = nil
+}
+
+// IntoID returns the value of the "into_id" field in the mutation.
+func (m *OrganisationMergeMutation) IntoID() (r int, exists bool) {
+	v := m.into_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIntoID returns the old "into_id" field's value of the OrganisationMerge entity.
+// If the OrganisationMerge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganisationMergeMutation) OldIntoID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIntoID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIntoID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIntoID: %w", err)
+	}
+	return oldValue.IntoID, nil
+}
+
+// AddIntoID adds i to the "into_id" field.
+func (m *OrganisationMergeMutation) AddIntoID(i int) {
+	if m.addinto_id != nil {
+		*m.addinto_id += i
+	} else {
+		m.addinto_id = &i
+	}
+}
+
+// AddedIntoID returns the value that was added to the "into_id" field in this mutation.
+func (m *OrganisationMergeMutation) AddedIntoID() (r int, exists bool) {
+	v := m.addinto_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetIntoID resets all changes to the "into_id" field.
+func (m *OrganisationMergeMutation) ResetIntoID() {
+	m.into_id = nil
+	m.addinto_id = nil
+}
+
+// SetFromID sets the "from_id" field.
+func (m *OrganisationMergeMutation) SetFromID(i int) {
+	m.from_id = &i
+	m.addfrom_id = nil
+}
+
+// FromID returns the value of the "from_id" field in the mutation.
+func (m *OrganisationMergeMutation) FromID() (r int, exists bool) {
+	v := m.from_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFromID returns the old "from_id" field's value of the OrganisationMerge entity.
+// If the OrganisationMerge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganisationMergeMutation) OldFromID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFromID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFromID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFromID: %w", err)
+	}
+	return oldValue.FromID, nil
+}
+
+// AddFromID adds i to the "from_id" field.
+func (m *OrganisationMergeMutation) AddFromID(i int) {
+	if m.addfrom_id != nil {
+		*m.addfrom_id += i
+	} else {
+		m.addfrom_id = &i
+	}
+}
+
+// AddedFromID returns the value that was added to the "from_id" field in this mutation.
+func (m *OrganisationMergeMutation) AddedFromID() (r int, exists bool) {
+	v := m.addfrom_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetFromID resets all changes to the "from_id" field.
+func (m *OrganisationMergeMutation) ResetFromID() {
+	m.from_id = nil
+	m.addfrom_id = nil
+}
+
+// SetBefore sets the "before" field.
+func (m *OrganisationMergeMutation) SetBefore(value map[string]interface{}) {
+	m.before = &value
+}
+
+// Before returns the value of the "before" field in the mutation.
+func (m *OrganisationMergeMutation) Before() (r map[string]interface{}, exists bool) {
+	v := m.before
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBefore returns the old "before" field's value of the OrganisationMerge entity.
+// If the OrganisationMerge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganisationMergeMutation) OldBefore(ctx context.Context) (v map[string]interface{}, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBefore is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBefore requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBefore: %w", err)
+	}
+	return oldValue.Before, nil
+}
+
+// ClearBefore clears the value of the "before" field.
+func (m *OrganisationMergeMutation) ClearBefore() {
+	m.before = nil
+	m.clearedFields[organisationmerge.FieldBefore] = struct{}{}
+}
+
+// BeforeCleared returns if the "before" field was cleared in this mutation.
+func (m *OrganisationMergeMutation) BeforeCleared() bool {
+	_, ok := m.clearedFields[organisationmerge.FieldBefore]
+	return ok
+}
+
+// ResetBefore resets all changes to the "before" field.
+func (m *OrganisationMergeMutation) ResetBefore() {
+	m.before = nil
+	delete(m.clearedFields, organisationmerge.FieldBefore)
+}
+
+// SetMoved sets the "moved" field.
+func (m *OrganisationMergeMutation) SetMoved(value map[string]interface{}) {
+	m.moved = &value
+}
+
+// Moved returns the value of the "moved" field in the mutation.
+func (m *OrganisationMergeMutation) Moved() (r map[string]interface{}, exists bool) {
+	v := m.moved
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMoved returns the old "moved" field's value of the OrganisationMerge entity.
+// If the OrganisationMerge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganisationMergeMutation) OldMoved(ctx context.Context) (v map[string]interface{}, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMoved is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMoved requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMoved: %w", err)
+	}
+	return oldValue.Moved, nil
+}
+
+// ClearMoved clears the value of the "moved" field.
+func (m *OrganisationMergeMutation) ClearMoved() {
+	m.moved = nil
+	m.clearedFields[organisationmerge.FieldMoved] = struct{}{}
+}
+
+// MovedCleared returns if the "moved" field was cleared in this mutation.
+func (m *OrganisationMergeMutation) MovedCleared() bool {
+	_, ok := m.clearedFields[organisationmerge.FieldMoved]
+	return ok
+}
+
+// ResetMoved resets all changes to the "moved" field.
+func (m *OrganisationMergeMutation) ResetMoved() {
+	m.moved = nil
+	delete(m.clearedFields, organisationmerge.FieldMoved)
+}
+
+// SetUndoneAt sets the "undone_at" field.
+func (m *OrganisationMergeMutation) SetUndoneAt(t time.Time) {
+	m.undone_at = &t
+}
+
+// UndoneAt returns the value of the "undone_at" field in the mutation.
+func (m *OrganisationMergeMutation) UndoneAt() (r time.Time, exists bool) {
+	v := m.undone_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUndoneAt returns the old "undone_at" field's value of the OrganisationMerge entity.
+// If the OrganisationMerge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OrganisationMergeMutation) OldUndoneAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUndoneAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUndoneAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUndoneAt: %w", err)
+	}
+	return oldValue.UndoneAt, nil
+}
+
+// ClearUndoneAt clears the value of the "undone_at" field.
+func (m *OrganisationMergeMutation) ClearUndoneAt() {
+	m.undone_at = nil
+	m.clearedFields[organisationmerge.FieldUndoneAt] = struct{}{}
+}
+
+// UndoneAtCleared returns if the "undone_at" field was cleared in this mutation.
+func (m *OrganisationMergeMutation) UndoneAtCleared() bool {
+	_, ok := m.clearedFields[organisationmerge.FieldUndoneAt]
+	return ok
+}
+
+// ResetUndoneAt resets all changes to the "undone_at" field.
+func (m *OrganisationMergeMutation) ResetUndoneAt() {
+	m.undone_at = nil
+	delete(m.clearedFields, organisationmerge.FieldUndoneAt)
+}
+
+// Where appends a list predicates to the OrganisationMergeMutation builder.
+func (m *OrganisationMergeMutation) Where(ps ...predicate.OrganisationMerge) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the OrganisationMergeMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *OrganisationMergeMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.OrganisationMerge, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *OrganisationMergeMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *OrganisationMergeMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (OrganisationMerge).
+func (m *OrganisationMergeMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *OrganisationMergeMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.created_at != nil {
+		fields = append(fields, organisationmerge.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, organisationmerge.FieldUpdatedAt)
+	}
+	if m.created_by != nil {
+		fields = append(fields, organisationmerge.FieldCreatedBy)
+	}
+	if m.into_id != nil {
+		fields = append(fields, organisationmerge.FieldIntoID)
+	}
+	if m.from_id != nil {
+		fields = append(fields, organisationmerge.FieldFromID)
+	}
+	if m.before != nil {
+		fields = append(fields, organisationmerge.FieldBefore)
+	}
+	if m.moved != nil {
+		fields = append(fields, organisationmerge.FieldMoved)
+	}
+	if m.undone_at != nil {
+		fields = append(fields, organisationmerge.FieldUndoneAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *OrganisationMergeMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case organisationmerge.FieldCreatedAt:
+		return m.CreatedAt()
+	case organisationmerge.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case organisationmerge.FieldCreatedBy:
+		return m.CreatedBy()
+	case organisationmerge.FieldIntoID:
+		return m.IntoID()
+	case organisationmerge.FieldFromID:
+		return m.FromID()
+	case organisationmerge.FieldBefore:
+		return m.Before()
+	case organisationmerge.FieldMoved:
+		return m.Moved()
+	case organisationmerge.FieldUndoneAt:
+		return m.UndoneAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *OrganisationMergeMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case organisationmerge.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case organisationmerge.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case organisationmerge.FieldCreatedBy:
+		return m.OldCreatedBy(ctx)
+	case organisationmerge.FieldIntoID:
+		return m.OldIntoID(ctx)
+	case organisationmerge.FieldFromID:
+		return m.OldFromID(ctx)
+	case organisationmerge.FieldBefore:
+		return m.OldBefore(ctx)
+	case organisationmerge.FieldMoved:
+		return m.OldMoved(ctx)
+	case organisationmerge.FieldUndoneAt:
+		return m.OldUndoneAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown OrganisationMerge field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OrganisationMergeMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case organisationmerge.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case organisationmerge.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case organisationmerge.FieldCreatedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedBy(v)
+		return nil
+	case organisationmerge.FieldIntoID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIntoID(v)
+		return nil
+	case organisationmerge.FieldFromID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFromID(v)
+		return nil
+	case organisationmerge.FieldBefore:
+		v, ok := value.(map[string]interface{})
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBefore(v)
+		return nil
+	case organisationmerge.FieldMoved:
+		v, ok := value.(map[string]interface{})
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMoved(v)
+		return nil
+	case organisationmerge.FieldUndoneAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUndoneAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown OrganisationMerge field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *OrganisationMergeMutation) AddedFields() []string {
+	var fields []string
+	if m.addcreated_by != nil {
+		fields = append(fields, organisationmerge.FieldCreatedBy)
+	}
+	if m.addinto_id != nil {
+		fields = append(fields, organisationmerge.FieldIntoID)
+	}
+	if m.addfrom_id != nil {
+		fields = append(fields, organisationmerge.FieldFromID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *OrganisationMergeMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case organisationmerge.FieldCreatedBy:
+		return m.AddedCreatedBy()
+	case organisationmerge.FieldIntoID:
+		return m.AddedIntoID()
+	case organisationmerge.FieldFromID:
+		return m.AddedFromID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OrganisationMergeMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case organisationmerge.FieldCreatedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCreatedBy(v)
+		return nil
+	case organisationmerge.FieldIntoID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddIntoID(v)
+		return nil
+	case organisationmerge.FieldFromID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddFromID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown OrganisationMerge numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *OrganisationMergeMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(organisationmerge.FieldCreatedBy) {
+		fields = append(fields, organisationmerge.FieldCreatedBy)
+	}
+	if m.FieldCleared(organisationmerge.FieldBefore) {
+		fields = append(fields, organisationmerge.FieldBefore)
+	}
+	if m.FieldCleared(organisationmerge.FieldMoved) {
+		fields = append(fields, organisationmerge.FieldMoved)
+	}
+	if m.FieldCleared(organisationmerge.FieldUndoneAt) {
+		fields = append(fields, organisationmerge.FieldUndoneAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *OrganisationMergeMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *OrganisationMergeMutation) ClearField(name string) error {
+	switch name {
+	case organisationmerge.FieldCreatedBy:
+		m.ClearCreatedBy()
+		return nil
+	case organisationmerge.FieldBefore:
+		m.ClearBefore()
+		return nil
+	case organisationmerge.FieldMoved:
+		m.ClearMoved()
+		return nil
+	case organisationmerge.FieldUndoneAt:
+		m.ClearUndoneAt()
+		return nil
+	}
+	return fmt.Errorf("unknown OrganisationMerge nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *OrganisationMergeMutation) ResetField(name string) error {
+	switch name {
+	case organisationmerge.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case organisationmerge.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case organisationmerge.FieldCreatedBy:
+		m.ResetCreatedBy()
+		return nil
+	case organisationmerge.FieldIntoID:
+		m.ResetIntoID()
+		return nil
+	case organisationmerge.FieldFromID:
+		m.ResetFromID()
+		return nil
+	case organisationmerge.FieldBefore:
+		m.ResetBefore()
+		return nil
+	case organisationmerge.FieldMoved:
+		m.ResetMoved()
+		return nil
+	case organisationmerge.FieldUndoneAt:
+		m.ResetUndoneAt()
+		return nil
+	}
+	return fmt.Errorf("unknown OrganisationMerge field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *OrganisationMergeMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *OrganisationMergeMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *OrganisationMergeMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *OrganisationMergeMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *OrganisationMergeMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *OrganisationMergeMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *OrganisationMergeMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown OrganisationMerge unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *OrganisationMergeMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown OrganisationMerge edge %s", name)
 }
 
 // ParticipationMutation represents an operation that mutates the Participation nodes in the graph.

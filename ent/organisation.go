@@ -38,6 +38,10 @@ type Organisation struct {
 	HeadquartersID *int `json:"headquarters_id,omitempty"`
 	// ParentID holds the value of the "parent_id" field.
 	ParentID *int `json:"parent_id,omitempty"`
+	// the name as orgname.Key normalises it, set by identity.NameKeyHook; imports match names by it
+	NameKey string `json:"name_key,omitempty"`
+	// the organisation this one was merged into; node(id:) answers with that one
+	MergedIntoID *int `json:"merged_into_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the OrganisationQuery when eager-loading is set.
 	Edges        OrganisationEdges `json:"edges"`
@@ -68,13 +72,15 @@ type OrganisationEdges struct {
 	EventsOrganised []*Event `json:"events_organised,omitempty"`
 	// EventsAttended holds the value of the events_attended edge.
 	EventsAttended []*Event `json:"events_attended,omitempty"`
+	// Aliases holds the value of the aliases edge.
+	Aliases []*OrganisationAlias `json:"aliases,omitempty"`
 	// Sources holds the value of the sources edge.
 	Sources []*Source `json:"sources,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [12]bool
+	loadedTypes [13]bool
 	// totalCount holds the count of the edges above.
-	totalCount [12]map[string]int
+	totalCount [13]map[string]int
 
 	namedChildren         map[string][]*Organisation
 	namedPresences        map[string][]*Presence
@@ -85,6 +91,7 @@ type OrganisationEdges struct {
 	namedAgreementParties map[string][]*AgreementParty
 	namedEventsOrganised  map[string][]*Event
 	namedEventsAttended   map[string][]*Event
+	namedAliases          map[string][]*OrganisationAlias
 	namedSources          map[string][]*Source
 }
 
@@ -191,10 +198,19 @@ func (e OrganisationEdges) EventsAttendedOrErr() ([]*Event, error) {
 	return nil, &NotLoadedError{edge: "events_attended"}
 }
 
+// AliasesOrErr returns the Aliases value or an error if the edge
+// was not loaded in eager-loading.
+func (e OrganisationEdges) AliasesOrErr() ([]*OrganisationAlias, error) {
+	if e.loadedTypes[11] {
+		return e.Aliases, nil
+	}
+	return nil, &NotLoadedError{edge: "aliases"}
+}
+
 // SourcesOrErr returns the Sources value or an error if the edge
 // was not loaded in eager-loading.
 func (e OrganisationEdges) SourcesOrErr() ([]*Source, error) {
-	if e.loadedTypes[11] {
+	if e.loadedTypes[12] {
 		return e.Sources, nil
 	}
 	return nil, &NotLoadedError{edge: "sources"}
@@ -205,9 +221,9 @@ func (*Organisation) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case organisation.FieldID, organisation.FieldCreatedBy, organisation.FieldHeadquartersID, organisation.FieldParentID:
+		case organisation.FieldID, organisation.FieldCreatedBy, organisation.FieldHeadquartersID, organisation.FieldParentID, organisation.FieldMergedIntoID:
 			values[i] = new(sql.NullInt64)
-		case organisation.FieldName, organisation.FieldAcronym, organisation.FieldKind, organisation.FieldIatiRef, organisation.FieldWebsite:
+		case organisation.FieldName, organisation.FieldAcronym, organisation.FieldKind, organisation.FieldIatiRef, organisation.FieldWebsite, organisation.FieldNameKey:
 			values[i] = new(sql.NullString)
 		case organisation.FieldCreatedAt, organisation.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -298,6 +314,19 @@ func (_m *Organisation) assignValues(columns []string, values []any) error {
 				_m.ParentID = new(int)
 				*_m.ParentID = int(value.Int64)
 			}
+		case organisation.FieldNameKey:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field name_key", values[i])
+			} else if value.Valid {
+				_m.NameKey = value.String
+			}
+		case organisation.FieldMergedIntoID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field merged_into_id", values[i])
+			} else if value.Valid {
+				_m.MergedIntoID = new(int)
+				*_m.MergedIntoID = int(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -364,6 +393,11 @@ func (_m *Organisation) QueryEventsOrganised() *EventQuery {
 // QueryEventsAttended queries the "events_attended" edge of the Organisation entity.
 func (_m *Organisation) QueryEventsAttended() *EventQuery {
 	return NewOrganisationClient(_m.config).QueryEventsAttended(_m)
+}
+
+// QueryAliases queries the "aliases" edge of the Organisation entity.
+func (_m *Organisation) QueryAliases() *OrganisationAliasQuery {
+	return NewOrganisationClient(_m.config).QueryAliases(_m)
 }
 
 // QuerySources queries the "sources" edge of the Organisation entity.
@@ -433,6 +467,14 @@ func (_m *Organisation) String() string {
 	builder.WriteString(", ")
 	if v := _m.ParentID; v != nil {
 		builder.WriteString("parent_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("name_key=")
+	builder.WriteString(_m.NameKey)
+	builder.WriteString(", ")
+	if v := _m.MergedIntoID; v != nil {
+		builder.WriteString("merged_into_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteByte(')')
@@ -652,6 +694,30 @@ func (_m *Organisation) appendNamedEventsAttended(name string, edges ...*Event) 
 		_m.Edges.namedEventsAttended[name] = []*Event{}
 	} else {
 		_m.Edges.namedEventsAttended[name] = append(_m.Edges.namedEventsAttended[name], edges...)
+	}
+}
+
+// NamedAliases returns the Aliases named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Organisation) NamedAliases(name string) ([]*OrganisationAlias, error) {
+	if _m.Edges.namedAliases == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedAliases[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Organisation) appendNamedAliases(name string, edges ...*OrganisationAlias) {
+	if _m.Edges.namedAliases == nil {
+		_m.Edges.namedAliases = make(map[string][]*OrganisationAlias)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedAliases[name] = []*OrganisationAlias{}
+	} else {
+		_m.Edges.namedAliases[name] = append(_m.Edges.namedAliases[name], edges...)
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/aidregistry/registry/ent/event"
 	"github.com/aidregistry/registry/ent/funding"
 	"github.com/aidregistry/registry/ent/organisation"
+	"github.com/aidregistry/registry/ent/organisationalias"
 	"github.com/aidregistry/registry/ent/participation"
 	"github.com/aidregistry/registry/ent/presence"
 	"github.com/aidregistry/registry/ent/source"
@@ -150,6 +151,34 @@ func (_c *OrganisationCreate) SetParentID(v int) *OrganisationCreate {
 func (_c *OrganisationCreate) SetNillableParentID(v *int) *OrganisationCreate {
 	if v != nil {
 		_c.SetParentID(*v)
+	}
+	return _c
+}
+
+// SetNameKey sets the "name_key" field.
+func (_c *OrganisationCreate) SetNameKey(v string) *OrganisationCreate {
+	_c.mutation.SetNameKey(v)
+	return _c
+}
+
+// SetNillableNameKey sets the "name_key" field if the given value is not nil.
+func (_c *OrganisationCreate) SetNillableNameKey(v *string) *OrganisationCreate {
+	if v != nil {
+		_c.SetNameKey(*v)
+	}
+	return _c
+}
+
+// SetMergedIntoID sets the "merged_into_id" field.
+func (_c *OrganisationCreate) SetMergedIntoID(v int) *OrganisationCreate {
+	_c.mutation.SetMergedIntoID(v)
+	return _c
+}
+
+// SetNillableMergedIntoID sets the "merged_into_id" field if the given value is not nil.
+func (_c *OrganisationCreate) SetNillableMergedIntoID(v *int) *OrganisationCreate {
+	if v != nil {
+		_c.SetMergedIntoID(*v)
 	}
 	return _c
 }
@@ -299,6 +328,21 @@ func (_c *OrganisationCreate) AddEventsAttended(v ...*Event) *OrganisationCreate
 	return _c.AddEventsAttendedIDs(ids...)
 }
 
+// AddAliasIDs adds the "aliases" edge to the OrganisationAlias entity by IDs.
+func (_c *OrganisationCreate) AddAliasIDs(ids ...int) *OrganisationCreate {
+	_c.mutation.AddAliasIDs(ids...)
+	return _c
+}
+
+// AddAliases adds the "aliases" edges to the OrganisationAlias entity.
+func (_c *OrganisationCreate) AddAliases(v ...*OrganisationAlias) *OrganisationCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddAliasIDs(ids...)
+}
+
 // AddSourceIDs adds the "sources" edge to the Source entity by IDs.
 func (_c *OrganisationCreate) AddSourceIDs(ids ...int) *OrganisationCreate {
 	_c.mutation.AddSourceIDs(ids...)
@@ -446,6 +490,14 @@ func (_c *OrganisationCreate) createSpec() (*Organisation, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.Website(); ok {
 		_spec.SetField(organisation.FieldWebsite, field.TypeString, value)
 		_node.Website = &value
+	}
+	if value, ok := _c.mutation.NameKey(); ok {
+		_spec.SetField(organisation.FieldNameKey, field.TypeString, value)
+		_node.NameKey = value
+	}
+	if value, ok := _c.mutation.MergedIntoID(); ok {
+		_spec.SetField(organisation.FieldMergedIntoID, field.TypeInt, value)
+		_node.MergedIntoID = &value
 	}
 	if nodes := _c.mutation.HeadquartersIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -618,6 +670,22 @@ func (_c *OrganisationCreate) createSpec() (*Organisation, *sqlgraph.CreateSpec)
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(event.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.AliasesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.AliasesTable,
+			Columns: []string{organisation.AliasesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organisationalias.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -819,6 +887,48 @@ func (u *OrganisationUpsert) ClearParentID() *OrganisationUpsert {
 	return u
 }
 
+// SetNameKey sets the "name_key" field.
+func (u *OrganisationUpsert) SetNameKey(v string) *OrganisationUpsert {
+	u.Set(organisation.FieldNameKey, v)
+	return u
+}
+
+// UpdateNameKey sets the "name_key" field to the value that was provided on create.
+func (u *OrganisationUpsert) UpdateNameKey() *OrganisationUpsert {
+	u.SetExcluded(organisation.FieldNameKey)
+	return u
+}
+
+// ClearNameKey clears the value of the "name_key" field.
+func (u *OrganisationUpsert) ClearNameKey() *OrganisationUpsert {
+	u.SetNull(organisation.FieldNameKey)
+	return u
+}
+
+// SetMergedIntoID sets the "merged_into_id" field.
+func (u *OrganisationUpsert) SetMergedIntoID(v int) *OrganisationUpsert {
+	u.Set(organisation.FieldMergedIntoID, v)
+	return u
+}
+
+// UpdateMergedIntoID sets the "merged_into_id" field to the value that was provided on create.
+func (u *OrganisationUpsert) UpdateMergedIntoID() *OrganisationUpsert {
+	u.SetExcluded(organisation.FieldMergedIntoID)
+	return u
+}
+
+// AddMergedIntoID adds v to the "merged_into_id" field.
+func (u *OrganisationUpsert) AddMergedIntoID(v int) *OrganisationUpsert {
+	u.Add(organisation.FieldMergedIntoID, v)
+	return u
+}
+
+// ClearMergedIntoID clears the value of the "merged_into_id" field.
+func (u *OrganisationUpsert) ClearMergedIntoID() *OrganisationUpsert {
+	u.SetNull(organisation.FieldMergedIntoID)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -1011,6 +1121,55 @@ func (u *OrganisationUpsertOne) UpdateParentID() *OrganisationUpsertOne {
 func (u *OrganisationUpsertOne) ClearParentID() *OrganisationUpsertOne {
 	return u.Update(func(s *OrganisationUpsert) {
 		s.ClearParentID()
+	})
+}
+
+// SetNameKey sets the "name_key" field.
+func (u *OrganisationUpsertOne) SetNameKey(v string) *OrganisationUpsertOne {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.SetNameKey(v)
+	})
+}
+
+// UpdateNameKey sets the "name_key" field to the value that was provided on create.
+func (u *OrganisationUpsertOne) UpdateNameKey() *OrganisationUpsertOne {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.UpdateNameKey()
+	})
+}
+
+// ClearNameKey clears the value of the "name_key" field.
+func (u *OrganisationUpsertOne) ClearNameKey() *OrganisationUpsertOne {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.ClearNameKey()
+	})
+}
+
+// SetMergedIntoID sets the "merged_into_id" field.
+func (u *OrganisationUpsertOne) SetMergedIntoID(v int) *OrganisationUpsertOne {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.SetMergedIntoID(v)
+	})
+}
+
+// AddMergedIntoID adds v to the "merged_into_id" field.
+func (u *OrganisationUpsertOne) AddMergedIntoID(v int) *OrganisationUpsertOne {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.AddMergedIntoID(v)
+	})
+}
+
+// UpdateMergedIntoID sets the "merged_into_id" field to the value that was provided on create.
+func (u *OrganisationUpsertOne) UpdateMergedIntoID() *OrganisationUpsertOne {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.UpdateMergedIntoID()
+	})
+}
+
+// ClearMergedIntoID clears the value of the "merged_into_id" field.
+func (u *OrganisationUpsertOne) ClearMergedIntoID() *OrganisationUpsertOne {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.ClearMergedIntoID()
 	})
 }
 
@@ -1372,6 +1531,55 @@ func (u *OrganisationUpsertBulk) UpdateParentID() *OrganisationUpsertBulk {
 func (u *OrganisationUpsertBulk) ClearParentID() *OrganisationUpsertBulk {
 	return u.Update(func(s *OrganisationUpsert) {
 		s.ClearParentID()
+	})
+}
+
+// SetNameKey sets the "name_key" field.
+func (u *OrganisationUpsertBulk) SetNameKey(v string) *OrganisationUpsertBulk {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.SetNameKey(v)
+	})
+}
+
+// UpdateNameKey sets the "name_key" field to the value that was provided on create.
+func (u *OrganisationUpsertBulk) UpdateNameKey() *OrganisationUpsertBulk {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.UpdateNameKey()
+	})
+}
+
+// ClearNameKey clears the value of the "name_key" field.
+func (u *OrganisationUpsertBulk) ClearNameKey() *OrganisationUpsertBulk {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.ClearNameKey()
+	})
+}
+
+// SetMergedIntoID sets the "merged_into_id" field.
+func (u *OrganisationUpsertBulk) SetMergedIntoID(v int) *OrganisationUpsertBulk {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.SetMergedIntoID(v)
+	})
+}
+
+// AddMergedIntoID adds v to the "merged_into_id" field.
+func (u *OrganisationUpsertBulk) AddMergedIntoID(v int) *OrganisationUpsertBulk {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.AddMergedIntoID(v)
+	})
+}
+
+// UpdateMergedIntoID sets the "merged_into_id" field to the value that was provided on create.
+func (u *OrganisationUpsertBulk) UpdateMergedIntoID() *OrganisationUpsertBulk {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.UpdateMergedIntoID()
+	})
+}
+
+// ClearMergedIntoID clears the value of the "merged_into_id" field.
+func (u *OrganisationUpsertBulk) ClearMergedIntoID() *OrganisationUpsertBulk {
+	return u.Update(func(s *OrganisationUpsert) {
+		s.ClearMergedIntoID()
 	})
 }
 

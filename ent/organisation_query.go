@@ -19,6 +19,7 @@ import (
 	"github.com/aidregistry/registry/ent/event"
 	"github.com/aidregistry/registry/ent/funding"
 	"github.com/aidregistry/registry/ent/organisation"
+	"github.com/aidregistry/registry/ent/organisationalias"
 	"github.com/aidregistry/registry/ent/participation"
 	"github.com/aidregistry/registry/ent/predicate"
 	"github.com/aidregistry/registry/ent/presence"
@@ -43,6 +44,7 @@ type OrganisationQuery struct {
 	withAgreementParties      *AgreementPartyQuery
 	withEventsOrganised       *EventQuery
 	withEventsAttended        *EventQuery
+	withAliases               *OrganisationAliasQuery
 	withSources               *SourceQuery
 	loadTotal                 []func(context.Context, []*Organisation) error
 	modifiers                 []func(*sql.Selector)
@@ -55,6 +57,7 @@ type OrganisationQuery struct {
 	withNamedAgreementParties map[string]*AgreementPartyQuery
 	withNamedEventsOrganised  map[string]*EventQuery
 	withNamedEventsAttended   map[string]*EventQuery
+	withNamedAliases          map[string]*OrganisationAliasQuery
 	withNamedSources          map[string]*SourceQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
@@ -334,6 +337,28 @@ func (_q *OrganisationQuery) QueryEventsAttended() *EventQuery {
 	return query
 }
 
+// QueryAliases chains the current query on the "aliases" edge.
+func (_q *OrganisationQuery) QueryAliases() *OrganisationAliasQuery {
+	query := (&OrganisationAliasClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organisation.Table, organisation.FieldID, selector),
+			sqlgraph.To(organisationalias.Table, organisationalias.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, organisation.AliasesTable, organisation.AliasesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
 // QuerySources chains the current query on the "sources" edge.
 func (_q *OrganisationQuery) QuerySources() *SourceQuery {
 	query := (&SourceClient{config: _q.config}).Query()
@@ -559,6 +584,7 @@ func (_q *OrganisationQuery) Clone() *OrganisationQuery {
 		withAgreementParties: _q.withAgreementParties.Clone(),
 		withEventsOrganised:  _q.withEventsOrganised.Clone(),
 		withEventsAttended:   _q.withEventsAttended.Clone(),
+		withAliases:          _q.withAliases.Clone(),
 		withSources:          _q.withSources.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
@@ -687,6 +713,17 @@ func (_q *OrganisationQuery) WithEventsAttended(opts ...func(*EventQuery)) *Orga
 	return _q
 }
 
+// WithAliases tells the query-builder to eager-load the nodes that are connected to
+// the "aliases" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrganisationQuery) WithAliases(opts ...func(*OrganisationAliasQuery)) *OrganisationQuery {
+	query := (&OrganisationAliasClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withAliases = query
+	return _q
+}
+
 // WithSources tells the query-builder to eager-load the nodes that are connected to
 // the "sources" edge. The optional arguments are used to configure the query builder of the edge.
 func (_q *OrganisationQuery) WithSources(opts ...func(*SourceQuery)) *OrganisationQuery {
@@ -776,7 +813,7 @@ func (_q *OrganisationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	var (
 		nodes       = []*Organisation{}
 		_spec       = _q.querySpec()
-		loadedTypes = [12]bool{
+		loadedTypes = [13]bool{
 			_q.withHeadquarters != nil,
 			_q.withParent != nil,
 			_q.withChildren != nil,
@@ -788,6 +825,7 @@ func (_q *OrganisationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			_q.withAgreementParties != nil,
 			_q.withEventsOrganised != nil,
 			_q.withEventsAttended != nil,
+			_q.withAliases != nil,
 			_q.withSources != nil,
 		}
 	)
@@ -889,6 +927,13 @@ func (_q *OrganisationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			return nil, err
 		}
 	}
+	if query := _q.withAliases; query != nil {
+		if err := _q.loadAliases(ctx, query, nodes,
+			func(n *Organisation) { n.Edges.Aliases = []*OrganisationAlias{} },
+			func(n *Organisation, e *OrganisationAlias) { n.Edges.Aliases = append(n.Edges.Aliases, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withSources; query != nil {
 		if err := _q.loadSources(ctx, query, nodes,
 			func(n *Organisation) { n.Edges.Sources = []*Source{} },
@@ -956,6 +1001,13 @@ func (_q *OrganisationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		if err := _q.loadEventsAttended(ctx, query, nodes,
 			func(n *Organisation) { n.appendNamedEventsAttended(name) },
 			func(n *Organisation, e *Event) { n.appendNamedEventsAttended(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedAliases {
+		if err := _q.loadAliases(ctx, query, nodes,
+			func(n *Organisation) { n.appendNamedAliases(name) },
+			func(n *Organisation, e *OrganisationAlias) { n.appendNamedAliases(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1382,6 +1434,36 @@ func (_q *OrganisationQuery) loadEventsAttended(ctx context.Context, query *Even
 	}
 	return nil
 }
+func (_q *OrganisationQuery) loadAliases(ctx context.Context, query *OrganisationAliasQuery, nodes []*Organisation, init func(*Organisation), assign func(*Organisation, *OrganisationAlias)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Organisation)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(organisationalias.FieldOrganisationID)
+	}
+	query.Where(predicate.OrganisationAlias(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(organisation.AliasesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.OrganisationID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "organisation_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 func (_q *OrganisationQuery) loadSources(ctx context.Context, query *SourceQuery, nodes []*Organisation, init func(*Organisation), assign func(*Organisation, *Source)) error {
 	edgeIDs := make([]driver.Value, len(nodes))
 	byID := make(map[int]*Organisation)
@@ -1686,6 +1768,20 @@ func (_q *OrganisationQuery) WithNamedEventsAttended(name string, opts ...func(*
 		_q.withNamedEventsAttended = make(map[string]*EventQuery)
 	}
 	_q.withNamedEventsAttended[name] = query
+	return _q
+}
+
+// WithNamedAliases tells the query-builder to eager-load the nodes that are connected to the "aliases"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrganisationQuery) WithNamedAliases(name string, opts ...func(*OrganisationAliasQuery)) *OrganisationQuery {
+	query := (&OrganisationAliasClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedAliases == nil {
+		_q.withNamedAliases = make(map[string]*OrganisationAliasQuery)
+	}
+	_q.withNamedAliases[name] = query
 	return _q
 }
 

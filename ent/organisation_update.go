@@ -17,6 +17,7 @@ import (
 	"github.com/aidregistry/registry/ent/event"
 	"github.com/aidregistry/registry/ent/funding"
 	"github.com/aidregistry/registry/ent/organisation"
+	"github.com/aidregistry/registry/ent/organisationalias"
 	"github.com/aidregistry/registry/ent/participation"
 	"github.com/aidregistry/registry/ent/predicate"
 	"github.com/aidregistry/registry/ent/presence"
@@ -170,6 +171,53 @@ func (_u *OrganisationUpdate) ClearParentID() *OrganisationUpdate {
 	return _u
 }
 
+// SetNameKey sets the "name_key" field.
+func (_u *OrganisationUpdate) SetNameKey(v string) *OrganisationUpdate {
+	_u.mutation.SetNameKey(v)
+	return _u
+}
+
+// SetNillableNameKey sets the "name_key" field if the given value is not nil.
+func (_u *OrganisationUpdate) SetNillableNameKey(v *string) *OrganisationUpdate {
+	if v != nil {
+		_u.SetNameKey(*v)
+	}
+	return _u
+}
+
+// ClearNameKey clears the value of the "name_key" field.
+func (_u *OrganisationUpdate) ClearNameKey() *OrganisationUpdate {
+	_u.mutation.ClearNameKey()
+	return _u
+}
+
+// SetMergedIntoID sets the "merged_into_id" field.
+func (_u *OrganisationUpdate) SetMergedIntoID(v int) *OrganisationUpdate {
+	_u.mutation.ResetMergedIntoID()
+	_u.mutation.SetMergedIntoID(v)
+	return _u
+}
+
+// SetNillableMergedIntoID sets the "merged_into_id" field if the given value is not nil.
+func (_u *OrganisationUpdate) SetNillableMergedIntoID(v *int) *OrganisationUpdate {
+	if v != nil {
+		_u.SetMergedIntoID(*v)
+	}
+	return _u
+}
+
+// AddMergedIntoID adds value to the "merged_into_id" field.
+func (_u *OrganisationUpdate) AddMergedIntoID(v int) *OrganisationUpdate {
+	_u.mutation.AddMergedIntoID(v)
+	return _u
+}
+
+// ClearMergedIntoID clears the value of the "merged_into_id" field.
+func (_u *OrganisationUpdate) ClearMergedIntoID() *OrganisationUpdate {
+	_u.mutation.ClearMergedIntoID()
+	return _u
+}
+
 // SetHeadquarters sets the "headquarters" edge to the Country entity.
 func (_u *OrganisationUpdate) SetHeadquarters(v *Country) *OrganisationUpdate {
 	return _u.SetHeadquartersID(v.ID)
@@ -313,6 +361,21 @@ func (_u *OrganisationUpdate) AddEventsAttended(v ...*Event) *OrganisationUpdate
 		ids[i] = v[i].ID
 	}
 	return _u.AddEventsAttendedIDs(ids...)
+}
+
+// AddAliasIDs adds the "aliases" edge to the OrganisationAlias entity by IDs.
+func (_u *OrganisationUpdate) AddAliasIDs(ids ...int) *OrganisationUpdate {
+	_u.mutation.AddAliasIDs(ids...)
+	return _u
+}
+
+// AddAliases adds the "aliases" edges to the OrganisationAlias entity.
+func (_u *OrganisationUpdate) AddAliases(v ...*OrganisationAlias) *OrganisationUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAliasIDs(ids...)
 }
 
 // AddSourceIDs adds the "sources" edge to the Source entity by IDs.
@@ -536,6 +599,27 @@ func (_u *OrganisationUpdate) RemoveEventsAttended(v ...*Event) *OrganisationUpd
 	return _u.RemoveEventsAttendedIDs(ids...)
 }
 
+// ClearAliases clears all "aliases" edges to the OrganisationAlias entity.
+func (_u *OrganisationUpdate) ClearAliases() *OrganisationUpdate {
+	_u.mutation.ClearAliases()
+	return _u
+}
+
+// RemoveAliasIDs removes the "aliases" edge to OrganisationAlias entities by IDs.
+func (_u *OrganisationUpdate) RemoveAliasIDs(ids ...int) *OrganisationUpdate {
+	_u.mutation.RemoveAliasIDs(ids...)
+	return _u
+}
+
+// RemoveAliases removes "aliases" edges to OrganisationAlias entities.
+func (_u *OrganisationUpdate) RemoveAliases(v ...*OrganisationAlias) *OrganisationUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAliasIDs(ids...)
+}
+
 // ClearSources clears all "sources" edges to the Source entity.
 func (_u *OrganisationUpdate) ClearSources() *OrganisationUpdate {
 	_u.mutation.ClearSources()
@@ -654,6 +738,21 @@ func (_u *OrganisationUpdate) sqlSave(ctx context.Context) (_node int, err error
 	}
 	if _u.mutation.WebsiteCleared() {
 		_spec.ClearField(organisation.FieldWebsite, field.TypeString)
+	}
+	if value, ok := _u.mutation.NameKey(); ok {
+		_spec.SetField(organisation.FieldNameKey, field.TypeString, value)
+	}
+	if _u.mutation.NameKeyCleared() {
+		_spec.ClearField(organisation.FieldNameKey, field.TypeString)
+	}
+	if value, ok := _u.mutation.MergedIntoID(); ok {
+		_spec.SetField(organisation.FieldMergedIntoID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedMergedIntoID(); ok {
+		_spec.AddField(organisation.FieldMergedIntoID, field.TypeInt, value)
+	}
+	if _u.mutation.MergedIntoIDCleared() {
+		_spec.ClearField(organisation.FieldMergedIntoID, field.TypeInt)
 	}
 	if _u.mutation.HeadquartersCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1118,6 +1217,51 @@ func (_u *OrganisationUpdate) sqlSave(ctx context.Context) (_node int, err error
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.AliasesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.AliasesTable,
+			Columns: []string{organisation.AliasesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organisationalias.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAliasesIDs(); len(nodes) > 0 && !_u.mutation.AliasesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.AliasesTable,
+			Columns: []string{organisation.AliasesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organisationalias.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AliasesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.AliasesTable,
+			Columns: []string{organisation.AliasesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organisationalias.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _u.mutation.SourcesCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2M,
@@ -1317,6 +1461,53 @@ func (_u *OrganisationUpdateOne) ClearParentID() *OrganisationUpdateOne {
 	return _u
 }
 
+// SetNameKey sets the "name_key" field.
+func (_u *OrganisationUpdateOne) SetNameKey(v string) *OrganisationUpdateOne {
+	_u.mutation.SetNameKey(v)
+	return _u
+}
+
+// SetNillableNameKey sets the "name_key" field if the given value is not nil.
+func (_u *OrganisationUpdateOne) SetNillableNameKey(v *string) *OrganisationUpdateOne {
+	if v != nil {
+		_u.SetNameKey(*v)
+	}
+	return _u
+}
+
+// ClearNameKey clears the value of the "name_key" field.
+func (_u *OrganisationUpdateOne) ClearNameKey() *OrganisationUpdateOne {
+	_u.mutation.ClearNameKey()
+	return _u
+}
+
+// SetMergedIntoID sets the "merged_into_id" field.
+func (_u *OrganisationUpdateOne) SetMergedIntoID(v int) *OrganisationUpdateOne {
+	_u.mutation.ResetMergedIntoID()
+	_u.mutation.SetMergedIntoID(v)
+	return _u
+}
+
+// SetNillableMergedIntoID sets the "merged_into_id" field if the given value is not nil.
+func (_u *OrganisationUpdateOne) SetNillableMergedIntoID(v *int) *OrganisationUpdateOne {
+	if v != nil {
+		_u.SetMergedIntoID(*v)
+	}
+	return _u
+}
+
+// AddMergedIntoID adds value to the "merged_into_id" field.
+func (_u *OrganisationUpdateOne) AddMergedIntoID(v int) *OrganisationUpdateOne {
+	_u.mutation.AddMergedIntoID(v)
+	return _u
+}
+
+// ClearMergedIntoID clears the value of the "merged_into_id" field.
+func (_u *OrganisationUpdateOne) ClearMergedIntoID() *OrganisationUpdateOne {
+	_u.mutation.ClearMergedIntoID()
+	return _u
+}
+
 // SetHeadquarters sets the "headquarters" edge to the Country entity.
 func (_u *OrganisationUpdateOne) SetHeadquarters(v *Country) *OrganisationUpdateOne {
 	return _u.SetHeadquartersID(v.ID)
@@ -1460,6 +1651,21 @@ func (_u *OrganisationUpdateOne) AddEventsAttended(v ...*Event) *OrganisationUpd
 		ids[i] = v[i].ID
 	}
 	return _u.AddEventsAttendedIDs(ids...)
+}
+
+// AddAliasIDs adds the "aliases" edge to the OrganisationAlias entity by IDs.
+func (_u *OrganisationUpdateOne) AddAliasIDs(ids ...int) *OrganisationUpdateOne {
+	_u.mutation.AddAliasIDs(ids...)
+	return _u
+}
+
+// AddAliases adds the "aliases" edges to the OrganisationAlias entity.
+func (_u *OrganisationUpdateOne) AddAliases(v ...*OrganisationAlias) *OrganisationUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAliasIDs(ids...)
 }
 
 // AddSourceIDs adds the "sources" edge to the Source entity by IDs.
@@ -1683,6 +1889,27 @@ func (_u *OrganisationUpdateOne) RemoveEventsAttended(v ...*Event) *Organisation
 	return _u.RemoveEventsAttendedIDs(ids...)
 }
 
+// ClearAliases clears all "aliases" edges to the OrganisationAlias entity.
+func (_u *OrganisationUpdateOne) ClearAliases() *OrganisationUpdateOne {
+	_u.mutation.ClearAliases()
+	return _u
+}
+
+// RemoveAliasIDs removes the "aliases" edge to OrganisationAlias entities by IDs.
+func (_u *OrganisationUpdateOne) RemoveAliasIDs(ids ...int) *OrganisationUpdateOne {
+	_u.mutation.RemoveAliasIDs(ids...)
+	return _u
+}
+
+// RemoveAliases removes "aliases" edges to OrganisationAlias entities.
+func (_u *OrganisationUpdateOne) RemoveAliases(v ...*OrganisationAlias) *OrganisationUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAliasIDs(ids...)
+}
+
 // ClearSources clears all "sources" edges to the Source entity.
 func (_u *OrganisationUpdateOne) ClearSources() *OrganisationUpdateOne {
 	_u.mutation.ClearSources()
@@ -1831,6 +2058,21 @@ func (_u *OrganisationUpdateOne) sqlSave(ctx context.Context) (_node *Organisati
 	}
 	if _u.mutation.WebsiteCleared() {
 		_spec.ClearField(organisation.FieldWebsite, field.TypeString)
+	}
+	if value, ok := _u.mutation.NameKey(); ok {
+		_spec.SetField(organisation.FieldNameKey, field.TypeString, value)
+	}
+	if _u.mutation.NameKeyCleared() {
+		_spec.ClearField(organisation.FieldNameKey, field.TypeString)
+	}
+	if value, ok := _u.mutation.MergedIntoID(); ok {
+		_spec.SetField(organisation.FieldMergedIntoID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedMergedIntoID(); ok {
+		_spec.AddField(organisation.FieldMergedIntoID, field.TypeInt, value)
+	}
+	if _u.mutation.MergedIntoIDCleared() {
+		_spec.ClearField(organisation.FieldMergedIntoID, field.TypeInt)
 	}
 	if _u.mutation.HeadquartersCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -2288,6 +2530,51 @@ func (_u *OrganisationUpdateOne) sqlSave(ctx context.Context) (_node *Organisati
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(event.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.AliasesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.AliasesTable,
+			Columns: []string{organisation.AliasesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organisationalias.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAliasesIDs(); len(nodes) > 0 && !_u.mutation.AliasesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.AliasesTable,
+			Columns: []string{organisation.AliasesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organisationalias.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AliasesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.AliasesTable,
+			Columns: []string{organisation.AliasesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organisationalias.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -17,6 +17,8 @@ import (
 	"github.com/aidregistry/registry/ent/exchangerate"
 	"github.com/aidregistry/registry/ent/funding"
 	"github.com/aidregistry/registry/ent/organisation"
+	"github.com/aidregistry/registry/ent/organisationalias"
+	"github.com/aidregistry/registry/ent/organisationmerge"
 	"github.com/aidregistry/registry/ent/participation"
 	"github.com/aidregistry/registry/ent/presence"
 	"github.com/aidregistry/registry/ent/programme"
@@ -345,6 +347,40 @@ func init() {
 	organisationDescIatiRef := organisationFields[3].Descriptor()
 	// organisation.IatiRefValidator is a validator for the "iati_ref" field. It is called by the builders before save.
 	organisation.IatiRefValidator = organisationDescIatiRef.Validators[0].(func(string) error)
+	organisationaliasMixin := schema.OrganisationAlias{}.Mixin()
+	organisationaliasMixinFields0 := organisationaliasMixin[0].Fields()
+	_ = organisationaliasMixinFields0
+	organisationaliasFields := schema.OrganisationAlias{}.Fields()
+	_ = organisationaliasFields
+	// organisationaliasDescCreatedAt is the schema descriptor for created_at field.
+	organisationaliasDescCreatedAt := organisationaliasMixinFields0[0].Descriptor()
+	// organisationalias.DefaultCreatedAt holds the default value on creation for the created_at field.
+	organisationalias.DefaultCreatedAt = organisationaliasDescCreatedAt.Default.(func() time.Time)
+	// organisationaliasDescUpdatedAt is the schema descriptor for updated_at field.
+	organisationaliasDescUpdatedAt := organisationaliasMixinFields0[1].Descriptor()
+	// organisationalias.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	organisationalias.DefaultUpdatedAt = organisationaliasDescUpdatedAt.Default.(func() time.Time)
+	// organisationalias.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	organisationalias.UpdateDefaultUpdatedAt = organisationaliasDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// organisationaliasDescSource is the schema descriptor for source field.
+	organisationaliasDescSource := organisationaliasFields[3].Descriptor()
+	// organisationalias.SourceValidator is a validator for the "source" field. It is called by the builders before save.
+	organisationalias.SourceValidator = organisationaliasDescSource.Validators[0].(func(string) error)
+	organisationmergeMixin := schema.OrganisationMerge{}.Mixin()
+	organisationmergeMixinFields0 := organisationmergeMixin[0].Fields()
+	_ = organisationmergeMixinFields0
+	organisationmergeFields := schema.OrganisationMerge{}.Fields()
+	_ = organisationmergeFields
+	// organisationmergeDescCreatedAt is the schema descriptor for created_at field.
+	organisationmergeDescCreatedAt := organisationmergeMixinFields0[0].Descriptor()
+	// organisationmerge.DefaultCreatedAt holds the default value on creation for the created_at field.
+	organisationmerge.DefaultCreatedAt = organisationmergeDescCreatedAt.Default.(func() time.Time)
+	// organisationmergeDescUpdatedAt is the schema descriptor for updated_at field.
+	organisationmergeDescUpdatedAt := organisationmergeMixinFields0[1].Descriptor()
+	// organisationmerge.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	organisationmerge.DefaultUpdatedAt = organisationmergeDescUpdatedAt.Default.(func() time.Time)
+	// organisationmerge.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	organisationmerge.UpdateDefaultUpdatedAt = organisationmergeDescUpdatedAt.UpdateDefault.(func() time.Time)
 	participationMixin := schema.Participation{}.Mixin()
 	participationMixinFields0 := participationMixin[0].Fields()
 	_ = participationMixinFields0

@@ -42,6 +42,10 @@ type Tx struct {
 	Location *LocationClient
 	// Organisation is the client for interacting with the Organisation builders.
 	Organisation *OrganisationClient
+	// OrganisationAlias is the client for interacting with the OrganisationAlias builders.
+	OrganisationAlias *OrganisationAliasClient
+	// OrganisationMerge is the client for interacting with the OrganisationMerge builders.
+	OrganisationMerge *OrganisationMergeClient
 	// Participation is the client for interacting with the Participation builders.
 	Participation *ParticipationClient
 	// PolicyMarker is the client for interacting with the PolicyMarker builders.
@@ -203,6 +207,8 @@ func (tx *Tx) init() {
 	tx.HumanitarianScope = NewHumanitarianScopeClient(tx.config)
 	tx.Location = NewLocationClient(tx.config)
 	tx.Organisation = NewOrganisationClient(tx.config)
+	tx.OrganisationAlias = NewOrganisationAliasClient(tx.config)
+	tx.OrganisationMerge = NewOrganisationMergeClient(tx.config)
 	tx.Participation = NewParticipationClient(tx.config)
 	tx.PolicyMarker = NewPolicyMarkerClient(tx.config)
 	tx.Presence = NewPresenceClient(tx.config)

@@ -10,6 +10,7 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"github.com/aidregistry/registry/ent"
+	"github.com/aidregistry/registry/ent/organisation"
 	"github.com/aidregistry/registry/graph/generated"
 )
 
@@ -50,7 +51,7 @@ func (r *queryResolver) Fundings(ctx context.Context, after *entgql.Cursor[int],
 
 // Organisations is the resolver for the organisations field.
 func (r *queryResolver) Organisations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganisationOrder, where *ent.OrganisationWhereInput) (*ent.OrganisationConnection, error) {
-	return r.client.Organisation.Query().Paginate(ctx, after, first, before, last, ent.WithOrganisationOrder(orderBy), ent.WithOrganisationFilter(where.Filter))
+	return r.client.Organisation.Query().Where(organisation.MergedIntoIDIsNil()).Paginate(ctx, after, first, before, last, ent.WithOrganisationOrder(orderBy), ent.WithOrganisationFilter(where.Filter))
 }
 
 // Programmes is the resolver for the programmes field.

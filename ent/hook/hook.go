@@ -177,6 +177,30 @@ func (f OrganisationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.OrganisationMutation", m)
 }
 
+// The OrganisationAliasFunc type is an adapter to allow the use of ordinary
+// function as OrganisationAlias mutator.
+type OrganisationAliasFunc func(context.Context, *ent.OrganisationAliasMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f OrganisationAliasFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.OrganisationAliasMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.OrganisationAliasMutation", m)
+}
+
+// The OrganisationMergeFunc type is an adapter to allow the use of ordinary
+// function as OrganisationMerge mutator.
+type OrganisationMergeFunc func(context.Context, *ent.OrganisationMergeMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f OrganisationMergeFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.OrganisationMergeMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.OrganisationMergeMutation", m)
+}
+
 // The ParticipationFunc type is an adapter to allow the use of ordinary
 // function as Participation mutator.
 type ParticipationFunc func(context.Context, *ent.ParticipationMutation) (ent.Value, error)

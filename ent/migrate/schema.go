@@ -456,6 +456,8 @@ var (
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"GOVERNMENT", "LOCAL_GOVERNMENT", "OTHER_PUBLIC_SECTOR", "INTERNATIONAL_NGO", "NATIONAL_NGO", "REGIONAL_NGO", "PUBLIC_PRIVATE_PARTNERSHIP", "MULTILATERAL", "FOUNDATION", "PRIVATE_SECTOR", "ACADEMIC", "OTHER"}},
 		{Name: "iati_ref", Type: field.TypeString, Unique: true, Nullable: true},
 		{Name: "website", Type: field.TypeString, Nullable: true},
+		{Name: "name_key", Type: field.TypeString, Nullable: true},
+		{Name: "merged_into_id", Type: field.TypeInt, Nullable: true},
 		{Name: "headquarters_id", Type: field.TypeInt, Nullable: true},
 		{Name: "parent_id", Type: field.TypeInt, Nullable: true},
 	}
@@ -467,13 +469,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "organisations_countries_headquarters",
-				Columns:    []*schema.Column{OrganisationsColumns[9]},
+				Columns:    []*schema.Column{OrganisationsColumns[11]},
 				RefColumns: []*schema.Column{CountriesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "organisations_organisations_children",
-				Columns:    []*schema.Column{OrganisationsColumns[10]},
+				Columns:    []*schema.Column{OrganisationsColumns[12]},
 				RefColumns: []*schema.Column{OrganisationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -482,12 +484,97 @@ var (
 			{
 				Name:    "organisation_parent_id",
 				Unique:  false,
-				Columns: []*schema.Column{OrganisationsColumns[10]},
+				Columns: []*schema.Column{OrganisationsColumns[12]},
 			},
 			{
 				Name:    "organisation_headquarters_id",
 				Unique:  false,
+				Columns: []*schema.Column{OrganisationsColumns[11]},
+			},
+			{
+				Name:    "organisation_name_key",
+				Unique:  false,
 				Columns: []*schema.Column{OrganisationsColumns[9]},
+			},
+			{
+				Name:    "organisation_merged_into_id",
+				Unique:  false,
+				Columns: []*schema.Column{OrganisationsColumns[10]},
+			},
+		},
+	}
+	// OrganisationAliasesColumns holds the columns for the "organisation_aliases" table.
+	OrganisationAliasesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "created_by", Type: field.TypeInt, Nullable: true},
+		{Name: "name", Type: field.TypeString, Nullable: true},
+		{Name: "ref", Type: field.TypeString, Nullable: true},
+		{Name: "publisher", Type: field.TypeString, Nullable: true},
+		{Name: "source", Type: field.TypeString},
+		{Name: "name_key", Type: field.TypeString, Nullable: true},
+		{Name: "merge_id", Type: field.TypeInt, Nullable: true},
+		{Name: "organisation_id", Type: field.TypeInt},
+	}
+	// OrganisationAliasesTable holds the schema information for the "organisation_aliases" table.
+	OrganisationAliasesTable = &schema.Table{
+		Name:       "organisation_aliases",
+		Columns:    OrganisationAliasesColumns,
+		PrimaryKey: []*schema.Column{OrganisationAliasesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "organisation_aliases_organisations_aliases",
+				Columns:    []*schema.Column{OrganisationAliasesColumns[10]},
+				RefColumns: []*schema.Column{OrganisationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "organisationalias_organisation_id",
+				Unique:  false,
+				Columns: []*schema.Column{OrganisationAliasesColumns[10]},
+			},
+			{
+				Name:    "organisationalias_ref",
+				Unique:  false,
+				Columns: []*schema.Column{OrganisationAliasesColumns[5]},
+			},
+			{
+				Name:    "organisationalias_name_key",
+				Unique:  false,
+				Columns: []*schema.Column{OrganisationAliasesColumns[8]},
+			},
+		},
+	}
+	// OrganisationMergesColumns holds the columns for the "organisation_merges" table.
+	OrganisationMergesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "created_by", Type: field.TypeInt, Nullable: true},
+		{Name: "into_id", Type: field.TypeInt},
+		{Name: "from_id", Type: field.TypeInt},
+		{Name: "before", Type: field.TypeJSON, Nullable: true},
+		{Name: "moved", Type: field.TypeJSON, Nullable: true},
+		{Name: "undone_at", Type: field.TypeTime, Nullable: true},
+	}
+	// OrganisationMergesTable holds the schema information for the "organisation_merges" table.
+	OrganisationMergesTable = &schema.Table{
+		Name:       "organisation_merges",
+		Columns:    OrganisationMergesColumns,
+		PrimaryKey: []*schema.Column{OrganisationMergesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "organisationmerge_from_id",
+				Unique:  false,
+				Columns: []*schema.Column{OrganisationMergesColumns[5]},
+			},
+			{
+				Name:    "organisationmerge_into_id",
+				Unique:  false,
+				Columns: []*schema.Column{OrganisationMergesColumns[4]},
 			},
 		},
 	}
@@ -1264,6 +1351,8 @@ var (
 		HumanitarianScopesTable,
 		LocationsTable,
 		OrganisationsTable,
+		OrganisationAliasesTable,
+		OrganisationMergesTable,
 		ParticipationsTable,
 		PolicyMarkersTable,
 		PresencesTable,
@@ -1349,6 +1438,14 @@ func init() {
 	OrganisationsTable.ForeignKeys[1].RefTable = OrganisationsTable
 	OrganisationsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(30064771072),
+	}
+	OrganisationAliasesTable.ForeignKeys[0].RefTable = OrganisationsTable
+	OrganisationAliasesTable.Annotation = &entsql.Annotation{
+		Table:          "organisation_aliases",
+		IncrementStart: func(i int) *int { return &i }(94489280512),
+	}
+	OrganisationMergesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(98784247808),
 	}
 	ParticipationsTable.ForeignKeys[0].RefTable = OrganisationsTable
 	ParticipationsTable.ForeignKeys[1].RefTable = ProgrammesTable

@@ -37,6 +37,10 @@ const (
 	FieldHeadquartersID = "headquarters_id"
 	// FieldParentID holds the string denoting the parent_id field in the database.
 	FieldParentID = "parent_id"
+	// FieldNameKey holds the string denoting the name_key field in the database.
+	FieldNameKey = "name_key"
+	// FieldMergedIntoID holds the string denoting the merged_into_id field in the database.
+	FieldMergedIntoID = "merged_into_id"
 	// EdgeHeadquarters holds the string denoting the headquarters edge name in mutations.
 	EdgeHeadquarters = "headquarters"
 	// EdgeParent holds the string denoting the parent edge name in mutations.
@@ -59,6 +63,8 @@ const (
 	EdgeEventsOrganised = "events_organised"
 	// EdgeEventsAttended holds the string denoting the events_attended edge name in mutations.
 	EdgeEventsAttended = "events_attended"
+	// EdgeAliases holds the string denoting the aliases edge name in mutations.
+	EdgeAliases = "aliases"
 	// EdgeSources holds the string denoting the sources edge name in mutations.
 	EdgeSources = "sources"
 	// Table holds the table name of the organisation in the database.
@@ -130,6 +136,13 @@ const (
 	// EventsAttendedInverseTable is the table name for the Event entity.
 	// It exists in this package in order to avoid circular dependency with the "event" package.
 	EventsAttendedInverseTable = "events"
+	// AliasesTable is the table that holds the aliases relation/edge.
+	AliasesTable = "organisation_aliases"
+	// AliasesInverseTable is the table name for the OrganisationAlias entity.
+	// It exists in this package in order to avoid circular dependency with the "organisationalias" package.
+	AliasesInverseTable = "organisation_aliases"
+	// AliasesColumn is the table column denoting the aliases relation/edge.
+	AliasesColumn = "organisation_id"
 	// SourcesTable is the table that holds the sources relation/edge. The primary key declared below.
 	SourcesTable = "organisation_sources"
 	// SourcesInverseTable is the table name for the Source entity.
@@ -150,6 +163,8 @@ var Columns = []string{
 	FieldWebsite,
 	FieldHeadquartersID,
 	FieldParentID,
+	FieldNameKey,
+	FieldMergedIntoID,
 }
 
 var (
@@ -276,6 +291,16 @@ func ByHeadquartersID(opts ...sql.OrderTermOption) OrderOption {
 // ByParentID orders the results by the parent_id field.
 func ByParentID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldParentID, opts...).ToFunc()
+}
+
+// ByNameKey orders the results by the name_key field.
+func ByNameKey(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldNameKey, opts...).ToFunc()
+}
+
+// ByMergedIntoID orders the results by the merged_into_id field.
+func ByMergedIntoID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldMergedIntoID, opts...).ToFunc()
 }
 
 // ByHeadquartersField orders the results by headquarters field.
@@ -418,6 +443,20 @@ func ByEventsAttended(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByAliasesCount orders the results by aliases count.
+func ByAliasesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newAliasesStep(), opts...)
+	}
+}
+
+// ByAliases orders the results by aliases terms.
+func ByAliases(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newAliasesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // BySourcesCount orders the results by sources count.
 func BySourcesCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -506,6 +545,13 @@ func newEventsAttendedStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(EventsAttendedInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2M, true, EventsAttendedTable, EventsAttendedPrimaryKey...),
+	)
+}
+func newAliasesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(AliasesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, AliasesTable, AliasesColumn),
 	)
 }
 func newSourcesStep() *sqlgraph.Step {

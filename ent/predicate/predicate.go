@@ -48,6 +48,12 @@ type Location func(*sql.Selector)
 // Organisation is the predicate function for organisation builders.
 type Organisation func(*sql.Selector)
 
+// OrganisationAlias is the predicate function for organisationalias builders.
+type OrganisationAlias func(*sql.Selector)
+
+// OrganisationMerge is the predicate function for organisationmerge builders.
+type OrganisationMerge func(*sql.Selector)
+
 // Participation is the predicate function for participation builders.
 type Participation func(*sql.Selector)
 

@@ -34,6 +34,10 @@ func (Organisation) Fields() []ent.Field {
 		field.String("website").Optional().Nillable(),
 		field.Int("headquarters_id").Optional().Nillable().Annotations(skipAll()),
 		field.Int("parent_id").Optional().Nillable().Annotations(skipAll()),
+		field.String("name_key").Optional().Annotations(skipAll()).
+			Comment("the name as orgname.Key normalises it, set by identity.NameKeyHook; imports match names by it"),
+		field.Int("merged_into_id").Optional().Nillable().Annotations(skipAll()).
+			Comment("the organisation this one was merged into; node(id:) answers with that one"),
 	}
 }
 
@@ -51,6 +55,7 @@ func (Organisation) Edges() []ent.Edge {
 		edge.To("agreement_parties", AgreementParty.Type).Annotations(setByChild()),
 		edge.From("events_organised", Event.Type).Ref("organisers").Annotations(setByChild()),
 		edge.From("events_attended", Event.Type).Ref("participants").Annotations(setByChild()),
+		edge.To("aliases", OrganisationAlias.Type).Annotations(setByChild()),
 		cites(),
 	}
 }
@@ -60,5 +65,5 @@ func (Organisation) Annotations() []schema.Annotation { return rootAnnotations()
 
 // Indexes of Organisation: the lookups its edges are loaded by.
 func (Organisation) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("parent_id"), index.Fields("headquarters_id")}
+	return []ent.Index{index.Fields("parent_id"), index.Fields("headquarters_id"), index.Fields("name_key"), index.Fields("merged_into_id")}
 }

@@ -368,6 +368,8 @@ type ComplexityRoot struct {
 		DeleteResult           func(childComplexity int, id int) int
 		DeleteSource           func(childComplexity int, id int) int
 		ImportIati             func(childComplexity int, file graphql.Upload) int
+		MergeOrganisations     func(childComplexity int, into int, from []int) int
+		SplitOrganisation      func(childComplexity int, id int) int
 		UpdateAgreement        func(childComplexity int, id int, input ent.UpdateAgreementInput, expectedUpdatedAt *time.Time) int
 		UpdateAgreementParty   func(childComplexity int, id int, input ent.UpdateAgreementPartyInput, expectedUpdatedAt *time.Time) int
 		UpdateArea             func(childComplexity int, id int, input ent.UpdateAreaInput, expectedUpdatedAt *time.Time) int
@@ -390,27 +392,40 @@ type ComplexityRoot struct {
 	}
 
 	Organisation struct {
-		Acronym          func(childComplexity int) int
-		AgreementParties func(childComplexity int) int
-		Children         func(childComplexity int) int
-		Contacts         func(childComplexity int) int
-		CreatedAt        func(childComplexity int) int
-		EventsAttended   func(childComplexity int) int
-		EventsOrganised  func(childComplexity int) int
-		FundingsGiven    func(childComplexity int) int
-		FundingsReceived func(childComplexity int) int
-		Headquarters     func(childComplexity int) int
-		History          func(childComplexity int, first *int, after *entgql.Cursor[int]) int
-		ID               func(childComplexity int) int
-		IatiRef          func(childComplexity int) int
-		Kind             func(childComplexity int) int
-		Name             func(childComplexity int) int
-		Parent           func(childComplexity int) int
-		Participations   func(childComplexity int) int
-		Presences        func(childComplexity int) int
-		Sources          func(childComplexity int) int
-		UpdatedAt        func(childComplexity int) int
-		Website          func(childComplexity int) int
+		Acronym            func(childComplexity int) int
+		AgreementParties   func(childComplexity int) int
+		Aliases            func(childComplexity int) int
+		Children           func(childComplexity int) int
+		Contacts           func(childComplexity int) int
+		CreatedAt          func(childComplexity int) int
+		EventsAttended     func(childComplexity int) int
+		EventsOrganised    func(childComplexity int) int
+		FundingsGiven      func(childComplexity int) int
+		FundingsReceived   func(childComplexity int) int
+		Headquarters       func(childComplexity int) int
+		History            func(childComplexity int, first *int, after *entgql.Cursor[int]) int
+		ID                 func(childComplexity int) int
+		IatiRef            func(childComplexity int) int
+		Kind               func(childComplexity int) int
+		Name               func(childComplexity int) int
+		Parent             func(childComplexity int) int
+		Participations     func(childComplexity int) int
+		PossibleDuplicates func(childComplexity int) int
+		Presences          func(childComplexity int) int
+		Sources            func(childComplexity int) int
+		UpdatedAt          func(childComplexity int) int
+		Website            func(childComplexity int) int
+	}
+
+	OrganisationAlias struct {
+		CreatedAt    func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Name         func(childComplexity int) int
+		Organisation func(childComplexity int) int
+		Publisher    func(childComplexity int) int
+		Ref          func(childComplexity int) int
+		Source       func(childComplexity int) int
+		UpdatedAt    func(childComplexity int) int
 	}
 
 	OrganisationConnection struct {
@@ -422,6 +437,17 @@ type ComplexityRoot struct {
 	OrganisationEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	OrganisationMerge struct {
+		Before    func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		FromID    func(childComplexity int) int
+		ID        func(childComplexity int) int
+		IntoID    func(childComplexity int) int
+		Moved     func(childComplexity int) int
+		UndoneAt  func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
 	}
 
 	OrganisationRef struct {
@@ -2242,6 +2268,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ImportIati(childComplexity, args["file"].(graphql.Upload)), true
+	case "Mutation.mergeOrganisations":
+		if e.ComplexityRoot.Mutation.MergeOrganisations == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_mergeOrganisations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MergeOrganisations(childComplexity, args["into"].(int), args["from"].([]int)), true
+	case "Mutation.splitOrganisation":
+		if e.ComplexityRoot.Mutation.SplitOrganisation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_splitOrganisation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SplitOrganisation(childComplexity, args["id"].(int)), true
 	case "Mutation.updateAgreement":
 		if e.ComplexityRoot.Mutation.UpdateAgreement == nil {
 			break
@@ -2422,6 +2470,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organisation.AgreementParties(childComplexity), true
+	case "Organisation.aliases":
+		if e.ComplexityRoot.Organisation.Aliases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organisation.Aliases(childComplexity), true
 	case "Organisation.children":
 		if e.ComplexityRoot.Organisation.Children == nil {
 			break
@@ -2517,6 +2571,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organisation.Participations(childComplexity), true
+	case "Organisation.possibleDuplicates":
+		if e.ComplexityRoot.Organisation.PossibleDuplicates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organisation.PossibleDuplicates(childComplexity), true
 	case "Organisation.presences":
 		if e.ComplexityRoot.Organisation.Presences == nil {
 			break
@@ -2541,6 +2601,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organisation.Website(childComplexity), true
+
+	case "OrganisationAlias.createdAt":
+		if e.ComplexityRoot.OrganisationAlias.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganisationAlias.CreatedAt(childComplexity), true
+	case "OrganisationAlias.id":
+		if e.ComplexityRoot.OrganisationAlias.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganisationAlias.ID(childComplexity), true
+	case "OrganisationAlias.name":
+		if e.ComplexityRoot.OrganisationAlias.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganisationAlias.Name(childComplexity), true
+	case "OrganisationAlias.organisation":
+		if e.ComplexityRoot.OrganisationAlias.Organisation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganisationAlias.Organisation(childComplexity), true
+	case "OrganisationAlias.publisher":
+		if e.ComplexityRoot.OrganisationAlias.Publisher == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganisationAlias.Publisher(childComplexity), true
+	case "OrganisationAlias.ref":
+		if e.ComplexityRoot.OrganisationAlias.Ref == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganisationAlias.Ref(childComplexity), true
+	case "OrganisationAlias.source":
+		if e.ComplexityRoot.OrganisationAlias.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganisationAlias.Source(childComplexity), true
+	case "OrganisationAlias.updatedAt":
+		if e.ComplexityRoot.OrganisationAlias.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganisationAlias.UpdatedAt(childComplexity), true
 
 	case "OrganisationConnection.edges":
 		if e.ComplexityRoot.OrganisationConnection.Edges == nil {
@@ -2573,6 +2682,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OrganisationEdge.Node(childComplexity), true
+
+	case "OrganisationMerge.before":
+		if e.ComplexityRoot.OrganisationMerge.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganisationMerge.Before(childComplexity), true
+	case "OrganisationMerge.createdAt":
+		if e.ComplexityRoot.OrganisationMerge.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganisationMerge.CreatedAt(childComplexity), true
+	case "OrganisationMerge.fromID":
+		if e.ComplexityRoot.OrganisationMerge.FromID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganisationMerge.FromID(childComplexity), true
+	case "OrganisationMerge.id":
+		if e.ComplexityRoot.OrganisationMerge.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganisationMerge.ID(childComplexity), true
+	case "OrganisationMerge.intoID":
+		if e.ComplexityRoot.OrganisationMerge.IntoID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganisationMerge.IntoID(childComplexity), true
+	case "OrganisationMerge.moved":
+		if e.ComplexityRoot.OrganisationMerge.Moved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganisationMerge.Moved(childComplexity), true
+	case "OrganisationMerge.undoneAt":
+		if e.ComplexityRoot.OrganisationMerge.UndoneAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganisationMerge.UndoneAt(childComplexity), true
+	case "OrganisationMerge.updatedAt":
+		if e.ComplexityRoot.OrganisationMerge.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganisationMerge.UpdatedAt(childComplexity), true
 
 	case "OrganisationRef.name":
 		if e.ComplexityRoot.OrganisationRef.Name == nil {
@@ -3823,6 +3981,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("FundingWhereInput", ec.unmarshalInputFundingWhereInput),
 			graphql.NewInputUnmarshaler("HumanitarianScopeWhereInput", ec.unmarshalInputHumanitarianScopeWhereInput),
 			graphql.NewInputUnmarshaler("LocationWhereInput", ec.unmarshalInputLocationWhereInput),
+			graphql.NewInputUnmarshaler("OrganisationAliasOrder", ec.unmarshalInputOrganisationAliasOrder),
+			graphql.NewInputUnmarshaler("OrganisationAliasWhereInput", ec.unmarshalInputOrganisationAliasWhereInput),
+			graphql.NewInputUnmarshaler("OrganisationMergeOrder", ec.unmarshalInputOrganisationMergeOrder),
+			graphql.NewInputUnmarshaler("OrganisationMergeWhereInput", ec.unmarshalInputOrganisationMergeWhereInput),
 			graphql.NewInputUnmarshaler("OrganisationOrder", ec.unmarshalInputOrganisationOrder),
 			graphql.NewInputUnmarshaler("OrganisationWhereInput", ec.unmarshalInputOrganisationWhereInput),
 			graphql.NewInputUnmarshaler("ParticipationOrder", ec.unmarshalInputParticipationOrder),
@@ -6312,7 +6474,164 @@ type Organisation implements Node {
   agreementParties: [AgreementParty!]
   eventsOrganised: [Event!]
   eventsAttended: [Event!]
+  aliases: [OrganisationAlias!]
   sources: [Source!]
+}
+type OrganisationAlias implements Node {
+  id: ID!
+  createdAt: Time!
+  updatedAt: Time!
+  name: String
+  """
+  an organisation identifier (XM-DAC-47066) or, with a publisher, that publisher's own code
+  """
+  ref: String
+  """
+  identifier of the publisher whose code or name this is, when it is one publisher's choosing
+  """
+  publisher: String
+  """
+  where it came from: file, publisher and element, or the merge that added it
+  """
+  source: String!
+  organisation: Organisation!
+}
+"""
+Ordering options for OrganisationAlias connections
+"""
+input OrganisationAliasOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order OrganisationAliasSlice.
+  """
+  field: OrganisationAliasOrderField!
+}
+"""
+Properties by which OrganisationAlias connections can be ordered.
+"""
+enum OrganisationAliasOrderField {
+  CREATED_AT
+  UPDATED_AT
+}
+"""
+OrganisationAliasWhereInput is used for filtering OrganisationAlias objects.
+Input was generated by ent.
+"""
+input OrganisationAliasWhereInput {
+  not: OrganisationAliasWhereInput
+  and: [OrganisationAliasWhereInput!]
+  or: [OrganisationAliasWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  name field predicates
+  """
+  name: String
+  nameNEQ: String
+  nameIn: [String!]
+  nameNotIn: [String!]
+  nameGT: String
+  nameGTE: String
+  nameLT: String
+  nameLTE: String
+  nameContains: String
+  nameHasPrefix: String
+  nameHasSuffix: String
+  nameIsNil: Boolean
+  nameNotNil: Boolean
+  nameEqualFold: String
+  nameContainsFold: String
+  """
+  ref field predicates
+  """
+  ref: String
+  refNEQ: String
+  refIn: [String!]
+  refNotIn: [String!]
+  refGT: String
+  refGTE: String
+  refLT: String
+  refLTE: String
+  refContains: String
+  refHasPrefix: String
+  refHasSuffix: String
+  refIsNil: Boolean
+  refNotNil: Boolean
+  refEqualFold: String
+  refContainsFold: String
+  """
+  publisher field predicates
+  """
+  publisher: String
+  publisherNEQ: String
+  publisherIn: [String!]
+  publisherNotIn: [String!]
+  publisherGT: String
+  publisherGTE: String
+  publisherLT: String
+  publisherLTE: String
+  publisherContains: String
+  publisherHasPrefix: String
+  publisherHasSuffix: String
+  publisherIsNil: Boolean
+  publisherNotNil: Boolean
+  publisherEqualFold: String
+  publisherContainsFold: String
+  """
+  source field predicates
+  """
+  source: String
+  sourceNEQ: String
+  sourceIn: [String!]
+  sourceNotIn: [String!]
+  sourceGT: String
+  sourceGTE: String
+  sourceLT: String
+  sourceLTE: String
+  sourceContains: String
+  sourceHasPrefix: String
+  sourceHasSuffix: String
+  sourceEqualFold: String
+  sourceContainsFold: String
+  """
+  organisation edge predicates
+  """
+  hasOrganisation: Boolean
+  hasOrganisationWith: [OrganisationWhereInput!]
 }
 """
 A connection to a list of items.
@@ -6360,6 +6679,125 @@ enum OrganisationKind @goModel(model: "github.com/aidregistry/registry/ent/organ
   PRIVATE_SECTOR
   ACADEMIC
   OTHER
+}
+type OrganisationMerge implements Node {
+  id: ID!
+  createdAt: Time!
+  updatedAt: Time!
+  """
+  the organisation that remains
+  """
+  intoID: ID!
+  """
+  the organisation merged into it
+  """
+  fromID: ID!
+  """
+  the merged organisation's fields before the merge
+  """
+  before: Map
+  """
+  ids of the records moved, by link (participations, fundingsGiven, ...), and of aliases added
+  """
+  moved: Map
+  undoneAt: Time
+}
+"""
+Ordering options for OrganisationMerge connections
+"""
+input OrganisationMergeOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order OrganisationMerges.
+  """
+  field: OrganisationMergeOrderField!
+}
+"""
+Properties by which OrganisationMerge connections can be ordered.
+"""
+enum OrganisationMergeOrderField {
+  CREATED_AT
+  UPDATED_AT
+}
+"""
+OrganisationMergeWhereInput is used for filtering OrganisationMerge objects.
+Input was generated by ent.
+"""
+input OrganisationMergeWhereInput {
+  not: OrganisationMergeWhereInput
+  and: [OrganisationMergeWhereInput!]
+  or: [OrganisationMergeWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  into_id field predicates
+  """
+  intoID: ID
+  intoIDNEQ: ID
+  intoIDIn: [ID!]
+  intoIDNotIn: [ID!]
+  intoIDGT: ID
+  intoIDGTE: ID
+  intoIDLT: ID
+  intoIDLTE: ID
+  """
+  from_id field predicates
+  """
+  fromID: ID
+  fromIDNEQ: ID
+  fromIDIn: [ID!]
+  fromIDNotIn: [ID!]
+  fromIDGT: ID
+  fromIDGTE: ID
+  fromIDLT: ID
+  fromIDLTE: ID
+  """
+  undone_at field predicates
+  """
+  undoneAt: Time
+  undoneAtNEQ: Time
+  undoneAtIn: [Time!]
+  undoneAtNotIn: [Time!]
+  undoneAtGT: Time
+  undoneAtGTE: Time
+  undoneAtLT: Time
+  undoneAtLTE: Time
+  undoneAtIsNil: Boolean
+  undoneAtNotNil: Boolean
 }
 """
 Ordering options for Organisation connections
@@ -6557,6 +6995,11 @@ input OrganisationWhereInput {
   """
   hasEventsAttended: Boolean
   hasEventsAttendedWith: [EventWhereInput!]
+  """
+  aliases edge predicates
+  """
+  hasAliases: Boolean
+  hasAliasesWith: [OrganisationAliasWhereInput!]
   """
   sources edge predicates
   """
@@ -8633,6 +9076,38 @@ extend type Funding {
   qualityNotes: [QualityNote!]!
 }
 `, BuiltIn: false},
+	{Name: "../identity.graphql", Input: `extend type Organisation {
+  """
+  Organisations that may be this one under another name, for a person to
+  decide (mergeOrganisations): similar names (case, accents, punctuation,
+  bracketed acronyms and small words aside), a shared alias or identifier,
+  or the same website. Never merged automatically.
+  """
+  possibleDuplicates: [Organisation!]!
+}
+
+extend type Mutation {
+  """
+  Merges the organisations ` + "`" + `from` + "`" + ` into ` + "`" + `into` + "`" + ` (admins only): every
+  participation, funding given and received, agreement party, presence,
+  contact, alias, source, child organisation and event link moves to
+  ` + "`" + `into` + "`" + `, and each merged organisation's name and identifier become
+  aliases of ` + "`" + `into` + "`" + `, so later imports find it. The merged records stay
+  behind their ids: ` + "`" + `node(id:)` + "`" + ` answers with ` + "`" + `into` + "`" + `, ` + "`" + `organisations` + "`" + `
+  no longer lists them. Recorded in history and ` + "`" + `changes` + "`" + ` (an
+  OrganisationMerge record per merged organisation); undone by
+  splitOrganisation.
+  """
+  mergeOrganisations(into: ID!, from: [ID!]!): Organisation!
+  """
+  Undoes the last merge of the organisation ` + "`" + `id` + "`" + ` (admins only), from what
+  the merge recorded: the organisation comes back with its fields, and the
+  records and aliases that moved go back to it (those deleted since stay
+  deleted). Returns the organisation split off.
+  """
+  splitOrganisation(id: ID!): Organisation!
+}
+`, BuiltIn: false},
 	{Name: "../interchange.graphql", Input: `"A multipart file upload (GraphQL multipart request specification)."
 scalar Upload
 
@@ -9565,12 +10040,38 @@ func (ec *executionContext) childFields_Organisation(ctx context.Context, field 
 		return ec.fieldContext_Organisation_eventsOrganised(ctx, field)
 	case "eventsAttended":
 		return ec.fieldContext_Organisation_eventsAttended(ctx, field)
+	case "aliases":
+		return ec.fieldContext_Organisation_aliases(ctx, field)
 	case "sources":
 		return ec.fieldContext_Organisation_sources(ctx, field)
+	case "possibleDuplicates":
+		return ec.fieldContext_Organisation_possibleDuplicates(ctx, field)
 	case "history":
 		return ec.fieldContext_Organisation_history(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Organisation", field.Name)
+}
+
+func (ec *executionContext) childFields_OrganisationAlias(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_OrganisationAlias_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_OrganisationAlias_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_OrganisationAlias_updatedAt(ctx, field)
+	case "name":
+		return ec.fieldContext_OrganisationAlias_name(ctx, field)
+	case "ref":
+		return ec.fieldContext_OrganisationAlias_ref(ctx, field)
+	case "publisher":
+		return ec.fieldContext_OrganisationAlias_publisher(ctx, field)
+	case "source":
+		return ec.fieldContext_OrganisationAlias_source(ctx, field)
+	case "organisation":
+		return ec.fieldContext_OrganisationAlias_organisation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OrganisationAlias", field.Name)
 }
 
 func (ec *executionContext) childFields_OrganisationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -23,6 +23,7 @@ import (
 	"github.com/aidregistry/registry/internal/iati"
 	"github.com/aidregistry/registry/internal/money"
 	"github.com/aidregistry/registry/internal/validate"
+	"github.com/aidregistry/registry/internal/orgname"
 )
 
 // activityWriter brings the store in line with one activity, inside that
@@ -74,7 +75,7 @@ type writtenFunding struct {
 func newActivityWriter(im *importer, c *ent.Client, a *iati.Activity) *activityWriter {
 	w := &activityWriter{im: im, c: c, a: a, newSources: map[string]int{}}
 	im.orgs.rollback()
-	w.orgs = &orgWriter{c: c, cache: im.orgs, wrote: &w.writes}
+	w.orgs = &orgWriter{c: c, cache: im.orgs, wrote: &w.writes, publisher: orgname.Ref(a.ReportingOrg.Ref)}
 	return w
 }
 
@@ -370,7 +371,7 @@ func (w *activityWriter) resolveReportingOrg(ctx context.Context) error {
 	if ro.Ref == "" && len(ro.Name) == 0 {
 		return nil
 	}
-	_, err := w.orgs.resolve(ctx, ro.Ref, ro.Type, pick(ro.Name, w.a.Lang))
+	_, err := w.orgs.resolveAs(ctx, "reporting-org", ro.Ref, ro.Type, pick(ro.Name, w.a.Lang))
 	return w.refused("reporting-org", err)
 }
 
@@ -647,7 +648,7 @@ func (w *activityWriter) participations(ctx context.Context) error {
 	var wants []*want
 	for _, p := range w.a.ParticipatingOrgs {
 		elem := "participating-org " + cmp.Or(pick(p.Name, w.a.Lang), p.Ref)
-		org, err := w.orgs.resolve(ctx, p.Ref, p.Type, pick(p.Name, w.a.Lang))
+		org, err := w.orgs.resolveAs(ctx, "participating-org", p.Ref, p.Type, pick(p.Name, w.a.Lang))
 		if err != nil {
 			if err := w.refused(elem, err); err != nil {
 				return err
@@ -913,7 +914,7 @@ func (w *activityWriter) transactionOrg(ctx context.Context, o *iati.Transaction
 	if o == nil || (o.Ref == "" && len(o.Name) == 0) {
 		return nil, nil
 	}
-	id, err := w.orgs.resolve(ctx, o.Ref, o.Type, pick(o.Name, w.a.Lang))
+	id, err := w.orgs.resolveAs(ctx, "transaction", o.Ref, o.Type, pick(o.Name, w.a.Lang))
 	if err != nil {
 		return nil, err
 	}

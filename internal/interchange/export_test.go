@@ -191,7 +191,7 @@ func TestExportTables(t *testing.T) {
 		for col, want := range map[string]string{
 			"id": gid.Encode(gl.ID), "code": greatLakes, "budgetAmount": "200000.50", "parent": mida,
 			"countries":      "BENEFICIARY:BI:24.5;BENEFICIARY:CD:40;BENEFICIARY:RW:35.5",
-			"participations": "ACCOUNTABLE:XM-DAC-47066;EXTENDING:Ministry of Planning, Rwanda;FUNDING:XM-DAC-2-10;IMPLEMENTING:35;IMPLEMENTING:XM-DAC-47066",
+			"participations": "ACCOUNTABLE:XM-DAC-47066;EXTENDING:Ministry of Planning, Rwanda;FUNDING:XM-DAC-2-10;IMPLEMENTING:Local Partner Association;IMPLEMENTING:XM-DAC-47066",
 		} {
 			if row[col] != want {
 				t.Errorf("%s: %q, want %q", col, row[col], want)

@@ -13,6 +13,7 @@ import (
 	"github.com/aidregistry/registry/ent/activitylink"
 	"github.com/aidregistry/registry/ent/change"
 	"github.com/aidregistry/registry/ent/organisation"
+	"github.com/aidregistry/registry/ent/organisationalias"
 	"github.com/aidregistry/registry/ent/programme"
 	"github.com/aidregistry/registry/internal/iati"
 	"github.com/aidregistry/registry/internal/interchange"
@@ -122,7 +123,7 @@ func TestImportEveryElement(t *testing.T) {
 				"EXTENDING Ministry of Planning, Rwanda (<nil>, OTHER)",
 				"FUNDING Government of Belgium (XM-DAC-2-10, GOVERNMENT)",
 				"IMPLEMENTING International Organization for Migration (XM-DAC-47066, MULTILATERAL)",
-				"IMPLEMENTING Local Partner Association (35, NATIONAL_NGO)",
+				"IMPLEMENTING Local Partner Association (<nil>, NATIONAL_NGO)", // 35 is the publisher's own code: an alias
 			}},
 			{"countries", countriesOf(p), []string{"BENEFICIARY BI 24.5", "BENEFICIARY CD 40", "BENEFICIARY RW 35.5"}},
 			{"fundings", fundingsOf(p), []string{
@@ -432,12 +433,13 @@ func testFailedActivity(t *testing.T, st *store.Store, inTx bool) {
 		t.Fatalf("summary %+v", sum)
 	}
 	after := counts(t, c)
-	// XX-BOOM-2: one programme, one organisation, one participation and
-	// their three changes; nothing of XX-BOOM-1.
+	// XX-BOOM-2: one programme, one organisation (with the publisher's
+	// code XX-OTHER as its alias), one participation and their four
+	// changes; nothing of XX-BOOM-1.
 	before["programmes"]++
 	before["organisations"]++
 	before["participations"]++
-	before["changes"] += 3
+	before["changes"] += 4
 	if fmt.Sprint(after) != fmt.Sprint(before) {
 		t.Errorf("rows after a failed activity:\n%v\nwant\n%v", after, before)
 	}
@@ -528,9 +530,11 @@ func TestImportSharedExamples(t *testing.T) {
 		if after := counts(t, c); fmt.Sprint(after) != fmt.Sprint(before) {
 			t.Errorf("Spain again wrote:\n%v\n%v", before, after)
 		}
-		basque := c.Organisation.Query().Where(organisation.IatiRef("35")).OnlyX(ctx)
-		if basque.Name != "CCAA CAV - País Vasco" {
-			t.Errorf("the publisher's own code 35 is kept as given on %q", basque.Name)
+		// The publisher's own code 35 is kept as its alias, not as an iatiRef.
+		basque := c.Organisation.Query().Where(organisation.HasAliasesWith(
+			organisationalias.Ref("35"), organisationalias.Publisher("ES-DIR3-E04585801"))).OnlyX(ctx)
+		if basque.Name != "CCAA CAV - País Vasco" || basque.IatiRef != nil {
+			t.Errorf("the publisher's own code 35 is kept as an alias of %q (iatiRef %v)", basque.Name, basque.IatiRef)
 		}
 		if n := c.Organisation.Query().Where(organisation.Name("Spain"), organisation.KindEQ(organisation.KindGOVERNMENT)).CountX(ctx); n != 1 {
 			t.Errorf("%d organisations named Spain, want 1 matched by name each time", n)

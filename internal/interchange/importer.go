@@ -75,7 +75,7 @@ func Import(ctx context.Context, client *ent.Client, r io.Reader, opts Options) 
 		units:     u,
 		opts:      opts,
 		countries: countryIDs,
-		orgs:      newOrgCache(),
+		orgs:      newOrgCache(sourceName(r)),
 		seen:      map[uint64]bool{},
 		started:   time.Now(),
 		bytes:     cr,

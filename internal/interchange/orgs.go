@@ -4,33 +4,45 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"regexp"
+	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/aidregistry/registry/ent"
 	"github.com/aidregistry/registry/ent/organisation"
+	"github.com/aidregistry/registry/ent/organisationalias"
 	"github.com/aidregistry/registry/internal/iati"
+	"github.com/aidregistry/registry/internal/identity"
+	"github.com/aidregistry/registry/internal/orgname"
 )
 
-// orgIdentifier is the shape of an IATI organisation identifier: a
-// registration agency's prefix (country or XM/XI, then the agency) and the
-// organisation's number there: XM-DAC-47066, ES-DIR3-E04585801,
-// GB-COH-01234567. Publishers also put their own codes in refs ("35"):
-// those are kept as given but never trusted to identify an organisation.
-var orgIdentifier = regexp.MustCompile(`^[A-Za-z]{2}-[A-Za-z0-9]+-\S+$`)
-
-// IsOrganisationIdentifier reports whether ref has the shape of an IATI
-// organisation identifier.
-func IsOrganisationIdentifier(ref string) bool { return orgIdentifier.MatchString(ref) }
+// IsOrganisationIdentifier reports whether ref is an IATI organisation
+// identifier: a registration agency's prefix and the organisation's number
+// there (XM-DAC-47066, ES-DIR3-E04585801). Publishers also put their own
+// codes in refs ("35", "00043"): those are kept as aliases of that
+// publisher's choosing, never as an organisation's identifier.
+func IsOrganisationIdentifier(ref string) bool { return identity.IsIdentifier(ref) }
 
 // orgCache remembers which organisation a ref or a name resolved to. What
 // a record resolved is staged, and kept only once its transaction commits.
 type orgCache struct {
 	known, staged map[string]int
+	// file is the name of the file imported, for aliases' sources.
+	file string
+	// keyed is set once organisations' name keys are known complete.
+	keyed bool
 }
 
-func newOrgCache() *orgCache {
-	return &orgCache{known: map[string]int{}, staged: map[string]int{}}
+func newOrgCache(file string) *orgCache {
+	return &orgCache{known: map[string]int{}, staged: map[string]int{}, file: file}
+}
+
+// sourceName is the base name of the file r reads, when it is one.
+func sourceName(r io.Reader) string {
+	if f, ok := r.(interface{ Name() string }); ok {
+		return filepath.Base(f.Name())
+	}
+	return ""
 }
 
 func (o *orgCache) get(key string) (int, bool) {
@@ -60,9 +72,6 @@ func (o *orgCache) commit() {
 func (o *orgCache) rollback() { clear(o.staged) }
 
 func refKey(ref string) string { return "ref\x00" + ref }
-func nameKey(name string) string {
-	return "name\x00" + strings.ToLower(strings.Join(strings.Fields(name), " "))
-}
 
 // orgWriter finds or makes organisations for one record's transaction.
 type orgWriter struct {
@@ -70,104 +79,206 @@ type orgWriter struct {
 	cache *orgCache
 	// wrote counts organisations created or changed.
 	wrote *int
+	// publisher is the identifier of the reporting-org whose file names
+	// the organisations: its own codes and names are its choosing.
+	publisher string
 }
 
-// resolve finds the organisation an IATI element names, or creates it:
-//   - a ref shaped like an organisation identifier is matched against
-//     iatiRef; failing that, the name is matched among organisations with
-//     no identifier yet (which then get this one); failing that, the
-//     organisation is created with the identifier;
-//   - any other ref (a publisher's own code) is kept as given but the name
-//     decides: an organisation of that name, else a new one, which takes
-//     the ref as its iatiRef when no one holds it;
-//   - with no name, the ref stands for it.
-//
-// An organisation found is never renamed or re-typed from an activity
-// file: activities name their partners in many ways, and only an
-// organisation file speaks for the organisation.
+// resolve is resolveAs without naming the element.
 func (w *orgWriter) resolve(ctx context.Context, ref, typ, name string) (int, error) {
-	ref, name = strings.TrimSpace(ref), strings.TrimSpace(name)
+	return w.resolveAs(ctx, "", ref, typ, name)
+}
+
+// resolveAs finds the organisation an IATI element names, or creates it,
+// matching in this order (internal/identity holds the rules):
+//   - an identifier, after the known equivalences (a bare DAC channel code
+//     is its XM-DAC- identifier): an organisation's iatiRef, else an
+//     alias with it (an organisation merged into another);
+//   - a name this publisher used before for an organisation (its aliases),
+//     or, when the element gives no name, a code it used before;
+//   - the name normalised (orgname.Key), within the same organisation type
+//     where both give one; an identifier only matches an organisation
+//     with none yet, which then takes it. Two or more candidates are
+//     ambiguous: none is taken, a new organisation is made and
+//     possibleDuplicates lists them for a person to decide.
+//
+// A code that is not an identifier is kept as an alias of the publisher's
+// choosing, never as an iatiRef. Every name and code met is kept as an
+// alias with its source (file, publisher, element). An organisation found
+// is never renamed or re-typed from an activity file: only an
+// organisation file speaks for the organisation.
+func (w *orgWriter) resolveAs(ctx context.Context, element, ref, typ, name string) (int, error) {
+	raw, name := orgname.Ref(ref), strings.TrimSpace(name)
+	id, isID := identity.Canonical(raw)
 	if name == "" {
-		name = ref
+		name = id
 	}
 	if name == "" {
 		return 0, fmt.Errorf("names no organisation")
 	}
-	identifier := IsOrganisationIdentifier(ref)
-	if identifier {
-		if id, ok := w.cache.get(refKey(ref)); ok {
-			return id, nil
-		}
-		o, err := w.c.Organisation.Query().Where(organisation.IatiRef(ref)).Only(ctx)
-		if err == nil {
-			w.cache.put(refKey(ref), o.ID)
-			return o.ID, nil
-		}
-		if !ent.IsNotFound(err) {
+	kind := kindOf(typ)
+	key := "name\x00" + w.publisher + "\x00" + string(kind) + "\x00" + orgname.Key(name)
+	switch {
+	case isID:
+		key = refKey(id)
+	case raw != "":
+		key = "code\x00" + w.publisher + "\x00" + raw + "\x00" + key
+	}
+	if oid, ok := w.cache.get(key); ok {
+		return oid, nil
+	}
+	if !w.cache.keyed {
+		if err := identity.BackfillNameKeys(ctx, w.c); err != nil {
 			return 0, err
 		}
-		o, err = w.c.Organisation.Query().
-			Where(organisation.NameEqualFold(name), organisation.IatiRefIsNil()).
-			Order(organisation.ByID()).First(ctx)
-		if err == nil {
-			if err := w.c.Organisation.UpdateOneID(o.ID).SetIatiRef(ref).Exec(ctx); err != nil {
-				return 0, err
-			}
-			*w.wrote++
-			w.cache.put(refKey(ref), o.ID)
-			return o.ID, nil
-		}
-		if !ent.IsNotFound(err) {
-			return 0, err
-		}
-		id, err := w.create(ctx, name, typ, ref)
-		if err != nil {
-			return 0, err
-		}
-		w.cache.put(refKey(ref), id)
-		return id, nil
+		w.cache.keyed = true
 	}
-	if id, ok := w.cache.get(nameKey(name)); ok {
-		return id, nil
-	}
-	o, err := w.c.Organisation.Query().Where(organisation.NameEqualFold(name)).
-		Order(organisation.ByID()).First(ctx)
-	if err == nil {
-		w.cache.put(nameKey(name), o.ID)
-		return o.ID, nil
-	}
-	if !ent.IsNotFound(err) {
-		return 0, err
-	}
-	keep := ""
-	if ref != "" {
-		taken, err := w.c.Organisation.Query().Where(organisation.IatiRef(ref)).Exist(ctx)
-		if err != nil {
-			return 0, err
-		}
-		if !taken {
-			keep = ref
-		}
-	}
-	id, err := w.create(ctx, name, typ, keep)
+	o, err := w.match(ctx, isID, id, raw, name, kind)
 	if err != nil {
 		return 0, err
 	}
-	w.cache.put(nameKey(name), id)
-	return id, nil
+	if o == nil {
+		b := w.c.Organisation.Create().SetName(name).SetKind(kind)
+		if isID {
+			b.SetIatiRef(id)
+		}
+		if o, err = b.Save(ctx); err != nil {
+			return 0, err
+		}
+		*w.wrote++
+	} else if u, changed := w.complete(o, isID, id, name, kind); changed {
+		if err := u.Exec(ctx); err != nil {
+			return 0, err
+		}
+		*w.wrote++
+	}
+	if err := w.remember(ctx, o, element, raw, id, isID, name); err != nil {
+		return 0, err
+	}
+	w.cache.put(key, o.ID)
+	return o.ID, nil
 }
 
-func (w *orgWriter) create(ctx context.Context, name, typ, ref string) (int, error) {
-	b := w.c.Organisation.Create().SetName(name).SetKind(kindOf(typ))
-	if ref != "" {
-		b.SetIatiRef(ref)
+// complete gives an organisation found what it lacks: the identifier the
+// element names, when it has none, a name, when it was made from an
+// element that gave only its identifier, and a type, when it was made from
+// one that gave none.
+func (w *orgWriter) complete(o *ent.Organisation, isID bool, id, name string, kind organisation.Kind) (*ent.OrganisationUpdateOne, bool) {
+	u, changed := w.c.Organisation.UpdateOneID(o.ID), false
+	if isID && o.IatiRef == nil {
+		u.SetIatiRef(id)
+		changed = true
 	}
-	o, err := b.Save(ctx)
+	if o.IatiRef != nil && o.Name == *o.IatiRef && name != *o.IatiRef && name != id {
+		u.SetName(name)
+		changed = true
+	}
+	if o.Kind == organisation.KindOTHER && kind != organisation.KindOTHER {
+		u.SetKind(kind)
+		changed = true
+	}
+	return u, changed
+}
+
+// match finds the organisation an element names; nil when none does, or
+// when the name is ambiguous. A publisher's own code decides only when the
+// element gives no name: publishers reuse one code for many organisations
+// (a CRS channel class such as 22000 for every NGO of a country).
+func (w *orgWriter) match(ctx context.Context, isID bool, id, raw, name string, kind organisation.Kind) (*ent.Organisation, error) {
+	named := name != id && name != raw
+	switch {
+	case isID:
+		if o, ok, err := identity.ByIdentifier(ctx, w.c, id); err != nil || ok {
+			return o, err
+		}
+	case raw != "" && !named:
+		if o, ok, err := identity.ByPublisherCode(ctx, w.c, w.publisher, raw); err != nil || ok {
+			return o, err
+		}
+	}
+	if !named {
+		return nil, nil
+	}
+	if o, ok, err := identity.ByPublisherName(ctx, w.c, w.publisher, name); err != nil {
+		return nil, err
+	} else if ok && (!isID || o.IatiRef == nil) {
+		return o, nil
+	}
+	candidates, err := identity.ByName(ctx, w.c, name, kind)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	*w.wrote++
-	return o.ID, nil
+	if isID {
+		candidates = slices.DeleteFunc(candidates, func(o *ent.Organisation) bool { return o.IatiRef != nil })
+	}
+	if len(candidates) == 1 {
+		return candidates[0], nil
+	}
+	return nil, nil
+}
+
+// remember keeps the names and codes an element gave for o as aliases,
+// with where they came from, unless o already has them.
+func (w *orgWriter) remember(ctx context.Context, o *ent.Organisation, element, raw, id string, isID bool, name string) error {
+	source := w.source(element)
+	add := func(name, ref string, publisher bool) error {
+		q := w.c.OrganisationAlias.Query().Where(organisationalias.OrganisationID(o.ID))
+		b := w.c.OrganisationAlias.Create().SetOrganisationID(o.ID).SetSource(source)
+		if name != "" {
+			q.Where(organisationalias.Name(name))
+			b.SetName(name)
+		} else {
+			q.Where(organisationalias.NameIsNil())
+		}
+		if ref != "" {
+			q.Where(organisationalias.Ref(ref))
+			b.SetRef(ref)
+		} else {
+			q.Where(organisationalias.RefIsNil())
+		}
+		if publisher && w.publisher != "" {
+			q.Where(organisationalias.Publisher(w.publisher))
+			b.SetPublisher(w.publisher)
+		} else {
+			q.Where(organisationalias.PublisherIsNil())
+		}
+		if ok, err := q.Exist(ctx); err != nil || ok {
+			return err
+		}
+		*w.wrote++
+		return b.Exec(ctx)
+	}
+	code := ""
+	switch {
+	case !isID && raw != "":
+		code = raw // a publisher's own code
+	case isID && raw != id:
+		code = raw // a bare DAC code, turned into its identifier
+	}
+	if name == id || name == raw {
+		name = ""
+	}
+	if name == "" && code == "" {
+		return nil
+	}
+	return add(name, code, true)
+}
+
+func (w *orgWriter) source(element string) string {
+	var parts []string
+	if w.cache.file != "" {
+		parts = append(parts, w.cache.file)
+	}
+	if w.publisher != "" {
+		parts = append(parts, "publisher "+w.publisher)
+	}
+	if element != "" {
+		parts = append(parts, element)
+	}
+	if len(parts) == 0 {
+		return "IATI import"
+	}
+	return strings.Join(parts, ", ")
 }
 
 // kindOf maps an OrganisationType code to an organisation kind; OTHER when
@@ -229,21 +340,17 @@ func (im *importer) organisation(ctx context.Context, o *iati.Organisation, line
 		return nil
 	}
 	im.seen[hash(o.Identifier)] = true
+	ident, _ := identity.Canonical(o.Identifier)
 	var created, changed bool
 	err := im.units.run(ctx, func(ctx context.Context, c *ent.Client) error {
 		created, changed = false, false
-		existing, err := c.Organisation.Query().Where(organisation.IatiRef(o.Identifier)).Only(ctx)
-		if ent.IsNotFound(err) {
-			existing, err = c.Organisation.Query().
-				Where(organisation.NameEqualFold(name), organisation.IatiRefIsNil()).
-				Order(organisation.ByID()).First(ctx)
-		}
-		if ent.IsNotFound(err) {
-			created = true
-			return c.Organisation.Create().SetName(name).SetKind(kindOf(o.Type())).SetIatiRef(o.Identifier).Exec(ctx)
-		}
+		existing, err := orgFileMatch(ctx, c, ident, name, kindOf(o.Type()))
 		if err != nil {
 			return err
+		}
+		if existing == nil {
+			created = true
+			return c.Organisation.Create().SetName(name).SetKind(kindOf(o.Type())).SetIatiRef(ident).Exec(ctx)
 		}
 		u := c.Organisation.UpdateOneID(existing.ID)
 		if existing.Name != name {
@@ -255,7 +362,7 @@ func (im *importer) organisation(ctx context.Context, o *iati.Organisation, line
 			changed = true
 		}
 		if existing.IatiRef == nil {
-			u.SetIatiRef(o.Identifier)
+			u.SetIatiRef(ident)
 			changed = true
 		}
 		if !changed {
@@ -278,4 +385,23 @@ func (im *importer) organisation(ctx context.Context, o *iati.Organisation, line
 		sum.Unchanged++
 	}
 	return nil
+}
+
+// orgFileMatch finds the organisation an organisation file speaks for: by
+// its identifier (or an alias with it), else the one organisation with no
+// identifier yet whose name normalises the same; nil when none.
+func orgFileMatch(ctx context.Context, c *ent.Client, ident, name string, kind organisation.Kind) (*ent.Organisation, error) {
+	o, ok, err := identity.ByIdentifier(ctx, c, ident)
+	if err != nil || ok {
+		return o, err
+	}
+	candidates, err := identity.ByName(ctx, c, name, kind)
+	if err != nil {
+		return nil, err
+	}
+	candidates = slices.DeleteFunc(candidates, func(o *ent.Organisation) bool { return o.IatiRef != nil })
+	if len(candidates) == 1 {
+		return candidates[0], nil
+	}
+	return nil, nil
 }

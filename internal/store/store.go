@@ -19,6 +19,7 @@ import (
 	"github.com/aidregistry/registry/ent"
 	"github.com/aidregistry/registry/internal/audit"
 	"github.com/aidregistry/registry/internal/auth"
+	"github.com/aidregistry/registry/internal/identity"
 	"github.com/aidregistry/registry/internal/search"
 	"github.com/aidregistry/registry/internal/validate"
 )
@@ -99,6 +100,9 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 	// Every write, from any path, is authorised, validated and recorded, in
 	// that order, inside the write's own transaction.
 	client.Use(auth.Hook(), validate.Hook(), audit.Hook(loc.Dialect))
+	// An organisation's and an alias's name_key follow their name.
+	client.Organisation.Use(identity.NameKeyHook())
+	client.OrganisationAlias.Use(identity.NameKeyHook())
 	if err := search.Install(ctx, client, loc.Dialect); err != nil {
 		client.Close()
 		return nil, fmt.Errorf("set up search on %s database: %w", loc.Dialect, err)

@@ -17,6 +17,7 @@ import (
 	"github.com/aidregistry/registry/ent/event"
 	"github.com/aidregistry/registry/ent/funding"
 	"github.com/aidregistry/registry/ent/organisation"
+	"github.com/aidregistry/registry/ent/organisationalias"
 	"github.com/aidregistry/registry/ent/participation"
 	"github.com/aidregistry/registry/ent/presence"
 	"github.com/aidregistry/registry/ent/programme"
@@ -44,6 +45,7 @@ var References = map[string][]reference{
 		{funding.Table, funding.FieldRecipientID},
 		{agreementparty.Table, agreementparty.OrganisationColumn},
 		{apikey.Table, apikey.FieldOrganisationID},
+		{organisationalias.Table, organisationalias.FieldOrganisationID},
 	},
 	programme.Table: {
 		{programme.Table, programme.FieldParentID},
@@ -86,6 +88,9 @@ var counters = map[string]func(context.Context, *ent.Client, func(*sql.Selector)
 	},
 	agreementparty.Table: func(ctx context.Context, c *ent.Client, p func(*sql.Selector)) (int, error) {
 		return c.AgreementParty.Query().Where(p).Count(ctx)
+	},
+	organisationalias.Table: func(ctx context.Context, c *ent.Client, p func(*sql.Selector)) (int, error) {
+		return c.OrganisationAlias.Query().Where(p).Count(ctx)
 	},
 	apikey.Table: func(ctx context.Context, c *ent.Client, p func(*sql.Selector)) (int, error) {
 		return c.APIKey.Query().Where(p).Count(ctx)
