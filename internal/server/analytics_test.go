@@ -312,6 +312,9 @@ func TestSummaryStatementsAreFixed(t *testing.T) {
 			{"funding by year, no records to read", `{ fundingSummary(groupBy: [YEAR, KIND, CURRENCY]) { year kind currency count totals { amount currency } } }`, 2},
 			{"funding with every record type", `{ fundingSummary(groupBy: [FUNDER, RECIPIENT, PROGRAMME, COUNTRY]) { funder { acronym } recipient { name } programme { code } country { iso2 } count } }`, 6},
 			{"funding, keys not selected are not read", `{ fundingSummary(groupBy: [FUNDER, COUNTRY]) { count } }`, 2},
+			{"funding by sector and transaction type, sector names read once", `{ fundingSummary(groupBy: [SECTOR, TRANSACTION_TYPE]) { sector { vocabulary code name } sectorSplit transactionType count totals { amount currency } } }`, 3},
+			{"funding by sector, names not selected are not read", `{ fundingSummary(groupBy: [SECTOR]) { sector { code } count } }`, 2},
+			{"programmes by sector", `{ programmeSummary(groupBy: [SECTOR]) { sector { code name } sectorSplit count budgets { amount currency } } }`, 3},
 			{"programmes by country and organisation", `{ programmeSummary(groupBy: [COUNTRY, ORGANISATION, ROLE]) { country { iso2 } organisation { acronym } role count budgets { amount currency } } }`, 4},
 		}
 		count := func(q string) int64 {
@@ -321,6 +324,7 @@ func TestSummaryStatementsAreFixed(t *testing.T) {
 			return r.Store.Counter.Count() - before
 		}
 		loadFixture(t, r.Store.Client)
+		loadSectorFixture(t, r.Store.Client)
 		small := map[string]int64{}
 		for _, q := range queries {
 			small[q.name] = count(q.query)
