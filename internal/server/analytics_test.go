@@ -369,7 +369,7 @@ func TestAnalyticsBadInput(t *testing.T) {
 			{"a dimension twice", `{ fundingSummary(groupBy: [FUNDER, FUNDER]) { count } }`, nil, "BAD_USER_INPUT", "FUNDER twice"},
 			{"an unknown dimension", `{ fundingSummary(groupBy: [DONOR]) { count } }`, nil, "GRAPHQL_VALIDATION_FAILED", "DONOR"},
 			{"an unknown dimension in variables", `query($g: [FundingDimension!]!) { fundingSummary(groupBy: $g) { count } }`,
-				map[string]any{"g": []string{"FUNDER", "SECTOR"}}, "GRAPHQL_VALIDATION_FAILED", "SECTOR"},
+				map[string]any{"g": []string{"FUNDER", "DONOR"}}, "GRAPHQL_VALIDATION_FAILED", "DONOR"},
 			{"a programme dimension for fundings", `{ programmeSummary(groupBy: [FUNDER]) { count } }`, nil, "GRAPHQL_VALIDATION_FAILED", "FUNDER"},
 			{"a currency in lower case", `{ fundingSummary(groupBy: [FUNDER], in: "usd") { count } }`, nil, "BAD_USER_INPUT", "ISO 4217"},
 			{"a currency that does not exist", `{ fundingSummary(groupBy: [FUNDER], in: "XYZ") { count } }`, nil, "BAD_USER_INPUT", "ISO 4217"},
