@@ -4044,7 +4044,7 @@ enum FundingDimension {
 """
 How the amounts of a bucket grouped by COUNTRY were attributed to its
 country (` + "`" + `split` + "`" + `), or those of a bucket grouped by SECTOR to its sector
-(` + "`" + `sectorSplit` + "`" + `: read \"share\" as the sector's percentage).
+(` + "`" + `sectorSplit` + "`" + `: the sector's percentage stands for the share).
 """
 enum FundingSplit {
   """
