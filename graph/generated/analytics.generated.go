@@ -28,6 +28,75 @@ import (
 
 // region    **************************** field.gotpl *****************************
 
+func (ec *executionContext) _BucketSector_vocabulary(ctx context.Context, field graphql.CollectedField, obj *analytics.BucketSector) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BucketSector_vocabulary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Vocabulary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BucketSector_vocabulary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BucketSector", field, false, false, "String")
+}
+
+func (ec *executionContext) _BucketSector_code(ctx context.Context, field graphql.CollectedField, obj *analytics.BucketSector) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BucketSector_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BucketSector_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BucketSector", field, false, false, "String")
+}
+
+func (ec *executionContext) _BucketSector_name(ctx context.Context, field graphql.CollectedField, obj *analytics.BucketSector) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BucketSector_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BucketSector_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BucketSector", field, false, false, "String")
+}
+
 func (ec *executionContext) _FundingBucket_funder(ctx context.Context, field graphql.CollectedField, obj *analytics.FundingBucket) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -269,6 +338,84 @@ func (ec *executionContext) _FundingBucket_currency(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_FundingBucket_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FundingBucket", field, false, false, "String")
+}
+
+func (ec *executionContext) _FundingBucket_transactionType(ctx context.Context, field graphql.CollectedField, obj *analytics.FundingBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FundingBucket_transactionType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TransactionType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *funding.TransactionType) graphql.Marshaler {
+			return ec.marshalOTransactionType2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚋfundingᚐTransactionType(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FundingBucket_transactionType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FundingBucket", field, false, false, "TransactionType")
+}
+
+func (ec *executionContext) _FundingBucket_sector(ctx context.Context, field graphql.CollectedField, obj *analytics.FundingBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FundingBucket_sector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sector, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.BucketSector) graphql.Marshaler {
+			return ec.marshalOBucketSector2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋanalyticsᚐBucketSector(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FundingBucket_sector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FundingBucket",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BucketSector(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FundingBucket_sectorSplit(ctx context.Context, field graphql.CollectedField, obj *analytics.FundingBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FundingBucket_sectorSplit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SectorSplit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.FundingSplit) graphql.Marshaler {
+			return ec.marshalOFundingSplit2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋanalyticsᚐFundingSplit(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FundingBucket_sectorSplit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FundingBucket", field, false, false, "FundingSplit")
 }
 
 func (ec *executionContext) _FundingBucket_count(ctx context.Context, field graphql.CollectedField, obj *analytics.FundingBucket) (ret graphql.Marshaler) {
@@ -528,6 +675,61 @@ func (ec *executionContext) fieldContext_ProgrammeBucket_role(_ context.Context,
 	return graphql.NewScalarFieldContext("ProgrammeBucket", field, false, false, "ParticipationRole")
 }
 
+func (ec *executionContext) _ProgrammeBucket_sector(ctx context.Context, field graphql.CollectedField, obj *analytics.ProgrammeBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgrammeBucket_sector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sector, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.BucketSector) graphql.Marshaler {
+			return ec.marshalOBucketSector2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋanalyticsᚐBucketSector(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProgrammeBucket_sector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgrammeBucket",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BucketSector(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProgrammeBucket_sectorSplit(ctx context.Context, field graphql.CollectedField, obj *analytics.ProgrammeBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgrammeBucket_sectorSplit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SectorSplit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.FundingSplit) graphql.Marshaler {
+			return ec.marshalOFundingSplit2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋanalyticsᚐFundingSplit(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProgrammeBucket_sectorSplit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgrammeBucket", field, false, false, "FundingSplit")
+}
+
 func (ec *executionContext) _ProgrammeBucket_count(ctx context.Context, field graphql.CollectedField, obj *analytics.ProgrammeBucket) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -595,6 +797,49 @@ func (ec *executionContext) fieldContext_ProgrammeBucket_budgets(_ context.Conte
 
 // region    **************************** object.gotpl ****************************
 
+var bucketSectorImplementors = []string{"BucketSector"}
+
+func (ec *executionContext) _BucketSector(ctx context.Context, sel ast.SelectionSet, obj *analytics.BucketSector) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bucketSectorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BucketSector")
+		case "vocabulary":
+			out.Values[i] = ec._BucketSector_vocabulary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "code":
+			out.Values[i] = ec._BucketSector_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._BucketSector_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var fundingBucketImplementors = []string{"FundingBucket"}
 
 func (ec *executionContext) _FundingBucket(ctx context.Context, sel ast.SelectionSet, obj *analytics.FundingBucket) graphql.Marshaler {
@@ -648,6 +893,21 @@ func (ec *executionContext) _FundingBucket(ctx context.Context, sel ast.Selectio
 			}
 		case "currency":
 			out.Values[i] = ec._FundingBucket_currency(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "transactionType":
+			out.Values[i] = ec._FundingBucket_transactionType(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sector":
+			out.Values[i] = ec._FundingBucket_sector(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sectorSplit":
+			out.Values[i] = ec._FundingBucket_sectorSplit(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -726,6 +986,16 @@ func (ec *executionContext) _ProgrammeBucket(ctx context.Context, sel ast.Select
 			}
 		case "role":
 			out.Values[i] = ec._ProgrammeBucket_role(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sector":
+			out.Values[i] = ec._ProgrammeBucket_sector(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sectorSplit":
+			out.Values[i] = ec._ProgrammeBucket_sectorSplit(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -886,6 +1156,13 @@ func (ec *executionContext) marshalNProgrammeDimension2ᚕgithubᚗcomᚋaidregi
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalOBucketSector2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋanalyticsᚐBucketSector(ctx context.Context, sel ast.SelectionSet, v *analytics.BucketSector) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BucketSector(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOFunderRule2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋinternalᚋanalyticsᚐFunderRule(ctx context.Context, v any) (*analytics.FunderRule, error) {

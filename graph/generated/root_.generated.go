@@ -100,6 +100,12 @@ type ComplexityRoot struct {
 		UpdatedAt          func(childComplexity int) int
 	}
 
+	BucketSector struct {
+		Code       func(childComplexity int) int
+		Name       func(childComplexity int) int
+		Vocabulary func(childComplexity int) int
+	}
+
 	Change struct {
 		After          func(childComplexity int) int
 		At             func(childComplexity int) int
@@ -243,18 +249,21 @@ type ComplexityRoot struct {
 	}
 
 	FundingBucket struct {
-		Count       func(childComplexity int) int
-		Country     func(childComplexity int) int
-		Currency    func(childComplexity int) int
-		Funder      func(childComplexity int) int
-		FunderRule  func(childComplexity int) int
-		Kind        func(childComplexity int) int
-		Programme   func(childComplexity int) int
-		RateMissing func(childComplexity int) int
-		Recipient   func(childComplexity int) int
-		Split       func(childComplexity int) int
-		Totals      func(childComplexity int) int
-		Year        func(childComplexity int) int
+		Count           func(childComplexity int) int
+		Country         func(childComplexity int) int
+		Currency        func(childComplexity int) int
+		Funder          func(childComplexity int) int
+		FunderRule      func(childComplexity int) int
+		Kind            func(childComplexity int) int
+		Programme       func(childComplexity int) int
+		RateMissing     func(childComplexity int) int
+		Recipient       func(childComplexity int) int
+		Sector          func(childComplexity int) int
+		SectorSplit     func(childComplexity int) int
+		Split           func(childComplexity int) int
+		Totals          func(childComplexity int) int
+		TransactionType func(childComplexity int) int
+		Year            func(childComplexity int) int
 	}
 
 	FundingConnection struct {
@@ -563,6 +572,8 @@ type ComplexityRoot struct {
 		Organisation func(childComplexity int) int
 		Region       func(childComplexity int) int
 		Role         func(childComplexity int) int
+		Sector       func(childComplexity int) int
+		SectorSplit  func(childComplexity int) int
 		StartYear    func(childComplexity int) int
 		Status       func(childComplexity int) int
 		Theme        func(childComplexity int) int
@@ -959,6 +970,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Area.UpdatedAt(childComplexity), true
+
+	case "BucketSector.code":
+		if e.ComplexityRoot.BucketSector.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BucketSector.Code(childComplexity), true
+	case "BucketSector.name":
+		if e.ComplexityRoot.BucketSector.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BucketSector.Name(childComplexity), true
+	case "BucketSector.vocabulary":
+		if e.ComplexityRoot.BucketSector.Vocabulary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BucketSector.Vocabulary(childComplexity), true
 
 	case "Change.after":
 		if e.ComplexityRoot.Change.After == nil {
@@ -1631,6 +1661,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FundingBucket.Recipient(childComplexity), true
+	case "FundingBucket.sector":
+		if e.ComplexityRoot.FundingBucket.Sector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundingBucket.Sector(childComplexity), true
+	case "FundingBucket.sectorSplit":
+		if e.ComplexityRoot.FundingBucket.SectorSplit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundingBucket.SectorSplit(childComplexity), true
 	case "FundingBucket.split":
 		if e.ComplexityRoot.FundingBucket.Split == nil {
 			break
@@ -1643,6 +1685,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FundingBucket.Totals(childComplexity), true
+	case "FundingBucket.transactionType":
+		if e.ComplexityRoot.FundingBucket.TransactionType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundingBucket.TransactionType(childComplexity), true
 	case "FundingBucket.year":
 		if e.ComplexityRoot.FundingBucket.Year == nil {
 			break
@@ -3266,6 +3314,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProgrammeBucket.Role(childComplexity), true
+	case "ProgrammeBucket.sector":
+		if e.ComplexityRoot.ProgrammeBucket.Sector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgrammeBucket.Sector(childComplexity), true
+	case "ProgrammeBucket.sectorSplit":
+		if e.ComplexityRoot.ProgrammeBucket.SectorSplit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgrammeBucket.SectorSplit(childComplexity), true
 	case "ProgrammeBucket.startYear":
 		if e.ComplexityRoot.ProgrammeBucket.StartYear == nil {
 			break
@@ -4121,9 +4181,33 @@ enum FundingDimension {
   KIND
   "The ISO 4217 currency of the funding's ` + "`" + `value` + "`" + `; null for fundings with no value."
   CURRENCY
+  """
+  The funding's ` + "`" + `transactionType` + "`" + `, the IATI TransactionType kept exactly
+  (null where the source gives none). Buckets are ordered by its name.
+  """
+  TRANSACTION_TYPE
+  """
+  The funding's sectors: a transaction's own sectors where it has any,
+  else its programme's. A funding is split across them by their
+  ` + "`" + `percentage` + "`" + `: each sector gets amount × percentage / 100, as published
+  (IATI asks the percentages of one vocabulary to add up to 100; the
+  registry does not correct those that do not). A sector without a
+  percentage gets the funding in full, and its bucket says
+  ` + "`" + `sectorSplit: FULL` + "`" + `. Sectors are keyed by vocabulary and code: where a
+  publisher classifies in several vocabularies (DAC 5-digit and 3-digit,
+  say), a funding appears once per vocabulary, so add buckets of one
+  vocabulary only. A code listed twice for the same owner counts once,
+  with the sum of its percentages. Fundings with no sectors at all land in
+  the bucket whose sector is null, in full.
+  """
+  SECTOR
 }
 
-"How the amounts of a bucket grouped by COUNTRY were attributed to its country."
+"""
+How the amounts of a bucket grouped by COUNTRY were attributed to its
+country (` + "`" + `split` + "`" + `), or those of a bucket grouped by SECTOR to its sector
+(` + "`" + `sectorSplit` + "`" + `: the sector's percentage stands for the share).
+"""
 enum FundingSplit {
   """
   The programme gives this country a share percentage: the bucket holds
@@ -4137,6 +4221,23 @@ enum FundingSplit {
   Adding FULL buckets over countries can count a funding more than once.
   """
   FULL
+}
+
+"""
+The key of a bucket grouped by SECTOR: a sector code in its vocabulary, as
+IATI writes them ("1" and "12110").
+"""
+type BucketSector {
+  "IATI SectorVocabulary code: 1 is DAC 5-digit, 2 DAC 3-digit."
+  vocabulary: String!
+  "The sector's code in its vocabulary."
+  code: String!
+  """
+  Its name: from the IATI codelist for DAC vocabularies, else a
+  publisher's narrative (the least, where publishers differ); null when
+  none is known.
+  """
+  name: String
 }
 
 "Where a bucket grouped by FUNDER got its funder from."
@@ -4175,9 +4276,16 @@ type FundingBucket {
   kind: FundingKind
   "Grouped by CURRENCY: the currency the fundings were given in (before any conversion)."
   currency: String
+  "Grouped by TRANSACTION_TYPE: the IATI transaction type of the fundings."
+  transactionType: TransactionType
+  "Grouped by SECTOR: a sector of the fundings (see FundingDimension.SECTOR)."
+  sector: BucketSector
+  "Grouped by SECTOR: SHARES where the sector gives a percentage, else FULL. Buckets of the same sector with different splits are kept apart."
+  sectorSplit: FundingSplit
   """
   How many fundings are in the bucket, those with an unknown value included.
-  A funding split across countries counts once in each of its countries.
+  A funding split across countries (or sectors) counts once in each of its
+  countries (sectors).
   """
   count: Int!
   """
@@ -4222,6 +4330,15 @@ enum ProgrammeDimension {
   ORGANISATION
   "A role some organisation has in the programme (FUNDING, IMPLEMENTING, ...)."
   ROLE
+  """
+  The programme's own sectors (not its transactions'). Its budget is split
+  across them by ` + "`" + `percentage` + "`" + ` as fundingSummary's SECTOR splits a funding:
+  budget × percentage / 100, in full (` + "`" + `sectorSplit: FULL` + "`" + `) for a sector
+  without a percentage; a programme appears once per vocabulary it
+  classifies in; programmes with no sectors land in the bucket whose
+  sector is null, with their whole budget.
+  """
+  SECTOR
 }
 
 """
@@ -4237,11 +4354,16 @@ type ProgrammeBucket {
   startYear: Int
   organisation: Organisation
   role: ParticipationRole
+  "Grouped by SECTOR: one of the programmes' sectors."
+  sector: BucketSector
+  "Grouped by SECTOR: SHARES where the sector gives a percentage, else FULL."
+  sectorSplit: FundingSplit
   "How many programmes are in the bucket."
   count: Int!
   """
-  The exact sum of the bucket's programme budgets, one Money per currency,
-  in currency order; programmes with no budget count in ` + "`" + `count` + "`" + ` only.
+  The exact sum of the bucket's programme budgets (split by sector
+  percentage when grouped by SECTOR), one Money per currency, in currency
+  order; programmes with no budget count in ` + "`" + `count` + "`" + ` only.
   Parent and child programmes are both counted as they are recorded.
   """
   budgets: [Money!]!
@@ -9514,6 +9636,18 @@ func (ec *executionContext) childFields_Area(ctx context.Context, field graphql.
 	return nil, fmt.Errorf("no field named %q was found under type Area", field.Name)
 }
 
+func (ec *executionContext) childFields_BucketSector(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "vocabulary":
+		return ec.fieldContext_BucketSector_vocabulary(ctx, field)
+	case "code":
+		return ec.fieldContext_BucketSector_code(ctx, field)
+	case "name":
+		return ec.fieldContext_BucketSector_name(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BucketSector", field.Name)
+}
+
 func (ec *executionContext) childFields_Change(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -9818,6 +9952,12 @@ func (ec *executionContext) childFields_FundingBucket(ctx context.Context, field
 		return ec.fieldContext_FundingBucket_kind(ctx, field)
 	case "currency":
 		return ec.fieldContext_FundingBucket_currency(ctx, field)
+	case "transactionType":
+		return ec.fieldContext_FundingBucket_transactionType(ctx, field)
+	case "sector":
+		return ec.fieldContext_FundingBucket_sector(ctx, field)
+	case "sectorSplit":
+		return ec.fieldContext_FundingBucket_sectorSplit(ctx, field)
 	case "count":
 		return ec.fieldContext_FundingBucket_count(ctx, field)
 	case "totals":
@@ -10324,6 +10464,10 @@ func (ec *executionContext) childFields_ProgrammeBucket(ctx context.Context, fie
 		return ec.fieldContext_ProgrammeBucket_organisation(ctx, field)
 	case "role":
 		return ec.fieldContext_ProgrammeBucket_role(ctx, field)
+	case "sector":
+		return ec.fieldContext_ProgrammeBucket_sector(ctx, field)
+	case "sectorSplit":
+		return ec.fieldContext_ProgrammeBucket_sectorSplit(ctx, field)
 	case "count":
 		return ec.fieldContext_ProgrammeBucket_count(ctx, field)
 	case "budgets":

@@ -20,6 +20,7 @@ import (
 	"github.com/aidregistry/registry/ent/country"
 	"github.com/aidregistry/registry/ent/organisation"
 	"github.com/aidregistry/registry/ent/programme"
+	"github.com/aidregistry/registry/ent/sector"
 	"github.com/aidregistry/registry/internal/apperr"
 	"github.com/aidregistry/registry/internal/money"
 )
@@ -94,6 +95,12 @@ func (a arith) percent() string {
 		return "0.01"
 	}
 	return "'0.01'"
+}
+
+// share is amount × pct / 100 where pct (a column that may be NULL) is
+// given, else amount in full.
+func (a arith) share(amount, pct string) string {
+	return "CASE WHEN " + pct + " IS NULL THEN " + amount + " ELSE " + a.mul(amount, pct, a.percent()) + " END"
 }
 
 // textOrder makes string comparisons byte-wise on both stores (PostgreSQL
@@ -381,4 +388,76 @@ func at[T any](m map[int]*T, k key) *T {
 		return nil
 	}
 	return m[int(k.i)]
+}
+
+// BucketSector is the key of a bucket grouped by SECTOR: a sector code in
+// its vocabulary, as IATI writes them, with its name.
+type BucketSector struct {
+	Vocabulary string
+	Code       string
+	// Name is the name the registry holds for the code (from the IATI
+	// codelist for DAC vocabularies, else a publisher's narrative; the
+	// least when publishers differ); nil when none.
+	Name *string
+}
+
+// sectorNames holds the names of the sectors the buckets point at, keyed
+// by vocabulary and code.
+type sectorNames map[[2]string]*string
+
+// at gives the bucket's sector, nil when the key is null.
+func (n sectorNames) at(vocabulary, code key) *BucketSector {
+	if !vocabulary.valid || !code.valid {
+		return nil
+	}
+	return &BucketSector{Vocabulary: vocabulary.s, Code: code.s, Name: n[[2]string{vocabulary.s, code.s}]}
+}
+
+// loadSectorNames reads the names of the buckets' sectors in one query,
+// only when `sector { name }` is selected (or outside a GraphQL request).
+func loadSectorNames(ctx context.Context, client *ent.Client, object string, groups []*group, vcol, ccol int) (sectorNames, error) {
+	fields := children(ctx, object, "sector")
+	if len(fields) == 0 {
+		return nil, nil
+	}
+	if graphql.GetFieldContext(ctx) != nil {
+		named := false
+		for _, fctx := range fields {
+			fc := graphql.GetFieldContext(fctx)
+			for _, f := range graphql.CollectFields(graphql.GetOperationContext(ctx), fc.Field.Selections, []string{"BucketSector"}) {
+				named = named || f.Name == "name"
+			}
+		}
+		if !named {
+			return nil, nil
+		}
+	}
+	var codes []string
+	seen := map[string]bool{}
+	for _, g := range groups {
+		if c := g.keys[ccol]; c.valid && g.keys[vcol].valid && !seen[c.s] {
+			seen[c.s] = true
+			codes = append(codes, c.s)
+		}
+	}
+	if len(codes) == 0 {
+		return nil, nil
+	}
+	out := sectorNames{}
+	for chunk := range slices.Chunk(codes, 500) {
+		var rows []struct {
+			Vocabulary string  `json:"vocabulary"`
+			Code       string  `json:"code"`
+			Min        *string `json:"min"`
+		}
+		err := client.Sector.Query().Where(sector.CodeIn(chunk...), sector.NameNotNil()).
+			GroupBy(sector.FieldVocabulary, sector.FieldCode).Aggregate(ent.Min(sector.FieldName)).Scan(ctx, &rows)
+		if err != nil {
+			return nil, fmt.Errorf("summary: sector names: %w", err)
+		}
+		for _, r := range rows {
+			out[[2]string{r.Vocabulary, r.Code}] = r.Min
+		}
+	}
+	return out, nil
 }

@@ -27,10 +27,15 @@ const (
 	ByYear      FundingDimension = "YEAR"
 	ByKind      FundingDimension = "KIND"
 	ByCurrency  FundingDimension = "CURRENCY"
+	// ByTransactionType groups by the IATI transaction type kept exactly.
+	ByTransactionType FundingDimension = "TRANSACTION_TYPE"
+	// BySector groups by sector (vocabulary and code), split by percentage.
+	BySector FundingDimension = "SECTOR"
 )
 
 // FundingDimensions lists them.
-var FundingDimensions = []FundingDimension{ByFunder, ByRecipient, ByProgramme, ByCountry, ByYear, ByKind, ByCurrency}
+var FundingDimensions = []FundingDimension{ByFunder, ByRecipient, ByProgramme, ByCountry, ByYear, ByKind, ByCurrency,
+	ByTransactionType, BySector}
 
 // MarshalGQL writes the enum value.
 func (d FundingDimension) MarshalGQL(w io.Writer) { marshalEnum(w, d) }
@@ -40,7 +45,8 @@ func (d *FundingDimension) UnmarshalGQL(v any) error {
 	return unmarshalEnum(v, d, "FundingDimension", FundingDimensions)
 }
 
-// FundingSplit says how a bucket grouped by COUNTRY got its amounts.
+// FundingSplit says how a bucket grouped by COUNTRY (or SECTOR) got its
+// amounts.
 type FundingSplit string
 
 // The splits.
@@ -85,15 +91,20 @@ func (r *FunderRule) UnmarshalGQL(v any) error {
 // FundingBucket is one combination of the grouping keys with its count and
 // its totals per currency. Keys not grouped by are nil.
 type FundingBucket struct {
-	Funder      *ent.Organisation
-	FunderRule  *FunderRule
-	Recipient   *ent.Organisation
-	Programme   *ent.Programme
-	Country     *ent.Country
-	Split       *FundingSplit
-	Year        *int
-	Kind        *funding.Kind
-	Currency    *string
+	Funder     *ent.Organisation
+	FunderRule *FunderRule
+	Recipient  *ent.Organisation
+	Programme  *ent.Programme
+	Country    *ent.Country
+	Split      *FundingSplit
+	Year       *int
+	Kind       *funding.Kind
+	Currency   *string
+	// TransactionType is the key of TRANSACTION_TYPE.
+	TransactionType *funding.TransactionType
+	// Sector and SectorSplit are the keys of SECTOR.
+	Sector      *BucketSector
+	SectorSplit *FundingSplit
 	Count       int
 	Totals      []*money.Money
 	RateMissing bool
@@ -145,6 +156,8 @@ type fundingCols struct {
 	keys                                        []keyCol
 	funder, rule, recipient, programme, country int
 	split, year, kind, currency                 int
+	transactionType                             int
+	sectorVocabulary, sectorCode, sectorSplit   int
 }
 
 // fundingSQL writes the summary as CTEs:
@@ -155,9 +168,14 @@ type fundingCols struct {
 //	   hashes them; this is the one pass over every matching funding
 //	pf grouping by FUNDER: the one FUNDING participant of the programmes
 //	   of the groups with no funder of their own
+//	sec grouping by SECTOR: the sectors of the owners in s, one row per
+//	   owner, vocabulary and code (a code listed twice adds its
+//	   percentages); an owner is a funding with sectors of its own, else
+//	   its programme (ids are unique across tables, so one column holds
+//	   either)
 //	x  s with the final keys: inferred funders, beneficiary countries
 //	   (amount × share, exact, as a sum times a share is the sum of the
-//	   shares), years
+//	   shares), sectors (amount × percentage likewise), years
 //	g  x grouped by the keys and currency (and date, to convert)
 //	rr with `in`: the rate of each currency and date, the latest on or
 //	   before that date
@@ -166,10 +184,11 @@ type fundingCols struct {
 func fundingSQL(d string, groupBy []FundingDimension, in *string, pred func(*entsql.Selector)) (string, []any, fundingCols) {
 	a := arith{d}
 	filter, args := selector(d, funding.Table, []string{
-		funding.FieldProgrammeID, funding.FieldFunderID, funding.FieldRecipientID,
-		funding.FieldKind, funding.FieldDate, funding.FieldValueAmount, funding.FieldValueCurrency,
+		funding.FieldID, funding.FieldProgrammeID, funding.FieldFunderID, funding.FieldRecipientID,
+		funding.FieldKind, funding.FieldTransactionType, funding.FieldDate, funding.FieldValueAmount, funding.FieldValueCurrency,
 	}, pred)
-	cols := fundingCols{funder: -1, rule: -1, recipient: -1, programme: -1, country: -1, split: -1, year: -1, kind: -1, currency: -1}
+	cols := fundingCols{funder: -1, rule: -1, recipient: -1, programme: -1, country: -1, split: -1, year: -1, kind: -1, currency: -1,
+		transactionType: -1, sectorVocabulary: -1, sectorCode: -1, sectorSplit: -1}
 	add := func(expr string, kind keyKind) int {
 		cols.keys = append(cols.keys, keyCol{expr: expr, kind: kind})
 		return len(cols.keys) - 1
@@ -215,8 +234,22 @@ func fundingSQL(d string, groupBy []FundingDimension, in *string, pred func(*ent
 			joins = append(joins, "LEFT JOIN programme_countries pc ON pc.programme_id = s.pid AND pc.role = 'BENEFICIARY'")
 			cols.country = add("pc.country_id", intKey)
 			cols.split = add("CASE WHEN pc.share_percent IS NULL THEN 'FULL' ELSE 'SHARES' END", stringKey)
-			amount = "CASE WHEN pc.share_percent IS NULL THEN s.amt ELSE " +
-				a.mul("s.amt", "pc.share_percent", a.percent()) + " END"
+			amount = a.share(amount, "pc.share_percent")
+		case BySector:
+			// The owner of a funding's sectors: the funding when it has
+			// sectors of its own, else its programme.
+			addRaw("CASE WHEN EXISTS (SELECT 1 FROM sectors se WHERE se.funding_id = f.id) THEN f.id ELSE f.programme_id END", "sown")
+			ctes = append(ctes, `sec AS (SELECT COALESCE(funding_id, programme_id) AS own, vocabulary, code, `+a.sum("percentage")+` AS pct
+  FROM sectors WHERE funding_id IN (SELECT sown FROM s) OR programme_id IN (SELECT sown FROM s)
+  GROUP BY COALESCE(funding_id, programme_id), vocabulary, code)`)
+			joins = append(joins, "LEFT JOIN sec ON sec.own = s.sown")
+			cols.sectorVocabulary = add("sec.vocabulary", stringKey)
+			cols.sectorCode = add("sec.code", stringKey)
+			cols.sectorSplit = add("CASE WHEN sec.pct IS NULL THEN 'FULL' ELSE 'SHARES' END", stringKey)
+			amount = a.share(amount, "sec.pct")
+		case ByTransactionType:
+			addRaw("f.transaction_type", "tt")
+			cols.transactionType = add("s.tt", stringKey)
 		case ByYear:
 			if in != nil {
 				cols.year = add(year("s.d"), intKey)
@@ -302,6 +335,12 @@ func fundingBuckets(ctx context.Context, client *ent.Client, groups []*group, co
 			return nil, err
 		}
 	}
+	var sectors sectorNames
+	if cols.sectorCode >= 0 {
+		if sectors, err = loadSectorNames(ctx, client, object, groups, cols.sectorVocabulary, cols.sectorCode); err != nil {
+			return nil, err
+		}
+	}
 	out := make([]*FundingBucket, len(groups))
 	for i, g := range groups {
 		b := &FundingBucket{Count: g.count, Totals: g.totals, RateMissing: g.rateMissing}
@@ -331,6 +370,15 @@ func fundingBuckets(ctx context.Context, client *ent.Client, groups []*group, co
 		if s := k(cols.kind).strPtr(); s != nil {
 			kind := funding.Kind(*s)
 			b.Kind = &kind
+		}
+		if s := k(cols.transactionType).strPtr(); s != nil {
+			tt := funding.TransactionType(*s)
+			b.TransactionType = &tt
+		}
+		b.Sector = sectors.at(k(cols.sectorVocabulary), k(cols.sectorCode))
+		if s := k(cols.sectorSplit).strPtr(); s != nil {
+			split := FundingSplit(*s)
+			b.SectorSplit = &split
 		}
 		out[i] = b
 	}

@@ -28,10 +28,13 @@ const (
 	ByStartYear    ProgrammeDimension = "START_YEAR"
 	ByOrganisation ProgrammeDimension = "ORGANISATION"
 	ByRole         ProgrammeDimension = "ROLE"
+	// ByProgSector groups by the programme's own sectors, its budget split
+	// by their percentages.
+	ByProgSector ProgrammeDimension = "SECTOR"
 )
 
 // ProgrammeDimensions lists them.
-var ProgrammeDimensions = []ProgrammeDimension{ByStatus, ByTheme, ByProgCountry, ByRegion, ByStartYear, ByOrganisation, ByRole}
+var ProgrammeDimensions = []ProgrammeDimension{ByStatus, ByTheme, ByProgCountry, ByRegion, ByStartYear, ByOrganisation, ByRole, ByProgSector}
 
 // MarshalGQL writes the enum value.
 func (d ProgrammeDimension) MarshalGQL(w io.Writer) { marshalEnum(w, d) }
@@ -51,8 +54,11 @@ type ProgrammeBucket struct {
 	StartYear    *int
 	Organisation *ent.Organisation
 	Role         *participation.Role
-	Count        int
-	Budgets      []*money.Money
+	// Sector and SectorSplit are the keys of SECTOR.
+	Sector      *BucketSector
+	SectorSplit *FundingSplit
+	Count       int
+	Budgets     []*money.Money
 }
 
 // ProgrammeRequest is one programmeSummary question.
@@ -92,18 +98,26 @@ func ProgrammeSummary(ctx context.Context, client *ent.Client, d string, r Progr
 type programmeCols struct {
 	keys                                                          []keyCol
 	status, theme, country, region, startYear, organisation, role int
+	sectorVocabulary, sectorCode, sectorSplit                     int
 }
 
-// programmeSQL: p, the programmes matching the where input; x, one row per
-// programme and key combination (DISTINCT, so no programme counts twice in
-// a bucket); then x grouped by the keys and the budget's currency.
+// programmeSQL: p, the programmes matching the where input; with SECTOR,
+// sec, their sectors, one row per programme, vocabulary and code (a code
+// listed twice adds its percentages); x, one row per programme and key
+// combination (DISTINCT, so no programme counts twice in a bucket), its
+// budget split by sector percentage; then x grouped by the keys and the
+// budget's currency.
 func programmeSQL(d string, groupBy []ProgrammeDimension, pred func(*entsql.Selector)) (string, []any, programmeCols) {
 	a := arith{d}
 	filter, args := selector(d, programme.Table, []string{
 		programme.FieldID, programme.FieldStatus, programme.FieldTheme, programme.FieldRegion,
 		programme.FieldStartDate, programme.FieldBudgetAmount, programme.FieldBudgetCurrency,
 	}, pred)
-	cols := programmeCols{status: -1, theme: -1, country: -1, region: -1, startYear: -1, organisation: -1, role: -1}
+	cols := programmeCols{status: -1, theme: -1, country: -1, region: -1, startYear: -1, organisation: -1, role: -1,
+		sectorVocabulary: -1, sectorCode: -1, sectorSplit: -1}
+	hasBudget := "p.budget_amount IS NOT NULL AND p.budget_currency IS NOT NULL"
+	amount := "p.budget_amount"
+	var ctes []string
 	add := func(expr string, kind keyKind) int {
 		cols.keys = append(cols.keys, keyCol{expr: expr, kind: kind})
 		return len(cols.keys) - 1
@@ -129,6 +143,14 @@ func programmeSQL(d string, groupBy []ProgrammeDimension, pred func(*entsql.Sele
 		case ByRole:
 			participations = true
 			cols.role = add("pa.role", stringKey)
+		case ByProgSector:
+			ctes = append(ctes, `sec AS (SELECT programme_id, vocabulary, code, `+a.sum("percentage")+` AS pct
+  FROM sectors WHERE programme_id IN (SELECT id FROM p) GROUP BY programme_id, vocabulary, code)`)
+			joins = append(joins, "LEFT JOIN sec ON sec.programme_id = p.id")
+			cols.sectorVocabulary = add("sec.vocabulary", stringKey)
+			cols.sectorCode = add("sec.code", stringKey)
+			cols.sectorSplit = add("CASE WHEN sec.pct IS NULL THEN 'FULL' ELSE 'SHARES' END", stringKey)
+			amount = a.share(amount, "sec.pct")
 		}
 	}
 	if participations {
@@ -140,11 +162,10 @@ func programmeSQL(d string, groupBy []ProgrammeDimension, pred func(*entsql.Sele
 		kexprs = append(kexprs, fmt.Sprintf("%s AS k%d", k.expr, i))
 	}
 	keyList := strings.Join(ks, ", ")
-	hasBudget := "p.budget_amount IS NOT NULL AND p.budget_currency IS NOT NULL"
-	query := "WITH p AS (" + filter + "),\n" +
+	query := "WITH " + strings.Join(append([]string{"p AS (" + filter + ")"}, ctes...), ",\n") + ",\n" +
 		"x AS (SELECT DISTINCT p.id, " + strings.Join(kexprs, ", ") +
 		", CASE WHEN " + hasBudget + " THEN p.budget_currency END AS cur" +
-		", CASE WHEN " + hasBudget + " THEN p.budget_amount END AS amt\n  FROM p " + strings.Join(joins, " ") + ")\n" +
+		", CASE WHEN " + hasBudget + " THEN " + amount + " END AS amt\n  FROM p " + strings.Join(joins, " ") + ")\n" +
 		"SELECT " + keyList + ", cur, COUNT(*), " + a.sum("amt") + " FROM x GROUP BY " + keyList + ", cur"
 	return query, args, cols
 }
@@ -163,6 +184,12 @@ func programmeBuckets(ctx context.Context, client *ent.Client, groups []*group, 
 	}
 	if cols.organisation >= 0 {
 		if orgs, err = loadOrganisations(ctx, client, object, "organisation", idsAt(groups, cols.organisation)); err != nil {
+			return nil, err
+		}
+	}
+	var sectors sectorNames
+	if cols.sectorCode >= 0 {
+		if sectors, err = loadSectorNames(ctx, client, object, groups, cols.sectorVocabulary, cols.sectorCode); err != nil {
 			return nil, err
 		}
 	}
@@ -190,6 +217,11 @@ func programmeBuckets(ctx context.Context, client *ent.Client, groups []*group, 
 		if s := k(cols.role).strPtr(); s != nil {
 			r := participation.Role(*s)
 			b.Role = &r
+		}
+		b.Sector = sectors.at(k(cols.sectorVocabulary), k(cols.sectorCode))
+		if s := k(cols.sectorSplit).strPtr(); s != nil {
+			split := FundingSplit(*s)
+			b.SectorSplit = &split
 		}
 		out[i] = b
 	}

@@ -51,9 +51,9 @@ const (
 var Columns = map[Table][]string{
 	Programmes: {"id", "code", "title", "description", "status", "theme", "startDate", "endDate",
 		"coverage", "region", "budgetAmount", "budgetCurrency", "language", "parent",
-		"countries", "participations", "createdAt", "updatedAt"},
+		"countries", "participations", "createdAt", "updatedAt", "sectors"},
 	Fundings: {"id", "programme", "kind", "date", "valueAmount", "valueCurrency", "funder", "recipient",
-		"agreement", "note", "createdAt", "updatedAt"},
+		"agreement", "note", "createdAt", "updatedAt", "transactionType", "sectors"},
 	Organisations: {"id", "name", "acronym", "kind", "iatiRef", "website", "headquarters", "parent",
 		"createdAt", "updatedAt"},
 }
@@ -106,8 +106,37 @@ type ParticipationLink struct {
 // String gives the CSV form ROLE:ORGANISATION.
 func (p ParticipationLink) String() string { return p.Role + ":" + p.Organisation }
 
-// ListSeparator joins a programme's countries and participations in a CSV
-// cell, sorted.
+// SectorLink is one of a programme's or a transaction's own sectors in an
+// export.
+type SectorLink struct {
+	Vocabulary string         `json:"vocabulary"`
+	Code       string         `json:"code"`
+	Name       *string        `json:"name"`
+	Percentage *money.Decimal `json:"percentage"`
+}
+
+// String gives the CSV form VOCABULARY:CODE or VOCABULARY:CODE:PERCENTAGE
+// (the name stays out: the codelist gives it).
+func (s SectorLink) String() string {
+	out := s.Vocabulary + ":" + s.Code
+	if s.Percentage != nil {
+		out += ":" + s.Percentage.String()
+	}
+	return out
+}
+
+// Sectors gives sector rows as exported: sorted by their CSV form.
+func Sectors(rows []*ent.Sector) []SectorLink {
+	out := make([]SectorLink, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, SectorLink{Vocabulary: r.Vocabulary, Code: r.Code, Name: r.Name, Percentage: r.Percentage})
+	}
+	slices.SortFunc(out, func(x, y SectorLink) int { return cmp.Compare(x.String(), y.String()) })
+	return out
+}
+
+// ListSeparator joins a programme's countries, participations and sectors
+// (a funding's sectors) in a CSV cell, sorted.
 const ListSeparator = ";"
 
 // ExportTable streams one table as CSV (a header, then a row per record)
@@ -269,6 +298,7 @@ func programmeRows(ctx context.Context, client *ent.Client, where string, out ro
 			WithParent().
 			WithCountries(func(q *ent.ProgrammeCountryQuery) { q.WithCountry() }).
 			WithParticipations(func(q *ent.ParticipationQuery) { q.WithOrganisation() }).
+			WithSectors().
 			All(ctx)
 		if err != nil || len(page) == 0 {
 			return err
@@ -276,6 +306,7 @@ func programmeRows(ctx context.Context, client *ent.Client, where string, out ro
 		for _, p := range page {
 			countries := ProgrammeCountries(p)
 			parts := ProgrammeParticipations(p)
+			sectors := Sectors(p.Edges.Sectors)
 			var parent cell
 			if p.Edges.Parent != nil {
 				parent = str(p.Edges.Parent.Code)
@@ -287,7 +318,7 @@ func programmeRows(ctx context.Context, client *ent.Client, where string, out ro
 				optStr(p.Theme), optStr(p.StartDate), optStr(p.EndDate), optEnum(p.Coverage), optStr(p.Region),
 				optDecimal(p.BudgetAmount), optStr(p.BudgetCurrency), optStr(p.Language), parent,
 				{joinStrings(countries), countries}, {joinStrings(parts), parts},
-				timeCell(p.CreatedAt), timeCell(p.UpdatedAt),
+				timeCell(p.CreatedAt), timeCell(p.UpdatedAt), {joinStrings(sectors), sectors},
 			}
 			if err := out.row(cols, cells); err != nil {
 				return err
@@ -349,7 +380,7 @@ func fundingRows(ctx context.Context, client *ent.Client, where string, out rowW
 	last := 0
 	for {
 		page, err := q.Clone().Where(funding.IDGT(last)).Order(funding.ByID()).Limit(pageSize).
-			WithProgramme().WithFunder().WithRecipient().WithAgreement().
+			WithProgramme().WithFunder().WithRecipient().WithAgreement().WithSectors().
 			All(ctx)
 		if err != nil || len(page) == 0 {
 			return err
@@ -359,10 +390,12 @@ func fundingRows(ctx context.Context, client *ent.Client, where string, out rowW
 			if f.Edges.Agreement != nil {
 				agreement = optStr(f.Edges.Agreement.Reference)
 			}
+			sectors := Sectors(f.Edges.Sectors)
 			cells := []cell{
 				idCell(f.ID), str(f.Edges.Programme.Code), optEnum(f.Kind), optStr(f.Date),
 				optDecimal(f.ValueAmount), optStr(f.ValueCurrency), optKey(f.Edges.Funder), optKey(f.Edges.Recipient),
 				agreement, optStr(f.Note), timeCell(f.CreatedAt), timeCell(f.UpdatedAt),
+				optEnum(f.TransactionType), {joinStrings(sectors), sectors},
 			}
 			if err := out.row(cols, cells); err != nil {
 				return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 
 	"entgo.io/ent/dialect"
@@ -14,6 +15,7 @@ import (
 	"github.com/aidregistry/registry/ent/event"
 	"github.com/aidregistry/registry/ent/organisation"
 	"github.com/aidregistry/registry/ent/programme"
+	"github.com/aidregistry/registry/ent/sector"
 )
 
 // The index holds one document per searchable record, keyed by the record's
@@ -25,7 +27,8 @@ import (
 // a store indexed under another version is indexed again at start.
 
 // indexVersion changes whenever the index's tables or documents change.
-const indexVersion = 1
+// 2: a programme's body holds the names of its sectors.
+const indexVersion = 2
 
 // source says how one entity becomes a document. title and body are SQL
 // expressions over the entity's table that both stores understand.
@@ -49,8 +52,13 @@ var sources = []source{
 	},
 	{
 		typ: Programme, node: "Programme", table: programme.Table,
-		title:  "code || ': ' || title",
-		body:   "COALESCE(description, '')",
+		title: "code || ': ' || title",
+		// Its description, then the names of its own sectors, each once,
+		// in one correlated subquery (string_agg: PostgreSQL, and SQLite
+		// since 3.44), so a document stays one INSERT ... SELECT.
+		body: "COALESCE(description, '') || COALESCE(' ' || (SELECT string_agg(sn.name, ' ') FROM " +
+			"(SELECT DISTINCT se.name FROM " + sector.Table + " se WHERE se.programme_id = " + programme.Table + ".id AND se.name IS NOT NULL " +
+			"ORDER BY se.name) sn), '')",
 		keys:   "'|' || code || '|' || title || '|'",
 		fields: []string{programme.FieldCode, programme.FieldTitle, programme.FieldDescription},
 	},
@@ -143,6 +151,7 @@ func Install(ctx context.Context, client *ent.Client, d string) error {
 	for _, s := range sources {
 		use(client, s.typ, Hook(d, s.fields...))
 	}
+	client.Sector.Use(SectorHook(d))
 	if fresh {
 		return Rebuild(ctx, client, d)
 	}
@@ -296,6 +305,49 @@ func Hook(d string, fields ...string) ent.Hook {
 				return nil, fmt.Errorf("search hook: %s mutation has no client", m.Type())
 			}
 			if err := Reindex(ctx, clienter.Client(), d, ids...); err != nil {
+				return nil, err
+			}
+			return v, nil
+		})
+	}
+}
+
+// SectorHook keeps a programme's document current when its sectors change
+// (their names are in its body): after sectors are created, updated or
+// deleted, their programmes are indexed again, in the mutation's
+// transaction. A transaction's own sectors (funding_id) change no document.
+func SectorHook(d string) ent.Hook {
+	return func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			sm, ok := m.(*ent.SectorMutation)
+			if !ok {
+				return next.Mutate(ctx, m)
+			}
+			var programmes []int
+			if !sm.Op().Is(ent.OpCreate) { // find the programmes before the rows change or go
+				ids, err := sm.IDs(ctx)
+				if err != nil {
+					return nil, fmt.Errorf("search hook: %w", err)
+				}
+				if len(ids) > 0 {
+					if programmes, err = sm.Client().Sector.Query().
+						Where(sector.IDIn(ids...), sector.ProgrammeIDNotNil()).
+						Unique(true).Select(sector.FieldProgrammeID).Ints(ctx); err != nil {
+						return nil, fmt.Errorf("search hook: %w", err)
+					}
+				}
+			}
+			v, err := next.Mutate(ctx, m)
+			if err != nil {
+				return v, err
+			}
+			if id, ok := sm.ProgrammeID(); ok && !slices.Contains(programmes, id) {
+				programmes = append(programmes, id) // created, or moved to
+			}
+			if len(programmes) == 0 {
+				return v, nil
+			}
+			if err := Reindex(ctx, sm.Client(), d, programmes...); err != nil {
 				return nil, err
 			}
 			return v, nil

@@ -150,11 +150,12 @@ var tableQueries = map[interchange.Table]string{
 		pageInfo { hasNextPage endCursor }
 		edges { node { id code title description status theme startDate endDate coverage region budget { amount currency } language
 			parent { code } countries { role sharePercent country { iso2 } } participations { role organisation { ` + orgFields + ` } }
-			createdAt updatedAt } } } }`,
+			createdAt updatedAt sectors { vocabulary code percentage } } } } }`,
 	interchange.Fundings: `query($where: FundingWhereInput, $after: Cursor) { c: fundings(where: $where, first: 100, after: $after) {
 		pageInfo { hasNextPage endCursor }
 		edges { node { id programme { code } kind date value { amount currency } funder { ` + orgFields + ` }
-			recipient { ` + orgFields + ` } agreement { reference } note createdAt updatedAt } } } }`,
+			recipient { ` + orgFields + ` } agreement { reference } note createdAt updatedAt
+			transactionType sectors { vocabulary code percentage } } } } }`,
 	interchange.Organisations: `query($where: OrganisationWhereInput, $after: Cursor) { c: organisations(where: $where, first: 100, after: $after) {
 		pageInfo { hasNextPage endCursor }
 		edges { node { id name acronym kind iatiRef website headquarters { iso2 } parent { ` + orgFields + ` } createdAt updatedAt } } } }`,
@@ -214,6 +215,7 @@ func renderNode(t testing.TB, table interchange.Table, raw json.RawMessage) []st
 				Organisation gqlOrg
 			}
 			CreatedAt, UpdatedAt string
+			Sectors              []gqlSector
 		}
 		if err := json.Unmarshal(raw, &n); err != nil {
 			t.Fatal(err)
@@ -241,7 +243,7 @@ func renderNode(t testing.TB, table interchange.Table, raw json.RawMessage) []st
 		return []string{n.ID, n.Code, n.Title, opt(n.Description), opt(n.Status), opt(n.Theme), opt(n.StartDate), opt(n.EndDate),
 			opt(n.Coverage), opt(n.Region), amount, currency, opt(n.Language), parent,
 			strings.Join(cs, interchange.ListSeparator), strings.Join(ps, interchange.ListSeparator),
-			utc(t, n.CreatedAt), utc(t, n.UpdatedAt)}
+			utc(t, n.CreatedAt), utc(t, n.UpdatedAt), sectorsCell(n.Sectors)}
 	case interchange.Fundings:
 		var n struct {
 			ID                   string
@@ -251,6 +253,8 @@ func renderNode(t testing.TB, table interchange.Table, raw json.RawMessage) []st
 			Funder, Recipient    *gqlOrg
 			Agreement            *struct{ Reference *string }
 			CreatedAt, UpdatedAt string
+			TransactionType      *string
+			Sectors              []gqlSector
 		}
 		if err := json.Unmarshal(raw, &n); err != nil {
 			t.Fatal(err)
@@ -263,7 +267,7 @@ func renderNode(t testing.TB, table interchange.Table, raw json.RawMessage) []st
 			agreement = opt(n.Agreement.Reference)
 		}
 		return []string{n.ID, n.Programme.Code, opt(n.Kind), opt(n.Date), amount, currency, n.Funder.key(), n.Recipient.key(),
-			agreement, opt(n.Note), utc(t, n.CreatedAt), utc(t, n.UpdatedAt)}
+			agreement, opt(n.Note), utc(t, n.CreatedAt), utc(t, n.UpdatedAt), opt(n.TransactionType), sectorsCell(n.Sectors)}
 	default:
 		var n struct {
 			ID, Name, Kind            string
@@ -282,6 +286,26 @@ func renderNode(t testing.TB, table interchange.Table, raw json.RawMessage) []st
 		return []string{n.ID, n.Name, opt(n.Acronym), n.Kind, opt(n.IatiRef), opt(n.Website), hq, n.Parent.key(),
 			utc(t, n.CreatedAt), utc(t, n.UpdatedAt)}
 	}
+}
+
+type gqlSector struct {
+	Vocabulary, Code string
+	Percentage       *string
+}
+
+// sectorsCell renders sectors as the CSV does: VOCABULARY:CODE[:PERCENTAGE],
+// sorted, joined by the list separator.
+func sectorsCell(ss []gqlSector) string {
+	var out []string
+	for _, s := range ss {
+		x := s.Vocabulary + ":" + s.Code
+		if s.Percentage != nil {
+			x += ":" + *s.Percentage
+		}
+		out = append(out, x)
+	}
+	sort.Strings(out)
+	return strings.Join(out, interchange.ListSeparator)
 }
 
 // A CSV export read back with encoding/csv is the GraphQL answer to the
