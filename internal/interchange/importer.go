@@ -16,6 +16,7 @@ import (
 	"github.com/aidregistry/registry/internal/audit"
 	"github.com/aidregistry/registry/internal/countries"
 	"github.com/aidregistry/registry/internal/iati"
+	"github.com/aidregistry/registry/internal/search"
 )
 
 // Options tune an import.
@@ -188,10 +189,15 @@ func (im *importer) activity(ctx context.Context, a *iati.Activity, line int, su
 
 	var w *activityWriter
 	err := im.units.run(ctx, func(ctx context.Context, c *ent.Client) error {
-		// The activity's history is written in one statement at its end.
+		// The activity's history is written in one statement at its end,
+		// and its programme indexed for search once, whatever its sectors.
 		ctx, changes := audit.Buffered(ctx)
+		ctx, index := search.Batched(ctx)
 		w = newActivityWriter(im, c, a)
 		if err := w.write(ctx); err != nil {
+			return err
+		}
+		if err := index.Flush(ctx, c); err != nil {
 			return err
 		}
 		return changes.Flush(ctx, c)

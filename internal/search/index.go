@@ -312,6 +312,34 @@ func Hook(d string, fields ...string) ent.Hook {
 	}
 }
 
+type batchKey struct{}
+
+// Batch gathers the programmes whose sectors a run of writes changed (an
+// imported activity's, remade row by row), so that each is indexed once,
+// by Flush, rather than once a row.
+type Batch struct {
+	d          string
+	programmes []int
+}
+
+// Batched returns a context whose sector writes leave their programmes'
+// indexing to the returned Batch's Flush, which must run in the same
+// transaction.
+func Batched(ctx context.Context) (context.Context, *Batch) {
+	b := &Batch{}
+	return context.WithValue(ctx, batchKey{}, b), b
+}
+
+// Flush indexes the programmes gathered so far.
+func (b *Batch) Flush(ctx context.Context, client *ent.Client) error {
+	if len(b.programmes) == 0 {
+		return nil
+	}
+	ids := b.programmes
+	b.programmes = nil
+	return Reindex(ctx, client, b.d, ids...)
+}
+
 // SectorHook keeps a programme's document current when its sectors change
 // (their names are in its body): after sectors are created, updated or
 // deleted, their programmes are indexed again, in the mutation's
@@ -345,6 +373,15 @@ func SectorHook(d string) ent.Hook {
 				programmes = append(programmes, id) // created, or moved to
 			}
 			if len(programmes) == 0 {
+				return v, nil
+			}
+			if b, ok := ctx.Value(batchKey{}).(*Batch); ok {
+				b.d = d
+				for _, id := range programmes {
+					if !slices.Contains(b.programmes, id) {
+						b.programmes = append(b.programmes, id)
+					}
+				}
 				return v, nil
 			}
 			if err := Reindex(ctx, sm.Client(), d, programmes...); err != nil {
