@@ -22,8 +22,8 @@ import (
 	"github.com/aidregistry/registry/internal/audit"
 	"github.com/aidregistry/registry/internal/iati"
 	"github.com/aidregistry/registry/internal/money"
-	"github.com/aidregistry/registry/internal/validate"
 	"github.com/aidregistry/registry/internal/orgname"
+	"github.com/aidregistry/registry/internal/validate"
 )
 
 // activityWriter brings the store in line with one activity, inside that
