@@ -85,7 +85,10 @@ type ParticipatingOrg struct {
 	Type       string // OrganisationType code; "" when not given or unknown
 	Role       string // OrganisationRole code "1" to "4"
 	ActivityID string // the activity-id attribute: the org's own activity
-	Name       []Narrative
+	// CRSChannelCode is the crs-channel-code attribute (2.03): the OECD
+	// DAC CRS channel the organisation is, as a code.
+	CRSChannelCode string
+	Name           []Narrative
 }
 
 // ActivityDate is a planned or actual start or end.

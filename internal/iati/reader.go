@@ -79,6 +79,7 @@ type rawOrg struct {
 	ActivityID         string `xml:"activity-id,attr"`
 	ProviderActivityID string `xml:"provider-activity-id,attr"`
 	ReceiverActivityID string `xml:"receiver-activity-id,attr"`
+	CRSChannelCode     string `xml:"crs-channel-code,attr"`
 }
 
 type rawCode struct {
@@ -401,11 +402,12 @@ func (raw *rawActivity) activity(fileLang string) *Activity {
 			continue
 		}
 		p := ParticipatingOrg{
-			Elem:       i,
-			Ref:        strings.TrimSpace(o.Ref),
-			Role:       role,
-			ActivityID: strings.TrimSpace(o.ActivityID),
-			Name:       c.narratives(elem, o.rawText, lang),
+			Elem:           i,
+			CRSChannelCode: strings.TrimSpace(o.CRSChannelCode),
+			Ref:            strings.TrimSpace(o.Ref),
+			Role:           role,
+			ActivityID:     strings.TrimSpace(o.ActivityID),
+			Name:           c.narratives(elem, o.rawText, lang),
 		}
 		if p.Ref == "" && len(p.Name) == 0 {
 			c.problem(elem, "names no organisation (no ref, no narrative); skipped")

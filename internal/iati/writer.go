@@ -267,7 +267,7 @@ func (w *Writer) activity(a *Activity) {
 		w.withNarratives(2, "description", d.Narratives, "type", d.Type)
 	}
 	for _, p := range a.ParticipatingOrgs {
-		w.withNarratives(2, "participating-org", p.Name, "ref", p.Ref, "type", p.Type, "role", p.Role, "activity-id", p.ActivityID)
+		w.withNarratives(2, "participating-org", p.Name, "ref", p.Ref, "type", p.Type, "role", p.Role, "activity-id", p.ActivityID, "crs-channel-code", p.CRSChannelCode)
 	}
 	w.startTag(2, "activity-status", true, "code", a.Status)
 	for _, d := range a.Dates {

@@ -64,12 +64,22 @@ func Canonical(ref string) (id string, ok bool) {
 	if IsIdentifier(ref) {
 		return ref, true
 	}
-	if isDigits(ref) && !dacCategories[ref] {
+	if multilateralChannel(ref) {
 		if id, ok := codelists.DACIdentifier(ref); ok {
 			return id, true
 		}
 	}
 	return ref, false
+}
+
+// multilateralChannel says whether a bare code is a CRS channel that names
+// one organisation: a multilateral institution (41114 UNDP, 47066 IOM,
+// 46002 the African Development Bank), whose XM-DAC- identifier publishers
+// use. The other channels are kinds of organisation (11001 central
+// government, 23000 developing-country NGOs, 90000 other), shared by
+// thousands, and the class codes (41100 UN agencies) group channels.
+func multilateralChannel(code string) bool {
+	return len(code) == 5 && code[0] == '4' && isDigits(code) && !dacCategories[code]
 }
 
 func isDigits(s string) bool {

@@ -21,6 +21,7 @@ import (
 	"github.com/aidregistry/registry/internal/apperr"
 	"github.com/aidregistry/registry/internal/audit"
 	"github.com/aidregistry/registry/internal/iati"
+	"github.com/aidregistry/registry/internal/identity"
 	"github.com/aidregistry/registry/internal/money"
 	"github.com/aidregistry/registry/internal/orgname"
 	"github.com/aidregistry/registry/internal/validate"
@@ -648,7 +649,7 @@ func (w *activityWriter) participations(ctx context.Context) error {
 	var wants []*want
 	for _, p := range w.a.ParticipatingOrgs {
 		elem := "participating-org " + cmp.Or(pick(p.Name, w.a.Lang), p.Ref)
-		org, err := w.orgs.resolveAs(ctx, "participating-org", p.Ref, p.Type, pick(p.Name, w.a.Lang))
+		org, err := w.orgs.resolveAs(ctx, "participating-org", participantRef(p), p.Type, pick(p.Name, w.a.Lang))
 		if err != nil {
 			if err := w.refused(elem, err); err != nil {
 				return err
@@ -702,6 +703,20 @@ func (w *activityWriter) participations(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// participantRef is the identifier a participating-org names: its ref,
+// or, when that is missing or not an identifier (a publisher's own code),
+// the XM-DAC- identifier of its crs-channel-code where the CRS list names
+// an organisation by it (not a class of channel, such as 22000).
+func participantRef(p iati.ParticipatingOrg) string {
+	if p.CRSChannelCode == "" || IsOrganisationIdentifier(p.Ref) {
+		return p.Ref
+	}
+	if id, ok := identity.Canonical(p.CRSChannelCode); ok {
+		return id
+	}
+	return p.Ref
 }
 
 // countries makes the programme's BENEFICIARY countries those of the

@@ -20,11 +20,11 @@ import (
 // TestOneRecordPerAgency imports real files in which publishers name the
 // same agencies differently: UNDP reports with XM-DAC-41114 and is named
 // by that identifier in others' participating-orgs; UNDP's file names
-// UNICEF by the bare DAC code 41122; Denmark names IOM by name alone. Each
-// agency the rules identify is one record, with the other forms as
-// aliases and where they came from; IOM's name-only record is left apart
-// and listed as a possible duplicate; once merged, importing the files
-// again brings nothing back.
+// UNICEF by the bare DAC code 41122; Denmark names IOM by another spelling
+// and its CRS channel code. Each agency the rules identify is one record,
+// with the other forms as aliases and where they came from; KOICA, named
+// by a name alone in UNDP's file, is left apart and listed as a possible
+// duplicate; once merged, importing the files again brings nothing back.
 func TestOneRecordPerAgency(t *testing.T) {
 	dir := filepath.Join(sharedIATI(t), "examples")
 	files := []string{
@@ -82,33 +82,54 @@ func TestOneRecordPerAgency(t *testing.T) {
 			t.Errorf("UNDP's participations: %d (%v)", held, err)
 		}
 
-		// IOM: Denmark names it by name alone, spelt "Organisation": not the
-		// same name, so left apart, and listed.
+		// IOM: Denmark names it by name alone, spelt "Organisation", with
+		// its CRS channel code 47066: the code identifies it, so Denmark's
+		// name is one more alias of the one record.
 		iom := one("XM-DAC-47066")
-		danish, err := c.Organisation.Query().Where(organisation.Name("International Organisation for Migration")).Only(ctx)
-		if err != nil {
-			t.Fatalf("Denmark's IOM: %v", err)
+		if !slices.ContainsFunc(iom.Edges.Aliases, func(a *ent.OrganisationAlias) bool {
+			return a.Name != nil && *a.Name == "International Organisation for Migration" &&
+				strings.Contains(a.Source, "dportal-covid-p099-denmark-undp-ifad-v2.03.xml")
+		}) {
+			t.Errorf("IOM's aliases %s lack Denmark's name", aliasList(iom.Edges.Aliases))
 		}
-		dups, err := identity.PossibleDuplicates(ctx, c, iom)
+		if n := c.Organisation.Query().Where(organisation.Name("International Organisation for Migration")).CountX(ctx); n != 0 {
+			t.Errorf("Denmark's IOM is a record of its own")
+		}
+		// A channel that is a kind of organisation (11001 central
+		// government) identifies no one.
+		for _, r := range refs {
+			if code, ok := strings.CutPrefix(r, "XM-DAC-"); ok && len(code) == 5 && code[0] != '4' && !strings.Contains(code, "-") {
+				t.Errorf("%s: an identifier taken from a kind of channel", r)
+			}
+		}
+
+		// KOICA: KR-GOV-021 in Germany's file, a name alone in UNDP's,
+		// written differently: left apart, listed, merged by a person.
+		koica := one("KR-GOV-021")
+		named, err := c.Organisation.Query().Where(organisation.Name("KOREA INTERN. COOPERATION AGENCY (KOICA)")).Only(ctx)
+		if err != nil {
+			t.Fatalf("UNDP's KOICA: %v", err)
+		}
+		dups, err := identity.PossibleDuplicates(ctx, c, koica)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !slices.ContainsFunc(dups, func(o *ent.Organisation) bool { return o.ID == danish.ID }) {
-			t.Errorf("IOM's possible duplicates %v lack Denmark's record", names(dups))
+		if !slices.ContainsFunc(dups, func(o *ent.Organisation) bool { return o.ID == named.ID }) {
+			t.Errorf("KOICA's possible duplicates %v lack UNDP's record", names(dups))
 		}
 
-		if _, err := identity.Merge(ctx, c, iom.ID, []int{danish.ID}); err != nil {
+		if _, err := identity.Merge(ctx, c, koica.ID, []int{named.ID}); err != nil {
 			t.Fatalf("merge: %v", err)
 		}
-		viaIOM := func() int {
+		viaKOICA := func() int {
 			n, err := c.Programme.Query().Where(programme.HasParticipationsWith(
-				participation.HasOrganisationWith(organisation.IatiRef("XM-DAC-47066")))).Count(ctx)
+				participation.HasOrganisationWith(organisation.IatiRef("KR-GOV-021")))).Count(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}
 			return n
 		}
-		linked := viaIOM()
+		linked := viaKOICA()
 		orgs, aliases := countOrgs(t, c)
 		for _, f := range files {
 			sum := importFile(t, c, filepath.Join(dir, f))
@@ -119,8 +140,8 @@ func TestOneRecordPerAgency(t *testing.T) {
 		if o, a := countOrgs(t, c); o != orgs || a != aliases {
 			t.Errorf("re-import after the merge: %d organisations, %d aliases; want %d, %d", o, a, orgs, aliases)
 		}
-		if viaIOM() != linked {
-			t.Errorf("programmes linked to IOM changed on re-import: %d, want %d", viaIOM(), linked)
+		if viaKOICA() != linked {
+			t.Errorf("programmes linked to KOICA changed on re-import: %d, want %d", viaKOICA(), linked)
 		}
 	})
 }

@@ -413,7 +413,8 @@ func organisationRows(ctx context.Context, client *ent.Client, where string, out
 	if err != nil {
 		return err
 	}
-	q := client.Organisation.Query()
+	// An organisation merged into another is exported as that one.
+	q := client.Organisation.Query().Where(organisation.MergedIntoIDIsNil())
 	if w != nil {
 		if q, err = w.Filter(q); err != nil {
 			return whereError(err)

@@ -28,7 +28,8 @@ import (
 
 // indexVersion changes whenever the index's tables or documents change.
 // 2: a programme's body holds the names of its sectors.
-const indexVersion = 2
+// 3: organisations merged into another are not found.
+const indexVersion = 3
 
 // source says how one entity becomes a document. title and body are SQL
 // expressions over the entity's table that both stores understand.
@@ -40,6 +41,9 @@ type source struct {
 	body   string
 	keys   string
 	fields []string // the columns title and body read: updates to others skip reindexing
+	// live, when set, is the condition a row must meet to be found (an
+	// organisation merged into another is found as that one).
+	live string
 }
 
 var sources = []source{
@@ -48,7 +52,8 @@ var sources = []source{
 		title:  "name || COALESCE(' (' || acronym || ')', '')",
 		body:   "''",
 		keys:   "'|' || name || '|' || COALESCE(acronym || '|', '')",
-		fields: []string{organisation.FieldName, organisation.FieldAcronym},
+		fields: []string{organisation.FieldName, organisation.FieldAcronym, organisation.FieldMergedIntoID},
+		live:   organisation.FieldMergedIntoID + " IS NULL",
 	},
 	{
 		typ: Programme, node: "Programme", table: programme.Table,
@@ -246,8 +251,14 @@ func insertSQL(d string, srcs []source, cond string) string {
 	var parts []string
 	for _, s := range srcs {
 		sel := fmt.Sprintf("SELECT id, '%s' AS kind, %s AS title, %s AS body, %s AS keys FROM %s", s.typ, s.title, s.body, s.keys, s.table)
-		if cond != "" {
-			sel += " WHERE " + cond
+		var where []string
+		for _, c := range []string{cond, s.live} {
+			if c != "" {
+				where = append(where, c)
+			}
+		}
+		if len(where) > 0 {
+			sel += " WHERE " + strings.Join(where, " AND ")
 		}
 		parts = append(parts, sel)
 	}

@@ -104,6 +104,25 @@ func TestMergeOrganisations(t *testing.T) {
 			t.Errorf("organisations of that name after the merge: %d, want IOM alone", listed.Organisations.TotalCount)
 		}
 
+		// Search finds the survivor, not the record merged into it.
+		found := func() []string {
+			var hits struct {
+				Search struct {
+					Edges []struct{ Node struct{ ID string } }
+				}
+			}
+			r.mustData(t, `{ search(query: "International Organization for Migration", types: [ORGANISATION]) {
+				edges { node { ... on Organisation { id } } } } }`, nil, &hits)
+			var ids []string
+			for _, e := range hits.Search.Edges {
+				ids = append(ids, e.Node.ID)
+			}
+			return ids
+		}
+		if ids := found(); slices.Contains(ids, dup) || !slices.Contains(ids, iom) {
+			t.Errorf("search after the merge found %v; want IOM %s and not the merged %s", ids, iom, dup)
+		}
+
 		// History of the merged record, and the merge in the change feed.
 		var feed struct {
 			Changes struct {
@@ -147,6 +166,9 @@ func TestMergeOrganisations(t *testing.T) {
 		r.mustData(t, `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": dup}, &node)
 		if node.Node.ID != dup {
 			t.Errorf("node(id:) after the split = %s, want %s", node.Node.ID, dup)
+		}
+		if ids := found(); !slices.Contains(ids, dup) {
+			t.Errorf("search after the split found %v; want the split record %s again", ids, dup)
 		}
 		var undone progs
 		r.mustData(t, crossAgency, nil, &undone)
