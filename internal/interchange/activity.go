@@ -372,8 +372,23 @@ func (w *activityWriter) resolveReportingOrg(ctx context.Context) error {
 	if ro.Ref == "" && len(ro.Name) == 0 {
 		return nil
 	}
-	_, err := w.orgs.resolveAs(ctx, "reporting-org", ro.Ref, ro.Type, pick(ro.Name, w.a.Lang))
-	return w.refused("reporting-org", err)
+	id, err := w.orgs.resolveAs(ctx, "reporting-org", ro.Ref, ro.Type, pick(ro.Name, w.a.Lang))
+	if err != nil {
+		return w.refused("reporting-org", err)
+	}
+	// An other-identifier of type B1 is the reporting organisation's
+	// previous identifier: elements naming it name this organisation.
+	for _, oi := range w.a.Element.All("other-identifier") {
+		if attr(oi, "type") != "B1" {
+			continue
+		}
+		if prev, ok := identity.Canonical(attr(oi, "ref")); ok && prev != orgname.Ref(ro.Ref) {
+			if err := w.orgs.previous(ctx, id, prev); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // sourceIDs finds or makes a Source for each document-link, by URL. A

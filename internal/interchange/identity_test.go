@@ -234,3 +234,43 @@ func aliasList(as []*ent.OrganisationAlias) []string {
 	}
 	return out
 }
+
+// TestPreviousIdentifierLinksOldAndNew: an activity's other-identifier of
+// type B1 is its reporting organisation's previous identifier; an element
+// that names the organisation by the old identifier, under another name,
+// finds the same record, and importing again changes nothing.
+func TestPreviousIdentifierLinksOldAndNew(t *testing.T) {
+	each(t, func(t *testing.T, st *store.Store) {
+		c := st.Client
+		doc := `<iati-activities version="2.03">
+			<iati-activity><iati-identifier>GB-CHC-202918-1</iati-identifier>
+				<reporting-org ref="GB-CHC-202918" type="21"><narrative>Oxfam GB</narrative></reporting-org>
+				<title><narrative>Renamed charity's programme</narrative></title>
+				<other-identifier ref="GB-COH-612172" type="B1"/></iati-activity>
+			<iati-activity><iati-identifier>XM-DAC-41114-OLD</iati-identifier>
+				<reporting-org ref="XM-DAC-41114" type="40"><narrative>UNDP</narrative></reporting-org>
+				<title><narrative>A partner named by its old identifier</narrative></title>
+				<participating-org ref="GB-COH-612172" role="4" type="21"><narrative>OXFAM (old registration)</narrative></participating-org>
+			</iati-activity></iati-activities>`
+		importString(t, c, doc)
+		o, err := c.Organisation.Query().Where(organisation.IatiRef("GB-CHC-202918")).WithAliases().Only(system)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := c.Organisation.Query().Where(organisation.NameEQ("OXFAM (old registration)")).CountX(system); n != 0 {
+			t.Errorf("the old identifier made a record of its own")
+		}
+		implementing, err := c.Participation.Query().Where(participation.OrganisationID(o.ID)).Count(system)
+		if err != nil || implementing != 1 {
+			t.Errorf("participations of the organisation under its old identifier: %d (%v), want 1", implementing, err)
+		}
+		if !slices.ContainsFunc(o.Edges.Aliases, func(a *ent.OrganisationAlias) bool {
+			return a.Ref != nil && *a.Ref == "GB-COH-612172" && strings.Contains(a.Source, "other-identifier B1")
+		}) {
+			t.Errorf("aliases %s lack the previous identifier", aliasList(o.Edges.Aliases))
+		}
+		if again := importString(t, c, doc); again.Unchanged != 2 {
+			t.Errorf("again: %+v", again)
+		}
+	})
+}

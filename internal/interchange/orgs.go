@@ -264,6 +264,22 @@ func (w *orgWriter) remember(ctx context.Context, o *ent.Organisation, element, 
 	return add(name, code, true)
 }
 
+// previous keeps ref, a previous identifier of organisation id, as its
+// alias (no publisher's: an identifier is everyone's), so that an element
+// naming the old identifier finds the organisation. An organisation that
+// still holds ref as its own identifier is left as it is: it shares the
+// identifier, so possibleDuplicates lists it for a person to merge.
+func (w *orgWriter) previous(ctx context.Context, id int, ref string) error {
+	exists, err := w.c.OrganisationAlias.Query().
+		Where(organisationalias.OrganisationID(id), organisationalias.Ref(ref), organisationalias.PublisherIsNil()).Exist(ctx)
+	if err != nil || exists {
+		return err
+	}
+	*w.wrote++
+	return w.c.OrganisationAlias.Create().SetOrganisationID(id).SetRef(ref).
+		SetSource(w.source("other-identifier B1")).Exec(ctx)
+}
+
 func (w *orgWriter) source(element string) string {
 	var parts []string
 	if w.cache.file != "" {
