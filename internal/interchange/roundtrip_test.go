@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -38,9 +40,21 @@ var realFiles = []struct {
 func importExport(t *testing.T, st *store.Store, name string) (src, out *iatifacts.File, sum interchange.Summary, doc []byte) {
 	t.Helper()
 	path := filepath.Join(sharedIATI(t), "examples", name)
-	sum = importFile(t, st.Client, path)
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	start, before := time.Now(), st.Counter.Count()
+	sum, err = interchange.Import(system, st.Client, f, interchange.Options{Dialect: st.Dialect})
+	if err != nil {
+		t.Fatalf("import %s: %v", name, err)
+	}
+	n := sum.Created + sum.Updated + sum.Unchanged
+	t.Logf("import on %s: %d activities in %v, %.0f activities/s, %.1f statements an activity", st.Dialect, n,
+		time.Since(start).Round(time.Millisecond), float64(n)/time.Since(start).Seconds(), float64(st.Counter.Count()-before)/float64(n))
 	doc, _ = exportIATI(t, st.Client, interchange.IATIOptions{})
-	src, err := iatifacts.ParseFile(path)
+	src, err = iatifacts.ParseFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,11 +92,16 @@ func TestRealFilesRoundTrip(t *testing.T) {
 				if !sameTotals(in.Totals, back.Totals) {
 					t.Errorf("exported totals by type:currency\n got %s\nwant %s", showTotals(back.Totals), showTotals(in.Totals))
 				}
+				var families []string
 				for family, n := range in.Elements {
 					if back.Elements[family] != n {
 						t.Errorf("%s: %d in, %d out", family, n, back.Elements[family])
 					}
+					families = append(families, fmt.Sprintf("%s %d/%d", family, n, back.Elements[family]))
 				}
+				slices.Sort(families)
+				t.Logf("elements in/out: %s", strings.Join(families, ", "))
+				t.Logf("transactions in/stored/out: %d/%d/%d", in.Transactions, st.Client.Funding.Query().CountX(system), back.Transactions)
 				t.Logf("%d activities, %d transactions; totals %s; quality notes %v; %d skipped",
 					in.Activities, in.Transactions, showTotals(in.Totals), sum.QualityNotes, len(sum.Skipped))
 			})
