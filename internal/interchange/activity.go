@@ -1198,14 +1198,19 @@ func (w *activityWriter) links(ctx context.Context, rel *relations) error {
 			w.writes++
 		}
 	}
+	// New links in one statement: an activity may name hundreds.
+	var creates []*ent.ActivityLinkCreate
 	for _, k := range rel.links {
 		if slices.ContainsFunc(have, func(l *ent.ActivityLink) bool { return l.Ref == k.ref && l.Type == k.typ }) {
 			continue
 		}
-		if err := w.c.ActivityLink.Create().SetProgrammeCode(w.a.Identifier).SetRef(k.ref).SetType(k.typ).Exec(quiet); err != nil {
+		creates = append(creates, w.c.ActivityLink.Create().SetProgrammeCode(w.a.Identifier).SetRef(k.ref).SetType(k.typ))
+	}
+	for chunk := range slices.Chunk(creates, 1000) {
+		if err := w.c.ActivityLink.CreateBulk(chunk...).Exec(quiet); err != nil {
 			return err
 		}
-		w.writes++
+		w.writes += len(chunk)
 	}
 	return nil
 }
