@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -251,18 +252,11 @@ func (ew *elementWriter) qualify(uri, local string, scope map[string]string, dec
 	p, ok := ew.prefix(uri)
 	if !ok {
 		ew.n++
-		p = "ns" + itoa(ew.n)
+		p = "ns" + strconv.Itoa(ew.n)
 		scope[uri] = p
 		*decl = append(*decl, "xmlns:"+p, uri)
 	}
 	return p + ":" + local
-}
-
-func itoa(n int) string {
-	if n < 10 {
-		return string(rune('0' + n))
-	}
-	return itoa(n/10) + string(rune('0'+n%10))
 }
 
 // WriteElement writes one iati-activity given as an Element, as it stands:

@@ -1,6 +1,7 @@
 package interchange
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -99,7 +100,7 @@ func activityNotes(a *iati.Element, n *notes) {
 	byVocab := map[string][]*iati.Element{}
 	var vocabs []string
 	for _, r := range a.All("recipient-region") {
-		v := cmpOr(strings.TrimSpace(r.Attr("vocabulary")), "1")
+		v := cmp.Or(strings.TrimSpace(r.Attr("vocabulary")), "1")
 		if _, seen := byVocab[v]; !seen {
 			vocabs = append(vocabs, v)
 		}
@@ -127,7 +128,7 @@ func sectorNotes(sectors []*iati.Element, elem string, n *notes) {
 	byVocab := map[string][]*iati.Element{}
 	var vocabs []string
 	for _, s := range sectors {
-		v := cmpOr(strings.TrimSpace(s.Attr("vocabulary")), "1")
+		v := cmp.Or(strings.TrimSpace(s.Attr("vocabulary")), "1")
 		if _, seen := byVocab[v]; !seen {
 			vocabs = append(vocabs, v)
 		}
@@ -138,13 +139,6 @@ func sectorNotes(sectors []*iati.Element, elem string, n *notes) {
 			n.add(iati.NoteSectorsNot100, elem+" vocabulary "+v, "the percentages add up to %s, not 100; kept as published", sum.String())
 		}
 	}
-}
-
-func cmpOr(s, fallback string) string {
-	if s == "" {
-		return fallback
-	}
-	return s
 }
 
 // noteCounts counts quality notes by code, in the order codes were met.

@@ -1,6 +1,7 @@
 package interchange
 
 import (
+	"cmp"
 	"context"
 	"reflect"
 	"strconv"
@@ -37,20 +38,20 @@ func (w *activityWriter) projections(ctx context.Context) error {
 		old.markers, old.scopes = w.old.Edges.PolicyMarkers, w.old.Edges.HumanitarianScopes
 	}
 	pid := w.id
-	if err := w.replace(ctx, rowsOf(old.sectors, sectorOfRow), sectorsOf(a.All("sector"), lang),
+	if err := replace(rowsOf(old.sectors, sectorOfRow), sectorsOf(a.All("sector"), lang),
 		func() error { _, err := w.c.Sector.Delete().Where(sector.ProgrammeID(pid)).Exec(ctx); return err },
 		func(rows []sectorRow) error { return w.createSectors(ctx, rows, &pid, nil) }); err != nil {
 		return err
 	}
 	for _, f := range w.fundingRows {
 		fid := f.id
-		if err := w.replace(ctx, rowsOf(f.sectors, sectorOfRow), sectorsOf(f.element.All("sector"), lang),
+		if err := replace(rowsOf(f.sectors, sectorOfRow), sectorsOf(f.element.All("sector"), lang),
 			func() error { _, err := w.c.Sector.Delete().Where(sector.FundingID(fid)).Exec(ctx); return err },
 			func(rows []sectorRow) error { return w.createSectors(ctx, rows, nil, &fid) }); err != nil {
 			return err
 		}
 	}
-	if err := w.replace(ctx, rowsOf(old.locs, locationOfRow), locationsOf(a.All("location"), lang),
+	if err := replace(rowsOf(old.locs, locationOfRow), locationsOf(a.All("location"), lang),
 		func() error { _, err := w.c.Location.Delete().Where(location.ProgrammeID(pid)).Exec(ctx); return err },
 		func(rows []locationRow) error {
 			bs := make([]*ent.LocationCreate, len(rows))
@@ -66,7 +67,7 @@ func (w *activityWriter) projections(ctx context.Context) error {
 		}); err != nil {
 		return err
 	}
-	if err := w.replace(ctx, rowsOf(old.markers, markerOfRow), markersOf(a.All("policy-marker"), lang),
+	if err := replace(rowsOf(old.markers, markerOfRow), markersOf(a.All("policy-marker"), lang),
 		func() error {
 			_, err := w.c.PolicyMarker.Delete().Where(policymarker.ProgrammeID(pid)).Exec(ctx)
 			return err
@@ -81,7 +82,7 @@ func (w *activityWriter) projections(ctx context.Context) error {
 		}); err != nil {
 		return err
 	}
-	return w.replace(ctx, rowsOf(old.scopes, scopeOfRow), scopesOf(a.All("humanitarian-scope"), lang),
+	return replace(rowsOf(old.scopes, scopeOfRow), scopesOf(a.All("humanitarian-scope"), lang),
 		func() error {
 			_, err := w.c.HumanitarianScope.Delete().Where(humanitarianscope.ProgrammeID(pid)).Exec(ctx)
 			return err
@@ -98,23 +99,19 @@ func (w *activityWriter) projections(ctx context.Context) error {
 
 // replace deletes and recreates one family's rows when the wanted ones
 // differ from those stored.
-func (w *activityWriter) replace(ctx context.Context, have, want any, del func() error, create any) error {
+func replace[R any](have, want []R, del func() error, create func([]R) error) error {
 	if reflect.DeepEqual(have, want) {
 		return nil
 	}
-	if reflect.ValueOf(have).Len() > 0 {
+	if len(have) > 0 {
 		if err := del(); err != nil {
 			return err
 		}
 	}
-	if reflect.ValueOf(want).Len() == 0 {
+	if len(want) == 0 {
 		return nil
 	}
-	out := reflect.ValueOf(create).Call([]reflect.Value{reflect.ValueOf(want)})
-	if err, _ := out[0].Interface().(error); err != nil {
-		return err
-	}
-	return nil
+	return create(want)
 }
 
 func rowsOf[E any, R any](es []E, row func(E) R) []R {
@@ -172,7 +169,7 @@ func sectorsOf(els []*iati.Element, lang string) []sectorRow {
 		if code == "" {
 			continue
 		}
-		vocab := cmpOr(attr(e, "vocabulary"), "1")
+		vocab := cmp.Or(attr(e, "vocabulary"), "1")
 		name := optional(codelists.SectorName(vocab, code))
 		if name == nil {
 			name = narrative(e, lang)
@@ -264,7 +261,7 @@ func markersOf(els []*iati.Element, lang string) []markerRow {
 		if code == "" {
 			continue
 		}
-		vocab := cmpOr(attr(e, "vocabulary"), "1")
+		vocab := cmp.Or(attr(e, "vocabulary"), "1")
 		var name *string
 		if vocab == "1" {
 			name = optional(codelists.Name(codelists.PolicyMarker, code))
