@@ -46,16 +46,42 @@ func TestElementsWrittenAsRead(t *testing.T) {
 
 func readElements(t *testing.T, r io.Reader) []*Element {
 	t.Helper()
-	ar := NewReader(r)
 	var out []*Element
-	for {
-		a, err := ar.Next()
-		if err == io.EOF {
-			return out
-		}
-		if err != nil {
-			t.Fatalf("after %d activities: %v", len(out), err)
-		}
+	for _, a := range readActivities(t, r) {
 		out = append(out, a.Element)
+	}
+	return out
+}
+
+// TestViewsReadKeptElements: the GraphQL views of families the registry
+// has no table for read every element of IATI's annotated example.
+func TestViewsReadKeptElements(t *testing.T) {
+	a := readElements(t, example(t, "activity-standard-example-annotated-203.xml"))[0]
+	held := []*Element{a}
+	for _, tt := range []struct {
+		family string
+		got    int
+	}{
+		{"other-identifier", len(OtherIdentifiers(held))},
+		{"planned-disbursement", len(PlannedDisbursements(held))},
+		{"document-link", len(DocumentLinks(held))},
+		{"tag", len(Tags(held))},
+		{"result", len(Results(held))},
+	} {
+		if want := len(a.All(tt.family)); tt.got != want || want == 0 {
+			t.Errorf("%s: %d read, %d in the example", tt.family, tt.got, want)
+		}
+	}
+	pd := PlannedDisbursements(held)[0]
+	if pd.Value == nil || pd.Value.Currency == "" || pd.PeriodStart == "" || pd.Provider == nil {
+		t.Errorf("planned disbursement read as %+v", pd)
+	}
+	r := Results(held)[0]
+	if len(r.Indicators) == 0 || len(r.Indicators[0].Periods) == 0 || len(r.Indicators[0].Periods[0].Targets) == 0 ||
+		len(r.Indicators[0].Periods[0].Actuals) == 0 || r.Indicators[0].Periods[0].Targets[0].Value == "" {
+		t.Errorf("result read as %+v", r)
+	}
+	if d := DocumentLinks(held)[0]; d.URL == "" || len(d.Categories) == 0 || d.Title == "" {
+		t.Errorf("document link read as %+v", d)
 	}
 }

@@ -99,6 +99,17 @@ func validateBytes(t testing.TB, doc []byte) {
 // readAll reads every activity; an error fails the test.
 func readAll(t testing.TB, r io.Reader) []*Activity {
 	t.Helper()
+	as := readActivities(t, r)
+	for _, a := range as {
+		typedOnly(a)
+	}
+	return as
+}
+
+// readActivities reads every activity of a document, typed fields and
+// element tree.
+func readActivities(t testing.TB, r io.Reader) []*Activity {
+	t.Helper()
 	ar := NewReader(r)
 	var out []*Activity
 	for {
@@ -109,7 +120,7 @@ func readAll(t testing.TB, r io.Reader) []*Activity {
 		if err != nil {
 			t.Fatalf("after %d activities: %v", len(out), err)
 		}
-		out = append(out, typedOnly(a))
+		out = append(out, a)
 	}
 }
 

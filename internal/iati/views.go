@@ -80,6 +80,20 @@ func activity(held []*Element) *Element {
 	return nil
 }
 
+// viewOf reads each element named name of a programme's activity with
+// view, given the activity's language.
+func viewOf[T any](held []*Element, name string, view func(e *Element, lang string) T) []T {
+	a := activity(held)
+	if a == nil {
+		return nil
+	}
+	var out []T
+	for _, e := range a.All(name) {
+		out = append(out, view(e, a.Lang()))
+	}
+	return out
+}
+
 func (e *Element) text(lang string) string {
 	if e == nil {
 		return ""
@@ -103,28 +117,19 @@ func orgRef(e *Element, lang string) *OrgRef {
 
 // OtherIdentifiers lists the activity's other-identifiers.
 func OtherIdentifiers(held []*Element) []OtherIdentifier {
-	a := activity(held)
-	if a == nil {
-		return nil
-	}
-	lang := a.Lang()
-	var out []OtherIdentifier
-	for _, e := range a.All("other-identifier") {
-		out = append(out, OtherIdentifier{Ref: strings.TrimSpace(e.Attr("ref")), Type: strings.TrimSpace(e.Attr("type")),
-			OwnerOrganisation: orgRef(e.First("owner-org"), lang)})
-	}
-	return out
+	return viewOf(held, "other-identifier", func(e *Element, lang string) OtherIdentifier {
+		return OtherIdentifier{Ref: strings.TrimSpace(e.Attr("ref")), Type: strings.TrimSpace(e.Attr("type")),
+			OwnerOrganisation: orgRef(e.First("owner-org"), lang)}
+	})
 }
 
 // PlannedDisbursements lists the activity's planned-disbursements.
 func PlannedDisbursements(held []*Element) []PlannedDisbursement {
-	a := activity(held)
-	if a == nil {
-		return nil
+	defaultCurrency := ""
+	if a := activity(held); a != nil {
+		defaultCurrency = a.Attr("default-currency")
 	}
-	lang := a.Lang()
-	var out []PlannedDisbursement
-	for _, e := range a.All("planned-disbursement") {
+	return viewOf(held, "planned-disbursement", func(e *Element, lang string) PlannedDisbursement {
 		p := PlannedDisbursement{
 			Type:        strings.TrimSpace(e.Attr("type")),
 			PeriodStart: e.childAttr("period-start", "iso-date"),
@@ -134,25 +139,18 @@ func PlannedDisbursements(held []*Element) []PlannedDisbursement {
 		}
 		if v := e.First("value"); v != nil {
 			p.ValueDate = strings.TrimSpace(v.Attr("value-date"))
-			currency := strings.ToUpper(strings.TrimSpace(first(v.Attr("currency"), a.Attr("default-currency"))))
+			currency := strings.ToUpper(strings.TrimSpace(first(v.Attr("currency"), defaultCurrency)))
 			if amount, err := money.Parse(strings.TrimSpace(v.Text)); err == nil && currency != "" {
 				p.Value = &money.Money{Amount: amount, Currency: currency}
 			}
 		}
-		out = append(out, p)
-	}
-	return out
+		return p
+	})
 }
 
 // DocumentLinks lists the activity's document-links.
 func DocumentLinks(held []*Element) []DocumentLinkView {
-	a := activity(held)
-	if a == nil {
-		return nil
-	}
-	lang := a.Lang()
-	var out []DocumentLinkView
-	for _, e := range a.All("document-link") {
+	return viewOf(held, "document-link", func(e *Element, lang string) DocumentLinkView {
 		d := DocumentLinkView{
 			URL: strings.TrimSpace(e.Attr("url")), Format: strings.TrimSpace(e.Attr("format")),
 			Title: e.First("title").text(lang), Description: e.First("description").text(lang),
@@ -164,61 +162,49 @@ func DocumentLinks(held []*Element) []DocumentLinkView {
 		for _, l := range e.All("language") {
 			d.Languages = append(d.Languages, strings.TrimSpace(l.Attr("code")))
 		}
-		out = append(out, d)
-	}
-	return out
+		return d
+	})
 }
 
 // Tags lists the activity's tags.
 func Tags(held []*Element) []Tag {
-	a := activity(held)
-	if a == nil {
-		return nil
-	}
-	var out []Tag
-	for _, e := range a.All("tag") {
-		out = append(out, Tag{Vocabulary: strings.TrimSpace(e.Attr("vocabulary")),
+	return viewOf(held, "tag", func(e *Element, lang string) Tag {
+		return Tag{Vocabulary: strings.TrimSpace(e.Attr("vocabulary")),
 			VocabularyURI: strings.TrimSpace(e.Attr("vocabulary-uri")),
-			Code:          strings.TrimSpace(e.Attr("code")), Name: e.text(a.Lang())})
-	}
-	return out
+			Code:          strings.TrimSpace(e.Attr("code")), Name: e.text(lang)}
+	})
 }
 
 // Results lists the activity's results as published, with indicators,
 // baselines and periods.
 func Results(held []*Element) []ResultView {
-	a := activity(held)
-	if a == nil {
-		return nil
-	}
-	lang := a.Lang()
+	return viewOf(held, "result", resultView)
+}
+
+func resultView(r *Element, lang string) ResultView {
 	measure := func(e *Element) Measurement {
 		return Measurement{Value: strings.TrimSpace(e.Attr("value")), Year: strings.TrimSpace(e.Attr("year")),
 			Date: strings.TrimSpace(e.Attr("iso-date")), Comment: e.First("comment").text(lang)}
 	}
-	var out []ResultView
-	for _, r := range a.All("result") {
-		rv := ResultView{Type: strings.TrimSpace(r.Attr("type")), AggregationStatus: strings.TrimSpace(r.Attr("aggregation-status")),
-			Title: r.First("title").text(lang), Description: r.First("description").text(lang)}
-		for _, in := range r.All("indicator") {
-			iv := IndicatorView{Measure: strings.TrimSpace(in.Attr("measure")), Ascending: strings.TrimSpace(in.Attr("ascending")),
-				Title: in.First("title").text(lang)}
-			for _, b := range in.All("baseline") {
-				iv.Baselines = append(iv.Baselines, measure(b))
-			}
-			for _, p := range in.All("period") {
-				pv := PeriodView{Start: p.childAttr("period-start", "iso-date"), End: p.childAttr("period-end", "iso-date")}
-				for _, t := range p.All("target") {
-					pv.Targets = append(pv.Targets, measure(t))
-				}
-				for _, t := range p.All("actual") {
-					pv.Actuals = append(pv.Actuals, measure(t))
-				}
-				iv.Periods = append(iv.Periods, pv)
-			}
-			rv.Indicators = append(rv.Indicators, iv)
+	rv := ResultView{Type: strings.TrimSpace(r.Attr("type")), AggregationStatus: strings.TrimSpace(r.Attr("aggregation-status")),
+		Title: r.First("title").text(lang), Description: r.First("description").text(lang)}
+	for _, in := range r.All("indicator") {
+		iv := IndicatorView{Measure: strings.TrimSpace(in.Attr("measure")), Ascending: strings.TrimSpace(in.Attr("ascending")),
+			Title: in.First("title").text(lang)}
+		for _, b := range in.All("baseline") {
+			iv.Baselines = append(iv.Baselines, measure(b))
 		}
-		out = append(out, rv)
+		for _, p := range in.All("period") {
+			pv := PeriodView{Start: p.childAttr("period-start", "iso-date"), End: p.childAttr("period-end", "iso-date")}
+			for _, t := range p.All("target") {
+				pv.Targets = append(pv.Targets, measure(t))
+			}
+			for _, t := range p.All("actual") {
+				pv.Actuals = append(pv.Actuals, measure(t))
+			}
+			iv.Periods = append(iv.Periods, pv)
+		}
+		rv.Indicators = append(rv.Indicators, iv)
 	}
-	return out
+	return rv
 }
