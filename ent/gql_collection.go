@@ -1859,19 +1859,6 @@ func (_q *OrganisationQuery) collectField(ctx context.Context, oneNode bool, opC
 				*wq = *query
 			})
 
-		case "aliases":
-			var (
-				alias = field.Alias
-				path  = append(path, alias)
-				query = (&OrganisationAliasClient{config: _q.config}).Query()
-			)
-			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, organisationaliasImplementors)...); err != nil {
-				return err
-			}
-			_q.WithNamedAliases(alias, func(wq *OrganisationAliasQuery) {
-				*wq = *query
-			})
-
 		case "sources":
 			var (
 				alias = field.Alias

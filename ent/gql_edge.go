@@ -444,18 +444,6 @@ func (_m *Organisation) EventsAttended(ctx context.Context) (result []*Event, er
 	return result, err
 }
 
-func (_m *Organisation) Aliases(ctx context.Context) (result []*OrganisationAlias, err error) {
-	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
-		result, err = _m.NamedAliases(graphql.GetFieldContext(ctx).Field.Alias)
-	} else {
-		result, err = _m.Edges.AliasesOrErr()
-	}
-	if IsNotLoaded(err) {
-		result, err = _m.QueryAliases().All(ctx)
-	}
-	return result, err
-}
-
 func (_m *Organisation) Sources(ctx context.Context) (result []*Source, err error) {
 	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
 		result, err = _m.NamedSources(graphql.GetFieldContext(ctx).Field.Alias)

@@ -80,7 +80,7 @@ type OrganisationEdges struct {
 	// type was loaded (or requested) in eager-loading or not.
 	loadedTypes [13]bool
 	// totalCount holds the count of the edges above.
-	totalCount [13]map[string]int
+	totalCount [12]map[string]int
 
 	namedChildren         map[string][]*Organisation
 	namedPresences        map[string][]*Presence

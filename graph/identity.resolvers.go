@@ -9,6 +9,7 @@ import (
 	"context"
 
 	"github.com/aidregistry/registry/ent"
+	"github.com/aidregistry/registry/ent/organisationalias"
 	"github.com/aidregistry/registry/internal/identity"
 )
 
@@ -25,4 +26,9 @@ func (r *mutationResolver) SplitOrganisation(ctx context.Context, id int) (*ent.
 // PossibleDuplicates is the resolver for the possibleDuplicates field.
 func (r *organisationResolver) PossibleDuplicates(ctx context.Context, obj *ent.Organisation) ([]*ent.Organisation, error) {
 	return identity.PossibleDuplicates(ctx, r.tx(ctx), obj)
+}
+
+// Aliases is the resolver for the aliases field.
+func (r *organisationResolver) Aliases(ctx context.Context, obj *ent.Organisation) ([]*ent.OrganisationAlias, error) {
+	return obj.QueryAliases().Order(ent.Asc(organisationalias.FieldID)).All(ctx)
 }

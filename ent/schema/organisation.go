@@ -55,7 +55,9 @@ func (Organisation) Edges() []ent.Edge {
 		edge.To("agreement_parties", AgreementParty.Type).Annotations(setByChild()),
 		edge.From("events_organised", Event.Type).Ref("organisers").Annotations(setByChild()),
 		edge.From("events_attended", Event.Type).Ref("participants").Annotations(setByChild()),
-		edge.To("aliases", OrganisationAlias.Type).Annotations(setByChild()),
+		// Read through Organisation.aliases (graph/identity.graphql), never null.
+		edge.To("aliases", OrganisationAlias.Type).
+			Annotations(entgql.Skip(entgql.SkipType, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		cites(),
 	}
 }

@@ -56,6 +56,7 @@ type FundingResolver interface {
 }
 type OrganisationResolver interface {
 	PossibleDuplicates(ctx context.Context, obj *ent.Organisation) ([]*ent.Organisation, error)
+	Aliases(ctx context.Context, obj *ent.Organisation) ([]*ent.OrganisationAlias, error)
 	History(ctx context.Context, obj *ent.Organisation, first *int, after *entgql.Cursor[int]) (*ent.ChangeConnection, error)
 }
 type ParticipationResolver interface {
@@ -5540,38 +5541,6 @@ func (ec *executionContext) fieldContext_Organisation_eventsAttended(_ context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _Organisation_aliases(ctx context.Context, field graphql.CollectedField, obj *ent.Organisation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organisation_aliases(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Aliases(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*ent.OrganisationAlias) graphql.Marshaler {
-			return ec.marshalOOrganisationAlias2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐOrganisationAliasᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Organisation_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Organisation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_OrganisationAlias(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
 func (ec *executionContext) _Organisation_sources(ctx context.Context, field graphql.CollectedField, obj *ent.Organisation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5631,6 +5600,38 @@ func (ec *executionContext) fieldContext_Organisation_possibleDuplicates(_ conte
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Organisation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Organisation_aliases(ctx context.Context, field graphql.CollectedField, obj *ent.Organisation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organisation_aliases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Organisation().Aliases(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.OrganisationAlias) graphql.Marshaler {
+			return ec.marshalNOrganisationAlias2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐOrganisationAliasᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organisation_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organisation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrganisationAlias(ctx, field)
 		},
 	}
 	return fc, nil
@@ -30098,12 +30099,6 @@ func (ec *executionContext) _Organisation(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organisation_eventsAttended(ctx, field, obj)
 				})
-		case "aliases":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Organisation_aliases(ctx, field, obj)
-				})
 		case "sources":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -30115,6 +30110,12 @@ func (ec *executionContext) _Organisation(ctx context.Context, sel ast.Selection
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organisation_possibleDuplicates(ctx, field, obj)
+				})
+		case "aliases":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organisation_aliases(ctx, field, obj)
 				})
 		case "history":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -31935,6 +31936,22 @@ func (ec *executionContext) marshalNOrganisation2ᚖgithubᚗcomᚋaidregistry�
 	return ec._Organisation(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNOrganisationAlias2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐOrganisationAliasᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.OrganisationAlias) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOrganisationAlias2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐOrganisationAlias(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNOrganisationAlias2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐOrganisationAlias(ctx context.Context, sel ast.SelectionSet, v *ent.OrganisationAlias) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "OrganisationAlias!")
@@ -33298,25 +33315,6 @@ func (ec *executionContext) marshalOOrganisation2ᚖgithubᚗcomᚋaidregistry�
 		return graphql.Null
 	}
 	return ec._Organisation(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalOOrganisationAlias2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐOrganisationAliasᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.OrganisationAlias) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNOrganisationAlias2ᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐOrganisationAlias(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
 }
 
 func (ec *executionContext) unmarshalOOrganisationAliasWhereInput2ᚕᚖgithubᚗcomᚋaidregistryᚋregistryᚋentᚐOrganisationAliasWhereInputᚄ(ctx context.Context, v any) ([]*ent.OrganisationAliasWhereInput, error) {

@@ -6596,7 +6596,6 @@ type Organisation implements Node {
   agreementParties: [AgreementParty!]
   eventsOrganised: [Event!]
   eventsAttended: [Event!]
-  aliases: [OrganisationAlias!]
   sources: [Source!]
 }
 type OrganisationAlias implements Node {
@@ -9206,6 +9205,8 @@ extend type Funding {
   or the same website. Never merged automatically.
   """
   possibleDuplicates: [Organisation!]!
+  "Every name and identifier the organisation is known by, each with where it came from."
+  aliases: [OrganisationAlias!]!
 }
 
 extend type Mutation {
@@ -10180,12 +10181,12 @@ func (ec *executionContext) childFields_Organisation(ctx context.Context, field 
 		return ec.fieldContext_Organisation_eventsOrganised(ctx, field)
 	case "eventsAttended":
 		return ec.fieldContext_Organisation_eventsAttended(ctx, field)
-	case "aliases":
-		return ec.fieldContext_Organisation_aliases(ctx, field)
 	case "sources":
 		return ec.fieldContext_Organisation_sources(ctx, field)
 	case "possibleDuplicates":
 		return ec.fieldContext_Organisation_possibleDuplicates(ctx, field)
+	case "aliases":
+		return ec.fieldContext_Organisation_aliases(ctx, field)
 	case "history":
 		return ec.fieldContext_Organisation_history(ctx, field)
 	}
