@@ -88,7 +88,7 @@ func Hook(dialectName string) ent.Hook {
 				}
 				ids = []int{id}
 			}
-			if err := record(ctx, client, m, ids, before); err != nil {
+			if err := record(ctx, client, m, ids, before, v); err != nil {
 				return nil, err
 			}
 			return v, nil
@@ -143,7 +143,7 @@ func (b *Buffer) Flush(ctx context.Context, client *ent.Client) error {
 }
 
 // record writes one Change per touched record.
-func record(ctx context.Context, client *ent.Client, m ent.Mutation, ids []int, before map[int]map[string]any) error {
+func record(ctx context.Context, client *ent.Client, m ent.Mutation, ids []int, before map[int]map[string]any, v ent.Value) error {
 	op := change.OperationUPDATE
 	switch {
 	case m.Op().Is(ent.OpCreate):
@@ -154,7 +154,13 @@ func record(ctx context.Context, client *ent.Client, m ent.Mutation, ids []int, 
 	var after map[int]map[string]any
 	if op != change.OperationDELETE {
 		var err error
-		if after, err = snapshots(client, ids); err != nil {
+		if after, err = written(v, ids); err != nil {
+			return err
+		}
+		if after == nil {
+			after, err = snapshots(client, ids)
+		}
+		if err != nil {
 			return err
 		}
 	}
@@ -190,6 +196,21 @@ func record(ctx context.Context, client *ent.Client, m ent.Mutation, ids []int, 
 	return nil
 }
 
+// written is the field map of the one record a create or update-one
+// returned, as it was stored (ent reads an updated record back itself), so
+// that its history needs no second read; nil for other mutations.
+func written(v ent.Value, ids []int) (map[int]map[string]any, error) {
+	n, ok := v.(ent.Noder)
+	if !ok || len(ids) != 1 || n == nil {
+		return nil, nil
+	}
+	fields, err := fieldMap(n)
+	if err != nil {
+		return nil, fmt.Errorf("audit: encode record %d: %w", ids[0], err)
+	}
+	return map[int]map[string]any{ids[0]: fields}, nil
+}
+
 // snapshots reads records as field maps. It runs on a context free of the
 // GraphQL request, so ent does not try to collect the request's fields.
 func snapshots(client *ent.Client, ids []int) (map[int]map[string]any, error) {
@@ -199,16 +220,26 @@ func snapshots(client *ent.Client, ids []int) (map[int]map[string]any, error) {
 		if err != nil {
 			return nil, fmt.Errorf("audit: read record %d: %w", id, err)
 		}
-		raw, err := json.Marshal(n)
+		fields, err := fieldMap(n)
 		if err != nil {
 			return nil, fmt.Errorf("audit: encode record %d: %w", id, err)
 		}
-		var fields map[string]any
-		if err := json.Unmarshal(raw, &fields); err != nil {
-			return nil, fmt.Errorf("audit: decode record %d: %w", id, err)
-		}
-		delete(fields, "edges")
 		out[id] = fields
 	}
 	return out, nil
+}
+
+// fieldMap is a record's fields as the history keeps them: its JSON form,
+// without its loaded edges.
+func fieldMap(n ent.Noder) (map[string]any, error) {
+	raw, err := json.Marshal(n)
+	if err != nil {
+		return nil, err
+	}
+	var fields map[string]any
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		return nil, err
+	}
+	delete(fields, "edges")
+	return fields, nil
 }
