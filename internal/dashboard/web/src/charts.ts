@@ -43,7 +43,7 @@ export function bars(rows: BarRow[], emptyText = "Nothing to show for these filt
   const svg = h("svg", { viewBox: `0 0 ${width} ${rows.length * rowH}`, role: "img", class: "bars", "aria-hidden": "true" });
   rows.forEach((r, i) => {
     const y = i * rowH;
-    const label = r.label.length > 34 ? r.label.slice(0, 33) + "…" : r.label;
+    const label = r.label.length > 30 ? r.label.slice(0, 29) + "…" : r.label;
     svg.append(
       h("g", null,
         h("title", null, `${r.label}: ${r.text}`),
@@ -83,7 +83,8 @@ export function stacked(categories: string[], series: StackSeries[], value: (cat
       svg.append(h("text", { x: x + colW * 0.35, y: height - 6, "text-anchor": "middle", class: "lbl" }, c));
   });
   const legend = h("ul", { class: "legend" }, series.map((s, si) => h("li", null, h("span", { class: "swatch", style: `background:${palette[si % palette.length]}` }), s.label)));
-  return h("div", null, svg, legend);
+  const negative = categories.some((c) => series.some((s) => value(c, s.key) < 0));
+  return h("div", null, svg, legend, negative ? h("p", { class: "empty" }, "Negative totals (corrections) are not drawn; the table shows them.") : null);
 }
 
 export function replace(el: Element, ...children: Element[]): void {

@@ -76,7 +76,7 @@ export async function renderOverview(main: HTMLElement): Promise<void> {
       figure("organisations", String(orgIds.size), "organisations taking part"),
       figure("countries", String(countries.length), "beneficiary countries"),
       h("div", { class: "figure wide", "data-figure": "funding" },
-        h("span", { class: "label" }, "funding, by currency"),
+        h("span", { class: "label" }, "funding by currency, all transaction types (fundingSummary)"),
         money.length ? h("ul", { class: "money-list" }, money.map((m) => h("li", { "data-currency": m.currency, "data-amount": m.amount }, formatMoney(m)))) : h("span", { class: "value" }, "none stated")),
     ),
   );
