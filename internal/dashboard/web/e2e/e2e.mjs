@@ -82,6 +82,20 @@ await check("map shades the beneficiary countries", async () => {
   assert(/Indonesia: \d+ programmes/.test(status), `focus shows ${status}`);
 });
 
+await check("the map switches to funding per country, from fundingSummary", async () => {
+  await page.selectOption("#map-metric", "funding");
+  await page.waitForURL(/map=funding/);
+  await ready();
+  await page.click("#map button.toggle");
+  const rows = await page.$$eval("#map table tbody tr", (r) => r.map((x) => [...x.children].map((c) => c.textContent)));
+  const id = rows.find((r) => r[0] === "Indonesia");
+  assert(id && id[3].startsWith("EUR ") && /^\d+$/.test(id[2]), `Indonesia row ${JSON.stringify(id)}`);
+  await page.screenshot({ path: join(out, "overview-funding-map.png"), fullPage: false });
+  await page.goBack();
+  await page.waitForURL((u) => !u.search.includes("map="));
+  await ready();
+});
+
 let initial;
 await check("unfiltered figures equal fundingSummary's", async () => {
   initial = await figures();

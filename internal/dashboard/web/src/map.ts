@@ -25,17 +25,28 @@ function countries(): CountryFeature[] {
   return features;
 }
 
-/** breaks splits 1..max into at most shades.length classes. */
-export function breaks(max: number): number[] {
-  if (max <= shades.length) return Array.from({ length: max }, (_, i) => i + 1);
+/**
+ * breaks gives the upper bounds of at most shades.length classes over
+ * (0, max]: whole numbers for counts, equal intervals otherwise.
+ */
+export function breaks(max: number, counts: boolean): number[] {
+  if (max <= 0) return [];
+  if (counts && max <= shades.length) return Array.from({ length: max }, (_, i) => i + 1);
   const out: number[] = [];
-  for (let i = 1; i <= shades.length; i++) out.push(Math.ceil((max * i) / shades.length));
+  for (let i = 1; i <= shades.length; i++) out.push(counts ? Math.ceil((max * i) / shades.length) : (max * i) / shades.length);
   return [...new Set(out)];
 }
 
 export interface MapValue {
-  value: number;
+  value: number; // for the shade only
   name: string;
+  text: string; // what is shown: exact
+}
+
+export interface MapOptions {
+  label: string; // what is mapped, for the map's name
+  counts: boolean; // whole numbers (programmes) or amounts
+  legend: (lo: number, hi: number) => string;
 }
 
 /**
@@ -43,18 +54,18 @@ export interface MapValue {
  * or focus shows the country's value in the live line below the map, and
  * Enter or a click calls onPick.
  */
-export function worldMap(values: Map<string, MapValue>, unit: string, onPick: (iso2: string) => void): HTMLElement {
+export function worldMap(values: Map<string, MapValue>, opts: MapOptions, onPick: (iso2: string) => void): HTMLElement {
   const width = 960, height = 470;
   const projection = geoEqualEarth().fitExtent([[4, 4], [width - 4, height - 4]], { type: "Sphere" });
   const path = geoPath(projection);
   const max = Math.max(0, ...[...values.values()].map((v) => v.value));
-  const br = breaks(max);
+  const br = breaks(max, opts.counts);
   const colour = (v: number) => {
     for (let i = 0; i < br.length; i++) if (v <= br[i]) return shades[Math.round((i * (shades.length - 1)) / Math.max(1, br.length - 1))];
     return shades[shades.length - 1];
   };
   const status = h("p", { class: "map-status", "aria-live": "polite" }, "Hover over or focus a shaded country to see its value; press Enter to filter by it.");
-  const svg = h("svg", { viewBox: `0 0 ${width} ${height}`, class: "map", role: "group", "aria-label": `World map of ${unit} per country` });
+  const svg = h("svg", { viewBox: `0 0 ${width} ${height}`, class: "map", role: "group", "aria-label": `World map of ${opts.label} per country` });
   svg.append(h("path", { d: path({ type: "Sphere" }) ?? "", class: "sphere" }));
   const ids = numericToIso2 as Record<string, string>;
   for (const f of countries()) {
@@ -65,7 +76,7 @@ export function worldMap(values: Map<string, MapValue>, unit: string, onPick: (i
       svg.append(h("path", { d, fill: noData, class: "country", "data-iso2": iso2 ?? null }));
       continue;
     }
-    const text = `${v.name}: ${v.value} ${unit}`;
+    const text = `${v.name}: ${v.text}`;
     const show = () => (status.textContent = text);
     const el = h("path", { d, fill: colour(v.value), class: "country shaded", tabindex: 0, role: "button", "aria-label": text, "data-iso2": iso2, "data-value": v.value },
       h("title", null, text));
@@ -81,8 +92,8 @@ export function worldMap(values: Map<string, MapValue>, unit: string, onPick: (i
     svg.append(el);
   }
   const legendItems = br.map((b, i) => {
-    const lo = i === 0 ? 1 : br[i - 1] + 1;
-    return h("li", null, h("span", { class: "swatch", style: `background:${colour(b)}` }), lo === b ? `${b}` : `${lo}–${b}`);
+    const lo = i === 0 ? (opts.counts ? 1 : 0) : opts.counts ? br[i - 1] + 1 : br[i - 1];
+    return h("li", null, h("span", { class: "swatch", style: `background:${colour(b)}` }), opts.legend(lo, b));
   });
   const legend = h("ul", { class: "legend", "aria-label": "Legend" }, h("li", null, h("span", { class: "swatch", style: `background:${noData}` }), "none"), legendItems);
   return h("div", { class: "map-box" }, svg, legend, status);

@@ -15,6 +15,7 @@ interface SectorKey { vocabulary: string; code: string; name: string | null }
 interface OverviewData {
   programmes: { totalCount: number };
   byCountry: { country: { iso2: string; name: string } | null; count: number }[];
+  byCountryFunding: { country: { iso2: string; name: string } | null; split: string | null; currency: string | null; count: number; totals: Money[] }[];
   byStatus: { status: string | null; count: number; budgets: Money[] }[];
   byOrganisation: { organisation: Org | null; role: string | null; count: number }[];
   bySector: { sector: SectorKey | null; count: number }[];
@@ -81,23 +82,18 @@ export async function renderOverview(main: HTMLElement): Promise<void> {
     ),
   );
 
-  // Map.
-  const values = new Map<string, MapValue>();
-  for (const b of countries) values.set(b.country!.iso2, { value: b.count, name: b.country!.name });
-  const pick = (iso2: string) => navigate("/" + filtersToSearch({ ...f, country: iso2 }));
-  main.append(panel("map", "Programmes by beneficiary country", worldMap(values, "programmes", pick),
-    table("Programmes by beneficiary country", ["Country", "Programmes"], countries.map((b) => [b.country!.name, b.count]), [1])));
-
   // Funding by year, stacked by transaction type, in one currency.
   const currencies = [...new Set(data.byYear.map((b) => b.currency).filter((c): c is string => !!c))].sort();
   const byCount = [...data.byCurrency].filter((b) => b.currency).sort((a, b) => b.count - a.count);
   const currency = currencies.includes(currencyWanted) ? currencyWanted : (byCount[0]?.currency ?? currencies[0] ?? "");
+  main.append(mapPanel(f, params, countries, data.byCountryFunding, currency));
+
   const yearRows = data.byYear.filter((b) => b.currency === currency && b.year !== null);
   const years = [...new Set(yearRows.map((b) => String(b.year)))].sort();
   const types = [...new Set(yearRows.map((b) => b.transactionType ?? "UNKNOWN"))];
   const cell = (y: string, t: string) => yearRows.find((b) => String(b.year) === y && (b.transactionType ?? "UNKNOWN") === t)?.totals.find((m) => m.currency === currency);
   const currencySelect = h("label", { class: "inline" }, "Currency ",
-    h("select", { id: "year-currency", onchange: ((e: Event) => navigate(location.pathname + filtersToSearch(f, { sort: params.get("sort") ?? "", currency: (e.target as HTMLSelectElement).value }))) as EventListener },
+    h("select", { id: "year-currency", onchange: ((e: Event) => navigate(location.pathname + filtersToSearch(f, { sort: params.get("sort") ?? "", currency: (e.target as HTMLSelectElement).value, map: params.get("map") ?? "" }))) as EventListener },
       currencies.map((c) => h("option", { value: c, selected: c === currency }, c))));
   main.append(panel("by-year", `Funding by year and transaction type${currency ? ", " + currency : ""}`,
     stacked(years, types.map((t) => ({ key: t, label: words(t) })), (y, t) => approximate(cell(y, t)?.amount ?? "0"), (y, t) => formatMoney(cell(y, t))),
@@ -130,6 +126,47 @@ export async function renderOverview(main: HTMLElement): Promise<void> {
   await renderList(list, f, sort, []);
 }
 
+// mapPanel: the world map by programmes (programmeSummary) or by funding in
+// one currency (fundingSummary by COUNTRY: a country's buckets by share and
+// in full are listed apart, never added).
+function mapPanel(f: Filters, params: URLSearchParams, countries: OverviewData["byCountry"], funding: OverviewData["byCountryFunding"], currency: string): HTMLElement {
+  const metric = params.get("map") === "funding" && currency ? "funding" : "programmes";
+  const values = new Map<string, MapValue>();
+  const rows: (string | number)[][] = [];
+  if (metric === "programmes") {
+    for (const b of countries) {
+      values.set(b.country!.iso2, { value: b.count, name: b.country!.name, text: `${b.count} programme${b.count === 1 ? "" : "s"}` });
+      rows.push([b.country!.name, b.count]);
+    }
+  } else {
+    for (const b of funding) {
+      if (!b.country || b.currency !== currency || !b.totals.length) continue;
+      const m = b.totals[0];
+      const how = b.split === "SHARES" ? "by share" : "in full";
+      const prev = values.get(b.country.iso2);
+      values.set(b.country.iso2, {
+        value: (prev?.value ?? 0) + approximate(m.amount),
+        name: b.country.name,
+        text: (prev ? prev.text + " and " : "") + `${formatMoney(m)} (${how})`,
+      });
+      rows.push([b.country.name, how, b.count, formatMoney(m)]);
+    }
+  }
+  const pick = (iso2: string) => navigate("/" + filtersToSearch({ ...f, country: iso2 }, { map: params.get("map") ?? "", currency: params.get("currency") ?? "" }));
+  const approx = new Intl.NumberFormat("en", { notation: "compact", maximumSignificantDigits: 2 });
+  const map = worldMap(values, metric === "programmes"
+    ? { label: "programmes", counts: true, legend: (lo, hi) => (lo === hi ? `${hi}` : `${lo}–${hi}`) }
+    : { label: `funding in ${currency}`, counts: false, legend: (lo, hi) => `≈ ${currency} ${approx.format(lo)}–${approx.format(hi)}` }, pick);
+  const switcher = h("label", { class: "inline" }, "Shade by ",
+    h("select", { id: "map-metric", onchange: ((e: Event) => navigate("/" + filtersToSearch(f, { sort: params.get("sort") ?? "", currency: params.get("currency") ?? "", map: (e.target as HTMLSelectElement).value === "funding" ? "funding" : "" }))) as EventListener },
+      h("option", { value: "programmes", selected: metric === "programmes" }, "programmes"),
+      currency ? h("option", { value: "funding", selected: metric === "funding" }, `funding, ${currency}`) : null));
+  const tableEl = metric === "programmes"
+    ? table("Programmes by beneficiary country", ["Country", "Programmes"], rows, [1])
+    : table(`Funding by beneficiary country, ${currency}`, ["Country", "Split", "Fundings", "Total"], rows, [2, 3]);
+  return panel("map", metric === "programmes" ? "Programmes by beneficiary country" : `Funding by beneficiary country, ${currency}`, map, tableEl, switcher);
+}
+
 function figure(key: string, value: string, label: string): HTMLElement {
   return h("div", { class: "figure", "data-figure": key }, h("span", { class: "value" }, value), h("span", { class: "label" }, label));
 }
@@ -139,7 +176,7 @@ function filterForm(f: Filters, opts: Options, params: URLSearchParams): HTMLEle
     const data = new FormData(form);
     const next: Filters = {};
     for (const [k, v] of data.entries()) if (typeof v === "string" && v.trim()) (next as Record<string, string>)[k] = v.trim();
-    navigate("/" + filtersToSearch(next, { sort: params.get("sort") ?? "", currency: params.get("currency") ?? "" }));
+    navigate("/" + filtersToSearch(next, { sort: params.get("sort") ?? "", currency: params.get("currency") ?? "", map: params.get("map") ?? "" }));
   };
   const select = (name: string, label: string, choices: [string, string][], any: string) =>
     h("label", null, label, h("select", { name, id: `f-${name}`, onchange: ((e: Event) => apply((e.target as HTMLElement).closest("form")!)) as EventListener },
@@ -173,7 +210,7 @@ async function renderList(section: HTMLElement, f: Filters, sort: string, cursor
   const p = data.programmes;
   clear(section);
   const from = cursors.length * pageSize + 1;
-  const sortSelect = h("select", { id: "list-sort", onchange: ((e: Event) => navigate(location.pathname + filtersToSearch(f, { sort: (e.target as HTMLSelectElement).value, currency: new URLSearchParams(location.search).get("currency") ?? "" }))) as EventListener },
+  const sortSelect = h("select", { id: "list-sort", onchange: ((e: Event) => navigate(location.pathname + filtersToSearch(f, { sort: (e.target as HTMLSelectElement).value, currency: new URLSearchParams(location.search).get("currency") ?? "", map: new URLSearchParams(location.search).get("map") ?? "" }))) as EventListener },
     sorts.map(([k, t]) => h("option", { value: k, selected: k === sort }, t)));
   section.append(
     h("div", { class: "panel-head" }, h("h2", { id: "list-h" }, "Programmes"), h("label", { class: "inline" }, "Sort by ", sortSelect)),
