@@ -60,7 +60,8 @@ const ready = async () => {
 };
 const figures = async () =>
   page.evaluate(() => ({
-    programmes: document.querySelector('[data-figure="programmes"] .value')?.textContent,
+    programmes: document.querySelector('[data-figure="programmes"]')?.dataset.value,
+    programmesText: document.querySelector('[data-figure="programmes"] .value')?.textContent,
     funding: [...document.querySelectorAll('[data-figure="funding"] li')].map((li) => ({ amount: li.dataset.amount, currency: li.dataset.currency, text: li.textContent })),
   }));
 

@@ -7,7 +7,7 @@ import { formatPartialDate } from "./dates";
 import { clear, h, link, table } from "./dom";
 import { exportURL, filtersToSearch, fundingWhere, parseFilters, programmeWhere, type Filters } from "./filters";
 import { worldMap, type MapValue } from "./map";
-import { approximate, compareDecimal, formatMoney, type Money } from "./money";
+import { approximate, compareDecimal, formatDecimal, formatMoney, type Money } from "./money";
 import { navigate } from "./router";
 
 interface Org { id: string; name: string; acronym: string | null }
@@ -61,6 +61,9 @@ export async function renderOverview(main: HTMLElement): Promise<void> {
   const currencyWanted = params.get("currency") ?? "";
 
   optionsCache ??= run<Options>(FilterOptionsOp);
+  // The list is asked for at once, with the summaries, not after them.
+  const firstPage = listPage(f, sort, null);
+  firstPage.catch(() => {}); // reported by renderList
   const [opts, data] = await Promise.all([optionsCache, run<OverviewData>(OverviewOp, { programmes: programmeWhere(f), fundings: fundingWhere(f) })]);
 
   clear(main);
@@ -73,9 +76,9 @@ export async function renderOverview(main: HTMLElement): Promise<void> {
   const money = data.byCurrency.filter((b) => b.currency).flatMap((b) => b.totals);
   main.append(
     h("section", { class: "figures", "aria-label": "Headline figures" },
-      figure("programmes", String(data.programmes.totalCount), "programmes"),
-      figure("organisations", String(orgIds.size), "organisations taking part"),
-      figure("countries", String(countries.length), "beneficiary countries"),
+      figure("programmes", data.programmes.totalCount, "programmes"),
+      figure("organisations", orgIds.size, "organisations taking part"),
+      figure("countries", countries.length, "beneficiary countries"),
       h("div", { class: "figure wide", "data-figure": "funding" },
         h("span", { class: "label" }, "funding by currency, all transaction types (fundingSummary)"),
         money.length ? h("ul", { class: "money-list" }, money.map((m) => h("li", { "data-currency": m.currency, "data-amount": m.amount }, formatMoney(m)))) : h("span", { class: "value" }, "none stated")),
@@ -123,7 +126,12 @@ export async function renderOverview(main: HTMLElement): Promise<void> {
 
   const list = h("section", { class: "panel", id: "programmes", "aria-labelledby": "list-h" });
   main.append(list);
-  await renderList(list, f, sort, []);
+  await renderList(list, f, sort, [], firstPage);
+}
+
+function listPage(f: Filters, sort: string, after: string | null): Promise<ListData> {
+  const [field, direction] = sort.split(":");
+  return run<ListData>(ProgrammeListOp, { where: programmeWhere(f), first: pageSize, after, orderBy: [{ field, direction }, { field: "CODE", direction: "ASC" }] });
 }
 
 // mapPanel: the world map by programmes (programmeSummary) or by funding in
@@ -167,8 +175,8 @@ function mapPanel(f: Filters, params: URLSearchParams, countries: OverviewData["
   return panel("map", metric === "programmes" ? "Programmes by beneficiary country" : `Funding by beneficiary country, ${currency}`, map, tableEl, switcher);
 }
 
-function figure(key: string, value: string, label: string): HTMLElement {
-  return h("div", { class: "figure", "data-figure": key }, h("span", { class: "value" }, value), h("span", { class: "label" }, label));
+function figure(key: string, value: number, label: string): HTMLElement {
+  return h("div", { class: "figure", "data-figure": key, "data-value": value }, h("span", { class: "value" }, formatDecimal(String(value))), h("span", { class: "label" }, label));
 }
 
 function filterForm(f: Filters, opts: Options, params: URLSearchParams): HTMLElement {
@@ -203,10 +211,9 @@ function filterForm(f: Filters, opts: Options, params: URLSearchParams): HTMLEle
   return form;
 }
 
-async function renderList(section: HTMLElement, f: Filters, sort: string, cursors: (string | null)[]): Promise<void> {
-  const [field, direction] = sort.split(":");
+async function renderList(section: HTMLElement, f: Filters, sort: string, cursors: (string | null)[], prefetched?: Promise<ListData>): Promise<void> {
   const after = cursors.length ? cursors[cursors.length - 1] : null;
-  const data = await run<ListData>(ProgrammeListOp, { where: programmeWhere(f), first: pageSize, after, orderBy: [{ field, direction }, { field: "CODE", direction: "ASC" }] });
+  const data = await (prefetched ?? listPage(f, sort, after));
   const p = data.programmes;
   clear(section);
   const from = cursors.length * pageSize + 1;
