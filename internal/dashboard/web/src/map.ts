@@ -11,8 +11,8 @@ import { h } from "./dom";
 // tiles, nothing fetched.
 
 // A sequential blue scale, light to dark; readable for colour-blind people.
-export const shades = ["#dbe9f6", "#a9cbe6", "#6fa6d3", "#3b7fbf", "#14549a"];
-const noData = "#eeeeee";
+export const shades = ["#bcd7ee", "#86b6de", "#5193cb", "#2a6fae", "#0d4a85"];
+const noData = "#f1f1ef";
 
 type CountryFeature = Feature<Geometry, { name: string }>;
 let features: CountryFeature[] | null = null;
@@ -26,14 +26,18 @@ function countries(): CountryFeature[] {
 }
 
 /**
- * breaks gives the upper bounds of at most shades.length classes over
- * (0, max]: whole numbers for counts, equal intervals otherwise.
+ * breaks gives the upper bounds of at most shades.length classes of the
+ * positive values, at their quantiles, so that a few large countries do not
+ * leave all the others in the lightest class. Whole numbers for counts.
  */
-export function breaks(max: number, counts: boolean): number[] {
-  if (max <= 0) return [];
-  if (counts && max <= shades.length) return Array.from({ length: max }, (_, i) => i + 1);
+export function breaks(values: number[], counts: boolean): number[] {
+  const v = values.filter((x) => x > 0).sort((a, b) => a - b);
+  if (v.length === 0) return [];
   const out: number[] = [];
-  for (let i = 1; i <= shades.length; i++) out.push(counts ? Math.ceil((max * i) / shades.length) : (max * i) / shades.length);
+  for (let i = 1; i <= shades.length; i++) {
+    const q = v[Math.min(v.length - 1, Math.ceil((v.length * i) / shades.length) - 1)];
+    out.push(counts ? Math.ceil(q) : q);
+  }
   return [...new Set(out)];
 }
 
@@ -58,8 +62,7 @@ export function worldMap(values: Map<string, MapValue>, opts: MapOptions, onPick
   const width = 960, height = 470;
   const projection = geoEqualEarth().fitExtent([[4, 4], [width - 4, height - 4]], { type: "Sphere" });
   const path = geoPath(projection);
-  const max = Math.max(0, ...[...values.values()].map((v) => v.value));
-  const br = breaks(max, opts.counts);
+  const br = breaks([...values.values()].map((v) => v.value), opts.counts);
   const colour = (v: number) => {
     for (let i = 0; i < br.length; i++) if (v <= br[i]) return shades[Math.round((i * (shades.length - 1)) / Math.max(1, br.length - 1))];
     return shades[shades.length - 1];
