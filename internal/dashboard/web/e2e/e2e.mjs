@@ -197,6 +197,18 @@ await check("an organisation page lists its partners", async () => {
   await page.screenshot({ path: join(out, "organisation.png"), fullPage: true });
 });
 
+await check("a funder's page shows its funding given, from fundingSummary", async () => {
+  await page.goto(base + "/");
+  await ready();
+  await page.click("#funders button.toggle");
+  await page.click('#funders table a[href^="/organisations/"]');
+  await page.waitForURL(/\/organisations\//);
+  await ready();
+  const rows = await page.$$eval("#funding-given tbody tr", (r) => r.map((x) => [...x.children].map((c) => c.textContent)));
+  assert(rows.length > 0 && rows.every((r) => /^\d{4}$|^undated$/.test(r[0]) && (r[3].startsWith(r[1] + " ") || r[3] === "not stated")), `given: ${JSON.stringify(rows)}`);
+  await page.screenshot({ path: join(out, "funder.png"), fullPage: true });
+});
+
 await check("only persisted operations are sent", async () => {
   assert(queryBodies.length > 0, "no requests to /query");
   for (const b of queryBodies) {

@@ -1,6 +1,9 @@
 import OrganisationOp from "../../operations/Organisation.graphql";
 import { run } from "./api";
 import { clear, h, link, table } from "./dom";
+import { formatMoney, type Money } from "./money";
+
+interface Flow { funder?: { id: string } | null; funderRule?: string | null; year: number | null; currency: string | null; count: number; totals: Money[] }
 
 interface Org { id: string; name: string; acronym: string | null }
 interface Organisation extends Org {
@@ -32,7 +35,7 @@ export function partners(self: string, participations: Organisation["participati
 }
 
 export async function renderOrganisation(main: HTMLElement, [id]: string[]): Promise<void> {
-  const data = await run<{ node: Organisation | null }>(OrganisationOp, { id });
+  const data = await run<{ node: Organisation | null; given: Flow[]; received: Flow[] }>(OrganisationOp, { id });
   clear(main);
   const o = data.node;
   if (!o || !o.name) {
@@ -58,6 +61,10 @@ export async function renderOrganisation(main: HTMLElement, [id]: string[]): Pro
     ),
     h("section", { class: "panel" }, h("h2", null, "Also known as"),
       (o.aliases ?? []).length ? table("Aliases", ["Name", "Identifier", "Publisher", "Source"], o.aliases!.map((a) => [a.name ?? "—", a.ref ?? "—", a.publisher ?? "—", a.source])) : h("p", null, "No other names recorded.")),
+    // fundingSummary's FUNDER rule: a funding's own funder, else its
+    // programme's one FUNDING participant; the where only narrows the search.
+    flows("funding-given", "Funding given", "fundings it gives (named, or as its programme's one funding participant)", data.given.filter((b) => b.funder?.id === o.id)),
+    flows("funding-received", "Funding received", "fundings naming it as recipient", data.received),
     h("section", { class: "panel", id: "org-programmes" }, h("h2", null, "Programmes by role"),
       table("Programmes", ["Programme", "Title", "Status", "Role"], [...progs.values()].map((p) => [link(`/programmes/${encodeURIComponent(p.code)}`, p.code), p.title, words(p.status), p.roles.map(words).join(", ")]))),
     h("section", { class: "panel", id: "partners" }, h("h2", null, "Works with"),
@@ -66,4 +73,15 @@ export async function renderOrganisation(main: HTMLElement, [id]: string[]): Pro
         : h("p", null, "No partners recorded.")),
     h("section", { class: "panel" }, h("h2", null, "Sources"), h("ul", { class: "sources" }, (o.sources ?? []).map((s) => h("li", null, s.url ? h("a", { href: s.url, rel: "noreferrer" }, s.title) : s.title, s.fileName ? ` (${s.fileName})` : "")))),
   );
+}
+
+// flows shows fundingSummary's totals by year, one currency per row: never
+// added in the browser.
+function flows(id: string, title: string, what: string, buckets: Flow[]): HTMLElement {
+  const rows = buckets.filter((b) => b.count > 0);
+  return h("section", { class: "panel", id }, h("h2", null, title),
+    rows.length ? table(`${title} by year (${what})`, ["Year", "Currency", "Fundings", "Total", "Funder from"],
+      rows.map((b) => [b.year === null ? "undated" : String(b.year), b.currency ?? "no value", b.count, b.totals.map(formatMoney).join(", ") || "not stated",
+        b.funderRule === "PROGRAMME_FUNDING_PARTICIPANT" ? "its programme's funding participant" : b.funderRule === "OWN" ? "the funding" : "—"]), [2, 3])
+      : h("p", null, `No ${what}.`));
 }

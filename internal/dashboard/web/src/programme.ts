@@ -15,6 +15,7 @@ interface Programme {
   countries: { role: string; sharePercent: string | null; country: { iso2: string; name: string }; areas: { name: string }[] | null }[] | null;
   fundings: { id: string; date: string | null; kind: string | null; transactionType: string | null; note: string | null; value: Money | null; funder: Org | null; recipient: Org | null }[] | null;
   sectors: { vocabulary: string; code: string; name: string | null; percentage: string | null }[] | null;
+  results: { indicator: string; unit: string | null; target: string | null; achieved: string | null }[] | null;
   sources: { title: string; url: string | null; fileName: string | null; publisher: string | null; publishedOn: string | null }[] | null;
   qualityNotes: { code: string; element: string; message: string }[];
 }
@@ -55,6 +56,8 @@ export async function renderProgramme(main: HTMLElement, [code]: string[]): Prom
       (p.fundings ?? []).map((f) => [date(f.date), words(f.transactionType ?? f.kind), orgLink(f.funder), orgLink(f.recipient), f.value ? formatMoney(f.value) : "not stated"]), [4])),
     section("Sectors", table("Sectors", ["Vocabulary", "Code", "Name", "Percentage"],
       (p.sectors ?? []).map((s) => [s.vocabulary, s.code, s.name ?? "—", s.percentage ? `${formatDecimal(s.percentage)}%` : "—"]), [3])),
+    (p.results ?? []).length ? section("Results", table("Results: targets against what was achieved", ["Indicator", "Unit", "Target", "Achieved"],
+      p.results!.map((r) => [r.indicator, r.unit ?? "—", r.target ?? "—", r.achieved ? formatDecimal(r.achieved) : "—"]), [3])) : null,
     (p.children ?? []).length ? section("Children", h("ul", null, p.children!.map((c) => h("li", null, link(`/programmes/${encodeURIComponent(c.code)}`, c.code), ` ${c.title}`)))) : null,
     section("Quality notes", p.qualityNotes.length ? table("Quality notes", ["Code", "Element", "Note"], p.qualityNotes.map((q) => [q.code, q.element, q.message])) : h("p", null, "None: the record is as its source gives it.")),
     section("Sources", h("ul", { class: "sources" }, (p.sources ?? []).map((s) =>
