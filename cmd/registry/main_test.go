@@ -91,7 +91,7 @@ func TestServeAnswersOnFreshStore(t *testing.T) {
 		t.Errorf("UNDP-funded programmes = %v, want QUESTS-MIDA among them", codes)
 	}
 
-	page, err := http.Get(base + "/")
+	page, err := http.Get(base + "/graphiql")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/aidregistry/registry/internal/dashboard"
 	"github.com/aidregistry/registry/internal/server"
 )
 
@@ -110,4 +111,17 @@ func noLimitIfZero(d time.Duration) time.Duration {
 		return -1
 	}
 	return d
+}
+
+// withDashboardOperations adds the dashboard's operations (embedded in the
+// binary) to the registered ones, in a new map.
+func withDashboardOperations(registered map[string]string) map[string]string {
+	out := make(map[string]string, len(registered)+8)
+	for h, q := range registered {
+		out[h] = q
+	}
+	for h, q := range dashboard.Operations() {
+		out[h] = q
+	}
+	return out
 }

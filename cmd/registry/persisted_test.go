@@ -84,7 +84,7 @@ func TestPersistedOnly(t *testing.T) {
 	if _, code := post(`{"query":"{ programmes { totalCount } }"}`); code != "PERSISTED_QUERY_ONLY" {
 		t.Errorf("an ad-hoc query: code %q, want PERSISTED_QUERY_ONLY", code)
 	}
-	page, err := http.Get(base + "/")
+	page, err := http.Get(base + "/graphiql")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"entgo.io/ent/dialect"
 
+	"github.com/aidregistry/registry/internal/dashboard"
 	"github.com/aidregistry/registry/internal/graphiql"
 	"github.com/aidregistry/registry/internal/metrics"
 	"github.com/aidregistry/registry/internal/server"
@@ -32,7 +33,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	private := fs.Bool("private", false, "every request needs an API key, reads too")
 	demoFlag := fs.String("demo", "auto", "load the demo dataset at start: true, false, or auto (only into an SQLite store)")
 	noIntrospection := fs.Bool("no-introspection", false, "turn GraphQL schema introspection off")
-	noPlayground := fs.Bool("no-playground", false, "do not serve GraphiQL at /")
+	noPlayground := fs.Bool("no-playground", false, "do not serve GraphiQL at /graphiql")
+	noDashboard := fs.Bool("no-dashboard", false, "do not serve the dashboard at /, /programmes/ and /organisations/")
 	corsOrigins := fs.String("cors-origins", "", "comma-separated browser origins allowed to call the API (* for any); none by default")
 	maxDepth := fs.Int("max-depth", server.DefaultLimits.MaxDepth, "deepest field nesting a query may have")
 	maxCost := fs.Int("max-cost", server.DefaultLimits.MaxCost, "largest estimated number of values a query may ask for")
@@ -109,6 +111,12 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		CORSOrigins:     splitList(*corsOrigins),
 	}
 	opts.PersistedQueries, opts.PersistedOnly = registered, *persistedOnly
+	if !*noDashboard {
+		// The dashboard sends only its own operations' hashes: register
+		// them, so it works on a --persisted-only server too.
+		opts.PersistedQueries = withDashboardOperations(registered)
+		opts.Dashboard = dashboard.New(logger)
+	}
 	opts.NoSQLJSON, opts.AnalyticsCacheSize, opts.MaxInFlight = *noSQLJSON, *analyticsCache, *maxInFlight
 	if *analyticsCache <= 0 {
 		opts.AnalyticsCacheSize = -1
@@ -128,7 +136,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		// their context instead.
 		IdleTimeout: 2 * time.Minute,
 	}
-	logger.Info("registry serving", "graphiql", "http://"+ln.Addr().String()+"/", "graphql", "http://"+ln.Addr().String()+"/query", "store", st.Dialect, "read_replica", st.Replica != nil)
+	logger.Info("registry serving", "dashboard", "http://"+ln.Addr().String()+"/", "graphiql", "http://"+ln.Addr().String()+"/graphiql", "graphql", "http://"+ln.Addr().String()+"/query", "store", st.Dialect, "read_replica", st.Replica != nil)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -42,11 +42,14 @@ import (
 // assetPrefix is the URL path under which the GraphiQL files are served.
 const assetPrefix = "/graphiql/"
 
+// PagePath is where the GraphiQL page is served ("/" is the dashboard's).
+const PagePath = "/graphiql"
+
 // installTimeout bounds the background npm install.
 const installTimeout = 5 * time.Minute
 
-// Handler serves the GraphiQL page at "/" and its files under "/graphiql/".
-// Mount it at "/" next to the GraphQL endpoint. It is safe for concurrent
+// Handler serves the GraphiQL page at "/graphiql" and its files under
+// "/graphiql/". Mount it at both next to the GraphQL endpoint. It is safe for concurrent
 // use.
 type Handler struct {
 	endpoint string
@@ -137,13 +140,13 @@ func (h *Handler) snapshot() (state, *assetSet, error) {
 	return h.state, h.assets, h.err
 }
 
-// ServeHTTP serves the page at "/" and the files under "/graphiql/".
-// Anything else is 404.
+// ServeHTTP serves the page at PagePath (and "/graphiql/") and the files
+// under "/graphiql/". Anything else is 404.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Prepare(context.Background())
 
 	path := r.URL.Path
-	if path != "/" && !strings.HasPrefix(path, assetPrefix) {
+	if path != PagePath && !strings.HasPrefix(path, assetPrefix) {
 		http.NotFound(w, r)
 		return
 	}
@@ -154,7 +157,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	st, set, err := h.snapshot()
-	if path == "/" {
+	if path == PagePath || path == assetPrefix {
 		h.servePage(w, r, st, set, err)
 		return
 	}

@@ -103,7 +103,7 @@ func TestServeWithAssets(t *testing.T) {
 			readyHandler(t, h)
 
 			t.Run("page", func(t *testing.T) {
-				res, page := get(t, h, http.MethodGet, "http://example.test/")
+				res, page := get(t, h, http.MethodGet, "http://example.test/graphiql")
 				if res.StatusCode != http.StatusOK {
 					t.Fatalf("status %d, body:\n%s", res.StatusCode, page)
 				}
@@ -172,14 +172,14 @@ func TestServeWithAssets(t *testing.T) {
 				method, path string
 				want         int
 			}{
-				{http.MethodGet, "/graphiql/", http.StatusNotFound},
+				{http.MethodGet, "/", http.StatusNotFound},
+				{http.MethodGet, "/graphiql/", http.StatusOK},
 				{http.MethodGet, "/graphiql/unknown.js", http.StatusNotFound},
 				{http.MethodGet, "/graphiql/graphiql.min.js.map", http.StatusNotFound},
 				{http.MethodGet, "/graphiql/README.md", http.StatusNotFound},
 				{http.MethodGet, "/graphiql/x/graphiql.min.js", http.StatusNotFound},
-				{http.MethodGet, "/graphiql", http.StatusNotFound},
 				{http.MethodGet, "/favicon.ico", http.StatusNotFound},
-				{http.MethodPost, "/", http.StatusMethodNotAllowed},
+				{http.MethodPost, "/graphiql", http.StatusMethodNotAllowed},
 				{http.MethodPost, "/graphiql/graphiql.min.js", http.StatusMethodNotAllowed},
 			} {
 				t.Run(tc.method+" "+tc.path, func(t *testing.T) {
@@ -240,7 +240,7 @@ func TestServeWithoutAssets(t *testing.T) {
 				}
 			} // else the first request must start the install itself.
 
-			res, page := get(t, h, http.MethodGet, "http://example.test/")
+			res, page := get(t, h, http.MethodGet, "http://example.test/graphiql")
 			if res.StatusCode != http.StatusServiceUnavailable {
 				t.Errorf("status %d", res.StatusCode)
 			}

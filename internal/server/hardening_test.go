@@ -119,11 +119,11 @@ func TestHardening(t *testing.T) {
 			name: "introspection on", send: func(c *client) reply { return c.gql("", "{ __schema { queryType { name } } }", nil) },
 			status: 200, check: hasData,
 		}, {
-			name: "GraphiQL off", send: func(c *client) reply { return c.get("/", nil) },
+			name: "GraphiQL off", send: func(c *client) reply { return c.get("/graphiql", nil) },
 			status: 404,
 		}, {
 			name: "GraphiQL on", opts: server.Options{Playground: playground},
-			send:   func(c *client) reply { return c.get("/", nil) },
+			send:   func(c *client) reply { return c.get("/graphiql", nil) },
 			status: 200,
 		}, {
 			name: "CORS: origin not allowed", opts: server.Options{CORSOrigins: []string{"https://dash.example.org"}},

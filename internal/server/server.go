@@ -34,8 +34,13 @@ const MaxBodyBytes = 1 << 20
 // with the default limits.
 type Options struct {
 	Logger *slog.Logger
-	// Playground, when set, serves GraphiQL at "/".
+	// Playground, when set, serves GraphiQL at "/graphiql" and its files
+	// under "/graphiql/".
 	Playground http.Handler
+	// Dashboard, when set, serves the pages for people: "/",
+	// "/programmes/{code}", "/organisations/{id}" and their files under
+	// "/static/" (internal/dashboard).
+	Dashboard http.Handler
 	// Private makes every request, reads too, need an API key.
 	Private bool
 	// Limits bound query depth and cost; zero fields take DefaultLimits.
@@ -99,8 +104,14 @@ func New(st *store.Store, opts Options) http.Handler {
 		mux.Handle("GET /metrics", opts.Metrics.Handler())
 	}
 	if opts.Playground != nil {
-		mux.Handle("/{$}", opts.Playground)
+		mux.Handle("/graphiql", opts.Playground)
 		mux.Handle("/graphiql/", opts.Playground)
+	}
+	if opts.Dashboard != nil {
+		mux.Handle("/{$}", opts.Dashboard)
+		mux.Handle("/programmes/", opts.Dashboard)
+		mux.Handle("/organisations/", opts.Dashboard)
+		mux.Handle("/static/", opts.Dashboard)
 	}
 	return requestLog(opts.Logger, mux)
 }

@@ -1,0 +1,231 @@
+// End-to-end test of the dashboard in a real browser: Playwright
+// (playwright-core) driving Debian's chromium against a running registry.
+// Run by internal/dashboard's TestEndToEnd:
+//   node e2e.mjs BASE_URL OUT_DIR CHROMIUM_PATH CHECK_HASH
+// Prints one line per check ("ok NAME" or "FAIL NAME: why"), then
+// "metric NAME VALUE" lines; exits 1 when a check failed.
+import { chromium } from "playwright-core";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+const [base, out, executablePath, checkHash] = process.argv.slice(2);
+const results = [];
+let failed = false;
+
+async function check(name, fn) {
+  try {
+    await fn();
+    console.log(`ok ${name}`);
+  } catch (err) {
+    failed = true;
+    console.log(`FAIL ${name}: ${(err && err.stack) || err}`);
+  }
+}
+function assert(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+function eq(got, want, msg) {
+  if (JSON.stringify(got) !== JSON.stringify(want)) throw new Error(`${msg}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
+}
+
+// The registered Check operation, sent by hash as the dashboard does.
+async function checkQuery(variables) {
+  const res = await fetch(base + "/query", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ operationName: "Check", variables, extensions: { persistedQuery: { version: 1, sha256Hash: checkHash } } }),
+  });
+  const body = await res.json();
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
+const browser = await chromium.launch({
+  executablePath,
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+const page = await context.newPage();
+const requests = [];
+const queryBodies = [];
+page.on("request", (r) => {
+  requests.push(r.url());
+  if (r.url().endsWith("/query")) queryBodies.push(r.postData() ?? "");
+});
+const pageErrors = [];
+page.on("pageerror", (e) => pageErrors.push(String(e)));
+
+const ready = async () => {
+  await page.waitForFunction(() => document.body.dataset.ready && !document.getElementById("main").hasAttribute("aria-busy"), null, { timeout: 20000 });
+};
+const figures = async () =>
+  page.evaluate(() => ({
+    programmes: document.querySelector('[data-figure="programmes"]')?.dataset.value,
+    programmesText: document.querySelector('[data-figure="programmes"] .value')?.textContent,
+    funding: [...document.querySelectorAll('[data-figure="funding"] li')].map((li) => ({ amount: li.dataset.amount, currency: li.dataset.currency, text: li.textContent })),
+  }));
+
+// Overview and time to interactive.
+const t0 = Date.now();
+await page.goto(base + "/");
+await ready();
+const tti = Date.now() - t0;
+console.log(`metric tti_ms ${tti}`);
+await page.screenshot({ path: join(out, "overview.png"), fullPage: true });
+
+await check("map shades the beneficiary countries", async () => {
+  const shaded = await page.$$eval("svg.map path.shaded", (ps) => ps.map((p) => p.dataset.iso2));
+  for (const c of ["ML", "SO", "ID"]) assert(shaded.includes(c), `${c} not shaded; shaded: ${shaded}`);
+  const legend = await page.$$eval(".map-box .legend li", (l) => l.length);
+  assert(legend >= 2, "no legend");
+  await page.focus('svg.map path.shaded[data-iso2="ID"]');
+  const status = await page.textContent(".map-status");
+  assert(/Indonesia: \d+ programmes/.test(status), `focus shows ${status}`);
+});
+
+await check("the map switches to funding per country, from fundingSummary", async () => {
+  await page.selectOption("#map-metric", "funding");
+  await page.waitForURL(/map=funding/);
+  await ready();
+  await page.click("#map button.toggle");
+  const rows = await page.$$eval("#map table tbody tr", (r) => r.map((x) => [...x.children].map((c) => c.textContent)));
+  const id = rows.find((r) => r[0] === "Indonesia");
+  assert(id && id[3].startsWith("EUR ") && /^\d+$/.test(id[2]), `Indonesia row ${JSON.stringify(id)}`);
+  await page.screenshot({ path: join(out, "overview-funding-map.png"), fullPage: false });
+  await page.goBack();
+  await page.waitForURL((u) => !u.search.includes("map="));
+  await ready();
+});
+
+let initial;
+await check("unfiltered figures equal fundingSummary's", async () => {
+  initial = await figures();
+  const want = await checkQuery({ programmes: null, fundings: null });
+  eq(initial.programmes, String(want.programmes.totalCount), "programmes");
+  eq(initial.funding.map((m) => [m.currency, m.amount]), want.fundingSummary.filter((b) => b.currency).flatMap((b) => b.totals.map((t) => [t.currency, t.amount])), "funding by currency");
+});
+
+await check("a filter changes the figures and the URL; they equal fundingSummary's", async () => {
+  await page.selectOption("#f-country", "ID");
+  await page.waitForURL(/country=ID/);
+  await ready();
+  const got = await figures();
+  const where = { hasCountriesWith: [{ role: "BENEFICIARY", hasCountryWith: [{ iso2: "ID" }] }] };
+  const want = await checkQuery({ programmes: where, fundings: { hasProgrammeWith: [where] } });
+  eq(got.programmes, String(want.programmes.totalCount), "programmes");
+  assert(got.programmes !== initial.programmes, "the programme count did not change");
+  eq(got.funding.map((m) => [m.currency, m.amount]), want.fundingSummary.filter((b) => b.currency).flatMap((b) => b.totals.map((t) => [t.currency, t.amount])), "funding by currency");
+  for (const m of got.funding) assert(m.text.startsWith(m.currency + " "), `money text ${m.text}`);
+  const rows = await page.$$eval("#programmes tbody tr", (r) => r.length);
+  assert(rows > 0 && rows <= 25, `list rows ${rows}`);
+  await page.screenshot({ path: join(out, "overview-filtered.png"), fullPage: true });
+});
+
+await check("download links return the filtered records", async () => {
+  const total = Number((await figures()).programmes);
+  const hrefs = await page.$$eval("a[data-export]", (as) => Object.fromEntries(as.map((a) => [a.dataset.export, a.getAttribute("href")])));
+  for (const k of ["csv", "ndjson", "iati"]) assert(hrefs[k] && hrefs[k].includes("where="), `${k} link ${hrefs[k]}`);
+  const nd = await (await fetch(base + hrefs.ndjson)).text();
+  const recs = nd.split("\n").filter(Boolean).map((l) => JSON.parse(l));
+  eq(recs.length, total, "NDJSON records");
+  const xml = await (await fetch(base + hrefs.iati)).text();
+  eq((xml.match(/<iati-activity[\s>]/g) || []).length, total, "IATI activities");
+  const csv = await (await fetch(base + hrefs.csv)).text();
+  assert(csv.split("\n")[0].includes("code"), "CSV header");
+  for (const r of recs.slice(0, 3)) assert(csv.includes(r.code), `CSV lacks ${r.code}`);
+});
+
+await check("back and forward restore the filters", async () => {
+  await page.goBack();
+  await page.waitForURL((u) => !u.search.includes("country="));
+  await ready();
+  eq((await figures()).programmes, initial.programmes, "programmes after back");
+  eq(await page.inputValue("#f-country"), "", "country select after back");
+  await page.goForward();
+  await page.waitForURL(/country=ID/);
+  await ready();
+  eq(await page.inputValue("#f-country"), "ID", "country select after forward");
+});
+
+await check("every chart has its numbers as a table", async () => {
+  await page.goto(base + "/");
+  await ready();
+  const n = await page.$$eval("button.toggle", (b) => b.length);
+  assert(n >= 5, `${n} toggles`);
+  await page.click("#status button.toggle");
+  const visible = await page.isVisible("#status table");
+  assert(visible, "status table not shown");
+  const text = await page.textContent("#status table");
+  assert(/Programmes/.test(text), text);
+});
+
+await check("keyboard alone reaches every filter", async () => {
+  await page.goto(base + "/");
+  await ready();
+  const want = ["f-q", "f-org", "f-role", "f-country", "f-sector", "f-status", "f-from", "f-to", "f-apply"];
+  const seen = new Set();
+  for (let i = 0; i < 40 && want.some((w) => !seen.has(w)); i++) {
+    await page.keyboard.press("Tab");
+    seen.add(await page.evaluate(() => document.activeElement?.id ?? ""));
+  }
+  for (const w of want) assert(seen.has(w), `Tab never reached #${w}`);
+  // And a filter applied by keyboard alone.
+  await page.focus("#f-q");
+  await page.keyboard.type("diaspora");
+  await page.keyboard.press("Enter");
+  await page.waitForURL(/q=diaspora/);
+  await ready();
+});
+
+await check("S72-805 shows its budget and cites its source", async () => {
+  await page.goto(base + "/programmes/S72-805");
+  await ready();
+  eq((await page.textContent('[data-field="budget"]')).trim(), "USD 79,929.00", "budget");
+  const sources = await page.$$eval(".sources li", (l) => l.map((x) => x.textContent));
+  assert(sources.length > 0, "no sources");
+  await page.screenshot({ path: join(out, "programme.png"), fullPage: true });
+});
+
+await check("an organisation page lists its partners", async () => {
+  await page.goto(base + "/programmes/QUESTS-MIDA");
+  await ready();
+  await page.click('a[href^="/organisations/"]:text("IOM")');
+  await page.waitForURL(/\/organisations\//);
+  await ready();
+  const partners = await page.$$eval("#partners tbody tr", (r) => r.map((x) => x.textContent));
+  assert(partners.some((p) => p.includes("UNDP")), `partners: ${partners}`);
+  await page.screenshot({ path: join(out, "organisation.png"), fullPage: true });
+});
+
+await check("a funder's page shows its funding given, from fundingSummary", async () => {
+  await page.goto(base + "/");
+  await ready();
+  await page.click("#funders button.toggle");
+  await page.click('#funders table a[href^="/organisations/"]');
+  await page.waitForURL(/\/organisations\//);
+  await ready();
+  const rows = await page.$$eval("#funding-given tbody tr", (r) => r.map((x) => [...x.children].map((c) => c.textContent)));
+  assert(rows.length > 0 && rows.every((r) => /^\d{4}$|^undated$/.test(r[0]) && (r[3].startsWith(r[1] + " ") || r[3] === "not stated")), `given: ${JSON.stringify(rows)}`);
+  await page.screenshot({ path: join(out, "funder.png"), fullPage: true });
+});
+
+await check("only persisted operations are sent", async () => {
+  assert(queryBodies.length > 0, "no requests to /query");
+  for (const b of queryBodies) {
+    const j = JSON.parse(b);
+    assert(!("query" in j), `a query text was sent: ${b.slice(0, 80)}`);
+    assert(j.extensions?.persistedQuery?.sha256Hash, "no hash");
+  }
+});
+
+await check("no request leaves 127.0.0.1", async () => {
+  const outside = requests.filter((u) => !u.startsWith("data:") && new URL(u).hostname !== "127.0.0.1");
+  console.log(`metric requests ${requests.length}`);
+  eq(outside, [], "requests to other hosts");
+});
+
+await check("no script errors", async () => eq(pageErrors, [], "page errors"));
+
+writeFileSync(join(out, "requests.txt"), requests.join("\n") + "\n");
+await browser.close();
+process.exit(failed ? 1 : 0);

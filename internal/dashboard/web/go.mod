@@ -1,0 +1,3 @@
+module aidregistry.invalid/dashboard-web-ignored
+
+// This file only keeps the go tool out of node_modules (`go test ./...`).

@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { exportURL, filtersToSearch, fundingWhere, parseFilters, programmeWhere } from "./filters";
+
+describe("filters in the URL", () => {
+  it("round-trips in a fixed order and drops empty values", () => {
+    const f = parseFilters("?status=CLOSED&country=ML&q=%20diaspora%20&org=&from=2007&to=abc");
+    expect(f).toEqual({ q: "diaspora", country: "ML", status: "CLOSED", from: "2007" });
+    expect(filtersToSearch(f)).toBe("?q=diaspora&country=ML&status=CLOSED&from=2007");
+    expect(filtersToSearch({})).toBe("");
+    expect(filtersToSearch({ q: "a b&c" }, { sort: "CODE:ASC" })).toBe("?q=a+b%26c&sort=CODE%3AASC");
+  });
+});
+
+describe("where", () => {
+  it("is null without filters", () => {
+    expect(programmeWhere({})).toBeNull();
+    expect(fundingWhere({})).toBeNull();
+    expect(exportURL("programmes.csv", {})).toBe("/export/programmes.csv");
+  });
+  it("has one predicate per filter", () => {
+    expect(programmeWhere({ country: "ML" })).toEqual({
+      hasCountriesWith: [{ role: "BENEFICIARY", hasCountryWith: [{ iso2: "ML" }] }],
+    });
+    const w = programmeWhere({ org: "T3JnOjE=", role: "FUNDING", sector: "1:15110", from: "2007", to: "2008" });
+    expect(w).toEqual({
+      and: [
+        { hasParticipationsWith: [{ hasOrganisationWith: [{ id: "T3JnOjE=" }], role: "FUNDING" }] },
+        { hasSectorsWith: [{ vocabulary: "1", code: "15110" }] },
+        { startDateGTE: "2007" },
+        { startDateLT: "2009" },
+      ],
+    });
+    expect(fundingWhere({ status: "CLOSED" })).toEqual({ hasProgrammeWith: [{ status: "CLOSED" }] });
+  });
+  it("gives the export endpoints the same where", () => {
+    const url = exportURL("iati.xml", { country: "ML" });
+    expect(url.startsWith("/export/iati.xml?where=")).toBe(true);
+    expect(JSON.parse(decodeURIComponent(url.split("where=")[1]))).toEqual(programmeWhere({ country: "ML" }));
+  });
+});
