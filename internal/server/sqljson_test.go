@@ -57,6 +57,15 @@ func TestSQLJSONAnswersAsResolversDo(t *testing.T) {
 			vars: map[string]any{"n": 4, "w": map[string]any{"titleContainsFold": "migration"}}},
 		{name: "nothing matches", statements: 1, query: `{ programmes(where: {code: "NO-SUCH-CODE"}) {
 			totalCount edges { node { code } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`},
+		{name: "ids of links that are null", statements: 1, query: `{ programmes(first: 10, orderBy: [{field: CODE}]) {
+			edges { node { code parent { id } fundings { id funder { id } recipient { id } agreement { id } } } } } }`},
+		{name: "one page of nothing, with ids", statements: 1, query: `{ programmes(where: {code: "NO-SUCH-CODE"}, first: 1) {
+			edges { node { id code participations { role organisation { id } } fundings { id funder { id } } } } } }`},
+		{name: "the dashboard's programme page, for a code that is not there", statements: 1, query: `{ programmes(where: {code: "NO-SUCH-CODE"}, first: 1) {
+			edges { node { id code title budget { amount currency } parent { code } children { code }
+				participations { role organisation { id name } } countries { role sharePercent country { iso2 } areas { name } }
+				fundings { id date kind transactionType value { amount currency } funder { id name } recipient { id } }
+				sectors { code } results { indicator } sources { title url } qualityNotes { code } } } } }`},
 		{name: "edges without a count", statements: 1, query: `{ programmes(first: 2, orderBy: [{field: CODE, direction: DESC}]) {
 			edges { cursor node { code } } } }`},
 		{name: "filter by id steps aside", query: `query($id: ID!) { programmes(where: {hasParticipationsWith: [{hasOrganisationWith: [{idNEQ: $id}]}]}) {

@@ -103,6 +103,9 @@ func init() {
 		NArgs:         1,
 		Deterministic: true,
 		Scalar: func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+			if args[0] == nil {
+				return nil, nil // NULL in, NULL out, as SQL's own functions do
+			}
 			id, ok := args[0].(int64)
 			if !ok {
 				return nil, fmt.Errorf("registry_gid: id is a %T, not an integer", args[0])
