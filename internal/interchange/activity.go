@@ -89,19 +89,24 @@ func (w *activityWriter) skip(elem, format string, args ...any) {
 // element. Such refusals come before any SQL runs, so the transaction goes
 // on. Any other error is returned, and fails the activity.
 func (w *activityWriter) refused(elem string, err error) error {
-	if err == nil {
-		return nil
-	}
-	if e, ok := apperr.As(err); ok && (e.Code == apperr.BadUserInput || e.Code == apperr.Conflict) {
-		w.skip(elem, "%s; skipped", e.Message)
-		return nil
-	}
-	var ve *ent.ValidationError
-	if errors.As(err, &ve) {
-		w.skip(elem, "%s; skipped", ve.Error())
+	if reason, ok := refusal(err); ok {
+		w.skip(elem, "%s; skipped", reason)
 		return nil
 	}
 	return err
+}
+
+// refusal is the reason the registry's rules refuse a write: a validation
+// hook's BAD_USER_INPUT or CONFLICT, or an ent field validator.
+func refusal(err error) (string, bool) {
+	if e, ok := apperr.As(err); ok && (e.Code == apperr.BadUserInput || e.Code == apperr.Conflict) {
+		return e.Message, true
+	}
+	var ve *ent.ValidationError
+	if errors.As(err, &ve) {
+		return ve.Error(), true
+	}
+	return "", false
 }
 
 func (w *activityWriter) write(ctx context.Context) error {
@@ -910,14 +915,34 @@ func (w *activityWriter) fundings(ctx context.Context) error {
 		}
 		w.writes++
 	}
-	for _, j := range create {
-		x := want[j]
-		f, err := w.c.Funding.Create().SetProgrammeID(w.id).SetNillableKind(x.kind).
+	builder := func(x fundingRow) *ent.FundingCreate {
+		return w.c.Funding.Create().SetProgrammeID(w.id).SetNillableKind(x.kind).
 			SetNillableTransactionType(x.ttype).SetNillableDate(x.date).
 			SetNillableValueAmount(x.amount).SetNillableValueCurrency(x.currency).
 			SetNillableFunderID(x.funder).SetNillableRecipientID(x.recipient).SetNillableNote(x.note).
 			SetIatiElements(x.elems).SetQualityNotes(x.notes).SetHasQualityNotes(len(x.notes) > 0).
-			SetCreatedAt(w.now).SetUpdatedAt(w.now).SetIatiSyncedAt(w.now).Save(ctx)
+			SetCreatedAt(w.now).SetUpdatedAt(w.now).SetIatiSyncedAt(w.now)
+	}
+	// New fundings in one statement; the hooks still see each. Should the
+	// rules refuse one, nothing has been written yet (refusals come before
+	// the insert) and each is written on its own, so only that one is left
+	// out.
+	bulk := make([]*ent.FundingCreate, len(create))
+	for i, j := range create {
+		bulk[i] = builder(want[j])
+	}
+	if made, err := w.c.Funding.CreateBulk(bulk...).Save(ctx); err == nil {
+		for i, j := range create {
+			w.writes++
+			written(made[i].ID, want[j], nil)
+		}
+		return nil
+	} else if _, refused := refusal(err); !refused {
+		return err
+	}
+	for _, j := range create {
+		x := want[j]
+		f, err := builder(x).Save(ctx)
 		if err == nil {
 			w.writes++
 			written(f.ID, x, nil)

@@ -15,6 +15,7 @@ import (
 	"github.com/aidregistry/registry/ent/organisation"
 	"github.com/aidregistry/registry/ent/organisationalias"
 	"github.com/aidregistry/registry/ent/programme"
+	"github.com/aidregistry/registry/internal/apperr"
 	"github.com/aidregistry/registry/internal/iati"
 	"github.com/aidregistry/registry/internal/interchange"
 	"github.com/aidregistry/registry/internal/store"
@@ -557,6 +558,47 @@ func TestImportSharedExamples(t *testing.T) {
 		sum = importFile(t, c, filepath.Join(dir, "examples", "organisation-example-203.xml"))
 		if sum.Created+sum.Updated+sum.Unchanged != 1 {
 			t.Errorf("organisation example: %+v", sum)
+		}
+	})
+}
+
+// A transaction the registry's rules refuse is left out with its reason,
+// and the activity's other transactions are still written (new fundings
+// go in one statement, and one refusal sends them one by one).
+func TestImportOneRefusedFundingKeepsTheOthers(t *testing.T) {
+	each(t, func(t *testing.T, st *store.Store) {
+		c := st.Client
+		c.Funding.Use(func(next ent.Mutator) ent.Mutator {
+			return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+				if fm, ok := m.(*ent.FundingMutation); ok {
+					if note, _ := fm.Note(); note == "refuse me" {
+						return nil, apperr.Errorf(apperr.BadUserInput, "this funding is refused")
+					}
+				}
+				return next.Mutate(ctx, m)
+			})
+		})
+		tx := func(value, note string) string {
+			return `<transaction><transaction-type code="3"/><transaction-date iso-date="2020-01-01"/>
+				<value value-date="2020-01-01">` + value + `</value><description><narrative>` + note + `</narrative></description></transaction>`
+		}
+		sum := importString(t, c, `<iati-activities version="2.03"><iati-activity default-currency="EUR">
+			<iati-identifier>XX-REFUSED</iati-identifier><title><narrative>One refused</narrative></title>`+
+			tx("10", "first")+tx("20", "refuse me")+tx("30", "third")+`</iati-activity></iati-activities>`)
+		p := loadProgramme(t, c, "XX-REFUSED")
+		if got, want := fundingsOf(p), []string{
+			"DISBURSEMENT/DISBURSEMENT 2020-01-01 10 EUR -->- first",
+			"DISBURSEMENT/DISBURSEMENT 2020-01-01 30 EUR -->- third",
+		}; !slices.Equal(got, want) {
+			t.Errorf("fundings %v, want %v", got, want)
+		}
+		if got := skipsOf(sum, "XX-REFUSED", "transaction"); len(got) != 1 || got[0].Element != "transaction[2]" ||
+			!strings.Contains(got[0].Reason, "refused") {
+			t.Errorf("skipped %v, want transaction[2] with its reason", sum.Skipped)
+		}
+		// Its element stays with the programme, so the export still has it.
+		if n := len(p.IatiElements[0].All("transaction")); n != 1 {
+			t.Errorf("the programme keeps %d transaction elements, want the refused one", n)
 		}
 	})
 }
