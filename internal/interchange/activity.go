@@ -701,18 +701,18 @@ func (w *activityWriter) participations(ctx context.Context) error {
 			have[k] = p
 		}
 	}
+	var create []*want
 	for _, x := range wants {
-		var err error
-		if p, ok := have[x.key]; ok {
-			if iati.EqualElements(p.IatiElements, x.elems) {
-				continue
-			}
-			err = w.c.Participation.UpdateOneID(p.ID).SetIatiElements(x.elems).
-				SetUpdatedAt(w.now).SetIatiSyncedAt(w.now).Exec(ctx)
-		} else {
-			err = w.c.Participation.Create().SetProgrammeID(w.id).SetOrganisationID(x.org).SetRole(x.role).
-				SetIatiElements(x.elems).SetCreatedAt(w.now).SetUpdatedAt(w.now).SetIatiSyncedAt(w.now).Exec(ctx)
+		p, ok := have[x.key]
+		if !ok {
+			create = append(create, x)
+			continue
 		}
+		if iati.EqualElements(p.IatiElements, x.elems) {
+			continue
+		}
+		err := w.c.Participation.UpdateOneID(p.ID).SetIatiElements(x.elems).
+			SetUpdatedAt(w.now).SetIatiSyncedAt(w.now).Exec(ctx)
 		if err == nil {
 			w.writes++
 		} else {
@@ -722,7 +722,14 @@ func (w *activityWriter) participations(ctx context.Context) error {
 			return err
 		}
 	}
-	return nil
+	return createAll(ctx, w, len(create),
+		func(i int) *ent.ParticipationCreate {
+			x := create[i]
+			return w.c.Participation.Create().SetProgrammeID(w.id).SetOrganisationID(x.org).SetRole(x.role).
+				SetIatiElements(x.elems).SetCreatedAt(w.now).SetUpdatedAt(w.now).SetIatiSyncedAt(w.now)
+		},
+		w.c.Participation.CreateBulk, func(_ int, _ *ent.Participation) {},
+		func(i int) (string, []*iati.Element) { return "participating-org", create[i].elems })
 }
 
 // participantRef is the identifier a participating-org names: its ref,
@@ -779,25 +786,20 @@ func (w *activityWriter) countries(ctx context.Context) error {
 			w.writes++
 		}
 	}
+	var create []want
 	for _, x := range wants {
-		var err error
-		if r, ok := byCountry[x.country]; ok {
-			if equalDecimal(r.SharePercent, x.share) && iati.EqualElements(r.IatiElements, x.elems) {
-				continue
-			}
-			u := w.c.ProgrammeCountry.UpdateOneID(r.ID).SetIatiElements(x.elems).
-				SetUpdatedAt(w.now).SetIatiSyncedAt(w.now)
-			if x.share == nil {
-				u.ClearSharePercent()
-			} else {
-				u.SetSharePercent(*x.share)
-			}
-			err = u.Exec(ctx)
-		} else {
-			err = w.c.ProgrammeCountry.Create().SetProgrammeID(w.id).SetCountryID(x.country).
-				SetRole(programmecountry.RoleBENEFICIARY).SetNillableSharePercent(x.share).
-				SetIatiElements(x.elems).SetCreatedAt(w.now).SetUpdatedAt(w.now).SetIatiSyncedAt(w.now).Exec(ctx)
+		r, ok := byCountry[x.country]
+		if !ok {
+			create = append(create, x)
+			continue
 		}
+		if equalDecimal(r.SharePercent, x.share) && iati.EqualElements(r.IatiElements, x.elems) {
+			continue
+		}
+		u := w.c.ProgrammeCountry.UpdateOneID(r.ID).SetIatiElements(x.elems).
+			SetUpdatedAt(w.now).SetIatiSyncedAt(w.now)
+		setOrClear(x.share, u.SetSharePercent, u.ClearSharePercent)
+		err := u.Exec(ctx)
 		if err == nil {
 			w.writes++
 		} else {
@@ -807,7 +809,15 @@ func (w *activityWriter) countries(ctx context.Context) error {
 			return err
 		}
 	}
-	return nil
+	return createAll(ctx, w, len(create),
+		func(i int) *ent.ProgrammeCountryCreate {
+			x := create[i]
+			return w.c.ProgrammeCountry.Create().SetProgrammeID(w.id).SetCountryID(x.country).
+				SetRole(programmecountry.RoleBENEFICIARY).SetNillableSharePercent(x.share).
+				SetIatiElements(x.elems).SetCreatedAt(w.now).SetUpdatedAt(w.now).SetIatiSyncedAt(w.now)
+		},
+		w.c.ProgrammeCountry.CreateBulk, func(_ int, _ *ent.ProgrammeCountry) {},
+		func(i int) (string, []*iati.Element) { return "recipient-country", create[i].elems })
 }
 
 // fundingRow is a Funding as the importer compares it.
@@ -915,41 +925,66 @@ func (w *activityWriter) fundings(ctx context.Context) error {
 		}
 		w.writes++
 	}
-	builder := func(x fundingRow) *ent.FundingCreate {
-		return w.c.Funding.Create().SetProgrammeID(w.id).SetNillableKind(x.kind).
-			SetNillableTransactionType(x.ttype).SetNillableDate(x.date).
-			SetNillableValueAmount(x.amount).SetNillableValueCurrency(x.currency).
-			SetNillableFunderID(x.funder).SetNillableRecipientID(x.recipient).SetNillableNote(x.note).
-			SetIatiElements(x.elems).SetQualityNotes(x.notes).SetHasQualityNotes(len(x.notes) > 0).
-			SetCreatedAt(w.now).SetUpdatedAt(w.now).SetIatiSyncedAt(w.now)
+	return createAll(ctx, w, len(create),
+		func(i int) *ent.FundingCreate {
+			x := want[create[i]]
+			return w.c.Funding.Create().SetProgrammeID(w.id).SetNillableKind(x.kind).
+				SetNillableTransactionType(x.ttype).SetNillableDate(x.date).
+				SetNillableValueAmount(x.amount).SetNillableValueCurrency(x.currency).
+				SetNillableFunderID(x.funder).SetNillableRecipientID(x.recipient).SetNillableNote(x.note).
+				SetIatiElements(x.elems).SetQualityNotes(x.notes).SetHasQualityNotes(len(x.notes) > 0).
+				SetCreatedAt(w.now).SetUpdatedAt(w.now).SetIatiSyncedAt(w.now)
+		},
+		w.c.Funding.CreateBulk, func(i int, f *ent.Funding) { written(f.ID, want[create[i]], nil) },
+		func(i int) (string, []*iati.Element) { return elems[create[i]], want[create[i]].elems })
+}
+
+// saver is an ent create builder; bulkSaver an ent CreateBulk builder.
+type saver[E any] interface {
+	Save(context.Context) (E, error)
+}
+
+type bulkSaver[E any] interface {
+	Save(context.Context) ([]E, error)
+}
+
+// createAll writes n new rows of one table in one statement (the hooks
+// still see each). Should the rules refuse one, nothing has been written
+// yet (refusals come before the insert), and the rows are written one by
+// one so that only the refused one is left out, with its reason, its
+// elements going back to the programme.
+func createAll[B saver[E], E any, S bulkSaver[E]](
+	ctx context.Context, w *activityWriter, n int, build func(i int) B, bulk func(...B) S,
+	done func(i int, e E), what func(i int) (string, []*iati.Element),
+) error {
+	if n == 0 {
+		return nil
 	}
-	// New fundings in one statement; the hooks still see each. Should the
-	// rules refuse one, nothing has been written yet (refusals come before
-	// the insert) and each is written on its own, so only that one is left
-	// out.
-	bulk := make([]*ent.FundingCreate, len(create))
-	for i, j := range create {
-		bulk[i] = builder(want[j])
+	bs := make([]B, n)
+	for i := range bs {
+		bs[i] = build(i)
 	}
-	if made, err := w.c.Funding.CreateBulk(bulk...).Save(ctx); err == nil {
-		for i, j := range create {
+	made, err := bulk(bs...).Save(ctx)
+	if err == nil {
+		for i := range made {
 			w.writes++
-			written(made[i].ID, want[j], nil)
+			done(i, made[i])
 		}
 		return nil
-	} else if _, refused := refusal(err); !refused {
+	}
+	if _, refused := refusal(err); !refused {
 		return err
 	}
-	for _, j := range create {
-		x := want[j]
-		f, err := builder(x).Save(ctx)
+	for i := range n {
+		e, err := build(i).Save(ctx)
+		elem, elems := what(i)
 		if err == nil {
 			w.writes++
-			written(f.ID, x, nil)
+			done(i, e)
 		} else {
-			w.held.release(x.elems...)
+			w.held.release(elems...)
 		}
-		if err := w.refused(elems[j], err); err != nil {
+		if err := w.refused(elem, err); err != nil {
 			return err
 		}
 	}
