@@ -166,6 +166,16 @@ func (k key) strPtr() *string {
 	return &k.s
 }
 
+// enumPtr is a grouped key as the enum it stands for, nil when the bucket
+// is not grouped by it (or the value is null).
+func enumPtr[T ~string](k key) *T {
+	if !k.valid {
+		return nil
+	}
+	v := T(k.s)
+	return &v
+}
+
 // group is one bucket as the SQL returned it, before its records are loaded.
 type group struct {
 	keys        []key

@@ -359,27 +359,12 @@ func fundingBuckets(ctx context.Context, client *ent.Client, groups []*group, co
 		b.Country = at(countries, k(cols.country))
 		b.Year = k(cols.year).intPtr()
 		b.Currency = k(cols.currency).strPtr()
-		if s := k(cols.rule).strPtr(); s != nil {
-			rule := FunderRule(*s)
-			b.FunderRule = &rule
-		}
-		if s := k(cols.split).strPtr(); s != nil {
-			split := FundingSplit(*s)
-			b.Split = &split
-		}
-		if s := k(cols.kind).strPtr(); s != nil {
-			kind := funding.Kind(*s)
-			b.Kind = &kind
-		}
-		if s := k(cols.transactionType).strPtr(); s != nil {
-			tt := funding.TransactionType(*s)
-			b.TransactionType = &tt
-		}
+		b.FunderRule = enumPtr[FunderRule](k(cols.rule))
+		b.Split = enumPtr[FundingSplit](k(cols.split))
+		b.Kind = enumPtr[funding.Kind](k(cols.kind))
+		b.TransactionType = enumPtr[funding.TransactionType](k(cols.transactionType))
 		b.Sector = sectors.at(k(cols.sectorVocabulary), k(cols.sectorCode))
-		if s := k(cols.sectorSplit).strPtr(); s != nil {
-			split := FundingSplit(*s)
-			b.SectorSplit = &split
-		}
+		b.SectorSplit = enumPtr[FundingSplit](k(cols.sectorSplit))
 		out[i] = b
 	}
 	return out, nil

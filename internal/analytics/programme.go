@@ -210,19 +210,10 @@ func programmeBuckets(ctx context.Context, client *ent.Client, groups []*group, 
 		b.Theme = k(cols.theme).strPtr()
 		b.Region = k(cols.region).strPtr()
 		b.StartYear = k(cols.startYear).intPtr()
-		if s := k(cols.status).strPtr(); s != nil {
-			st := programme.Status(*s)
-			b.Status = &st
-		}
-		if s := k(cols.role).strPtr(); s != nil {
-			r := participation.Role(*s)
-			b.Role = &r
-		}
+		b.Status = enumPtr[programme.Status](k(cols.status))
+		b.Role = enumPtr[participation.Role](k(cols.role))
 		b.Sector = sectors.at(k(cols.sectorVocabulary), k(cols.sectorCode))
-		if s := k(cols.sectorSplit).strPtr(); s != nil {
-			split := FundingSplit(*s)
-			b.SectorSplit = &split
-		}
+		b.SectorSplit = enumPtr[FundingSplit](k(cols.sectorSplit))
 		out[i] = b
 	}
 	return out, nil

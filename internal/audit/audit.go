@@ -204,7 +204,7 @@ func written(v ent.Value, ids []int) (map[int]map[string]any, error) {
 	if !ok || len(ids) != 1 || n == nil {
 		return nil, nil
 	}
-	fields, err := fieldMap(n)
+	fields, err := Fields(n)
 	if err != nil {
 		return nil, fmt.Errorf("audit: encode record %d: %w", ids[0], err)
 	}
@@ -220,7 +220,7 @@ func snapshots(client *ent.Client, ids []int) (map[int]map[string]any, error) {
 		if err != nil {
 			return nil, fmt.Errorf("audit: read record %d: %w", id, err)
 		}
-		fields, err := fieldMap(n)
+		fields, err := Fields(n)
 		if err != nil {
 			return nil, fmt.Errorf("audit: encode record %d: %w", id, err)
 		}
@@ -229,9 +229,9 @@ func snapshots(client *ent.Client, ids []int) (map[int]map[string]any, error) {
 	return out, nil
 }
 
-// fieldMap is a record's fields as the history keeps them: its JSON form,
+// Fields is a record's fields as the history keeps them: its JSON form,
 // without its loaded edges.
-func fieldMap(n ent.Noder) (map[string]any, error) {
+func Fields(n ent.Noder) (map[string]any, error) {
 	raw, err := json.Marshal(n)
 	if err != nil {
 		return nil, err

@@ -19,6 +19,7 @@ import (
 	"github.com/aidregistry/registry/ent/presence"
 	"github.com/aidregistry/registry/ent/source"
 	"github.com/aidregistry/registry/internal/apperr"
+	"github.com/aidregistry/registry/internal/audit"
 	"github.com/aidregistry/registry/internal/auth"
 )
 
@@ -129,7 +130,7 @@ func mergeOne(ctx context.Context, c *ent.Client, into *ent.Organisation, fromID
 	if from.MergedIntoID != nil {
 		return fieldErr("from", apperr.BadUserInput, "organisation %d is already merged into another", fromID)
 	}
-	before, err := fieldsOf(from)
+	before, err := audit.Fields(from)
 	if err != nil {
 		return err
 	}
@@ -260,19 +261,6 @@ func mergeOne(ctx context.Context, c *ent.Client, into *ent.Organisation, fromID
 	// Moved is written last, once known; the record's create is in the
 	// feed with into and from, this update with what moved.
 	return c.OrganisationMerge.UpdateOneID(rec.ID).SetMoved(m).Exec(ctx)
-}
-
-func fieldsOf(o *ent.Organisation) (map[string]any, error) {
-	raw, err := json.Marshal(o)
-	if err != nil {
-		return nil, err
-	}
-	var m map[string]any
-	if err := json.Unmarshal(raw, &m); err != nil {
-		return nil, err
-	}
-	delete(m, "edges")
-	return m, nil
 }
 
 // Split undoes the last merge of the organisation id, from what the merge
