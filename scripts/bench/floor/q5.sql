@@ -1,5 +1,5 @@
 -- Q5 as one hand-written statement on the peer's tables: the programmes in
--- Somalia as a set of ids, their fundings newest first, names joined.
+-- Somalia as a set of ids, their fundings in id order, names joined.
 WITH m AS MATERIALIZED (
   SELECT f.* FROM app.funding f
   WHERE f.programme_id IN (SELECT pc.programme_id FROM app.programme_country pc
@@ -11,4 +11,4 @@ SELECT (SELECT count(*) FROM m), json_agg(x) FROM (
   FROM m JOIN app.programme p ON p.id = m.programme_id
   LEFT JOIN app.organisation fo ON fo.id = m.funder_id
   LEFT JOIN app.organisation ro ON ro.id = m.recipient_id
-  ORDER BY m.date DESC, m.id DESC LIMIT 50) x;
+  ORDER BY m.id LIMIT 50) x;
