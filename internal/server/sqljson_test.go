@@ -71,7 +71,7 @@ func TestSQLJSONAnswersAsResolversDo(t *testing.T) {
 		{name: "filter by id steps aside", query: `query($id: ID!) { programmes(where: {hasParticipationsWith: [{hasOrganisationWith: [{idNEQ: $id}]}]}) {
 			totalCount edges { node { code } } } }`, vars: map[string]any{"id": "T3JnYW5pc2F0aW9uOjA"}},
 		{name: "history steps aside", query: `{ programmes(first: 2) { totalCount edges { node { code history { totalCount } } } } }`},
-		{name: "backward pages step aside", query: `{ programmes(last: 2) { totalCount edges { node { code participations { role } } } } }`},
+		{name: "a backward page", statements: 1, query: `{ programmes(last: 2) { totalCount edges { node { code participations { role } } } } }`},
 		{name: "page too large is refused", query: `{ programmes(first: 5000) { edges { node { code } } } }`},
 		{name: "bad cursor is refused", query: `{ programmes(after: "bm90IGEgY3Vyc29y") { edges { node { code } } } }`},
 	}
