@@ -32,6 +32,20 @@ func TestSQLJSONAnswersAsResolversDo(t *testing.T) {
 			{hasCountriesWith: [{role: BENEFICIARY, hasCountryWith: [{iso2: "SO"}]}]},
 			{hasParticipationsWith: [{role: FUNDING, hasOrganisationWith: [{acronym: "UNDP"}]}]}]}) {
 			totalCount edges { node { code title status startDate countries { country { iso2 } sharePercent } } } } }`},
+		{name: "two link filters beside other conditions (an INTERSECT on PostgreSQL)", statements: 1, query: `{ programmes(where: {
+			hasCountriesWith: [{hasCountryWith: [{iso2In: ["SO", "CD", "ML"]}]}],
+			hasAgreementsWith: [{kindNotNil: true}, {titleContainsFold: "a"}],
+			titleNEQ: "nothing", and: [{hasParticipationsWith: {role: IMPLEMENTING}}, {or: [{statusIsNil: true}, {statusNEQ: CLOSED}]}]}) {
+			totalCount edges { node { code } } } }`},
+		{name: "empty and null link filters are no conditions", statements: 1, query: `{ programmes(where: {
+			hasCountriesWith: [], hasParticipationsWith: null, hasFundingsWith: []}) {
+			totalCount edges { node { code } } } }`},
+		{name: "an empty filter within steps aside, and the resolvers answer as they do", query: `{ programmes(where: {and: [{}]}) { totalCount } }`},
+		{name: "an empty link filter steps aside too", query: `{ programmes(where: {and: [{hasFundingsWith: {}}, {hasCountriesWith: {role: BENEFICIARY}}]}) { totalCount } }`},
+		{name: "agreements IOM signed with UN entities", statements: 1, query: `{ agreements(where: {and: [
+			{hasPartiesWith: {hasOrganisationWith: {acronym: "IOM"}}},
+			{hasPartiesWith: {hasOrganisationWith: {nameHasPrefix: "United Nations"}}}]}) {
+			totalCount edges { node { title kind place parties { signatoryName signatoryTitle organisation { acronym } } } } } }`},
 		{name: "one programme with everything linked", statements: 1, query: `query($code: String!) {
 			programmes(where: {code: $code}) { edges { node {
 				id code title description status theme startDate endDate coverage region

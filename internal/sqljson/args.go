@@ -64,3 +64,36 @@ func checkInput(schema *ast.Schema, typ *ast.Type, v any) error {
 	}
 	return unsupported("%s kind %s", def.Name, def.Kind)
 }
+
+// coerce gives an argument's value as GraphQL's input coercion reads it: a
+// single value where the type is a list stands for a list of one, at any
+// depth, so that the JSON form decodes into ent's input structs.
+func coerce(schema *ast.Schema, typ *ast.Type, v any) any {
+	if v == nil {
+		return nil
+	}
+	if typ.Elem != nil {
+		list, ok := v.([]any)
+		if !ok {
+			return []any{coerce(schema, typ.Elem, v)}
+		}
+		out := make([]any, len(list))
+		for i, item := range list {
+			out[i] = coerce(schema, typ.Elem, item)
+		}
+		return out
+	}
+	def := schema.Types[typ.Name()]
+	fields, ok := v.(map[string]any)
+	if def == nil || def.Kind != ast.InputObject || !ok {
+		return v
+	}
+	out := make(map[string]any, len(fields))
+	for name, fv := range fields {
+		if fd := def.Fields.ForName(name); fd != nil {
+			fv = coerce(schema, fd.Type, fv)
+		}
+		out[name] = fv
+	}
+	return out
+}

@@ -357,6 +357,32 @@ var objects = map[string]object{
 	//	history: arguments
 }
 
+// wheres read each object's entgql WhereInput.
+var wheres = map[string]whereFunc{
+	"Agreement":         whereOf[ent.AgreementWhereInput, predicate.Agreement](ent.ErrEmptyAgreementWhereInput),
+	"AgreementParty":    whereOf[ent.AgreementPartyWhereInput, predicate.AgreementParty](ent.ErrEmptyAgreementPartyWhereInput),
+	"Area":              whereOf[ent.AreaWhereInput, predicate.Area](ent.ErrEmptyAreaWhereInput),
+	"Change":            whereOf[ent.ChangeWhereInput, predicate.Change](ent.ErrEmptyChangeWhereInput),
+	"Contact":           whereOf[ent.ContactWhereInput, predicate.Contact](ent.ErrEmptyContactWhereInput),
+	"Country":           whereOf[ent.CountryWhereInput, predicate.Country](ent.ErrEmptyCountryWhereInput),
+	"Event":             whereOf[ent.EventWhereInput, predicate.Event](ent.ErrEmptyEventWhereInput),
+	"ExchangeRate":      whereOf[ent.ExchangeRateWhereInput, predicate.ExchangeRate](ent.ErrEmptyExchangeRateWhereInput),
+	"Funding":           whereOf[ent.FundingWhereInput, predicate.Funding](ent.ErrEmptyFundingWhereInput),
+	"HumanitarianScope": whereOf[ent.HumanitarianScopeWhereInput, predicate.HumanitarianScope](ent.ErrEmptyHumanitarianScopeWhereInput),
+	"Location":          whereOf[ent.LocationWhereInput, predicate.Location](ent.ErrEmptyLocationWhereInput),
+	"Organisation":      whereOf[ent.OrganisationWhereInput, predicate.Organisation](ent.ErrEmptyOrganisationWhereInput),
+	"OrganisationAlias": whereOf[ent.OrganisationAliasWhereInput, predicate.OrganisationAlias](ent.ErrEmptyOrganisationAliasWhereInput),
+	"OrganisationMerge": whereOf[ent.OrganisationMergeWhereInput, predicate.OrganisationMerge](ent.ErrEmptyOrganisationMergeWhereInput),
+	"Participation":     whereOf[ent.ParticipationWhereInput, predicate.Participation](ent.ErrEmptyParticipationWhereInput),
+	"PolicyMarker":      whereOf[ent.PolicyMarkerWhereInput, predicate.PolicyMarker](ent.ErrEmptyPolicyMarkerWhereInput),
+	"Presence":          whereOf[ent.PresenceWhereInput, predicate.Presence](ent.ErrEmptyPresenceWhereInput),
+	"Programme":         whereOf[ent.ProgrammeWhereInput, predicate.Programme](ent.ErrEmptyProgrammeWhereInput),
+	"ProgrammeCountry":  whereOf[ent.ProgrammeCountryWhereInput, predicate.ProgrammeCountry](ent.ErrEmptyProgrammeCountryWhereInput),
+	"Result":            whereOf[ent.ResultWhereInput, predicate.Result](ent.ErrEmptyResultWhereInput),
+	"Sector":            whereOf[ent.SectorWhereInput, predicate.Sector](ent.ErrEmptySectorWhereInput),
+	"Source":            whereOf[ent.SourceWhereInput, predicate.Source](ent.ErrEmptySourceWhereInput),
+}
+
 // roots are the Query connections entgql answers with Paginate.
 var roots = map[string]root{
 	"agreements": {object: "Agreement", where: whereOf[ent.AgreementWhereInput, predicate.Agreement](ent.ErrEmptyAgreementWhereInput), orders: map[string]orderField{

@@ -62,8 +62,14 @@ func (c *Connections) parse(r *rootField, args map[string]any) (page, error) {
 		if err := checkInput(c.schema, r.where, v); err != nil {
 			return req, err
 		}
-		if req.where, err = r.root.where(v); err != nil {
+		v = coerce(c.schema, r.where, v)
+		if req.where, err = c.intersected(r, v); err != nil {
 			return req, err
+		}
+		if req.where == nil {
+			if req.where, err = r.root.where(v); err != nil {
+				return req, err
+			}
 		}
 	}
 	return req, nil

@@ -27,7 +27,6 @@ package sqljson
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 
 	entsql "entgo.io/ent/dialect/sql"
 )
@@ -110,9 +109,9 @@ func whereOf[W any, R ~func(*entsql.Selector), PW interface {
 		}
 		pred, err := PW(&w).P()
 		switch {
-		case errors.Is(err, empty):
+		case err == empty: //nolint:errorlint // entgql's Filter tells only this one, unwrapped, from a failure
 			return nil, nil
-		case err != nil:
+		case err != nil: // an empty filter within, which ent refuses
 			return nil, unsupported("where: %v", err)
 		}
 		return pred, nil

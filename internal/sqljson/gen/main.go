@@ -107,7 +107,8 @@ type fieldSpec struct {
 }
 
 type objectSpec struct {
-	Name, Table string
+	Name, Table, EntType string
+	Where       bool // entgql generated its WhereInput
 	Fields      []fieldSpec
 	Left        []string // fields left to the resolvers, with why
 }
@@ -182,7 +183,10 @@ func (m *mapper) gqlName(t *gen.Type) (string, bool, error) {
 }
 
 func (m *mapper) object(name string, t *gen.Type) (objectSpec, error) {
-	obj := objectSpec{Name: name, Table: t.Table()}
+	obj := objectSpec{Name: name, Table: t.Table(), EntType: t.Name}
+	if in := m.schema.Types[name+"WhereInput"]; in != nil && in.Kind == ast.InputObject {
+		obj.Where = true
+	}
 	def := m.schema.Types[name]
 	for _, fd := range def.Fields {
 		if strings.HasPrefix(fd.Name, "__") {
@@ -423,6 +427,13 @@ func render(md model) ([]byte, error) {
 			for _, l := range o.Left {
 				fmt.Fprintf(&b, "//   %s\n", l)
 			}
+		}
+	}
+	b.WriteString("}\n\n")
+	b.WriteString("// wheres read each object's entgql WhereInput.\nvar wheres = map[string]whereFunc{\n")
+	for _, o := range md.Objects {
+		if o.Where {
+			fmt.Fprintf(&b, "%q: whereOf[ent.%sWhereInput, predicate.%s](ent.ErrEmpty%sWhereInput),\n", o.Name, o.EntType, o.EntType, o.EntType)
 		}
 	}
 	b.WriteString("}\n\n")
