@@ -30,6 +30,7 @@ type Connections struct {
 	defaultPage int
 	maxPage     int
 	roots       map[string]*rootField
+	scopes      map[string]func(*entsql.Selector) // by GraphQL type, for node(id:)
 }
 
 // rootField is a root connection as this schema and server answer it.
@@ -43,15 +44,16 @@ type rootField struct {
 }
 
 // Option adjusts a root connection.
-type Option func(map[string]*rootField)
+type Option func(*Connections)
 
 // WithScope restricts a root connection to the records its resolver lists
 // (organisations leaves out the merged ones): a condition the resolver
 // adds by hand, which no schema tells.
 func WithScope(field string, pred func(*entsql.Selector)) Option {
-	return func(roots map[string]*rootField) {
-		if r := roots[field]; r != nil {
+	return func(c *Connections) {
+		if r := c.roots[field]; r != nil {
 			r.scope = pred
+			c.scopes[r.object] = pred
 		}
 	}
 }
@@ -64,7 +66,7 @@ func New(db Querier, dialectName string, schema *ast.Schema, defaultPage, maxPag
 		return nil, err
 	}
 	c := &Connections{db: db, sql: d, dialect: dialectName, defaultPage: defaultPage, maxPage: maxPage,
-		schema: schema, roots: map[string]*rootField{}}
+		schema: schema, roots: map[string]*rootField{}, scopes: map[string]func(*entsql.Selector){}}
 	for name, r := range roots {
 		rf, err := rootOf(schema, name, r)
 		if err != nil {
@@ -73,7 +75,7 @@ func New(db Querier, dialectName string, schema *ast.Schema, defaultPage, maxPag
 		c.roots[name] = rf
 	}
 	for _, o := range opts {
-		o(c.roots)
+		o(c)
 	}
 	return c, nil
 }
@@ -94,12 +96,17 @@ func rootOf(schema *ast.Schema, name string, r root) (*rootField, error) {
 }
 
 // Covers reports whether the path may answer a root field of Query.
-func (c *Connections) Covers(field string) bool { return c.roots[field] != nil }
+func (c *Connections) Covers(field string) bool {
+	return c.roots[field] != nil || field == "node" || field == "nodes"
+}
 
 // Answer writes the connection's JSON, or returns an error wrapping
 // ErrUnsupported when the request needs the general path (which also gives
 // every client error, such as a bad cursor or page size, its usual answer).
 func (c *Connections) Answer(ctx context.Context, op *graphql.OperationContext, f graphql.CollectedField) (graphql.Marshaler, error) {
+	if f.Name == "node" || f.Name == "nodes" {
+		return c.answerNodes(ctx, op, f)
+	}
 	r := c.roots[f.Name]
 	if r == nil {
 		return nil, unsupported("Query.%s", f.Name)
@@ -182,7 +189,7 @@ func (c *Connections) shape(r *rootField, op *graphql.OperationContext, f graphq
 			if nodes++; nodes > 1 {
 				return s, unsupported("node asked twice")
 			}
-			comp := &compiler{sql: c.sql, op: op, maxFields: 50}
+			comp := &compiler{sql: c.sql, schema: c.schema, op: op, maxFields: 50}
 			node, err := comp.object(r.object, "p", ef.Selections)
 			if err != nil {
 				return s, err

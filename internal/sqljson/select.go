@@ -3,6 +3,7 @@ package sqljson
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -21,6 +22,7 @@ func unsupported(format string, args ...any) error {
 // a subquery can always name the row it is nested in.
 type compiler struct {
 	sql     jsonSQL
+	schema  *ast.Schema
 	op      *graphql.OperationContext
 	aliases int
 	// maxFields guards PostgreSQL's limit of 100 arguments to a function.
@@ -40,7 +42,7 @@ func (c *compiler) object(typ, row string, sel ast.SelectionSet) (string, error)
 	if !ok {
 		return "", unsupported("type %s", typ)
 	}
-	fields := graphql.CollectFields(c.op, sel, []string{typ})
+	fields := graphql.CollectFields(c.op, sel, satisfies(c.schema, typ))
 	if len(fields) > c.maxFields {
 		return "", unsupported("%d fields in one object", len(fields))
 	}
@@ -58,6 +60,21 @@ func (c *compiler) object(typ, row string, sel ast.SelectionSet) (string, error)
 		keys, values, nested = append(keys, f.Alias), append(values, v), append(nested, isJSON)
 	}
 	return c.sql.object(keys, values, nested), nil
+}
+
+// satisfies names the type and every interface and union it belongs to:
+// the type conditions of the fragments that apply to its records.
+func satisfies(schema *ast.Schema, typ string) []string {
+	names := []string{typ}
+	if def := schema.Types[typ]; def != nil {
+		names = append(names, def.Interfaces...)
+	}
+	for name, def := range schema.Types {
+		if def.Kind == ast.Union && slices.Contains(def.Types, typ) {
+			names = append(names, name)
+		}
+	}
+	return names
 }
 
 // field is the SQL value of one field of a record, and whether it is JSON.
