@@ -93,7 +93,9 @@ func askNodes(t *testing.T, fast, slow *registry) {
 	slow.mustData(t, `{ programmes(first: 2) { edges { node { id } } } organisations(last: 2) { edges { node { id } } }
 		countries(first: 1, orderBy: [{field: ISO2}]) { edges { node { id } } } }`, nil, &ids)
 	var all []any
-	for _, c := range []struct{ Edges []struct{ Node struct{ ID string } } }{ids.Programmes, ids.Organisations, ids.Countries} {
+	for _, c := range []struct {
+		Edges []struct{ Node struct{ ID string } }
+	}{ids.Programmes, ids.Organisations, ids.Countries} {
 		for _, e := range c.Edges {
 			all = append(all, e.Node.ID)
 		}

@@ -108,9 +108,9 @@ type fieldSpec struct {
 
 type objectSpec struct {
 	Name, Table, EntType string
-	Where       bool // entgql generated its WhereInput
-	Fields      []fieldSpec
-	Left        []string // fields left to the resolvers, with why
+	Where                bool // entgql generated its WhereInput
+	Fields               []fieldSpec
+	Left                 []string // fields left to the resolvers, with why
 }
 
 type orderSpec struct{ Name, Column, Cursor string }
