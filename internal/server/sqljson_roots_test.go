@@ -22,7 +22,7 @@ type rootCase struct {
 // SQL JSON path reads from the tables, with links one level down.
 var rootCases = []rootCase{
 	{field: "organisations", orderBy: `[{field: KIND, direction: DESC}, {field: NAME}]`, where: `{nameContainsFold: "nation"}`,
-		node: `id name acronym kind iatiRef website headquarters { iso2 name } parent { acronym } children { acronym }
+		node: `id createdAt updatedAt name acronym kind iatiRef website headquarters { iso2 name } parent { acronym } children { acronym }
 			presences { openedIn country { iso2 } } contacts { name email }
 			participations { role programme { code } } fundingsGiven { date value { amount currency } }
 			fundingsReceived { date } agreementParties { signatoryName agreement { title } }
@@ -41,11 +41,11 @@ var rootCases = []rootCase{
 	{field: "fundings", orderBy: `[{field: KIND}, {field: DATE, direction: DESC}]`, where: `{hasFunderWith: [{acronymNotNil: true}]}`,
 		node: `id kind transactionType date note value { amount currency } programme { code } funder { acronym }
 			recipient { acronym } agreement { reference } sectors { code percentage } sources { title }`},
-	{field: "countries", orderBy: `[{field: REGION}, {field: NAME, direction: DESC}]`, where: `{regionIn: ["Africa", "Europe"]}`,
+	{field: "countries", orderBy: `[{field: CREATED_AT}, {field: NAME, direction: DESC}]`, where: `{regionIn: ["Africa", "Europe"]}`,
 		node: `id iso2 iso3 name region areas { name country { iso2 } } headquartered { acronym }
 			programmeCountries { role programme { code } } presences { openedIn } sources { title }`},
-	{field: "events", orderBy: `[{field: STARTS_ON, direction: DESC}, {field: TITLE}]`, where: `{titleContainsFold: "diaspora"}`,
-		node: `id title startsOn endsOn place summary organisers { acronym } participants { acronym }
+	{field: "events", orderBy: `[{field: UPDATED_AT, direction: DESC}, {field: STARTS_ON}]`, where: `{titleContainsFold: "diaspora"}`,
+		node: `id createdAt updatedAt title startsOn endsOn place summary organisers { acronym } participants { acronym }
 			programme { code } sources { title }`},
 	{field: "exchangeRates", orderBy: `[{field: CURRENCY}, {field: DATE, direction: DESC}]`, where: `{currency: "EUR"}`,
 		node: `id currency toCurrency rate date source`},

@@ -42,6 +42,10 @@ func TestSQLJSONAnswersAsResolversDo(t *testing.T) {
 			totalCount edges { node { code } } } }`},
 		{name: "an empty filter within steps aside, and the resolvers answer as they do", query: `{ programmes(where: {and: [{}]}) { totalCount } }`},
 		{name: "an empty link filter steps aside too", query: `{ programmes(where: {and: [{hasFundingsWith: {}}, {hasCountriesWith: {role: BENEFICIARY}}]}) { totalCount } }`},
+		{name: "timestamps, filtered and ordered by", statements: 1, query: `{ programmes(first: 4,
+			where: {updatedAtGT: "2000-01-01T00:00:00Z", createdAtLTE: "2999-12-31T23:59:59.5+02:00"},
+			orderBy: [{field: UPDATED_AT, direction: DESC}, {field: CREATED_AT}]) {
+			totalCount edges { cursor node { code createdAt updatedAt fundings { updatedAt } } } pageInfo { endCursor } } }`},
 		{name: "agreements IOM signed with UN entities", statements: 1, query: `{ agreements(where: {and: [
 			{hasPartiesWith: {hasOrganisationWith: {acronym: "IOM"}}},
 			{hasPartiesWith: {hasOrganisationWith: {nameHasPrefix: "United Nations"}}}]}) {

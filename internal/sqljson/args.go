@@ -1,6 +1,9 @@
 package sqljson
 
 import (
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/aidregistry/registry/internal/partialdate"
@@ -37,6 +40,17 @@ func checkInput(schema *ast.Schema, typ *ast.Type, v any) error {
 	case ast.Scalar:
 		switch def.Name {
 		case "String", "Int", "Boolean", "Float":
+			return nil
+		case "Time":
+			// gqlgen reads RFC3339Nano, ent's input structs RFC 3339 as
+			// encoding/json does: only a text both read alike goes on.
+			s, ok := v.(string)
+			a, errA := graphql.UnmarshalTime(v)
+			var b time.Time
+			errB := b.UnmarshalText([]byte(s))
+			if !ok || errA != nil || errB != nil || !a.Equal(b) {
+				return unsupported("Time %v", v)
+			}
 			return nil
 		case "PartialDate":
 			s, ok := v.(string)

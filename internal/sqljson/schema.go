@@ -42,7 +42,7 @@ const (
 	toOne                  // a record this row's foreign key points at
 	toMany                 // records whose foreign key points at this row
 	manyToMany             // records linked through a join table
-	timestamp              // a time column (mapped; not yet built in SQL)
+	timestamp              // a time column, written as gqlgen writes a Time
 )
 
 // field is how one GraphQL field of an object type maps to SQL.

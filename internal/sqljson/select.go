@@ -91,6 +91,8 @@ func (c *compiler) field(typ string, obj object, row string, f graphql.Collected
 		return ident(row, def.column), false, nil
 	case decimal:
 		return c.sql.text(ident(row, def.column)), false, nil
+	case timestamp:
+		return c.sql.time(ident(row, def.column)), false, nil
 	case globalID:
 		return c.sql.id(typ, ident(row, "id")), false, nil
 	case money:
