@@ -106,6 +106,9 @@ func askNodes(t *testing.T, fast, slow *registry) {
 	}
 	same(t, fast, slow, "nodes of three types", `query($ids: [ID!]!) { nodes(ids: $ids) { `+nodeFields+` } } `+countryFragment,
 		map[string]any{"ids": all})
+	same(t, fast, slow, "programmes filtered by ids", `query($ids: [ID!], $org: ID) {
+		programmes(where: {idIn: $ids, hasParticipationsWith: {hasOrganisationWith: {idNEQ: $org}}}) {
+		totalCount edges { node { id code } } } }`, map[string]any{"ids": all, "org": all[2]})
 	// The merged organisation answers with the one it went into, and a
 	// missing id with NOT_FOUND: the resolvers do both.
 	merged := mergedOrganisation(t, fast)

@@ -86,7 +86,7 @@ func TestSQLJSONAnswersAsResolversDo(t *testing.T) {
 				sectors { code } results { indicator } sources { title url } qualityNotes { code } } } } }`},
 		{name: "edges without a count", statements: 1, query: `{ programmes(first: 2, orderBy: [{field: CODE, direction: DESC}]) {
 			edges { cursor node { code } } } }`},
-		{name: "filter by id steps aside", query: `query($id: ID!) { programmes(where: {hasParticipationsWith: [{hasOrganisationWith: [{idNEQ: $id}]}]}) {
+		{name: "filter by an id that is no registry id steps aside", query: `query($id: ID!) { programmes(where: {hasParticipationsWith: [{hasOrganisationWith: [{idNEQ: $id}]}]}) {
 			totalCount edges { node { code } } } }`, vars: map[string]any{"id": "T3JnYW5pc2F0aW9uOjA"}},
 		{name: "history steps aside", query: `{ programmes(first: 2) { totalCount edges { node { code history { totalCount } } } } }`},
 		{name: "a backward page", statements: 1, query: `{ programmes(last: 2) { totalCount edges { node { code participations { role } } } } }`},

@@ -6,6 +6,8 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/aidregistry/registry/internal/gid"
+
 	"github.com/aidregistry/registry/internal/partialdate"
 )
 
@@ -40,6 +42,11 @@ func checkInput(schema *ast.Schema, typ *ast.Type, v any) error {
 	case ast.Scalar:
 		switch def.Name {
 		case "String", "Int", "Boolean", "Float":
+			return nil
+		case "ID":
+			if s, ok := v.(string); !ok || !validID(s) {
+				return unsupported("ID %v", v)
+			}
 			return nil
 		case "Time":
 			// gqlgen reads RFC3339Nano, ent's input structs RFC 3339 as
@@ -79,9 +86,15 @@ func checkInput(schema *ast.Schema, typ *ast.Type, v any) error {
 	return unsupported("%s kind %s", def.Name, def.Kind)
 }
 
+func validID(s string) bool {
+	_, err := gid.Decode(s)
+	return err == nil
+}
+
 // coerce gives an argument's value as GraphQL's input coercion reads it: a
 // single value where the type is a list stands for a list of one, at any
-// depth, so that the JSON form decodes into ent's input structs.
+// depth, and an opaque ID is the integer ent keeps, so that the JSON form
+// decodes into ent's input structs. checkInput has accepted v.
 func coerce(schema *ast.Schema, typ *ast.Type, v any) any {
 	if v == nil {
 		return nil
@@ -96,6 +109,12 @@ func coerce(schema *ast.Schema, typ *ast.Type, v any) any {
 			out[i] = coerce(schema, typ.Elem, item)
 		}
 		return out
+	}
+	if s, ok := v.(string); ok && typ.Name() == "ID" {
+		if id, err := gid.Decode(s); err == nil {
+			return id
+		}
+		return v
 	}
 	def := schema.Types[typ.Name()]
 	fields, ok := v.(map[string]any)
