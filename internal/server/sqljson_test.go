@@ -90,6 +90,7 @@ func TestSQLJSONAnswersAsResolversDo(t *testing.T) {
 			totalCount edges { node { code } } } }`, vars: map[string]any{"id": "T3JnYW5pc2F0aW9uOjA"}},
 		{name: "history steps aside", query: `{ programmes(first: 2) { totalCount edges { node { code history { totalCount } } } } }`},
 		{name: "a backward page", statements: 1, query: `{ programmes(last: 2) { totalCount edges { node { code participations { role } } } } }`},
+		{name: "first and last together step aside", query: `{ programmes(first: 2, last: 2) { totalCount edges { node { code } } } }`},
 		{name: "page too large is refused", query: `{ programmes(first: 5000) { edges { node { code } } } }`},
 		{name: "bad cursor is refused", query: `{ programmes(after: "bm90IGEgY3Vyc29y") { edges { node { code } } } }`},
 	}

@@ -27,6 +27,7 @@ type compiler struct {
 	aliases int
 	// maxFields guards PostgreSQL's limit of 100 arguments to a function.
 	maxFields int
+	sat       map[string][]string // satisfies, by type, for this request
 }
 
 func (c *compiler) alias() string {
@@ -42,7 +43,7 @@ func (c *compiler) object(typ, row string, sel ast.SelectionSet) (string, error)
 	if !ok {
 		return "", unsupported("type %s", typ)
 	}
-	fields := graphql.CollectFields(c.op, sel, satisfies(c.schema, typ))
+	fields := graphql.CollectFields(c.op, sel, c.satisfies(typ))
 	if len(fields) > c.maxFields {
 		return "", unsupported("%d fields in one object", len(fields))
 	}
@@ -64,6 +65,17 @@ func (c *compiler) object(typ, row string, sel ast.SelectionSet) (string, error)
 
 // satisfies names the type and every interface and union it belongs to:
 // the type conditions of the fragments that apply to its records.
+func (c *compiler) satisfies(typ string) []string {
+	if names, ok := c.sat[typ]; ok {
+		return names
+	}
+	if c.sat == nil {
+		c.sat = map[string][]string{}
+	}
+	c.sat[typ] = satisfies(c.schema, typ)
+	return c.sat[typ]
+}
+
 func satisfies(schema *ast.Schema, typ string) []string {
 	names := []string{typ}
 	if def := schema.Types[typ]; def != nil {

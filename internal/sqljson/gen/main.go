@@ -287,7 +287,7 @@ func (m *mapper) scalar(f *gen.Field, fd *ast.FieldDefinition) (fieldSpec, strin
 		(f.Type.Type == field.TypeInt || f.Type.Type == field.TypeInt32) && named == "Int":
 		return fieldSpec{Kind: "column", Column: col}, "", nil
 	}
-	return fieldSpec{}, fmt.Sprintf("a %s stored as %s", named, f.Type.Type), nil
+	return fieldSpec{}, fmt.Sprintf("%s stored as %s", named, f.Type.Type), nil
 }
 
 func sameEnum(f *gen.Field, def *ast.Definition) bool {
