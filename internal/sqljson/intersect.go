@@ -1,6 +1,8 @@
 package sqljson
 
 import (
+	"maps"
+	"slices"
 	"strings"
 
 	"entgo.io/ent/dialect"
@@ -21,55 +23,9 @@ func (c *Connections) intersected(r *rootField, v any) (func(*entsql.Selector), 
 	if c.dialect != dialect.Postgres || !ok {
 		return nil, nil
 	}
-	obj := objects[r.object]
-	rest := map[string]any{}
-	var sets []*entsql.Selector
-	add := func(key string, val any) (bool, error) {
-		set, err := c.idSet(obj, key, val)
-		if set != nil {
-			sets = append(sets, set)
-		}
-		return set != nil, err
-	}
-	var andRest []any
-	for key, val := range top {
-		if key == "and" {
-			continue
-		}
-		if took, err := add(key, val); err != nil || took {
-			if err != nil {
-				return nil, err
-			}
-			continue
-		}
-		rest[key] = val
-	}
-	if list, ok := top["and"].([]any); ok {
-		for _, item := range list {
-			m, ok := item.(map[string]any)
-			if ok && len(m) == 1 {
-				var took bool
-				var err error
-				for key, val := range m {
-					took, err = add(key, val)
-				}
-				if err != nil {
-					return nil, err
-				}
-				if took {
-					continue
-				}
-			}
-			andRest = append(andRest, item)
-		}
-	} else if top["and"] != nil {
-		rest["and"] = top["and"]
-	}
-	if len(sets) < 2 {
-		return nil, nil
-	}
-	if len(andRest) > 0 {
-		rest["and"] = andRest
+	sets, rest, err := c.split(objects[r.object], top)
+	if err != nil || len(sets) < 2 {
+		return nil, err
 	}
 	residual, err := r.root.where(rest)
 	if err != nil {
@@ -85,6 +41,64 @@ func (c *Connections) intersected(r *rootField, v any) (func(*entsql.Selector), 
 			residual(s)
 		}
 	}, nil
+}
+
+// split takes from a filter the has*With conditions that stand alone, at
+// its top or as one item of its and list, as id sets, in the order of their
+// keys (so the statement's text does not vary), and gives the rest back as
+// a filter.
+func (c *Connections) split(obj object, top map[string]any) ([]*entsql.Selector, map[string]any, error) {
+	var sets []*entsql.Selector
+	rest := map[string]any{}
+	for _, key := range slices.Sorted(maps.Keys(top)) {
+		if key == "and" {
+			continue
+		}
+		set, err := c.idSet(obj, key, top[key])
+		switch {
+		case err != nil:
+			return nil, nil, err
+		case set != nil:
+			sets = append(sets, set)
+		default:
+			rest[key] = top[key]
+		}
+	}
+	list, ok := top["and"].([]any)
+	if !ok {
+		if top["and"] != nil {
+			rest["and"] = top["and"]
+		}
+		return sets, rest, nil
+	}
+	var others []any
+	for _, item := range list {
+		set, err := c.alone(obj, item)
+		switch {
+		case err != nil:
+			return nil, nil, err
+		case set != nil:
+			sets = append(sets, set)
+		default:
+			others = append(others, item)
+		}
+	}
+	if len(others) > 0 {
+		rest["and"] = others
+	}
+	return sets, rest, nil
+}
+
+// alone is the id set of an and item that is a single has*With condition.
+func (c *Connections) alone(obj object, item any) (*entsql.Selector, error) {
+	m, ok := item.(map[string]any)
+	if !ok || len(m) != 1 {
+		return nil, nil
+	}
+	for key, val := range m {
+		return c.idSet(obj, key, val)
+	}
+	return nil, nil
 }
 
 // idSet is the ids of the records a has*With condition on a link to many

@@ -173,55 +173,21 @@ func (req *page) cursors() error {
 // still brings it. With both a filter and a count, the matching ids are
 // found once (a materialized CTE) and both read them.
 func (c *Connections) statement(r *rootField, req page, s shape) (string, []any) {
-	d := entsql.Dialect(c.dialect)
-	table := objects[r.object].table
-	filter := func(sel *entsql.Selector) {
-		if r.scope != nil {
-			r.scope(sel)
-		}
-		if req.where != nil {
-			req.where(sel)
-		}
-	}
-	filtered := req.where != nil || r.scope != nil
-	pageSel := d.Select("*").From(entsql.Table(table))
-	var filterSel, countSel *entsql.Selector
-	switch {
-	case filtered && s.total && s.edges:
-		filterSel = d.Select("id").From(entsql.Table(table))
-		filter(filterSel)
-		pageSel.Where(entsql.ExprP(pageSel.C("id") + " IN (SELECT id FROM m)"))
-		countSel = d.Select(entsql.As(entsql.Count("*"), "n")).From(entsql.Table("m"))
-	case s.total:
-		countSel = d.Select(entsql.As(entsql.Count("*"), "n")).From(entsql.Table(table))
-		filter(countSel)
-		filter(pageSel)
-	default:
-		filter(pageSel)
-	}
-	for _, pred := range req.cursor {
-		pred(pageSel)
-	}
-	cols, dirs, idDir := req.columns()
-	var order []string
-	for i, col := range cols {
-		pageSel.OrderBy(orderTerm(pageSel.C(col), dirs[i]))
-		order = append(order, orderTerm(ident("p", col), dirs[i]))
-	}
-	pageSel.OrderBy(orderTerm(pageSel.C("id"), idDir))
-	order = append(order, orderTerm(ident("p", "id"), idDir))
-	pageSel.Limit(req.limit + 1)
-
+	pageSel, filterSel, countSel := c.selectors(r, req, s)
 	var b entsql.Builder
 	b.SetDialect(c.dialect)
 	if !s.edges {
 		b.WriteString("SELECT c.n FROM (").Join(countSel).WriteString(") c")
 		return b.Query()
 	}
+	cols, dirs, idDir := req.columns()
 	selected := []string{ident("p", "id")}
-	for _, col := range cols {
+	var order []string
+	for i, col := range cols {
 		selected = append(selected, ident("p", col))
+		order = append(order, orderTerm(ident("p", col), dirs[i]))
 	}
+	order = append(order, orderTerm(ident("p", "id"), idDir))
 	if s.node != "" {
 		selected = append(selected, s.node)
 	}
@@ -240,6 +206,47 @@ func (c *Connections) statement(r *rootField, req page, s shape) (string, []any)
 	}
 	b.WriteString(" ORDER BY " + strings.Join(order, ", "))
 	return b.Query()
+}
+
+// selectors are the page's rows, the filtered ids both it and the count
+// read (nil unless both are needed and there is a filter), and the count
+// (nil unless needed).
+func (c *Connections) selectors(r *rootField, req page, s shape) (pageSel, filterSel, countSel *entsql.Selector) {
+	d := entsql.Dialect(c.dialect)
+	table := objects[r.object].table
+	filter := func(sel *entsql.Selector) {
+		if r.scope != nil {
+			r.scope(sel)
+		}
+		if req.where != nil {
+			req.where(sel)
+		}
+	}
+	filtered := req.where != nil || r.scope != nil
+	pageSel = d.Select("*").From(entsql.Table(table))
+	switch {
+	case filtered && s.total && s.edges:
+		filterSel = d.Select("id").From(entsql.Table(table))
+		filter(filterSel)
+		pageSel.Where(entsql.ExprP(pageSel.C("id") + " IN (SELECT id FROM m)"))
+		countSel = d.Select(entsql.As(entsql.Count("*"), "n")).From(entsql.Table("m"))
+	case s.total:
+		countSel = d.Select(entsql.As(entsql.Count("*"), "n")).From(entsql.Table(table))
+		filter(countSel)
+		filter(pageSel)
+	default:
+		filter(pageSel)
+	}
+	for _, pred := range req.cursor {
+		pred(pageSel)
+	}
+	cols, dirs, idDir := req.columns()
+	for i, col := range cols {
+		pageSel.OrderBy(orderTerm(pageSel.C(col), dirs[i]))
+	}
+	pageSel.OrderBy(orderTerm(pageSel.C("id"), idDir))
+	pageSel.Limit(req.limit + 1)
+	return pageSel, filterSel, countSel
 }
 
 func orderTerm(column string, dir entgql.OrderDirection) string {
