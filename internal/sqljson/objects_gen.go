@@ -63,10 +63,10 @@ var objects = map[string]object{
 	}},
 	// Change, left to the resolvers:
 	//
-	//	recordID: a ID stored as int
+	//	recordID: ID stored as int
 	//	before: a Go type of its own (map[string]interface {})
 	//	after: a Go type of its own (map[string]interface {})
-	//	organisationID: a ID stored as int
+	//	organisationID: ID stored as int
 	"Contact": {table: "contacts", fields: map[string]field{
 		"id":           {kind: globalID},
 		"createdAt":    {kind: timestamp, column: "created_at"},
@@ -214,8 +214,8 @@ var objects = map[string]object{
 	}},
 	// OrganisationMerge, left to the resolvers:
 	//
-	//	intoID: a ID stored as int
-	//	fromID: a ID stored as int
+	//	intoID: ID stored as int
+	//	fromID: ID stored as int
 	//	before: a Go type of its own (map[string]interface {})
 	//	moved: a Go type of its own (map[string]interface {})
 	"Participation": {table: "participations", fields: map[string]field{
