@@ -17,7 +17,6 @@ import (
 	"github.com/aidregistry/registry/ent/participation"
 	"github.com/aidregistry/registry/ent/programme"
 	"github.com/aidregistry/registry/ent/programmecountry"
-	"github.com/aidregistry/registry/ent/source"
 	"github.com/aidregistry/registry/internal/apperr"
 	"github.com/aidregistry/registry/internal/audit"
 	"github.com/aidregistry/registry/internal/iati"
@@ -44,6 +43,8 @@ type activityWriter struct {
 	created bool
 	// newSources are the Source rows this activity found or made, by URL.
 	newSources map[string]int
+	// batched are the writes the batch's later activities must know of.
+	batched batchWrites
 
 	old *ent.Programme
 	id  int
@@ -120,15 +121,8 @@ func (w *activityWriter) write(ctx context.Context) error {
 		}
 	}
 	activityNotes(a.Element, &w.notes)
-	old, err := w.c.Programme.Query().Where(programme.Code(a.Identifier)).
-		WithParticipations().
-		WithCountries().
-		WithFundings(func(q *ent.FundingQuery) { q.Order(funding.ByID()).WithSectors() }).
-		WithContacts().
-		WithSources().
-		WithSectors().WithLocations().WithPolicyMarkers().WithHumanitarianScopes().
-		Only(ctx)
-	if err != nil && !ent.IsNotFound(err) {
+	old, err := w.im.batch.programme(ctx, w.c, a.Identifier)
+	if err != nil {
 		return err
 	}
 	w.old = old
@@ -151,6 +145,7 @@ func (w *activityWriter) write(ctx context.Context) error {
 	if err := w.saveProgramme(ctx, fields, sourceIDs, rel); err != nil {
 		return err
 	}
+	w.batched.code, w.batched.id, w.batched.sources = a.Identifier, w.id, w.newSources
 	for _, step := range []func(context.Context) error{
 		w.participations, w.countries, w.fundings, w.contacts,
 	} {
@@ -404,11 +399,13 @@ func (w *activityWriter) sourceIDs(ctx context.Context) ([]int, error) {
 		elem := "document-link " + d.URL
 		id, ok := w.newSources[d.URL]
 		if !ok {
-			s, err := w.c.Source.Query().Where(source.URL(d.URL)).Order(source.ByID()).First(ctx)
+			found, exists, err := w.im.batch.source(ctx, w.c, d.URL)
 			switch {
-			case err == nil:
-				id = s.ID
-			case ent.IsNotFound(err):
+			case err != nil:
+				return nil, err
+			case exists:
+				id = found
+			default:
 				title := pick(d.Title, w.a.Lang)
 				if strings.TrimSpace(title) == "" {
 					title = d.URL
@@ -426,8 +423,6 @@ func (w *activityWriter) sourceIDs(ctx context.Context) ([]int, error) {
 				}
 				w.writes++
 				id = s.ID
-			default:
-				return nil, err
 			}
 			w.newSources[d.URL] = id
 		}
@@ -1158,13 +1153,13 @@ func (w *activityWriter) related(ctx context.Context) (*relations, error) {
 			rel.links = append(rel.links, k)
 			continue
 		}
-		id, err := w.c.Programme.Query().Where(programme.Code(ra.Ref)).OnlyID(ctx)
-		if ent.IsNotFound(err) {
-			rel.links = append(rel.links, k) // kept until the activity arrives
-			continue
-		}
+		id, ok, err := w.im.batch.programmeID(ctx, w.c, ra.Ref)
 		if err != nil {
 			return nil, err
+		}
+		if !ok {
+			rel.links = append(rel.links, k) // kept until the activity arrives
+			continue
 		}
 		switch {
 		case link == iati.LinkParent && rel.parent == nil:
@@ -1177,24 +1172,19 @@ func (w *activityWriter) related(ctx context.Context) (*relations, error) {
 			}
 		}
 	}
-	pending, err := w.c.ActivityLink.Query().
-		Where(activitylink.Ref(a.Identifier), activitylink.TypeIn(iati.RelatedParent, iati.RelatedChild)).
-		Order(activitylink.ByID()).All(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, l := range pending {
+	for _, l := range w.im.batch.live(w.im.batch.pending[a.Identifier]) {
 		if l.Type == iati.RelatedParent {
 			rel.pendingParents = append(rel.pendingParents, l)
 			continue
 		}
 		rel.pendingChildren = append(rel.pendingChildren, l)
 		if rel.parent == nil {
-			id, err := w.c.Programme.Query().Where(programme.Code(l.ProgrammeCode)).OnlyID(ctx)
-			if err == nil {
-				rel.parent, rel.parentElem = &id, "related-activity"
-			} else if !ent.IsNotFound(err) {
+			id, ok, err := w.im.batch.programmeID(ctx, w.c, l.ProgrammeCode)
+			if err != nil {
 				return nil, err
+			}
+			if ok {
+				rel.parent, rel.parentElem = &id, "related-activity"
 			}
 		}
 	}
@@ -1206,58 +1196,38 @@ func (w *activityWriter) related(ctx context.Context) (*relations, error) {
 // ActivityLink rows are the importer's bookkeeping: their writes are not
 // recorded in the history (the parent links they become are).
 func (w *activityWriter) links(ctx context.Context, rel *relations) error {
-	setParent := func(child int, elem string) error {
-		p, err := w.c.Programme.Get(ctx, child)
+	b := w.im.batch
+	children := slices.Clone(rel.children)
+	for _, l := range rel.pendingParents {
+		id, ok, err := b.programmeID(ctx, w.c, l.ProgrammeCode)
 		if err != nil {
 			return err
 		}
-		if p.ParentID != nil && *p.ParentID == w.id {
-			return nil
+		if ok && !slices.Contains(children, id) {
+			children = append(children, id)
 		}
-		u := w.c.Programme.UpdateOneID(child).SetParentID(w.id)
-		if p.IatiSyncedAt != nil && p.IatiSyncedAt.Equal(p.UpdatedAt) {
-			// The link comes from the files, not from a person: the child
-			// stays as imported.
-			u.SetUpdatedAt(w.now).SetIatiSyncedAt(w.now)
-		}
-		err = u.Exec(ctx)
-		if err == nil {
-			w.writes++
-		}
-		return w.refused(elem, err)
 	}
-	for _, child := range rel.children {
-		if err := setParent(child, "related-activity"); err != nil {
-			return err
+	if err := w.adopt(ctx, children); err != nil {
+		return err
+	}
+	var gone []int
+	for _, l := range append(rel.pendingParents, rel.pendingChildren...) {
+		gone = append(gone, l.ID)
+	}
+	have := b.live(b.own[w.a.Identifier])
+	for _, l := range have {
+		if !slices.Contains(rel.links, linkKey{l.Ref, l.Type}) && !slices.Contains(gone, l.ID) {
+			gone = append(gone, l.ID)
+			w.writes++
 		}
 	}
 	quiet := audit.Skip(ctx)
-	for _, l := range rel.pendingParents {
-		id, err := w.c.Programme.Query().Where(programme.Code(l.ProgrammeCode)).OnlyID(ctx)
-		if err == nil {
-			err = setParent(id, "related-activity")
-		}
-		if err != nil && !ent.IsNotFound(err) {
+	for chunk := range slices.Chunk(gone, maxIn) {
+		if _, err := w.c.ActivityLink.Delete().Where(activitylink.IDIn(chunk...)).Exec(quiet); err != nil {
 			return err
 		}
 	}
-	for _, l := range append(rel.pendingParents, rel.pendingChildren...) {
-		if err := w.c.ActivityLink.DeleteOneID(l.ID).Exec(quiet); err != nil {
-			return err
-		}
-	}
-	have, err := w.c.ActivityLink.Query().Where(activitylink.ProgrammeCode(w.a.Identifier)).All(ctx)
-	if err != nil {
-		return err
-	}
-	for _, l := range have {
-		if !slices.Contains(rel.links, linkKey{l.Ref, l.Type}) {
-			if err := w.c.ActivityLink.DeleteOneID(l.ID).Exec(quiet); err != nil {
-				return err
-			}
-			w.writes++
-		}
-	}
+	w.batched.deleted = gone
 	// New links in one statement: an activity may name hundreds.
 	var creates []*ent.ActivityLinkCreate
 	for _, k := range rel.links {
@@ -1266,11 +1236,82 @@ func (w *activityWriter) links(ctx context.Context, rel *relations) error {
 		}
 		creates = append(creates, w.c.ActivityLink.Create().SetProgrammeCode(w.a.Identifier).SetRef(k.ref).SetType(k.typ))
 	}
-	for chunk := range slices.Chunk(creates, 1000) {
-		if err := w.c.ActivityLink.CreateBulk(chunk...).Exec(quiet); err != nil {
+	for chunk := range slices.Chunk(creates, maxIn) {
+		made, err := w.c.ActivityLink.CreateBulk(chunk...).Save(quiet)
+		if err != nil {
 			return err
 		}
+		w.batched.links = append(w.batched.links, made...)
 		w.writes += len(chunk)
 	}
 	return nil
 }
+
+// adopt makes the programme the parent of children, in one update for
+// those still as imported (their updated_at follows the files) and one for
+// those changed through the API since. A child that is an ancestor of the
+// programme is left out: it would make a cycle.
+func (w *activityWriter) adopt(ctx context.Context, children []int) error {
+	if len(children) == 0 {
+		return nil
+	}
+	ancestors, err := w.ancestors(ctx)
+	if err != nil {
+		return err
+	}
+	var synced, edited []int
+	for chunk := range slices.Chunk(children, maxIn) {
+		kids, err := w.c.Programme.Query().Where(programme.IDIn(chunk...)).Order(programme.ByID()).All(ctx)
+		if err != nil {
+			return err
+		}
+		for _, p := range kids {
+			switch {
+			case p.ParentID != nil && *p.ParentID == w.id:
+			case ancestors[p.ID]:
+				w.skip("related-activity", "a programme cannot be its own ancestor; skipped")
+			case p.IatiSyncedAt != nil && p.IatiSyncedAt.Equal(p.UpdatedAt):
+				// The link comes from the files, not from a person: the
+				// child stays as imported.
+				synced = append(synced, p.ID)
+			default:
+				edited = append(edited, p.ID)
+			}
+		}
+	}
+	for chunk := range slices.Chunk(synced, maxIn) {
+		if err := w.c.Programme.Update().Where(programme.IDIn(chunk...)).SetParentID(w.id).
+			SetUpdatedAt(w.now).SetIatiSyncedAt(w.now).Exec(ctx); err != nil {
+			return err
+		}
+	}
+	for chunk := range slices.Chunk(edited, maxIn) {
+		if err := w.c.Programme.Update().Where(programme.IDIn(chunk...)).SetParentID(w.id).Exec(ctx); err != nil {
+			return err
+		}
+	}
+	w.writes += len(synced) + len(edited)
+	w.batched.touched = slices.Concat(synced, edited)
+	return nil
+}
+
+// ancestors are the programme and those above it, walked up its parents.
+func (w *activityWriter) ancestors(ctx context.Context) (map[int]bool, error) {
+	seen := map[int]bool{}
+	for id := w.id; id != 0 && !seen[id] && len(seen) < maxDepth; {
+		seen[id] = true
+		parents, err := w.c.Programme.Query().Where(programme.ID(id), programme.ParentIDNotNil()).
+			Select(programme.FieldParentID).Ints(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if len(parents) == 0 {
+			break
+		}
+		id = parents[0]
+	}
+	return seen, nil
+}
+
+// maxDepth bounds the walk up a programme's parents.
+const maxDepth = 1000

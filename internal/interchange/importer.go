@@ -13,10 +13,8 @@ import (
 	"time"
 
 	"github.com/aidregistry/registry/ent"
-	"github.com/aidregistry/registry/internal/audit"
 	"github.com/aidregistry/registry/internal/countries"
 	"github.com/aidregistry/registry/internal/iati"
-	"github.com/aidregistry/registry/internal/search"
 )
 
 // Options tune an import.
@@ -120,6 +118,8 @@ type importer struct {
 	started time.Time
 	bytes   *countingReader
 	records int
+	// batch is what the store holds for the batch of activities under way.
+	batch *batchCache
 }
 
 // skip reports skipped elements: to Options.Skipped, or into the summary.
@@ -140,24 +140,65 @@ func (im *importer) progress() {
 	}
 }
 
+// activities imports the file's activities a batch at a time: what the
+// store holds for a batch is read at once (batchCache), then each activity
+// is written under its own savepoint.
 func (im *importer) activities(ctx context.Context, r *iati.Reader) (Summary, error) {
 	var sum Summary
 	for {
 		if err := ctx.Err(); err != nil {
 			return sum, err
 		}
-		a, err := r.Next()
-		if err == io.EOF {
-			return sum, nil
-		}
-		if err != nil {
-			return sum, &FileError{err}
-		}
-		if err := im.activity(ctx, a, r.Line(), &sum); err != nil {
+		batch, lines, rerr := readBatch(r)
+		if err := im.batchOf(ctx, batch, lines, &sum); err != nil {
 			return sum, err
+		}
+		switch {
+		case rerr == io.EOF:
+			return sum, nil
+		case rerr != nil:
+			return sum, &FileError{rerr}
+		}
+	}
+}
+
+// readBatch reads up to batchSize activities, with the line each ends
+// on; the error is the reader's, after the activities read before it.
+func readBatch(r *iati.Reader) ([]*iati.Activity, []int, error) {
+	var batch []*iati.Activity
+	var lines []int
+	for len(batch) < batchSize {
+		a, err := r.Next()
+		if err != nil {
+			return batch, lines, err
+		}
+		batch, lines = append(batch, a), append(lines, r.Line())
+	}
+	return batch, lines, nil
+}
+
+func (im *importer) batchOf(ctx context.Context, batch []*iati.Activity, lines []int, sum *Summary) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	ctx, c, err := im.units.batchClient(ctx)
+	if err != nil {
+		return err
+	}
+	if im.batch, err = loadBatch(ctx, c, batch); err != nil {
+		return errors.Join(err, im.units.abort())
+	}
+	for i, a := range batch {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := im.activity(ctx, a, lines[i], sum); err != nil {
+			return err
 		}
 		im.progress()
 	}
+	im.batch = nil
+	return im.units.commit()
 }
 
 // activity imports one activity into sum; the error is fatal.
@@ -189,18 +230,8 @@ func (im *importer) activity(ctx context.Context, a *iati.Activity, line int, su
 
 	var w *activityWriter
 	err := im.units.run(ctx, func(ctx context.Context, c *ent.Client) error {
-		// The activity's history is written in one statement at its end,
-		// and its programme indexed for search once, whatever its sectors.
-		ctx, changes := audit.Buffered(ctx)
-		ctx, index := search.Batched(ctx)
 		w = newActivityWriter(im, c, a)
-		if err := w.write(ctx); err != nil {
-			return err
-		}
-		if err := index.Flush(ctx, c); err != nil {
-			return err
-		}
-		return changes.Flush(ctx, c)
+		return w.write(ctx)
 	})
 	if isFatal(err) || ctx.Err() != nil {
 		return errors.Join(err, ctx.Err())
@@ -211,6 +242,7 @@ func (im *importer) activity(ctx context.Context, a *iati.Activity, line int, su
 		return nil
 	}
 	im.orgs.commit()
+	im.batch.commit(&w.batched)
 	sum.QualityNotes = noteCounts(sum.QualityNotes, w.notes)
 	sum.QualityNotes = noteCounts(sum.QualityNotes, w.fundingNotes)
 	im.skip(sum, skips...)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/aidregistry/registry/ent"
 	"github.com/aidregistry/registry/internal/audit"
+	"github.com/aidregistry/registry/internal/search"
 )
 
 // units run each record of an import as one all-or-nothing step: its own
@@ -14,6 +15,11 @@ import (
 // someone else opened (a GraphQL mutation's).
 type units interface {
 	run(ctx context.Context, fn func(ctx context.Context, c *ent.Client) error) error
+	// batchClient is the client, and its context, that the steps to come run
+	// with: what an import reads for a batch of steps it reads there.
+	batchClient(ctx context.Context) (context.Context, *ent.Client, error)
+	// commit commits the steps so far, when the units own the transaction.
+	commit() error
 	// finish ends the import's own work: commits what is pending.
 	finish() error
 	// abort rolls back what is pending.
@@ -38,31 +44,45 @@ func isFatal(err error) bool {
 // failing record from undoing the others.
 const batchSize = 50
 
+// batchChanges bounds the history a batch holds before inserting it.
+const batchChanges = 1000
+
 // batchUnits runs steps under savepoints of a transaction of its own,
-// committed every batchSize steps and by finish.
+// committed every batchSize steps and by finish. The history of the
+// steps that stand and their records' search documents are written once
+// a batch (or every batchChanges Changes), not once a step.
 type batchUnits struct {
 	client  *ent.Client
 	dialect string
 	tx      *ent.Tx
 	txCtx   context.Context
 	steps   *savepointUnits
+	changes *audit.Buffer
+	index   *search.Batch
 	n       int
 }
 
 func (u *batchUnits) run(ctx context.Context, fn func(ctx context.Context, c *ent.Client) error) error {
 	if u.tx == nil {
-		tx, err := u.client.Tx(ctx)
-		if err != nil {
-			return &fatalError{fmt.Errorf("begin transaction: %w", err)}
-		}
-		u.tx, u.steps = tx, &savepointUnits{client: tx.Client()}
-		if u.txCtx, err = audit.HoldLock(ctx, tx.Client(), u.dialect); err != nil {
-			return &fatalError{errors.Join(err, tx.Rollback())}
+		if err := u.begin(ctx); err != nil {
+			return err
 		}
 	}
-	err := u.steps.run(u.txCtx, fn)
+	stepCtx, changes := u.changes.Nest(u.index.Context(u.txCtx))
+	err := u.steps.savepoint(stepCtx, fn)
 	if isFatal(err) {
 		return &fatalError{errors.Join(err, u.abort())}
+	}
+	if err != nil {
+		changes.Discard()
+	} else {
+		changes.Commit()
+	}
+	// Between steps, under no savepoint: what is inserted here stays.
+	if u.changes.Full() {
+		if ferr := u.changes.Flush(u.txCtx, u.tx.Client()); ferr != nil {
+			return &fatalError{errors.Join(ferr, u.abort())}
+		}
 	}
 	if u.n++; u.n >= batchSize {
 		if cerr := u.finish(); cerr != nil {
@@ -72,10 +92,42 @@ func (u *batchUnits) run(ctx context.Context, fn func(ctx context.Context, c *en
 	return err
 }
 
-// finish commits the batch under way.
+func (u *batchUnits) batchClient(ctx context.Context) (context.Context, *ent.Client, error) {
+	if u.tx == nil {
+		if err := u.begin(ctx); err != nil {
+			return ctx, nil, err
+		}
+	}
+	return u.txCtx, u.tx.Client(), nil
+}
+
+func (u *batchUnits) commit() error { return u.finish() }
+
+func (u *batchUnits) begin(ctx context.Context) error {
+	tx, err := u.client.Tx(ctx)
+	if err != nil {
+		return &fatalError{fmt.Errorf("begin transaction: %w", err)}
+	}
+	u.tx, u.steps = tx, &savepointUnits{client: tx.Client()}
+	u.changes, u.index = audit.NewBatch(batchChanges), search.NewBatch()
+	if u.txCtx, err = audit.HoldLock(ctx, tx.Client(), u.dialect); err != nil {
+		u.tx = nil
+		return &fatalError{errors.Join(err, tx.Rollback())}
+	}
+	return nil
+}
+
+// finish writes the batch's history and search documents and commits it.
 func (u *batchUnits) finish() error {
 	if u.tx == nil {
 		return nil
+	}
+	c := u.tx.Client()
+	if err := u.index.Flush(u.txCtx, c); err != nil {
+		return &fatalError{errors.Join(err, u.abort())}
+	}
+	if err := u.changes.Flush(u.txCtx, c); err != nil {
+		return &fatalError{errors.Join(err, u.abort())}
 	}
 	tx := u.tx
 	u.tx, u.n = nil, 0
@@ -96,16 +148,37 @@ func (u *batchUnits) abort() error {
 }
 
 // savepointUnits runs every step under a savepoint of the transaction the
-// client belongs to; a failed step is rolled back to it.
+// client belongs to; a failed step is rolled back to it. Each step's
+// history and search documents are written at its end, inside it.
 type savepointUnits struct {
 	client *ent.Client
 	n      int
 }
 
+func (u *savepointUnits) batchClient(ctx context.Context) (context.Context, *ent.Client, error) {
+	return ctx, u.client, nil
+}
+
+func (u *savepointUnits) commit() error { return nil }
 func (u *savepointUnits) finish() error { return nil }
 func (u *savepointUnits) abort() error  { return nil }
 
 func (u *savepointUnits) run(ctx context.Context, fn func(ctx context.Context, c *ent.Client) error) error {
+	return u.savepoint(ctx, func(ctx context.Context, c *ent.Client) error {
+		ctx, changes := audit.Buffered(ctx)
+		ctx, index := search.Batched(ctx)
+		if err := fn(ctx, c); err != nil {
+			return err
+		}
+		if err := index.Flush(ctx, c); err != nil {
+			return err
+		}
+		return changes.Flush(ctx, c)
+	})
+}
+
+// savepoint runs fn under a savepoint, rolled back to when fn fails.
+func (u *savepointUnits) savepoint(ctx context.Context, fn func(ctx context.Context, c *ent.Client) error) error {
 	u.n++
 	name := fmt.Sprintf("interchange_%d", u.n)
 	if _, err := u.client.ExecContext(ctx, "SAVEPOINT "+name); err != nil {
