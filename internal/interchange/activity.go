@@ -1247,10 +1247,11 @@ func (w *activityWriter) links(ctx context.Context, rel *relations) error {
 	return nil
 }
 
-// adopt makes the programme the parent of children, in one update for
-// those still as imported (their updated_at follows the files) and one for
-// those changed through the API since. A child that is an ancestor of the
-// programme is left out: it would make a cycle.
+// adopt makes the programme the parent of children: a few at a time (their
+// history holds each before and after), in one update for those still as
+// imported (their updated_at follows the files) and one for those changed
+// through the API since. A child that is an ancestor of the programme is
+// left out: it would make a cycle.
 func (w *activityWriter) adopt(ctx context.Context, children []int) error {
 	if len(children) == 0 {
 		return nil
@@ -1259,12 +1260,12 @@ func (w *activityWriter) adopt(ctx context.Context, children []int) error {
 	if err != nil {
 		return err
 	}
-	var synced, edited []int
-	for chunk := range slices.Chunk(children, maxIn) {
+	for chunk := range slices.Chunk(children, adoptChunk) {
 		kids, err := w.c.Programme.Query().Where(programme.IDIn(chunk...)).Order(programme.ByID()).All(ctx)
 		if err != nil {
 			return err
 		}
+		var synced, edited []int
 		for _, p := range kids {
 			switch {
 			case p.ParentID != nil && *p.ParentID == w.id:
@@ -1278,22 +1279,25 @@ func (w *activityWriter) adopt(ctx context.Context, children []int) error {
 				edited = append(edited, p.ID)
 			}
 		}
-	}
-	for chunk := range slices.Chunk(synced, maxIn) {
-		if err := w.c.Programme.Update().Where(programme.IDIn(chunk...)).SetParentID(w.id).
-			SetUpdatedAt(w.now).SetIatiSyncedAt(w.now).Exec(ctx); err != nil {
-			return err
+		if len(synced) > 0 {
+			if err := w.c.Programme.Update().Where(programme.IDIn(synced...)).SetParentID(w.id).
+				SetUpdatedAt(w.now).SetIatiSyncedAt(w.now).Exec(ctx); err != nil {
+				return err
+			}
 		}
-	}
-	for chunk := range slices.Chunk(edited, maxIn) {
-		if err := w.c.Programme.Update().Where(programme.IDIn(chunk...)).SetParentID(w.id).Exec(ctx); err != nil {
-			return err
+		if len(edited) > 0 {
+			if err := w.c.Programme.Update().Where(programme.IDIn(edited...)).SetParentID(w.id).Exec(ctx); err != nil {
+				return err
+			}
 		}
+		w.writes += len(synced) + len(edited)
+		w.batched.touched = slices.Concat(w.batched.touched, synced, edited)
 	}
-	w.writes += len(synced) + len(edited)
-	w.batched.touched = slices.Concat(synced, edited)
 	return nil
 }
+
+// adoptChunk bounds the children adopted by one update.
+const adoptChunk = 50
 
 // ancestors are the programme and those above it, walked up its parents.
 func (w *activityWriter) ancestors(ctx context.Context) (map[int]bool, error) {
