@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/aidregistry/registry/internal/interchange"
+	"github.com/aidregistry/registry/internal/store"
 	"github.com/aidregistry/registry/internal/storetest"
 )
 
@@ -202,6 +203,76 @@ func BenchmarkImport(b *testing.B) {
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
 	b.ReportMetric(float64(statements)/float64(n*b.N), "statements/activity")
 	b.ReportMetric(float64(size)/(1<<20), "file-MB")
+}
+
+// BenchmarkImportRealFiles imports each real file of ../shared/iati into
+// a fresh store (SQLite, or PostgreSQL with IX_BENCH_STORE=postgres),
+// then again, when nothing changes: activities per second, statements an
+// activity and the peak heap in use, for each import.
+//
+//	go test ./internal/interchange -run '^$' -bench ImportRealFiles -benchtime 1x
+func BenchmarkImportRealFiles(b *testing.B) {
+	kind := storetest.SQLite
+	if os.Getenv("IX_BENCH_STORE") == "postgres" {
+		kind = storetest.Postgres
+	}
+	for _, rf := range realFiles {
+		path := filepath.Join(sharedIATI(b), "examples", rf.name)
+		for _, again := range []bool{false, true} {
+			name := rf.name
+			if again {
+				name += "/again"
+			}
+			b.Run(name, func(b *testing.B) { benchImportFile(b, kind, path, again) })
+		}
+	}
+}
+
+func benchImportFile(b *testing.B, kind storetest.Kind, path string, again bool) {
+	var elapsed time.Duration
+	var peak uint64
+	var statements int64
+	n := 0
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		st := storetest.Open(b, kind)
+		if err := loadCountries(st); err != nil {
+			b.Fatal(err)
+		}
+		if again {
+			importStore(b, st, path)
+		}
+		h := watchHeap()
+		before, start := st.Counter.Count(), time.Now()
+		b.StartTimer()
+		sum := importStore(b, st, path)
+		b.StopTimer()
+		elapsed += time.Since(start)
+		statements += st.Counter.Count() - before
+		peak = max(peak, h.end())
+		if again && sum.Created+sum.Updated > 0 {
+			b.Fatalf("a second import wrote: %+v", sum)
+		}
+		n += sum.Created + sum.Updated + sum.Unchanged
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(n)/elapsed.Seconds(), "activities/s")
+	b.ReportMetric(float64(statements)/float64(n), "statements/activity")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+}
+
+// importStore imports a file as the command line does, its dialect given.
+func importStore(b *testing.B, st *store.Store, path string) interchange.Summary {
+	f, err := os.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	sum, err := interchange.Import(system, st.Client, f, interchange.Options{Dialect: st.Dialect})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return sum
 }
 
 // The heap an import needs does not grow with the file: four times the
