@@ -167,12 +167,13 @@ func (w *activityWriter) write(ctx context.Context) error {
 // the changes to its fields, in one update.
 func (w *activityWriter) keepElements(ctx context.Context) error {
 	elems := w.held.programme()
-	u := w.update
 	if w.created {
 		// Part of the programme's creation, whose history entry already
-		// says what it holds.
-		u, ctx = w.c.Programme.UpdateOneID(w.id), audit.Skip(ctx)
+		// says what it holds: written with the batch's others.
+		w.batched.kept = &kept{id: w.id, elems: elems, notes: w.notes, at: w.now}
+		return nil
 	}
+	u := w.update
 	sameElems := w.old != nil && iati.EqualElements(w.old.IatiElements, elems) && slices.Equal(w.old.QualityNotes, []iati.QualityNote(w.notes))
 	if sameElems && !w.updated {
 		return nil
@@ -180,9 +181,7 @@ func (w *activityWriter) keepElements(ctx context.Context) error {
 	if !sameElems {
 		u.SetIatiElements(elems).SetQualityNotes(w.notes).SetHasQualityNotes(len(w.notes) > 0)
 	}
-	if !w.created {
-		w.writes++
-	}
+	w.writes++
 	return u.SetUpdatedAt(w.now).SetIatiSyncedAt(w.now).Exec(ctx)
 }
 
@@ -1255,6 +1254,10 @@ func (w *activityWriter) links(ctx context.Context, rel *relations) error {
 func (w *activityWriter) adopt(ctx context.Context, children []int) error {
 	if len(children) == 0 {
 		return nil
+	}
+	// The children's history holds them whole, elements included.
+	if err := w.im.batch.flushKept(ctx, w.c); err != nil {
+		return err
 	}
 	ancestors, err := w.ancestors(ctx)
 	if err != nil {

@@ -2,8 +2,14 @@ package interchange
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
+	"time"
+
+	"entgo.io/ent/dialect"
+	"entgo.io/ent/dialect/sql"
 
 	"github.com/aidregistry/registry/ent"
 	"github.com/aidregistry/registry/ent/activitylink"
@@ -37,6 +43,21 @@ type batchCache struct {
 	touched map[int]bool
 	// deleted are links an activity of the batch deleted.
 	deleted map[int]bool
+	// kept are the elements of the programmes the batch created, written
+	// together (flushKept); flushed those written under the savepoint of
+	// the activity under way, to write again should it be rolled back.
+	kept, flushed []kept
+	// dialect is the store's, as ent's query builder gives it.
+	dialect string
+}
+
+// kept is what a created programme keeps of its activity, written after
+// its rows took their elements.
+type kept struct {
+	id    int
+	elems []*iati.Element
+	notes []iati.QualityNote
+	at    time.Time
 }
 
 // batchWrites are what one activity wrote that the cache must know,
@@ -48,7 +69,7 @@ type batchWrites struct {
 	deleted  []int
 	touched  []int
 	sources  map[string]int
-	ownLinks bool
+	kept     *kept
 }
 
 // load reads what the store holds for the activities of a batch.
@@ -106,7 +127,10 @@ const maxIn = 1000
 
 func (b *batchCache) loadProgrammes(ctx context.Context, c *ent.Client, codes []string) error {
 	for chunk := range slices.Chunk(codes, maxIn) {
-		ps, err := programmeQuery(c).Where(programme.CodeIn(chunk...)).All(ctx)
+		ps, err := programmeQuery(c).Where(programme.CodeIn(chunk...), func(s *sql.Selector) {
+			// The raw statements of flushKept are written for it.
+			b.dialect = s.Dialect()
+		}).All(ctx)
 		if err != nil {
 			return fmt.Errorf("read the batch's programmes: %w", err)
 		}
@@ -265,4 +289,72 @@ func (b *batchCache) commit(w *batchWrites) {
 	for url, id := range w.sources {
 		b.sources[url] = id
 	}
+	if w.kept != nil {
+		b.kept = append(b.kept, *w.kept)
+	}
+	b.flushed = nil
+}
+
+// rollback gives back what the activity rolled back to its savepoint took
+// with it: the kept elements of earlier activities it wrote.
+func (b *batchCache) rollback() {
+	b.kept, b.flushed = append(b.flushed, b.kept...), nil
+}
+
+// flushKept writes the elements the batch's created programmes keep, in
+// one statement per keptChunk programmes. Their creation's history already
+// says what they hold, so this completion of it is not recorded, and it
+// changes nothing the search index holds or the rules check.
+func (b *batchCache) flushKept(ctx context.Context, c *ent.Client) error {
+	if len(b.kept) == 0 {
+		return nil
+	}
+	for chunk := range slices.Chunk(b.kept, keptChunk) {
+		q, args, err := keptUpdate(b.dialect, chunk)
+		if err != nil {
+			return err
+		}
+		if _, err := c.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("keep the elements of %d programmes: %w", len(chunk), err)
+		}
+	}
+	b.flushed = append(b.flushed, b.kept...)
+	b.kept = nil
+	return nil
+}
+
+// keptChunk bounds the programmes one statement completes (5 parameters
+// each).
+const keptChunk = 500
+
+// keptUpdate is one UPDATE ... FROM (VALUES ...) for both stores, the
+// values JSON encoded as ent encodes them.
+func keptUpdate(d string, ks []kept) (string, []any, error) {
+	var rows []string
+	var args []any
+	for i, k := range ks {
+		elems, err := json.Marshal(k.elems)
+		if err != nil {
+			return "", nil, fmt.Errorf("encode the elements of programme %d: %w", k.id, err)
+		}
+		notes, err := json.Marshal(k.notes)
+		if err != nil {
+			return "", nil, fmt.Errorf("encode the notes of programme %d: %w", k.id, err)
+		}
+		args = append(args, k.id, string(elems), string(notes), len(k.notes) > 0, k.at)
+		n := i * 5
+		if d == dialect.Postgres {
+			rows = append(rows, fmt.Sprintf("($%d::bigint, $%d::jsonb, $%d::jsonb, $%d::boolean, $%d::timestamptz)", n+1, n+2, n+3, n+4, n+5))
+		} else {
+			rows = append(rows, "(?, ?, ?, ?, ?)")
+		}
+	}
+	values := strings.Join(rows, ", ")
+	if d == dialect.Postgres {
+		return `UPDATE programmes AS p SET iati_elements = v.e, quality_notes = v.q, has_quality_notes = v.h, updated_at = v.t, iati_synced_at = v.t
+FROM (VALUES ` + values + `) AS v(id, e, q, h, t) WHERE p.id = v.id`, args, nil
+	}
+	return `WITH v(id, e, q, h, t) AS (VALUES ` + values + `)
+UPDATE programmes SET iati_elements = v.e, quality_notes = v.q, has_quality_notes = v.h, updated_at = v.t, iati_synced_at = v.t
+FROM v WHERE programmes.id = v.id`, args, nil
 }

@@ -197,6 +197,9 @@ func (im *importer) batchOf(ctx context.Context, batch []*iati.Activity, lines [
 		}
 		im.progress()
 	}
+	if err := im.batch.flushKept(ctx, c); err != nil {
+		return errors.Join(err, im.units.abort())
+	}
 	im.batch = nil
 	return im.units.commit()
 }
@@ -238,6 +241,7 @@ func (im *importer) activity(ctx context.Context, a *iati.Activity, line int, su
 	}
 	if err != nil {
 		im.orgs.rollback()
+		im.batch.rollback()
 		whole(fmt.Sprintf("not imported, nothing of it written: %s", reason(err)))
 		return nil
 	}

@@ -323,6 +323,11 @@ func (im *importer) organisations(ctx context.Context, r *iati.OrganisationReade
 			return sum, err
 		}
 		im.progress()
+		if im.records%batchSize == 0 {
+			if err := im.units.commit(); err != nil {
+				return sum, err
+			}
+		}
 	}
 }
 

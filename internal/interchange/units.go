@@ -48,7 +48,7 @@ const batchSize = 50
 const batchChanges = 1000
 
 // batchUnits runs steps under savepoints of a transaction of its own,
-// committed every batchSize steps and by finish. The history of the
+// committed by commit (the importer's, every batch) and by finish. The history of the
 // steps that stand and their records' search documents are written once
 // a batch (or every batchChanges Changes), not once a step.
 type batchUnits struct {
@@ -59,7 +59,6 @@ type batchUnits struct {
 	steps   *savepointUnits
 	changes *audit.Buffer
 	index   *search.Batch
-	n       int
 }
 
 func (u *batchUnits) run(ctx context.Context, fn func(ctx context.Context, c *ent.Client) error) error {
@@ -84,11 +83,6 @@ func (u *batchUnits) run(ctx context.Context, fn func(ctx context.Context, c *en
 			return &fatalError{errors.Join(ferr, u.abort())}
 		}
 	}
-	if u.n++; u.n >= batchSize {
-		if cerr := u.finish(); cerr != nil {
-			return cerr
-		}
-	}
 	return err
 }
 
@@ -108,7 +102,7 @@ func (u *batchUnits) begin(ctx context.Context) error {
 	if err != nil {
 		return &fatalError{fmt.Errorf("begin transaction: %w", err)}
 	}
-	u.tx, u.steps = tx, &savepointUnits{client: tx.Client()}
+	u.tx, u.steps = tx, &savepointUnits{client: tx.Client(), keep: true}
 	u.changes, u.index = audit.NewBatch(batchChanges), search.NewBatch()
 	if u.txCtx, err = audit.HoldLock(ctx, tx.Client(), u.dialect); err != nil {
 		u.tx = nil
@@ -130,7 +124,7 @@ func (u *batchUnits) finish() error {
 		return &fatalError{errors.Join(err, u.abort())}
 	}
 	tx := u.tx
-	u.tx, u.n = nil, 0
+	u.tx = nil
 	if err := tx.Commit(); err != nil {
 		return &fatalError{fmt.Errorf("commit: %w", err)}
 	}
@@ -143,7 +137,7 @@ func (u *batchUnits) abort() error {
 		return nil
 	}
 	tx := u.tx
-	u.tx, u.n = nil, 0
+	u.tx = nil
 	return tx.Rollback()
 }
 
@@ -153,6 +147,11 @@ func (u *batchUnits) abort() error {
 type savepointUnits struct {
 	client *ent.Client
 	n      int
+	// keep leaves the savepoints in place rather than release them: the
+	// transaction commits them all. A batch's savepoints cost a statement
+	// each then rather than two; batchSize keeps them under the 64
+	// subtransactions PostgreSQL tracks per transaction without spilling.
+	keep bool
 }
 
 func (u *savepointUnits) batchClient(ctx context.Context) (context.Context, *ent.Client, error) {
@@ -188,10 +187,16 @@ func (u *savepointUnits) savepoint(ctx context.Context, fn func(ctx context.Cont
 		if _, rerr := u.client.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+name); rerr != nil {
 			return &fatalError{errors.Join(err, fmt.Errorf("roll back to savepoint: %w", rerr))}
 		}
+		if u.keep {
+			return err
+		}
 		if _, rerr := u.client.ExecContext(ctx, "RELEASE SAVEPOINT "+name); rerr != nil {
 			return &fatalError{errors.Join(err, fmt.Errorf("release savepoint: %w", rerr))}
 		}
 		return err
+	}
+	if u.keep {
+		return nil
 	}
 	if _, err := u.client.ExecContext(ctx, "RELEASE SAVEPOINT "+name); err != nil {
 		return &fatalError{fmt.Errorf("release savepoint: %w", err)}
