@@ -162,7 +162,9 @@ func Buffered(ctx context.Context) (context.Context, *Buffer) {
 func NewBatch(bound int) *Buffer { return &Buffer{bound: bound} }
 
 // Nest returns a context whose writes' Changes wait in a new Buffer, which
-// hands them to b at Commit or drops them at Discard.
+// hands them to b at Commit or drops them at Discard. It inserts them (b's
+// first) once it holds maxBuffered: a write may touch hundreds of records,
+// each Change holding the record whole, before and after.
 func (b *Buffer) Nest(ctx context.Context) (context.Context, *Buffer) {
 	child := &Buffer{parent: b}
 	return context.WithValue(ctx, bufferKey{}, child), child

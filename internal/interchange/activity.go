@@ -45,6 +45,10 @@ type activityWriter struct {
 	newSources map[string]int
 	// batched are the writes the batch's later activities must know of.
 	batched batchWrites
+	// rows, when set, takes the activity's new rows, for its batch to
+	// insert with the others' (see importer.optimistic); nil inserts them
+	// as the activity goes.
+	rows *newRows
 
 	old *ent.Programme
 	id  int
@@ -69,7 +73,8 @@ type activityWriter struct {
 // writtenFunding is a funding the import wrote or kept, with the
 // transaction element it holds and the sector rows it had.
 type writtenFunding struct {
-	id      int
+	// id is the funding's, known once it is inserted.
+	id      *int
 	element *iati.Element
 	sectors []*ent.Sector
 }
@@ -716,7 +721,7 @@ func (w *activityWriter) participations(ctx context.Context) error {
 			return err
 		}
 	}
-	return createAll(ctx, w, len(create),
+	return createAll(ctx, w, len(create), func(r *newRows) *pendingTable[*ent.ParticipationCreate, *ent.Participation] { return &r.participations },
 		func(i int) *ent.ParticipationCreate {
 			x := create[i]
 			return w.c.Participation.Create().SetProgrammeID(w.id).SetOrganisationID(x.org).SetRole(x.role).
@@ -803,7 +808,7 @@ func (w *activityWriter) countries(ctx context.Context) error {
 			return err
 		}
 	}
-	return createAll(ctx, w, len(create),
+	return createAll(ctx, w, len(create), func(r *newRows) *pendingTable[*ent.ProgrammeCountryCreate, *ent.ProgrammeCountry] { return &r.countries },
 		func(i int) *ent.ProgrammeCountryCreate {
 			x := create[i]
 			return w.c.ProgrammeCountry.Create().SetProgrammeID(w.id).SetCountryID(x.country).
@@ -883,13 +888,13 @@ func (w *activityWriter) fundings(ctx context.Context) error {
 			currency: f.ValueCurrency, funder: f.FunderID, recipient: f.RecipientID, note: f.Note,
 			elems: f.IatiElements, notes: f.QualityNotes}
 	}
-	written := func(id int, x fundingRow, old []*ent.Sector) {
+	written := func(id *int, x fundingRow, old []*ent.Sector) {
 		w.fundingRows = append(w.fundingRows, writtenFunding{id: id, element: x.elems[0], sectors: old})
 		w.fundingNotes = append(w.fundingNotes, x.notes...)
 	}
 	keep, update, remove, create := pair(haveRows, want, fundingRow.equal)
 	for _, p := range keep {
-		written(have[p[0]].ID, want[p[1]], have[p[0]].Edges.Sectors)
+		written(&have[p[0]].ID, want[p[1]], have[p[0]].Edges.Sectors)
 	}
 	for _, p := range update {
 		x, f := want[p[1]], have[p[0]]
@@ -905,7 +910,7 @@ func (w *activityWriter) fundings(ctx context.Context) error {
 		err := u.Exec(ctx)
 		if err == nil {
 			w.writes++
-			written(f.ID, x, f.Edges.Sectors)
+			written(&f.ID, x, f.Edges.Sectors)
 		} else {
 			w.held.release(x.elems...)
 		}
@@ -919,7 +924,16 @@ func (w *activityWriter) fundings(ctx context.Context) error {
 		}
 		w.writes++
 	}
-	return createAll(ctx, w, len(create),
+	// Rows left to the batch are known to be written (or the batch is
+	// written again, each row at once); their ids come with the insert.
+	ids := make([]*int, len(create))
+	if !w.immediate() {
+		for i, j := range create {
+			ids[i] = new(int)
+			written(ids[i], want[j], nil)
+		}
+	}
+	return createAll(ctx, w, len(create), func(r *newRows) *pendingTable[*ent.FundingCreate, *ent.Funding] { return &r.fundings },
 		func(i int) *ent.FundingCreate {
 			x := want[create[i]]
 			return w.c.Funding.Create().SetProgrammeID(w.id).SetNillableKind(x.kind).
@@ -929,7 +943,13 @@ func (w *activityWriter) fundings(ctx context.Context) error {
 				SetIatiElements(x.elems).SetQualityNotes(x.notes).SetHasQualityNotes(len(x.notes) > 0).
 				SetCreatedAt(w.now).SetUpdatedAt(w.now).SetIatiSyncedAt(w.now)
 		},
-		w.c.Funding.CreateBulk, func(i int, f *ent.Funding) { written(f.ID, want[create[i]], nil) },
+		w.c.Funding.CreateBulk, func(i int, f *ent.Funding) {
+			if ids[i] != nil {
+				*ids[i] = f.ID
+				return
+			}
+			written(&f.ID, want[create[i]], nil)
+		},
 		func(i int) (string, []*iati.Element) { return elems[create[i]], want[create[i]].elems })
 }
 
@@ -947,11 +967,23 @@ type bulkSaver[E any] interface {
 // yet (refusals come before the insert), and the rows are written one by
 // one so that only the refused one is left out, with its reason, its
 // elements going back to the programme.
+//
+// An activity writing optimistically leaves the rows to its batch, which
+// inserts them with the other activities' (a refusal then has the batch
+// written again, each activity's rows at once).
 func createAll[B saver[E], E any, S bulkSaver[E]](
-	ctx context.Context, w *activityWriter, n int, build func(i int) B, bulk func(...B) S,
+	ctx context.Context, w *activityWriter, n int, table func(*newRows) *pendingTable[B, E], build func(i int) B, bulk func(...B) S,
 	done func(i int, e E), what func(i int) (string, []*iati.Element),
 ) error {
 	if n == 0 {
+		return nil
+	}
+	if !w.immediate() {
+		q := table(w.rows)
+		for i := range n {
+			q.add(func() B { return build(i) }, func(e E) { done(i, e) })
+			w.writes++
+		}
 		return nil
 	}
 	bs := make([]B, n)
@@ -1101,16 +1133,18 @@ func (w *activityWriter) contacts(ctx context.Context) error {
 		}
 		w.writes++
 	}
-	for _, j := range create {
+	builds := make([]func() *ent.ContactCreate, len(create))
+	for i, j := range create {
 		x := want[j]
-		if err := w.c.Contact.Create().SetProgrammeID(w.id).SetNillableName(x.name).SetNillableEmail(x.email).
-			SetNillablePhone(x.phone).SetNillableOffice(x.office).
-			SetIatiElements(x.elems).SetCreatedAt(w.now).SetUpdatedAt(w.now).SetIatiSyncedAt(w.now).Exec(ctx); err != nil {
-			return err
+		builds[i] = func() *ent.ContactCreate {
+			return w.c.Contact.Create().SetProgrammeID(w.id).SetNillableName(x.name).SetNillableEmail(x.email).
+				SetNillablePhone(x.phone).SetNillableOffice(x.office).
+				SetIatiElements(x.elems).SetCreatedAt(w.now).SetUpdatedAt(w.now).SetIatiSyncedAt(w.now)
 		}
-		w.writes++
 	}
-	return nil
+	w.writes += len(create)
+	return insert(ctx, w, func(r *newRows) *pendingTable[*ent.ContactCreate, *ent.Contact] { return &r.contacts },
+		w.c.Contact.CreateBulk, builds)
 }
 
 // relations are the activity's related-activities, resolved against the

@@ -20,6 +20,13 @@ type units interface {
 	batchClient(ctx context.Context) (context.Context, *ent.Client, error)
 	// commit commits the steps so far, when the units own the transaction.
 	commit() error
+	// mark sets the point undo goes back to: the start of a batch.
+	mark(ctx context.Context) error
+	// undo rolls back everything since mark, history and search
+	// documents held included.
+	undo(ctx context.Context) error
+	// unmark lets go of the mark, its batch written.
+	unmark(ctx context.Context) error
 	// finish ends the import's own work: commits what is pending.
 	finish() error
 	// abort rolls back what is pending.
@@ -45,7 +52,7 @@ func isFatal(err error) bool {
 const batchSize = 50
 
 // batchChanges bounds the history a batch holds before inserting it.
-const batchChanges = 1000
+const batchChanges = 500
 
 // batchUnits runs steps under savepoints of a transaction of its own,
 // committed by commit (the importer's, every batch) and by finish. The history of the
@@ -96,6 +103,25 @@ func (u *batchUnits) batchClient(ctx context.Context) (context.Context, *ent.Cli
 }
 
 func (u *batchUnits) commit() error { return u.finish() }
+
+func (u *batchUnits) mark(ctx context.Context) error {
+	return u.steps.exec(u.txCtx, "SAVEPOINT "+batchSavepoint)
+}
+
+func (u *batchUnits) undo(ctx context.Context) error {
+	u.changes, u.index = audit.NewBatch(batchChanges), search.NewBatch()
+	if err := u.steps.exec(u.txCtx, "ROLLBACK TO SAVEPOINT "+batchSavepoint); err != nil {
+		return &fatalError{errors.Join(err, u.abort())}
+	}
+	return nil
+}
+
+// unmark: the commit that follows lets go of it.
+func (u *batchUnits) unmark(ctx context.Context) error { return nil }
+
+// batchSavepoint is the savepoint a batch written optimistically goes
+// back to.
+const batchSavepoint = "interchange_batch"
 
 func (u *batchUnits) begin(ctx context.Context) error {
 	tx, err := u.client.Tx(ctx)
@@ -159,6 +185,27 @@ func (u *savepointUnits) batchClient(ctx context.Context) (context.Context, *ent
 }
 
 func (u *savepointUnits) commit() error { return nil }
+
+func (u *savepointUnits) mark(ctx context.Context) error {
+	return u.exec(ctx, "SAVEPOINT "+batchSavepoint)
+}
+
+// undo: the steps' history and search documents, written under their
+// savepoints, go with them.
+func (u *savepointUnits) undo(ctx context.Context) error {
+	return u.exec(ctx, "ROLLBACK TO SAVEPOINT "+batchSavepoint)
+}
+
+func (u *savepointUnits) unmark(ctx context.Context) error {
+	return u.exec(ctx, "RELEASE SAVEPOINT "+batchSavepoint)
+}
+
+func (u *savepointUnits) exec(ctx context.Context, stmt string) error {
+	if _, err := u.client.ExecContext(ctx, stmt); err != nil {
+		return &fatalError{fmt.Errorf("%s: %w", stmt, err)}
+	}
+	return nil
+}
 func (u *savepointUnits) finish() error { return nil }
 func (u *savepointUnits) abort() error  { return nil }
 
