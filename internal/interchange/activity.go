@@ -808,7 +808,9 @@ func (w *activityWriter) countries(ctx context.Context) error {
 			return err
 		}
 	}
-	return createAll(ctx, w, len(create), func(r *newRows) *pendingTable[*ent.ProgrammeCountryCreate, *ent.ProgrammeCountry] { return &r.countries },
+	return createAll(ctx, w, len(create), func(r *newRows) *pendingTable[*ent.ProgrammeCountryCreate, *ent.ProgrammeCountry] {
+		return &r.countries
+	},
 		func(i int) *ent.ProgrammeCountryCreate {
 			x := create[i]
 			return w.c.ProgrammeCountry.Create().SetProgrammeID(w.id).SetCountryID(x.country).

@@ -26,7 +26,7 @@ import (
 // sees what an earlier one wrote; an activity rolled back adds nothing.
 type batchCache struct {
 	// programmes are the batch's stored programmes, with the edges the
-	// importer compares, by code; loaded says which codes were asked.
+	// importer compares, by code.
 	programmes map[string]*ent.Programme
 	// ids are programme ids by code: the batch's and those its
 	// related-activities name; a code asked and absent maps to 0.
@@ -63,16 +63,16 @@ type kept struct {
 // batchWrites are what one activity wrote that the cache must know,
 // held until the activity stands.
 type batchWrites struct {
-	code     string
-	id       int
-	links    []*ent.ActivityLink
-	deleted  []int
-	touched  []int
-	sources  map[string]int
-	kept     *kept
+	code    string
+	id      int
+	links   []*ent.ActivityLink
+	deleted []int
+	touched []int
+	sources map[string]int
+	kept    *kept
 }
 
-// load reads what the store holds for the activities of a batch.
+// loadBatch reads what the store holds for the activities of a batch.
 func loadBatch(ctx context.Context, c *ent.Client, batch []*iati.Activity) (*batchCache, error) {
 	b := &batchCache{
 		programmes: map[string]*ent.Programme{}, ids: map[string]int{},
@@ -246,7 +246,7 @@ func (b *batchCache) programmeID(ctx context.Context, c *ent.Client, code string
 	return id, true, nil
 }
 
-// links are the stored links, less those deleted in the batch.
+// live are the stored links ls, less those deleted in the batch.
 func (b *batchCache) live(ls []*ent.ActivityLink) []*ent.ActivityLink {
 	return slices.DeleteFunc(slices.Clone(ls), func(l *ent.ActivityLink) bool { return b.deleted[l.ID] })
 }

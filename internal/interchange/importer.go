@@ -277,9 +277,9 @@ func (im *importer) writeBatch(ctx context.Context, batch []*iati.Activity, line
 // go back to should the batch be written again.
 type batchStart struct {
 	created, updated, unchanged, skipped int
-	notes                               []NoteCount
-	known                               map[string]int
-	keyed                               bool
+	notes                                []NoteCount
+	known                                map[string]int
+	keyed                                bool
 }
 
 func (im *importer) save(sum *Summary) batchStart {
