@@ -194,13 +194,14 @@ func readBatch(r *iati.Reader) ([]*iati.Activity, []int, error) {
 	return batch, lines, nil
 }
 
-// batchOf imports a batch of activities optimistically first: each under
-// its own savepoint, but their new rows (participations, countries,
-// fundings, contacts, projections) left to one insert per table for the
-// whole batch. Should that insert fail (a row the rules refuse, a
-// statement the store refuses), the batch is rolled back and written
-// again, each activity's rows at once, so that only the activity at fault
-// is left out. What the import reports of a batch (skips, progress) is
+// batchOf imports a batch of activities optimistically first: with no
+// savepoint each, their new rows (participations, countries, fundings,
+// contacts, projections) left to one insert per table for the whole
+// batch. Should an activity fail (one skipped before it writes apart), or
+// that insert (a row the rules refuse, a statement the store refuses), the
+// batch is rolled back and written again, each activity under its own
+// savepoint and its rows inserted at once, so that only the activity at
+// fault is left out. What the import reports of a batch (skips, progress) is
 // reported once the batch stands.
 func (im *importer) batchOf(ctx context.Context, batch []*iati.Activity, lines []int, sum *Summary) error {
 	if len(batch) == 0 {
@@ -249,7 +250,11 @@ func (im *importer) writeBatch(ctx context.Context, batch []*iati.Activity, line
 		if err := ctx.Err(); err != nil {
 			return false, err
 		}
-		if err := im.activity(ctx, a, lines[i], sum); err != nil {
+		err := im.activity(ctx, a, lines[i], sum)
+		if err == errReplay {
+			return false, im.units.undo(ctx)
+		}
+		if err != nil {
 			return false, err
 		}
 		im.written++
@@ -272,6 +277,10 @@ func (im *importer) writeBatch(ctx context.Context, batch []*iati.Activity, line
 	im.batch, im.rows = nil, nil
 	return true, nil
 }
+
+// errReplay says an activity of a batch written optimistically failed:
+// the batch is to be written again, each activity under its savepoint.
+var errReplay = errors.New("the batch is written again")
 
 // batchStart is what an import had reported and kept before a batch, to
 // go back to should the batch be written again.
@@ -343,7 +352,11 @@ func (im *importer) activity(ctx context.Context, a *iati.Activity, line int, su
 	im.seenNow = append(im.seenNow, hash(a.Identifier))
 
 	var w *activityWriter
-	err := im.units.run(ctx, func(ctx context.Context, c *ent.Client) error {
+	run := im.units.run
+	if im.rows != nil {
+		run = im.units.runBare
+	}
+	err := run(ctx, func(ctx context.Context, c *ent.Client) error {
 		w = newActivityWriter(im, c, a)
 		if im.rows != nil {
 			w.rows = &newRows{}
@@ -352,6 +365,12 @@ func (im *importer) activity(ctx context.Context, a *iati.Activity, line int, su
 	})
 	if isFatal(err) || ctx.Err() != nil {
 		return errors.Join(err, ctx.Err())
+	}
+	var skipped errSkipActivity
+	if err != nil && im.rows != nil && !errors.As(err, &skipped) {
+		// Written with no savepoint of its own: the batch goes back and is
+		// written again, each activity under one.
+		return errReplay
 	}
 	if err != nil {
 		im.orgs.rollback()

@@ -15,6 +15,9 @@ import (
 // someone else opened (a GraphQL mutation's).
 type units interface {
 	run(ctx context.Context, fn func(ctx context.Context, c *ent.Client) error) error
+	// runBare runs a step with no savepoint: its failure leaves the
+	// transaction to be rolled back (to mark) by the caller.
+	runBare(ctx context.Context, fn func(ctx context.Context, c *ent.Client) error) error
 	// batchClient is the client, and its context, that the steps to come run
 	// with: what an import reads for a batch of steps it reads there.
 	batchClient(ctx context.Context) (context.Context, *ent.Client, error)
@@ -91,6 +94,26 @@ func (u *batchUnits) run(ctx context.Context, fn func(ctx context.Context, c *en
 		}
 	}
 	return err
+}
+
+func (u *batchUnits) runBare(ctx context.Context, fn func(ctx context.Context, c *ent.Client) error) error {
+	if u.tx == nil {
+		if err := u.begin(ctx); err != nil {
+			return err
+		}
+	}
+	stepCtx, changes := u.changes.Nest(u.index.Context(u.txCtx))
+	if err := fn(stepCtx, u.tx.Client()); err != nil {
+		changes.Discard()
+		return err
+	}
+	changes.Commit()
+	if u.changes.Full() {
+		if err := u.changes.Flush(u.txCtx, u.tx.Client()); err != nil {
+			return &fatalError{errors.Join(err, u.abort())}
+		}
+	}
+	return nil
 }
 
 func (u *batchUnits) batchClient(ctx context.Context) (context.Context, *ent.Client, error) {
@@ -210,17 +233,19 @@ func (u *savepointUnits) finish() error { return nil }
 func (u *savepointUnits) abort() error  { return nil }
 
 func (u *savepointUnits) run(ctx context.Context, fn func(ctx context.Context, c *ent.Client) error) error {
-	return u.savepoint(ctx, func(ctx context.Context, c *ent.Client) error {
-		ctx, changes := audit.Buffered(ctx)
-		ctx, index := search.Batched(ctx)
-		if err := fn(ctx, c); err != nil {
-			return err
-		}
-		if err := index.Flush(ctx, c); err != nil {
-			return err
-		}
-		return changes.Flush(ctx, c)
-	})
+	return u.savepoint(ctx, func(ctx context.Context, c *ent.Client) error { return u.runBare(ctx, fn) })
+}
+
+func (u *savepointUnits) runBare(ctx context.Context, fn func(ctx context.Context, c *ent.Client) error) error {
+	ctx, changes := audit.Buffered(ctx)
+	ctx, index := search.Batched(ctx)
+	if err := fn(ctx, u.client); err != nil {
+		return err
+	}
+	if err := index.Flush(ctx, u.client); err != nil {
+		return err
+	}
+	return changes.Flush(ctx, u.client)
 }
 
 // savepoint runs fn under a savepoint, rolled back to when fn fails.
