@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -150,6 +151,26 @@ func (h *peakHeap) end() uint64 {
 	return h.peak
 }
 
+// peakRSS is the process's peak resident set (VmHWM, Linux), 0 where it
+// cannot be read: what the whole test process needed at most, the store's
+// driver (SQLite runs in process) included.
+func peakRSS() uint64 {
+	raw, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			if err != nil {
+				return 0
+			}
+			return kb << 10
+		}
+	}
+	return 0
+}
+
 func benchActivities() int {
 	if n, err := strconv.Atoi(os.Getenv("IX_BENCH_ACTIVITIES")); err == nil && n > 0 {
 		return n
@@ -160,7 +181,8 @@ func benchActivities() int {
 // BenchmarkImport imports a generated file (IX_BENCH_ACTIVITIES activities,
 // 2000 by default, about 4 KB each) into a fresh SQLite store, or
 // PostgreSQL with IX_BENCH_STORE=postgres, and reports activities per
-// second and the peak heap in use.
+// second, statements an activity, the peak heap in use during the import
+// and the process's peak resident set.
 //
 //	go test ./internal/interchange -run '^$' -bench Import -benchtime 1x
 func BenchmarkImport(b *testing.B) {
@@ -201,6 +223,7 @@ func BenchmarkImport(b *testing.B) {
 	}
 	b.ReportMetric(float64(n*b.N)/elapsed.Seconds(), "activities/s")
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+	b.ReportMetric(float64(peakRSS())/(1<<20), "peak-rss-MB")
 	b.ReportMetric(float64(statements)/float64(n*b.N), "statements/activity")
 	b.ReportMetric(float64(size)/(1<<20), "file-MB")
 }
@@ -259,6 +282,7 @@ func benchImportFile(b *testing.B, kind storetest.Kind, path string, again bool)
 	b.ReportMetric(float64(n)/elapsed.Seconds(), "activities/s")
 	b.ReportMetric(float64(statements)/float64(n), "statements/activity")
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+	b.ReportMetric(float64(peakRSS())/(1<<20), "peak-rss-MB")
 }
 
 // importStore imports a file as the command line does, its dialect given.
