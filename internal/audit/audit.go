@@ -7,6 +7,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"time"
 
 	"entgo.io/ent/dialect"
 
@@ -117,8 +119,33 @@ const maxBuffered = 64
 // Buffer holds the Changes of a run of writes in one transaction (an
 // imported activity's), to be inserted together by Flush: one statement
 // rather than one a write. Their ids still follow the writes' order.
+//
+// A Buffer may be nested in another (Nest): an import's batch holds the
+// Changes of the activities written so far, and each activity's own
+// Buffer hands its Changes over (Commit) only once the activity stands, or
+// drops them (Discard) when it is rolled back to its savepoint.
 type Buffer struct {
-	creates []*ent.ChangeCreate
+	pending []pending
+	// parent receives the Changes at Commit; nil for a Buffer that
+	// inserts them itself.
+	parent *Buffer
+	// restore are the parent's Changes this Buffer inserted (its bound
+	// was reached) under the savepoint of its run of writes: should the
+	// run be rolled back, they are gone from the store and go back to the
+	// parent, to be inserted again.
+	restore []pending
+	// bound is the number held before a flush; maxBuffered when zero.
+	bound int
+}
+
+// pending is one Change to insert, as recorded at the time of its write.
+type pending struct {
+	at            time.Time
+	op            change.Operation
+	recordType    string
+	recordID      int
+	before, after map[string]any
+	actor         *auth.Actor
 }
 
 // Buffered returns a context whose writes' Changes wait in the returned
@@ -129,17 +156,90 @@ func Buffered(ctx context.Context) (context.Context, *Buffer) {
 	return context.WithValue(ctx, bufferKey{}, b), b
 }
 
-// Flush inserts the Changes held so far.
-func (b *Buffer) Flush(ctx context.Context, client *ent.Client) error {
-	if len(b.creates) == 0 {
-		return nil
+// NewBatch returns a Buffer for a whole batch of writes, holding up to
+// bound Changes before it inserts them; writes reach it through the
+// Buffers nested in it (Nest).
+func NewBatch(bound int) *Buffer { return &Buffer{bound: bound} }
+
+// Nest returns a context whose writes' Changes wait in a new Buffer, which
+// hands them to b at Commit or drops them at Discard. It inserts them (b's
+// first) once it holds maxBuffered: a write may touch hundreds of records,
+// each Change holding the record whole, before and after.
+func (b *Buffer) Nest(ctx context.Context) (context.Context, *Buffer) {
+	child := &Buffer{parent: b}
+	return context.WithValue(ctx, bufferKey{}, child), child
+}
+
+// Len is the number of Changes held.
+func (b *Buffer) Len() int { return len(b.pending) }
+
+// Commit hands a nested Buffer's Changes to its parent, after those the
+// parent holds, keeping the writes' order.
+func (b *Buffer) Commit() {
+	b.parent.pending = append(b.parent.pending, b.pending...)
+	b.pending, b.restore = nil, nil
+}
+
+// Discard drops a nested Buffer's Changes, its writes having been rolled
+// back, and gives its parent back the Changes that were inserted with them.
+func (b *Buffer) Discard() {
+	if len(b.restore) > 0 {
+		b.parent.pending = append(b.restore, b.parent.pending...)
 	}
-	creates := b.creates
-	b.creates = nil
-	if err := client.Change.CreateBulk(creates...).Exec(ctx); err != nil {
-		return fmt.Errorf("audit: record %d changes: %w", len(creates), err)
+	b.pending, b.restore = nil, nil
+}
+
+// Full says the Buffer holds as many Changes as it should before a flush.
+func (b *Buffer) Full() bool {
+	bound := b.bound
+	if bound == 0 {
+		bound = maxBuffered
+	}
+	return len(b.pending) >= bound
+}
+
+// Flush inserts the Changes held so far; a nested Buffer inserts its
+// parent's first, so that ids follow the writes' order.
+func (b *Buffer) Flush(ctx context.Context, client *ent.Client) error {
+	all := b.pending
+	if b.parent != nil && len(b.parent.pending) > 0 {
+		b.restore = append(b.restore, b.parent.pending...)
+		all = append(slices.Clip(b.parent.pending), all...)
+		b.parent.pending = nil
+	}
+	b.pending = nil
+	for chunk := range slices.Chunk(all, maxInsert) {
+		creates := make([]*ent.ChangeCreate, len(chunk))
+		for i, p := range chunk {
+			creates[i] = p.create(client)
+		}
+		if err := client.Change.CreateBulk(creates...).Exec(ctx); err != nil {
+			return fmt.Errorf("audit: record %d changes: %w", len(creates), err)
+		}
 	}
 	return nil
+}
+
+// maxInsert bounds the Changes inserted by one statement, under both
+// stores' limits on a statement's parameters.
+const maxInsert = 1000
+
+func (p pending) create(client *ent.Client) *ent.ChangeCreate {
+	c := client.Change.Create().
+		SetAt(p.at).
+		SetOperation(p.op).
+		SetRecordType(p.recordType).
+		SetRecordID(p.recordID)
+	if p.before != nil {
+		c.SetBefore(p.before)
+	}
+	if p.after != nil {
+		c.SetAfter(p.after)
+	}
+	if p.actor != nil {
+		c.SetKeyID(p.actor.KeyID).SetOrganisationID(p.actor.OrganisationID)
+	}
+	return c
 }
 
 // record writes one Change per touched record.
@@ -164,33 +264,26 @@ func record(ctx context.Context, client *ent.Client, m ent.Mutation, ids []int, 
 			return err
 		}
 	}
-	actor, hasActor := auth.ActorFrom(ctx)
+	var actor *auth.Actor
+	if a, ok := auth.ActorFrom(ctx); ok {
+		actor = &a
+	}
+	at := time.Now().UTC().Truncate(time.Microsecond)
+	b, buffered := ctx.Value(bufferKey{}).(*Buffer)
 	for _, id := range ids {
-		c := client.Change.Create().
-			SetOperation(op).
-			SetRecordType(m.Type()).
-			SetRecordID(id)
-		if b, ok := before[id]; ok {
-			c.SetBefore(b)
-		}
-		if a, ok := after[id]; ok {
-			c.SetAfter(a)
-		}
-		if hasActor {
-			c.SetKeyID(actor.KeyID).SetOrganisationID(actor.OrganisationID)
-		}
-		if b, ok := ctx.Value(bufferKey{}).(*Buffer); ok {
-			// A bounded buffer: one write may touch many records (a parent
-			// arriving after its hundreds of children).
-			if b.creates = append(b.creates, c); len(b.creates) >= maxBuffered {
-				if err := b.Flush(ctx, client); err != nil {
-					return err
-				}
+		p := pending{at: at, op: op, recordType: m.Type(), recordID: id, before: before[id], after: after[id], actor: actor}
+		if !buffered {
+			if err := p.create(client).Exec(ctx); err != nil {
+				return fmt.Errorf("audit: record %s of %s %d: %w", op, m.Type(), id, err)
 			}
 			continue
 		}
-		if err := c.Exec(ctx); err != nil {
-			return fmt.Errorf("audit: record %s of %s %d: %w", op, m.Type(), id, err)
+		// A bounded buffer: one write may touch many records (a parent
+		// arriving after its hundreds of children).
+		if b.pending = append(b.pending, p); b.Full() {
+			if err := b.Flush(ctx, client); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -211,22 +304,57 @@ func written(v ent.Value, ids []int) (map[int]map[string]any, error) {
 	return map[int]map[string]any{ids[0]: fields}, nil
 }
 
-// snapshots reads records as field maps. It runs on a context free of the
-// GraphQL request, so ent does not try to collect the request's fields.
+// snapshots reads records as field maps: one query per table for up to
+// maxInsert of them (a write may touch hundreds). It runs on a context
+// free of the GraphQL request, so ent does not try to collect the
+// request's fields.
 func snapshots(client *ent.Client, ids []int) (map[int]map[string]any, error) {
 	out := make(map[int]map[string]any, len(ids))
-	for _, id := range ids {
-		n, err := client.Noder(context.Background(), id)
+	for chunk := range slices.Chunk(ids, maxInsert) {
+		nodes, err := noders(client, chunk)
 		if err != nil {
-			return nil, fmt.Errorf("audit: read record %d: %w", id, err)
+			return nil, err
 		}
-		fields, err := Fields(n)
-		if err != nil {
-			return nil, fmt.Errorf("audit: encode record %d: %w", id, err)
+		for i, n := range nodes {
+			fields, err := Fields(n)
+			if err != nil {
+				return nil, fmt.Errorf("audit: encode record %d: %w", chunk[i], err)
+			}
+			out[chunk[i]] = fields
 		}
-		out[id] = fields
 	}
 	return out, nil
+}
+
+// noders reads records, one query per table. ent's Noders reports a
+// record not found to the GraphQL response in the context, which a
+// background context lacks (it panics): so a short answer is read again
+// record by record, which says which one is missing.
+func noders(client *ent.Client, ids []int) (nodes []ent.Noder, err error) {
+	if len(ids) > 1 {
+		nodes = func() (nodes []ent.Noder) {
+			defer func() {
+				if recover() != nil {
+					nodes = nil
+				}
+			}()
+			nodes, err := client.Noders(context.Background(), ids)
+			if err != nil || slices.Contains(nodes, nil) {
+				return nil
+			}
+			return nodes
+		}()
+		if nodes != nil {
+			return nodes, nil
+		}
+	}
+	nodes = make([]ent.Noder, len(ids))
+	for i, id := range ids {
+		if nodes[i], err = client.Noder(context.Background(), id); err != nil {
+			return nil, fmt.Errorf("audit: read record %d: %w", id, err)
+		}
+	}
+	return nodes, nil
 }
 
 // Fields is a record's fields as the history keeps them: its JSON form,

@@ -17,7 +17,6 @@ import (
 	"github.com/aidregistry/registry/ent/participation"
 	"github.com/aidregistry/registry/ent/programme"
 	"github.com/aidregistry/registry/ent/programmecountry"
-	"github.com/aidregistry/registry/ent/source"
 	"github.com/aidregistry/registry/internal/apperr"
 	"github.com/aidregistry/registry/internal/audit"
 	"github.com/aidregistry/registry/internal/iati"
@@ -44,6 +43,12 @@ type activityWriter struct {
 	created bool
 	// newSources are the Source rows this activity found or made, by URL.
 	newSources map[string]int
+	// batched are the writes the batch's later activities must know of.
+	batched batchWrites
+	// rows, when set, takes the activity's new rows, for its batch to
+	// insert with the others' (see importer.optimistic); nil inserts them
+	// as the activity goes.
+	rows *newRows
 
 	old *ent.Programme
 	id  int
@@ -68,7 +73,8 @@ type activityWriter struct {
 // writtenFunding is a funding the import wrote or kept, with the
 // transaction element it holds and the sector rows it had.
 type writtenFunding struct {
-	id      int
+	// id is the funding's, known once it is inserted.
+	id      *int
 	element *iati.Element
 	sectors []*ent.Sector
 }
@@ -120,15 +126,8 @@ func (w *activityWriter) write(ctx context.Context) error {
 		}
 	}
 	activityNotes(a.Element, &w.notes)
-	old, err := w.c.Programme.Query().Where(programme.Code(a.Identifier)).
-		WithParticipations().
-		WithCountries().
-		WithFundings(func(q *ent.FundingQuery) { q.Order(funding.ByID()).WithSectors() }).
-		WithContacts().
-		WithSources().
-		WithSectors().WithLocations().WithPolicyMarkers().WithHumanitarianScopes().
-		Only(ctx)
-	if err != nil && !ent.IsNotFound(err) {
+	old, err := w.im.batch.programme(ctx, w.c, a.Identifier)
+	if err != nil {
 		return err
 	}
 	w.old = old
@@ -151,6 +150,7 @@ func (w *activityWriter) write(ctx context.Context) error {
 	if err := w.saveProgramme(ctx, fields, sourceIDs, rel); err != nil {
 		return err
 	}
+	w.batched.code, w.batched.id, w.batched.sources = a.Identifier, w.id, w.newSources
 	for _, step := range []func(context.Context) error{
 		w.participations, w.countries, w.fundings, w.contacts,
 	} {
@@ -172,12 +172,13 @@ func (w *activityWriter) write(ctx context.Context) error {
 // the changes to its fields, in one update.
 func (w *activityWriter) keepElements(ctx context.Context) error {
 	elems := w.held.programme()
-	u := w.update
 	if w.created {
 		// Part of the programme's creation, whose history entry already
-		// says what it holds.
-		u, ctx = w.c.Programme.UpdateOneID(w.id), audit.Skip(ctx)
+		// says what it holds: written with the batch's others.
+		w.batched.kept = &kept{id: w.id, elems: elems, notes: w.notes, at: w.now}
+		return nil
 	}
+	u := w.update
 	sameElems := w.old != nil && iati.EqualElements(w.old.IatiElements, elems) && slices.Equal(w.old.QualityNotes, []iati.QualityNote(w.notes))
 	if sameElems && !w.updated {
 		return nil
@@ -185,9 +186,7 @@ func (w *activityWriter) keepElements(ctx context.Context) error {
 	if !sameElems {
 		u.SetIatiElements(elems).SetQualityNotes(w.notes).SetHasQualityNotes(len(w.notes) > 0)
 	}
-	if !w.created {
-		w.writes++
-	}
+	w.writes++
 	return u.SetUpdatedAt(w.now).SetIatiSyncedAt(w.now).Exec(ctx)
 }
 
@@ -404,11 +403,13 @@ func (w *activityWriter) sourceIDs(ctx context.Context) ([]int, error) {
 		elem := "document-link " + d.URL
 		id, ok := w.newSources[d.URL]
 		if !ok {
-			s, err := w.c.Source.Query().Where(source.URL(d.URL)).Order(source.ByID()).First(ctx)
+			found, exists, err := w.im.batch.source(ctx, w.c, d.URL)
 			switch {
-			case err == nil:
-				id = s.ID
-			case ent.IsNotFound(err):
+			case err != nil:
+				return nil, err
+			case exists:
+				id = found
+			default:
 				title := pick(d.Title, w.a.Lang)
 				if strings.TrimSpace(title) == "" {
 					title = d.URL
@@ -426,8 +427,6 @@ func (w *activityWriter) sourceIDs(ctx context.Context) ([]int, error) {
 				}
 				w.writes++
 				id = s.ID
-			default:
-				return nil, err
 			}
 			w.newSources[d.URL] = id
 		}
@@ -722,7 +721,7 @@ func (w *activityWriter) participations(ctx context.Context) error {
 			return err
 		}
 	}
-	return createAll(ctx, w, len(create),
+	return createAll(ctx, w, len(create), func(r *newRows) *pendingTable[*ent.ParticipationCreate, *ent.Participation] { return &r.participations },
 		func(i int) *ent.ParticipationCreate {
 			x := create[i]
 			return w.c.Participation.Create().SetProgrammeID(w.id).SetOrganisationID(x.org).SetRole(x.role).
@@ -809,7 +808,9 @@ func (w *activityWriter) countries(ctx context.Context) error {
 			return err
 		}
 	}
-	return createAll(ctx, w, len(create),
+	return createAll(ctx, w, len(create), func(r *newRows) *pendingTable[*ent.ProgrammeCountryCreate, *ent.ProgrammeCountry] {
+		return &r.countries
+	},
 		func(i int) *ent.ProgrammeCountryCreate {
 			x := create[i]
 			return w.c.ProgrammeCountry.Create().SetProgrammeID(w.id).SetCountryID(x.country).
@@ -889,13 +890,13 @@ func (w *activityWriter) fundings(ctx context.Context) error {
 			currency: f.ValueCurrency, funder: f.FunderID, recipient: f.RecipientID, note: f.Note,
 			elems: f.IatiElements, notes: f.QualityNotes}
 	}
-	written := func(id int, x fundingRow, old []*ent.Sector) {
+	written := func(id *int, x fundingRow, old []*ent.Sector) {
 		w.fundingRows = append(w.fundingRows, writtenFunding{id: id, element: x.elems[0], sectors: old})
 		w.fundingNotes = append(w.fundingNotes, x.notes...)
 	}
 	keep, update, remove, create := pair(haveRows, want, fundingRow.equal)
 	for _, p := range keep {
-		written(have[p[0]].ID, want[p[1]], have[p[0]].Edges.Sectors)
+		written(&have[p[0]].ID, want[p[1]], have[p[0]].Edges.Sectors)
 	}
 	for _, p := range update {
 		x, f := want[p[1]], have[p[0]]
@@ -911,7 +912,7 @@ func (w *activityWriter) fundings(ctx context.Context) error {
 		err := u.Exec(ctx)
 		if err == nil {
 			w.writes++
-			written(f.ID, x, f.Edges.Sectors)
+			written(&f.ID, x, f.Edges.Sectors)
 		} else {
 			w.held.release(x.elems...)
 		}
@@ -925,7 +926,16 @@ func (w *activityWriter) fundings(ctx context.Context) error {
 		}
 		w.writes++
 	}
-	return createAll(ctx, w, len(create),
+	// Rows left to the batch are known to be written (or the batch is
+	// written again, each row at once); their ids come with the insert.
+	ids := make([]*int, len(create))
+	if !w.immediate() {
+		for i, j := range create {
+			ids[i] = new(int)
+			written(ids[i], want[j], nil)
+		}
+	}
+	return createAll(ctx, w, len(create), func(r *newRows) *pendingTable[*ent.FundingCreate, *ent.Funding] { return &r.fundings },
 		func(i int) *ent.FundingCreate {
 			x := want[create[i]]
 			return w.c.Funding.Create().SetProgrammeID(w.id).SetNillableKind(x.kind).
@@ -935,7 +945,13 @@ func (w *activityWriter) fundings(ctx context.Context) error {
 				SetIatiElements(x.elems).SetQualityNotes(x.notes).SetHasQualityNotes(len(x.notes) > 0).
 				SetCreatedAt(w.now).SetUpdatedAt(w.now).SetIatiSyncedAt(w.now)
 		},
-		w.c.Funding.CreateBulk, func(i int, f *ent.Funding) { written(f.ID, want[create[i]], nil) },
+		w.c.Funding.CreateBulk, func(i int, f *ent.Funding) {
+			if ids[i] != nil {
+				*ids[i] = f.ID
+				return
+			}
+			written(&f.ID, want[create[i]], nil)
+		},
 		func(i int) (string, []*iati.Element) { return elems[create[i]], want[create[i]].elems })
 }
 
@@ -953,11 +969,23 @@ type bulkSaver[E any] interface {
 // yet (refusals come before the insert), and the rows are written one by
 // one so that only the refused one is left out, with its reason, its
 // elements going back to the programme.
+//
+// An activity writing optimistically leaves the rows to its batch, which
+// inserts them with the other activities' (a refusal then has the batch
+// written again, each activity's rows at once).
 func createAll[B saver[E], E any, S bulkSaver[E]](
-	ctx context.Context, w *activityWriter, n int, build func(i int) B, bulk func(...B) S,
+	ctx context.Context, w *activityWriter, n int, table func(*newRows) *pendingTable[B, E], build func(i int) B, bulk func(...B) S,
 	done func(i int, e E), what func(i int) (string, []*iati.Element),
 ) error {
 	if n == 0 {
+		return nil
+	}
+	if !w.immediate() {
+		q := table(w.rows)
+		for i := range n {
+			q.add(func() B { return build(i) }, func(e E) { done(i, e) })
+			w.writes++
+		}
 		return nil
 	}
 	bs := make([]B, n)
@@ -1107,16 +1135,18 @@ func (w *activityWriter) contacts(ctx context.Context) error {
 		}
 		w.writes++
 	}
-	for _, j := range create {
+	builds := make([]func() *ent.ContactCreate, len(create))
+	for i, j := range create {
 		x := want[j]
-		if err := w.c.Contact.Create().SetProgrammeID(w.id).SetNillableName(x.name).SetNillableEmail(x.email).
-			SetNillablePhone(x.phone).SetNillableOffice(x.office).
-			SetIatiElements(x.elems).SetCreatedAt(w.now).SetUpdatedAt(w.now).SetIatiSyncedAt(w.now).Exec(ctx); err != nil {
-			return err
+		builds[i] = func() *ent.ContactCreate {
+			return w.c.Contact.Create().SetProgrammeID(w.id).SetNillableName(x.name).SetNillableEmail(x.email).
+				SetNillablePhone(x.phone).SetNillableOffice(x.office).
+				SetIatiElements(x.elems).SetCreatedAt(w.now).SetUpdatedAt(w.now).SetIatiSyncedAt(w.now)
 		}
-		w.writes++
 	}
-	return nil
+	w.writes += len(create)
+	return insert(ctx, w, func(r *newRows) *pendingTable[*ent.ContactCreate, *ent.Contact] { return &r.contacts },
+		w.c.Contact.CreateBulk, builds)
 }
 
 // relations are the activity's related-activities, resolved against the
@@ -1158,13 +1188,13 @@ func (w *activityWriter) related(ctx context.Context) (*relations, error) {
 			rel.links = append(rel.links, k)
 			continue
 		}
-		id, err := w.c.Programme.Query().Where(programme.Code(ra.Ref)).OnlyID(ctx)
-		if ent.IsNotFound(err) {
-			rel.links = append(rel.links, k) // kept until the activity arrives
-			continue
-		}
+		id, ok, err := w.im.batch.programmeID(ctx, w.c, ra.Ref)
 		if err != nil {
 			return nil, err
+		}
+		if !ok {
+			rel.links = append(rel.links, k) // kept until the activity arrives
+			continue
 		}
 		switch {
 		case link == iati.LinkParent && rel.parent == nil:
@@ -1177,24 +1207,19 @@ func (w *activityWriter) related(ctx context.Context) (*relations, error) {
 			}
 		}
 	}
-	pending, err := w.c.ActivityLink.Query().
-		Where(activitylink.Ref(a.Identifier), activitylink.TypeIn(iati.RelatedParent, iati.RelatedChild)).
-		Order(activitylink.ByID()).All(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, l := range pending {
+	for _, l := range w.im.batch.live(w.im.batch.pending[a.Identifier]) {
 		if l.Type == iati.RelatedParent {
 			rel.pendingParents = append(rel.pendingParents, l)
 			continue
 		}
 		rel.pendingChildren = append(rel.pendingChildren, l)
 		if rel.parent == nil {
-			id, err := w.c.Programme.Query().Where(programme.Code(l.ProgrammeCode)).OnlyID(ctx)
-			if err == nil {
-				rel.parent, rel.parentElem = &id, "related-activity"
-			} else if !ent.IsNotFound(err) {
+			id, ok, err := w.im.batch.programmeID(ctx, w.c, l.ProgrammeCode)
+			if err != nil {
 				return nil, err
+			}
+			if ok {
+				rel.parent, rel.parentElem = &id, "related-activity"
 			}
 		}
 	}
@@ -1206,58 +1231,38 @@ func (w *activityWriter) related(ctx context.Context) (*relations, error) {
 // ActivityLink rows are the importer's bookkeeping: their writes are not
 // recorded in the history (the parent links they become are).
 func (w *activityWriter) links(ctx context.Context, rel *relations) error {
-	setParent := func(child int, elem string) error {
-		p, err := w.c.Programme.Get(ctx, child)
+	b := w.im.batch
+	children := slices.Clone(rel.children)
+	for _, l := range rel.pendingParents {
+		id, ok, err := b.programmeID(ctx, w.c, l.ProgrammeCode)
 		if err != nil {
 			return err
 		}
-		if p.ParentID != nil && *p.ParentID == w.id {
-			return nil
+		if ok && !slices.Contains(children, id) {
+			children = append(children, id)
 		}
-		u := w.c.Programme.UpdateOneID(child).SetParentID(w.id)
-		if p.IatiSyncedAt != nil && p.IatiSyncedAt.Equal(p.UpdatedAt) {
-			// The link comes from the files, not from a person: the child
-			// stays as imported.
-			u.SetUpdatedAt(w.now).SetIatiSyncedAt(w.now)
-		}
-		err = u.Exec(ctx)
-		if err == nil {
-			w.writes++
-		}
-		return w.refused(elem, err)
 	}
-	for _, child := range rel.children {
-		if err := setParent(child, "related-activity"); err != nil {
-			return err
+	if err := w.adopt(ctx, children); err != nil {
+		return err
+	}
+	var gone []int
+	for _, l := range append(rel.pendingParents, rel.pendingChildren...) {
+		gone = append(gone, l.ID)
+	}
+	have := b.live(b.own[w.a.Identifier])
+	for _, l := range have {
+		if !slices.Contains(rel.links, linkKey{l.Ref, l.Type}) && !slices.Contains(gone, l.ID) {
+			gone = append(gone, l.ID)
+			w.writes++
 		}
 	}
 	quiet := audit.Skip(ctx)
-	for _, l := range rel.pendingParents {
-		id, err := w.c.Programme.Query().Where(programme.Code(l.ProgrammeCode)).OnlyID(ctx)
-		if err == nil {
-			err = setParent(id, "related-activity")
-		}
-		if err != nil && !ent.IsNotFound(err) {
+	for chunk := range slices.Chunk(gone, maxIn) {
+		if _, err := w.c.ActivityLink.Delete().Where(activitylink.IDIn(chunk...)).Exec(quiet); err != nil {
 			return err
 		}
 	}
-	for _, l := range append(rel.pendingParents, rel.pendingChildren...) {
-		if err := w.c.ActivityLink.DeleteOneID(l.ID).Exec(quiet); err != nil {
-			return err
-		}
-	}
-	have, err := w.c.ActivityLink.Query().Where(activitylink.ProgrammeCode(w.a.Identifier)).All(ctx)
-	if err != nil {
-		return err
-	}
-	for _, l := range have {
-		if !slices.Contains(rel.links, linkKey{l.Ref, l.Type}) {
-			if err := w.c.ActivityLink.DeleteOneID(l.ID).Exec(quiet); err != nil {
-				return err
-			}
-			w.writes++
-		}
-	}
+	w.batched.deleted = gone
 	// New links in one statement: an activity may name hundreds.
 	var creates []*ent.ActivityLinkCreate
 	for _, k := range rel.links {
@@ -1266,11 +1271,90 @@ func (w *activityWriter) links(ctx context.Context, rel *relations) error {
 		}
 		creates = append(creates, w.c.ActivityLink.Create().SetProgrammeCode(w.a.Identifier).SetRef(k.ref).SetType(k.typ))
 	}
-	for chunk := range slices.Chunk(creates, 1000) {
-		if err := w.c.ActivityLink.CreateBulk(chunk...).Exec(quiet); err != nil {
+	for chunk := range slices.Chunk(creates, maxIn) {
+		made, err := w.c.ActivityLink.CreateBulk(chunk...).Save(quiet)
+		if err != nil {
 			return err
 		}
+		w.batched.links = append(w.batched.links, made...)
 		w.writes += len(chunk)
 	}
 	return nil
 }
+
+// adopt makes the programme the parent of children: a few at a time (their
+// history holds each before and after), in one update for those still as
+// imported (their updated_at follows the files) and one for those changed
+// through the API since. A child that is an ancestor of the programme is
+// left out: it would make a cycle.
+func (w *activityWriter) adopt(ctx context.Context, children []int) error {
+	if len(children) == 0 {
+		return nil
+	}
+	// The children's history holds them whole, elements included.
+	if err := w.im.batch.flushKept(ctx, w.c); err != nil {
+		return err
+	}
+	ancestors, err := w.ancestors(ctx)
+	if err != nil {
+		return err
+	}
+	for chunk := range slices.Chunk(children, adoptChunk) {
+		kids, err := w.c.Programme.Query().Where(programme.IDIn(chunk...)).Order(programme.ByID()).All(ctx)
+		if err != nil {
+			return err
+		}
+		var synced, edited []int
+		for _, p := range kids {
+			switch {
+			case p.ParentID != nil && *p.ParentID == w.id:
+			case ancestors[p.ID]:
+				w.skip("related-activity", "a programme cannot be its own ancestor; skipped")
+			case p.IatiSyncedAt != nil && p.IatiSyncedAt.Equal(p.UpdatedAt):
+				// The link comes from the files, not from a person: the
+				// child stays as imported.
+				synced = append(synced, p.ID)
+			default:
+				edited = append(edited, p.ID)
+			}
+		}
+		if len(synced) > 0 {
+			if err := w.c.Programme.Update().Where(programme.IDIn(synced...)).SetParentID(w.id).
+				SetUpdatedAt(w.now).SetIatiSyncedAt(w.now).Exec(ctx); err != nil {
+				return err
+			}
+		}
+		if len(edited) > 0 {
+			if err := w.c.Programme.Update().Where(programme.IDIn(edited...)).SetParentID(w.id).Exec(ctx); err != nil {
+				return err
+			}
+		}
+		w.writes += len(synced) + len(edited)
+		w.batched.touched = slices.Concat(w.batched.touched, synced, edited)
+	}
+	return nil
+}
+
+// adoptChunk bounds the children adopted by one update.
+const adoptChunk = 50
+
+// ancestors are the programme and those above it, walked up its parents.
+func (w *activityWriter) ancestors(ctx context.Context) (map[int]bool, error) {
+	seen := map[int]bool{}
+	for id := w.id; id != 0 && !seen[id] && len(seen) < maxDepth; {
+		seen[id] = true
+		parents, err := w.c.Programme.Query().Where(programme.ID(id), programme.ParentIDNotNil()).
+			Select(programme.FieldParentID).Ints(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if len(parents) == 0 {
+			break
+		}
+		id = parents[0]
+	}
+	return seen, nil
+}
+
+// maxDepth bounds the walk up a programme's parents.
+const maxDepth = 1000

@@ -8,11 +8,13 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/aidregistry/registry/internal/interchange"
+	"github.com/aidregistry/registry/internal/store"
 	"github.com/aidregistry/registry/internal/storetest"
 )
 
@@ -149,6 +151,26 @@ func (h *peakHeap) end() uint64 {
 	return h.peak
 }
 
+// peakRSS is the process's peak resident set (VmHWM, Linux), 0 where it
+// cannot be read: what the whole test process needed at most, the store's
+// driver (SQLite runs in process) included.
+func peakRSS() uint64 {
+	raw, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			if err != nil {
+				return 0
+			}
+			return kb << 10
+		}
+	}
+	return 0
+}
+
 func benchActivities() int {
 	if n, err := strconv.Atoi(os.Getenv("IX_BENCH_ACTIVITIES")); err == nil && n > 0 {
 		return n
@@ -159,7 +181,8 @@ func benchActivities() int {
 // BenchmarkImport imports a generated file (IX_BENCH_ACTIVITIES activities,
 // 2000 by default, about 4 KB each) into a fresh SQLite store, or
 // PostgreSQL with IX_BENCH_STORE=postgres, and reports activities per
-// second and the peak heap in use.
+// second, statements an activity, the peak heap in use during the import
+// and the process's peak resident set.
 //
 //	go test ./internal/interchange -run '^$' -bench Import -benchtime 1x
 func BenchmarkImport(b *testing.B) {
@@ -200,8 +223,80 @@ func BenchmarkImport(b *testing.B) {
 	}
 	b.ReportMetric(float64(n*b.N)/elapsed.Seconds(), "activities/s")
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+	b.ReportMetric(float64(peakRSS())/(1<<20), "peak-rss-MB")
 	b.ReportMetric(float64(statements)/float64(n*b.N), "statements/activity")
 	b.ReportMetric(float64(size)/(1<<20), "file-MB")
+}
+
+// BenchmarkImportRealFiles imports each real file of ../shared/iati into
+// a fresh store (SQLite, or PostgreSQL with IX_BENCH_STORE=postgres),
+// then again, when nothing changes: activities per second, statements an
+// activity and the peak heap in use, for each import.
+//
+//	go test ./internal/interchange -run '^$' -bench ImportRealFiles -benchtime 1x
+func BenchmarkImportRealFiles(b *testing.B) {
+	kind := storetest.SQLite
+	if os.Getenv("IX_BENCH_STORE") == "postgres" {
+		kind = storetest.Postgres
+	}
+	for _, rf := range realFiles {
+		path := filepath.Join(sharedIATI(b), "examples", rf.name)
+		for _, again := range []bool{false, true} {
+			name := rf.name
+			if again {
+				name += "/again"
+			}
+			b.Run(name, func(b *testing.B) { benchImportFile(b, kind, path, again) })
+		}
+	}
+}
+
+func benchImportFile(b *testing.B, kind storetest.Kind, path string, again bool) {
+	var elapsed time.Duration
+	var peak uint64
+	var statements int64
+	n := 0
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		st := storetest.Open(b, kind)
+		if err := loadCountries(st); err != nil {
+			b.Fatal(err)
+		}
+		if again {
+			importStore(b, st, path)
+		}
+		h := watchHeap()
+		before, start := st.Counter.Count(), time.Now()
+		b.StartTimer()
+		sum := importStore(b, st, path)
+		b.StopTimer()
+		elapsed += time.Since(start)
+		statements += st.Counter.Count() - before
+		peak = max(peak, h.end())
+		if again && sum.Created+sum.Updated > 0 {
+			b.Fatalf("a second import wrote: %+v", sum)
+		}
+		n += sum.Created + sum.Updated + sum.Unchanged
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(n)/elapsed.Seconds(), "activities/s")
+	b.ReportMetric(float64(statements)/float64(n), "statements/activity")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+	b.ReportMetric(float64(peakRSS())/(1<<20), "peak-rss-MB")
+}
+
+// importStore imports a file as the command line does, its dialect given.
+func importStore(b *testing.B, st *store.Store, path string) interchange.Summary {
+	f, err := os.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	sum, err := interchange.Import(system, st.Client, f, interchange.Options{Dialect: st.Dialect})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return sum
 }
 
 // The heap an import needs does not grow with the file: four times the

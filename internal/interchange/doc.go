@@ -50,9 +50,15 @@
 // from an activity file; organisation files (iati-organisations) speak for
 // their organisations and update name and type.
 //
-// Each activity is one transaction (a savepoint of the caller's, for the
-// GraphQL mutation), and the importer reads the stored records before it
-// writes, writing only what differs: importing the same file again writes
+// Each activity is written whole or not at all. Activities go to the store
+// 50 to a transaction (a savepoint of the caller's, for the GraphQL
+// mutation): what the store holds for a batch is read with one query per
+// table, the batch's new rows are inserted with one statement per table,
+// its history and search documents written once; should any activity or
+// insert of the batch fail, the batch is rolled back and written again
+// with a savepoint per activity, so only the one at fault is left out.
+// The importer reads the stored records before it writes, writing only
+// what differs: importing the same file again writes
 // nothing and records nothing in the history, and a newer version records
 // exactly what changed (a changed transaction updates its funding). An
 // element the registry's rules would refuse (a negative commitment, more

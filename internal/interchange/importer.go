@@ -8,15 +8,16 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/aidregistry/registry/ent"
-	"github.com/aidregistry/registry/internal/audit"
 	"github.com/aidregistry/registry/internal/countries"
 	"github.com/aidregistry/registry/internal/iati"
-	"github.com/aidregistry/registry/internal/search"
+	"github.com/aidregistry/registry/internal/validate"
 )
 
 // Options tune an import.
@@ -120,12 +121,28 @@ type importer struct {
 	started time.Time
 	bytes   *countingReader
 	records int
+	// batch is what the store holds for the batch of activities under way.
+	batch *batchCache
+	// rows are the new rows of the batch's activities that stand, when
+	// the batch is written optimistically (batchOf).
+	rows *newRows
+	// While a batch is written, holding says skips are held (in held) and
+	// written counts the activities, to report once it stands; seenNow
+	// are the identifiers it met first.
+	holding bool
+	held    []Skip
+	written int
+	seenNow []uint64
 }
 
 // skip reports skipped elements: to Options.Skipped, or into the summary.
 func (im *importer) skip(sum *Summary, skips ...Skip) {
 	if im.opts.Skipped == nil {
 		sum.Skipped = append(sum.Skipped, skips...)
+		return
+	}
+	if im.holding {
+		im.held = append(im.held, skips...)
 		return
 	}
 	for _, s := range skips {
@@ -140,24 +157,170 @@ func (im *importer) progress() {
 	}
 }
 
+// activities imports the file's activities a batch at a time: what the
+// store holds for a batch is read at once (batchCache), then each activity
+// is written under its own savepoint.
 func (im *importer) activities(ctx context.Context, r *iati.Reader) (Summary, error) {
 	var sum Summary
 	for {
 		if err := ctx.Err(); err != nil {
 			return sum, err
 		}
-		a, err := r.Next()
-		if err == io.EOF {
-			return sum, nil
-		}
-		if err != nil {
-			return sum, &FileError{err}
-		}
-		if err := im.activity(ctx, a, r.Line(), &sum); err != nil {
+		batch, lines, rerr := readBatch(r)
+		if err := im.batchOf(ctx, batch, lines, &sum); err != nil {
 			return sum, err
 		}
+		switch {
+		case rerr == io.EOF:
+			return sum, nil
+		case rerr != nil:
+			return sum, &FileError{rerr}
+		}
+	}
+}
+
+// readBatch reads up to batchSize activities, with the line each ends
+// on; the error is the reader's, after the activities read before it.
+func readBatch(r *iati.Reader) ([]*iati.Activity, []int, error) {
+	var batch []*iati.Activity
+	var lines []int
+	for len(batch) < batchSize {
+		a, err := r.Next()
+		if err != nil {
+			return batch, lines, err
+		}
+		batch, lines = append(batch, a), append(lines, r.Line())
+	}
+	return batch, lines, nil
+}
+
+// batchOf imports a batch of activities optimistically first: with no
+// savepoint each, their new rows (participations, countries, fundings,
+// contacts, projections) left to one insert per table for the whole
+// batch. Should an activity fail (one skipped before it writes apart), or
+// that insert (a row the rules refuse, a statement the store refuses), the
+// batch is rolled back and written again, each activity under its own
+// savepoint and its rows inserted at once, so that only the activity at
+// fault is left out. What the import reports of a batch (skips, progress) is
+// reported once the batch stands.
+func (im *importer) batchOf(ctx context.Context, batch []*iati.Activity, lines []int, sum *Summary) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	start := im.save(sum)
+	done, err := im.writeBatch(ctx, batch, lines, sum, true)
+	if err != nil {
+		return err
+	}
+	if !done {
+		im.restore(start, sum)
+		if _, err := im.writeBatch(ctx, batch, lines, sum, false); err != nil {
+			return err
+		}
+	}
+	if err := im.units.unmark(ctx); err != nil {
+		return err
+	}
+	if err := im.units.commit(); err != nil {
+		return err
+	}
+	im.report()
+	return nil
+}
+
+// writeBatch writes a batch of activities; optimistic leaves their new
+// rows to the batch, and says false, everything of the batch undone,
+// should inserting them fail.
+func (im *importer) writeBatch(ctx context.Context, batch []*iati.Activity, lines []int, sum *Summary, optimistic bool) (bool, error) {
+	ctx, c, err := im.units.batchClient(ctx)
+	if err != nil {
+		return false, err
+	}
+	im.rows = nil
+	if optimistic {
+		if err := im.units.mark(ctx); err != nil {
+			return false, errors.Join(err, im.units.abort())
+		}
+		im.rows = &newRows{}
+	}
+	if im.batch, err = loadBatch(ctx, c, batch); err != nil {
+		return false, errors.Join(err, im.units.abort())
+	}
+	for i, a := range batch {
+		if err := ctx.Err(); err != nil {
+			return false, err
+		}
+		err := im.activity(ctx, a, lines[i], sum)
+		if err == errReplay {
+			return false, im.units.undo(ctx)
+		}
+		if err != nil {
+			return false, err
+		}
+		im.written++
+	}
+	if optimistic && !im.rows.empty() {
+		rows := im.rows
+		err := im.units.run(ctx, func(ctx context.Context, c *ent.Client) error {
+			return rows.flush(validate.AsPublished(ctx), c)
+		})
+		if isFatal(err) {
+			return false, err
+		}
+		if err != nil {
+			return false, im.units.undo(ctx)
+		}
+	}
+	if err := im.batch.flushKept(ctx, c); err != nil {
+		return false, errors.Join(err, im.units.abort())
+	}
+	im.batch, im.rows = nil, nil
+	return true, nil
+}
+
+// errReplay says an activity of a batch written optimistically failed:
+// the batch is to be written again, each activity under its savepoint.
+var errReplay = errors.New("the batch is written again")
+
+// batchStart is what an import had reported and kept before a batch, to
+// go back to should the batch be written again.
+type batchStart struct {
+	created, updated, unchanged, skipped int
+	notes                                []NoteCount
+	known                                map[string]int
+	keyed                                bool
+}
+
+func (im *importer) save(sum *Summary) batchStart {
+	im.holding, im.seenNow, im.written = true, nil, 0
+	return batchStart{
+		created: sum.Created, updated: sum.Updated, unchanged: sum.Unchanged, skipped: len(sum.Skipped),
+		notes: slices.Clone(sum.QualityNotes), known: maps.Clone(im.orgs.known), keyed: im.orgs.keyed,
+	}
+}
+
+func (im *importer) restore(b batchStart, sum *Summary) {
+	sum.Created, sum.Updated, sum.Unchanged = b.created, b.updated, b.unchanged
+	sum.Skipped, sum.QualityNotes = sum.Skipped[:b.skipped], b.notes
+	im.orgs.known, im.orgs.keyed = b.known, b.keyed
+	im.orgs.rollback()
+	for _, h := range im.seenNow {
+		delete(im.seen, h)
+	}
+	im.seenNow, im.held, im.written = nil, nil, 0
+}
+
+// report gives Options.Skipped and Options.Progress what a batch that
+// stands did.
+func (im *importer) report() {
+	for _, s := range im.held {
+		im.opts.Skipped(s)
+	}
+	im.held, im.holding = nil, false
+	for range im.written {
 		im.progress()
 	}
+	im.written = 0
 }
 
 // activity imports one activity into sum; the error is fatal.
@@ -186,31 +349,40 @@ func (im *importer) activity(ctx context.Context, a *iati.Activity, line int, su
 		return nil
 	}
 	im.seen[hash(a.Identifier)] = true
+	im.seenNow = append(im.seenNow, hash(a.Identifier))
 
 	var w *activityWriter
-	err := im.units.run(ctx, func(ctx context.Context, c *ent.Client) error {
-		// The activity's history is written in one statement at its end,
-		// and its programme indexed for search once, whatever its sectors.
-		ctx, changes := audit.Buffered(ctx)
-		ctx, index := search.Batched(ctx)
+	run := im.units.run
+	if im.rows != nil {
+		run = im.units.runBare
+	}
+	err := run(ctx, func(ctx context.Context, c *ent.Client) error {
 		w = newActivityWriter(im, c, a)
-		if err := w.write(ctx); err != nil {
-			return err
+		if im.rows != nil {
+			w.rows = &newRows{}
 		}
-		if err := index.Flush(ctx, c); err != nil {
-			return err
-		}
-		return changes.Flush(ctx, c)
+		return w.write(ctx)
 	})
 	if isFatal(err) || ctx.Err() != nil {
 		return errors.Join(err, ctx.Err())
 	}
+	var skipped errSkipActivity
+	if err != nil && im.rows != nil && !errors.As(err, &skipped) {
+		// Written with no savepoint of its own: the batch goes back and is
+		// written again, each activity under one.
+		return errReplay
+	}
 	if err != nil {
 		im.orgs.rollback()
+		im.batch.rollback()
 		whole(fmt.Sprintf("not imported, nothing of it written: %s", reason(err)))
 		return nil
 	}
 	im.orgs.commit()
+	im.batch.commit(&w.batched)
+	if w.rows != nil {
+		im.rows.take(w.rows)
+	}
 	sum.QualityNotes = noteCounts(sum.QualityNotes, w.notes)
 	sum.QualityNotes = noteCounts(sum.QualityNotes, w.fundingNotes)
 	im.skip(sum, skips...)

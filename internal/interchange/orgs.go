@@ -137,7 +137,8 @@ func (w *orgWriter) resolveAs(ctx context.Context, element, ref, typ, name strin
 	if err != nil {
 		return 0, err
 	}
-	if o == nil {
+	fresh := o == nil
+	if fresh {
 		b := w.c.Organisation.Create().SetName(name).SetKind(kind)
 		if isID {
 			b.SetIatiRef(id)
@@ -152,7 +153,7 @@ func (w *orgWriter) resolveAs(ctx context.Context, element, ref, typ, name strin
 		}
 		*w.wrote++
 	}
-	if err := w.remember(ctx, o, element, raw, id, isID, name); err != nil {
+	if err := w.remember(ctx, o, fresh, element, raw, id, isID, name); err != nil {
 		return 0, err
 	}
 	w.cache.put(key, o.ID)
@@ -218,8 +219,9 @@ func (w *orgWriter) match(ctx context.Context, isID bool, id, raw, name string, 
 }
 
 // remember keeps the names and codes an element gave for o as aliases,
-// with where they came from, unless o already has them.
-func (w *orgWriter) remember(ctx context.Context, o *ent.Organisation, element, raw, id string, isID bool, name string) error {
+// with where they came from, unless o already has them: fresh says o was
+// made just now, with none to look for.
+func (w *orgWriter) remember(ctx context.Context, o *ent.Organisation, fresh bool, element, raw, id string, isID bool, name string) error {
 	source := w.source(element)
 	add := func(name, ref string, publisher bool) error {
 		q := w.c.OrganisationAlias.Query().Where(organisationalias.OrganisationID(o.ID))
@@ -242,8 +244,10 @@ func (w *orgWriter) remember(ctx context.Context, o *ent.Organisation, element, 
 		} else {
 			q.Where(organisationalias.PublisherIsNil())
 		}
-		if ok, err := q.Exist(ctx); err != nil || ok {
-			return err
+		if !fresh {
+			if ok, err := q.Exist(ctx); err != nil || ok {
+				return err
+			}
 		}
 		*w.wrote++
 		return b.Exec(ctx)
@@ -323,6 +327,11 @@ func (im *importer) organisations(ctx context.Context, r *iati.OrganisationReade
 			return sum, err
 		}
 		im.progress()
+		if im.records%batchSize == 0 {
+			if err := im.units.commit(); err != nil {
+				return sum, err
+			}
+		}
 	}
 }
 

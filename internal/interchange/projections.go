@@ -46,8 +46,8 @@ func (w *activityWriter) projections(ctx context.Context) error {
 	for _, f := range w.fundingRows {
 		fid := f.id
 		if err := replace(rowsOf(f.sectors, sectorOfRow), sectorsOf(f.element.All("sector"), lang),
-			func() error { _, err := w.c.Sector.Delete().Where(sector.FundingID(fid)).Exec(ctx); return err },
-			func(rows []sectorRow) error { return w.createSectors(ctx, rows, nil, &fid) }); err != nil {
+			func() error { _, err := w.c.Sector.Delete().Where(sector.FundingID(*fid)).Exec(ctx); return err },
+			func(rows []sectorRow) error { return w.createSectors(ctx, rows, nil, fid) }); err != nil {
 			return err
 		}
 	}
@@ -63,7 +63,8 @@ func (w *activityWriter) projections(ctx context.Context) error {
 					bs[i].SetPoint(r.Point)
 				}
 			}
-			return w.c.Location.CreateBulk(bs...).Exec(ctx)
+			return insert(ctx, w, func(r *newRows) *pendingTable[*ent.LocationCreate, *ent.Location] { return &r.locations },
+				w.c.Location.CreateBulk, built(bs))
 		}); err != nil {
 		return err
 	}
@@ -78,7 +79,8 @@ func (w *activityWriter) projections(ctx context.Context) error {
 				bs[i] = w.c.PolicyMarker.Create().SetProgrammeID(pid).SetVocabulary(r.Vocabulary).SetCode(r.Code).
 					SetNillableName(r.Name).SetNillableSignificance(r.Significance)
 			}
-			return w.c.PolicyMarker.CreateBulk(bs...).Exec(ctx)
+			return insert(ctx, w, func(r *newRows) *pendingTable[*ent.PolicyMarkerCreate, *ent.PolicyMarker] { return &r.markers },
+				w.c.PolicyMarker.CreateBulk, built(bs))
 		}); err != nil {
 		return err
 	}
@@ -93,7 +95,8 @@ func (w *activityWriter) projections(ctx context.Context) error {
 				bs[i] = w.c.HumanitarianScope.Create().SetProgrammeID(pid).SetType(r.Type).
 					SetVocabulary(r.Vocabulary).SetCode(r.Code).SetNillableName(r.Name)
 			}
-			return w.c.HumanitarianScope.CreateBulk(bs...).Exec(ctx)
+			return insert(ctx, w, func(r *newRows) *pendingTable[*ent.HumanitarianScopeCreate, *ent.HumanitarianScope] { return &r.scopes },
+				w.c.HumanitarianScope.CreateBulk, built(bs))
 		})
 }
 
@@ -122,16 +125,26 @@ func rowsOf[E any, R any](es []E, row func(E) R) []R {
 	return out
 }
 
+// createSectors makes sector rows of a programme or of a funding, whose id
+// is read when the rows are built: a funding left to the batch has its id
+// only once the batch inserts it, before its sectors.
 func (w *activityWriter) createSectors(ctx context.Context, rows []sectorRow, programmeID, fundingID *int) error {
-	bs := make([]*ent.SectorCreate, len(rows))
+	builds := make([]func() *ent.SectorCreate, len(rows))
 	for i, r := range rows {
-		bs[i] = w.c.Sector.Create().SetNillableProgrammeID(programmeID).SetNillableFundingID(fundingID).
-			SetVocabulary(r.Vocabulary).SetCode(r.Code).SetNillableName(r.Name)
-		if r.Percentage != nil {
-			bs[i].SetPercentage(money.MustParse(*r.Percentage))
+		builds[i] = func() *ent.SectorCreate {
+			b := w.c.Sector.Create().SetNillableProgrammeID(programmeID).SetVocabulary(r.Vocabulary).
+				SetCode(r.Code).SetNillableName(r.Name)
+			if fundingID != nil {
+				b.SetFundingID(*fundingID)
+			}
+			if r.Percentage != nil {
+				b.SetPercentage(money.MustParse(*r.Percentage))
+			}
+			return b
 		}
 	}
-	return w.c.Sector.CreateBulk(bs...).Exec(ctx)
+	return insert(ctx, w, func(r *newRows) *pendingTable[*ent.SectorCreate, *ent.Sector] { return &r.sectors },
+		w.c.Sector.CreateBulk, builds)
 }
 
 // attr is an attribute's trimmed value.

@@ -311,6 +311,10 @@ func Hook(d string, fields ...string) ent.Hook {
 			if len(ids) == 0 {
 				return v, nil
 			}
+			if b, ok := ctx.Value(batchKey{}).(*Batch); ok {
+				b.add(d, ids)
+				return v, nil
+			}
 			clienter, ok := m.(interface{ Client() *ent.Client })
 			if !ok {
 				return nil, fmt.Errorf("search hook: %s mutation has no client", m.Type())
@@ -325,29 +329,50 @@ func Hook(d string, fields ...string) ent.Hook {
 
 type batchKey struct{}
 
-// Batch gathers the programmes whose sectors a run of writes changed (an
-// imported activity's, remade row by row), so that each is indexed once,
-// by Flush, rather than once a row.
+// Batch gathers the records a run of writes created, changed or deleted
+// (an import's batch of activities, their sectors remade row by row), so
+// that each is indexed once, by Flush, rather than once a write. A record
+// gathered whose write was rolled back since is indexed as it stands, so
+// a Batch may outlive the savepoints of the writes it gathers.
 type Batch struct {
-	d          string
-	programmes []int
+	d    string
+	ids  []int
+	seen map[int]bool
 }
 
-// Batched returns a context whose sector writes leave their programmes'
-// indexing to the returned Batch's Flush, which must run in the same
-// transaction.
+// Batched returns a context whose writes leave their records' indexing to
+// the returned Batch's Flush, which must run in the same transaction.
 func Batched(ctx context.Context) (context.Context, *Batch) {
-	b := &Batch{}
-	return context.WithValue(ctx, batchKey{}, b), b
+	b := NewBatch()
+	return b.Context(ctx), b
 }
 
-// Flush indexes the programmes gathered so far.
+// NewBatch returns an empty Batch.
+func NewBatch() *Batch { return &Batch{seen: map[int]bool{}} }
+
+// Context returns a context whose writes leave their indexing to b.
+func (b *Batch) Context(ctx context.Context) context.Context {
+	return context.WithValue(ctx, batchKey{}, b)
+}
+
+func (b *Batch) add(d string, ids []int) {
+	b.d = d
+	for _, id := range ids {
+		if !b.seen[id] {
+			b.seen[id] = true
+			b.ids = append(b.ids, id)
+		}
+	}
+}
+
+// Flush indexes the records gathered so far.
 func (b *Batch) Flush(ctx context.Context, client *ent.Client) error {
-	if len(b.programmes) == 0 {
+	if len(b.ids) == 0 {
 		return nil
 	}
-	ids := b.programmes
-	b.programmes = nil
+	ids := b.ids
+	b.ids = nil
+	clear(b.seen)
 	return Reindex(ctx, client, b.d, ids...)
 }
 
@@ -387,12 +412,7 @@ func SectorHook(d string) ent.Hook {
 				return v, nil
 			}
 			if b, ok := ctx.Value(batchKey{}).(*Batch); ok {
-				b.d = d
-				for _, id := range programmes {
-					if !slices.Contains(b.programmes, id) {
-						b.programmes = append(b.programmes, id)
-					}
-				}
+				b.add(d, programmes)
 				return v, nil
 			}
 			if err := Reindex(ctx, sm.Client(), d, programmes...); err != nil {

@@ -1,0 +1,154 @@
+package interchange
+
+import (
+	"context"
+	"slices"
+
+	"github.com/aidregistry/registry/ent"
+	"github.com/aidregistry/registry/internal/audit"
+)
+
+// newRows are the new rows of one or more activities, by table, held to
+// be inserted together: one multi-row INSERT per table for a whole batch
+// rather than one per table for each activity. Each row is a builder made
+// when it is inserted, so that a row may name one inserted before it (a
+// transaction's sectors, their funding). Tables are inserted in the order
+// of flush, the rows of each in the order they were added.
+type newRows struct {
+	participations pendingTable[*ent.ParticipationCreate, *ent.Participation]
+	countries      pendingTable[*ent.ProgrammeCountryCreate, *ent.ProgrammeCountry]
+	fundings       pendingTable[*ent.FundingCreate, *ent.Funding]
+	contacts       pendingTable[*ent.ContactCreate, *ent.Contact]
+	// The projections, whose writes the history does not record.
+	locations pendingTable[*ent.LocationCreate, *ent.Location]
+	markers   pendingTable[*ent.PolicyMarkerCreate, *ent.PolicyMarker]
+	scopes    pendingTable[*ent.HumanitarianScopeCreate, *ent.HumanitarianScope]
+	sectors   pendingTable[*ent.SectorCreate, *ent.Sector]
+}
+
+// pendingTable is one table's rows to insert, and what to do with each
+// once inserted.
+type pendingTable[B any, E any] struct {
+	build []func() B
+	done  []func(E)
+}
+
+func (t *pendingTable[B, E]) add(build func() B, done func(E)) {
+	t.build = append(t.build, build)
+	t.done = append(t.done, done)
+}
+
+func (t *pendingTable[B, E]) take(o *pendingTable[B, E]) {
+	t.build = append(t.build, o.build...)
+	t.done = append(t.done, o.done...)
+	o.build, o.done = nil, nil
+}
+
+// flushChunk bounds the rows of one INSERT, under both stores' limits on
+// a statement's parameters (the widest table has about 20 columns).
+const flushChunk = 500
+
+// insertAll inserts a table's rows, flushChunk a statement.
+func insertAll[B saver[E], E any, S bulkSaver[E]](ctx context.Context, t *pendingTable[B, E], bulk func(...B) S) error {
+	for start := 0; start < len(t.build); start += flushChunk {
+		end := min(start+flushChunk, len(t.build))
+		bs := make([]B, 0, end-start)
+		for _, build := range t.build[start:end] {
+			bs = append(bs, build())
+		}
+		made, err := bulk(bs...).Save(ctx)
+		if err != nil {
+			return err
+		}
+		for i, e := range made {
+			if done := t.done[start+i]; done != nil {
+				done(e)
+			}
+		}
+	}
+	t.build, t.done = nil, nil
+	return nil
+}
+
+// take moves o's rows after r's.
+func (r *newRows) take(o *newRows) {
+	r.participations.take(&o.participations)
+	r.countries.take(&o.countries)
+	r.fundings.take(&o.fundings)
+	r.contacts.take(&o.contacts)
+	r.locations.take(&o.locations)
+	r.markers.take(&o.markers)
+	r.scopes.take(&o.scopes)
+	r.sectors.take(&o.sectors)
+}
+
+func (r *newRows) empty() bool {
+	return len(r.participations.build)+len(r.countries.build)+len(r.fundings.build)+len(r.contacts.build)+
+		len(r.locations.build)+len(r.markers.build)+len(r.scopes.build)+len(r.sectors.build) == 0
+}
+
+// flush inserts every row held, through c's hooks (which authorise,
+// validate and record them); the projections' rows unrecorded.
+func (r *newRows) flush(ctx context.Context, c *ent.Client) error {
+	for _, step := range []func() error{
+		func() error { return insertAll(ctx, &r.participations, c.Participation.CreateBulk) },
+		func() error { return insertAll(ctx, &r.countries, c.ProgrammeCountry.CreateBulk) },
+		func() error { return insertAll(ctx, &r.fundings, c.Funding.CreateBulk) },
+		func() error { return insertAll(ctx, &r.contacts, c.Contact.CreateBulk) },
+	} {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	quiet := audit.Skip(ctx)
+	return firstError(
+		func() error { return insertAll(quiet, &r.locations, c.Location.CreateBulk) },
+		func() error { return insertAll(quiet, &r.markers, c.PolicyMarker.CreateBulk) },
+		func() error { return insertAll(quiet, &r.scopes, c.HumanitarianScope.CreateBulk) },
+		// Last: a transaction's sectors name its funding.
+		func() error { return insertAll(quiet, &r.sectors, c.Sector.CreateBulk) },
+	)
+}
+
+func firstError(steps ...func() error) error {
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// immediate says whether w inserts its rows as it goes (each table's
+// rows of the activity in one statement), rather than leaving them to its
+// batch.
+func (w *activityWriter) immediate() bool { return w.rows == nil }
+
+// insert inserts rows at once, or leaves them to the batch.
+func insert[B saver[E], E any, S bulkSaver[E]](ctx context.Context, w *activityWriter, t func(*newRows) *pendingTable[B, E], bulk func(...B) S, builds []func() B) error {
+	if len(builds) == 0 {
+		return nil
+	}
+	if !w.immediate() {
+		q := t(w.rows)
+		for _, b := range builds {
+			q.add(b, nil)
+		}
+		return nil
+	}
+	bs := make([]B, len(builds))
+	for i, b := range builds {
+		bs[i] = b()
+	}
+	_, err := bulk(bs...).Save(ctx)
+	return err
+}
+
+// built turns builders into functions giving them.
+func built[B any](bs []B) []func() B {
+	out := make([]func() B, len(bs))
+	for i, b := range slices.Clone(bs) {
+		out[i] = func() B { return b }
+	}
+	return out
+}
