@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	entsql "entgo.io/ent/dialect/sql"
+	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/aidregistry/registry/ent"
 	"github.com/aidregistry/registry/ent/funding"
@@ -144,6 +145,10 @@ func FundingSummary(ctx context.Context, client *ent.Client, d string, r Funding
 		}
 	}
 	query, args, cols := fundingSQL(d, r.GroupBy, r.In, pred)
+	g := grouped{query: query, args: args, keys: cols.keys, withMissing: r.In != nil}
+	if done, err := answerJSON(ctx, client, d, "FundingBucket", g, cols.jsonField); done || err != nil {
+		return []*FundingBucket{}, err
+	}
 	groups, err := runGrouped(ctx, client, query, args, cols.keys, r.In != nil)
 	if err != nil {
 		return nil, err
@@ -368,4 +373,41 @@ func fundingBuckets(ctx context.Context, client *ent.Client, groups []*group, co
 		out[i] = b
 	}
 	return out, nil
+}
+
+// jsonField writes one field of a FundingBucket for answerJSON.
+func (cols fundingCols) jsonField(b *jsonBuilder, f graphql.CollectedField) (string, error) {
+	switch f.Name {
+	case "funder":
+		return b.link("Organisation", "organisations", cols.funder, f)
+	case "recipient":
+		return b.link("Organisation", "organisations", cols.recipient, f)
+	case "programme":
+		return b.link("Programme", "programmes", cols.programme, f)
+	case "country":
+		return b.link("Country", "countries", cols.country, f)
+	case "sector":
+		return b.sector(cols.sectorVocabulary, cols.sectorCode, f)
+	case "funderRule":
+		return b.keyJSON(cols.rule), nil
+	case "split":
+		return b.keyJSON(cols.split), nil
+	case "year":
+		return b.keyJSON(cols.year), nil
+	case "kind":
+		return b.keyJSON(cols.kind), nil
+	case "currency":
+		return b.keyJSON(cols.currency), nil
+	case "transactionType":
+		return b.keyJSON(cols.transactionType), nil
+	case "sectorSplit":
+		return b.keyJSON(cols.sectorSplit), nil
+	case "count":
+		return "b.n::text", nil
+	case "totals":
+		return b.totals(f)
+	case "rateMissing":
+		return "b.missing::text", nil
+	}
+	return "", errUncovered
 }
