@@ -164,7 +164,8 @@ func GraphQL(st *store.Store, opts Options) http.Handler {
 		if size == 0 {
 			size = 16
 		}
-		srv.AroundRootFields(readcache.New(st.DataVersion, size, "fundingSummary", "programmeSummary").Middleware)
+		srv.AroundRootFields(readcache.New(st.TableVersions, summaryReads(schema.Schema()), size,
+			"fundingSummary", "programmeSummary").Middleware)
 	}
 	srv.AroundRootFields(limitSummaries("fundingSummary", "programmeSummary"))
 	if !opts.NoSQLJSON {
