@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	"entgo.io/ent/dialect"
@@ -138,7 +137,11 @@ func (b *jsonBuilder) statement(object string, sel ast.SelectionSet, field bucke
 	for i, a := range b.aggs {
 		inner += fmt.Sprintf(", %s AS t%d", a, i)
 	}
-	inner += "\nFROM (" + b.g.query + "\n) AS res(" + strings.Join(cols, ", ") + ")\nGROUP BY " + strings.Join(keys, ", ")
+	inner += "\nFROM (" + b.g.query + "\n) AS res(" + strings.Join(cols, ", ") + ")"
+	if len(b.aggs) > 0 {
+		inner += "\nLEFT JOIN " + minorDigitsTable + " ON md.code = res.cur"
+	}
+	inner += "\nGROUP BY " + strings.Join(keys, ", ")
 	return "SELECT '[' || COALESCE(string_agg(" + obj + ", ',' ORDER BY " + strings.Join(order, ", ") + "), '') || ']'\nFROM (" +
 		inner + ") b " + strings.Join(b.joins, " "), nil
 }
@@ -267,7 +270,7 @@ func (b *jsonBuilder) totals(f graphql.CollectedField) (string, error) {
 	obj, err := b.object("Money", f.Selections, func(sf graphql.CollectedField) (string, error) {
 		switch sf.Name {
 		case "amount":
-			return scalar(amountSQL("amt", "cur")), nil
+			return scalar(amountSQL("amt")), nil
 		case "currency":
 			return scalar("cur"), nil
 		}
@@ -281,34 +284,20 @@ func (b *jsonBuilder) totals(f graphql.CollectedField) (string, error) {
 }
 
 // amountSQL formats an exact total as total does: trailing zeros dropped,
-// but at least the currency's minor digits kept, never rounded.
-func amountSQL(amt, cur string) string {
-	m := minorDigitsSQL(cur)
+// but at least the currency's minor digits (md.digits, joined from
+// minorDigitsTable) kept, never rounded.
+func amountSQL(amt string) string {
+	m := "COALESCE(md.digits, 0)"
 	return "CASE WHEN scale(trim_scale(" + amt + ")) >= " + m + " THEN trim_scale(" + amt + ")::text ELSE round(" +
 		amt + ", " + m + ")::text END"
 }
 
-// minorDigitsSQL is money.MinorDigits in SQL: the ISO 4217 minor digits
-// of the currency, 0 for a code ISO 4217 does not know.
-func minorDigitsSQL(cur string) string {
-	var b strings.Builder
-	b.WriteString("CASE")
-	for _, d := range minorDigitCodes {
-		fmt.Fprintf(&b, " WHEN %s IN (%s) THEN %d", cur, strings.Join(d.codes, ", "), d.digits)
-	}
-	b.WriteString(" ELSE 0 END")
-	return b.String()
-}
-
-type digitCodes struct {
-	digits int
-	codes  []string
-}
-
-// minorDigitCodes lists, for each number of minor digits but 0, the codes
-// that have it, by the table money.MinorDigits reads.
-var minorDigitCodes = func() []digitCodes {
-	by := map[int][]string{}
+// minorDigitsTable is money.MinorDigits as a table md(code, digits): the
+// ISO 4217 minor digits of every code that has some (a code ISO 4217 does
+// not know has none, as one with 0). Joined once a row, it costs a hash
+// probe where a CASE over the codes cost a scan of them per total.
+var minorDigitsTable = func() string {
+	var rows []string
 	for a := 'A'; a <= 'Z'; a++ {
 		for b := 'A'; b <= 'Z'; b++ {
 			for c := 'A'; c <= 'Z'; c++ {
@@ -318,17 +307,12 @@ var minorDigitCodes = func() []digitCodes {
 					continue
 				}
 				if scale, _ := currency.Standard.Rounding(u); scale > 0 {
-					by[scale] = append(by[scale], quote(code))
+					rows = append(rows, fmt.Sprintf("(%s, %d)", quote(code), scale))
 				}
 			}
 		}
 	}
-	var out []digitCodes
-	for d, codes := range by {
-		out = append(out, digitCodes{d, codes})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].digits < out[j].digits })
-	return out
+	return "(VALUES " + strings.Join(rows, ", ") + ") AS md(code, digits)"
 }()
 
 // quote is a SQL string literal.
