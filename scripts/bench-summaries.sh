@@ -9,7 +9,8 @@
 #                 (each one makes the next Q4 compute afresh)
 # usage: scripts/bench-summaries.sh [SECONDS=20] [CLIENTS=16]
 #   DB overrides the database (default: scripts/bench.sh's registry_bench,
-#   loaded from the generated dataset when empty).
+#   loaded from the generated dataset when empty); REGISTRY a binary to
+#   measure instead of this checkout's (another commit's, to compare).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bench=${BENCH:-$root/../shared/bench}
@@ -22,14 +23,15 @@ rate=${WRITES_PER_SECOND:-4}
 
 bash "$root/scripts/postgres.sh"
 mkdir -p "$work"
-go build -o "$work/registry" "$root/cmd/registry"
+registry=${REGISTRY:-$work/registry}
+[ -n "${REGISTRY:-}" ] || go build -o "$registry" "$root/cmd/registry"
 if ! psql "$db" -Atc "SELECT 1 FROM programmes LIMIT 1" >/dev/null 2>&1; then
   [ -f "$work/data/programmes.jsonl" ] || (cd "$bench/gen" && go run . -out "$work/data")
   name=${db##*/}; name=${name%%\?*}
   psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $name"
-  "$work/registry" load --db "$db" "$work/data" 2>&1 | tr '\r' '\n' | tail -1
+  "$registry" load --db "$db" "$work/data" 2>&1 | tr '\r' '\n' | tail -1
 fi
-key=$("$work/registry" keys create --db "$db" --organisation ORG0001 --role admin --label bench-summaries | head -1)
+key=$("$registry" keys create --db "$db" --organisation ORG0001 --role admin --label bench-summaries | head -1)
 
 pid=""
 writer=""
@@ -43,7 +45,7 @@ trap stop EXIT
 # serve FLAGS...: start the registry and wait until it is ready.
 serve() {
   # shellcheck disable=SC2068 # the flags are words
-  "$work/registry" serve --db "$db" --addr "$addr" --demo false --no-playground --log-format json $@ \
+  "$registry" serve --db "$db" --addr "$addr" --demo false --no-playground --log-format json $@ \
     >>"$work/serve-summaries.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 100); do curl -sf "http://$addr/readyz" >/dev/null && return; sleep 0.2; done

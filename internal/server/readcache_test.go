@@ -128,7 +128,9 @@ func apply(t *testing.T, r *registry, key, mutation, stmt, iatiFile string) {
 	switch {
 	case mutation != "":
 		var some struct {
-			Programmes struct{ Edges []struct{ Node struct{ ID string } } }
+			Programmes struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
 		}
 		r.mustData(t, `{ programmes(first: 1, where: {codeHasPrefix: "FX-"}) { edges { node { id } } } }`, nil, &some)
 		vars := map[string]any{}
