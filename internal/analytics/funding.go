@@ -222,20 +222,22 @@ func fundingSQL(d string, groupBy []FundingDimension, in *string, pred func(*ent
 		case ByFunder:
 			addRaw("f.funder_id", "fid")
 			addRaw("CASE WHEN f.funder_id IS NULL THEN f.programme_id END", "ip")
+			inferred := "pf.organisation_id"
 			if d == dialect.Postgres {
-				// Looked up only for a funding without a funder; s is not
-				// read twice, so PostgreSQL need not materialise it.
-				joins = append(joins, `LEFT JOIN LATERAL (SELECT MIN(organisation_id) AS organisation_id FROM participations
-  WHERE s.ip IS NOT NULL AND programme_id = s.ip AND role = 'FUNDING' HAVING COUNT(*) = 1) pf ON true`)
+				// Looked up only for a group without a funder of its own
+				// (CASE runs the subquery for those alone), so s is read
+				// once and PostgreSQL need not materialise it.
+				inferred = `CASE WHEN s.fid IS NULL THEN (SELECT MIN(organisation_id) FROM participations
+  WHERE programme_id = s.ip AND role = 'FUNDING' HAVING COUNT(*) = 1) END`
 			} else {
 				ctes = append(ctes, `pf AS (SELECT programme_id, MIN(organisation_id) AS organisation_id FROM participations
   WHERE role = 'FUNDING' AND programme_id IN (SELECT ip FROM s)
   GROUP BY programme_id HAVING COUNT(*) = 1)`)
 				joins = append(joins, "LEFT JOIN pf ON pf.programme_id = s.ip")
 			}
-			cols.funder = add("COALESCE(s.fid, pf.organisation_id)", intKey)
+			cols.funder = add("COALESCE(s.fid, "+inferred+")", intKey)
 			cols.rule = add(`CASE WHEN s.fid IS NOT NULL THEN 'OWN'
-  WHEN pf.organisation_id IS NOT NULL THEN 'PROGRAMME_FUNDING_PARTICIPANT' END`, stringKey)
+  WHEN `+inferred+` IS NOT NULL THEN 'PROGRAMME_FUNDING_PARTICIPANT' END`, stringKey)
 		case ByRecipient:
 			addRaw("f.recipient_id", "rid")
 			cols.recipient = add("s.rid", intKey)
@@ -287,17 +289,11 @@ func fundingSQL(d string, groupBy []FundingDimension, in *string, pred func(*ent
 	if in != nil {
 		date, xdate = ", d", ", s.d"
 	}
-	// SQLite adds up in s, before the shares are taken, so that its
-	// registered decimal functions run once a group rather than once a
-	// row. PostgreSQL's numeric is fast enough that a second grouping of
-	// (nearly) as many rows costs more than it saves: each row goes
-	// straight to g.
-	s := "s AS (SELECT " + strings.Join(raw, ", ") + ", COUNT(*) AS n, " +
-		a.sum("CASE WHEN "+hasValue+" THEN f.value_amount END") + " AS amt\n  FROM f GROUP BY " + strings.Join(rawNames, ", ") + ")"
-	if d == dialect.Postgres {
-		s = "s AS (SELECT " + strings.Join(raw, ", ") + ", 1 AS n, CASE WHEN " + hasValue + " THEN f.value_amount END AS amt\n  FROM f)"
-	}
-	ctes = append([]string{"f AS (" + filter + ")", s}, ctes...)
+	ctes = append([]string{
+		"f AS (" + filter + ")",
+		"s AS (SELECT " + strings.Join(raw, ", ") + ", COUNT(*) AS n, " +
+			a.sum("CASE WHEN "+hasValue+" THEN f.value_amount END") + " AS amt\n  FROM f GROUP BY " + strings.Join(rawNames, ", ") + ")",
+	}, ctes...)
 	ctes = append(ctes,
 		"x AS (SELECT "+strings.Join(kexprs, ", ")+", s.cur, s.n, "+amount+" AS amt"+xdate+
 			"\n  FROM s "+strings.Join(joins, " ")+")",
