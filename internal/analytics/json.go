@@ -81,25 +81,31 @@ func answerJSON(ctx context.Context, client *ent.Client, d string, object string
 	if err != nil {
 		return false, err
 	}
-	rows, err := client.QueryContext(ctx, query, g.args...)
+	out, err := queryText(ctx, client, query, g.args)
 	if err != nil {
-		return false, fmt.Errorf("summary as JSON: %w", err)
-	}
-	defer rows.Close()
-	var out []byte
-	if rows.Next() {
-		if err := rows.Scan(&out); err != nil {
-			return false, fmt.Errorf("summary as JSON: %w", err)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return false, fmt.Errorf("summary as JSON: %w", err)
-	}
-	if out == nil {
-		out = []byte("[]")
+		return false, err
 	}
 	slot.json = out
 	return true, nil
+}
+
+// queryText runs a statement that gives one text value.
+func queryText(ctx context.Context, client *ent.Client, query string, args []any) ([]byte, error) {
+	rows, err := client.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("summary as JSON: %w", err)
+	}
+	defer rows.Close()
+	out := []byte("[]")
+	if rows.Next() {
+		if err := rows.Scan(&out); err != nil {
+			return nil, fmt.Errorf("summary as JSON: %w", err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("summary as JSON: %w", err)
+	}
+	return out, nil
 }
 
 // jsonBuilder writes the statement: the grouping statement's rows folded
