@@ -8,28 +8,33 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/aidregistry/registry/ent/organisation"
 	"github.com/aidregistry/registry/internal/sqljson"
 	"github.com/aidregistry/registry/internal/store"
 )
 
-// sqlJSON answers Query.programmes with one SQL statement that builds the
-// JSON in the database (internal/sqljson) when the selection allows it, and
-// hands the field to gqlgen's resolvers otherwise. Depth, cost and key
-// checks have run before root fields are resolved, so they hold for both.
+// sqlJSON answers the root connections (programmes, organisations,
+// agreements, ...) with one SQL statement that builds the JSON in the
+// database (internal/sqljson) when the selection allows it, and hands the
+// field to gqlgen's resolvers otherwise. Depth, cost and key checks have run
+// before root fields are resolved, so they hold for both.
 func sqlJSON(st *store.Store, schema *ast.Schema, logger *slog.Logger) graphql.RootFieldMiddleware {
-	programmes, err := sqljson.NewProgrammes(st.Client, st.Dialect, schema, DefaultPageSize, MaxPageSize)
+	// The organisations resolver leaves merged organisations out
+	// (graph/ent.resolvers.go); the path must too.
+	conns, err := sqljson.New(st.Client, st.Dialect, schema, DefaultPageSize, MaxPageSize,
+		sqljson.WithScope("organisations", organisation.MergedIntoIDIsNil()))
 	if err != nil {
-		logger.Warn("programme lists answered by the general path only", "err", err)
+		logger.Warn("root connections answered by the general path only", "err", err)
 		return func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler { return next(ctx) }
 	}
 	return func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
 		rc := graphql.GetRootFieldContext(ctx)
 		// RootFieldContext.Object holds the field's name, not its type.
 		if rc == nil || rc.Field.ObjectDefinition == nil || rc.Field.ObjectDefinition.Name != "Query" ||
-			rc.Field.Name != "programmes" {
+			!conns.Covers(rc.Field.Name) {
 			return next(ctx)
 		}
-		m, err := programmes.Answer(ctx, graphql.GetOperationContext(ctx), rc.Field)
+		m, err := conns.Answer(ctx, graphql.GetOperationContext(ctx), rc.Field)
 		if err == nil {
 			return m
 		}

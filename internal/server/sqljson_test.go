@@ -32,6 +32,24 @@ func TestSQLJSONAnswersAsResolversDo(t *testing.T) {
 			{hasCountriesWith: [{role: BENEFICIARY, hasCountryWith: [{iso2: "SO"}]}]},
 			{hasParticipationsWith: [{role: FUNDING, hasOrganisationWith: [{acronym: "UNDP"}]}]}]}) {
 			totalCount edges { node { code title status startDate countries { country { iso2 } sharePercent } } } } }`},
+		{name: "two link filters beside other conditions (an INTERSECT on PostgreSQL)", statements: 1, query: `{ programmes(where: {
+			hasCountriesWith: [{hasCountryWith: [{iso2In: ["SO", "CD", "ML"]}]}],
+			hasAgreementsWith: [{kindNotNil: true}, {titleContainsFold: "a"}],
+			titleNEQ: "nothing", and: [{hasParticipationsWith: {role: IMPLEMENTING}}, {or: [{statusIsNil: true}, {statusNEQ: CLOSED}]}]}) {
+			totalCount edges { node { code } } } }`},
+		{name: "empty and null link filters are no conditions", statements: 1, query: `{ programmes(where: {
+			hasCountriesWith: [], hasParticipationsWith: null, hasFundingsWith: []}) {
+			totalCount edges { node { code } } } }`},
+		{name: "an empty filter within steps aside, and the resolvers answer as they do", query: `{ programmes(where: {and: [{}]}) { totalCount } }`},
+		{name: "an empty link filter steps aside too", query: `{ programmes(where: {and: [{hasFundingsWith: {}}, {hasCountriesWith: {role: BENEFICIARY}}]}) { totalCount } }`},
+		{name: "timestamps, filtered and ordered by", statements: 1, query: `{ programmes(first: 4,
+			where: {updatedAtGT: "2000-01-01T00:00:00Z", createdAtLTE: "2999-12-31T23:59:59.5+02:00"},
+			orderBy: [{field: UPDATED_AT, direction: DESC}, {field: CREATED_AT}]) {
+			totalCount edges { cursor node { code createdAt updatedAt fundings { updatedAt } } } pageInfo { endCursor } } }`},
+		{name: "agreements IOM signed with UN entities", statements: 1, query: `{ agreements(where: {and: [
+			{hasPartiesWith: {hasOrganisationWith: {acronym: "IOM"}}},
+			{hasPartiesWith: {hasOrganisationWith: {nameHasPrefix: "United Nations"}}}]}) {
+			totalCount edges { node { title kind place parties { signatoryName signatoryTitle organisation { acronym } } } } } }`},
 		{name: "one programme with everything linked", statements: 1, query: `query($code: String!) {
 			programmes(where: {code: $code}) { edges { node {
 				id code title description status theme startDate endDate coverage region
@@ -68,10 +86,11 @@ func TestSQLJSONAnswersAsResolversDo(t *testing.T) {
 				sectors { code } results { indicator } sources { title url } qualityNotes { code } } } } }`},
 		{name: "edges without a count", statements: 1, query: `{ programmes(first: 2, orderBy: [{field: CODE, direction: DESC}]) {
 			edges { cursor node { code } } } }`},
-		{name: "filter by id steps aside", query: `query($id: ID!) { programmes(where: {hasParticipationsWith: [{hasOrganisationWith: [{idNEQ: $id}]}]}) {
+		{name: "filter by an id that is no registry id steps aside", query: `query($id: ID!) { programmes(where: {hasParticipationsWith: [{hasOrganisationWith: [{idNEQ: $id}]}]}) {
 			totalCount edges { node { code } } } }`, vars: map[string]any{"id": "T3JnYW5pc2F0aW9uOjA"}},
 		{name: "history steps aside", query: `{ programmes(first: 2) { totalCount edges { node { code history { totalCount } } } } }`},
-		{name: "backward pages step aside", query: `{ programmes(last: 2) { totalCount edges { node { code participations { role } } } } }`},
+		{name: "a backward page", statements: 1, query: `{ programmes(last: 2) { totalCount edges { node { code participations { role } } } } }`},
+		{name: "first and last together step aside", query: `{ programmes(first: 2, last: 2) { totalCount edges { node { code } } } }`},
 		{name: "page too large is refused", query: `{ programmes(first: 5000) { edges { node { code } } } }`},
 		{name: "bad cursor is refused", query: `{ programmes(after: "bm90IGEgY3Vyc29y") { edges { node { code } } } }`},
 	}

@@ -16,7 +16,7 @@ import (
 // the Go path (--no-sql-json), over the analytics fixtures, and requires
 // byte for byte the same data (buckets in the same order, keys in selection
 // order, every digit of every total) and the statements each path runs:
-// on PostgreSQL the data version and one statement; on SQLite, and for a
+// on PostgreSQL the table versions and one statement; on SQLite, and for a
 // selection the SQL does not cover, the Go path's own.
 func TestSummariesInSQLAnswerAsGoDoes(t *testing.T) {
 	cases := []struct {
@@ -76,7 +76,7 @@ func TestSummariesInSQLAnswerAsGoDoes(t *testing.T) {
 				pg := fast.Store.Dialect == dialect.Postgres
 				switch {
 				case pg && tc.covered && ran != 2*roots:
-					t.Errorf("ran %d statements, want %d: the data version and one statement per summary", ran, 2*roots)
+					t.Errorf("ran %d statements, want %d: the table versions and one statement per summary", ran, 2*roots)
 				case pg && !tc.covered && len(want.Errors) == 0 && ran <= 2*roots:
 					t.Errorf("ran %d statements: the SQL answered a selection it does not cover", ran)
 				}

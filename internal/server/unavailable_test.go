@@ -159,7 +159,8 @@ func TestStoreUnavailable(t *testing.T) {
 
 	// A connection that breaks while its statement runs.
 	done := make(chan reply, 1)
-	go func() { done <- c.gql("", "query Slow { countries(first: 1) { totalCount } }", nil) }()
+	// changes goes through ent's interceptors, which slowDown hooks.
+	go func() { done <- c.gql("", "query Slow { changes(first: 1) { totalCount } }", nil) }()
 	time.Sleep(300 * time.Millisecond) // usually inside pg_sleep; before it is a refused connection, also UNAVAILABLE
 	proxy.Cut()
 	mid := <-done

@@ -1,7 +1,12 @@
 package sqljson
 
 import (
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/aidregistry/registry/internal/gid"
 
 	"github.com/aidregistry/registry/internal/partialdate"
 )
@@ -38,6 +43,22 @@ func checkInput(schema *ast.Schema, typ *ast.Type, v any) error {
 		switch def.Name {
 		case "String", "Int", "Boolean", "Float":
 			return nil
+		case "ID":
+			if s, ok := v.(string); !ok || !validID(s) {
+				return unsupported("ID %v", v)
+			}
+			return nil
+		case "Time":
+			// gqlgen reads RFC3339Nano, ent's input structs RFC 3339 as
+			// encoding/json does: only a text both read alike goes on.
+			s, ok := v.(string)
+			a, errA := graphql.UnmarshalTime(v)
+			var b time.Time
+			errB := b.UnmarshalText([]byte(s))
+			if !ok || errA != nil || errB != nil || !a.Equal(b) {
+				return unsupported("Time %v", v)
+			}
+			return nil
 		case "PartialDate":
 			s, ok := v.(string)
 			if !ok || partialdate.Validate(s) != nil {
@@ -63,4 +84,49 @@ func checkInput(schema *ast.Schema, typ *ast.Type, v any) error {
 		return nil
 	}
 	return unsupported("%s kind %s", def.Name, def.Kind)
+}
+
+func validID(s string) bool {
+	_, err := gid.Decode(s)
+	return err == nil
+}
+
+// coerce gives an argument's value as GraphQL's input coercion reads it: a
+// single value where the type is a list stands for a list of one, at any
+// depth, and an opaque ID is the integer ent keeps, so that the JSON form
+// decodes into ent's input structs. checkInput has accepted v.
+func coerce(schema *ast.Schema, typ *ast.Type, v any) any {
+	if v == nil {
+		return nil
+	}
+	if typ.Elem != nil {
+		list, ok := v.([]any)
+		if !ok {
+			return []any{coerce(schema, typ.Elem, v)}
+		}
+		out := make([]any, len(list))
+		for i, item := range list {
+			out[i] = coerce(schema, typ.Elem, item)
+		}
+		return out
+	}
+	if s, ok := v.(string); ok && typ.Name() == "ID" {
+		if id, err := gid.Decode(s); err == nil {
+			return id
+		}
+		return v
+	}
+	def := schema.Types[typ.Name()]
+	fields, ok := v.(map[string]any)
+	if def == nil || def.Kind != ast.InputObject || !ok {
+		return v
+	}
+	out := make(map[string]any, len(fields))
+	for name, fv := range fields {
+		if fd := def.Fields.ForName(name); fd != nil {
+			fv = coerce(schema, fd.Type, fv)
+		}
+		out[name] = fv
+	}
+	return out
 }

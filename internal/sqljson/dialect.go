@@ -4,6 +4,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"strings"
+	"time"
 
 	"entgo.io/ent/dialect"
 	"modernc.org/sqlite"
@@ -23,6 +24,9 @@ type jsonSQL interface {
 	text(column string) string
 	// id gives a record's opaque id.
 	id(typ, column string) string
+	// time gives a time column as gqlgen's Time writes the time.Time the
+	// driver reads from it (RFC 3339, nanoseconds without trailing zeros).
+	time(column string) string
 }
 
 func dialectOf(name string) (jsonSQL, error) {
@@ -72,6 +76,13 @@ func (postgres) id(typ, column string) string {
 		", 'UTF8'), 'base64'), '+/', '-_'), '=')"
 }
 
+// time writes the instant in the session's time zone, as lib/pq reads it:
+// Z for UTC, else the offset; the fraction without its trailing zeros.
+func (postgres) time(column string) string {
+	return "(regexp_replace(to_char(" + column + `, 'YYYY-MM-DD"T"HH24:MI:SS.US'), '\.?0+$', '') || ` +
+		"CASE WHEN extract(timezone FROM " + column + ") = 0 THEN 'Z' ELSE to_char(" + column + ", 'TZH:TZM') END)"
+}
+
 type sqliteJSON struct{}
 
 // object wraps nested values in json(): SQLite passes a value through a
@@ -97,6 +108,8 @@ func (sqliteJSON) text(column string) string { return column }
 
 func (sqliteJSON) id(_, column string) string { return "registry_gid(" + column + ")" }
 
+func (sqliteJSON) time(column string) string { return "registry_time(" + column + ")" }
+
 // registry_gid(id) is gid.Encode for SQLite, which has no base64 of its own.
 func init() {
 	sqlite.MustRegisterFunction("registry_gid", &sqlite.FunctionImpl{
@@ -113,4 +126,55 @@ func init() {
 			return gid.Encode(int(id)), nil
 		},
 	})
+	sqlite.MustRegisterFunction("registry_time", &sqlite.FunctionImpl{
+		NArgs:         1,
+		Deterministic: true,
+		Scalar: func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+			if args[0] == nil {
+				return nil, nil
+			}
+			s, ok := args[0].(string)
+			if !ok {
+				return nil, fmt.Errorf("registry_time: a %T, not a time's text", args[0])
+			}
+			t, err := parseSQLiteTime(s)
+			if err != nil {
+				return nil, err
+			}
+			return t.Format(time.RFC3339Nano), nil
+		},
+	})
+}
+
+// sqliteTimeLayouts are the texts modernc.org/sqlite writes and reads back
+// as a time: time.Time's String (what it writes), then its read formats.
+var sqliteTimeLayouts = []string{
+	"2006-01-02 15:04:05.999999999 -0700 MST",
+	"2006-01-02 15:04:05.999999999-07:00",
+	"2006-01-02T15:04:05.999999999-07:00",
+	"2006-01-02 15:04:05.999999999",
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02 15:04",
+	"2006-01-02T15:04",
+	"2006-01-02",
+}
+
+// parseSQLiteTime reads a stored time as the driver does, so the text
+// written is the one gqlgen writes for the time.Time the resolvers get. A
+// text it cannot read fails the statement, and the resolvers answer.
+func parseSQLiteTime(s string) (time.Time, error) {
+	if i := strings.Index(s, " m="); i > 0 {
+		s = s[:i] // a monotonic clock reading, which String adds
+	}
+	s = strings.TrimSpace(s)
+	if t, err := time.Parse(sqliteTimeLayouts[0], s); err == nil {
+		return t, nil
+	}
+	ts := strings.TrimSuffix(s, "Z")
+	for _, layout := range sqliteTimeLayouts[1:] {
+		if t, err := time.Parse(layout, ts); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("registry_time: %q is no time the driver reads", s)
 }

@@ -3,6 +3,7 @@ package sqljson
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -21,10 +22,12 @@ func unsupported(format string, args ...any) error {
 // a subquery can always name the row it is nested in.
 type compiler struct {
 	sql     jsonSQL
+	schema  *ast.Schema
 	op      *graphql.OperationContext
 	aliases int
 	// maxFields guards PostgreSQL's limit of 100 arguments to a function.
 	maxFields int
+	sat       map[string][]string // satisfies, by type, for this request
 }
 
 func (c *compiler) alias() string {
@@ -40,7 +43,7 @@ func (c *compiler) object(typ, row string, sel ast.SelectionSet) (string, error)
 	if !ok {
 		return "", unsupported("type %s", typ)
 	}
-	fields := graphql.CollectFields(c.op, sel, []string{typ})
+	fields := graphql.CollectFields(c.op, sel, c.satisfies(typ))
 	if len(fields) > c.maxFields {
 		return "", unsupported("%d fields in one object", len(fields))
 	}
@@ -60,6 +63,32 @@ func (c *compiler) object(typ, row string, sel ast.SelectionSet) (string, error)
 	return c.sql.object(keys, values, nested), nil
 }
 
+// satisfies names the type and every interface and union it belongs to:
+// the type conditions of the fragments that apply to its records.
+func (c *compiler) satisfies(typ string) []string {
+	if names, ok := c.sat[typ]; ok {
+		return names
+	}
+	if c.sat == nil {
+		c.sat = map[string][]string{}
+	}
+	c.sat[typ] = satisfies(c.schema, typ)
+	return c.sat[typ]
+}
+
+func satisfies(schema *ast.Schema, typ string) []string {
+	names := []string{typ}
+	if def := schema.Types[typ]; def != nil {
+		names = append(names, def.Interfaces...)
+	}
+	for name, def := range schema.Types {
+		if def.Kind == ast.Union && slices.Contains(def.Types, typ) {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
 // field is the SQL value of one field of a record, and whether it is JSON.
 func (c *compiler) field(typ string, obj object, row string, f graphql.CollectedField) (string, bool, error) {
 	if f.Name == "__typename" {
@@ -74,6 +103,8 @@ func (c *compiler) field(typ string, obj object, row string, f graphql.Collected
 		return ident(row, def.column), false, nil
 	case decimal:
 		return c.sql.text(ident(row, def.column)), false, nil
+	case timestamp:
+		return c.sql.time(ident(row, def.column)), false, nil
 	case globalID:
 		return c.sql.id(typ, ident(row, "id")), false, nil
 	case money:

@@ -4,44 +4,35 @@ import (
 	"bytes"
 	"strconv"
 
-	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
-
-	"github.com/aidregistry/registry/internal/gid"
 )
 
 // write assembles the connection's JSON in the order the query asked for its
 // fields, as gqlgen would. Cursors are written here, not in SQL: entgql's
 // are msgpack inside base64. shape has checked every field name.
-func write(buf *bytes.Buffer, s shape, req page, res result) {
-	n := len(res.ids)
-	hasNext := n > req.first
-	if hasNext {
-		n = req.first
-	}
-	cursor := func(i int) {
-		gid.MarshalCursor(entgql.Cursor[int]{ID: res.ids[i], Value: res.values[i]}).MarshalGQL(buf)
-	}
+func write(buf *bytes.Buffer, r *rootField, s shape, req page, res result) {
+	rows, info := arrange(s, req, res)
+	cursor := func(i int) { writeCursor(buf, res.ids[rows[i]], res.values[rows[i]]) }
 	writeObject(buf, s.conn, func(cf graphql.CollectedField) {
 		switch cf.Name {
 		case "__typename":
-			buf.WriteString(`"ProgrammeConnection"`)
+			buf.WriteString(strconv.Quote(r.connection))
 		case "totalCount":
 			buf.WriteString(strconv.Itoa(res.total))
 		case "edges":
 			buf.WriteByte('[')
-			for r := 0; r < n; r++ {
-				if r > 0 {
+			for i, row := range rows {
+				if i > 0 {
 					buf.WriteByte(',')
 				}
 				writeObject(buf, s.edge, func(ef graphql.CollectedField) {
 					switch ef.Name {
 					case "__typename":
-						buf.WriteString(`"ProgrammeEdge"`)
+						buf.WriteString(strconv.Quote(r.edge))
 					case "cursor":
-						cursor(r)
+						cursor(i)
 					case "node":
-						buf.Write(res.nodes[r])
+						buf.Write(res.nodes[row])
 					}
 				})
 			}
@@ -52,19 +43,53 @@ func write(buf *bytes.Buffer, s shape, req page, res result) {
 				case pf.Name == "__typename":
 					buf.WriteString(`"PageInfo"`)
 				case pf.Name == "hasNextPage":
-					buf.WriteString(strconv.FormatBool(hasNext))
+					buf.WriteString(strconv.FormatBool(info.hasNext))
 				case pf.Name == "hasPreviousPage":
-					buf.WriteString(strconv.FormatBool(req.after != nil))
-				case n == 0: // startCursor, endCursor of an empty page
+					buf.WriteString(strconv.FormatBool(info.hasPrevious))
+				case len(rows) == 0: // startCursor, endCursor of an empty page
 					buf.WriteString("null")
 				case pf.Name == "startCursor":
 					cursor(0)
 				default:
-					cursor(n - 1)
+					cursor(len(rows) - 1)
 				}
 			})
 		}
 	})
+}
+
+type pageInfo struct{ hasNext, hasPrevious bool }
+
+// arrange gives the rows to write, in the order to write them, and what
+// pageInfo says, by entgql's rules: the row past the limit only tells that
+// there is more, a backward page is read in reverse, and a cursor says
+// there is something on its other side. Without edges entgql only counts,
+// and says there is more in the direction of reading whenever anything
+// matches.
+func arrange(s shape, req page, res result) ([]int, pageInfo) {
+	if !s.edges {
+		any := res.total > 0
+		return nil, pageInfo{hasNext: req.forward && any, hasPrevious: !req.forward && any}
+	}
+	info := pageInfo{hasNext: req.before != nil, hasPrevious: req.after != nil}
+	n := len(res.ids)
+	if n > req.limit {
+		n = req.limit
+		if req.forward {
+			info.hasNext = true
+		} else {
+			info.hasPrevious = true
+		}
+	}
+	rows := make([]int, n)
+	for i := range rows {
+		if req.forward {
+			rows[i] = i
+		} else {
+			rows[i] = n - 1 - i
+		}
+	}
+	return rows, info
 }
 
 // writeObject writes a JSON object with one member per field, keyed by its

@@ -1,0 +1,268 @@
+package server_test
+
+import (
+	"bytes"
+	"fmt"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/aidregistry/registry/ent"
+	"github.com/aidregistry/registry/graph"
+	"github.com/aidregistry/registry/internal/auth"
+	"github.com/aidregistry/registry/internal/gid"
+	"github.com/aidregistry/registry/internal/money"
+	"github.com/aidregistry/registry/internal/server"
+	"github.com/aidregistry/registry/internal/sqljson"
+)
+
+// rootCase is one root connection as the equality test asks it: the
+// fields of its nodes, two order fields and a filter.
+type rootCase struct {
+	field, node, orderBy, where string
+}
+
+// rootCases name every field of every root connection's nodes that the
+// SQL JSON path reads from the tables, with links one level down.
+var rootCases = []rootCase{
+	{field: "organisations", orderBy: `[{field: KIND, direction: DESC}, {field: NAME}]`, where: `{nameContainsFold: "nation"}`,
+		node: `id createdAt updatedAt name acronym kind iatiRef website headquarters { iso2 name } parent { acronym } children { acronym }
+			presences { openedIn country { iso2 } } contacts { name email }
+			participations { role programme { code } } fundingsGiven { date value { amount currency } }
+			fundingsReceived { date } agreementParties { signatoryName agreement { title } }
+			eventsOrganised { title } eventsAttended { title } sources { title fileName }`},
+	{field: "agreements", orderBy: `[{field: STATUS}, {field: TITLE, direction: DESC}]`, where: `{hasPartiesWith: [{hasOrganisationWith: [{acronym: "IOM"}]}]}`,
+		node: `id reference title kind status signedOn place summary
+			parties { id signatoryName signatoryTitle organisation { acronym } }
+			programmes { code } fundings { date funder { acronym } } sources { title }`},
+	{field: "programmes", orderBy: `[{field: STATUS, direction: DESC}, {field: START_DATE}]`, where: `{or: [{statusIsNil: true}, {codeHasPrefix: "MIDA"}]}`,
+		node: `id language code title description status theme startDate endDate coverage region budget { amount currency }
+			parent { code } children { code } participations { role organisation { acronym } }
+			countries { role sharePercent country { iso2 } areas { name } } fundings { kind value { amount currency } }
+			results { indicator unit target achieved } contacts { name } agreements { title } events { title }
+			sectors { vocabulary code name percentage } locations { ref name reach exactness locationClass featureDesignation }
+			policyMarkers { code significance } humanitarianScopes { type code } sources { title url publisher publishedOn }`},
+	{field: "fundings", orderBy: `[{field: KIND}, {field: DATE, direction: DESC}]`, where: `{hasFunderWith: [{acronymNotNil: true}]}`,
+		node: `id kind transactionType date note value { amount currency } programme { code } funder { acronym }
+			recipient { acronym } agreement { reference } sectors { code percentage } sources { title }`},
+	{field: "countries", orderBy: `[{field: CREATED_AT}, {field: NAME, direction: DESC}]`, where: `{regionIn: ["Africa", "Europe"]}`,
+		node: `id iso2 iso3 name region areas { name country { iso2 } } headquartered { acronym }
+			programmeCountries { role programme { code } } presences { openedIn } sources { title }`},
+	{field: "events", orderBy: `[{field: UPDATED_AT, direction: DESC}, {field: STARTS_ON}]`, where: `{titleContainsFold: "diaspora"}`,
+		node: `id createdAt updatedAt title startsOn endsOn place summary organisers { acronym } participants { acronym }
+			programme { code } sources { title }`},
+	{field: "exchangeRates", orderBy: `[{field: CURRENCY}, {field: DATE, direction: DESC}]`, where: `{currency: "EUR"}`,
+		node: `id currency toCurrency rate date source`},
+}
+
+// TestSQLJSONAnswersEveryRootConnection asks every root connection of both
+// paths, over one store, the same questions, and requires the same answers
+// in one SQL statement each: a default page, a filtered one, pages forwards
+// and backwards under two orders with cursors taken from the resolvers, and
+// a count alone. A root connection added to the schema fails here until it
+// has a case.
+func TestSQLJSONAnswersEveryRootConnection(t *testing.T) {
+	requireEveryRoot(t)
+	eachRegistry(t, func(t *testing.T, fast *registry) {
+		// One merged organisation, which organisations must leave out.
+		if _, err := fast.Store.Client.ExecContext(t.Context(), `UPDATE organisations SET merged_into_id =
+			(SELECT min(id) FROM organisations) WHERE id = (SELECT max(id) FROM organisations)`); err != nil {
+			t.Fatal(err)
+		}
+		general := httptest.NewServer(server.New(fast.Store, server.Options{Logger: quietLogger, NoSQLJSON: true}))
+		defer general.Close()
+		slow := &registry{URL: general.URL, Store: fast.Store}
+		for _, rc := range rootCases {
+			t.Run(rc.field, func(t *testing.T) { askRoot(t, fast, slow, rc) })
+		}
+		t.Run("node and nodes", func(t *testing.T) { askNodes(t, fast, slow) })
+	})
+}
+
+// nodeFields asks for records of several types through the Node interface,
+// with fragments on the interface and on each type.
+const nodeFields = `__typename ... on Node { id }
+	... on Programme { code budget { amount currency } countries { country { iso2 } } }
+	... on Organisation { acronym headquarters { iso2 } }
+	...C`
+
+const countryFragment = `fragment C on Country { iso2 areas { name } }`
+
+func askNodes(t *testing.T, fast, slow *registry) {
+	var ids struct {
+		Programmes, Organisations, Countries struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
+	}
+	slow.mustData(t, `{ programmes(first: 2) { edges { node { id } } } organisations(last: 2) { edges { node { id } } }
+		countries(first: 1, orderBy: [{field: ISO2}]) { edges { node { id } } } }`, nil, &ids)
+	var all []any
+	for _, c := range []struct {
+		Edges []struct{ Node struct{ ID string } }
+	}{ids.Programmes, ids.Organisations, ids.Countries} {
+		for _, e := range c.Edges {
+			all = append(all, e.Node.ID)
+		}
+	}
+	one := `query($id: ID!) { node(id: $id) { ` + nodeFields + ` } } ` + countryFragment
+	for _, id := range all {
+		same(t, fast, slow, fmt.Sprintf("node(%v)", id), one, map[string]any{"id": id})
+	}
+	same(t, fast, slow, "nodes of three types", `query($ids: [ID!]!) { nodes(ids: $ids) { `+nodeFields+` } } `+countryFragment,
+		map[string]any{"ids": all})
+	same(t, fast, slow, "programmes filtered by ids", `query($ids: [ID!], $org: ID) {
+		programmes(where: {idIn: $ids, hasParticipationsWith: {hasOrganisationWith: {idNEQ: $org}}}) {
+		totalCount edges { node { id code } } } }`, map[string]any{"ids": all, "org": all[2]})
+	// The merged organisation answers with the one it went into, and a
+	// missing id with NOT_FOUND: the resolvers do both.
+	merged := mergedOrganisation(t, fast)
+	programme, err := gid.Decode(all[0].(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	nobody := gid.Encode(programme + 1_000_000)
+	many := `query($id: ID!) { nodes(ids: [$id]) { ` + nodeFields + ` } } ` + countryFragment
+	for _, c := range []struct{ what, query, id string }{
+		{"node of a merged organisation", one, gid.Encode(merged)},
+		{"node of no record", one, nobody},
+		{"nodes with one missing", many, nobody},
+	} {
+		what, vars := c.what, map[string]any{"id": c.id}
+		want, got := slow.query(t, c.query, vars), fast.query(t, c.query, vars)
+		if !bytes.Equal(canonicalResponse(t, got), canonicalResponse(t, want)) {
+			t.Errorf("%s: SQL JSON answer:\n%s\nresolvers' answer:\n%s", what, canonicalResponse(t, got), canonicalResponse(t, want))
+		}
+	}
+}
+
+func askRoot(t *testing.T, fast, slow *registry, rc rootCase) {
+	conn := `totalCount edges { cursor node { ` + rc.node + ` } }
+		pageInfo { hasNextPage hasPreviousPage startCursor endCursor }`
+	same(t, fast, slow, "a default page", `{ `+rc.field+` { `+conn+` } }`, nil)
+	same(t, fast, slow, "a filtered page", `{ `+rc.field+`(where: `+rc.where+`) { `+conn+` } }`, nil)
+	same(t, fast, slow, "a count alone", `{ `+rc.field+`(first: 3) { totalCount pageInfo { hasNextPage hasPreviousPage endCursor } } }`, nil)
+	same(t, fast, slow, "the last page", `{ `+rc.field+`(last: 3, orderBy: `+rc.orderBy+`) { `+conn+` } }`, nil)
+	page := fmt.Sprintf(`query($first: Int, $after: Cursor, $last: Int, $before: Cursor) {
+		%s(first: $first, after: $after, last: $last, before: $before, orderBy: %s) { %s } }`, rc.field, rc.orderBy, conn)
+	var first map[string]struct {
+		PageInfo struct{ EndCursor *string }
+	}
+	slow.mustData(t, page, map[string]any{"first": 2}, &first)
+	end := first[rc.field].PageInfo.EndCursor
+	if end == nil {
+		return // nothing to page through
+	}
+	same(t, fast, slow, "the next page", page, map[string]any{"first": 2, "after": *end})
+	var second map[string]struct {
+		PageInfo struct{ StartCursor *string }
+	}
+	slow.mustData(t, page, map[string]any{"first": 2, "after": *end}, &second)
+	if start := second[rc.field].PageInfo.StartCursor; start != nil {
+		same(t, fast, slow, "back a page", page, map[string]any{"last": 2, "before": *start})
+	}
+}
+
+// same asks both paths and compares; the SQL JSON path must have answered
+// in one statement.
+func same(t *testing.T, fast, slow *registry, what, query string, vars map[string]any) {
+	t.Helper()
+	want := slow.query(t, query, vars)
+	before := fast.Store.Counter.Count()
+	got := fast.query(t, query, vars)
+	ran := fast.Store.Counter.Count() - before
+	if len(want.Errors) > 0 {
+		t.Errorf("%s: the resolvers refused it: %+v", what, want.Errors)
+	}
+	if !bytes.Equal(canonicalResponse(t, got), canonicalResponse(t, want)) {
+		t.Errorf("%s: SQL JSON answer:\n%s\nresolvers' answer:\n%s", what, canonicalResponse(t, got), canonicalResponse(t, want))
+	}
+	if ran != 1 {
+		t.Errorf("%s: ran %d SQL statements, want 1 (did the SQL JSON path step aside?)", what, ran)
+	}
+}
+
+// mergedOrganisation is the id of the organisation merged at the start.
+func mergedOrganisation(t *testing.T, r *registry) int {
+	rows, err := r.Store.Client.QueryContext(t.Context(), `SELECT max(id) FROM organisations`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var id int
+	if !rows.Next() || rows.Scan(&id) != nil {
+		t.Fatalf("no organisation: %v", rows.Err())
+	}
+	return id
+}
+
+// requireEveryRoot fails for a root connection of the schema without a case.
+func requireEveryRoot(t *testing.T) {
+	have := map[string]bool{}
+	for _, rc := range rootCases {
+		have[rc.field] = true
+	}
+	for _, f := range graph.NewSchema(nil).Schema().Query.Fields {
+		if strings.HasSuffix(f.Type.Name(), "Connection") && f.Arguments.ForName("orderBy") != nil && !have[f.Name] {
+			t.Errorf("root connection %s has no case in rootCases", f.Name)
+		}
+	}
+}
+
+// TestSQLJSONAnswersEveryMappedField asks, for every object type of the
+// generated map, every field the map reads (links by id) of up to three
+// records through nodes(ids:), of both paths, on both stores: a wrong
+// column, link or type in the map fails here.
+func TestSQLJSONAnswersEveryMappedField(t *testing.T) {
+	eachRegistry(t, func(t *testing.T, fast *registry) {
+		addRecordsTheDemoLacks(t, fast.Store.Client)
+		general := httptest.NewServer(server.New(fast.Store, server.Options{Logger: quietLogger, NoSQLJSON: true}))
+		defer general.Close()
+		slow := &registry{URL: general.URL, Store: fast.Store}
+		for typ, table := range sqljson.Tables() {
+			ids := someIDs(t, fast, table)
+			if len(ids) == 0 {
+				continue // no record of this type in the demo data
+			}
+			t.Run(typ, func(t *testing.T) {
+				same(t, fast, slow, typ, `query($ids: [ID!]!) { nodes(ids: $ids) { ... on `+typ+` { `+
+					sqljson.Selection(typ)+` } } }`, map[string]any{"ids": ids})
+			})
+		}
+	})
+}
+
+// someIDs are the opaque ids of up to three records of a table.
+func someIDs(t *testing.T, r *registry, table string) []any {
+	rows, err := r.Store.Client.QueryContext(t.Context(), `SELECT id FROM `+table+` ORDER BY id LIMIT 3`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var ids []any
+	for rows.Next() {
+		var id int
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, gid.Encode(id))
+	}
+	return ids
+}
+
+// addRecordsTheDemoLacks writes one record of each type only IATI imports,
+// rate tables and merges write, beside the demo's.
+func addRecordsTheDemoLacks(t *testing.T, c *ent.Client) {
+	ctx := auth.AsSystem(t.Context())
+	p := c.Programme.Query().FirstX(ctx)
+	f := c.Funding.Query().FirstX(ctx)
+	o := c.Organisation.Query().FirstX(ctx)
+	c.Sector.Create().SetVocabulary("1").SetCode("12110").SetName("Health policy").
+		SetPercentage(money.MustParse("50.5")).SetProgrammeID(p.ID).ExecX(ctx)
+	c.Sector.Create().SetVocabulary("2").SetCode("121").SetFundingID(f.ID).ExecX(ctx)
+	c.Location.Create().SetProgrammeID(p.ID).SetRef("L-1").SetName("Hargeisa").ExecX(ctx)
+	c.PolicyMarker.Create().SetProgrammeID(p.ID).SetVocabulary("1").SetCode("1").ExecX(ctx)
+	c.HumanitarianScope.Create().SetProgrammeID(p.ID).SetType("1").SetVocabulary("1-2").SetCode("EQ-2015").ExecX(ctx)
+	c.ExchangeRate.Create().SetCurrency("EUR").SetToCurrency("USD").SetRate(money.MustParse("1.0850")).
+		SetDate("2024").SetSource("test table").ExecX(ctx)
+	c.OrganisationAlias.Create().SetOrganisationID(o.ID).SetName("Another name").SetSource("test file").ExecX(ctx)
+}

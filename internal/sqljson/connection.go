@@ -1,0 +1,224 @@
+package sqljson
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+
+	"entgo.io/contrib/entgql"
+	entsql "entgo.io/ent/dialect/sql"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/aidregistry/registry/internal/gid"
+)
+
+// Querier runs one SQL statement; *ent.Client is one (through the store's
+// counting driver, so these statements are counted and timed like the rest).
+type Querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// Connections answers the root connections of the generated map.
+type Connections struct {
+	db          Querier
+	schema      *ast.Schema
+	sql         jsonSQL
+	dialect     string
+	defaultPage int
+	maxPage     int
+	roots       map[string]*rootField
+	scopes      map[string]func(*entsql.Selector) // by GraphQL type, for node(id:)
+}
+
+// rootField is a root connection as this schema and server answer it.
+type rootField struct {
+	root
+	name       string
+	connection string    // the connection's GraphQL type
+	edge       string    // its edges' GraphQL type
+	where      *ast.Type // the type of the where argument
+	scope      func(*entsql.Selector)
+}
+
+// Option adjusts a root connection.
+type Option func(*Connections)
+
+// WithScope restricts a root connection to the records its resolver lists
+// (organisations leaves out the merged ones): a condition the resolver
+// adds by hand, which no schema tells.
+func WithScope(field string, pred func(*entsql.Selector)) Option {
+	return func(c *Connections) {
+		if r := c.roots[field]; r != nil {
+			r.scope = pred
+			c.scopes[r.object] = pred
+		}
+	}
+}
+
+// New prepares the path for a store of the given dialect, with the GraphQL
+// schema and the server's default and largest page sizes.
+func New(db Querier, dialectName string, schema *ast.Schema, defaultPage, maxPage int, opts ...Option) (*Connections, error) {
+	d, err := dialectOf(dialectName)
+	if err != nil {
+		return nil, err
+	}
+	c := &Connections{db: db, sql: d, dialect: dialectName, defaultPage: defaultPage, maxPage: maxPage,
+		schema: schema, roots: map[string]*rootField{}, scopes: map[string]func(*entsql.Selector){}}
+	for name, r := range roots {
+		rf, err := rootOf(schema, name, r)
+		if err != nil {
+			return nil, err
+		}
+		c.roots[name] = rf
+	}
+	for _, o := range opts {
+		o(c)
+	}
+	return c, nil
+}
+
+// rootOf checks a generated root against the schema the server runs.
+func rootOf(schema *ast.Schema, name string, r root) (*rootField, error) {
+	fd := schema.Query.Fields.ForName(name)
+	if fd == nil || fd.Arguments.ForName("where") == nil {
+		return nil, fmt.Errorf("sqljson: the schema has no Query.%s(where:)", name)
+	}
+	conn := schema.Types[fd.Type.Name()]
+	edges := conn.Fields.ForName("edges")
+	if edges == nil {
+		return nil, fmt.Errorf("sqljson: %s has no edges", conn.Name)
+	}
+	return &rootField{root: r, name: name, connection: conn.Name, edge: edges.Type.Name(),
+		where: fd.Arguments.ForName("where").Type}, nil
+}
+
+// Covers reports whether the path may answer a root field of Query.
+func (c *Connections) Covers(field string) bool {
+	return c.roots[field] != nil || field == "node" || field == "nodes"
+}
+
+// Answer writes the connection's JSON, or returns an error wrapping
+// ErrUnsupported when the request needs the general path (which also gives
+// every client error, such as a bad cursor or page size, its usual answer).
+func (c *Connections) Answer(ctx context.Context, op *graphql.OperationContext, f graphql.CollectedField) (graphql.Marshaler, error) {
+	if f.Name == "node" || f.Name == "nodes" {
+		return c.answerNodes(ctx, op, f)
+	}
+	r := c.roots[f.Name]
+	if r == nil {
+		return nil, unsupported("Query.%s", f.Name)
+	}
+	req, err := c.parse(r, f.ArgumentMap(op.Variables))
+	if err != nil {
+		return nil, err
+	}
+	shape, err := c.shape(r, op, f)
+	if err != nil {
+		return nil, err
+	}
+	query, args := c.statement(r, req, shape)
+	rows, err := c.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s as JSON: %w", r.name, err)
+	}
+	defer rows.Close()
+	res, err := scan(rows, req.orders, shape)
+	if err != nil {
+		return nil, fmt.Errorf("%s as JSON: %w", r.name, err)
+	}
+	var buf bytes.Buffer
+	write(&buf, r, shape, req, res)
+	return graphql.WriterFunc(func(w io.Writer) { _, _ = w.Write(buf.Bytes()) }), nil
+}
+
+// shape is what the selection asks of the connection.
+type shape struct {
+	conn     []graphql.CollectedField // the connection's fields, in order
+	edge     []graphql.CollectedField // the fields of its edges
+	pageInfo map[string][]graphql.CollectedField
+	node     string // the SQL building a node's JSON, "" when not asked
+	total    bool   // the count is needed
+	// edges says whether entgql would load the page: it looks for a field
+	// aliased "edges". Without one it counts, and pageInfo says a next
+	// page exists whenever anything matches.
+	edges bool
+}
+
+func (c *Connections) shape(r *rootField, op *graphql.OperationContext, f graphql.CollectedField) (shape, error) {
+	s := shape{pageInfo: map[string][]graphql.CollectedField{}}
+	s.conn = graphql.CollectFields(op, f.Selections, []string{r.connection})
+	edges := 0
+	for _, cf := range s.conn {
+		switch cf.Name {
+		case "totalCount":
+			s.total = true
+		case "pageInfo":
+			fields := graphql.CollectFields(op, cf.Selections, []string{"PageInfo"})
+			for _, pf := range fields {
+				switch pf.Name {
+				case "hasNextPage", "hasPreviousPage", "startCursor", "endCursor", "__typename":
+				default:
+					return s, unsupported("PageInfo.%s", pf.Name)
+				}
+			}
+			s.pageInfo[cf.Alias] = fields
+		case "edges":
+			if edges++; edges > 1 || cf.Alias != "edges" {
+				return s, unsupported("edges asked twice or under another name")
+			}
+			s.edges = true
+			s.edge = graphql.CollectFields(op, cf.Selections, []string{r.edge})
+		case "__typename":
+		default:
+			return s, unsupported("%s.%s", r.connection, cf.Name)
+		}
+		if cf.Name != "edges" && cf.Alias == "edges" {
+			return s, unsupported("%s aliased edges", cf.Name)
+		}
+	}
+	if !s.edges {
+		s.total = true // what entgql answers with then: a count
+	}
+	nodes := 0
+	for _, ef := range s.edge {
+		switch ef.Name {
+		case "node":
+			if nodes++; nodes > 1 {
+				return s, unsupported("node asked twice")
+			}
+			comp := &compiler{sql: c.sql, schema: c.schema, op: op, maxFields: 50}
+			node, err := comp.object(r.object, "p", ef.Selections)
+			if err != nil {
+				return s, err
+			}
+			s.node = node
+		case "cursor", "__typename":
+		default:
+			return s, unsupported("%s.%s", r.edge, ef.Name)
+		}
+	}
+	return s, nil
+}
+
+// writeCursor writes a row's cursor as entgql does: msgpack inside base64.
+func writeCursor(buf *bytes.Buffer, id int, values []any) {
+	gid.MarshalCursor(entgql.Cursor[int]{ID: id, Value: values}).MarshalGQL(buf)
+}
+
+func toInt(v any) (int, bool) {
+	switch n := v.(type) {
+	case int:
+		return n, true
+	case int64:
+		return int(n), true
+	case float64:
+		return int(n), float64(int(n)) == n
+	case interface{ Int64() (int64, error) }: // json.Number
+		i, err := n.Int64()
+		return int(i), err == nil
+	}
+	return 0, false
+}

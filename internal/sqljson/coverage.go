@@ -1,0 +1,40 @@
+package sqljson
+
+import (
+	"sort"
+	"strings"
+)
+
+// Tables names the table of every object type the path builds, by GraphQL
+// type: what tests need to find records of each.
+func Tables() map[string]string {
+	out := make(map[string]string, len(objects))
+	for name, o := range objects {
+		out[name] = o.table
+	}
+	return out
+}
+
+// Selection is a GraphQL selection of every field of typ the path reads,
+// with the ids of the records it links: a test's question for every
+// column and link the generated map holds.
+func Selection(typ string) string {
+	obj := objects[typ]
+	names := make([]string, 0, len(obj.fields))
+	for name := range obj.fields {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	for _, name := range names {
+		b.WriteString(name)
+		switch obj.fields[name].kind {
+		case money:
+			b.WriteString(" { amount currency }")
+		case toOne, toMany, manyToMany:
+			b.WriteString(" { id }")
+		}
+		b.WriteByte(' ')
+	}
+	return strings.TrimSpace(b.String())
+}

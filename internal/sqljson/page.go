@@ -1,0 +1,337 @@
+package sqljson
+
+import (
+	"bytes"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"entgo.io/contrib/entgql"
+	entsql "entgo.io/ent/dialect/sql"
+
+	"github.com/aidregistry/registry/internal/gid"
+)
+
+// page is a parsed connection request, in entgql's terms: a backward page
+// (last) is read in reverse order and turned round when written.
+type page struct {
+	limit         int // first or last
+	forward       bool
+	after, before *entgql.Cursor[int]
+	orders        []orderField
+	dirs          []entgql.OrderDirection // as asked, before any reversal
+	where         func(*entsql.Selector)
+	// cursor holds the predicates that start the page at the cursors.
+	cursor []func(*entsql.Selector)
+}
+
+func (c *Connections) parse(r *rootField, args map[string]any) (page, error) {
+	req := page{forward: true, limit: c.defaultPage}
+	first, hasFirst, err := c.size(args, "first")
+	if err != nil {
+		return req, err
+	}
+	last, hasLast, err := c.size(args, "last")
+	switch {
+	case err != nil:
+		return req, err
+	case hasFirst && hasLast:
+		return req, unsupported("first and last together")
+	case hasFirst:
+		req.limit = first
+	case hasLast:
+		req.limit, req.forward = last, false
+	}
+	if req.after, err = cursorArg(args, "after"); err != nil {
+		return req, err
+	}
+	if req.before, err = cursorArg(args, "before"); err != nil {
+		return req, err
+	}
+	if err := req.order(r, args["orderBy"]); err != nil {
+		return req, err
+	}
+	if req.after != nil || req.before != nil {
+		if err := req.cursors(); err != nil {
+			return req, err
+		}
+	}
+	if v, ok := args["where"]; ok && v != nil {
+		if err := checkInput(c.schema, r.where, v); err != nil {
+			return req, err
+		}
+		v = coerce(c.schema, r.where, v)
+		if req.where, err = c.intersected(r, v); err != nil {
+			return req, err
+		}
+		if req.where == nil {
+			if req.where, err = r.root.where(v); err != nil {
+				return req, err
+			}
+		}
+	}
+	return req, nil
+}
+
+// size reads first or last; one out of range, or 0 (which entgql answers
+// with a count alone), goes to the general path.
+func (c *Connections) size(args map[string]any, name string) (int, bool, error) {
+	v, ok := args[name]
+	if !ok || v == nil {
+		return 0, false, nil
+	}
+	n, ok := toInt(v)
+	if !ok || n < 1 || n > c.maxPage {
+		return 0, false, unsupported("%s = %v", name, v)
+	}
+	return n, true, nil
+}
+
+func cursorArg(args map[string]any, name string) (*entgql.Cursor[int], error) {
+	v, ok := args[name]
+	if !ok || v == nil {
+		return nil, nil
+	}
+	c, err := gid.UnmarshalCursor(v)
+	if err != nil {
+		return nil, unsupported("%s cursor %v", name, v)
+	}
+	return &c, nil
+}
+
+func (req *page) order(r *rootField, v any) error {
+	if v == nil {
+		return nil
+	}
+	list, ok := v.([]any)
+	if !ok {
+		list = []any{v} // a single value stands for a list of one
+	}
+	for _, item := range list {
+		o, ok := item.(map[string]any)
+		if !ok {
+			return unsupported("orderBy %v", item)
+		}
+		name, _ := o["field"].(string)
+		of, ok := r.orders[name]
+		if !ok {
+			return unsupported("order field %v", o["field"])
+		}
+		dir := entgql.OrderDirectionAsc
+		if d, ok := o["direction"]; ok && d != nil {
+			if dir = entgql.OrderDirection(fmt.Sprint(d)); dir.Validate() != nil {
+				return unsupported("direction %v", d)
+			}
+		}
+		if n := len(req.orders); n > 0 && req.orders[n-1].column == of.column {
+			return unsupported("duplicate order field %s", name) // entgql's own error
+		}
+		req.orders, req.dirs = append(req.orders, of), append(req.dirs, dir)
+	}
+	return nil
+}
+
+// columns are the order columns and the directions the statement reads
+// them in: reversed for a backward page, as entgql's pager does, with the
+// id last.
+func (req *page) columns() ([]string, []entgql.OrderDirection, entgql.OrderDirection) {
+	cols := make([]string, len(req.orders))
+	dirs := make([]entgql.OrderDirection, len(req.orders))
+	idDir := entgql.OrderDirectionAsc
+	for i, o := range req.orders {
+		cols[i], dirs[i] = o.column, req.dirs[i]
+		if !req.forward {
+			dirs[i] = dirs[i].Reverse()
+		}
+	}
+	if !req.forward {
+		idDir = idDir.Reverse()
+	}
+	return cols, dirs, idDir
+}
+
+// cursors are entgql's own predicates for the cursors, so a cursor of
+// another order is refused as entgql refuses it.
+func (req *page) cursors() error {
+	cols, dirs, idDir := req.columns()
+	preds, err := entgql.MultiCursorsPredicate(req.after, req.before, &entgql.MultiCursorsOptions{
+		FieldID: "id", DirectionID: idDir, Fields: cols, Directions: dirs,
+	})
+	if err != nil {
+		return unsupported("cursor: %v", err)
+	}
+	req.cursor = preds
+	return nil
+}
+
+// statement is the one SQL statement: the page of records (entgql's filter,
+// cursors and order, one row more than asked to tell whether there is
+// another page), each row with its JSON, and the total count beside it when
+// asked. The count is a one-row table joined to the page, so an empty page
+// still brings it. With both a filter and a count, the matching ids are
+// found once (a materialized CTE) and both read them.
+func (c *Connections) statement(r *rootField, req page, s shape) (string, []any) {
+	pageSel, filterSel, countSel := c.selectors(r, req, s)
+	var b entsql.Builder
+	b.SetDialect(c.dialect)
+	if !s.edges {
+		b.WriteString("SELECT c.n FROM (").Join(countSel).WriteString(") c")
+		return b.Query()
+	}
+	cols, dirs, idDir := req.columns()
+	selected := []string{ident("p", "id")}
+	var order []string
+	for i, col := range cols {
+		selected = append(selected, ident("p", col))
+		order = append(order, orderTerm(ident("p", col), dirs[i]))
+	}
+	order = append(order, orderTerm(ident("p", "id"), idDir))
+	if s.node != "" {
+		selected = append(selected, s.node)
+	}
+	if filterSel != nil {
+		b.WriteString("WITH m AS MATERIALIZED (").Join(filterSel).WriteString(") ")
+	}
+	b.WriteString("SELECT ")
+	if countSel != nil {
+		b.WriteString("c.n, ")
+	}
+	b.WriteString(strings.Join(selected, ", "))
+	if countSel != nil {
+		b.WriteString(" FROM (").Join(countSel).WriteString(") c LEFT JOIN (").Join(pageSel).WriteString(") p ON 1 = 1")
+	} else {
+		b.WriteString(" FROM (").Join(pageSel).WriteString(") p")
+	}
+	b.WriteString(" ORDER BY " + strings.Join(order, ", "))
+	return b.Query()
+}
+
+// selectors are the page's rows, the filtered ids both it and the count
+// read (nil unless both are needed and there is a filter), and the count
+// (nil unless needed).
+func (c *Connections) selectors(r *rootField, req page, s shape) (pageSel, filterSel, countSel *entsql.Selector) {
+	d := entsql.Dialect(c.dialect)
+	table := objects[r.object].table
+	filter := func(sel *entsql.Selector) {
+		if r.scope != nil {
+			r.scope(sel)
+		}
+		if req.where != nil {
+			req.where(sel)
+		}
+	}
+	filtered := req.where != nil || r.scope != nil
+	pageSel = d.Select("*").From(entsql.Table(table))
+	switch {
+	case filtered && s.total && s.edges:
+		filterSel = d.Select("id").From(entsql.Table(table))
+		filter(filterSel)
+		pageSel.Where(entsql.ExprP(pageSel.C("id") + " IN (SELECT id FROM m)"))
+		countSel = d.Select(entsql.As(entsql.Count("*"), "n")).From(entsql.Table("m"))
+	case s.total:
+		countSel = d.Select(entsql.As(entsql.Count("*"), "n")).From(entsql.Table(table))
+		filter(countSel)
+		filter(pageSel)
+	default:
+		filter(pageSel)
+	}
+	for _, pred := range req.cursor {
+		pred(pageSel)
+	}
+	cols, dirs, idDir := req.columns()
+	for i, col := range cols {
+		pageSel.OrderBy(orderTerm(pageSel.C(col), dirs[i]))
+	}
+	pageSel.OrderBy(orderTerm(pageSel.C("id"), idDir))
+	pageSel.Limit(req.limit + 1)
+	return pageSel, filterSel, countSel
+}
+
+func orderTerm(column string, dir entgql.OrderDirection) string {
+	if dir == entgql.OrderDirectionDesc {
+		return column + " DESC"
+	}
+	return column
+}
+
+// result is what the statement brought back, in the statement's order.
+type result struct {
+	total int
+	ids   []int
+	// values are each row's order values, as entgql puts them in cursors.
+	values [][]any
+	nodes  [][]byte
+}
+
+func scan(rows *sql.Rows, orders []orderField, s shape) (result, error) {
+	var res result
+	for rows.Next() {
+		var (
+			n     sql.NullInt64
+			id    sql.NullInt64
+			vals  = make([]any, len(orders))
+			node  sql.RawBytes
+			dests []any
+		)
+		if s.total {
+			dests = append(dests, &n)
+		}
+		if s.edges {
+			dests = append(dests, &id)
+			for i := range vals {
+				dests = append(dests, &vals[i])
+			}
+			if s.node != "" {
+				dests = append(dests, &node)
+			}
+		}
+		if err := rows.Scan(dests...); err != nil {
+			return res, err
+		}
+		res.total = int(n.Int64)
+		if !id.Valid { // the count's row of an empty page, or a count alone
+			continue
+		}
+		cursor, err := cursorValues(orders, vals)
+		if err != nil {
+			return res, fmt.Errorf("record %d: %w", id.Int64, err)
+		}
+		var compact bytes.Buffer
+		if len(node) > 0 {
+			if err := json.Compact(&compact, node); err != nil {
+				return res, fmt.Errorf("record %d: the database built invalid JSON: %w", id.Int64, err)
+			}
+		}
+		res.ids = append(res.ids, int(id.Int64))
+		res.values = append(res.values, cursor)
+		res.nodes = append(res.nodes, compact.Bytes())
+	}
+	return res, rows.Err()
+}
+
+// cursorValues gives a row's order values the Go types entgql's cursors
+// carry: strings (or null) and times.
+func cursorValues(orders []orderField, vals []any) ([]any, error) {
+	out := make([]any, len(vals))
+	for i, v := range vals {
+		switch x := v.(type) {
+		case nil:
+		case []byte:
+			out[i] = string(x)
+		case string:
+			out[i] = x
+		case time.Time:
+			out[i] = x
+		default:
+			return nil, fmt.Errorf("order value %v is a %T", v, v)
+		}
+		if orders[i].cursor == cursorTime {
+			if _, ok := out[i].(time.Time); !ok {
+				return nil, fmt.Errorf("order value %v is not a time", v)
+			}
+		}
+	}
+	return out, nil
+}
