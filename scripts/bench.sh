@@ -7,13 +7,14 @@
 # resident memory.
 # usage: scripts/bench.sh [SECONDS=20]
 #   PEER=0 skips the peer's run; REGISTRY_FLAGS adds serve flags, e.g.
-#   "--no-sql-json --analytics-cache 0" for the general path alone.
+#   "--no-sql-json --analytics-cache 0" for the general path alone; DB
+#   another database than registry_bench (loaded when empty).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bench=${BENCH:-$root/../shared/bench}
 secs=${1:-20}
 work=${BENCH_WORK:-${TMPDIR:-/tmp}/registry-bench}
-db=postgres://postgres@127.0.0.1:5432/registry_bench?sslmode=disable
+db=${DB:-postgres://postgres@127.0.0.1:5432/registry_bench?sslmode=disable}
 addr=127.0.0.1:8095
 
 bash "$root/scripts/postgres.sh"
@@ -21,7 +22,8 @@ mkdir -p "$work"
 [ -f "$work/data/programmes.jsonl" ] || (cd "$bench/gen" && go run . -out "$work/data")
 go build -o "$work/registry" "$root/cmd/registry"
 if ! psql "$db" -Atc "SELECT 1 FROM programmes LIMIT 1" >/dev/null 2>&1; then
-  psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE registry_bench"
+  name=${db##*/}; name=${name%%\?*}
+  psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $name"
   "$work/registry" load --db "$db" "$work/data" 2>&1 | tr '\r' '\n' | tail -1
 fi
 

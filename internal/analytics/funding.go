@@ -7,7 +7,9 @@ import (
 	"io"
 	"strings"
 
+	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
+	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/aidregistry/registry/ent"
 	"github.com/aidregistry/registry/ent/funding"
@@ -144,6 +146,10 @@ func FundingSummary(ctx context.Context, client *ent.Client, d string, r Funding
 		}
 	}
 	query, args, cols := fundingSQL(d, r.GroupBy, r.In, pred)
+	g := grouped{query: query, args: args, keys: cols.keys, withMissing: r.In != nil}
+	if done, err := answerJSON(ctx, client, d, "FundingBucket", g, cols.jsonField); done || err != nil {
+		return []*FundingBucket{}, err
+	}
 	groups, err := runGrouped(ctx, client, query, args, cols.keys, r.In != nil)
 	if err != nil {
 		return nil, err
@@ -216,13 +222,22 @@ func fundingSQL(d string, groupBy []FundingDimension, in *string, pred func(*ent
 		case ByFunder:
 			addRaw("f.funder_id", "fid")
 			addRaw("CASE WHEN f.funder_id IS NULL THEN f.programme_id END", "ip")
-			ctes = append(ctes, `pf AS (SELECT programme_id, MIN(organisation_id) AS organisation_id FROM participations
+			inferred := "pf.organisation_id"
+			if d == dialect.Postgres {
+				// Looked up only for a group without a funder of its own
+				// (CASE runs the subquery for those alone), so s is read
+				// once and PostgreSQL need not materialise it.
+				inferred = `CASE WHEN s.fid IS NULL THEN (SELECT MIN(organisation_id) FROM participations
+  WHERE programme_id = s.ip AND role = 'FUNDING' HAVING COUNT(*) = 1) END`
+			} else {
+				ctes = append(ctes, `pf AS (SELECT programme_id, MIN(organisation_id) AS organisation_id FROM participations
   WHERE role = 'FUNDING' AND programme_id IN (SELECT ip FROM s)
   GROUP BY programme_id HAVING COUNT(*) = 1)`)
-			joins = append(joins, "LEFT JOIN pf ON pf.programme_id = s.ip")
-			cols.funder = add("COALESCE(s.fid, pf.organisation_id)", intKey)
+				joins = append(joins, "LEFT JOIN pf ON pf.programme_id = s.ip")
+			}
+			cols.funder = add("COALESCE(s.fid, "+inferred+")", intKey)
 			cols.rule = add(`CASE WHEN s.fid IS NOT NULL THEN 'OWN'
-  WHEN pf.organisation_id IS NOT NULL THEN 'PROGRAMME_FUNDING_PARTICIPANT' END`, stringKey)
+  WHEN `+inferred+` IS NOT NULL THEN 'PROGRAMME_FUNDING_PARTICIPANT' END`, stringKey)
 		case ByRecipient:
 			addRaw("f.recipient_id", "rid")
 			cols.recipient = add("s.rid", intKey)
@@ -368,4 +383,41 @@ func fundingBuckets(ctx context.Context, client *ent.Client, groups []*group, co
 		out[i] = b
 	}
 	return out, nil
+}
+
+// jsonField writes one field of a FundingBucket for answerJSON.
+func (cols fundingCols) jsonField(b *jsonBuilder, f graphql.CollectedField) (string, error) {
+	switch f.Name {
+	case "funder":
+		return b.link("Organisation", "organisations", cols.funder, f)
+	case "recipient":
+		return b.link("Organisation", "organisations", cols.recipient, f)
+	case "programme":
+		return b.link("Programme", "programmes", cols.programme, f)
+	case "country":
+		return b.link("Country", "countries", cols.country, f)
+	case "sector":
+		return b.sector(cols.sectorVocabulary, cols.sectorCode, f)
+	case "funderRule":
+		return b.keyJSON(cols.rule), nil
+	case "split":
+		return b.keyJSON(cols.split), nil
+	case "year":
+		return b.keyJSON(cols.year), nil
+	case "kind":
+		return b.keyJSON(cols.kind), nil
+	case "currency":
+		return b.keyJSON(cols.currency), nil
+	case "transactionType":
+		return b.keyJSON(cols.transactionType), nil
+	case "sectorSplit":
+		return b.keyJSON(cols.sectorSplit), nil
+	case "count":
+		return "b.n::text", nil
+	case "totals":
+		return b.totals(f)
+	case "rateMissing":
+		return "b.missing::text", nil
+	}
+	return "", errUncovered
 }

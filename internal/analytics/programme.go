@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	entsql "entgo.io/ent/dialect/sql"
+	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/aidregistry/registry/ent"
 	"github.com/aidregistry/registry/ent/participation"
@@ -88,6 +89,10 @@ func ProgrammeSummary(ctx context.Context, client *ent.Client, d string, r Progr
 		}
 	}
 	query, args, cols := programmeSQL(d, r.GroupBy, pred)
+	g := grouped{query: query, args: args, keys: cols.keys}
+	if done, err := answerJSON(ctx, client, d, "ProgrammeBucket", g, cols.jsonField); done || err != nil {
+		return []*ProgrammeBucket{}, err
+	}
 	groups, err := runGrouped(ctx, client, query, args, cols.keys, false)
 	if err != nil {
 		return nil, err
@@ -217,4 +222,33 @@ func programmeBuckets(ctx context.Context, client *ent.Client, groups []*group, 
 		out[i] = b
 	}
 	return out, nil
+}
+
+// jsonField writes one field of a ProgrammeBucket for answerJSON.
+func (cols programmeCols) jsonField(b *jsonBuilder, f graphql.CollectedField) (string, error) {
+	switch f.Name {
+	case "country":
+		return b.link("Country", "countries", cols.country, f)
+	case "organisation":
+		return b.link("Organisation", "organisations", cols.organisation, f)
+	case "sector":
+		return b.sector(cols.sectorVocabulary, cols.sectorCode, f)
+	case "status":
+		return b.keyJSON(cols.status), nil
+	case "theme":
+		return b.keyJSON(cols.theme), nil
+	case "region":
+		return b.keyJSON(cols.region), nil
+	case "startYear":
+		return b.keyJSON(cols.startYear), nil
+	case "role":
+		return b.keyJSON(cols.role), nil
+	case "sectorSplit":
+		return b.keyJSON(cols.sectorSplit), nil
+	case "count":
+		return "b.n::text", nil
+	case "budgets":
+		return b.totals(f)
+	}
+	return "", errUncovered
 }

@@ -1,9 +1,10 @@
 // Package readcache keeps the answers of expensive read-only root fields
-// (the analytics summaries, which add up every matching funding) until the
-// store's data changes. Dashboards ask the same summaries again and again;
-// each repeat then costs one statement that reads the store's data version,
-// and no replica can serve a stale answer, since every replica checks the
-// version of the store it reads.
+// (the analytics summaries, which add up every matching funding) until a
+// table they read changes. Dashboards ask the same summaries again and
+// again; each repeat then costs one statement that reads the versions of
+// those tables, and no replica can serve a stale answer, since every
+// replica checks the versions in the store it reads. Writes to other
+// tables (contacts, events, the change history) leave the answers cached.
 package readcache
 
 import (
@@ -21,12 +22,18 @@ import (
 // MaxEntryBytes is the largest answer kept; larger ones are recomputed.
 const MaxEntryBytes = 4 << 20
 
-// Versioner reads the store's data version (store.Store.DataVersion).
-type Versioner func(ctx context.Context) (string, error)
+// Versioner reads the data version of the named tables, all of them when
+// none is named, from the store ctx reads (store.Store.TableVersions).
+type Versioner func(ctx context.Context, tables ...string) (string, error)
+
+// Reads names the tables a field's answer reads, given its arguments; nil
+// when it cannot tell, and then a write to any table makes it stale.
+type Reads func(field graphql.CollectedField, args map[string]any) []string
 
 // Cache holds answers by request and field.
 type Cache struct {
 	version Versioner
+	reads   Reads
 	fields  map[string]bool
 	entries *lru.LRU[entry]
 	flight  singleflight.Group
@@ -37,24 +44,30 @@ type entry struct {
 	json    []byte
 }
 
-// New caches up to size answers of the named Query fields.
-func New(version Versioner, size int, fields ...string) *Cache {
-	c := &Cache{version: version, fields: map[string]bool{}, entries: lru.New[entry](size)}
+// New caches up to size answers of the named Query fields, each until a
+// table reads names for it changes (reads may be nil: any table).
+func New(version Versioner, reads Reads, size int, fields ...string) *Cache {
+	c := &Cache{version: version, reads: reads, fields: map[string]bool{}, entries: lru.New[entry](size)}
 	for _, f := range fields {
 		c.fields[f] = true
 	}
 	return c
 }
 
-// Middleware answers a cached field from the cache while the data version
-// is unchanged, and caches what the resolvers answer otherwise.
+// Middleware answers a cached field from the cache while the versions of
+// the tables it reads are unchanged, and caches what the resolvers answer
+// otherwise.
 func (c *Cache) Middleware(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
 	op := graphql.GetOperationContext(ctx)
 	rc := graphql.GetRootFieldContext(ctx)
 	if rc == nil || op.Operation == nil || op.Operation.Operation != ast.Query || !c.fields[rc.Field.Name] {
 		return next(ctx)
 	}
-	version, err := c.version(ctx)
+	var tables []string
+	if c.reads != nil {
+		tables = c.reads(rc.Field, rc.Field.ArgumentMap(op.Variables))
+	}
+	version, err := c.version(ctx, tables...)
 	if err != nil {
 		return next(ctx) // the resolvers meet the same store and report
 	}

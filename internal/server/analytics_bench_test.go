@@ -2,10 +2,13 @@ package server_test
 
 import (
 	"context"
+	"database/sql"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/aidregistry/registry/internal/auth"
 	"github.com/aidregistry/registry/internal/countries"
@@ -62,7 +65,10 @@ var benchData = []string{
 }
 
 // BenchmarkFundingSummary200k times fundingSummary (and programmeSummary)
-// over HTTP, end to end, on PostgreSQL with 200,000 fundings:
+// over HTTP, end to end, on PostgreSQL with 200,000 fundings, computed
+// afresh (no answer cache) as JSON in SQL and through the Go path, then
+// cached while a writer commits 4 writes a second to events (which no
+// summary reads) or to fundings (each makes the next answer fresh):
 //
 //	go test ./internal/server -run '^$' -bench FundingSummary200k -benchtime 20x
 func BenchmarkFundingSummary200k(b *testing.B) {
@@ -76,9 +82,6 @@ func BenchmarkFundingSummary200k(b *testing.B) {
 			b.Fatalf("%s: %v", strings.Fields(stmt)[0:3], err)
 		}
 	}
-	ts := httptest.NewServer(server.New(st, server.Options{Logger: quietLogger}))
-	b.Cleanup(ts.Close)
-	r := &registry{URL: ts.URL, Store: st}
 	queries := []struct{ name, query string }{
 		{"FUNDER,YEAR", `{ fundingSummary(groupBy: [FUNDER, YEAR]) { funder { acronym } funderRule year count totals { amount currency } } }`},
 		{"FUNDER,YEAR in USD", `{ fundingSummary(groupBy: [FUNDER, YEAR], in: "USD") { funder { acronym } year count totals { amount currency } rateMissing } }`},
@@ -86,21 +89,70 @@ func BenchmarkFundingSummary200k(b *testing.B) {
 		{"programmes STATUS,START_YEAR", `{ programmeSummary(groupBy: [STATUS, START_YEAR]) { status startYear count budgets { amount currency } } }`},
 		{"programmes COUNTRY", `{ programmeSummary(groupBy: [COUNTRY]) { country { iso2 } count budgets { amount currency } } }`},
 	}
-	for _, q := range queries {
-		b.Run(q.name, func(b *testing.B) {
-			var buckets int
-			before := st.Counter.Count()
-			runs := 0
-			for b.Loop() {
-				resp := r.query(b, q.query, nil)
-				if resp.Status != http.StatusOK || len(resp.Errors) > 0 {
-					b.Fatalf("status %d: %+v", resp.Status, resp.Errors)
-				}
-				buckets = strings.Count(string(resp.Data), `"count"`)
-				runs++
-			}
-			b.ReportMetric(float64(buckets), "buckets")
-			b.ReportMetric(float64(st.Counter.Count()-before)/float64(runs), "statements/op")
-		})
+	modes := []struct {
+		name   string
+		opts   server.Options
+		writes string // a statement committed 4 times a second meanwhile
+	}{
+		{"afresh SQL", server.Options{AnalyticsCacheSize: -1}, ""},
+		{"afresh Go", server.Options{AnalyticsCacheSize: -1, NoSQLJSON: true}, ""},
+		{"cached, writes to events", server.Options{}, `INSERT INTO events (created_at, updated_at, title) VALUES (now(), now(), 'bench')`},
+		{"cached, writes to fundings", server.Options{}, `UPDATE fundings SET note = now()::text WHERE id = (SELECT MIN(id) FROM fundings)`},
 	}
+	for _, m := range modes {
+		m.opts.Logger = quietLogger
+		ts := httptest.NewServer(server.New(st, m.opts))
+		r := &registry{URL: ts.URL, Store: st}
+		stop := writeEvery(b, st.DB, m.writes, 250*time.Millisecond)
+		for _, q := range queries {
+			b.Run(m.name+"/"+q.name, func(b *testing.B) { benchSummary(b, r, q.query) })
+		}
+		stop()
+		ts.Close()
+	}
+}
+
+// benchSummary asks one summary b.N times from 4 clients at once.
+func benchSummary(b *testing.B, r *registry, query string) {
+	var buckets atomic.Int64
+	before := r.Store.Counter.Count()
+	b.SetParallelism(4)
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			resp := r.query(b, query, nil)
+			if resp.Status != http.StatusOK || len(resp.Errors) > 0 {
+				b.Errorf("status %d: %+v", resp.Status, resp.Errors)
+				return
+			}
+			buckets.Store(int64(strings.Count(string(resp.Data), `"count"`)))
+		}
+	})
+	b.ReportMetric(float64(buckets.Load()), "buckets")
+	b.ReportMetric(float64(r.Store.Counter.Count()-before)/float64(b.N), "statements/op")
+}
+
+// writeEvery commits stmt every interval until stopped ("" writes nothing).
+func writeEvery(b *testing.B, db *sql.DB, stmt string, every time.Duration) (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		if stmt == "" {
+			return
+		}
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				if _, err := db.Exec(stmt); err != nil {
+					b.Errorf("write: %v", err)
+					return
+				}
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"entgo.io/ent/dialect"
 	"github.com/shopspring/decimal"
 
 	"github.com/aidregistry/registry/ent/organisation"
@@ -305,8 +306,11 @@ func TestSummaryStatementsAreFixed(t *testing.T) {
 			name, query string
 			want        int64
 		}{
-			// Each count starts with the data version read (internal/readcache):
-			// the data changes between the two rounds, so neither is cached.
+			// Each count starts with the table versions read (internal/readcache):
+			// the tables they read change between the two rounds, so neither is
+			// cached.
+			// want is the Go path's (SQLite); PostgreSQL builds every one of
+			// these answers in one statement (internal/analytics/json.go).
 			{"funding by funder and country", `{ fundingSummary(groupBy: [FUNDER, COUNTRY]) { funder { acronym } country { iso2 } count totals { amount currency } } }`, 4},
 			{"funding by funder and country, in USD", `{ fundingSummary(groupBy: [FUNDER, COUNTRY], in: "USD") { funder { acronym } country { iso2 } count totals { amount currency } rateMissing } }`, 4},
 			{"funding by year, no records to read", `{ fundingSummary(groupBy: [YEAR, KIND, CURRENCY]) { year kind currency count totals { amount currency } } }`, 2},
@@ -346,8 +350,15 @@ func TestSummaryStatementsAreFixed(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		// programmeSummary reads no fundings: touch the programmes too.
+		if _, err := r.Store.DB.ExecContext(ctx, `UPDATE programmes SET theme = theme`); err != nil {
+			t.Fatal(err)
+		}
 		for _, q := range queries {
 			large := count(q.query)
+			if r.Store.Dialect == dialect.Postgres {
+				q.want = 2
+			}
 			if small[q.name] != q.want || large != q.want {
 				t.Errorf("%s: %d statements over the fixture, %d with forty fundings more; want %d both times", q.name, small[q.name], large, q.want)
 			}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"entgo.io/ent/dialect"
+
 	"github.com/aidregistry/registry/internal/auth"
 	"github.com/aidregistry/registry/internal/bulkload"
 	"github.com/aidregistry/registry/internal/countries"
@@ -25,10 +27,15 @@ var benchStatements = map[string]int64{
 	"q1-list":         1,
 	"q2-cross-agency": 1,
 	"q3-lookup":       1,
-	// Q4: the data version (internal/readcache), the grouped sums, then the
-	// funders and the countries they name; asked again, the version alone.
-	"q4-aggregate": 4,
+	// Q4: the table versions (internal/readcache), then on PostgreSQL the
+	// whole answer built as JSON; on SQLite the grouped sums, then the
+	// funders and the countries they name (see q4SQLite). Asked again, the
+	// versions alone.
+	"q4-aggregate": 2,
 }
+
+// q4SQLite is Q4's count on SQLite, which answers summaries in Go.
+const q4SQLite = 4
 
 // TestBenchmarkQueriesStatementCounts runs the benchmark's queries over the
 // generated dataset (1/50 scale) and checks their SQL statement counts,
@@ -55,6 +62,9 @@ func TestBenchmarkQueriesStatementCounts(t *testing.T) {
 			query := string(q)
 			if name == "q3-lookup" { // at 1/50 scale the full-scale code is missing: ask for one that exists
 				query = strings.Replace(query, "BENCH-012345", "BENCH-000345", 1)
+			}
+			if name == "q4-aggregate" && st.Dialect == dialect.SQLite {
+				want = q4SQLite
 			}
 			if got := count(query); got != want {
 				t.Errorf("%s ran %d statements, want %d", name, got, want)

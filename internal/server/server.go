@@ -69,8 +69,8 @@ type Options struct {
 	Timeouts Timeouts
 	// Metrics, when set, counts requests and serves /metrics.
 	Metrics *metrics.Metrics
-	// NoSQLJSON answers programme lists through gqlgen's resolvers only,
-	// without the SQL JSON path (to compare the two).
+	// NoSQLJSON answers programme lists and summaries through gqlgen's
+	// resolvers only, without the SQL JSON paths (to compare them).
 	NoSQLJSON bool
 	// MaxInFlight bounds how many GraphQL requests run at once (the rest
 	// wait their turn); 0 takes DefaultInFlight per processor.
@@ -164,9 +164,13 @@ func GraphQL(st *store.Store, opts Options) http.Handler {
 		if size == 0 {
 			size = 16
 		}
-		srv.AroundRootFields(readcache.New(st.DataVersion, size, "fundingSummary", "programmeSummary").Middleware)
+		srv.AroundRootFields(readcache.New(st.TableVersions, summaryReads(schema.Schema()), size,
+			"fundingSummary", "programmeSummary").Middleware)
 	}
 	srv.AroundRootFields(limitSummaries("fundingSummary", "programmeSummary"))
+	if !opts.NoSQLJSON {
+		srv.AroundRootFields(summariesJSON("fundingSummary", "programmeSummary"))
+	}
 	srv.SetErrorPresenter(errorPresenter(logger))
 	srv.SetRecoverFunc(recoverPanic(logger))
 	return srv

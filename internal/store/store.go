@@ -40,8 +40,6 @@ type Store struct {
 	Replica *sql.DB
 
 	router *Router
-	// sqliteVersion is where DataVersion reads SQLite's (version.go).
-	sqliteVersion sqliteVersion
 }
 
 // Location is a parsed --db URL.
@@ -107,6 +105,10 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 		client.Close()
 		return nil, fmt.Errorf("set up search on %s database: %w", loc.Dialect, err)
 	}
+	if err := installTableVersions(ctx, db, loc.Dialect); err != nil {
+		client.Close()
+		return nil, fmt.Errorf("set up table versions on %s database: %w", loc.Dialect, err)
+	}
 	return &Store{Client: client, DB: db, Dialect: loc.Dialect, Counter: counter, router: router, Migrated: migrated}, nil
 }
 
@@ -142,6 +144,5 @@ func connect(ctx context.Context, url string) (*sql.DB, Location, error) {
 
 // Close releases the database.
 func (s *Store) Close() error {
-	s.sqliteVersion.close()
 	return s.Client.Close()
 }
