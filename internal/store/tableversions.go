@@ -24,10 +24,14 @@ import (
 // like any other). Triggers rather than ent hooks: imports, `registry load`
 // and a person with psql write past ent's hooks, and must invalidate too.
 //
-// On PostgreSQL the trigger runs once per statement (a bulk insert bumps
-// once); the bumped row stays locked until the transaction ends, so
-// transactions writing the same table commit one after the other. SQLite
-// has row triggers only, and a single writer anyway.
+// On PostgreSQL a statement trigger only notes the table in a
+// transaction-local setting; the versions are bumped at commit, by one
+// deferred trigger, all the transaction's tables at once and in name order.
+// Bumping in the statement would lock a version row from the first write
+// to the commit: writers of one table would queue for whole transactions
+// (an import batch lasts seconds), and two transactions writing two tables
+// in opposite orders would deadlock. SQLite has row triggers only, and a
+// single writer anyway.
 //
 // Like the search index, this is not in the migration files: Open installs
 // it, idempotently, after migrating.
@@ -49,11 +53,42 @@ func VersionedTables() []string {
 	return out
 }
 
-const pgBumpFunction = `CREATE OR REPLACE FUNCTION registry_bump_table_version() RETURNS trigger LANGUAGE plpgsql AS $$
+// pgVersionSQL installs the PostgreSQL side. registry_bump_table_version
+// is the statement trigger every versioned table calls (its name is kept so
+// stores installed before the deferred bump get it by CREATE OR REPLACE).
+// Its first note in a transaction inserts a mark whose deferred constraint
+// trigger does the bumping at commit. A savepoint rolled back takes its
+// notes and its mark with it, as it takes its writes.
+var pgVersionSQL = []string{
+	`CREATE TABLE IF NOT EXISTS table_version_marks (id BIGSERIAL PRIMARY KEY)`,
+	`CREATE OR REPLACE FUNCTION registry_bump_table_version() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  touched text := coalesce(current_setting('registry.touched_tables', true), '');
 BEGIN
-  UPDATE table_versions SET version = version + 1 WHERE name = TG_TABLE_NAME;
+  IF position(',' || TG_TABLE_NAME || ',' IN touched) = 0 THEN
+    IF touched = '' THEN
+      INSERT INTO table_version_marks DEFAULT VALUES;
+      touched := ',';
+    END IF;
+    PERFORM set_config('registry.touched_tables', touched || TG_TABLE_NAME || ',', true);
+  END IF;
   RETURN NULL;
-END $$`
+END $$`,
+	`CREATE OR REPLACE FUNCTION registry_bump_table_versions_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  touched text[] := string_to_array(trim(BOTH ',' FROM coalesce(current_setting('registry.touched_tables', true), '')), ',');
+BEGIN
+  -- Rows locked in name order: two committing transactions cannot wait on each other in a cycle.
+  PERFORM 1 FROM table_versions WHERE name = ANY(touched) ORDER BY name FOR UPDATE;
+  UPDATE table_versions SET version = version + 1 WHERE name = ANY(touched);
+  DELETE FROM table_version_marks WHERE id = NEW.id;
+  PERFORM set_config('registry.touched_tables', '', true);
+  RETURN NULL;
+END $$`,
+	`DROP TRIGGER IF EXISTS registry_table_versions_at_commit ON table_version_marks`,
+	`CREATE CONSTRAINT TRIGGER registry_table_versions_at_commit AFTER INSERT ON table_version_marks
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION registry_bump_table_versions_at_commit()`,
+}
 
 // installTableVersions creates table_versions with a row per versioned
 // table and the triggers that bump them, where missing.
@@ -67,7 +102,7 @@ func installTableVersions(ctx context.Context, db *sql.DB, d string) error {
 	if d == dialect.Postgres {
 		// Servers starting together install one after the other (SQLite's
 		// write transaction is exclusive already).
-		stmts = append([]string{`SELECT pg_advisory_xact_lock(7340124)`}, append(stmts, pgBumpFunction)...)
+		stmts = append([]string{`SELECT pg_advisory_xact_lock(7340124)`}, append(stmts, pgVersionSQL...)...)
 	}
 	if err := execAll(ctx, tx, stmts); err != nil {
 		return err

@@ -2,7 +2,9 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"testing"
+	"time"
 
 	"github.com/aidregistry/registry/internal/countries"
 	"github.com/aidregistry/registry/internal/store"
@@ -42,6 +44,9 @@ func TestTableVersions(t *testing.T) {
 				{"countries updated", []string{`UPDATE countries SET region = region`}, false, "countries"},
 				{"countries updated, rolled back", []string{`UPDATE countries SET region = region`}, true, ""},
 				{"two statements in one transaction", []string{`UPDATE countries SET region = region`, `UPDATE countries SET name = name`}, false, "countries"},
+				{"a write under a savepoint rolled back", []string{`SAVEPOINT s`, `UPDATE countries SET region = region`, `ROLLBACK TO SAVEPOINT s`}, false, ""},
+				{"a write kept beside a savepoint rolled back", []string{`UPDATE countries SET region = region`, `SAVEPOINT s`,
+					`UPDATE countries SET name = name`, `ROLLBACK TO SAVEPOINT s`}, false, "countries"},
 			}
 			for _, step := range steps {
 				before := map[string]string{"countries": read(st, "countries"), "fundings": read(st, "fundings")}
@@ -81,4 +86,59 @@ func TestTableVersions(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestTableVersionsLetWritersRunTogether: on PostgreSQL (SQLite has one
+// writer at a time anyway) transactions writing the same tables do not wait
+// for each other's commit on a version row, and two writing the same two
+// tables in opposite orders both commit rather than deadlock; the versions
+// change with the commits.
+func TestTableVersionsLetWritersRunTogether(t *testing.T) {
+	t.Run("postgres", func(t *testing.T) {
+		ctx := context.Background()
+		st, err := store.Open(ctx, storetest.URL(t, storetest.Postgres))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		if err := countries.Load(ctx, st.Client); err != nil {
+			t.Fatal(err)
+		}
+		begin := func() *sql.Tx {
+			tx, err := st.DB.BeginTx(ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return tx
+		}
+		// exec fails the test, rather than hanging it, when a statement waits.
+		exec := func(tx *sql.Tx, stmt string) {
+			c, cancel := context.WithTimeout(ctx, 5*time.Second)
+			defer cancel()
+			if _, err := tx.ExecContext(c, stmt); err != nil {
+				t.Fatalf("%s: %v", stmt, err)
+			}
+		}
+		before, err := st.TableVersions(ctx, "countries", "areas")
+		if err != nil {
+			t.Fatal(err)
+		}
+		one, two := begin(), begin()
+		exec(one, `UPDATE countries SET region = region WHERE iso2 = 'SO'`)
+		exec(two, `UPDATE areas SET name = name`)
+		exec(two, `UPDATE countries SET region = region WHERE iso2 = 'ML'`)
+		exec(one, `UPDATE areas SET name = name`)
+		for _, tx := range []*sql.Tx{two, one} {
+			if err := tx.Commit(); err != nil {
+				t.Fatalf("commit: %v", err)
+			}
+		}
+		after, err := st.TableVersions(ctx, "countries", "areas")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after == before {
+			t.Errorf("versions unchanged after two commits: %s", after)
+		}
+	})
 }
