@@ -280,6 +280,7 @@ await check("a programme page: where on a map, timeline from fundingSummary, agr
   const places = await page.$$eval("#where circle.place", (cs) => cs.map((c) => c.getAttribute("aria-label")));
   eq(places.length, 2, `located points ${places}`);
   assert(places[0].startsWith("Location name (31.6169, 65.7169)"), `point ${places[0]}`);
+  eq(await page.getAttribute("#where .map-note", "data-not-drawn"), "Antigua and Barbuda", "a country too small for the map is named");
   await page.focus("#where circle.place");
   assert((await page.textContent("#where .map-status")).startsWith("Location name"), "focus does not name the point");
   await page.screenshot({ path: join(out, "programme-locations.png"), fullPage: true });

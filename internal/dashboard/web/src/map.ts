@@ -154,7 +154,12 @@ export function placesMap(label: string, countriesShown: Map<string, string>, pl
     const text = `${p.name} (${p.latitude.toFixed(4)}, ${p.longitude.toFixed(4)})`;
     svg.append(focusable(h("circle", { cx: xy[0], cy: xy[1], r: 6, class: "place", fill: palette5 }), text, status));
   }
-  return h("div", { class: "map-box" }, svg, status);
+  // Natural Earth at 1:110m leaves out the smallest states (Antigua and
+  // Barbuda, Tuvalu...): say so rather than draw nothing silently.
+  const drawn = new Set(chosen.map((f) => ids[String(f.id ?? "")]));
+  const missing = [...countriesShown].filter(([iso2]) => !drawn.has(iso2)).map(([, text]) => text.split(":")[0]);
+  return h("div", { class: "map-box" }, svg, status,
+    missing.length ? h("p", { class: "map-note", "data-not-drawn": missing.join("|") }, `Too small to draw at this scale: ${missing.join(", ")}.`) : null);
 }
 
 const palette5 = "#D55E00"; // Okabe and Ito's vermillion: apart from the blues
