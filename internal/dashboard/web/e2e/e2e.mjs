@@ -59,7 +59,7 @@ const ready = async () => {
   await page.waitForFunction(() => document.body.dataset.ready && !document.getElementById("main").hasAttribute("aria-busy"), null, { timeout: 20000 });
 };
 // The headline shows money by transaction type, each on its own.
-const headlineTypes = ["OUTGOING_COMMITMENT", "DISBURSEMENT", "EXPENDITURE"];
+const headlineTypes = ["COMMITMENT", "DISBURSEMENT", "EXPENDITURE"];
 const figures = async (p = page) =>
   p.evaluate((types) => ({
     programmes: document.querySelector('[data-figure="programmes"]')?.dataset.value,
@@ -67,9 +67,9 @@ const figures = async (p = page) =>
     funding: Object.fromEntries(types.map((t) => [t, [...document.querySelectorAll(`[data-figure="funding-${t}"] li`)].map((li) => [li.dataset.currency, li.dataset.amount]).sort()])),
     texts: [...document.querySelectorAll('[data-figure^="funding-"] li')].map((li) => ({ currency: li.dataset.currency, text: li.textContent })),
   }), headlineTypes);
-// wantFunding: the same from fundingSummary grouped by TRANSACTION_TYPE.
+// wantFunding: the same from fundingSummary grouped by KIND.
 const wantFunding = (summary) =>
-  Object.fromEntries(headlineTypes.map((t) => [t, (summary.find((b) => b.transactionType === t)?.totals ?? []).map((m) => [m.currency, m.amount]).sort()]));
+  Object.fromEntries(headlineTypes.map((t) => [t, (summary.find((b) => b.kind === t)?.totals ?? []).map((m) => [m.currency, m.amount]).sort()]));
 
 // Overview and time to interactive.
 const t0 = Date.now();
@@ -109,7 +109,7 @@ await check("unfiltered figures equal fundingSummary's", async () => {
   const want = await checkQuery({ programmes: null, fundings: null });
   eq(initial.programmes, String(want.programmes.totalCount), "programmes");
   eq(initial.funding, wantFunding(want.fundingSummary), "funding by transaction type");
-  assert(initial.funding.OUTGOING_COMMITMENT.length > 0 && initial.funding.DISBURSEMENT.length > 0, "no commitments or disbursements shown");
+  assert(initial.funding.COMMITMENT.length > 0 && initial.funding.DISBURSEMENT.length > 0, "no commitments or disbursements shown");
   const other = await page.textContent('[data-figure="funding-other"]');
   assert(/Incoming funds \(1\): AUD 1,000/.test(other), `other transactions: ${other}`);
 });
@@ -186,7 +186,7 @@ await check("totals in one currency: converted by fundingSummary(in:), what has 
   const want = await checkQuery({ programmes: null, fundings: null, in: "USD" });
   const got = await figures();
   eq(got.funding, wantFunding(want.fundingSummary), "funding in USD");
-  assert(got.funding.OUTGOING_COMMITMENT.every(([c]) => c === "USD"), "commitments not all in USD");
+  assert(got.funding.COMMITMENT.every(([c]) => c === "USD"), "commitments not all in USD");
   const other = await page.textContent('[data-figure="funding-other"]');
   assert(/AUD 1,000/.test(other), `AUD left out: ${other}`);
   const title = await page.textContent("#by-year h2");
@@ -288,8 +288,8 @@ await check("a programme page: where on a map, timeline from fundingSummary, agr
   await page.goto(base + "/programmes/ES-DIR3-E04585801-009-041985");
   await ready();
   await page.click("#timeline button.toggle");
-  const rows = await page.$$eval("#timeline tbody tr", (r) => r.map((x) => [...x.children].map((c) => c.textContent)));
-  eq(rows, [["2011", "Disbursement", "1", "EUR 333,333.34"], ["2011", "Outgoing commitment", "1", "EUR 333,333.34"]], "timeline rows");
+  const rows = await page.$$eval("#timeline tbody tr", (r) => r.map((x) => [...x.children].map((c) => c.textContent)).sort());
+  eq(rows, [["2011", "Commitment", "1", "EUR 333,333.34"], ["2011", "Disbursement", "1", "EUR 333,333.34"]], "timeline rows");
   const bars = await page.$$eval("#timeline svg rect", (r) => r.length);
   eq(bars, 2, "timeline bars side by side");
   await page.screenshot({ path: join(out, "programme-timeline.png"), fullPage: true });

@@ -99,7 +99,10 @@ export function worldMap(values: Map<string, MapValue>, opts: MapOptions, onPick
     return h("li", null, h("span", { class: "swatch", style: `background:${colour(b)}` }), opts.legend(lo, b));
   });
   const legend = h("ul", { class: "legend", "aria-label": "Legend" }, h("li", null, h("span", { class: "swatch", style: `background:${noData}` }), "none"), legendItems);
-  return h("div", { class: "map-box" }, svg, legend, status);
+  const drawn = new Set(countries().map((f) => ids[String(f.id ?? "")]));
+  const missing = [...values].filter(([iso2, v]) => v.value > 0 && !drawn.has(iso2)).map(([, v]) => `${v.name} (${v.text})`);
+  return h("div", { class: "map-box" }, svg, legend, status,
+    missing.length ? h("details", { class: "map-note" }, h("summary", null, `${missing.length} shaded ${missing.length === 1 ? "country is" : "countries are"} too small to draw at this scale`), missing.join("; ")) : null);
 }
 
 export interface Place {

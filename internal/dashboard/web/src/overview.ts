@@ -16,12 +16,12 @@ interface SectorKey { vocabulary: string; code: string; name: string | null }
 interface OverviewData {
   programmes: { totalCount: number };
   byCountry: { country: { iso2: string; name: string } | null; count: number }[];
-  byCountryFunding: { country: { iso2: string; name: string } | null; split: string | null; currency: string | null; count: number; totals: Money[]; rateMissing: boolean }[];
+  byCountryFunding?: { country: { iso2: string; name: string } | null; split: string | null; currency: string | null; count: number; totals: Money[]; rateMissing: boolean }[];
   byStatus: { status: string | null; count: number; budgets: Money[] }[];
   byOrganisation: { organisation: Org | null; role: string | null; count: number }[];
   bySector: { sector: SectorKey | null; count: number }[];
-  byType: { transactionType: string | null; count: number; totals: Money[]; rateMissing: boolean }[];
-  byYear: { year: number | null; transactionType: string | null; currency: string | null; count: number; totals: Money[]; rateMissing: boolean }[];
+  byKind: { kind: string | null; count: number; totals: Money[]; rateMissing: boolean }[];
+  byYear: { year: number | null; kind: string | null; currency: string | null; count: number; totals: Money[]; rateMissing: boolean }[];
   byFunder: { funder: Org | null; currency: string | null; count: number; totals: Money[]; rateMissing: boolean }[];
 }
 interface Options {
@@ -67,7 +67,7 @@ export async function renderOverview(main: HTMLElement): Promise<void> {
   main.append(currencyChoice(f, view, data, rateCurrencies(opts.rates.edges.map((e) => e.node)), currency));
   const countries = data.byCountry.filter((b) => b.country);
   main.append(figures(data, countries.length, view));
-  main.append(mapPanel(f, view, countries, data.byCountryFunding, currency));
+  main.append(mapPanel(f, view, countries, data.byCountryFunding ?? [], currency));
   main.append(yearPanel(data, currency));
   main.append(funderPanel(data, currency));
   appendCountPanels(main, data);
@@ -85,9 +85,12 @@ function overviewVariables(f: Filters, view: View): Record<string, unknown> {
     programmes: programmeWhere(f),
     fundings: fundingWhere(f),
     in: view.in ?? null,
-    byYear: groupBy(["YEAR", "TRANSACTION_TYPE", "CURRENCY"], converting),
+    byYear: groupBy(["YEAR", "KIND", "CURRENCY"], converting),
     byFunder: groupBy(["FUNDER", "CURRENCY"], converting),
     byCountryFunding: groupBy(["COUNTRY", "CURRENCY"], converting),
+    // Funding by country is the costliest summary: asked for only when the
+    // map shows it.
+    fundingMap: view.map === "funding",
   };
 }
 
@@ -137,7 +140,7 @@ function moneyItems(b: Bucket | undefined, view: View): HTMLElement {
 // its own (commitments are not added to what was paid out).
 function figures(data: OverviewData, countries: number, view: View): HTMLElement {
   const orgIds = new Set(data.byOrganisation.filter((b) => b.organisation).map((b) => b.organisation!.id));
-  const { main, other } = headline(data.byType);
+  const { main, other } = headline(data.byKind);
   return h("section", { class: "figures", "aria-label": "Headline figures" },
     figure("programmes", data.programmes.totalCount, "programmes"),
     figure("organisations", orgIds.size, "organisations taking part"),
@@ -147,20 +150,20 @@ function figures(data: OverviewData, countries: number, view: View): HTMLElement
       moneyItems(m.bucket, view))),
     other.length ? h("div", { class: "figure money other", "data-figure": "funding-other" },
       h("span", { class: "label" }, "Other transactions, not in the figures above"),
-      h("ul", { class: "money-list small" }, other.map((b) => h("li", { "data-type": b.transactionType ?? "" },
-        `${b.transactionType ? words(b.transactionType) : "Type not given"} (${b.count}): `,
+      h("ul", { class: "money-list small" }, other.map((b) => h("li", { "data-kind": b.kind ?? "" },
+        `${b.kind ? words(b.kind) : "Type not given"} (${b.count}): `,
         b.totals.map(formatMoney).join(", ") || "no value stated")))) : null);
 }
 
 function yearPanel(data: OverviewData, currency: string): HTMLElement {
   const yearRows = data.byYear.filter((b) => b.year !== null && totalIn(b, currency));
   const years = [...new Set(yearRows.map((b) => String(b.year)))].sort();
-  const types = [...new Set(yearRows.map((b) => b.transactionType ?? "UNKNOWN"))];
-  const cell = (y: string, t: string) => totalIn(yearRows.find((b) => String(b.year) === y && (b.transactionType ?? "UNKNOWN") === t) ?? { totals: [] }, currency);
+  const types = [...new Set(yearRows.map((b) => b.kind ?? "UNKNOWN"))];
+  const cell = (y: string, t: string) => totalIn(yearRows.find((b) => String(b.year) === y && (b.kind ?? "UNKNOWN") === t) ?? { totals: [] }, currency);
   return panel("by-year", `Funding by year and transaction type${currency ? ", " + currency : ""}`,
     stacked(years, types.map((t) => ({ key: t, label: words(t) })), (y, t) => approximate(cell(y, t)?.amount ?? "0"), (y, t) => formatMoney(cell(y, t))),
     table(`Funding by year and transaction type (${currency})`, ["Year", "Transaction type", "Fundings", "Total"],
-      yearRows.map((b) => [String(b.year), words(b.transactionType), b.count, formatMoney(totalIn(b, currency))]), [2, 3]));
+      yearRows.map((b) => [String(b.year), b.kind ? words(b.kind) : "Type not given", b.count, formatMoney(totalIn(b, currency))]), [2, 3]));
 }
 
 function funderPanel(data: OverviewData, currency: string): HTMLElement {
@@ -192,7 +195,7 @@ function listPage(f: Filters, sort: Sort, after: string | null): Promise<ListDat
 // mapPanel: the world map by programmes (programmeSummary) or by funding in
 // one currency (fundingSummary by COUNTRY: a country's buckets by share and
 // in full are listed apart, never added).
-function mapPanel(f: Filters, view: View, countries: OverviewData["byCountry"], funding: OverviewData["byCountryFunding"], currency: string): HTMLElement {
+function mapPanel(f: Filters, view: View, countries: OverviewData["byCountry"], funding: NonNullable<OverviewData["byCountryFunding"]>, currency: string): HTMLElement {
   const metric = view.map === "funding" && currency ? "funding" : "programmes";
   const values = new Map<string, MapValue>();
   const rows: (string | number)[][] = [];

@@ -8,7 +8,7 @@ import { located, placesMap } from "./map";
 import { approximate, formatDecimal, formatMoney, type Money } from "./money";
 
 interface Org { id: string; name: string; acronym: string | null }
-interface TimelineBucket { year: number | null; transactionType: string | null; currency: string | null; count: number; totals: Money[] }
+interface TimelineBucket { year: number | null; kind: string | null; currency: string | null; count: number; totals: Money[] }
 interface Programme {
   id: string; code: string; title: string; description: string | null; status: string | null;
   startDate: string | null; endDate: string | null; theme: string | null; region: string | null;
@@ -107,11 +107,11 @@ function timeline(buckets: TimelineBucket[]): HTMLElement {
   const charts = currencies.map((cur) => {
     const rows = dated.filter((b) => b.currency === cur);
     const years = [...new Set(rows.map((b) => String(b.year)))].sort();
-    const types = [...new Set(rows.map((b) => b.transactionType ?? "UNKNOWN"))];
-    const cell = (y: string, t: string) => rows.find((b) => String(b.year) === y && (b.transactionType ?? "UNKNOWN") === t)?.totals[0];
+    const types = [...new Set(rows.map((b) => b.kind ?? "UNKNOWN"))];
+    const cell = (y: string, t: string) => rows.find((b) => String(b.year) === y && (b.kind ?? "UNKNOWN") === t)?.totals[0];
     return panel(`timeline-${cur}`, cur,
       stacked(years, types.map((t) => ({ key: t, label: words(t) })), (y, t) => approximate(cell(y, t)?.amount ?? "0"), (y, t) => formatMoney(cell(y, t)), "group"),
-      table(`Funding by year and transaction type (${cur})`, ["Year", "Transaction type", "Fundings", "Total"], rows.map((b) => [String(b.year), words(b.transactionType), b.count, formatMoney(b.totals[0])]), [2, 3]));
+      table(`Funding by year and transaction type (${cur})`, ["Year", "Transaction type", "Fundings", "Total"], rows.map((b) => [String(b.year), b.kind ? words(b.kind) : "Type not given", b.count, formatMoney(b.totals[0])]), [2, 3]));
   });
   return h("section", { class: "panel", id: "timeline" }, h("h2", null, "Funding over time, by transaction type, side by side"), charts);
 }

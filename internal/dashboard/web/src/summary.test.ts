@@ -22,13 +22,13 @@ describe("conversion into one currency", () => {
 
 describe("headline", () => {
   it("shows commitments, disbursements and expenditure each on its own, the rest apart", () => {
-    const b = (t: string | null) => ({ transactionType: t, count: 1, totals: [] });
-    const h = headline([b("DISBURSEMENT"), b("INCOMING_FUNDS"), b(null), b("OUTGOING_COMMITMENT")]);
-    expect(h.main.map((m) => [m.label, m.bucket?.transactionType])).toEqual([
-      ["Committed", "OUTGOING_COMMITMENT"],
+    const b = (k: string | null) => ({ kind: k, count: 1, totals: [] });
+    const h = headline([b("DISBURSEMENT"), b("INCOMING_FUNDS"), b(null), b("COMMITMENT")]);
+    expect(h.main.map((m) => [m.label, m.bucket?.kind])).toEqual([
+      ["Committed", "COMMITMENT"],
       ["Disbursed", "DISBURSEMENT"],
       ["Spent", undefined],
     ]);
-    expect(h.other.map((o) => o.transactionType)).toEqual(["INCOMING_FUNDS", null]);
+    expect(h.other.map((o) => o.kind)).toEqual(["INCOMING_FUNDS", null]);
   });
 });

@@ -3,7 +3,7 @@
 // amounts: every total shown is one the API computed.
 import type { Money } from "./money";
 
-export type FundingDimension = "FUNDER" | "COUNTRY" | "YEAR" | "TRANSACTION_TYPE" | "CURRENCY";
+export type FundingDimension = "FUNDER" | "COUNTRY" | "YEAR" | "KIND" | "TRANSACTION_TYPE" | "CURRENCY";
 
 /**
  * groupBy drops CURRENCY when converting: the API then adds every converted
@@ -35,25 +35,26 @@ export function unconverted(b: Bucket, currency: string): Money[] {
   return b.rateMissing ? b.totals.filter((m) => m.currency !== currency) : [];
 }
 
-// The headline counts what IATI means by money committed and money out,
-// each transaction type on its own: commitments are promises, and adding
-// them to disbursements would count the same money twice.
+// The headline counts money committed and money out, each kind (the IATI
+// transaction type's family: every funding has one where its source gives
+// a type) on its own: a commitment is a promise, and adding it to the
+// disbursements that keep it would count the same money twice.
 export const headlineTypes: { type: string; label: string; what: string }[] = [
-  { type: "OUTGOING_COMMITMENT", label: "Committed", what: "outgoing commitments" },
+  { type: "COMMITMENT", label: "Committed", what: "commitments" },
   { type: "DISBURSEMENT", label: "Disbursed", what: "disbursements" },
   { type: "EXPENDITURE", label: "Spent", what: "expenditure" },
 ];
 
 export interface TypeBucket extends Bucket {
-  transactionType: string | null;
+  kind: string | null;
   count: number;
 }
 
 /** headline picks the buckets of the headline types and lists the others apart. */
 export function headline<B extends TypeBucket>(byType: B[]): { main: { type: string; label: string; what: string; bucket: B | undefined }[]; other: B[] } {
-  const main = headlineTypes.map((t) => ({ ...t, bucket: byType.find((b) => b.transactionType === t.type) }));
+  const main = headlineTypes.map((t) => ({ ...t, bucket: byType.find((b) => b.kind === t.type) }));
   const known = new Set(headlineTypes.map((t) => t.type));
-  return { main, other: byType.filter((b) => !known.has(b.transactionType ?? "")) };
+  return { main, other: byType.filter((b) => !known.has(b.kind ?? "")) };
 }
 
 /** rateCurrencies: the currencies the registry's rates convert into, sorted. */
