@@ -54,27 +54,44 @@ export async function renderOverview(main: HTMLElement): Promise<void> {
   const view = parseView(location.search);
   const sort = parseSort(view.sort);
 
-  optionsCache ??= run<Options>(FilterOptionsOp);
-  // The list is asked for at once, with the summaries, not after them.
+  // The list is asked for first and alone: it is cheap, and the summaries
+  // (the costliest questions on a large registry) would take the server's
+  // CPU from it. The page is laid out at once and each part filled as its
+  // answer arrives, so the list and the filters work before the charts.
   const firstPage = listPage(f, sort, null);
-  firstPage.catch(() => {}); // reported by renderList
-  const [opts, data] = await Promise.all([optionsCache, run<OverviewData>(OverviewOp, overviewVariables(f, view))]);
+  const after = firstPage.then(() => {}, () => {});
+  optionsCache ??= after.then(() => run<Options>(FilterOptionsOp));
+  const options = optionsCache;
+  const overview = after.then(() => run<OverviewData>(OverviewOp, overviewVariables(f, view)));
+  for (const p of [options, overview, firstPage]) p.catch(() => {}); // reported below, through the router
 
   clear(main);
-  main.append(h("h1", null, "Programmes, organisations and funding"));
-  main.append(filterForm(f, opts, view));
-  const currency = chartCurrency(data, view);
-  main.append(currencyChoice(f, view, data, rateCurrencies(opts.rates.edges.map((e) => e.node)), currency));
-  const countries = data.byCountry.filter((b) => b.country);
-  main.append(figures(data, countries.length, view));
-  main.append(mapPanel(f, view, countries, data.byCountryFunding ?? [], currency));
-  main.append(yearPanel(data, currency));
-  main.append(funderPanel(data, currency));
-  appendCountPanels(main, data);
+  const formBox = h("div", { class: "filters-box" });
+  const summaries = h("div", { class: "summaries", "aria-busy": "true" }, h("p", { class: "loading" }, "Adding up the figures and charts…"));
+  const list = h("section", { class: "panel", id: "programmes", "aria-labelledby": "list-h" }, h("p", { class: "loading" }, "Loading the programmes…"));
+  main.append(h("h1", null, "Programmes, organisations and funding"), formBox, summaries, list);
 
-  const list = h("section", { class: "panel", id: "programmes", "aria-labelledby": "list-h" });
-  main.append(list);
-  await renderList(list, f, view, sort, [], firstPage);
+  const listed = renderList(list, f, view, sort, [], firstPage);
+  formBox.replaceChildren(filterForm(f, view, options));
+  await listed;
+  document.body.dataset.interactive = location.search || "/"; // the list and the filters work
+  const [opts, data] = await Promise.all([options, overview]);
+  summaries.replaceChildren(...summaryParts(f, view, opts, data));
+  summaries.removeAttribute("aria-busy");
+}
+
+// summaryParts: everything fundingSummary and programmeSummary answer.
+function summaryParts(f: Filters, view: View, opts: Options, data: OverviewData): HTMLElement[] {
+  const currency = chartCurrency(data, view);
+  const countries = data.byCountry.filter((b) => b.country);
+  return [
+    currencyChoice(f, view, data, rateCurrencies(opts.rates.edges.map((e) => e.node)), currency),
+    figures(data, countries.length, view),
+    mapPanel(f, view, countries, data.byCountryFunding ?? [], currency),
+    yearPanel(data, currency),
+    funderPanel(data, currency),
+    ...countPanels(data),
+  ];
 }
 
 // overviewVariables: with `in`, the API converts and adds every amount of a
@@ -174,18 +191,25 @@ function funderPanel(data: OverviewData, currency: string): HTMLElement {
     table("Top funders", ["Funder", "Fundings", "Total"], funders.map((b) => [link(`/organisations/${encodeURIComponent(b.funder!.id)}`, orgName(b.funder!)), b.count, formatMoney(totalIn(b, currency))]), [1, 2]));
 }
 
-function appendCountPanels(main: HTMLElement, data: OverviewData): void {
+function countPanels(data: OverviewData): HTMLElement[] {
   const implementers = data.byOrganisation.filter((b) => b.organisation && b.role === "IMPLEMENTING").sort((a, b) => b.count - a.count).slice(0, 10);
-  main.append(panel("implementers", "Top implementers, by programmes",
+  return [panel("implementers", "Top implementers, by programmes",
     bars(implementers.map((b) => ({ label: orgName(b.organisation!), value: b.count, text: `${b.count}` }))),
-    table("Top implementers", ["Organisation", "Programmes"], implementers.map((b) => [link(`/organisations/${encodeURIComponent(b.organisation!.id)}`, orgName(b.organisation!)), b.count]), [1])));
+    table("Top implementers", ["Organisation", "Programmes"], implementers.map((b) => [link(`/organisations/${encodeURIComponent(b.organisation!.id)}`, orgName(b.organisation!)), b.count]), [1])),
+  sectorPanel(data), statusPanel(data)];
+}
+
+function sectorPanel(data: OverviewData): HTMLElement {
   const sectors = data.bySector.filter((b) => b.sector).sort((a, b) => b.count - a.count).slice(0, 10);
-  main.append(panel("sectors", "Top sectors, by programmes",
+  return panel("sectors", "Top sectors, by programmes",
     bars(sectors.map((b) => ({ label: b.sector!.name ?? b.sector!.code, value: b.count, text: `${b.count}` }))),
-    table("Top sectors", ["Sector", "Programmes"], sectors.map((b) => [sectorLabel(b.sector!), b.count]), [1])));
-  main.append(panel("status", "Programmes by status",
+    table("Top sectors", ["Sector", "Programmes"], sectors.map((b) => [sectorLabel(b.sector!), b.count]), [1]));
+}
+
+function statusPanel(data: OverviewData): HTMLElement {
+  return panel("status", "Programmes by status",
     bars(data.byStatus.map((b) => ({ label: words(b.status), value: b.count, text: `${b.count}` }))),
-    table("Programmes by status", ["Status", "Programmes", "Budgets"], data.byStatus.map((b) => [words(b.status), b.count, b.budgets.map(formatMoney).join(", ") || "—"]), [1, 2])));
+    table("Programmes by status", ["Status", "Programmes", "Budgets"], data.byStatus.map((b) => [words(b.status), b.count, b.budgets.map(formatMoney).join(", ") || "—"]), [1, 2]));
 }
 
 function listPage(f: Filters, sort: Sort, after: string | null): Promise<ListData> {
@@ -237,38 +261,63 @@ function figure(key: string, value: number, label: string): HTMLElement {
   return h("div", { class: "figure", "data-figure": key, "data-value": value }, h("span", { class: "value" }, formatDecimal(String(value))), h("span", { class: "label" }, label));
 }
 
-function filterForm(f: Filters, opts: Options, view: View): HTMLElement {
+// filterForm is usable at once: the choices that come from the registry
+// (organisations, countries, regions, sectors) are filled in when their
+// answer arrives, keeping what the URL selected meanwhile.
+function filterForm(f: Filters, view: View, options: Promise<Options>): HTMLElement {
   const apply = (form: HTMLFormElement) => {
     const data = new FormData(form);
     const next: Filters = {};
     for (const [k, v] of data.entries()) if (typeof v === "string" && v.trim()) (next as Record<string, string>)[k] = v.trim();
     navigate(overviewURL(next, view));
   };
-  const select = (name: string, label: string, choices: [string, string][], any: string) =>
-    h("label", null, label, h("select", { name, id: `f-${name}`, onchange: ((e: Event) => apply((e.target as HTMLElement).closest("form")!)) as EventListener },
-      h("option", { value: "" }, any), choices.map(([v, t]) => h("option", { value: v, selected: f[name as keyof Filters] === v }, t))));
-  const orgs = opts.organisations.filter((b) => b.organisation).map((b) => [b.organisation!.id, orgName(b.organisation!)] as [string, string]).sort((a, b) => a[1].localeCompare(b[1]));
-  const ctry = opts.countries.filter((b) => b.country).map((b) => [b.country!.iso2, b.country!.name] as [string, string]).sort((a, b) => a[1].localeCompare(b[1]));
-  const regions = [...new Set(opts.countries.map((b) => b.country?.region).filter((r): r is string => !!r))].sort().map((r) => [r, r] as [string, string]);
-  const sect = opts.sectors.filter((b) => b.sector).map((b) => [`${b.sector!.vocabulary}:${b.sector!.code}`, sectorLabel(b.sector!)] as [string, string]).sort((a, b) => a[1].localeCompare(b[1]));
-  const years = opts.years.map((b) => b.startYear).filter((y): y is number => y !== null);
+  const selects = new Map<string, HTMLSelectElement>();
+  const select = (name: keyof Filters, label: string, choices: [string, string][], any: string) => {
+    const el = h("select", { name, id: `f-${name}`, onchange: ((e: Event) => apply((e.target as HTMLElement).closest("form")!)) as EventListener },
+      h("option", { value: "" }, any)) as unknown as HTMLSelectElement;
+    setChoices(el, choices.length || !f[name] ? choices : [[f[name]!, f[name]!]], f[name]);
+    selects.set(name, el);
+    return h("label", null, label, el);
+  };
   const form = h("form", { class: "filters", role: "search", "aria-label": "Filters" },
     h("label", null, "Search", h("input", { type: "search", name: "q", id: "f-q", value: f.q ?? "", placeholder: "title or code" })),
-    select("org", "Organisation", orgs, "Any organisation"),
+    select("org", "Organisation", [], "Any organisation"),
     select("role", "Role", roles.map((r) => [r, words(r)]), "Any role"),
-    select("country", "Beneficiary country", ctry, "Any country"),
-    select("region", "Region (of the countries)", regions, "Any region"),
-    select("sector", "Sector", sect, "Any sector"),
+    select("country", "Beneficiary country", [], "Any country"),
+    select("region", "Region (of the countries)", [], "Any region"),
+    select("sector", "Sector", [], "Any sector"),
     select("status", "Status", statuses.map((s) => [s, words(s)]), "Any status"),
-    h("label", null, "From year", h("input", { type: "number", name: "from", id: "f-from", inputmode: "numeric", min: Math.min(...years, 1950), max: 2100, value: f.from ?? "" })),
-    h("label", null, "To year", h("input", { type: "number", name: "to", id: "f-to", inputmode: "numeric", min: Math.min(...years, 1950), max: 2100, value: f.to ?? "" })),
+    h("label", null, "From year", h("input", { type: "number", name: "from", id: "f-from", inputmode: "numeric", min: 1900, max: 2100, value: f.from ?? "" })),
+    h("label", null, "To year", h("input", { type: "number", name: "to", id: "f-to", inputmode: "numeric", min: 1900, max: 2100, value: f.to ?? "" })),
     h("div", { class: "buttons" }, h("button", { type: "submit", id: "f-apply" }, "Apply"), link("/", "Clear filters")),
   ) as unknown as HTMLFormElement;
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     apply(form);
   });
+  options.then((opts) => {
+    for (const [name, choices] of Object.entries(registryChoices(opts))) {
+      const el = selects.get(name)!;
+      setChoices(el, choices, el.value || f[name as keyof Filters]);
+    }
+  }, () => {}); // the router reports the failure
   return form;
+}
+
+function registryChoices(opts: Options): Record<"org" | "country" | "region" | "sector", [string, string][]> {
+  const byText = (a: [string, string], b: [string, string]) => a[1].localeCompare(b[1]);
+  return {
+    org: opts.organisations.filter((b) => b.organisation).map((b): [string, string] => [b.organisation!.id, orgName(b.organisation!)]).sort(byText),
+    country: opts.countries.filter((b) => b.country).map((b): [string, string] => [b.country!.iso2, b.country!.name]).sort(byText),
+    region: [...new Set(opts.countries.map((b) => b.country?.region).filter((r): r is string => !!r))].sort().map((r): [string, string] => [r, r]),
+    sector: opts.sectors.filter((b) => b.sector).map((b): [string, string] => [`${b.sector!.vocabulary}:${b.sector!.code}`, sectorLabel(b.sector!)]).sort(byText),
+  };
+}
+
+/** setChoices replaces a select's options after its first ("any"), keeping the selection. */
+function setChoices(el: HTMLSelectElement, choices: [string, string][], selected: string | undefined): void {
+  while (el.options.length > 1) el.remove(1);
+  for (const [v, t] of choices) el.add(new Option(t, v, false, v === selected));
 }
 
 const columns: [string, Sort["field"] | null][] = [["Code", "CODE"], ["Title", "TITLE"], ["Status", "STATUS"], ["Start", "START_DATE"], ["End", "END_DATE"], ["Budget", null], ["Countries", null]];
