@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exportURL, filtersToSearch, fundingWhere, nextSort, overviewURL, parseFilters, parseSort, parseView, programmeWhere, sortParam } from "./filters";
+import { exportURL, filtersToSearch, fundingWhere, paidOutWhere, nextSort, overviewURL, parseFilters, parseSort, parseView, programmeWhere, sortParam } from "./filters";
 
 describe("filters in the URL", () => {
   it("round-trips in a fixed order and drops empty values", () => {
@@ -36,6 +36,13 @@ describe("where", () => {
     const url = exportURL("iati.xml", { country: "ML" });
     expect(url.startsWith("/export/iati.xml?where=")).toBe(true);
     expect(JSON.parse(decodeURIComponent(url.split("where=")[1]))).toEqual(programmeWhere({ country: "ML" }));
+  });
+});
+
+describe("money paid out", () => {
+  it("is disbursements and expenditure of the filtered programmes", () => {
+    expect(paidOutWhere({})).toEqual({ kindIn: ["DISBURSEMENT", "EXPENDITURE"] });
+    expect(paidOutWhere({ status: "CLOSED" })).toEqual({ and: [{ hasProgrammeWith: [{ status: "CLOSED" }] }, { kindIn: ["DISBURSEMENT", "EXPENDITURE"] }] });
   });
 });
 

@@ -114,6 +114,18 @@ export function fundingWhere(f: Filters): Where | null {
   return p ? { hasProgrammeWith: [p] } : null;
 }
 
+// Money paid out: disbursements and expenditure. Rankings and the map add
+// these only, for a commitment and the payments that keep it are the same
+// money; fundingSummary adds them, one bucket per funder or country.
+export const paidOutKinds = ["DISBURSEMENT", "EXPENDITURE"];
+
+/** paidOutWhere selects the filtered programmes' fundings that paid money out. */
+export function paidOutWhere(f: Filters): Where {
+  const w = fundingWhere(f);
+  const kinds = { kindIn: paidOutKinds };
+  return w ? { and: [w, kinds] } : kinds;
+}
+
 export type ExportKind = "programmes.csv" | "programmes.ndjson" | "iati.xml";
 
 /** exportURL gives exactly the filtered programmes from the export endpoints. */

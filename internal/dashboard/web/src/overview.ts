@@ -5,7 +5,7 @@ import { run } from "./api";
 import { bars, panel, stacked } from "./charts";
 import { formatPartialDate } from "./dates";
 import { clear, h, link, table } from "./dom";
-import { exportURL, fundingWhere, nextSort, overviewURL, parseFilters, parseSort, parseView, programmeWhere, sortParam, type Filters, type Sort, type View } from "./filters";
+import { exportURL, fundingWhere, nextSort, paidOutWhere, overviewURL, parseFilters, parseSort, parseView, programmeWhere, sortParam, type Filters, type Sort, type View } from "./filters";
 import { worldMap, type MapValue } from "./map";
 import { approximate, compareDecimal, formatDecimal, formatMoney, type Money } from "./money";
 import { navigate } from "./router";
@@ -101,6 +101,7 @@ function overviewVariables(f: Filters, view: View): Record<string, unknown> {
   return {
     programmes: programmeWhere(f),
     fundings: fundingWhere(f),
+    paidOut: paidOutWhere(f),
     in: view.in ?? null,
     byYear: groupBy(["YEAR", "KIND", "CURRENCY"], converting),
     byFunder: groupBy(["FUNDER", "CURRENCY"], converting),
@@ -177,16 +178,16 @@ function yearPanel(data: OverviewData, currency: string): HTMLElement {
   const years = [...new Set(yearRows.map((b) => String(b.year)))].sort();
   const types = [...new Set(yearRows.map((b) => b.kind ?? "UNKNOWN"))];
   const cell = (y: string, t: string) => totalIn(yearRows.find((b) => String(b.year) === y && (b.kind ?? "UNKNOWN") === t) ?? { totals: [] }, currency);
-  return panel("by-year", `Funding by year and transaction type${currency ? ", " + currency : ""}`,
+  return panel("by-year", `Funding by year and kind${currency ? ", " + currency : ""}`,
     stacked(years, types.map((t) => ({ key: t, label: words(t) })), (y, t) => approximate(cell(y, t)?.amount ?? "0"), (y, t) => formatMoney(cell(y, t))),
-    table(`Funding by year and transaction type (${currency})`, ["Year", "Transaction type", "Fundings", "Total"],
+    table(`Funding by year and kind (${currency})`, ["Year", "Kind", "Fundings", "Total"],
       yearRows.map((b) => [String(b.year), b.kind ? words(b.kind) : "Type not given", b.count, formatMoney(totalIn(b, currency))]), [2, 3]));
 }
 
 function funderPanel(data: OverviewData, currency: string): HTMLElement {
   const funders = data.byFunder.filter((b) => b.funder && totalIn(b, currency))
     .sort((a, b) => compareDecimal(totalIn(b, currency)!.amount, totalIn(a, currency)!.amount)).slice(0, 10);
-  return panel("funders", `Top funders${currency ? ", " + currency : ""}`,
+  return panel("funders", `Top funders by money paid out (disbursements and expenditure)${currency ? ", " + currency : ""}`,
     bars(funders.map((b) => ({ label: orgName(b.funder!), value: approximate(totalIn(b, currency)!.amount), text: formatMoney(totalIn(b, currency)) }))),
     table("Top funders", ["Funder", "Fundings", "Total"], funders.map((b) => [link(`/organisations/${encodeURIComponent(b.funder!.id)}`, orgName(b.funder!)), b.count, formatMoney(totalIn(b, currency))]), [1, 2]));
 }
@@ -246,15 +247,15 @@ function mapPanel(f: Filters, view: View, countries: OverviewData["byCountry"], 
   const approx = new Intl.NumberFormat("en", { notation: "compact", maximumSignificantDigits: 2 });
   const map = worldMap(values, metric === "programmes"
     ? { label: "programmes", counts: true, legend: (lo, hi) => (lo === hi ? `${hi}` : `${lo}–${hi}`) }
-    : { label: `funding in ${currency}`, counts: false, legend: (lo, hi) => `≈ ${currency} ${approx.format(lo)}–${approx.format(hi)}` }, pick);
+    : { label: `money paid out in ${currency}`, counts: false, legend: (lo, hi) => `≈ ${currency} ${approx.format(lo)}–${approx.format(hi)}` }, pick);
   const switcher = h("label", { class: "inline" }, "Shade by ",
     h("select", { id: "map-metric", onchange: ((e: Event) => navigate(overviewURL(f, { ...view, map: (e.target as HTMLSelectElement).value === "funding" ? "funding" : undefined }))) as EventListener },
       h("option", { value: "programmes", selected: metric === "programmes" }, "programmes"),
-      currency ? h("option", { value: "funding", selected: metric === "funding" }, `funding, ${currency}`) : null));
+      currency ? h("option", { value: "funding", selected: metric === "funding" }, `money paid out, ${currency}`) : null));
   const tableEl = metric === "programmes"
     ? table("Programmes by beneficiary country", ["Country", "Programmes"], rows, [1])
-    : table(`Funding by beneficiary country, ${currency}`, ["Country", "Split", "Fundings", "Total"], rows, [2, 3]);
-  return panel("map", metric === "programmes" ? "Programmes by beneficiary country" : `Funding by beneficiary country, ${currency}`, map, tableEl, switcher);
+    : table(`Money paid out (disbursements and expenditure) by beneficiary country, ${currency}`, ["Country", "Split", "Fundings", "Total"], rows, [2, 3]);
+  return panel("map", metric === "programmes" ? "Programmes by beneficiary country" : `Money paid out by beneficiary country, ${currency}`, map, tableEl, switcher);
 }
 
 function figure(key: string, value: number, label: string): HTMLElement {
