@@ -113,7 +113,7 @@ function timeline(buckets: TimelineBucket[]): HTMLElement {
       stacked(years, types.map((t) => ({ key: t, label: words(t) })), (y, t) => approximate(cell(y, t)?.amount ?? "0"), (y, t) => formatMoney(cell(y, t)), "group"),
       table(`Funding by year and transaction type (${cur})`, ["Year", "Transaction type", "Fundings", "Total"], rows.map((b) => [String(b.year), b.kind ? words(b.kind) : "Type not given", b.count, formatMoney(b.totals[0])]), [2, 3]));
   });
-  return h("section", { class: "panel", id: "timeline" }, h("h2", null, "Funding over time, by transaction type, side by side"), charts);
+  return h("section", { class: "panel", id: "timeline" }, h("h2", null, "Funding over time, by kind, side by side"), charts);
 }
 
 function agreementsSection(agreements: NonNullable<Programme["agreements"]>): HTMLElement {
