@@ -127,7 +127,8 @@ function presencesSection(o: Organisation): HTMLElement {
   const rows = (o.presences ?? []).map((p) => [p.country.name, p.openedIn ? formatPartialDate(p.openedIn) : "not given"]);
   return h("section", { class: "panel", id: "presences" }, h("h2", null, "Presences"),
     shown.size ? placesMap(`Map of where ${o.name} is present`, shown, []) : null,
-    rows.length ? table("Countries where it is present", ["Country", "Since"], rows) : h("p", null, "No presences recorded."));
+    rows.length ? table("Countries where it is present", ["Country", "Since"], rows)
+      : h("p", null, o.headquarters ? "No presences recorded; the map shows its headquarters." : "No presences recorded."));
 }
 
 function partnerNetwork(o: Organisation, ps: Partner[]): HTMLElement {
