@@ -128,7 +128,7 @@ export function located<L extends { name: string | null; point: { latitude: numb
  * points, fitted to them: the sub-national view of a programme, or an
  * organisation's presences. Each country and point is focusable and named.
  */
-export function placesMap(label: string, countriesShown: Map<string, string>, places: Place[]): HTMLElement {
+export function placesMap(label: string, countriesShown: Map<string, string>, places: Place[], legend?: { strong: Set<string>; strongLabel: string; otherLabel: string }): HTMLElement {
   const width = 960, height = 500;
   const ids = numericToIso2 as Record<string, string>;
   const all = countries();
@@ -149,7 +149,8 @@ export function placesMap(label: string, countriesShown: Map<string, string>, pl
       svg.append(h("path", { d, fill: noData, class: "country" }));
       continue;
     }
-    svg.append(focusable(h("path", { d, fill: shades[1], class: "country shaded", "data-iso2": iso2 }), text, status));
+    const fill = legend && legend.strong.has(iso2) ? shades[3] : shades[1];
+    svg.append(focusable(h("path", { d, fill, class: "country shaded", "data-iso2": iso2 }), text, status));
   }
   for (const p of places) {
     const xy = projection([p.longitude, p.latitude]);
@@ -161,7 +162,11 @@ export function placesMap(label: string, countriesShown: Map<string, string>, pl
   // Barbuda, Tuvalu...): say so rather than draw nothing silently.
   const drawn = new Set(chosen.map((f) => ids[String(f.id ?? "")]));
   const missing = [...countriesShown].filter(([iso2]) => !drawn.has(iso2)).map(([, text]) => text.split(":")[0]);
-  return h("div", { class: "map-box" }, svg, status,
+  const key = legend ? h("ul", { class: "legend", "aria-label": "Legend" },
+    h("li", null, h("span", { class: "swatch", style: `background:${shades[3]}` }), legend.strongLabel),
+    h("li", null, h("span", { class: "swatch", style: `background:${shades[1]}` }), legend.otherLabel),
+    places.length ? h("li", null, h("span", { class: "swatch", style: `background:${palette5}` }), "located points") : null) : null;
+  return h("div", { class: "map-box" }, svg, key, status,
     missing.length ? h("p", { class: "map-note", "data-not-drawn": missing.join("|") }, `Too small to draw at this scale: ${missing.join(", ")}.`) : null);
 }
 

@@ -131,6 +131,7 @@ function currencyChoice(f: Filters, view: View, data: OverviewData, rates: strin
   ];
   if (view.in && !rates.includes(view.in)) options.push(["in:" + view.in, `all converted to ${view.in}`]);
   if (view.in) options.unshift(["", "each currency as given"]);
+  if (options.length === 0) return h("p", { class: "currency-choice" }); // no amounts to show
   const current = view.in ? "in:" + view.in : currency;
   const pick = (value: string) => {
     const next: View = { ...view, in: undefined, currency: undefined };

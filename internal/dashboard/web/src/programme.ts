@@ -60,9 +60,9 @@ export async function renderProgramme(main: HTMLElement, [code]: string[]): Prom
       h("dl", { class: "roles" }, [...byRole].map(([role, orgs]) => [h("dt", null, words(role)), h("dd", null, h("ul", null, orgs.map((o) => h("li", null, orgLink(o)))))]))),
     whereSection(p),
     timeline(data.timeline),
-    section("Fundings", table("Fundings", ["Date", "Type", "Funder", "Recipient", "Value"],
+    section("Fundings", (p.fundings ?? []).length === 0 ? h("p", null, "No fundings recorded.") : table("Fundings", ["Date", "Type", "Funder", "Recipient", "Value"],
       (p.fundings ?? []).map((f) => [date(f.date), words(f.transactionType ?? f.kind), orgLink(f.funder), orgLink(f.recipient), f.value ? formatMoney(f.value) : "not stated"]), [4])),
-    section("Sectors", table("Sectors", ["Vocabulary", "Code", "Name", "Percentage"],
+    section("Sectors", (p.sectors ?? []).length === 0 ? h("p", null, "No sectors recorded.") : table("Sectors", ["Vocabulary", "Code", "Name", "Percentage"],
       (p.sectors ?? []).map((s) => [s.vocabulary, s.code, s.name ?? "—", s.percentage ? `${formatDecimal(s.percentage)}%` : "—"]), [3])),
     (p.results ?? []).length ? section("Results", table("Results: targets against what was achieved", ["Indicator", "Unit", "Target", "Achieved"],
       p.results!.map((r) => [r.indicator, r.unit ?? "—", r.target ?? "—", r.achieved ? formatDecimal(r.achieved) : "—"]), [3])) : null,
@@ -89,7 +89,10 @@ function whereSection(p: Programme): HTMLElement {
     shown.set(c.country.iso2, `${c.country.name}: ${words(c.role).toLowerCase()}${c.sharePercent ? `, ${formatDecimal(c.sharePercent)}%` : ""}${areas.length ? ` (${areas.join(", ")})` : ""}`);
   }
   const { places, unplaced } = located(p.locations ?? []);
-  const map = shown.size || places.length ? placesMap(`Map of ${p.code}'s countries and locations`, shown, places) : h("p", { class: "empty" }, "No countries or locations recorded.");
+  const beneficiaries = new Set((p.countries ?? []).filter((c) => c.role === "BENEFICIARY").map((c) => c.country.iso2));
+  const map = shown.size || places.length
+    ? placesMap(`Map of ${p.code}'s countries and locations`, shown, places, { strong: beneficiaries, strongLabel: "beneficiary", otherLabel: "diaspora host" })
+    : h("p", { class: "empty" }, "No countries or locations recorded.");
   return h("section", { class: "panel", id: "where" }, h("h2", null, "Where"), map,
     table("Countries", ["Country", "Role", "Share", "Areas"],
       (p.countries ?? []).map((c) => [c.country.name, words(c.role), c.sharePercent ? `${formatDecimal(c.sharePercent)}%` : "not stated", (c.areas ?? []).map((a) => a.name).join(", ") || "—"]), [2]),
