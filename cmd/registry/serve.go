@@ -115,7 +115,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		// The dashboard sends only its own operations' hashes: register
 		// them, so it works on a --persisted-only server too.
 		opts.PersistedQueries = withDashboardOperations(registered)
-		opts.Dashboard = dashboard.New(logger)
+		board := dashboard.New(logger)
+		board.Prepare(ctx) // a binary without the app builds it now, in the background
+		opts.Dashboard = board
 	}
 	opts.NoSQLJSON, opts.AnalyticsCacheSize, opts.MaxInFlight = *noSQLJSON, *analyticsCache, *maxInFlight
 	if *analyticsCache <= 0 {

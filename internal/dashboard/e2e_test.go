@@ -89,16 +89,27 @@ func TestEndToEnd(t *testing.T) {
 	bin := filepath.Join(work, "registry")
 	run(t, ".", "go", "build", "-o", bin, "../../cmd/registry")
 
-	iatiFile, err := filepath.Abs("../../../shared/iati/examples/spain-maec-indonesia-2.01.xml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(iatiFile); err != nil {
-		t.Fatalf("the real IATI file is missing: %v", err)
-	}
 	db := "sqlite:" + filepath.Join(work, "e2e.db")
 	run(t, work, bin, "seed", "--db", db)
-	t.Log(strings.TrimSpace(run(t, work, bin, "import", "iati", "--db", db, iatiFile)))
+	// Real IATI files: Spain's for Indonesia (many fundings), and IATI's
+	// annotated example (locations with points, fundings in AUD).
+	for _, name := range []string{"spain-maec-indonesia-2.01.xml", "activity-standard-example-annotated-203.xml"} {
+		iatiFile, err := filepath.Abs("../../../shared/iati/examples/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(iatiFile); err != nil {
+			t.Fatalf("the real IATI file is missing: %v", err)
+		}
+		t.Log(strings.TrimSpace(run(t, work, bin, "import", "iati", "--db", db, iatiFile)))
+	}
+	// A rate table for this test only, into USD, for EUR and not for AUD,
+	// so that the dashboard shows both converted totals and what has no rate.
+	rates := filepath.Join(work, "rates.csv")
+	if err := os.WriteFile(rates, []byte("currency,to,rate,date\nEUR,USD,1.25,2011\nEUR,USD,1.5,2012\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run(t, work, bin, "rates", "load", "--db", db, "--source", "e2e test table", rates)
 	persisted := filepath.Join(work, "persisted.json")
 	checkFile, _ := filepath.Abs("web/e2e/Check.graphql")
 	run(t, work, bin, "persisted", "-o", persisted, checkFile)

@@ -61,26 +61,41 @@ export interface StackSeries {
   label: string;
 }
 
-/** stacked is a vertical stacked bar chart: one column per category. */
-export function stacked(categories: string[], series: StackSeries[], value: (cat: string, key: string) => number, describe: (cat: string, key: string) => string): Element {
+/**
+ * stacked is a vertical bar chart, one column per category: its series
+ * stacked, or side by side ("group": for series that must not look added,
+ * such as commitments and disbursements of the same money).
+ */
+export function stacked(categories: string[], series: StackSeries[], value: (cat: string, key: string) => number, describe: (cat: string, key: string) => string, mode: "stack" | "group" = "stack"): Element {
   if (categories.length === 0) return h("p", { class: "empty" }, "No dated fundings with values for these filters.");
-  const width = 620, height = 260, left = 10, bottom = 24, top = 10;
-  const totals = categories.map((c) => series.reduce((s, k) => s + Math.max(0, value(c, k.key)), 0));
-  const max = Math.max(...totals, 1);
-  const colW = (width - left) / categories.length;
+  const width = 620, height = 260, bottom = 24, top = 10;
+  const v = (c: string, k: string) => Math.max(0, value(c, k));
+  const heights = categories.map((c) => (mode === "stack" ? series.reduce((s, k) => s + v(c, k.key), 0) : Math.max(0, ...series.map((k) => v(c, k.key)))));
+  const max = Math.max(...heights, 1);
+  // A few categories keep bars of a readable width, centred.
+  const colW = Math.min((width - 10) / categories.length, 90);
+  const left = (width - colW * categories.length) / 2;
   const svg = h("svg", { viewBox: `0 0 ${width} ${height}`, class: "stacked", role: "img", "aria-hidden": "true" });
+  const scale = (x: number) => (x / max) * (height - bottom - top);
   categories.forEach((c, i) => {
+    const x0 = left + i * colW + colW * 0.15;
+    const w = colW * 0.7;
     let y = height - bottom;
-    const x = left + i * colW + colW * 0.15;
     series.forEach((s, si) => {
-      const v = Math.max(0, value(c, s.key));
-      if (v <= 0) return;
-      const hgt = (v / max) * (height - bottom - top);
-      y -= hgt;
-      svg.append(h("rect", { x, y, width: colW * 0.7, height: Math.max(1, hgt), fill: palette[si % palette.length] }, h("title", null, `${c}, ${s.label}: ${describe(c, s.key)}`)));
+      const hgt = scale(v(c, s.key));
+      if (hgt <= 0) return;
+      const title = h("title", null, `${c}, ${s.label}: ${describe(c, s.key)}`);
+      const fill = palette[si % palette.length];
+      if (mode === "stack") {
+        y -= hgt;
+        svg.append(h("rect", { x: x0, y, width: w, height: Math.max(1, hgt), fill }, title));
+      } else {
+        const bw = w / series.length;
+        svg.append(h("rect", { x: x0 + si * bw, y: height - bottom - hgt, width: Math.max(1, bw - 1), height: Math.max(1, hgt), fill }, title));
+      }
     });
     if (categories.length <= 20 || i % Math.ceil(categories.length / 20) === 0)
-      svg.append(h("text", { x: x + colW * 0.35, y: height - 6, "text-anchor": "middle", class: "lbl" }, c));
+      svg.append(h("text", { x: x0 + w / 2, y: height - 6, "text-anchor": "middle", class: "lbl" }, c));
   });
   const legend = h("ul", { class: "legend" }, series.map((s, si) => h("li", null, h("span", { class: "swatch", style: `background:${palette[si % palette.length]}` }), s.label)));
   const negative = categories.some((c) => series.some((s) => value(c, s.key) < 0));

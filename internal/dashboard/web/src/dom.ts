@@ -4,7 +4,7 @@ type Child = Node | string | number | null | undefined | false | Child[];
 type Attrs = Record<string, string | number | boolean | null | undefined | EventListener>;
 
 const svgNS = "http://www.w3.org/2000/svg";
-const svgTags = new Set(["svg", "g", "path", "rect", "text", "title", "line", "desc"]);
+const svgTags = new Set(["svg", "g", "path", "rect", "text", "title", "line", "desc", "circle"]);
 
 export function h(tag: string, attrs: Attrs | null = null, ...children: Child[]): HTMLElement & SVGElement {
   const el = (svgTags.has(tag) ? document.createElementNS(svgNS, tag) : document.createElement(tag)) as HTMLElement & SVGElement;

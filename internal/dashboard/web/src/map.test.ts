@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { breaks } from "./map";
+import { breaks, located } from "./map";
 
 describe("map classes", () => {
   it("one class per count when there are few", () => {
@@ -13,5 +13,14 @@ describe("map classes", () => {
   });
   it("nothing to shade", () => {
     expect(breaks([0, -5], false)).toEqual([]);
+  });
+});
+
+describe("locations", () => {
+  it("draws those with a valid point and lists the others", () => {
+    const l = (name: string | null, point: { latitude: number; longitude: number } | null) => ({ name, point });
+    const { places, unplaced } = located([l("Bamako", { latitude: 12.65, longitude: -8 }), l("Region", null), l(null, { latitude: 0, longitude: 0 }), l("Bad", { latitude: 95, longitude: 0 })]);
+    expect(places).toEqual([{ name: "Bamako", latitude: 12.65, longitude: -8 }, { name: "unnamed location", latitude: 0, longitude: 0 }]);
+    expect(unplaced.map((u) => u.name)).toEqual(["Region", "Bad"]);
   });
 });
