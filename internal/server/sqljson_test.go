@@ -158,8 +158,12 @@ func TestSQLJSONAnswersAsResolversDo(t *testing.T) {
 		})
 		t.Run("nodes asked again with ids of other types", func(t *testing.T) {
 			var page struct {
-				Programmes    struct{ Edges []struct{ Node struct{ ID string } } }
-				Organisations struct{ Edges []struct{ Node struct{ ID string } } }
+				Programmes struct {
+					Edges []struct{ Node struct{ ID string } }
+				}
+				Organisations struct {
+					Edges []struct{ Node struct{ ID string } }
+				}
 			}
 			fast.mustData(t, `{ programmes(first: 2) { edges { node { id } } } organisations(first: 2) { edges { node { id } } } }`, nil, &page)
 			p, o := page.Programmes.Edges, page.Organisations.Edges
