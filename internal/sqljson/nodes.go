@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"io"
 
@@ -116,11 +115,7 @@ func scanNodes(rows *sql.Rows, n int) ([][]byte, error) {
 		if err := rows.Scan(&i, &node); err != nil {
 			return nil, err
 		}
-		var compact bytes.Buffer
-		if err := json.Compact(&compact, node); err != nil {
-			return nil, fmt.Errorf("node %d: the database built invalid JSON: %w", i, err)
-		}
-		nodes[i] = compact.Bytes()
+		nodes[i] = bytes.Clone(node) // RawBytes last until the next row
 	}
 	return nodes, rows.Err()
 }

@@ -3,7 +3,6 @@ package sqljson
 import (
 	"bytes"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -262,7 +261,11 @@ type result struct {
 	ids   []int
 	// values are each row's order values, as entgql puts them in cursors.
 	values [][]any
-	nodes  [][]byte
+	// nodes are each row's JSON as the database wrote it (PostgreSQL puts
+	// spaces in). It is not compacted here: the response is encoded with
+	// encoding/json (internal/server's transport), which compacts and
+	// checks every Marshaler's output once more anyway.
+	nodes [][]byte
 }
 
 func scan(rows *sql.Rows, orders []orderField, s shape) (result, error) {
@@ -298,15 +301,9 @@ func scan(rows *sql.Rows, orders []orderField, s shape) (result, error) {
 		if err != nil {
 			return res, fmt.Errorf("record %d: %w", id.Int64, err)
 		}
-		var compact bytes.Buffer
-		if len(node) > 0 {
-			if err := json.Compact(&compact, node); err != nil {
-				return res, fmt.Errorf("record %d: the database built invalid JSON: %w", id.Int64, err)
-			}
-		}
 		res.ids = append(res.ids, int(id.Int64))
 		res.values = append(res.values, cursor)
-		res.nodes = append(res.nodes, compact.Bytes())
+		res.nodes = append(res.nodes, bytes.Clone(node)) // RawBytes last until the next row
 	}
 	return res, rows.Err()
 }
