@@ -187,9 +187,6 @@ func (c *Connections) statement(r *rootField, req page, s shape) (string, []any)
 		order = append(order, orderTerm(ident("p", col), dirs[i]))
 	}
 	order = append(order, orderTerm(ident("p", "id"), idDir))
-	if s.node != "" {
-		selected = append(selected, s.node)
-	}
 	if filterSel != nil {
 		b.WriteString("WITH m AS MATERIALIZED (").Join(filterSel).WriteString(") ")
 	}
@@ -198,13 +195,21 @@ func (c *Connections) statement(r *rootField, req page, s shape) (string, []any)
 		b.WriteString("c.n, ")
 	}
 	b.WriteString(strings.Join(selected, ", "))
+	// The node's SQL (kilobytes, kept from request to request) goes in
+	// once the rest is written: one copy instead of one per step of the
+	// builder.
+	at := b.Len()
 	if countSel != nil {
 		b.WriteString(" FROM (").Join(countSel).WriteString(") c LEFT JOIN (").Join(pageSel).WriteString(") p ON 1 = 1")
 	} else {
 		b.WriteString(" FROM (").Join(pageSel).WriteString(") p")
 	}
 	b.WriteString(" ORDER BY " + strings.Join(order, ", "))
-	return b.Query()
+	query, args := b.Query()
+	if s.node != "" {
+		query = query[:at] + ", " + s.node + query[at:]
+	}
+	return query, args
 }
 
 // selectors are the page's rows, the filtered ids both it and the count
