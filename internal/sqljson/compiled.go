@@ -46,8 +46,13 @@ func newCompiledCache() compiledCache {
 }
 
 // get gives the compilation of key, made by compile the first time.
-// Concurrent first requests may both compile; the results are the same.
+// Concurrent first requests may both compile; the results are the same. An
+// operation without its text (built in Go, not parsed from a request) is
+// compiled every time: nothing would tell two of them apart.
 func (c compiledCache) get(key compiledKey, compile func() compiled) compiled {
+	if key.query == "" {
+		return compile()
+	}
 	if v, ok := c.lru.Get(key); ok {
 		return v
 	}
