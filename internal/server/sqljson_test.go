@@ -128,6 +128,57 @@ func TestSQLJSONAnswersAsResolversDo(t *testing.T) {
 				t.Errorf("aliased totalCount = %d, want %d", aliased.Programmes.N, all.Programmes.TotalCount)
 			}
 		})
+		// The path keeps a query's compiled selection for the next request
+		// with the same text: what @skip and @include read must still
+		// count, and the values of arguments must not stick.
+		t.Run("one query asked again with other variables", func(t *testing.T) {
+			const q = `query($code: String, $full: Boolean!, $lean: Boolean = false) { programmes(where: {codeHasPrefix: $code}, first: 3) {
+				edges { node { code title @include(if: $full) budget @skip(if: $lean) { amount }
+					participations @include(if: $full) { role } } } } }`
+			for _, vars := range []map[string]any{
+				{"code": "MIDA", "full": true, "lean": true},
+				{"code": "MIDA", "full": false, "lean": true},
+				{"code": "QUESTS", "full": false},
+				{"code": "QUESTS", "full": true, "lean": false},
+				{"code": "MIDA", "full": true, "lean": true},
+			} {
+				want := slow.query(t, q, vars)
+				before := fast.Store.Counter.Count()
+				got := fast.query(t, q, vars)
+				if len(got.Errors) > 0 {
+					t.Fatalf("%v: %+v", vars, got.Errors)
+				}
+				if ran := fast.Store.Counter.Count() - before; ran != 1 {
+					t.Errorf("%v: ran %d SQL statements, want 1", vars, ran)
+				}
+				if !bytes.Equal(canonicalResponse(t, got), canonicalResponse(t, want)) {
+					t.Errorf("%v: SQL JSON answer:\n%s\nresolvers' answer:\n%s", vars, canonicalResponse(t, got), canonicalResponse(t, want))
+				}
+			}
+		})
+		t.Run("nodes asked again with ids of other types", func(t *testing.T) {
+			var page struct {
+				Programmes struct {
+					Edges []struct{ Node struct{ ID string } }
+				}
+				Organisations struct {
+					Edges []struct{ Node struct{ ID string } }
+				}
+			}
+			fast.mustData(t, `{ programmes(first: 2) { edges { node { id } } } organisations(first: 2) { edges { node { id } } } }`, nil, &page)
+			p, o := page.Programmes.Edges, page.Organisations.Edges
+			if len(p) < 2 || len(o) < 2 {
+				t.Fatalf("too few records: %d programmes, %d organisations", len(p), len(o))
+			}
+			const q = `query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Programme { code } ... on Organisation { acronym } } }`
+			for _, ids := range [][]string{{p[0].Node.ID}, {o[0].Node.ID, p[1].Node.ID}, {p[1].Node.ID, o[1].Node.ID, p[0].Node.ID}} {
+				vars := map[string]any{"ids": ids}
+				want, got := slow.query(t, q, vars), fast.query(t, q, vars)
+				if !bytes.Equal(canonicalResponse(t, got), canonicalResponse(t, want)) {
+					t.Errorf("%v: SQL JSON answer:\n%s\nresolvers' answer:\n%s", ids, canonicalResponse(t, got), canonicalResponse(t, want))
+				}
+			}
+		})
 		t.Run("next page from a cursor", func(t *testing.T) {
 			const page = `query($after: Cursor) { programmes(first: 2, after: $after, orderBy: [{field: START_DATE, direction: DESC}]) {
 				totalCount edges { cursor node { code startDate } } pageInfo { hasNextPage hasPreviousPage endCursor } } }`

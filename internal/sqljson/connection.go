@@ -31,6 +31,7 @@ type Connections struct {
 	maxPage     int
 	roots       map[string]*rootField
 	scopes      map[string]func(*entsql.Selector) // by GraphQL type, for node(id:)
+	compiled    compiledCache
 }
 
 // rootField is a root connection as this schema and server answer it.
@@ -66,7 +67,8 @@ func New(db Querier, dialectName string, schema *ast.Schema, defaultPage, maxPag
 		return nil, err
 	}
 	c := &Connections{db: db, sql: d, dialect: dialectName, defaultPage: defaultPage, maxPage: maxPage,
-		schema: schema, roots: map[string]*rootField{}, scopes: map[string]func(*entsql.Selector){}}
+		schema: schema, roots: map[string]*rootField{}, scopes: map[string]func(*entsql.Selector){},
+		compiled: newCompiledCache()}
 	for name, r := range roots {
 		rf, err := rootOf(schema, name, r)
 		if err != nil {
@@ -115,10 +117,14 @@ func (c *Connections) Answer(ctx context.Context, op *graphql.OperationContext, 
 	if err != nil {
 		return nil, err
 	}
-	shape, err := c.shape(r, op, f)
-	if err != nil {
-		return nil, err
+	comp := c.compiled.get(keyOf(op, f, ""), func() compiled {
+		s, err := c.shape(r, op, f)
+		return compiled{shape: s, err: err}
+	})
+	if comp.err != nil {
+		return nil, comp.err
 	}
+	shape := comp.shape
 	query, args := c.statement(r, req, shape)
 	rows, err := c.db.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -134,7 +140,8 @@ func (c *Connections) Answer(ctx context.Context, op *graphql.OperationContext, 
 	return graphql.WriterFunc(func(w io.Writer) { _, _ = w.Write(buf.Bytes()) }), nil
 }
 
-// shape is what the selection asks of the connection.
+// shape is what the selection asks of the connection. Requests share it
+// (see compiledCache): nothing changes it once made.
 type shape struct {
 	conn     []graphql.CollectedField // the connection's fields, in order
 	edge     []graphql.CollectedField // the fields of its edges

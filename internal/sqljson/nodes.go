@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"io"
 
@@ -84,9 +83,12 @@ func (c *Connections) nodesStatement(op *graphql.OperationContext, f graphql.Col
 		if !ok {
 			return "", nil, unsupported("a %s by id", typ)
 		}
-		node, err := comp.object(typ, "p", f.Selections)
-		if err != nil {
-			return "", nil, err
+		node := c.compiled.get(keyOf(op, f, typ), func() compiled {
+			node, err := comp.object(typ, "p", f.Selections)
+			return compiled{node: node, err: err}
+		})
+		if node.err != nil {
+			return "", nil, node.err
 		}
 		sel := d.Select("*").From(entsql.Table(obj.table))
 		sel.Where(entsql.EQ(sel.C("id"), id))
@@ -96,7 +98,7 @@ func (c *Connections) nodesStatement(op *graphql.OperationContext, f graphql.Col
 		if i > 0 {
 			b.WriteString(" UNION ALL ")
 		}
-		b.WriteString(fmt.Sprintf("SELECT %d AS i, %s AS j FROM (", i, node)).Join(sel).WriteString(") p")
+		b.WriteString(fmt.Sprintf("SELECT %d AS i, %s AS j FROM (", i, node.node)).Join(sel).WriteString(") p")
 	}
 	query, args := b.Query()
 	return query, args, nil
@@ -113,11 +115,7 @@ func scanNodes(rows *sql.Rows, n int) ([][]byte, error) {
 		if err := rows.Scan(&i, &node); err != nil {
 			return nil, err
 		}
-		var compact bytes.Buffer
-		if err := json.Compact(&compact, node); err != nil {
-			return nil, fmt.Errorf("node %d: the database built invalid JSON: %w", i, err)
-		}
-		nodes[i] = compact.Bytes()
+		nodes[i] = bytes.Clone(node) // RawBytes last until the next row
 	}
 	return nodes, rows.Err()
 }

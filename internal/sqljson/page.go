@@ -3,7 +3,6 @@ package sqljson
 import (
 	"bytes"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -188,9 +187,6 @@ func (c *Connections) statement(r *rootField, req page, s shape) (string, []any)
 		order = append(order, orderTerm(ident("p", col), dirs[i]))
 	}
 	order = append(order, orderTerm(ident("p", "id"), idDir))
-	if s.node != "" {
-		selected = append(selected, s.node)
-	}
 	if filterSel != nil {
 		b.WriteString("WITH m AS MATERIALIZED (").Join(filterSel).WriteString(") ")
 	}
@@ -199,13 +195,21 @@ func (c *Connections) statement(r *rootField, req page, s shape) (string, []any)
 		b.WriteString("c.n, ")
 	}
 	b.WriteString(strings.Join(selected, ", "))
+	// The node's SQL (kilobytes, kept from request to request) goes in
+	// once the rest is written: one copy instead of one per step of the
+	// builder.
+	at := b.Len()
 	if countSel != nil {
 		b.WriteString(" FROM (").Join(countSel).WriteString(") c LEFT JOIN (").Join(pageSel).WriteString(") p ON 1 = 1")
 	} else {
 		b.WriteString(" FROM (").Join(pageSel).WriteString(") p")
 	}
 	b.WriteString(" ORDER BY " + strings.Join(order, ", "))
-	return b.Query()
+	query, args := b.Query()
+	if s.node != "" {
+		query = query[:at] + ", " + s.node + query[at:]
+	}
+	return query, args
 }
 
 // selectors are the page's rows, the filtered ids both it and the count
@@ -262,7 +266,11 @@ type result struct {
 	ids   []int
 	// values are each row's order values, as entgql puts them in cursors.
 	values [][]any
-	nodes  [][]byte
+	// nodes are each row's JSON as the database wrote it (PostgreSQL puts
+	// spaces in). It is not compacted here: the response is encoded with
+	// encoding/json (internal/server's transport), which compacts and
+	// checks every Marshaler's output once more anyway.
+	nodes [][]byte
 }
 
 func scan(rows *sql.Rows, orders []orderField, s shape) (result, error) {
@@ -298,15 +306,9 @@ func scan(rows *sql.Rows, orders []orderField, s shape) (result, error) {
 		if err != nil {
 			return res, fmt.Errorf("record %d: %w", id.Int64, err)
 		}
-		var compact bytes.Buffer
-		if len(node) > 0 {
-			if err := json.Compact(&compact, node); err != nil {
-				return res, fmt.Errorf("record %d: the database built invalid JSON: %w", id.Int64, err)
-			}
-		}
 		res.ids = append(res.ids, int(id.Int64))
 		res.values = append(res.values, cursor)
-		res.nodes = append(res.nodes, compact.Bytes())
+		res.nodes = append(res.nodes, bytes.Clone(node)) // RawBytes last until the next row
 	}
 	return res, rows.Err()
 }
