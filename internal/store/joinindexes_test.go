@@ -1,0 +1,50 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/aidregistry/registry/internal/store"
+	"github.com/aidregistry/registry/internal/storetest"
+)
+
+// TestJoinTablesIndexedBothWays: a programme's agreements (and a source's
+// records) are read through an index, on both stores, and opening the store
+// again keeps working.
+func TestJoinTablesIndexedBothWays(t *testing.T) {
+	queries := map[storetest.Kind]string{
+		storetest.SQLite: `SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = $1 AND sql LIKE '%("' || $2 || '")%'`,
+		storetest.Postgres: `SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema() AND tablename = $1
+			AND indexdef LIKE '%(' || $2 || ')'`,
+	}
+	for _, kind := range storetest.Kinds {
+		t.Run(string(kind), func(t *testing.T) {
+			ctx := context.Background()
+			url := storetest.URL(t, kind)
+			for range 2 {
+				st, err := store.Open(ctx, url)
+				if err != nil {
+					t.Fatal(err)
+				}
+				st.Close()
+			}
+			st, err := store.Open(ctx, url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			for _, c := range []struct{ table, column string }{
+				{"agreement_programmes", "programme_id"},
+				{"programme_sources", "source_id"},
+			} {
+				var n int
+				if err := st.DB.QueryRowContext(ctx, queries[kind], c.table, c.column).Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+				if n != 1 {
+					t.Errorf("%s has %d indexes on %s alone, want 1", c.table, n, c.column)
+				}
+			}
+		})
+	}
+}
