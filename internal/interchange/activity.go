@@ -475,6 +475,9 @@ func (w *activityWriter) saveProgramme(ctx context.Context, f programmeFields, s
 		if len(f.budgetPeriods) > 0 {
 			b.SetBudgetPeriods(f.budgetPeriods)
 		}
+		if w.im.batch.codeFree(a.Identifier) {
+			ctx = validate.CodeFree(ctx, a.Identifier)
+		}
 		p, err := b.Save(ctx)
 		if err != nil {
 			return err

@@ -230,6 +230,14 @@ func (b *batchCache) programme(ctx context.Context, c *ent.Client, code string) 
 	return p, err
 }
 
+// codeFree reports whether the batch read that no programme has this code
+// and none of its activities has made one since: the rules need not ask
+// again (validate.CodeFree).
+func (b *batchCache) codeFree(code string) bool {
+	id, asked := b.ids[code]
+	return asked && id == 0
+}
+
 // programmeID is the id of the programme with this code; ok is false when
 // there is none.
 func (b *batchCache) programmeID(ctx context.Context, c *ent.Client, code string) (int, bool, error) {
