@@ -83,6 +83,9 @@ func newActivityWriter(im *importer, c *ent.Client, a *iati.Activity) *activityW
 	w := &activityWriter{im: im, c: c, a: a, newSources: map[string]int{}}
 	im.orgs.rollback()
 	w.orgs = &orgWriter{c: c, cache: im.orgs, wrote: &w.writes, publisher: orgname.Ref(a.ReportingOrg.Ref)}
+	if im.batch != nil {
+		w.orgs.absent = im.batch.orgs
+	}
 	return w
 }
 

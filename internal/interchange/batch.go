@@ -49,6 +49,8 @@ type batchCache struct {
 	kept, flushed []kept
 	// dialect is the store's, as ent's query builder gives it.
 	dialect string
+	// orgs is what no organisation holds of what the batch names.
+	orgs *orgAbsent
 }
 
 // kept is what a created programme keeps of its activity, written after
