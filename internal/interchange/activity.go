@@ -83,6 +83,9 @@ func newActivityWriter(im *importer, c *ent.Client, a *iati.Activity) *activityW
 	w := &activityWriter{im: im, c: c, a: a, newSources: map[string]int{}}
 	im.orgs.rollback()
 	w.orgs = &orgWriter{c: c, cache: im.orgs, wrote: &w.writes, publisher: orgname.Ref(a.ReportingOrg.Ref)}
+	if im.batch != nil {
+		w.orgs.absent = im.batch.orgs
+	}
 	return w
 }
 
@@ -397,7 +400,85 @@ func (w *activityWriter) resolveReportingOrg(ctx context.Context) error {
 
 // sourceIDs finds or makes a Source for each document-link, by URL. A
 // source found is left as it is: others may cite it under their own title.
+// The activity's new sources are made in one statement; should the rules
+// refuse one, they are made one at a time, so only that one is left out.
 func (w *activityWriter) sourceIDs(ctx context.Context) ([]int, error) {
+	fresh, err := w.findSources(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := w.makeSources(ctx, fresh); err != nil {
+		if _, refused := refusal(err); !refused {
+			return nil, err
+		}
+		return w.sourceIDsOneByOne(ctx)
+	}
+	var ids []int
+	for _, d := range w.a.DocumentLinks {
+		if id := w.newSources[d.URL]; !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	return ids, nil
+}
+
+// findSources takes the stored sources of the document-links into
+// newSources; the links whose URL has none yet are returned, the first of
+// each URL.
+func (w *activityWriter) findSources(ctx context.Context) ([]iati.DocumentLink, error) {
+	var fresh []iati.DocumentLink
+	for _, d := range w.a.DocumentLinks {
+		if _, ok := w.newSources[d.URL]; ok || slices.ContainsFunc(fresh, func(f iati.DocumentLink) bool { return f.URL == d.URL }) {
+			continue
+		}
+		found, exists, err := w.im.batch.source(ctx, w.c, d.URL)
+		switch {
+		case err != nil:
+			return nil, err
+		case exists:
+			w.newSources[d.URL] = found
+		default:
+			fresh = append(fresh, d)
+		}
+	}
+	return fresh, nil
+}
+
+// makeSources makes a Source for each link, in one statement.
+func (w *activityWriter) makeSources(ctx context.Context, links []iati.DocumentLink) error {
+	if len(links) == 0 {
+		return nil
+	}
+	bs := make([]*ent.SourceCreate, len(links))
+	for i, d := range links {
+		bs[i] = w.sourceCreate(d)
+	}
+	made, err := w.c.Source.CreateBulk(bs...).Save(ctx)
+	if err != nil {
+		return err
+	}
+	for i, s := range made {
+		w.newSources[links[i].URL] = s.ID
+		w.writes++
+	}
+	return nil
+}
+
+func (w *activityWriter) sourceCreate(d iati.DocumentLink) *ent.SourceCreate {
+	title := pick(d.Title, w.a.Lang)
+	if strings.TrimSpace(title) == "" {
+		title = d.URL
+	}
+	b := w.c.Source.Create().SetTitle(title).SetURL(d.URL)
+	if d.Date != "" {
+		b.SetPublishedOn(d.Date)
+	}
+	return b
+}
+
+// sourceIDsOneByOne makes the new sources one at a time, leaving out with
+// its reason each the rules refuse.
+func (w *activityWriter) sourceIDsOneByOne(ctx context.Context) ([]int, error) {
 	var ids []int
 	for _, d := range w.a.DocumentLinks {
 		elem := "document-link " + d.URL
@@ -410,15 +491,7 @@ func (w *activityWriter) sourceIDs(ctx context.Context) ([]int, error) {
 			case exists:
 				id = found
 			default:
-				title := pick(d.Title, w.a.Lang)
-				if strings.TrimSpace(title) == "" {
-					title = d.URL
-				}
-				b := w.c.Source.Create().SetTitle(title).SetURL(d.URL)
-				if d.Date != "" {
-					b.SetPublishedOn(d.Date)
-				}
-				s, err := b.Save(ctx)
+				s, err := w.sourceCreate(d).Save(ctx)
 				if err := w.refused(elem, err); err != nil {
 					return nil, err
 				}
@@ -455,8 +528,10 @@ func (w *activityWriter) saveProgramme(ctx context.Context, f programmeFields, s
 			SetNillableBudgetAmount(amount).SetNillableBudgetCurrency(currency).
 			SetNillableLanguage(lang).SetNillableRegion(f.region).
 			SetNillableParentID(rel.parent).
-			AddSourceIDs(sourceIDs...).
 			SetCreatedAt(w.now).SetUpdatedAt(w.now).SetIatiSyncedAt(w.now)
+		if w.immediate() {
+			b.AddSourceIDs(sourceIDs...)
+		}
 		if len(f.titleTr) > 0 {
 			b.SetTitleTranslations(f.titleTr)
 		}
@@ -475,6 +550,9 @@ func (w *activityWriter) saveProgramme(ctx context.Context, f programmeFields, s
 		if len(f.budgetPeriods) > 0 {
 			b.SetBudgetPeriods(f.budgetPeriods)
 		}
+		if w.im.batch.codeFree(a.Identifier) {
+			ctx = validate.CodeFree(ctx, a.Identifier)
+		}
 		p, err := b.Save(ctx)
 		if err != nil {
 			return err
@@ -482,6 +560,12 @@ func (w *activityWriter) saveProgramme(ctx context.Context, f programmeFields, s
 		w.writes++
 		w.created = true
 		w.id = p.ID
+		if !w.immediate() {
+			// Cited with the batch's other new rows, in one statement.
+			for _, s := range sourceIDs {
+				w.rows.cites = append(w.rows.cites, [2]int{p.ID, s})
+			}
+		}
 		return nil
 	}
 	old := w.old

@@ -49,6 +49,8 @@ type batchCache struct {
 	kept, flushed []kept
 	// dialect is the store's, as ent's query builder gives it.
 	dialect string
+	// orgs is what no organisation holds of what the batch names.
+	orgs *orgAbsent
 }
 
 // kept is what a created programme keeps of its activity, written after
@@ -228,6 +230,14 @@ func (b *batchCache) programme(ctx context.Context, c *ent.Client, code string) 
 		return nil, nil
 	}
 	return p, err
+}
+
+// codeFree reports whether the batch read that no programme has this code
+// and none of its activities has made one since: the rules need not ask
+// again (validate.CodeFree).
+func (b *batchCache) codeFree(code string) bool {
+	id, asked := b.ids[code]
+	return asked && id == 0
 }
 
 // programmeID is the id of the programme with this code; ok is false when

@@ -2,9 +2,13 @@ package interchange
 
 import (
 	"context"
+	"fmt"
 	"slices"
 
+	"entgo.io/ent/dialect/sql"
+
 	"github.com/aidregistry/registry/ent"
+	"github.com/aidregistry/registry/ent/programme"
 	"github.com/aidregistry/registry/internal/audit"
 )
 
@@ -24,6 +28,12 @@ type newRows struct {
 	markers   pendingTable[*ent.PolicyMarkerCreate, *ent.PolicyMarker]
 	scopes    pendingTable[*ent.HumanitarianScopeCreate, *ent.HumanitarianScope]
 	sectors   pendingTable[*ent.SectorCreate, *ent.Sector]
+	// cites are created programmes' sources (programme_sources rows): a
+	// join table no hook sees and the history does not record (a
+	// programme's history holds its fields), inserted in one statement.
+	cites [][2]int
+	// dialect is the store's, for cites' statement.
+	dialect string
 }
 
 // pendingTable is one table's rows to insert, and what to do with each
@@ -80,11 +90,12 @@ func (r *newRows) take(o *newRows) {
 	r.markers.take(&o.markers)
 	r.scopes.take(&o.scopes)
 	r.sectors.take(&o.sectors)
+	r.cites, o.cites = append(r.cites, o.cites...), nil
 }
 
 func (r *newRows) empty() bool {
 	return len(r.participations.build)+len(r.countries.build)+len(r.fundings.build)+len(r.contacts.build)+
-		len(r.locations.build)+len(r.markers.build)+len(r.scopes.build)+len(r.sectors.build) == 0
+		len(r.locations.build)+len(r.markers.build)+len(r.scopes.build)+len(r.sectors.build)+len(r.cites) == 0
 }
 
 // flush inserts every row held, through c's hooks (which authorise,
@@ -100,6 +111,9 @@ func (r *newRows) flush(ctx context.Context, c *ent.Client) error {
 			return err
 		}
 	}
+	if err := r.insertCites(ctx, c); err != nil {
+		return err
+	}
 	quiet := audit.Skip(ctx)
 	return firstError(
 		func() error { return insertAll(quiet, &r.locations, c.Location.CreateBulk) },
@@ -109,6 +123,26 @@ func (r *newRows) flush(ctx context.Context, c *ent.Client) error {
 		func() error { return insertAll(quiet, &r.sectors, c.Sector.CreateBulk) },
 	)
 }
+
+// insertCites inserts the programme_sources rows held, citesChunk a
+// statement.
+func (r *newRows) insertCites(ctx context.Context, c *ent.Client) error {
+	for chunk := range slices.Chunk(r.cites, citesChunk) {
+		ins := sql.Dialect(r.dialect).Insert(programme.SourcesTable).Columns(programme.SourcesPrimaryKey...)
+		for _, row := range chunk {
+			ins.Values(row[0], row[1])
+		}
+		q, args := ins.Query()
+		if _, err := c.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("cite the sources of %d programmes: %w", len(chunk), err)
+		}
+	}
+	r.cites = nil
+	return nil
+}
+
+// citesChunk bounds the rows of one insert of cites (2 parameters each).
+const citesChunk = 1000
 
 func firstError(steps ...func() error) error {
 	for _, step := range steps {

@@ -53,8 +53,10 @@
 // Each activity is written whole or not at all. Activities go to the store
 // 50 to a transaction (a savepoint of the caller's, for the GraphQL
 // mutation): what the store holds for a batch is read with one query per
-// table, the batch's new rows are inserted with one statement per table,
-// its history and search documents written once; should any activity or
+// table (the organisations it names too: which identifiers, codes, names
+// and name keys no organisation holds, so that matching a new one asks
+// nothing), the batch's new rows are inserted with one statement per
+// table, its history and search documents written once; should any activity or
 // insert of the batch fail, the batch is rolled back and written again
 // with a savepoint per activity, so only the one at fault is left out.
 // The importer reads the stored records before it writes, writing only

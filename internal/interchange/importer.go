@@ -246,6 +246,9 @@ func (im *importer) writeBatch(ctx context.Context, batch []*iati.Activity, line
 	if im.batch, err = loadBatch(ctx, c, batch); err != nil {
 		return false, errors.Join(err, im.units.abort())
 	}
+	if im.batch.orgs, err = im.loadOrgAbsent(ctx, c, batch); err != nil {
+		return false, errors.Join(err, im.units.abort())
+	}
 	for i, a := range batch {
 		if err := ctx.Err(); err != nil {
 			return false, err
@@ -261,6 +264,7 @@ func (im *importer) writeBatch(ctx context.Context, batch []*iati.Activity, line
 	}
 	if optimistic && !im.rows.empty() {
 		rows := im.rows
+		rows.dialect = im.batch.dialect
 		err := im.units.run(ctx, func(ctx context.Context, c *ent.Client) error {
 			return rows.flush(validate.AsPublished(ctx), c)
 		})

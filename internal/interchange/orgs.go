@@ -82,6 +82,8 @@ type orgWriter struct {
 	// publisher is the identifier of the reporting-org whose file names
 	// the organisations: its own codes and names are its choosing.
 	publisher string
+	// absent is what the batch read no organisation holds (nil: unknown).
+	absent *orgAbsent
 }
 
 // resolve is resolveAs without naming the element.
@@ -143,11 +145,13 @@ func (w *orgWriter) resolveAs(ctx context.Context, element, ref, typ, name strin
 		if isID {
 			b.SetIatiRef(id)
 		}
+		w.absent.wrote(id, name)
 		if o, err = b.Save(ctx); err != nil {
 			return 0, err
 		}
 		*w.wrote++
 	} else if u, changed := w.complete(o, isID, id, name, kind); changed {
+		w.absent.wrote(id, name)
 		if err := u.Exec(ctx); err != nil {
 			return 0, err
 		}
@@ -188,11 +192,11 @@ func (w *orgWriter) complete(o *ent.Organisation, isID bool, id, name string, ki
 func (w *orgWriter) match(ctx context.Context, isID bool, id, raw, name string, kind organisation.Kind) (*ent.Organisation, error) {
 	named := name != id && name != raw
 	switch {
-	case isID:
+	case isID && !w.absent.noRef(id):
 		if o, ok, err := identity.ByIdentifier(ctx, w.c, id); err != nil || ok {
 			return o, err
 		}
-	case raw != "" && !named:
+	case raw != "" && !named && !w.absent.noRef(raw):
 		if o, ok, err := identity.ByPublisherCode(ctx, w.c, w.publisher, raw); err != nil || ok {
 			return o, err
 		}
@@ -200,10 +204,15 @@ func (w *orgWriter) match(ctx context.Context, isID bool, id, raw, name string, 
 	if !named {
 		return nil, nil
 	}
-	if o, ok, err := identity.ByPublisherName(ctx, w.c, w.publisher, name); err != nil {
+	if w.absent.noName(name) {
+		// No alias has the name: the publisher never used it.
+	} else if o, ok, err := identity.ByPublisherName(ctx, w.c, w.publisher, name); err != nil {
 		return nil, err
 	} else if ok && (!isID || o.IatiRef == nil) {
 		return o, nil
+	}
+	if w.absent.noKey(name) {
+		return nil, nil
 	}
 	candidates, err := identity.ByName(ctx, w.c, name, kind)
 	if err != nil {
@@ -250,6 +259,7 @@ func (w *orgWriter) remember(ctx context.Context, o *ent.Organisation, fresh boo
 			}
 		}
 		*w.wrote++
+		w.absent.wrote(ref, name)
 		return b.Exec(ctx)
 	}
 	code := ""
@@ -280,6 +290,7 @@ func (w *orgWriter) previous(ctx context.Context, id int, ref string) error {
 		return err
 	}
 	*w.wrote++
+	w.absent.wrote(ref, "")
 	return w.c.OrganisationAlias.Create().SetOrganisationID(id).SetRef(ref).
 		SetSource(w.source("other-identifier B1")).Exec(ctx)
 }

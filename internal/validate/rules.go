@@ -39,7 +39,7 @@ func checkProgramme(ctx context.Context, m *ent.ProgrammeMutation) error {
 			return err
 		}
 	}
-	if code, ok := m.Code(); ok {
+	if code, ok := m.Code(); ok && !(m.Op().Is(ent.OpCreate) && knownFree(ctx, code)) {
 		q := m.Client().Programme.Query().Where(programme.Code(code))
 		if old != nil {
 			q = q.Where(programme.IDNEQ(old.ID))

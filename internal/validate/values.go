@@ -23,6 +23,24 @@ func AsPublished(ctx context.Context) context.Context {
 
 func asPublished(ctx context.Context) bool { return ctx.Value(asPublishedKey{}) != nil }
 
+type freeCodeKey struct{}
+
+// CodeFree says the caller has read, in the transaction it writes in, that
+// no programme has this code: creating one with it need not ask again.
+// An import reads the codes of a batch of activities at once; asking once
+// more for each programme it creates would cost a statement each. A code
+// taken since by another transaction is still refused, by the store's
+// unique index.
+func CodeFree(ctx context.Context, code string) context.Context {
+	return context.WithValue(ctx, freeCodeKey{}, code)
+}
+
+// knownFree reports whether the caller vouched for code (CodeFree).
+func knownFree(ctx context.Context, code string) bool {
+	free, ok := ctx.Value(freeCodeKey{}).(string)
+	return ok && free == code
+}
+
 // Departure is a value that breaks a rule typed-in writes are held to: an
 // import keeps it and notes it, a person's write is refused for it.
 type Departure struct {

@@ -1,0 +1,164 @@
+package interchange
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/aidregistry/registry/ent"
+	"github.com/aidregistry/registry/ent/organisation"
+	"github.com/aidregistry/registry/ent/organisationalias"
+	"github.com/aidregistry/registry/internal/iati"
+	"github.com/aidregistry/registry/internal/identity"
+	"github.com/aidregistry/registry/internal/orgname"
+)
+
+// orgAbsent is what a batch read, once for all its activities, that no
+// organisation or alias holds: refs (no iatiRef, no alias ref), alias
+// names and name keys (of no organisation or alias). Matching an
+// organisation the batch names for the first time then asks the store
+// nothing: most organisations of a file are new. Whatever the batch
+// writes (an organisation, an alias, an identifier given) is taken out
+// again (wrote), so a lookup that could find it asks the store.
+type orgAbsent struct {
+	refs, names, keys map[string]bool
+}
+
+// loadOrgAbsent is loadOrgAbsent once every organisation has its name key,
+// which matching by name reads.
+func (im *importer) loadOrgAbsent(ctx context.Context, c *ent.Client, batch []*iati.Activity) (*orgAbsent, error) {
+	if !im.orgs.keyed {
+		if err := identity.BackfillNameKeys(ctx, c); err != nil {
+			return nil, fmt.Errorf("organisations' name keys: %w", err)
+		}
+		im.orgs.keyed = true
+	}
+	return loadOrgAbsent(ctx, c, batch)
+}
+
+// loadOrgAbsent reads which refs, names and name keys the activities'
+// organisations give are held by no organisation or alias: five queries
+// a batch.
+func loadOrgAbsent(ctx context.Context, c *ent.Client, batch []*iati.Activity) (*orgAbsent, error) {
+	refs, names := orgTerms(batch)
+	var keys []string
+	for _, n := range names {
+		if k := orgname.Key(n); k != "" {
+			keys = append(keys, k)
+		}
+	}
+	a := &orgAbsent{refs: set(refs), names: set(names), keys: set(unique(keys))}
+	for chunk := range slices.Chunk(refs, maxIn) {
+		if err := a.readRefs(ctx, c, chunk); err != nil {
+			return nil, err
+		}
+	}
+	for chunk := range slices.Chunk(names, maxIn) {
+		held, err := c.OrganisationAlias.Query().Where(organisationalias.NameIn(chunk...)).
+			Select(organisationalias.FieldName).Strings(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("read the batch's organisation names: %w", err)
+		}
+		for _, n := range held {
+			delete(a.names, n)
+		}
+	}
+	for chunk := range slices.Chunk(unique(keys), maxIn) {
+		if err := a.readKeys(ctx, c, chunk); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+func (a *orgAbsent) readRefs(ctx context.Context, c *ent.Client, refs []string) error {
+	own, err := c.Organisation.Query().Where(organisation.IatiRefIn(refs...)).
+		Select(organisation.FieldIatiRef).Strings(ctx)
+	if err != nil {
+		return fmt.Errorf("read the batch's organisation identifiers: %w", err)
+	}
+	aliased, err := c.OrganisationAlias.Query().Where(organisationalias.RefIn(refs...)).
+		Select(organisationalias.FieldRef).Strings(ctx)
+	if err != nil {
+		return fmt.Errorf("read the batch's organisation codes: %w", err)
+	}
+	for _, r := range slices.Concat(own, aliased) {
+		delete(a.refs, r)
+	}
+	return nil
+}
+
+func (a *orgAbsent) readKeys(ctx context.Context, c *ent.Client, keys []string) error {
+	own, err := c.Organisation.Query().Where(organisation.NameKeyIn(keys...)).
+		Select(organisation.FieldNameKey).Strings(ctx)
+	if err != nil {
+		return fmt.Errorf("read the batch's organisation names: %w", err)
+	}
+	aliased, err := c.OrganisationAlias.Query().Where(organisationalias.NameKeyIn(keys...)).
+		Select(organisationalias.FieldNameKey).Strings(ctx)
+	if err != nil {
+		return fmt.Errorf("read the batch's organisation aliases: %w", err)
+	}
+	for _, k := range slices.Concat(own, aliased) {
+		delete(a.keys, k)
+	}
+	return nil
+}
+
+// orgTerms are the refs (as written and canonical) and names the
+// activities' organisation elements give: every narrative, a superset of
+// the name the importer picks.
+func orgTerms(batch []*iati.Activity) (refs, names []string) {
+	add := func(ref string, ns []iati.Narrative) {
+		raw := orgname.Ref(ref)
+		id, _ := identity.Canonical(raw)
+		refs = append(refs, raw, id)
+		for _, n := range ns {
+			names = append(names, strings.TrimSpace(n.Text))
+		}
+	}
+	for _, a := range batch {
+		add(a.ReportingOrg.Ref, a.ReportingOrg.Name)
+		for _, p := range a.ParticipatingOrgs {
+			add(p.Ref, p.Name)
+		}
+		for _, t := range a.Transactions {
+			for _, o := range []*iati.TransactionOrg{t.Provider, t.Receiver} {
+				if o != nil {
+					add(o.Ref, o.Name)
+				}
+			}
+		}
+	}
+	refs = slices.DeleteFunc(unique(refs), func(s string) bool { return s == "" })
+	names = slices.DeleteFunc(unique(names), func(s string) bool { return s == "" })
+	return refs, names
+}
+
+func set(s []string) map[string]bool {
+	m := make(map[string]bool, len(s))
+	for _, v := range s {
+		m[v] = true
+	}
+	return m
+}
+
+// noRef, noName and noKey say a lookup would find nothing; false when
+// unknown (a nil orgAbsent: no batch read).
+func (a *orgAbsent) noRef(ref string) bool   { return a != nil && ref != "" && a.refs[ref] }
+func (a *orgAbsent) noName(name string) bool { return a != nil && name != "" && a.names[name] }
+func (a *orgAbsent) noKey(name string) bool {
+	k := orgname.Key(name)
+	return a != nil && k != "" && a.keys[k]
+}
+
+// wrote takes out of the sets what a write of the batch holds now.
+func (a *orgAbsent) wrote(ref, name string) {
+	if a == nil {
+		return
+	}
+	delete(a.refs, ref)
+	delete(a.names, name)
+	delete(a.keys, orgname.Key(name))
+}
