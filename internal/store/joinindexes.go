@@ -16,7 +16,7 @@ import (
 // the table versions, Open adds one on the second column, idempotently,
 // outside the migration files (a migration's diff replays those files, not
 // the store, and so never proposes to drop it).
-func installJoinIndexes(ctx context.Context, db *sql.DB) error {
+func InstallJoinIndexes(ctx context.Context, db *sql.DB) error {
 	for _, t := range migrate.Tables {
 		if len(t.PrimaryKey) != 2 {
 			continue

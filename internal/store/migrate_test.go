@@ -105,6 +105,10 @@ func TestMigrationsBuildWhatSchemaCreateBuilds(t *testing.T) {
 			created := storetest.SchemaCreateURL(t, kind)
 			mdb, d := storetest.RawDB(t, migrated)
 			cdb, _ := storetest.RawDB(t, created)
+			// Open adds indexes ent's schema cannot declare; both sides get them.
+			if err := store.InstallJoinIndexes(ctx, cdb); err != nil {
+				t.Fatal(err)
+			}
 			have, drv := inspect(t, mdb, d)
 			want, _ := inspect(t, cdb, d)
 			store.ReadCollations(have) // SQLite: compare collations too

@@ -109,7 +109,7 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 		client.Close()
 		return nil, fmt.Errorf("set up table versions on %s database: %w", loc.Dialect, err)
 	}
-	if err := installJoinIndexes(ctx, db); err != nil {
+	if err := InstallJoinIndexes(ctx, db); err != nil {
 		client.Close()
 		return nil, fmt.Errorf("set up join table indexes on %s database: %w", loc.Dialect, err)
 	}
