@@ -12,17 +12,6 @@ import (
 	"time"
 )
 
-// defaultCacheRoot is where first-start builds go, next to GraphiQL's
-// install: <user cache dir>/aidregistry.
-func defaultCacheRoot() (string, error) {
-	dir, err := os.UserCacheDir()
-	if err != nil {
-		// No $HOME or the like (a bare container): fall back to the temp dir.
-		dir = os.TempDir()
-	}
-	return filepath.Join(dir, "aidregistry"), nil
-}
-
 // hasApp tells whether dir holds a built app (its index.html).
 func hasApp(fsys fs.FS) bool {
 	fi, err := fs.Stat(fsys, "index.html")

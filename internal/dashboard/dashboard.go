@@ -41,6 +41,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/aidregistry/registry/internal/usercache"
 )
 
 // StaticPrefix is where the built app's files are served.
@@ -124,10 +126,7 @@ func newHandler(logger *slog.Logger, embedded fs.FS, cacheRoot string) *Handler 
 	h.source = func(ctx context.Context) (fs.FS, error) {
 		root := cacheRoot
 		if root == "" {
-			var err error
-			if root, err = defaultCacheRoot(); err != nil {
-				return nil, err
-			}
+			root = usercache.Root()
 		}
 		return buildInCache(ctx, logger, appSources, root)
 	}

@@ -13,6 +13,8 @@ import (
 	"net/http"
 	"path"
 	"time"
+
+	"github.com/aidregistry/registry/internal/usercache"
 )
 
 // asset is one third-party file the page needs. Keep this list in step with
@@ -122,10 +124,7 @@ func findAssets(ctx context.Context, logger *slog.Logger, embedded fs.FS, cacheR
 		logger.Warn("graphiql: built-in assets are incomplete; rerun `go generate ./internal/graphiql`", "err", embErr)
 	}
 	if cacheRoot == "" {
-		var err error
-		if cacheRoot, err = defaultCacheRoot(); err != nil {
-			return nil, err
-		}
+		cacheRoot = usercache.Root()
 	}
 	return install(ctx, logger, cacheRoot)
 }

@@ -12,16 +12,6 @@ import (
 	"time"
 )
 
-// defaultCacheRoot is where installs go: <user cache dir>/aidregistry.
-func defaultCacheRoot() (string, error) {
-	dir, err := os.UserCacheDir()
-	if err != nil {
-		// No $HOME or the like (a bare container): fall back to the temp dir.
-		dir = os.TempDir()
-	}
-	return filepath.Join(dir, "aidregistry"), nil
-}
-
 // lockHash identifies the pinned versions, so that changing them installs
 // into a fresh directory.
 func lockHash() string {
