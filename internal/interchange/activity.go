@@ -201,18 +201,17 @@ func (e errSkipActivity) Error() string { return e.reason }
 // programmeFields are the programme's own fields as the activity gives
 // them.
 type programmeFields struct {
-	title, language      string
-	description          *string
-	titleTr, descTr      []iati.Narrative
-	status               *programme.Status
-	start, end           *string
-	budget               *money.Money
-	regions              []iati.RecipientRegion
-	region               *string // nil: leave the stored region as it is
-	dates                []iati.ActivityDate
-	budgetPeriods        []iati.Budget
-	reporting            *iati.ReportingOrg
-	reportingOrgResolved bool
+	title, language string
+	description     *string
+	titleTr, descTr []iati.Narrative
+	status          *programme.Status
+	start, end      *string
+	budget          *money.Money
+	regions         []iati.RecipientRegion
+	region          *string // nil: leave the stored region as it is
+	dates           []iati.ActivityDate
+	budgetPeriods   []iati.Budget
+	reporting       *iati.ReportingOrg
 }
 
 func (w *activityWriter) programmeFields() (programmeFields, bool) {

@@ -86,11 +86,6 @@ type orgWriter struct {
 	absent *orgAbsent
 }
 
-// resolve is resolveAs without naming the element.
-func (w *orgWriter) resolve(ctx context.Context, ref, typ, name string) (int, error) {
-	return w.resolveAs(ctx, "", ref, typ, name)
-}
-
 // resolveAs finds the organisation an IATI element names, or creates it,
 // matching in this order (internal/identity holds the rules):
 //   - an identifier, after the known equivalences (a bare DAC channel code
