@@ -85,9 +85,13 @@ BEGIN
   PERFORM set_config('registry.touched_tables', '', true);
   RETURN NULL;
 END $$`,
-	`DROP TRIGGER IF EXISTS registry_table_versions_at_commit ON table_version_marks`,
-	`CREATE CONSTRAINT TRIGGER registry_table_versions_at_commit AFTER INSERT ON table_version_marks
-  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION registry_bump_table_versions_at_commit()`,
+	`DO $$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'registry_table_versions_at_commit'
+      AND tgrelid = 'table_version_marks'::regclass) THEN
+    CREATE CONSTRAINT TRIGGER registry_table_versions_at_commit AFTER INSERT ON table_version_marks
+      DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION registry_bump_table_versions_at_commit();
+  END IF;
+END $$`,
 }
 
 // installTableVersions creates table_versions with a row per versioned
