@@ -12,6 +12,7 @@ import (
 	"golang.org/x/text/currency"
 
 	"github.com/aidregistry/registry/ent"
+	"github.com/aidregistry/registry/internal/gid"
 )
 
 // A summary computed afresh spent most of its time outside the database:
@@ -223,7 +224,7 @@ func (b *jsonBuilder) link(typename, table string, col int, f graphql.CollectedF
 	columns := linkColumns[typename]
 	obj, err := b.object(typename, f.Selections, func(sf graphql.CollectedField) (string, error) {
 		if sf.Name == "id" {
-			return scalar(gidSQL(typename, alias+".id")), nil
+			return scalar(gid.EncodeSQL(typename, alias+".id")), nil
 		}
 		c, ok := columns[sf.Name]
 		if !ok || len(sf.Selections) > 0 {
@@ -236,13 +237,6 @@ func (b *jsonBuilder) link(typename, table string, col int, f graphql.CollectedF
 	}
 	b.joins = append(b.joins, fmt.Sprintf("LEFT JOIN %s %s ON %s.id = b.k%d", table, alias, alias, col))
 	return "CASE WHEN " + alias + ".id IS NULL THEN 'null' ELSE " + obj + " END", nil
-}
-
-// gidSQL is gid's encoding in SQL: base64url without padding of "Type:id"
-// (short enough that encode never breaks the line).
-func gidSQL(typename, column string) string {
-	return "rtrim(translate(encode(convert_to(" + quote(typename+":") + " || " + column +
-		", 'UTF8'), 'base64'), '+/', '-_'), '=')"
 }
 
 // sector writes a bucket's sector key with its name, the least name the

@@ -70,11 +70,7 @@ func (postgres) array(elem, from, order string) string {
 
 func (postgres) text(column string) string { return column + "::text" }
 
-// id is gid.Encode in SQL: base64url without padding of "Type:id".
-func (postgres) id(typ, column string) string {
-	return "rtrim(translate(encode(convert_to(" + quote(typ+":") + " || " + column +
-		", 'UTF8'), 'base64'), '+/', '-_'), '=')"
-}
+func (postgres) id(typ, column string) string { return gid.EncodeSQL(typ, column) }
 
 // time writes the instant in the session's time zone, as lib/pq reads it:
 // Z for UTC, else the offset; the fraction without its trailing zeros.
