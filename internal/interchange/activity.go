@@ -1383,7 +1383,10 @@ func (w *activityWriter) adopt(ctx context.Context, children []int) error {
 		return err
 	}
 	for chunk := range slices.Chunk(children, adoptChunk) {
-		kids, err := w.c.Programme.Query().Where(programme.IDIn(chunk...)).Order(programme.ByID()).All(ctx)
+		// Only what tells how to adopt them: the update's history reads
+		// them whole anyway.
+		kids, err := w.c.Programme.Query().Where(programme.IDIn(chunk...)).Order(programme.ByID()).
+			Select(programme.FieldParentID, programme.FieldIatiSyncedAt, programme.FieldUpdatedAt).All(ctx)
 		if err != nil {
 			return err
 		}
