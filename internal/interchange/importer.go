@@ -303,7 +303,7 @@ func (im *importer) writeBatch(ctx context.Context, batch []*iati.Activity, line
 	}
 	if optimistic && !im.rows.empty() {
 		rows := im.rows
-		rows.dialect = im.batch.dialect
+		rows.dialect, rows.dropped = im.batch.dialect, im.batch.dropped
 		err := im.units.run(ctx, func(ctx context.Context, c *ent.Client) error {
 			return rows.flush(validate.AsPublished(ctx), c)
 		})
