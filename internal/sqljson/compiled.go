@@ -29,9 +29,10 @@ type compiledKey struct {
 // and nodes, or why the path cannot answer the selection (which does not
 // change either).
 type compiled struct {
-	shape shape
-	node  string
-	err   error
+	shape  shape
+	node   string
+	params []graphql.CollectedField // node's nested connections (paged.go)
+	err    error
 }
 
 // compiledCache keeps compilations across requests, so a repeated query

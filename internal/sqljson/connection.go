@@ -41,6 +41,7 @@ type rootField struct {
 	connection string    // the connection's GraphQL type
 	edge       string    // its edges' GraphQL type
 	where      *ast.Type // the type of the where argument
+	def        *ast.FieldDefinition
 	scope      func(*entsql.Selector)
 }
 
@@ -94,7 +95,7 @@ func rootOf(schema *ast.Schema, name string, r root) (*rootField, error) {
 		return nil, fmt.Errorf("sqljson: %s has no edges", conn.Name)
 	}
 	return &rootField{root: r, name: name, connection: conn.Name, edge: edges.Type.Name(),
-		where: fd.Arguments.ForName("where").Type}, nil
+		where: fd.Arguments.ForName("where").Type, def: fd}, nil
 }
 
 // Covers reports whether the path may answer a root field of Query.
@@ -125,7 +126,11 @@ func (c *Connections) Answer(ctx context.Context, op *graphql.OperationContext, 
 		return nil, comp.err
 	}
 	shape := comp.shape
-	query, args := c.statement(r, req, shape)
+	params, err := c.paramValues(op, shape.params)
+	if err != nil {
+		return nil, err
+	}
+	query, args := c.statement(r, req, shape, params)
 	rows, err := c.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s as JSON: %w", r.name, err)
@@ -147,6 +152,7 @@ type shape struct {
 	edge     []graphql.CollectedField // the fields of its edges
 	pageInfo map[string][]graphql.CollectedField
 	node     string // the SQL building a node's JSON, "" when not asked
+	params   []graphql.CollectedField // node's nested connections (paged.go)
 	total    bool   // the count is needed
 	// edges says whether entgql would load the page: it looks for a field
 	// aliased "edges". Without one it counts, and pageInfo says a next
@@ -201,7 +207,7 @@ func (c *Connections) shape(r *rootField, op *graphql.OperationContext, f graphq
 			if err != nil {
 				return s, err
 			}
-			s.node = node
+			s.node, s.params = node, comp.params
 		case "cursor", "__typename":
 		default:
 			return s, unsupported("%s.%s", r.edge, ef.Name)
