@@ -136,7 +136,7 @@ func (c *Connections) Answer(ctx context.Context, op *graphql.OperationContext, 
 		return nil, fmt.Errorf("%s as JSON: %w", r.name, err)
 	}
 	defer rows.Close()
-	res, err := scan(rows, req.orders, shape)
+	res, err := scan(rows, req.orders, shape, c.sql.finish)
 	if err != nil {
 		return nil, fmt.Errorf("%s as JSON: %w", r.name, err)
 	}

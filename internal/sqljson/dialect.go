@@ -39,6 +39,9 @@ type jsonSQL interface {
 	// boolean gives a condition as a JSON true or false, and whether the
 	// value is JSON (to be nested as such).
 	boolean(cond string) (string, bool)
+	// finish turns a record's JSON as the database wrote it into the
+	// record's JSON (mapsql.go).
+	finish(node []byte) ([]byte, error)
 }
 
 func dialectOf(name string) (jsonSQL, error) {
@@ -93,7 +96,9 @@ func (postgres) time(column string) string {
 
 func (postgres) anyID(column string) string { return gid.EncodeAnySQL(column) }
 
-func (postgres) jsonMap(column string) string { return canonicalJSON(column) }
+func (postgres) jsonMap(column string) string { return markedMap(column) }
+
+func (postgres) finish(node []byte) ([]byte, error) { return finishMaps(node) }
 
 // cursor writes msgpack/v5's map of one entry, "i" and the id as its
 // shortest unsigned integer (ids are never negative), in base64 without
@@ -141,6 +146,8 @@ func (sqliteJSON) anyID(column string) string { return "registry_gid(" + column 
 func (sqliteJSON) jsonMap(column string) string { return "registry_map(" + column + ")" }
 
 func (sqliteJSON) cursor(column string) string { return "registry_cursor(" + column + ")" }
+
+func (sqliteJSON) finish(node []byte) ([]byte, error) { return node, nil }
 
 // boolean is JSON text, which json_object takes as JSON once wrapped in
 // json(): SQLite has no boolean of its own.
@@ -235,10 +242,10 @@ func marshalMap(raw []byte) (driver.Value, error) {
 		return nil, nil
 	}
 	var b bytes.Buffer
-	if err := json.NewEncoder(&b).Encode(m); err != nil {
+	if err := writeMap(&b, m); err != nil {
 		return nil, fmt.Errorf("registry_map: %w", err)
 	}
-	return strings.TrimSuffix(b.String(), "\n"), nil
+	return b.String(), nil
 }
 
 // sqliteTimeLayouts are the texts modernc.org/sqlite writes and reads back

@@ -1,67 +1,77 @@
 package sqljson
 
-import "strings"
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+)
 
-// canonicalJSON writes a PostgreSQL jsonb column as gqlgen writes the Map
-// ent reads from it: encoding/json's encoder of a map[string]any, which
-// sorts every object's keys byte by byte (jsonb keeps them shortest
-// first), escapes <, > and & (and U+2028, U+2029) in strings, and writes
-// numbers as float64s, with an exponent below 1e-6 and from 1e21 (jsonb
-// writes every number out in full). The stored numbers came from Go's
-// encoder (internal/audit), so their digits are already a float64's
-// shortest ones.
-//
-// PostgreSQL cannot recurse in an expression, so the value is unfolded
-// into one row per member at any depth (a recursive query), each row
-// carrying its path of keys and indexes; written in path order (keys in
-// byte order, indexes zero-padded), with a closing bracket after each
-// container's members and a comma before each member but the first, the
-// rows' tokens are the canonical text.
-func canonicalJSON(column string) string {
-	// Each path step is "k" and a key or a padded index: every step sorts
-	// after its container's own row (a shorter path) and before its
-	// closing row (step "~").
-	const members = `SELECT 'k' || o.key AS step, o.key, o.value AS v FROM jsonb_each(CASE WHEN jsonb_typeof(n.v) = 'object' THEN n.v END) o
-		UNION ALL
-		SELECT 'k' || lpad(a.i::text, 10, '0'), NULL, a.v FROM jsonb_array_elements(CASE WHEN jsonb_typeof(n.v) = 'array' THEN n.v END) WITH ORDINALITY a(v, i)`
-	tree := `WITH RECURSIVE n(path, key, v) AS (SELECT ARRAY[]::text[], NULL::text, ` + column + ` WHERE ` + column + ` IS NOT NULL
-		UNION ALL SELECT n.path || m.step, m.key, m.v FROM n, LATERAL (` + members + `) m)`
-	// A member's row: a comma unless it is its container's first, its
-	// key, and its scalar or opening bracket.
-	open := `CASE WHEN cardinality(n.path) > 0 AND row_number() OVER (PARTITION BY cardinality(n.path), n.path[1:cardinality(n.path) - 1] ORDER BY n.path COLLATE "C") > 1 THEN ',' ELSE '' END
-		|| COALESCE(to_json(n.key)::text || ':', '')
-		|| CASE jsonb_typeof(n.v) WHEN 'object' THEN '{' WHEN 'array' THEN '[' WHEN 'number' THEN ` + goNumber("(n.v)::text") + ` ELSE (n.v)::text END`
-	rows := `SELECT n.path AS path, ` + open + ` AS tok FROM n
-		UNION ALL SELECT n.path || '~'::text, CASE jsonb_typeof(n.v) WHEN 'object' THEN '}' ELSE ']' END FROM n WHERE jsonb_typeof(n.v) IN ('object', 'array')`
-	text := `(` + tree + ` SELECT string_agg(r.tok, '' ORDER BY r.path COLLATE "C") FROM (` + rows + `) r)`
-	for _, r := range htmlEscapes {
-		text = "replace(" + text + ", " + quote(r[0]) + ", " + quote(r[1]) + ")"
+// gqlgen writes a Map with encoding/json's encoder of the map[string]any
+// ent reads: every object's keys sorted by byte, <, > and & (and U+2028,
+// U+2029) escaped, numbers written as float64s. PostgreSQL's jsonb keeps
+// keys shortest first and writes numbers out in full, and writing the
+// encoder's rules in SQL (unfolding the value into its members with a
+// recursive query) made the planner expect thousands of rows for each and
+// compile the statement (JIT) for seconds. So PostgreSQL writes the jsonb as
+// it is, wrapped in a mark, and the record's JSON is finished in Go by the
+// encoder itself (finishMaps); SQLite runs the same Go as a function
+// (registry_map).
+
+// mapMark opens the object a Map's jsonb text is wrapped in. Its key, one
+// NUL character, cannot come from stored data (jsonb refuses \u0000), and
+// no string holds an unescaped quote, so the text marks only what the
+// compiler wrapped.
+const mapMark = `{"\u0000m":`
+
+// markedMap is a jsonb column's text wrapped in the mark, null for null.
+func markedMap(column string) string {
+	return "CASE WHEN " + column + " IS NULL THEN NULL ELSE ('" + mapMark + "' || " + column + "::text || '}')::json END"
+}
+
+// finishMaps rewrites each marked Map of a record's JSON as gqlgen writes
+// it.
+func finishMaps(node []byte) ([]byte, error) {
+	mark := []byte(mapMark)
+	i := bytes.Index(node, mark)
+	if i < 0 {
+		return node, nil
 	}
-	return "(" + text + ")::json"
+	var out bytes.Buffer
+	for i >= 0 {
+		out.Write(node[:i])
+		rest := node[i+len(mark):]
+		dec := json.NewDecoder(bytes.NewReader(rest))
+		var m map[string]any
+		if err := dec.Decode(&m); err != nil {
+			return nil, fmt.Errorf("a Map as stored: %w", err)
+		}
+		end := int(dec.InputOffset())
+		for end < len(rest) && rest[end] == ' ' {
+			end++
+		}
+		if end == len(rest) || rest[end] != '}' {
+			return nil, fmt.Errorf("a Map as stored: no end to its mark")
+		}
+		if err := writeMap(&out, m); err != nil {
+			return nil, err
+		}
+		node = rest[end+1:]
+		i = bytes.Index(node, mark)
+	}
+	out.Write(node)
+	return out.Bytes(), nil
 }
 
-// htmlEscapes are what encoding/json escapes beyond JSON's own escapes;
-// they can only be in strings, so the whole text is replaced.
-var htmlEscapes = [][2]string{
-	{"<", `\u003c`}, {">", `\u003e`}, {"&", `\u0026`}, {"\u2028", `\u2028`}, {"\u2029", `\u2029`},
-}
-
-// goNumber writes a JSON number's text as encoding/json writes the float64
-// it stands for, given that its digits are the float64's shortest: as is,
-// but with an exponent (1e-7, 1.5e+21) below 1e-6 and from 1e21.
-func goNumber(text string) string {
-	x := "abs(" + text + "::numeric)"
-	// The number's digits without sign, point or leading and trailing
-	// zeros, and the power of ten of its first digit.
-	plain := x + "::text"
-	digits := "rtrim(ltrim(replace(" + plain + ", '.', ''), '0'), '0')"
-	whole := "split_part(" + plain + ", '.', 1)"
-	frac := "split_part(" + plain + ", '.', 2)"
-	exp := "CASE WHEN " + x + " >= 1 THEN length(" + whole + ") - 1 ELSE length(ltrim(" + frac + ", '0')) - length(" + frac + ") - 1 END"
-	mantissa := "left(" + digits + ", 1) || CASE WHEN length(" + digits + ") > 1 THEN '.' || substr(" + digits + ", 2) ELSE '' END"
-	sign := "CASE WHEN " + text + "::numeric < 0 THEN '-' ELSE '' END"
-	e := "(" + exp + ")"
-	expText := "CASE WHEN " + e + " < 0 THEN 'e-' || (-" + e + ")::text ELSE 'e+' || " + e + "::text END"
-	return strings.Join([]string{"CASE WHEN ", x, " >= 1e21 OR (", x, " <> 0 AND ", x, " < 1e-6) THEN ",
-		sign, " || ", mantissa, " || ", expText, " ELSE ", text, " END"}, "")
+// writeMap writes m as gqlgen's Map does, without the encoder's newline;
+// a nil map (stored JSON null) as null, as gqlgen writes a nil Map.
+func writeMap(out *bytes.Buffer, m map[string]any) error {
+	if m == nil {
+		out.WriteString("null")
+		return nil
+	}
+	if err := json.NewEncoder(out).Encode(m); err != nil {
+		return fmt.Errorf("a Map: %w", err)
+	}
+	out.Truncate(out.Len() - 1) // Encode's newline
+	return nil
 }

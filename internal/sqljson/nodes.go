@@ -40,7 +40,7 @@ func (c *Connections) answerNodes(ctx context.Context, op *graphql.OperationCont
 		return nil, fmt.Errorf("%s as JSON: %w", f.Name, err)
 	}
 	defer rows.Close()
-	nodes, err := scanNodes(rows, len(raw))
+	nodes, err := scanNodes(rows, len(raw), c.sql.finish)
 	if err != nil {
 		return nil, fmt.Errorf("%s as JSON: %w", f.Name, err)
 	}
@@ -110,7 +110,7 @@ func (c *Connections) nodesStatement(op *graphql.OperationContext, f graphql.Col
 }
 
 // scanNodes gives each id's JSON, nil where no row came.
-func scanNodes(rows *sql.Rows, n int) ([][]byte, error) {
+func scanNodes(rows *sql.Rows, n int, finish func([]byte) ([]byte, error)) ([][]byte, error) {
 	nodes := make([][]byte, n)
 	for rows.Next() {
 		var (
@@ -120,7 +120,11 @@ func scanNodes(rows *sql.Rows, n int) ([][]byte, error) {
 		if err := rows.Scan(&i, &node); err != nil {
 			return nil, err
 		}
-		nodes[i] = bytes.Clone(node) // RawBytes last until the next row
+		json, err := finish(bytes.Clone(node)) // RawBytes last until the next row
+		if err != nil {
+			return nil, err
+		}
+		nodes[i] = json
 	}
 	return nodes, rows.Err()
 }

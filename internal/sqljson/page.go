@@ -321,7 +321,7 @@ type result struct {
 	nodes [][]byte
 }
 
-func scan(rows *sql.Rows, orders []orderField, s shape) (result, error) {
+func scan(rows *sql.Rows, orders []orderField, s shape, finish func([]byte) ([]byte, error)) (result, error) {
 	var res result
 	for rows.Next() {
 		var (
@@ -356,7 +356,11 @@ func scan(rows *sql.Rows, orders []orderField, s shape) (result, error) {
 		}
 		res.ids = append(res.ids, int(id.Int64))
 		res.values = append(res.values, cursor)
-		res.nodes = append(res.nodes, bytes.Clone(node)) // RawBytes last until the next row
+		json, err := finish(bytes.Clone(node)) // RawBytes last until the next row
+		if err != nil {
+			return res, fmt.Errorf("record %d: %w", id.Int64, err)
+		}
+		res.nodes = append(res.nodes, json)
 	}
 	return res, rows.Err()
 }
