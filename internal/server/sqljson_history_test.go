@@ -42,6 +42,12 @@ func TestSQLJSONAnswersHistoryAndChanges(t *testing.T) {
 			{"history without edges", `{ programmes(first: 3) { edges { node {
 				history { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } } } }`},
 			{"history of records that have none", `{ countries(first: 2) { edges { node { iso2 history { ` + historyConn + ` } } } } }`},
+			{"changes, a default page", `{ changes { ` + historyConn + ` } }`},
+			{"changes since a time, filtered", `{ changes(since: "2000-01-01T00:00:00Z", first: 5, where: {operation: UPDATE, recordTypeIn: ["Programme", "Organisation"]}) { ` + historyConn + ` } }`},
+			{"changes since the future", `{ changes(since: "2999-01-01T00:00:00Z") { ` + historyConn + ` } }`},
+			{"changes with aliases and fragments", `fragment C on Change { op: operation recordID ... on Node { id } }
+				{ all: changes(first: 2, where: {recordTypeNEQ: "Test"}) { __typename edges { __typename c: cursor node { ...C } } totalCount } }`},
+			{"changes, a count alone", `{ changes(first: 3) { totalCount pageInfo { hasNextPage hasPreviousPage } } }`},
 		} {
 			same(t, fast, slow, c.what, c.query, nil)
 		}
@@ -59,6 +65,7 @@ func TestSQLJSONAnswersHistoryAndChanges(t *testing.T) {
 				map[string]any{"ids": ids})
 		})
 		t.Run("history paged with after", func(t *testing.T) { pageHistory(t, fast, slow) })
+		t.Run("changes paged with after", func(t *testing.T) { pageChanges(t, fast, slow) })
 		t.Run("maps written byte for byte as gqlgen writes them", func(t *testing.T) {
 			const q = `{ programmes(where: {code: "MIDA"}) { edges { node { history { edges { node { recordType before after } } } } } } }`
 			want, got := slow.query(t, q, nil), fast.query(t, q, nil)
@@ -75,6 +82,7 @@ func TestSQLJSONAnswersHistoryAndChanges(t *testing.T) {
 				{"a page too large", `{ programmes(first: 2) { edges { node { history(first: 5000) { totalCount } } } } }`},
 				{"a bad cursor", `{ programmes(first: 2) { edges { node { history(after: "bm90IGEgY3Vyc29y") { totalCount } } } } }`},
 				{"a count under another name", `{ programmes(first: 2) { edges { node { history { n: totalCount edges { cursor } } } } } }`},
+				{"a time that is no time", `{ changes(since: "yesterday") { totalCount } }`},
 			} {
 				want := slow.query(t, c.query, nil)
 				before := fast.Store.Counter.Count()
@@ -125,6 +133,30 @@ func pageHistory(t *testing.T, fast, slow *registry) {
 			return
 		}
 		after = *info.EndCursor
+	}
+}
+
+// pageChanges walks the changes three at a time, from a cursor the
+// resolvers give, and with one from the middle of the filtered ones.
+func pageChanges(t *testing.T, fast, slow *registry) {
+	const q = `query($after: Cursor, $since: Time, $w: ChangeWhereInput) { changes(first: 3, after: $after, since: $since, where: $w) { ` + historyConn + ` } }`
+	var page struct {
+		Changes struct {
+			PageInfo struct{ EndCursor *string }
+		}
+	}
+	slow.mustData(t, q, nil, &page)
+	if page.Changes.PageInfo.EndCursor == nil {
+		t.Fatal("no changes")
+	}
+	cursor := *page.Changes.PageInfo.EndCursor
+	for _, vars := range []map[string]any{
+		{"after": cursor},
+		{"after": cursor, "since": "2001-02-03T04:05:06.5+01:00"},
+		{"after": cursor, "w": map[string]any{"operationIn": []any{"UPDATE", "DELETE"}}},
+		{"w": map[string]any{"not": map[string]any{"recordType": "Programme"}}},
+	} {
+		same(t, fast, slow, "changes page", q, vars)
 	}
 }
 

@@ -4,6 +4,7 @@ package sqljson
 
 import (
 	"github.com/aidregistry/registry/ent"
+	"github.com/aidregistry/registry/ent/change"
 	"github.com/aidregistry/registry/ent/predicate"
 )
 
@@ -367,6 +368,9 @@ var roots = map[string]root{
 		"KIND":       {column: "kind", cursor: cursorString},
 		"STATUS":     {column: "status", cursor: cursorString},
 		"SIGNED_ON":  {column: "signed_on", cursor: cursorString},
+	}},
+	"changes": {object: "Change", where: whereOf[ent.ChangeWhereInput, predicate.Change](ent.ErrEmptyChangeWhereInput), orders: map[string]orderField{}, args: map[string]argFunc{
+		"since": argTime(change.AtGTE),
 	}},
 	"countries": {object: "Country", where: whereOf[ent.CountryWhereInput, predicate.Country](ent.ErrEmptyCountryWhereInput), orders: map[string]orderField{
 		"CREATED_AT": {column: "created_at", cursor: cursorTime},

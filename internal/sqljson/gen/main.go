@@ -122,6 +122,7 @@ type pagedLink struct{ connection, target, column string }
 // arguments are each one ent predicate on the argument's value:
 // changes(since:) is at >= since (graph/writes.resolvers.go).
 var handRoots = map[string]handRoot{
+	"changes": {object: "Change", args: map[string]handArg{"since": {predicate: "AtGTE", scalar: "Time"}}},
 }
 
 type handRoot struct {
