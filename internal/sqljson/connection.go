@@ -114,24 +114,34 @@ func (c *Connections) Answer(ctx context.Context, op *graphql.OperationContext, 
 	if r == nil {
 		return nil, unsupported("Query.%s", f.Name)
 	}
-	req, err := c.parse(r, f.ArgumentMap(op.Variables))
-	if err != nil {
-		return nil, err
-	}
-	comp := c.compiled.get(keyOf(op, f, ""), func() compiled {
+	key := keyOf(op, f, "")
+	comp := c.compiled.get(key, func() compiled {
 		s, err := c.shape(r, op, f)
 		return compiled{shape: s, err: err}
 	})
-	if comp.err != nil {
-		return nil, comp.err
+	p := comp.plan
+	if p == nil {
+		req, err := c.parse(r, f.ArgumentMap(op.Variables))
+		if err != nil {
+			return nil, err
+		}
+		if comp.err != nil {
+			return nil, comp.err
+		}
+		params, err := c.paramValues(op, comp.shape.params)
+		if err != nil {
+			return nil, err
+		}
+		query, args := c.statement(r, req, comp.shape, params)
+		p = &plan{req: req, query: query, args: args}
+		// The nested connections' arguments are the statement's too.
+		if literal(f.Arguments) && nestedLiteral(comp.shape.params) {
+			comp.plan = p
+			c.compiled.keep(key, comp)
+		}
 	}
-	shape := comp.shape
-	params, err := c.paramValues(op, shape.params)
-	if err != nil {
-		return nil, err
-	}
-	query, args := c.statement(r, req, shape, params)
-	rows, err := c.db.QueryContext(ctx, query, args...)
+	shape, req := comp.shape, p.req
+	rows, err := c.db.QueryContext(ctx, p.query, p.args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s as JSON: %w", r.name, err)
 	}
