@@ -64,6 +64,15 @@ func TestSQLJSONAnswersHistoryAndChanges(t *testing.T) {
 			same(t, fast, slow, "nodes", `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Programme { history(first: 1) { `+historyConn+` } } } }`,
 				map[string]any{"ids": ids})
 		})
+		// A connection whose own arguments are all written in the query
+		// keeps its statement: the history's, from variables, must not stick.
+		t.Run("history's variables under a root of written arguments", func(t *testing.T) {
+			const q = `query($n: Int) { programmes(first: 3, orderBy: [{field: CODE}]) { edges { node { code
+				history(first: $n) { totalCount edges { cursor } pageInfo { hasNextPage } } } } } }`
+			for _, n := range []any{1, 2, nil, 1} {
+				same(t, fast, slow, "history(first: $n)", q, map[string]any{"n": n})
+			}
+		})
 		t.Run("history paged with after", func(t *testing.T) { pageHistory(t, fast, slow) })
 		t.Run("changes paged with after", func(t *testing.T) { pageChanges(t, fast, slow) })
 		t.Run("maps written byte for byte as gqlgen writes them", func(t *testing.T) {
