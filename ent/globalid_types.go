@@ -94,3 +94,13 @@ func UnnamedNodeTables() []string {
 	}
 	return missing
 }
+
+// NodeTypeNames gives the GraphQL type name of every global-id range, by
+// the range's first id: what code that encodes ids in SQL needs.
+func NodeTypeNames() map[int]string {
+	out := make(map[int]string, len(nodeTypes))
+	for start, table := range nodeTypes {
+		out[start] = nodeTypeNames[table]
+	}
+	return out
+}

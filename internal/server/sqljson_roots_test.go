@@ -30,7 +30,8 @@ var rootCases = []rootCase{
 			presences { openedIn country { iso2 } } contacts { name email }
 			participations { role programme { code } } fundingsGiven { date value { amount currency } }
 			fundingsReceived { date } agreementParties { signatoryName agreement { title } }
-			eventsOrganised { title } eventsAttended { title } sources { title fileName }`},
+			eventsOrganised { title } eventsAttended { title } sources { title fileName }
+			history(first: 2) { totalCount edges { cursor node { operation recordID after } } pageInfo { hasNextPage endCursor } }`},
 	{field: "agreements", orderBy: `[{field: STATUS}, {field: TITLE, direction: DESC}]`, where: `{hasPartiesWith: [{hasOrganisationWith: [{acronym: "IOM"}]}]}`,
 		node: `id reference title kind status signedOn place summary
 			parties { id signatoryName signatoryTitle organisation { acronym } }
@@ -41,7 +42,9 @@ var rootCases = []rootCase{
 			countries { role sharePercent country { iso2 } areas { name } } fundings { kind value { amount currency } }
 			results { indicator unit target achieved } contacts { name } agreements { title } events { title }
 			sectors { vocabulary code name percentage } locations { ref name reach exactness locationClass featureDesignation }
-			policyMarkers { code significance } humanitarianScopes { type code } sources { title url publisher publishedOn }`},
+			policyMarkers { code significance } humanitarianScopes { type code } sources { title url publisher publishedOn }
+			history { totalCount edges { node { id at operation before } } }
+			participations { organisation { history(first: 1) { pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } }`},
 	{field: "fundings", orderBy: `[{field: KIND}, {field: DATE, direction: DESC}]`, where: `{hasFunderWith: [{acronymNotNil: true}]}`,
 		node: `id kind transactionType date note value { amount currency } programme { code } funder { acronym }
 			recipient { acronym } agreement { reference } sectors { code percentage } sources { title }`},
@@ -83,7 +86,7 @@ func TestSQLJSONAnswersEveryRootConnection(t *testing.T) {
 // with fragments on the interface and on each type.
 const nodeFields = `__typename ... on Node { id }
 	... on Programme { code budget { amount currency } countries { country { iso2 } } }
-	... on Organisation { acronym headquarters { iso2 } }
+	... on Organisation { acronym headquarters { iso2 } history(first: 1) { totalCount edges { cursor node { recordType } } } }
 	...C`
 
 const countryFragment = `fragment C on Country { iso2 areas { name } }`

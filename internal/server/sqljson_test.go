@@ -88,7 +88,12 @@ func TestSQLJSONAnswersAsResolversDo(t *testing.T) {
 			edges { cursor node { code } } } }`},
 		{name: "filter by an id that is no registry id steps aside", query: `query($id: ID!) { programmes(where: {hasParticipationsWith: [{hasOrganisationWith: [{idNEQ: $id}]}]}) {
 			totalCount edges { node { code } } } }`, vars: map[string]any{"id": "T3JnYW5pc2F0aW9uOjA"}},
-		{name: "history steps aside", query: `{ programmes(first: 2) { totalCount edges { node { code history { totalCount } } } } }`},
+		{name: "history nested in the page", statements: 1, query: `{ programmes(first: 2) { totalCount edges { node { code history { totalCount } } } } }`},
+		{name: "history nested two levels down, with aliases and a fragment", statements: 1, query: `
+			fragment C on Change { op: operation recordType recordID before }
+			{ programmes(first: 2) { edges { node { code participations { organisation {
+				h: history(first: 1) { totalCount edges { cursor node { ...C } } pageInfo { hasNextPage endCursor } } } } } } } }`},
+		{name: "history with no page steps aside", query: `{ programmes(first: 2) { edges { node { history(first: 0) { totalCount } } } } }`},
 		{name: "a backward page", statements: 1, query: `{ programmes(last: 2) { totalCount edges { node { code participations { role } } } } }`},
 		{name: "first and last together step aside", query: `{ programmes(first: 2, last: 2) { totalCount edges { node { code } } } }`},
 		{name: "page too large is refused", query: `{ programmes(first: 5000) { edges { node { code } } } }`},

@@ -32,10 +32,11 @@ type compiledKey struct {
 // are all written in the query (no variables), so that they, too, are the
 // same at every request.
 type compiled struct {
-	shape shape
-	node  string
-	err   error
-	plan  *plan
+	shape  shape
+	node   string
+	params []graphql.CollectedField // node's nested connections (paged.go)
+	err    error
+	plan   *plan
 }
 
 // plan is a connection's page and the statement that reads it. Requests
@@ -136,4 +137,15 @@ func booleans(op *graphql.OperationContext) string {
 		b.WriteByte(',')
 	}
 	return b.String()
+}
+
+// nestedLiteral reports whether the nested connections' arguments are all
+// written in the query.
+func nestedLiteral(params []graphql.CollectedField) bool {
+	for _, f := range params {
+		if !literal(f.Arguments) {
+			return false
+		}
+	}
+	return true
 }

@@ -41,6 +41,7 @@ type rootField struct {
 	connection string    // the connection's GraphQL type
 	edge       string    // its edges' GraphQL type
 	where      *ast.Type // the type of the where argument
+	def        *ast.FieldDefinition
 	scope      func(*entsql.Selector)
 }
 
@@ -94,7 +95,7 @@ func rootOf(schema *ast.Schema, name string, r root) (*rootField, error) {
 		return nil, fmt.Errorf("sqljson: %s has no edges", conn.Name)
 	}
 	return &rootField{root: r, name: name, connection: conn.Name, edge: edges.Type.Name(),
-		where: fd.Arguments.ForName("where").Type}, nil
+		where: fd.Arguments.ForName("where").Type, def: fd}, nil
 }
 
 // Covers reports whether the path may answer a root field of Query.
@@ -127,9 +128,14 @@ func (c *Connections) Answer(ctx context.Context, op *graphql.OperationContext, 
 		if comp.err != nil {
 			return nil, comp.err
 		}
-		query, args := c.statement(r, req, comp.shape)
+		params, err := c.paramValues(op, comp.shape.params)
+		if err != nil {
+			return nil, err
+		}
+		query, args := c.statement(r, req, comp.shape, params)
 		p = &plan{req: req, query: query, args: args}
-		if literal(f.Arguments) {
+		// The nested connections' arguments are the statement's too.
+		if literal(f.Arguments) && nestedLiteral(comp.shape.params) {
 			comp.plan = p
 			c.compiled.keep(key, comp)
 		}
@@ -140,7 +146,7 @@ func (c *Connections) Answer(ctx context.Context, op *graphql.OperationContext, 
 		return nil, fmt.Errorf("%s as JSON: %w", r.name, err)
 	}
 	defer rows.Close()
-	res, err := scan(rows, req.orders, shape)
+	res, err := scan(rows, req.orders, shape, c.sql.finish)
 	if err != nil {
 		return nil, fmt.Errorf("%s as JSON: %w", r.name, err)
 	}
@@ -156,6 +162,7 @@ type shape struct {
 	edge     []graphql.CollectedField // the fields of its edges
 	pageInfo map[string][]graphql.CollectedField
 	node     string // the SQL building a node's JSON, "" when not asked
+	params   []graphql.CollectedField // node's nested connections (paged.go)
 	total    bool   // the count is needed
 	// edges says whether entgql would load the page: it looks for a field
 	// aliased "edges". Without one it counts, and pageInfo says a next
@@ -210,7 +217,7 @@ func (c *Connections) shape(r *rootField, op *graphql.OperationContext, f graphq
 			if err != nil {
 				return s, err
 			}
-			s.node = node
+			s.node, s.params = node, comp.params
 		case "cursor", "__typename":
 		default:
 			return s, unsupported("%s.%s", r.edge, ef.Name)

@@ -33,6 +33,8 @@ func Selection(typ string) string {
 			b.WriteString(" { amount currency }")
 		case toOne, toMany, manyToMany:
 			b.WriteString(" { id }")
+		case connection:
+			b.WriteString(" { totalCount edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } }")
 		}
 		b.WriteByte(' ')
 	}

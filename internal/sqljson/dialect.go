@@ -1,7 +1,9 @@
 package sqljson
 
 import (
+	"bytes"
 	"database/sql/driver"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -27,6 +29,19 @@ type jsonSQL interface {
 	// time gives a time column as gqlgen's Time writes the time.Time the
 	// driver reads from it (RFC 3339, nanoseconds without trailing zeros).
 	time(column string) string
+	// anyID gives the opaque id of a record of any type, named by its id.
+	anyID(column string) string
+	// jsonMap gives a JSON object column as gqlgen writes a Map.
+	jsonMap(column string) string
+	// cursor gives the cursor entgql writes for a record of an unordered
+	// page: msgpack of {"i": id} in unpadded base64.
+	cursor(column string) string
+	// boolean gives a condition as a JSON true or false, and whether the
+	// value is JSON (to be nested as such).
+	boolean(cond string) (string, bool)
+	// finish turns a record's JSON as the database wrote it into the
+	// record's JSON (mapsql.go).
+	finish(node []byte) ([]byte, error)
 }
 
 func dialectOf(name string) (jsonSQL, error) {
@@ -79,6 +94,26 @@ func (postgres) time(column string) string {
 		"CASE WHEN extract(timezone FROM " + column + ") = 0 THEN 'Z' ELSE to_char(" + column + ", 'TZH:TZM') END)"
 }
 
+func (postgres) anyID(column string) string { return gid.EncodeAnySQL(column) }
+
+func (postgres) jsonMap(column string) string { return markedMap(column) }
+
+func (postgres) finish(node []byte) ([]byte, error) { return finishMaps(node) }
+
+// cursor writes msgpack/v5's map of one entry, "i" and the id as its
+// shortest unsigned integer (ids are never negative), in base64 without
+// its padding; 12 bytes at most, never broken into lines.
+func (postgres) cursor(column string) string {
+	be := "int8send(" + column + ")"
+	return `rtrim(encode('\x81a169'::bytea || CASE WHEN ` + column + ` <= 127 THEN substring(` + be + ` from 8)` +
+		` WHEN ` + column + ` <= 255 THEN '\xcc'::bytea || substring(` + be + ` from 8)` +
+		` WHEN ` + column + ` <= 65535 THEN '\xcd'::bytea || substring(` + be + ` from 7)` +
+		` WHEN ` + column + ` <= 4294967295 THEN '\xce'::bytea || substring(` + be + ` from 5)` +
+		` ELSE '\xcf'::bytea || ` + be + ` END, 'base64'), '=')`
+}
+
+func (postgres) boolean(cond string) (string, bool) { return "(" + cond + ")", false }
+
 type sqliteJSON struct{}
 
 // object wraps nested values in json(): SQLite passes a value through a
@@ -105,6 +140,20 @@ func (sqliteJSON) text(column string) string { return column }
 func (sqliteJSON) id(_, column string) string { return "registry_gid(" + column + ")" }
 
 func (sqliteJSON) time(column string) string { return "registry_time(" + column + ")" }
+
+func (sqliteJSON) anyID(column string) string { return "registry_gid(" + column + ")" }
+
+func (sqliteJSON) jsonMap(column string) string { return "registry_map(" + column + ")" }
+
+func (sqliteJSON) cursor(column string) string { return "registry_cursor(" + column + ")" }
+
+func (sqliteJSON) finish(node []byte) ([]byte, error) { return node, nil }
+
+// boolean is JSON text, which json_object takes as JSON once wrapped in
+// json(): SQLite has no boolean of its own.
+func (sqliteJSON) boolean(cond string) (string, bool) {
+	return "CASE WHEN " + cond + " THEN 'true' ELSE 'false' END", true
+}
 
 // registry_gid(id) is gid.Encode for SQLite, which has no base64 of its own.
 func init() {
@@ -140,6 +189,63 @@ func init() {
 			return t.Format(time.RFC3339Nano), nil
 		},
 	})
+}
+
+// registry_cursor(id) and registry_map(text) are cursor and jsonMap for
+// SQLite: the Go code gqlgen runs, on the stored values.
+func init() {
+	sqlite.MustRegisterFunction("registry_cursor", &sqlite.FunctionImpl{
+		NArgs:         1,
+		Deterministic: true,
+		Scalar: func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+			if args[0] == nil {
+				return nil, nil
+			}
+			id, ok := args[0].(int64)
+			if !ok {
+				return nil, fmt.Errorf("registry_cursor: id is a %T, not an integer", args[0])
+			}
+			var b bytes.Buffer
+			writeCursor(&b, int(id), []any{})
+			return strings.Trim(b.String(), `"`), nil
+		},
+	})
+	sqlite.MustRegisterFunction("registry_map", &sqlite.FunctionImpl{
+		NArgs:         1,
+		Deterministic: true,
+		Scalar: func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+			var raw []byte
+			switch x := args[0].(type) {
+			case nil:
+				return nil, nil
+			case string:
+				raw = []byte(x)
+			case []byte:
+				raw = x
+			default:
+				return nil, fmt.Errorf("registry_map: a %T, not JSON text", args[0])
+			}
+			return marshalMap(raw)
+		},
+	})
+}
+
+// marshalMap reads stored JSON as ent reads a map field and writes it as
+// gqlgen's Map does (keys sorted, HTML escaped, numbers as float64s); JSON
+// null stays null, as a nil map does.
+func marshalMap(raw []byte) (driver.Value, error) {
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, fmt.Errorf("registry_map: %w", err)
+	}
+	if m == nil {
+		return nil, nil
+	}
+	var b bytes.Buffer
+	if err := writeMap(&b, m); err != nil {
+		return nil, fmt.Errorf("registry_map: %w", err)
+	}
+	return b.String(), nil
 }
 
 // sqliteTimeLayouts are the texts modernc.org/sqlite writes and reads back

@@ -40,7 +40,7 @@ func (c *Connections) answerNodes(ctx context.Context, op *graphql.OperationCont
 		return nil, fmt.Errorf("%s as JSON: %w", f.Name, err)
 	}
 	defer rows.Close()
-	nodes, err := scanNodes(rows, len(raw))
+	nodes, err := scanNodes(rows, len(raw), c.sql.finish)
 	if err != nil {
 		return nil, fmt.Errorf("%s as JSON: %w", f.Name, err)
 	}
@@ -68,7 +68,6 @@ func (c *Connections) nodesStatement(op *graphql.OperationContext, f graphql.Col
 	d := entsql.Dialect(c.dialect)
 	var b entsql.Builder
 	b.SetDialect(c.dialect)
-	comp := &compiler{sql: c.sql, schema: c.schema, op: op, maxFields: 50}
 	for i, v := range raw {
 		s, ok := v.(string)
 		if !ok {
@@ -84,11 +83,16 @@ func (c *Connections) nodesStatement(op *graphql.OperationContext, f graphql.Col
 			return "", nil, unsupported("a %s by id", typ)
 		}
 		node := c.compiled.get(keyOf(op, f, typ), func() compiled {
+			comp := &compiler{sql: c.sql, schema: c.schema, op: op, maxFields: 50}
 			node, err := comp.object(typ, "p", f.Selections)
-			return compiled{node: node, err: err}
+			return compiled{node: node, params: comp.params, err: err}
 		})
 		if node.err != nil {
 			return "", nil, node.err
+		}
+		params, err := c.paramValues(op, node.params)
+		if err != nil {
+			return "", nil, err
 		}
 		sel := d.Select("*").From(entsql.Table(obj.table))
 		sel.Where(entsql.EQ(sel.C("id"), id))
@@ -99,13 +103,14 @@ func (c *Connections) nodesStatement(op *graphql.OperationContext, f graphql.Col
 			b.WriteString(" UNION ALL ")
 		}
 		b.WriteString(fmt.Sprintf("SELECT %d AS i, %s AS j FROM (", i, node.node)).Join(sel).WriteString(") p")
+		writeParams(&b, params)
 	}
 	query, args := b.Query()
 	return query, args, nil
 }
 
 // scanNodes gives each id's JSON, nil where no row came.
-func scanNodes(rows *sql.Rows, n int) ([][]byte, error) {
+func scanNodes(rows *sql.Rows, n int, finish func([]byte) ([]byte, error)) ([][]byte, error) {
 	nodes := make([][]byte, n)
 	for rows.Next() {
 		var (
@@ -115,7 +120,11 @@ func scanNodes(rows *sql.Rows, n int) ([][]byte, error) {
 		if err := rows.Scan(&i, &node); err != nil {
 			return nil, err
 		}
-		nodes[i] = bytes.Clone(node) // RawBytes last until the next row
+		json, err := finish(bytes.Clone(node)) // RawBytes last until the next row
+		if err != nil {
+			return nil, err
+		}
+		nodes[i] = json
 	}
 	return nodes, rows.Err()
 }

@@ -4,6 +4,7 @@ package sqljson
 
 import (
 	"github.com/aidregistry/registry/ent"
+	"github.com/aidregistry/registry/ent/change"
 	"github.com/aidregistry/registry/ent/predicate"
 )
 
@@ -25,10 +26,8 @@ var objects = map[string]object{
 		"programmes": {kind: manyToMany, target: "Programme", join: "agreement_programmes", own: "agreement_id", other: "programme_id"},
 		"fundings":   {kind: toMany, column: "agreement_id", target: "Funding"},
 		"sources":    {kind: manyToMany, target: "Source", join: "agreement_sources", own: "agreement_id", other: "source_id"},
+		"history":    {kind: connection, column: "record_id", target: "Change"},
 	}},
-	// Agreement, left to the resolvers:
-	//
-	//	history: arguments
 	"AgreementParty": {table: "agreement_parties", fields: map[string]field{
 		"id":             {kind: globalID},
 		"createdAt":      {kind: timestamp, column: "created_at"},
@@ -38,10 +37,8 @@ var objects = map[string]object{
 		"agreement":      {kind: toOne, column: "agreement_parties", target: "Agreement"},
 		"organisation":   {kind: toOne, column: "organisation_agreement_parties", target: "Organisation"},
 		"sources":        {kind: manyToMany, target: "Source", join: "agreement_party_sources", own: "agreement_party_id", other: "source_id"},
+		"history":        {kind: connection, column: "record_id", target: "Change"},
 	}},
-	// AgreementParty, left to the resolvers:
-	//
-	//	history: arguments
 	"Area": {table: "areas", fields: map[string]field{
 		"id":                 {kind: globalID},
 		"createdAt":          {kind: timestamp, column: "created_at"},
@@ -50,23 +47,19 @@ var objects = map[string]object{
 		"country":            {kind: toOne, column: "country_id", target: "Country"},
 		"programmeCountries": {kind: manyToMany, target: "ProgrammeCountry", join: "programme_country_areas", own: "area_id", other: "programme_country_id"},
 		"sources":            {kind: manyToMany, target: "Source", join: "area_sources", own: "area_id", other: "source_id"},
+		"history":            {kind: connection, column: "record_id", target: "Change"},
 	}},
-	// Area, left to the resolvers:
-	//
-	//	history: arguments
 	"Change": {table: "changes", fields: map[string]field{
-		"id":         {kind: globalID},
-		"at":         {kind: timestamp, column: "at"},
-		"operation":  {kind: column, column: "operation"},
-		"recordType": {kind: column, column: "record_type"},
-		"keyID":      {kind: column, column: "key_id"},
+		"id":             {kind: globalID},
+		"at":             {kind: timestamp, column: "at"},
+		"operation":      {kind: column, column: "operation"},
+		"recordType":     {kind: column, column: "record_type"},
+		"recordID":       {kind: anyID, column: "record_id"},
+		"before":         {kind: jsonMap, column: "before"},
+		"after":          {kind: jsonMap, column: "after"},
+		"keyID":          {kind: column, column: "key_id"},
+		"organisationID": {kind: anyID, column: "organisation_id"},
 	}},
-	// Change, left to the resolvers:
-	//
-	//	recordID: ID stored as int
-	//	before: a Go type of its own (map[string]interface {})
-	//	after: a Go type of its own (map[string]interface {})
-	//	organisationID: ID stored as int
 	"Contact": {table: "contacts", fields: map[string]field{
 		"id":           {kind: globalID},
 		"createdAt":    {kind: timestamp, column: "created_at"},
@@ -78,10 +71,8 @@ var objects = map[string]object{
 		"organisation": {kind: toOne, column: "organisation_contacts", target: "Organisation"},
 		"programme":    {kind: toOne, column: "programme_contacts", target: "Programme"},
 		"sources":      {kind: manyToMany, target: "Source", join: "contact_sources", own: "contact_id", other: "source_id"},
+		"history":      {kind: connection, column: "record_id", target: "Change"},
 	}},
-	// Contact, left to the resolvers:
-	//
-	//	history: arguments
 	"Country": {table: "countries", fields: map[string]field{
 		"id":                 {kind: globalID},
 		"createdAt":          {kind: timestamp, column: "created_at"},
@@ -95,10 +86,8 @@ var objects = map[string]object{
 		"programmeCountries": {kind: toMany, column: "country_id", target: "ProgrammeCountry"},
 		"headquartered":      {kind: toMany, column: "headquarters_id", target: "Organisation"},
 		"sources":            {kind: manyToMany, target: "Source", join: "country_sources", own: "country_id", other: "source_id"},
+		"history":            {kind: connection, column: "record_id", target: "Change"},
 	}},
-	// Country, left to the resolvers:
-	//
-	//	history: arguments
 	"Event": {table: "events", fields: map[string]field{
 		"id":           {kind: globalID},
 		"createdAt":    {kind: timestamp, column: "created_at"},
@@ -112,10 +101,8 @@ var objects = map[string]object{
 		"participants": {kind: manyToMany, target: "Organisation", join: "event_participants", own: "event_id", other: "organisation_id"},
 		"programme":    {kind: toOne, column: "programme_id", target: "Programme"},
 		"sources":      {kind: manyToMany, target: "Source", join: "event_sources", own: "event_id", other: "source_id"},
+		"history":      {kind: connection, column: "record_id", target: "Change"},
 	}},
-	// Event, left to the resolvers:
-	//
-	//	history: arguments
 	"ExchangeRate": {table: "exchange_rates", fields: map[string]field{
 		"id":         {kind: globalID},
 		"createdAt":  {kind: timestamp, column: "created_at"},
@@ -141,11 +128,11 @@ var objects = map[string]object{
 		"sectors":         {kind: toMany, column: "funding_id", target: "Sector"},
 		"sources":         {kind: manyToMany, target: "Source", join: "funding_sources", own: "funding_id", other: "source_id"},
 		"value":           {kind: money, amount: "value_amount", currency: "value_currency"},
+		"history":         {kind: connection, column: "record_id", target: "Change"},
 	}},
 	// Funding, left to the resolvers:
 	//
 	//	qualityNotes: declared by hand, with a resolver of its own
-	//	history: arguments
 	"HumanitarianScope": {table: "humanitarian_scopes", fields: map[string]field{
 		"id":         {kind: globalID},
 		"type":       {kind: column, column: "type"},
@@ -190,12 +177,12 @@ var objects = map[string]object{
 		"eventsOrganised":  {kind: manyToMany, target: "Event", join: "event_organisers", own: "organisation_id", other: "event_id"},
 		"eventsAttended":   {kind: manyToMany, target: "Event", join: "event_participants", own: "organisation_id", other: "event_id"},
 		"sources":          {kind: manyToMany, target: "Source", join: "organisation_sources", own: "organisation_id", other: "source_id"},
+		"history":          {kind: connection, column: "record_id", target: "Change"},
 	}},
 	// Organisation, left to the resolvers:
 	//
 	//	possibleDuplicates: declared by hand, with a resolver of its own
 	//	aliases: declared by hand, with a resolver of its own
-	//	history: arguments
 	"OrganisationAlias": {table: "organisation_aliases", fields: map[string]field{
 		"id":           {kind: globalID},
 		"createdAt":    {kind: timestamp, column: "created_at"},
@@ -210,14 +197,12 @@ var objects = map[string]object{
 		"id":        {kind: globalID},
 		"createdAt": {kind: timestamp, column: "created_at"},
 		"updatedAt": {kind: timestamp, column: "updated_at"},
+		"intoID":    {kind: anyID, column: "into_id"},
+		"fromID":    {kind: anyID, column: "from_id"},
+		"before":    {kind: jsonMap, column: "before"},
+		"moved":     {kind: jsonMap, column: "moved"},
 		"undoneAt":  {kind: timestamp, column: "undone_at"},
 	}},
-	// OrganisationMerge, left to the resolvers:
-	//
-	//	intoID: ID stored as int
-	//	fromID: ID stored as int
-	//	before: a Go type of its own (map[string]interface {})
-	//	moved: a Go type of its own (map[string]interface {})
 	"Participation": {table: "participations", fields: map[string]field{
 		"id":           {kind: globalID},
 		"createdAt":    {kind: timestamp, column: "created_at"},
@@ -226,10 +211,8 @@ var objects = map[string]object{
 		"programme":    {kind: toOne, column: "programme_id", target: "Programme"},
 		"organisation": {kind: toOne, column: "organisation_id", target: "Organisation"},
 		"sources":      {kind: manyToMany, target: "Source", join: "participation_sources", own: "participation_id", other: "source_id"},
+		"history":      {kind: connection, column: "record_id", target: "Change"},
 	}},
-	// Participation, left to the resolvers:
-	//
-	//	history: arguments
 	"PolicyMarker": {table: "policy_markers", fields: map[string]field{
 		"id":           {kind: globalID},
 		"vocabulary":   {kind: column, column: "vocabulary"},
@@ -246,10 +229,8 @@ var objects = map[string]object{
 		"organisation": {kind: toOne, column: "organisation_presences", target: "Organisation"},
 		"country":      {kind: toOne, column: "country_presences", target: "Country"},
 		"sources":      {kind: manyToMany, target: "Source", join: "presence_sources", own: "presence_id", other: "source_id"},
+		"history":      {kind: connection, column: "record_id", target: "Change"},
 	}},
-	// Presence, left to the resolvers:
-	//
-	//	history: arguments
 	"Programme": {table: "programmes", fields: map[string]field{
 		"id":                 {kind: globalID},
 		"createdAt":          {kind: timestamp, column: "created_at"},
@@ -279,6 +260,7 @@ var objects = map[string]object{
 		"humanitarianScopes": {kind: toMany, column: "programme_id", target: "HumanitarianScope"},
 		"sources":            {kind: manyToMany, target: "Source", join: "programme_sources", own: "programme_id", other: "source_id"},
 		"budget":             {kind: money, amount: "budget_amount", currency: "budget_currency"},
+		"history":            {kind: connection, column: "record_id", target: "Change"},
 	}},
 	// Programme, left to the resolvers:
 	//
@@ -291,7 +273,6 @@ var objects = map[string]object{
 	//	documentLinks: declared by hand, with a resolver of its own
 	//	tags: declared by hand, with a resolver of its own
 	//	iatiResults: declared by hand, with a resolver of its own
-	//	history: arguments
 	"ProgrammeCountry": {table: "programme_countries", fields: map[string]field{
 		"id":           {kind: globalID},
 		"createdAt":    {kind: timestamp, column: "created_at"},
@@ -302,10 +283,8 @@ var objects = map[string]object{
 		"country":      {kind: toOne, column: "country_id", target: "Country"},
 		"areas":        {kind: manyToMany, target: "Area", join: "programme_country_areas", own: "programme_country_id", other: "area_id"},
 		"sources":      {kind: manyToMany, target: "Source", join: "programme_country_sources", own: "programme_country_id", other: "source_id"},
+		"history":      {kind: connection, column: "record_id", target: "Change"},
 	}},
-	// ProgrammeCountry, left to the resolvers:
-	//
-	//	history: arguments
 	"Result": {table: "results", fields: map[string]field{
 		"id":        {kind: globalID},
 		"createdAt": {kind: timestamp, column: "created_at"},
@@ -316,10 +295,8 @@ var objects = map[string]object{
 		"achieved":  {kind: decimal, column: "achieved"},
 		"programme": {kind: toOne, column: "programme_id", target: "Programme"},
 		"sources":   {kind: manyToMany, target: "Source", join: "result_sources", own: "result_id", other: "source_id"},
+		"history":   {kind: connection, column: "record_id", target: "Change"},
 	}},
-	// Result, left to the resolvers:
-	//
-	//	history: arguments
 	"Sector": {table: "sectors", fields: map[string]field{
 		"id":         {kind: globalID},
 		"vocabulary": {kind: column, column: "vocabulary"},
@@ -351,10 +328,8 @@ var objects = map[string]object{
 		"programmes":         {kind: manyToMany, target: "Programme", join: "programme_sources", own: "source_id", other: "programme_id"},
 		"programmeCountries": {kind: manyToMany, target: "ProgrammeCountry", join: "programme_country_sources", own: "source_id", other: "programme_country_id"},
 		"results":            {kind: manyToMany, target: "Result", join: "result_sources", own: "source_id", other: "result_id"},
+		"history":            {kind: connection, column: "record_id", target: "Change"},
 	}},
-	// Source, left to the resolvers:
-	//
-	//	history: arguments
 }
 
 // wheres read each object's entgql WhereInput.
@@ -393,6 +368,9 @@ var roots = map[string]root{
 		"KIND":       {column: "kind", cursor: cursorString},
 		"STATUS":     {column: "status", cursor: cursorString},
 		"SIGNED_ON":  {column: "signed_on", cursor: cursorString},
+	}},
+	"changes": {object: "Change", where: whereOf[ent.ChangeWhereInput, predicate.Change](ent.ErrEmptyChangeWhereInput), orders: map[string]orderField{}, args: map[string]argFunc{
+		"since": argTime(change.AtGTE),
 	}},
 	"countries": {object: "Country", where: whereOf[ent.CountryWhereInput, predicate.Country](ent.ErrEmptyCountryWhereInput), orders: map[string]orderField{
 		"CREATED_AT": {column: "created_at", cursor: cursorTime},

@@ -9,6 +9,7 @@ import (
 
 	"entgo.io/contrib/entgql"
 	entsql "entgo.io/ent/dialect/sql"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/aidregistry/registry/internal/gid"
 )
@@ -22,12 +23,27 @@ type page struct {
 	orders        []orderField
 	dirs          []entgql.OrderDirection // as asked, before any reversal
 	where         func(*entsql.Selector)
+	args          func(*entsql.Selector) // a hand-written root's own arguments
 	// cursor holds the predicates that start the page at the cursors.
 	cursor []func(*entsql.Selector)
 }
 
+// unlimited is the page size of a connection asked without first or last
+// that the server gives no default (see defaulted): entgql reads it whole.
+const unlimited = -1
+
+// defaulted says whether the server fills in the default page size of a
+// connection field asked without one: internal/server's pageLimits does for
+// fields that take both first and last.
+func defaulted(def *ast.FieldDefinition) bool {
+	return def != nil && def.Arguments.ForName("first") != nil && def.Arguments.ForName("last") != nil
+}
+
 func (c *Connections) parse(r *rootField, args map[string]any) (page, error) {
 	req := page{forward: true, limit: c.defaultPage}
+	if !defaulted(r.def) {
+		req.limit = unlimited
+	}
 	first, hasFirst, err := c.size(args, "first")
 	if err != nil {
 		return req, err
@@ -57,6 +73,9 @@ func (c *Connections) parse(r *rootField, args map[string]any) (page, error) {
 			return req, err
 		}
 	}
+	if err := req.own(r, args); err != nil {
+		return req, err
+	}
 	if v, ok := args["where"]; ok && v != nil {
 		if err := checkInput(c.schema, r.where, v); err != nil {
 			return req, err
@@ -70,8 +89,34 @@ func (c *Connections) parse(r *rootField, args map[string]any) (page, error) {
 				return req, err
 			}
 		}
+		req.where = both(req.where, req.args)
+	} else {
+		req.where = req.args
 	}
 	return req, nil
+}
+
+// own reads the arguments of a root declared by hand into one predicate.
+func (req *page) own(r *rootField, args map[string]any) error {
+	for name, arg := range r.args {
+		pred, err := arg(args[name])
+		if err != nil {
+			return err
+		}
+		req.args = both(req.args, pred)
+	}
+	return nil
+}
+
+// both is the conjunction of two predicates, either of which may be nil.
+func both(a, b func(*entsql.Selector)) func(*entsql.Selector) {
+	switch {
+	case a == nil:
+		return b
+	case b == nil:
+		return a
+	}
+	return func(s *entsql.Selector) { a(s); b(s) }
 }
 
 // size reads first or last; one out of range, or 0 (which entgql answers
@@ -171,7 +216,8 @@ func (req *page) cursors() error {
 // asked. The count is a one-row table joined to the page, so an empty page
 // still brings it. With both a filter and a count, the matches are found
 // once (a materialized CTE, with their order values) and both read them.
-func (c *Connections) statement(r *rootField, req page, s shape) (string, []any) {
+// params are the nested connections' arguments (paged.go).
+func (c *Connections) statement(r *rootField, req page, s shape, params []any) (string, []any) {
 	pageSel, filterSel, countSel := c.selectors(r, req, s)
 	var b entsql.Builder
 	b.SetDialect(c.dialect)
@@ -204,6 +250,7 @@ func (c *Connections) statement(r *rootField, req page, s shape) (string, []any)
 	} else {
 		b.WriteString(" FROM (").Join(pageSel).WriteString(") p")
 	}
+	writeParams(&b, params)
 	b.WriteString(" ORDER BY " + strings.Join(order, ", "))
 	query, args := b.Query()
 	if s.node != "" {
@@ -261,6 +308,9 @@ func (req *page) window(sel *entsql.Selector) *entsql.Selector {
 		sel.OrderBy(orderTerm(sel.C(col), dirs[i]))
 	}
 	sel.OrderBy(orderTerm(sel.C("id"), idDir))
+	if req.limit == unlimited {
+		return sel
+	}
 	return sel.Limit(req.limit + 1)
 }
 
@@ -284,7 +334,7 @@ type result struct {
 	nodes [][]byte
 }
 
-func scan(rows *sql.Rows, orders []orderField, s shape) (result, error) {
+func scan(rows *sql.Rows, orders []orderField, s shape, finish func([]byte) ([]byte, error)) (result, error) {
 	var res result
 	for rows.Next() {
 		var (
@@ -319,7 +369,11 @@ func scan(rows *sql.Rows, orders []orderField, s shape) (result, error) {
 		}
 		res.ids = append(res.ids, int(id.Int64))
 		res.values = append(res.values, cursor)
-		res.nodes = append(res.nodes, bytes.Clone(node)) // RawBytes last until the next row
+		json, err := finish(bytes.Clone(node)) // RawBytes last until the next row
+		if err != nil {
+			return res, fmt.Errorf("record %d: %w", id.Int64, err)
+		}
+		res.nodes = append(res.nodes, json)
 	}
 	return res, rows.Err()
 }

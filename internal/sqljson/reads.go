@@ -15,8 +15,8 @@ func Entity(typ string) bool {
 // Reads adds to tables the tables that answering sel on records of type
 // typ reads: the records' own table, and those of every link sel follows
 // (join tables included). It returns false when sel asks for a field that
-// is no column or link, such as history: a resolver answers it, and may
-// read any table.
+// is no column or link (a resolver answers it, and may read any table) or
+// a record's history, whose table keeps no version.
 func Reads(op *graphql.OperationContext, typ string, sel ast.SelectionSet, tables map[string]bool) bool {
 	o, ok := objects[typ]
 	if !ok {
@@ -32,6 +32,10 @@ func Reads(op *graphql.OperationContext, typ string, sel ast.SelectionSet, table
 			return false
 		}
 		switch f.kind {
+		case connection:
+			// history pages the changes, a table that keeps no version
+			// (internal/store): no cache can follow it.
+			return false
 		case manyToMany:
 			tables[f.join] = true
 			fallthrough

@@ -1,6 +1,7 @@
 // Package sqljson answers GraphQL reads of the registry's root connections
 // (programmes, organisations, agreements, fundings, countries, events,
-// exchange rates) and everything linked under them with one SQL statement
+// exchange rates, changes), node and nodes, and everything linked under
+// them, records' history included, with one SQL statement
 // that builds the JSON inside the database (PostgreSQL's json_build_object
 // and json_agg, SQLite's json_object and json_group_array). gqlgen with
 // entgql needs one statement per linked list and per record type under it,
@@ -11,10 +12,11 @@
 // go generate) from the ent schema and the GraphQL schema: every object
 // type backed by an ent type, its fields that are columns, decimals, money,
 // ids and links to one or many records, and every root connection with its
-// filter and order fields. A selection it does not know (a field with
-// arguments, a connection nested in a record, history, a field with a
-// resolver of its own) makes it step aside, and gqlgen answers as before,
-// so its answers are always those of the general path.
+// filter and order fields, and the few connections declared by hand that
+// page as entgql does (history, changes), named in the generator. A
+// selection it does not know (a field with arguments, a field with a
+// resolver of its own, search) makes it step aside, and gqlgen answers as
+// before, so its answers are always those of the general path.
 //
 // Its statements go through the store's driver (counted, timed, routed to a
 // read replica) but not through ent's query interceptors: the registry has
@@ -27,6 +29,9 @@ package sqljson
 import (
 	"bytes"
 	"encoding/json"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
 
 	entsql "entgo.io/ent/dialect/sql"
 )
@@ -43,12 +48,15 @@ const (
 	toMany                 // records whose foreign key points at this row
 	manyToMany             // records linked through a join table
 	timestamp              // a time column, written as gqlgen writes a Time
+	anyID                  // an integer column holding the id of a record of any type
+	jsonMap                // a JSON object column, written as gqlgen writes a Map
+	connection             // a page of target records whose column holds this row's id
 )
 
 // field is how one GraphQL field of an object type maps to SQL.
 type field struct {
 	kind   kind
-	column string // column, decimal, timestamp; toOne: this table's key; toMany: the target's key
+	column string // column, decimal, timestamp, anyID, jsonMap; toOne: this table's key; toMany, connection: the target's key
 	target string // GraphQL type of the linked records
 	// money: the amount and currency columns.
 	amount, currency string
@@ -67,6 +75,26 @@ type root struct {
 	object string // the GraphQL type of its nodes
 	where  whereFunc
 	orders map[string]orderField // by GraphQL order field name
+	// args are arguments of a root declared by hand, each a predicate.
+	args map[string]argFunc
+}
+
+// argFunc reads an argument's value as gqlgen would and gives its
+// predicate, nil for a null.
+type argFunc func(v any) (func(*entsql.Selector), error)
+
+// argTime reads a Time argument for an ent predicate on a time field.
+func argTime[P ~func(*entsql.Selector)](pred func(time.Time) P) argFunc {
+	return func(v any) (func(*entsql.Selector), error) {
+		if v == nil {
+			return nil, nil
+		}
+		t, err := graphql.UnmarshalTime(v)
+		if err != nil {
+			return nil, unsupported("time %v: %v", v, err) // the resolvers say what is wrong with it
+		}
+		return pred(t), nil
+	}
 }
 
 // cursorKind says how an order column's value goes into a cursor, as

@@ -28,6 +28,9 @@ type compiler struct {
 	// maxFields guards PostgreSQL's limit of 100 arguments to a function.
 	maxFields int
 	sat       map[string][]string // satisfies, by type, for this request
+	// params are the nested connections, whose arguments the statement
+	// reads from paramsAlias (paged.go), in the order of its columns.
+	params []graphql.CollectedField
 }
 
 func (c *compiler) alias() string {
@@ -51,7 +54,8 @@ func (c *compiler) object(typ, row string, sel ast.SelectionSet) (string, error)
 	values := make([]string, 0, len(fields))
 	nested := make([]bool, 0, len(fields))
 	for _, f := range fields {
-		if len(f.Arguments) > 0 || hasOwnDirectives(f.Field) {
+		paged := obj.fields[f.Name].kind == connection
+		if len(f.Arguments) > 0 && !paged || hasOwnDirectives(f.Field) {
 			return "", unsupported("%s.%s has arguments or directives", typ, f.Name)
 		}
 		v, isJSON, err := c.field(typ, obj, row, f)
@@ -107,6 +111,13 @@ func (c *compiler) field(typ string, obj object, row string, f graphql.Collected
 		return c.sql.time(ident(row, def.column)), false, nil
 	case globalID:
 		return c.sql.id(typ, ident(row, "id")), false, nil
+	case anyID:
+		return c.sql.anyID(ident(row, def.column)), false, nil
+	case jsonMap:
+		return c.sql.jsonMap(ident(row, def.column)), true, nil
+	case connection:
+		v, err := c.connection(def, row, f)
+		return v, true, err
 	case money:
 		v, err := c.money(row, def, f.Selections)
 		return v, true, err

@@ -68,12 +68,12 @@ type pageInfo struct{ hasNext, hasPrevious bool }
 // matches.
 func arrange(s shape, req page, res result) ([]int, pageInfo) {
 	if !s.edges {
-		any := res.total > 0
+		any := res.total > 0 && req.limit != unlimited
 		return nil, pageInfo{hasNext: req.forward && any, hasPrevious: !req.forward && any}
 	}
 	info := pageInfo{hasNext: req.before != nil, hasPrevious: req.after != nil}
 	n := len(res.ids)
-	if n > req.limit {
+	if req.limit != unlimited && n > req.limit {
 		n = req.limit
 		if req.forward {
 			info.hasNext = true

@@ -7,10 +7,13 @@
 // A GraphQL field goes into the map only when the two schemas say how it is
 // read: entgql generated it (it is declared in the entgql schema file) from
 // an ent field whose stored value is its wire value, or from an ent edge
-// without arguments; or it is a Money made of the two ent fields NAME_amount
-// and NAME_currency. Everything else (hand-written fields, fields with
-// arguments, custom Go types, timestamps' formatting) is listed in the
-// generated file as left to the resolvers.
+// without arguments (an ID-typed integer holding any record's id, a JSON
+// map given as a Map included); or it is a Money made of the two ent fields
+// NAME_amount and NAME_currency; or it is one of the connections declared by
+// hand that this file names (pagedLinks, handRoots), checked against both
+// schemas. Everything else (hand-written fields, fields with arguments,
+// custom Go types) is listed in the generated file as left to the
+// resolvers.
 package main
 
 import (
@@ -21,6 +24,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 
@@ -101,6 +105,35 @@ var (
 	snake = gen.Funcs["snake"].(func(string) string)
 )
 
+// pagedLinks are connections declared by hand (graph/writes.graphql) whose
+// resolvers page, as entgql's Paginate does with no order, through the
+// target's records that name the record in one column: history is the
+// Changes whose record_id is the record's id (graph/writes.resolvers.go).
+// A resolver's body is beyond what the generator can read, so the link is
+// named here once, for every type that declares the field.
+var pagedLinks = map[string]pagedLink{
+	"history": {connection: "ChangeConnection", target: "Change", column: "record_id"},
+}
+
+type pagedLink struct{ connection, target, column string }
+
+// handRoots are Query connections declared by hand that page an ent type
+// as entgql's Paginate does, with its WhereInput, and whose other
+// arguments are each one ent predicate on the argument's value:
+// changes(since:) is at >= since (graph/writes.resolvers.go).
+var handRoots = map[string]handRoot{
+	"changes": {object: "Change", args: map[string]handArg{"since": {predicate: "AtGTE", scalar: "Time"}}},
+}
+
+type handRoot struct {
+	object string
+	args   map[string]handArg
+}
+
+// handArg is an argument read as the scalar and given to the predicate,
+// a function of the ent type's package.
+type handArg struct{ predicate, scalar string }
+
 // fieldSpec is one generated entry of an object's fields.
 type fieldSpec struct {
 	Name, Kind, Column, Target, Amount, Currency, Join, Own, Other string
@@ -118,7 +151,12 @@ type orderSpec struct{ Name, Column, Cursor string }
 type rootSpec struct {
 	Field, Object, EntType string
 	Orders                 []orderSpec
+	Args                   []argSpec
 }
+
+// argSpec is a hand-written root's argument: the predicate of the ent
+// type's package (Package.Predicate) that takes its value, read as Scalar.
+type argSpec struct{ Name, Package, Predicate, Scalar string }
 
 type model struct {
 	EntPackage string
@@ -208,6 +246,9 @@ func (m *mapper) object(name string, t *gen.Type) (objectSpec, error) {
 
 // field maps one GraphQL field, or says why it is left to the resolvers.
 func (m *mapper) field(t *gen.Type, fd *ast.FieldDefinition) (fieldSpec, string, error) {
+	if link, ok := pagedLinks[fd.Name]; ok {
+		return m.paged(link, fd)
+	}
 	if len(fd.Arguments) > 0 {
 		return fieldSpec{}, "arguments", nil
 	}
@@ -241,6 +282,30 @@ func (m *mapper) field(t *gen.Type, fd *ast.FieldDefinition) (fieldSpec, string,
 	return fieldSpec{}, "no ent field or edge of that name", nil
 }
 
+// paged maps a connection of pagedLinks, checking that the schemas still
+// say what the entry says: the connection, first and after only, and the
+// target's column.
+func (m *mapper) paged(link pagedLink, fd *ast.FieldDefinition) (fieldSpec, string, error) {
+	if fd.Type.Name() != link.connection {
+		return fieldSpec{}, "a connection other than " + link.connection, nil
+	}
+	for _, a := range fd.Arguments {
+		if a.Name != "first" && a.Name != "after" {
+			return fieldSpec{}, "an argument other than first and after (" + a.Name + ")", nil
+		}
+	}
+	t := m.byGQL[link.target]
+	if t == nil {
+		return fieldSpec{}, "", fmt.Errorf("paged link to %s, which the map does not hold", link.target)
+	}
+	for _, f := range t.Fields {
+		if f.StorageKey() == link.column {
+			return fieldSpec{Kind: "connection", Column: link.column, Target: link.target}, "", nil
+		}
+	}
+	return fieldSpec{}, "", fmt.Errorf("paged link: %s has no column %s", link.target, link.column)
+}
+
 func mapping(ants map[string]any, name string) ([]string, error) {
 	a, err := annotation(ants)
 	if err != nil {
@@ -272,6 +337,10 @@ func (m *mapper) scalar(f *gen.Field, fd *ast.FieldDefinition) (fieldSpec, strin
 	switch {
 	case named == "Decimal" && custom && strings.HasSuffix(f.Type.RType.Ident, ".Decimal"):
 		return fieldSpec{Kind: "decimal", Column: col}, "", nil
+	case named == "Map" && f.Type.Type == field.TypeJSON && f.Type.RType != nil && f.Type.RType.Kind == reflect.Map:
+		return fieldSpec{Kind: "jsonMap", Column: col}, "", nil
+	case named == "ID" && (f.Type.Type == field.TypeInt || f.Type.Type == field.TypeInt64) && !custom:
+		return fieldSpec{Kind: "anyID", Column: col}, "", nil
 	case custom:
 		return fieldSpec{}, "a Go type of its own (" + f.Type.RType.Ident + ")", nil
 	case named == "Time" && f.Type.Type == field.TypeTime:
@@ -377,7 +446,39 @@ func (m *mapper) roots() ([]rootSpec, error) {
 		root.Orders = orders
 		roots = append(roots, root)
 	}
+	hand, err := m.handRoots()
+	if err != nil {
+		return nil, err
+	}
+	roots = append(roots, hand...)
 	sort.Slice(roots, func(i, j int) bool { return roots[i].Field < roots[j].Field })
+	return roots, nil
+}
+
+// handRoots checks each of handRoots against the GraphQL schema (its
+// arguments are first, after, where and its own) and maps it.
+func (m *mapper) handRoots() ([]rootSpec, error) {
+	var roots []rootSpec
+	for name, h := range handRoots {
+		fd := m.schema.Query.Fields.ForName(name)
+		t := m.byGQL[h.object]
+		if fd == nil || t == nil || fd.Type.Name() != h.object+"Connection" {
+			return nil, fmt.Errorf("hand-written root %s: no Query.%s: %sConnection", name, name, h.object)
+		}
+		root := rootSpec{Field: name, Object: h.object, EntType: t.Name}
+		for _, a := range fd.Arguments {
+			switch a.Name {
+			case "first", "after", "where":
+				continue
+			}
+			arg, ok := h.args[a.Name]
+			if !ok || a.Type.Name() != arg.scalar || a.Type.Elem != nil {
+				return nil, fmt.Errorf("hand-written root %s: argument %s: %s is not mapped", name, a.Name, a.Type)
+			}
+			root.Args = append(root.Args, argSpec{Name: a.Name, Package: t.Package(), Predicate: arg.predicate, Scalar: arg.scalar})
+		}
+		roots = append(roots, root)
+	}
 	return roots, nil
 }
 
@@ -414,7 +515,17 @@ func (m *mapper) orders(t *gen.Type, name string) ([]orderSpec, error) {
 func render(md model) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString("// Code generated by internal/sqljson/gen from ent/schema and graph/*.graphql. DO NOT EDIT.\n\n")
-	b.WriteString("package sqljson\n\nimport (\n\"" + md.EntPackage + "\"\n\"" + md.EntPackage + "/predicate\"\n)\n\n")
+	b.WriteString("package sqljson\n\nimport (\n\"" + md.EntPackage + "\"\n\"" + md.EntPackage + "/predicate\"\n")
+	imported := map[string]bool{}
+	for _, r := range md.Roots {
+		for _, a := range r.Args {
+			if !imported[a.Package] {
+				imported[a.Package] = true
+				fmt.Fprintf(&b, "%q\n", md.EntPackage+"/"+a.Package)
+			}
+		}
+	}
+	b.WriteString(")\n\n")
 	b.WriteString("// objects are the GraphQL object types backed by one table, with the\n// fields this path reads from their columns and links.\nvar objects = map[string]object{\n")
 	for _, o := range md.Objects {
 		fmt.Fprintf(&b, "%q: {table: %q, fields: map[string]field{\n", o.Name, o.Table)
@@ -444,7 +555,15 @@ func render(md model) ([]byte, error) {
 		for _, o := range r.Orders {
 			fmt.Fprintf(&b, "%q: {column: %q, cursor: %s},\n", o.Name, o.Column, o.Cursor)
 		}
-		b.WriteString("}},\n")
+		b.WriteString("}")
+		if len(r.Args) > 0 {
+			b.WriteString(", args: map[string]argFunc{\n")
+			for _, a := range r.Args {
+				fmt.Fprintf(&b, "%q: arg%s(%s.%s),\n", a.Name, a.Scalar, a.Package, a.Predicate)
+			}
+			b.WriteString("}")
+		}
+		b.WriteString("},\n")
 	}
 	b.WriteString("}\n")
 	src, err := format.Source(b.Bytes())

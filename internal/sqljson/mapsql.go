@@ -1,0 +1,77 @@
+package sqljson
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+)
+
+// gqlgen writes a Map with encoding/json's encoder of the map[string]any
+// ent reads: every object's keys sorted by byte, <, > and & (and U+2028,
+// U+2029) escaped, numbers written as float64s. PostgreSQL's jsonb keeps
+// keys shortest first and writes numbers out in full, and writing the
+// encoder's rules in SQL (unfolding the value into its members with a
+// recursive query) made the planner expect thousands of rows for each and
+// compile the statement (JIT) for seconds. So PostgreSQL writes the jsonb as
+// it is, wrapped in a mark, and the record's JSON is finished in Go by the
+// encoder itself (finishMaps); SQLite runs the same Go as a function
+// (registry_map).
+
+// mapMark opens the object a Map's jsonb text is wrapped in. Its key, one
+// NUL character, cannot come from stored data (jsonb refuses \u0000), and
+// no string holds an unescaped quote, so the text marks only what the
+// compiler wrapped.
+const mapMark = `{"\u0000m":`
+
+// markedMap is a jsonb column's text wrapped in the mark, null for null.
+func markedMap(column string) string {
+	return "CASE WHEN " + column + " IS NULL THEN NULL ELSE ('" + mapMark + "' || " + column + "::text || '}')::json END"
+}
+
+// finishMaps rewrites each marked Map of a record's JSON as gqlgen writes
+// it.
+func finishMaps(node []byte) ([]byte, error) {
+	mark := []byte(mapMark)
+	i := bytes.Index(node, mark)
+	if i < 0 {
+		return node, nil
+	}
+	var out bytes.Buffer
+	for i >= 0 {
+		out.Write(node[:i])
+		rest := node[i+len(mark):]
+		dec := json.NewDecoder(bytes.NewReader(rest))
+		var m map[string]any
+		if err := dec.Decode(&m); err != nil {
+			return nil, fmt.Errorf("a Map as stored: %w", err)
+		}
+		end := int(dec.InputOffset())
+		for end < len(rest) && rest[end] == ' ' {
+			end++
+		}
+		if end == len(rest) || rest[end] != '}' {
+			return nil, fmt.Errorf("a Map as stored: no end to its mark")
+		}
+		if err := writeMap(&out, m); err != nil {
+			return nil, err
+		}
+		node = rest[end+1:]
+		i = bytes.Index(node, mark)
+	}
+	out.Write(node)
+	return out.Bytes(), nil
+}
+
+// writeMap writes m as gqlgen's Map does, without the encoder's newline;
+// a nil map (stored JSON null) as null, as gqlgen writes a nil Map.
+func writeMap(out *bytes.Buffer, m map[string]any) error {
+	if m == nil {
+		out.WriteString("null")
+		return nil
+	}
+	if err := json.NewEncoder(out).Encode(m); err != nil {
+		return fmt.Errorf("a Map: %w", err)
+	}
+	out.Truncate(out.Len() - 1) // Encode's newline
+	return nil
+}
