@@ -36,7 +36,7 @@ func sqlJSON(st *store.Store, schema *ast.Schema, logger *slog.Logger) graphql.R
 		}
 		m, err := conns.Answer(ctx, graphql.GetOperationContext(ctx), rc.Field)
 		if err == nil {
-			return m
+			return streamed(ctx, m)
 		}
 		// A statement stopped by a deadline is not a bug: the general path
 		// meets the same deadline and reports it with its limit.

@@ -1,11 +1,9 @@
 package sqljson
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
-	"io"
 
 	"entgo.io/contrib/entgql"
 	entsql "entgo.io/ent/dialect/sql"
@@ -102,42 +100,40 @@ func (c *Connections) Covers(field string) bool {
 	return c.roots[field] != nil || field == "node" || field == "nodes"
 }
 
-// Answer writes the connection's JSON, or returns an error wrapping
-// ErrUnsupported when the request needs the general path (which also gives
-// every client error, such as a bad cursor or page size, its usual answer).
-func (c *Connections) Answer(ctx context.Context, op *graphql.OperationContext, f graphql.CollectedField) (graphql.Marshaler, error) {
+// Answer gives the connection's JSON, or an error wrapping ErrUnsupported
+// when the request needs the general path (which also gives every client
+// error, such as a bad cursor or page size, its usual answer).
+func (c *Connections) Answer(ctx context.Context, op *graphql.OperationContext, f graphql.CollectedField) (JSON, error) {
 	if f.Name == "node" || f.Name == "nodes" {
 		return c.answerNodes(ctx, op, f)
 	}
 	r := c.roots[f.Name]
 	if r == nil {
-		return nil, unsupported("Query.%s", f.Name)
+		return JSON{}, unsupported("Query.%s", f.Name)
 	}
 	req, err := c.parse(r, f.ArgumentMap(op.Variables))
 	if err != nil {
-		return nil, err
+		return JSON{}, err
 	}
 	comp := c.compiled.get(keyOf(op, f, ""), func() compiled {
 		s, err := c.shape(r, op, f)
 		return compiled{shape: s, err: err}
 	})
 	if comp.err != nil {
-		return nil, comp.err
+		return JSON{}, comp.err
 	}
 	shape := comp.shape
 	query, args := c.statement(r, req, shape)
 	rows, err := c.db.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("%s as JSON: %w", r.name, err)
+		return JSON{}, fmt.Errorf("%s as JSON: %w", r.name, err)
 	}
 	defer rows.Close()
 	res, err := scan(rows, req.orders, shape)
 	if err != nil {
-		return nil, fmt.Errorf("%s as JSON: %w", r.name, err)
+		return JSON{}, fmt.Errorf("%s as JSON: %w", r.name, err)
 	}
-	var buf bytes.Buffer
-	write(&buf, r, shape, req, res)
-	return graphql.WriterFunc(func(w io.Writer) { _, _ = w.Write(buf.Bytes()) }), nil
+	return JSON{write: func(w writer) { write(w, r, shape, req, res) }}, nil
 }
 
 // shape is what the selection asks of the connection. Requests share it
@@ -211,7 +207,7 @@ func (c *Connections) shape(r *rootField, op *graphql.OperationContext, f graphq
 }
 
 // writeCursor writes a row's cursor as entgql does: msgpack inside base64.
-func writeCursor(buf *bytes.Buffer, id int, values []any) {
+func writeCursor(buf writer, id int, values []any) {
 	gid.MarshalCursor(entgql.Cursor[int]{ID: id, Value: values}).MarshalGQL(buf)
 }
 

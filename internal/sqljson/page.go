@@ -1,7 +1,6 @@
 package sqljson
 
 import (
-	"bytes"
 	"database/sql"
 	"fmt"
 	"strings"
@@ -266,10 +265,8 @@ type result struct {
 	ids   []int
 	// values are each row's order values, as entgql puts them in cursors.
 	values [][]any
-	// nodes are each row's JSON as the database wrote it (PostgreSQL puts
-	// spaces in). It is not compacted here: the response is encoded with
-	// encoding/json (internal/server's transport), which compacts and
-	// checks every Marshaler's output once more anyway.
+	// nodes are each row's JSON as encoding/json would write it (see
+	// compact), so that it can go to the client as it is.
 	nodes [][]byte
 }
 
@@ -308,7 +305,7 @@ func scan(rows *sql.Rows, orders []orderField, s shape) (result, error) {
 		}
 		res.ids = append(res.ids, int(id.Int64))
 		res.values = append(res.values, cursor)
-		res.nodes = append(res.nodes, bytes.Clone(node)) // RawBytes last until the next row
+		res.nodes = append(res.nodes, compact(node)) // RawBytes last until the next row
 	}
 	return res, rows.Err()
 }
