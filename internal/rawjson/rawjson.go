@@ -58,3 +58,40 @@ func AppendCompact(dst, src []byte) []byte {
 	}
 	return append(dst, src[start:]...)
 }
+
+// CompactLen is len(AppendCompact(nil, src)), found without writing: a
+// caller that keeps the result can allocate it to size (PostgreSQL's
+// spaces are a tenth of its JSON).
+func CompactLen(src []byte) int {
+	n := len(src)
+	inString, escaped := false, false
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		if !special[c] {
+			escaped = false
+			continue
+		}
+		switch {
+		case c == '<' || c == '>' || c == '&':
+			n += 5
+		case c == 0xE2 && i+2 < len(src) && src[i+1] == 0x80 && src[i+2]&^1 == 0xA8:
+			n += 3
+			i += 2
+		case inString:
+			switch {
+			case escaped:
+			case c == '\\':
+				escaped = true
+				continue
+			case c == '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
+			n--
+		}
+		escaped = false
+	}
+	return n
+}

@@ -39,6 +39,9 @@ func TestAppendCompactWritesWhatEncodingJSONWrites(t *testing.T) {
 			if got := AppendCompact(nil, []byte(c.src)); !bytes.Equal(got, want) {
 				t.Errorf("AppendCompact(%s)\n got %s\nwant %s", c.src, got, want)
 			}
+			if n := CompactLen([]byte(c.src)); n != len(want) {
+				t.Errorf("CompactLen(%s) = %d, want %d", c.src, n, len(want))
+			}
 		})
 	}
 }
@@ -79,8 +82,12 @@ func FuzzAppendCompact(f *testing.F) {
 		if !json.Valid(src) {
 			return
 		}
-		if got, want := AppendCompact(nil, src), encodingJSON(t, src); !bytes.Equal(got, want) {
+		want := encodingJSON(t, src)
+		if got := AppendCompact(nil, src); !bytes.Equal(got, want) {
 			t.Fatalf("AppendCompact(%q) = %q, want %q", src, got, want)
+		}
+		if n := CompactLen(src); n != len(want) {
+			t.Fatalf("CompactLen(%q) = %d, want %d", src, n, len(want))
 		}
 	})
 }

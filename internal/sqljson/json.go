@@ -46,5 +46,7 @@ func compact(raw []byte) []byte {
 	if raw == nil {
 		return nil
 	}
-	return rawjson.AppendCompact(make([]byte, 0, len(raw)), raw)
+	// Sized to fit: the copy is what a page of large records keeps until
+	// it is written, and PostgreSQL's spaces are a tenth of it.
+	return rawjson.AppendCompact(make([]byte, 0, rawjson.CompactLen(raw)), raw)
 }
