@@ -30,6 +30,7 @@ type Connections struct {
 	roots       map[string]*rootField
 	scopes      map[string]func(*entsql.Selector) // by GraphQL type, for node(id:)
 	compiled    compiledCache
+	seats       *seats
 }
 
 // rootField is a root connection as this schema and server answer it.
@@ -42,8 +43,14 @@ type rootField struct {
 	scope      func(*entsql.Selector)
 }
 
-// Option adjusts a root connection.
+// Option adjusts a root connection, or the path.
 type Option func(*Connections)
+
+// WithLargeAnswers lets at most n answers hold more than small bytes of
+// rows at once (see seats); 0 or less: no bound.
+func WithLargeAnswers(n, small int) Option {
+	return func(c *Connections) { c.seats = newSeats(n, small) }
+}
 
 // WithScope restricts a root connection to the records its resolver lists
 // (organisations leaves out the merged ones): a condition the resolver
@@ -129,11 +136,13 @@ func (c *Connections) Answer(ctx context.Context, op *graphql.OperationContext, 
 		return JSON{}, fmt.Errorf("%s as JSON: %w", r.name, err)
 	}
 	defer rows.Close()
-	res, err := scan(rows, req.orders, shape)
+	t := c.seats.ticket(ctx)
+	res, err := scan(rows, req.orders, shape, t.grow)
 	if err != nil {
+		t.release()
 		return JSON{}, fmt.Errorf("%s as JSON: %w", r.name, err)
 	}
-	return JSON{write: func(w writer) { write(w, r, shape, req, res) }}, nil
+	return JSON{write: func(w writer) { write(w, r, shape, req, res) }, written: t.release}, nil
 }
 
 // shape is what the selection asks of the connection. Requests share it

@@ -11,7 +11,10 @@ import (
 // only where it goes: into gqlgen's response (MarshalGQL), or, by a
 // transport that streams, straight into the HTTP response (WriteJSON). A
 // page of large records is then held once, not once per buffer on the way.
-type JSON struct{ write func(writer) }
+type JSON struct {
+	write   func(writer)
+	written func() // after the answer is written, if set
+}
 
 // writer is what the answer is written to: a *bytes.Buffer (gqlgen's) or a
 // *bufio.Writer (a streaming transport's). Their errors are theirs to keep:
@@ -24,6 +27,7 @@ type writer interface {
 
 // MarshalGQL writes the answer as gqlgen's graphql.Marshaler does.
 func (j JSON) MarshalGQL(w io.Writer) {
+	defer j.done()
 	if bw, ok := w.(writer); ok {
 		j.write(bw)
 		return
@@ -35,7 +39,16 @@ func (j JSON) MarshalGQL(w io.Writer) {
 
 // WriteJSON writes the answer to a streaming transport's writer, whose
 // Flush reports any error.
-func (j JSON) WriteJSON(w *bufio.Writer) { j.write(w) }
+func (j JSON) WriteJSON(w *bufio.Writer) {
+	defer j.done()
+	j.write(w)
+}
+
+func (j JSON) done() {
+	if j.written != nil {
+		j.written()
+	}
+}
 
 // compact copies a row's JSON out of the driver's buffer, which the next
 // row reuses, as encoding/json would write it: PostgreSQL puts spaces

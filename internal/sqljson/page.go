@@ -270,7 +270,9 @@ type result struct {
 	nodes [][]byte
 }
 
-func scan(rows *sql.Rows, orders []orderField, s shape) (result, error) {
+// scan reads the rows; grow is told the bytes each row's JSON keeps, and
+// may hold the scan back.
+func scan(rows *sql.Rows, orders []orderField, s shape, grow func(int) error) (result, error) {
 	var res result
 	for rows.Next() {
 		var (
@@ -305,6 +307,11 @@ func scan(rows *sql.Rows, orders []orderField, s shape) (result, error) {
 		}
 		res.ids = append(res.ids, int(id.Int64))
 		res.values = append(res.values, cursor)
+		// Counted before the copy: a scan held back keeps no copy of the
+		// row it waits with.
+		if err := grow(len(node)); err != nil {
+			return res, err
+		}
 		res.nodes = append(res.nodes, compact(node)) // RawBytes last until the next row
 	}
 	return res, rows.Err()
