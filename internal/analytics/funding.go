@@ -169,9 +169,8 @@ type fundingCols struct {
 // fundingSQL writes the summary as CTEs:
 //
 //	f  the fundings matching the where input (ent's own predicate SQL)
-//	s  f grouped by the raw columns the dimensions need, on the fundings
-//	   table alone, so that the store estimates the groups well and
-//	   hashes them; this is the one pass over every matching funding
+//	s  f with the raw columns the dimensions need, grouped by them on
+//	   SQLite (see rawCTE)
 //	pf grouping by FUNDER: the one FUNDING participant of the programmes
 //	   of the groups with no funder of their own
 //	sec grouping by SECTOR: the sectors of the owners in s, one row per
@@ -224,7 +223,7 @@ func fundingSQL(d string, groupBy []FundingDimension, in *string, pred func(*ent
 			addRaw("CASE WHEN f.funder_id IS NULL THEN f.programme_id END", "ip")
 			inferred := "pf.organisation_id"
 			if d == dialect.Postgres {
-				// Looked up only for a group without a funder of its own
+				// Looked up only for a row without a funder of its own
 				// (CASE runs the subquery for those alone), so s is read
 				// once and PostgreSQL need not materialise it.
 				inferred = `CASE WHEN s.fid IS NULL THEN (SELECT MIN(organisation_id) FROM participations
@@ -291,8 +290,7 @@ func fundingSQL(d string, groupBy []FundingDimension, in *string, pred func(*ent
 	}
 	ctes = append([]string{
 		"f AS (" + filter + ")",
-		"s AS (SELECT " + strings.Join(raw, ", ") + ", COUNT(*) AS n, " +
-			a.sum("CASE WHEN "+hasValue+" THEN f.value_amount END") + " AS amt\n  FROM f GROUP BY " + strings.Join(rawNames, ", ") + ")",
+		rawCTE(a, raw, rawNames, "CASE WHEN "+hasValue+" THEN f.value_amount END"),
 	}, ctes...)
 	ctes = append(ctes,
 		"x AS (SELECT "+strings.Join(kexprs, ", ")+", s.cur, s.n, "+amount+" AS amt"+xdate+
@@ -319,6 +317,21 @@ func fundingSQL(d string, groupBy []FundingDimension, in *string, pred func(*ent
 		final = "SELECT " + keyList + ", cur, SUM(n), " + a.sum("amt") + ", MAX(missing) FROM c GROUP BY " + keyList + ", cur"
 	}
 	return "WITH " + strings.Join(ctes, ",\n") + "\n" + final, args, cols
+}
+
+// rawCTE writes s: on SQLite the matching fundings grouped by the raw
+// columns, which adds up their text amounts once before the joins; on
+// PostgreSQL one row per funding, because there the grouping before the
+// joins cost more than it saved: Q4's fundings barely share a programme,
+// funder and currency (16,725 rows made 16,573 groups), and the extra
+// aggregate spilled to disk at the default work_mem. Sums distribute over
+// shares, so both give the same totals.
+func rawCTE(a arith, raw, rawNames []string, amount string) string {
+	if a.dialect == dialect.Postgres {
+		return "s AS (SELECT " + strings.Join(raw, ", ") + ", 1 AS n, " + amount + " AS amt\n  FROM f)"
+	}
+	return "s AS (SELECT " + strings.Join(raw, ", ") + ", COUNT(*) AS n, " + a.sum(amount) + " AS amt\n  FROM f GROUP BY " +
+		strings.Join(rawNames, ", ") + ")"
 }
 
 // fundingBuckets reads the records the buckets point at and fills them in.

@@ -154,11 +154,6 @@ func readTestdata(t testing.TB, name string) []*Activity {
 	return readAll(t, f)
 }
 
-func readString(t testing.TB, doc string) []*Activity {
-	t.Helper()
-	return readAll(t, strings.NewReader(doc))
-}
-
 // writeAll writes activities to a document.
 func writeAll(t testing.TB, as []*Activity) []byte {
 	t.Helper()

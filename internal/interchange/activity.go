@@ -1328,40 +1328,73 @@ func (w *activityWriter) links(ctx context.Context, rel *relations) error {
 	if err := w.adopt(ctx, children); err != nil {
 		return err
 	}
-	var gone []int
-	for _, l := range append(rel.pendingParents, rel.pendingChildren...) {
-		gone = append(gone, l.ID)
-	}
+	gone := slices.Concat(rel.pendingParents, rel.pendingChildren)
 	have := b.live(b.own[w.a.Identifier])
 	for _, l := range have {
-		if !slices.Contains(rel.links, linkKey{l.Ref, l.Type}) && !slices.Contains(gone, l.ID) {
-			gone = append(gone, l.ID)
+		if !slices.Contains(rel.links, linkKey{l.Ref, l.Type}) && !slices.ContainsFunc(gone, sameLink(l)) {
+			gone = append(gone, l)
 			w.writes++
 		}
 	}
-	quiet := audit.Skip(ctx)
-	for chunk := range slices.Chunk(gone, maxIn) {
-		if _, err := w.c.ActivityLink.Delete().Where(activitylink.IDIn(chunk...)).Exec(quiet); err != nil {
-			return err
+	if err := w.unlink(ctx, gone); err != nil {
+		return err
+	}
+	var fresh []linkKey
+	for _, k := range rel.links {
+		if !slices.ContainsFunc(have, func(l *ent.ActivityLink) bool { return l.Ref == k.ref && l.Type == k.typ }) {
+			fresh = append(fresh, k)
 		}
 	}
-	w.batched.deleted = gone
-	// New links in one statement: an activity may name hundreds.
-	var creates []*ent.ActivityLinkCreate
-	for _, k := range rel.links {
-		if slices.ContainsFunc(have, func(l *ent.ActivityLink) bool { return l.Ref == k.ref && l.Type == k.typ }) {
-			continue
+	w.writes += len(fresh)
+	if !w.immediate() {
+		// Inserted with the batch's other new rows; their ids are set
+		// then, and until then a later activity of the batch that
+		// resolves one drops it from the insert.
+		for _, k := range fresh {
+			l := &ent.ActivityLink{ProgrammeCode: w.a.Identifier, Ref: k.ref, Type: k.typ}
+			w.rows.links = append(w.rows.links, l)
+			w.batched.links = append(w.batched.links, l)
 		}
-		creates = append(creates, w.c.ActivityLink.Create().SetProgrammeCode(w.a.Identifier).SetRef(k.ref).SetType(k.typ))
+		return nil
+	}
+	// New links in one statement: an activity may name hundreds.
+	creates := make([]*ent.ActivityLinkCreate, len(fresh))
+	for i, k := range fresh {
+		creates[i] = w.c.ActivityLink.Create().SetProgrammeCode(w.a.Identifier).SetRef(k.ref).SetType(k.typ)
 	}
 	for chunk := range slices.Chunk(creates, maxIn) {
-		made, err := w.c.ActivityLink.CreateBulk(chunk...).Save(quiet)
+		made, err := w.c.ActivityLink.CreateBulk(chunk...).Save(audit.Skip(ctx))
 		if err != nil {
 			return err
 		}
 		w.batched.links = append(w.batched.links, made...)
-		w.writes += len(chunk)
 	}
+	return nil
+}
+
+// sameLink says whether x is link l: the same stored row, or the same
+// link of the batch not inserted yet (no id).
+func sameLink(l *ent.ActivityLink) func(x *ent.ActivityLink) bool {
+	return func(x *ent.ActivityLink) bool { return x == l || (l.ID != 0 && x.ID == l.ID) }
+}
+
+// unlink deletes the stored links gone, and drops those of the batch not
+// inserted yet from its insert.
+func (w *activityWriter) unlink(ctx context.Context, gone []*ent.ActivityLink) error {
+	var ids []int
+	for _, l := range gone {
+		if l.ID == 0 {
+			w.batched.dropped = append(w.batched.dropped, l)
+			continue
+		}
+		ids = append(ids, l.ID)
+	}
+	for chunk := range slices.Chunk(ids, maxIn) {
+		if _, err := w.c.ActivityLink.Delete().Where(activitylink.IDIn(chunk...)).Exec(audit.Skip(ctx)); err != nil {
+			return err
+		}
+	}
+	w.batched.deleted = ids
 	return nil
 }
 
@@ -1383,7 +1416,10 @@ func (w *activityWriter) adopt(ctx context.Context, children []int) error {
 		return err
 	}
 	for chunk := range slices.Chunk(children, adoptChunk) {
-		kids, err := w.c.Programme.Query().Where(programme.IDIn(chunk...)).Order(programme.ByID()).All(ctx)
+		// Only what tells how to adopt them: the update's history reads
+		// them whole anyway.
+		kids, err := w.c.Programme.Query().Where(programme.IDIn(chunk...)).Order(programme.ByID()).
+			Select(programme.FieldParentID, programme.FieldIatiSyncedAt, programme.FieldUpdatedAt).All(ctx)
 		if err != nil {
 			return err
 		}
@@ -1419,7 +1455,7 @@ func (w *activityWriter) adopt(ctx context.Context, children []int) error {
 }
 
 // adoptChunk bounds the children adopted by one update.
-const adoptChunk = 50
+const adoptChunk = 500
 
 // ancestors are the programme and those above it, walked up its parents.
 func (w *activityWriter) ancestors(ctx context.Context) (map[int]bool, error) {

@@ -41,8 +41,10 @@ type batchCache struct {
 	// touched are programmes an activity of the batch changed after they
 	// were read (a parent set): read again when their activity comes.
 	touched map[int]bool
-	// deleted are links an activity of the batch deleted.
+	// deleted are links an activity of the batch deleted; dropped are
+	// links of the batch, not inserted yet, that a later activity resolved.
 	deleted map[int]bool
+	dropped map[*ent.ActivityLink]bool
 	// kept are the elements of the programmes the batch created, written
 	// together (flushKept); flushed those written under the savepoint of
 	// the activity under way, to write again should it be rolled back.
@@ -69,6 +71,7 @@ type batchWrites struct {
 	id      int
 	links   []*ent.ActivityLink
 	deleted []int
+	dropped []*ent.ActivityLink
 	touched []int
 	sources map[string]int
 	kept    *kept
@@ -80,6 +83,7 @@ func loadBatch(ctx context.Context, c *ent.Client, batch []*iati.Activity) (*bat
 		programmes: map[string]*ent.Programme{}, ids: map[string]int{},
 		pending: map[string][]*ent.ActivityLink{}, own: map[string][]*ent.ActivityLink{},
 		sources: map[string]int{}, touched: map[int]bool{}, deleted: map[int]bool{},
+		dropped: map[*ent.ActivityLink]bool{},
 	}
 	var codes, refs, urls []string
 	for _, a := range batch {
@@ -256,9 +260,9 @@ func (b *batchCache) programmeID(ctx context.Context, c *ent.Client, code string
 	return id, true, nil
 }
 
-// live are the stored links ls, less those deleted in the batch.
+// live are the links ls, less those deleted or dropped in the batch.
 func (b *batchCache) live(ls []*ent.ActivityLink) []*ent.ActivityLink {
-	return slices.DeleteFunc(slices.Clone(ls), func(l *ent.ActivityLink) bool { return b.deleted[l.ID] })
+	return slices.DeleteFunc(slices.Clone(ls), func(l *ent.ActivityLink) bool { return b.deleted[l.ID] || b.dropped[l] })
 }
 
 // source is the id of the first Source with this URL; ok is false when
@@ -292,6 +296,9 @@ func (b *batchCache) commit(w *batchWrites) {
 	}
 	for _, id := range w.deleted {
 		b.deleted[id] = true
+	}
+	for _, l := range w.dropped {
+		b.dropped[l] = true
 	}
 	for _, id := range w.touched {
 		b.touched[id] = true

@@ -164,3 +164,51 @@ func checkCreates(t *testing.T, c *ent.Client) {
 		t.Errorf("%d CREATEs in the history for %d records", len(creates), live)
 	}
 }
+
+// A file imported again asks the store a few statements a batch, however
+// many organisations its activities name: what a batch names is read
+// once for the whole batch, not looked up organisation by organisation.
+// The generated activities name 3 organisations each of their own and 2
+// shared ones, by identifier, by a publisher's code and by name only.
+func TestImportAgainAsksPerBatchNotPerOrganisation(t *testing.T) {
+	const n = 120 // three batches, 240 organisations of their own
+	each(t, func(t *testing.T, st *store.Store) {
+		var doc strings.Builder
+		doc.WriteString(`<iati-activities version="2.03">`)
+		for i := range n {
+			fmt.Fprintf(&doc, `<iati-activity><iati-identifier>XX-AGAIN-%[1]d</iati-identifier>
+	<reporting-org ref="XX-AGAIN" type="40"><narrative>Again Agency</narrative></reporting-org>
+	<title><narrative>Again %[1]d</narrative></title>
+	<participating-org ref="XX-AGAIN-FUNDER" role="1"><narrative>Again Funder</narrative></participating-org>
+	<participating-org ref="XX-AGAIN-ORG-%[1]d" role="2"><narrative>Accountable %[1]d</narrative></participating-org>
+	<participating-org ref="%[1]d" role="3"><narrative>Partner %[1]d</narrative></participating-org>
+	<participating-org role="4"><narrative>Ministry %[1]d</narrative></participating-org>
+	</iati-activity>`, i)
+		}
+		doc.WriteString(`</iati-activities>`)
+		imp := func() interchange.Summary {
+			sum, err := interchange.Import(system, st.Client, strings.NewReader(doc.String()), interchange.Options{Dialect: st.Dialect})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return sum
+		}
+		if sum := imp(); sum.Created != n {
+			t.Fatalf("first import: %+v", sum)
+		}
+		if got := st.Client.Organisation.Query().CountX(context.Background()); got != 2+3*n {
+			t.Fatalf("%d organisations, want %d", got, 2+3*n)
+		}
+		before := st.Counter.Count()
+		if sum := imp(); sum.Unchanged != n || sum.Created+sum.Updated != 0 {
+			t.Fatalf("second import: %+v", sum)
+		}
+		// Before the batch read them, each organisation cost two or three
+		// statements: over 1,100 here.
+		got := st.Counter.Count() - before
+		t.Logf("second import: %d statements for %d activities", got, n)
+		if got > n {
+			t.Errorf("the second import ran %d statements for %d activities naming %d organisations", got, n, 2+3*n)
+		}
+	})
+}

@@ -32,6 +32,11 @@ type newRows struct {
 	// join table no hook sees and the history does not record (a
 	// programme's history holds its fields), inserted in one statement.
 	cites [][2]int
+	// links are new ActivityLink rows (bookkeeping, unrecorded), each
+	// given its id once inserted; those in dropped were resolved by a
+	// later activity of the batch before being inserted, and are not.
+	links   []*ent.ActivityLink
+	dropped map[*ent.ActivityLink]bool
 	// dialect is the store's, for cites' statement.
 	dialect string
 }
@@ -91,11 +96,12 @@ func (r *newRows) take(o *newRows) {
 	r.scopes.take(&o.scopes)
 	r.sectors.take(&o.sectors)
 	r.cites, o.cites = append(r.cites, o.cites...), nil
+	r.links, o.links = append(r.links, o.links...), nil
 }
 
 func (r *newRows) empty() bool {
 	return len(r.participations.build)+len(r.countries.build)+len(r.fundings.build)+len(r.contacts.build)+
-		len(r.locations.build)+len(r.markers.build)+len(r.scopes.build)+len(r.sectors.build)+len(r.cites) == 0
+		len(r.locations.build)+len(r.markers.build)+len(r.scopes.build)+len(r.sectors.build)+len(r.cites)+len(r.links) == 0
 }
 
 // flush inserts every row held, through c's hooks (which authorise,
@@ -116,6 +122,7 @@ func (r *newRows) flush(ctx context.Context, c *ent.Client) error {
 	}
 	quiet := audit.Skip(ctx)
 	return firstError(
+		func() error { return r.insertLinks(quiet, c) },
 		func() error { return insertAll(quiet, &r.locations, c.Location.CreateBulk) },
 		func() error { return insertAll(quiet, &r.markers, c.PolicyMarker.CreateBulk) },
 		func() error { return insertAll(quiet, &r.scopes, c.HumanitarianScope.CreateBulk) },
@@ -138,6 +145,27 @@ func (r *newRows) insertCites(ctx context.Context, c *ent.Client) error {
 		}
 	}
 	r.cites = nil
+	return nil
+}
+
+// insertLinks inserts the links held, less those dropped, maxIn a
+// statement, and gives each its id.
+func (r *newRows) insertLinks(ctx context.Context, c *ent.Client) error {
+	keep := slices.DeleteFunc(r.links, func(l *ent.ActivityLink) bool { return r.dropped[l] })
+	for chunk := range slices.Chunk(keep, maxIn) {
+		creates := make([]*ent.ActivityLinkCreate, len(chunk))
+		for i, l := range chunk {
+			creates[i] = c.ActivityLink.Create().SetProgrammeCode(l.ProgrammeCode).SetRef(l.Ref).SetType(l.Type)
+		}
+		made, err := c.ActivityLink.CreateBulk(creates...).Save(ctx)
+		if err != nil {
+			return fmt.Errorf("link %d activities: %w", len(chunk), err)
+		}
+		for i, m := range made {
+			chunk[i].ID = m.ID
+		}
+	}
+	r.links = nil
 	return nil
 }
 

@@ -162,19 +162,58 @@ func (im *importer) progress() {
 // is written under its own savepoint.
 func (im *importer) activities(ctx context.Context, r *iati.Reader) (Summary, error) {
 	var sum Summary
-	for {
+	batches, stop := readAhead(r)
+	defer stop()
+	for b := range batches {
 		if err := ctx.Err(); err != nil {
 			return sum, err
 		}
-		batch, lines, rerr := readBatch(r)
-		if err := im.batchOf(ctx, batch, lines, &sum); err != nil {
+		if err := im.batchOf(ctx, b.activities, b.lines, &sum); err != nil {
 			return sum, err
 		}
 		switch {
-		case rerr == io.EOF:
+		case b.err == io.EOF:
 			return sum, nil
-		case rerr != nil:
-			return sum, &FileError{rerr}
+		case b.err != nil:
+			return sum, &FileError{b.err}
+		}
+	}
+	return sum, nil
+}
+
+// readBatchResult is one batch as readBatch gives it.
+type readBatchResult struct {
+	activities []*iati.Activity
+	lines      []int
+	err        error
+}
+
+// readAhead reads the file's batches on a goroutine of their own, one
+// batch ahead: the XML of the next batch is decoded while the store
+// writes this one, which on a two-core machine hides most of the reading.
+// stop ends the reading and waits for it, so that nothing reads the file
+// once the import returns; the last batch sent carries the reader's error
+// (io.EOF at the end).
+func readAhead(r *iati.Reader) (<-chan readBatchResult, func()) {
+	out := make(chan readBatchResult, 1)
+	quit := make(chan struct{})
+	go func() {
+		defer close(out)
+		for {
+			batch, lines, err := readBatch(r)
+			select {
+			case out <- readBatchResult{batch, lines, err}:
+			case <-quit:
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return out, func() {
+		close(quit)
+		for range out {
 		}
 	}
 }
@@ -264,7 +303,7 @@ func (im *importer) writeBatch(ctx context.Context, batch []*iati.Activity, line
 	}
 	if optimistic && !im.rows.empty() {
 		rows := im.rows
-		rows.dialect = im.batch.dialect
+		rows.dialect, rows.dropped = im.batch.dialect, im.batch.dropped
 		err := im.units.run(ctx, func(ctx context.Context, c *ent.Client) error {
 			return rows.flush(validate.AsPublished(ctx), c)
 		})

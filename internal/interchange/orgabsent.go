@@ -23,6 +23,8 @@ import (
 // again (wrote), so a lookup that could find it asks the store.
 type orgAbsent struct {
 	refs, names, keys map[string]bool
+	// held is what the organisations and aliases the batch names hold.
+	held orgHeld
 }
 
 // loadOrgAbsent is loadOrgAbsent once every organisation has its name key,
@@ -48,7 +50,7 @@ func loadOrgAbsent(ctx context.Context, c *ent.Client, batch []*iati.Activity) (
 			keys = append(keys, k)
 		}
 	}
-	a := &orgAbsent{refs: set(refs), names: set(names), keys: set(unique(keys))}
+	a := &orgAbsent{refs: set(refs), names: set(names), keys: set(unique(keys)), held: newOrgHeld(refs, names)}
 	for chunk := range slices.Chunk(refs, maxIn) {
 		if err := a.readRefs(ctx, c, chunk); err != nil {
 			return nil, err
@@ -56,12 +58,13 @@ func loadOrgAbsent(ctx context.Context, c *ent.Client, batch []*iati.Activity) (
 	}
 	for chunk := range slices.Chunk(names, maxIn) {
 		held, err := c.OrganisationAlias.Query().Where(organisationalias.NameIn(chunk...)).
-			Select(organisationalias.FieldName).Strings(ctx)
+			Order(organisationalias.ByID()).All(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("read the batch's organisation names: %w", err)
 		}
-		for _, n := range held {
-			delete(a.names, n)
+		for _, al := range held {
+			delete(a.names, *al.Name)
+			a.held.byName[*al.Name] = append(a.held.byName[*al.Name], al)
 		}
 	}
 	for chunk := range slices.Chunk(unique(keys), maxIn) {
@@ -69,22 +72,30 @@ func loadOrgAbsent(ctx context.Context, c *ent.Client, batch []*iati.Activity) (
 			return nil, err
 		}
 	}
+	if err := a.held.readOrgs(ctx, c); err != nil {
+		return nil, err
+	}
 	return a, nil
 }
 
 func (a *orgAbsent) readRefs(ctx context.Context, c *ent.Client, refs []string) error {
-	own, err := c.Organisation.Query().Where(organisation.IatiRefIn(refs...)).
-		Select(organisation.FieldIatiRef).Strings(ctx)
+	own, err := c.Organisation.Query().Where(organisation.IatiRefIn(refs...)).All(ctx)
 	if err != nil {
 		return fmt.Errorf("read the batch's organisation identifiers: %w", err)
 	}
+	for _, o := range own {
+		delete(a.refs, *o.IatiRef)
+		a.held.byIatiRef[*o.IatiRef] = o
+		a.held.orgs[o.ID] = o
+	}
 	aliased, err := c.OrganisationAlias.Query().Where(organisationalias.RefIn(refs...)).
-		Select(organisationalias.FieldRef).Strings(ctx)
+		Order(organisationalias.ByID()).All(ctx)
 	if err != nil {
 		return fmt.Errorf("read the batch's organisation codes: %w", err)
 	}
-	for _, r := range slices.Concat(own, aliased) {
-		delete(a.refs, r)
+	for _, al := range aliased {
+		delete(a.refs, *al.Ref)
+		a.held.byRef[*al.Ref] = append(a.held.byRef[*al.Ref], al)
 	}
 	return nil
 }
@@ -153,7 +164,8 @@ func (a *orgAbsent) noKey(name string) bool {
 	return a != nil && k != "" && a.keys[k]
 }
 
-// wrote takes out of the sets what a write of the batch holds now.
+// wrote takes out of the sets what a write of the batch holds now, and
+// has lookups of that ref or name ask the store again.
 func (a *orgAbsent) wrote(ref, name string) {
 	if a == nil {
 		return
@@ -161,4 +173,13 @@ func (a *orgAbsent) wrote(ref, name string) {
 	delete(a.refs, ref)
 	delete(a.names, name)
 	delete(a.keys, orgname.Key(name))
+	a.held.stale(ref, name)
+}
+
+// changed has lookups that would give organisation id ask the store
+// again: the batch changed it.
+func (a *orgAbsent) changed(id int) {
+	if a != nil {
+		a.held.staleOrgs[id] = true
+	}
 }

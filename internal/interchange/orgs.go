@@ -147,6 +147,7 @@ func (w *orgWriter) resolveAs(ctx context.Context, element, ref, typ, name strin
 		*w.wrote++
 	} else if u, changed := w.complete(o, isID, id, name, kind); changed {
 		w.absent.wrote(id, name)
+		w.absent.changed(o.ID)
 		if err := u.Exec(ctx); err != nil {
 			return 0, err
 		}
@@ -188,11 +189,15 @@ func (w *orgWriter) match(ctx context.Context, isID bool, id, raw, name string, 
 	named := name != id && name != raw
 	switch {
 	case isID && !w.absent.noRef(id):
-		if o, ok, err := identity.ByIdentifier(ctx, w.c, id); err != nil || ok {
+		if o, ok, err := w.lookup(w.held().byIdentifier(id), func() (*ent.Organisation, bool, error) {
+			return identity.ByIdentifier(ctx, w.c, id)
+		}); err != nil || ok {
 			return o, err
 		}
 	case raw != "" && !named && !w.absent.noRef(raw):
-		if o, ok, err := identity.ByPublisherCode(ctx, w.c, w.publisher, raw); err != nil || ok {
+		if o, ok, err := w.lookup(w.held().byPublisherCode(w.publisher, raw), func() (*ent.Organisation, bool, error) {
+			return identity.ByPublisherCode(ctx, w.c, w.publisher, raw)
+		}); err != nil || ok {
 			return o, err
 		}
 	}
@@ -201,7 +206,9 @@ func (w *orgWriter) match(ctx context.Context, isID bool, id, raw, name string, 
 	}
 	if w.absent.noName(name) {
 		// No alias has the name: the publisher never used it.
-	} else if o, ok, err := identity.ByPublisherName(ctx, w.c, w.publisher, name); err != nil {
+	} else if o, ok, err := w.lookup(w.held().byPublisherName(w.publisher, name), func() (*ent.Organisation, bool, error) {
+		return identity.ByPublisherName(ctx, w.c, w.publisher, name)
+	}); err != nil {
 		return nil, err
 	} else if ok && (!isID || o.IatiRef == nil) {
 		return o, nil
@@ -220,6 +227,24 @@ func (w *orgWriter) match(ctx context.Context, isID bool, id, raw, name string, 
 		return candidates[0], nil
 	}
 	return nil, nil
+}
+
+// held is what the batch read of the organisations it names; nil when
+// no batch read it.
+func (w *orgWriter) held() *orgHeld {
+	if w.absent == nil {
+		return nil
+	}
+	return &w.absent.held
+}
+
+// lookup is an identity lookup answered from what the batch read, when it
+// can say (known), else asked of the store.
+func (w *orgWriter) lookup(held orgAnswer, ask func() (*ent.Organisation, bool, error)) (*ent.Organisation, bool, error) {
+	if held.known {
+		return held.o, held.found, nil
+	}
+	return ask()
 }
 
 // remember keeps the names and codes an element gave for o as aliases,
@@ -249,8 +274,19 @@ func (w *orgWriter) remember(ctx context.Context, o *ent.Organisation, fresh boo
 			q.Where(organisationalias.PublisherIsNil())
 		}
 		if !fresh {
-			if ok, err := q.Exist(ctx); err != nil || ok {
-				return err
+			pub := ""
+			if publisher {
+				pub = w.publisher
+			}
+			has, known := w.held().hasAlias(o.ID, name, ref, pub)
+			if !known {
+				var err error
+				if has, err = q.Exist(ctx); err != nil {
+					return err
+				}
+			}
+			if has {
+				return nil
 			}
 		}
 		*w.wrote++

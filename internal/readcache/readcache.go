@@ -26,9 +26,10 @@ const MaxEntryBytes = 4 << 20
 // none is named, from the store ctx reads (store.Store.TableVersions).
 type Versioner func(ctx context.Context, tables ...string) (string, error)
 
-// Reads names the tables a field's answer reads, given its arguments; nil
-// when it cannot tell, and then a write to any table makes it stale.
-type Reads func(field graphql.CollectedField, args map[string]any) []string
+// Reads names the tables a field's answer reads, given its arguments and
+// its operation (whose fragments its selection may spread); nil when it
+// cannot tell, and then a write to any table makes it stale.
+type Reads func(op *graphql.OperationContext, field graphql.CollectedField, args map[string]any) []string
 
 // Cache holds answers by request and field.
 type Cache struct {
@@ -65,7 +66,7 @@ func (c *Cache) Middleware(ctx context.Context, next graphql.RootResolver) graph
 	}
 	var tables []string
 	if c.reads != nil {
-		tables = c.reads(rc.Field, rc.Field.ArgumentMap(op.Variables))
+		tables = c.reads(op, rc.Field, rc.Field.ArgumentMap(op.Variables))
 	}
 	version, err := c.version(ctx, tables...)
 	if err != nil {

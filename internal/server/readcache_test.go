@@ -68,6 +68,9 @@ func TestAnalyticsCacheFollowsTablesWritten(t *testing.T) {
 		funding    = `{ fundingSummary(groupBy: [FUNDER, COUNTRY], in: "USD") { funder { acronym } country { iso2 } count totals { amount currency } } }`
 		programmes = `{ programmeSummary(groupBy: [STATUS, COUNTRY]) { status country { iso2 } count budgets { amount currency } } }`
 		byEvent    = `{ programmeSummary(where: {hasEventsWith: [{titleContainsFold: "conference"}]}, groupBy: [STATUS]) { status count } }`
+		contacts   = `fragment F on Organisation { acronym contacts { name } }
+			{ fundingSummary(groupBy: [FUNDER]) { funder { ...F } count } }`
+		aliases = `{ fundingSummary(groupBy: [FUNDER]) { funder { acronym aliases { name } } count } }`
 	)
 	type write struct {
 		api string // a mutation, run with an admin key
@@ -98,6 +101,11 @@ func TestAnalyticsCacheFollowsTablesWritten(t *testing.T) {
 		{"IATI import: funding recomputed", funding, write{iat: "dportal-covid-p112-undp-unhcr-v2.03.xml"}, true},
 		{"IATI import: programmes recomputed", programmes, write{iat: "dportal-covid-p099-denmark-undp-ifad-v2.03.xml"}, true},
 		{"event written: a summary filtered by events recomputed", byEvent, write{sql: `UPDATE events SET place = 'Cache test 2'`}, true},
+		{"contact written: funding asking for the funders' contacts (in a fragment) recomputed", contacts,
+			write{sql: `UPDATE contacts SET name = name`}, true},
+		{"event written: funding asking for the funders' contacts kept", contacts, write{sql: `UPDATE events SET place = 'Cache test 3'`}, false},
+		{"event written: funding asking for the funders' aliases (a resolver's, which may read anything) recomputed", aliases,
+			write{sql: `UPDATE events SET place = 'Cache test 4'`}, true},
 		{"contact written: a summary filtered by events recomputed too", byEvent, write{api: `mutation { createContact(input: {name: "Cache test 2"}) { id } }`}, true},
 	}
 	eachRegistry(t, func(t *testing.T, r *registry) {

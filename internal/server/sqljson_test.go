@@ -211,3 +211,41 @@ func canonicalResponse(t *testing.T, r response) []byte {
 	}
 	return canonical(t, raw)
 }
+
+// TestSQLJSONRepeatsAnswerTheirOwnArguments: a query whose arguments are
+// written in its text keeps its statement from one request to the next, and
+// one that takes them from variables must not: the same text asked with
+// other values answers for those values, as the resolvers do.
+func TestSQLJSONRepeatsAnswerTheirOwnArguments(t *testing.T) {
+	const byVariable = `query($code: String!, $n: Int) { programmes(first: $n, where: {code: $code}) {
+		totalCount edges { node { code title } } } }`
+	const literal = `{ programmes(first: 1, where: {titleContainsFold: "a"}, orderBy: [{field: CODE}]) {
+		totalCount edges { node { code } } } }`
+	eachRegistry(t, func(t *testing.T, fast *registry) {
+		general := httptest.NewServer(server.New(fast.Store, server.Options{Logger: quietLogger, NoSQLJSON: true}))
+		defer general.Close()
+		slow := &registry{URL: general.URL, Store: fast.Store}
+		asks := []struct {
+			query string
+			vars  map[string]any
+		}{
+			{byVariable, map[string]any{"code": "QUESTS-MIDA", "n": 1}},
+			{byVariable, map[string]any{"code": "NO-SUCH-CODE", "n": 1}},
+			{byVariable, map[string]any{"code": "QUESTS-MIDA"}},
+			{literal, nil},
+			{literal, nil},
+		}
+		seen := map[string]bool{}
+		for i, a := range asks {
+			want := canonicalResponse(t, slow.query(t, a.query, a.vars))
+			got := canonicalResponse(t, fast.query(t, a.query, a.vars))
+			if !bytes.Equal(got, want) {
+				t.Errorf("ask %d (%v): SQL JSON answer\n%s\nresolvers' answer\n%s", i, a.vars, got, want)
+			}
+			seen[string(got)] = true
+		}
+		if len(seen) < 2 {
+			t.Errorf("every ask had the same answer; the questions should differ:\n%v", seen)
+		}
+	})
+}

@@ -3,12 +3,15 @@ package server
 import (
 	"context"
 	"io"
+	"maps"
+	"slices"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/aidregistry/registry/internal/analytics"
 	"github.com/aidregistry/registry/internal/readcache"
+	"github.com/aidregistry/registry/internal/sqljson"
 )
 
 // summariesJSON lets the summary resolvers build their whole answer as JSON
@@ -36,8 +39,10 @@ func summariesJSON(fields ...string) graphql.RootFieldMiddleware {
 	}
 }
 
-// summaryTables are the tables each summary reads whatever its filter: the
-// rows it adds up and the records its buckets point at.
+// summaryTables are the tables each summary reads whatever its filter and
+// selection: the rows it adds up and the records its buckets are by. The
+// records a bucket's selection follows further (a funder's aliases, say)
+// are added from the selection (selectionReads).
 var summaryTables = map[string][]string{
 	"fundingSummary": {"fundings", "programmes", "participations", "programme_countries", "organisations", "countries",
 		"sectors", "exchange_rates"},
@@ -54,19 +59,47 @@ var whereTables = map[string]string{
 }
 
 // summaryReads names the tables a summary's answer reads, for the answer
-// cache (internal/readcache): its own, when its where input stays within
-// them, else nil (any write makes it stale).
+// cache (internal/readcache): its own and those its buckets' records lead
+// to, when its where input stays within them and its selection asks
+// nothing of a resolver; else nil (any write makes it stale).
 func summaryReads(schema *ast.Schema) readcache.Reads {
-	return func(f graphql.CollectedField, args map[string]any) []string {
-		tables := summaryTables[f.Name]
-		if tables == nil || f.Definition == nil {
+	return func(op *graphql.OperationContext, f graphql.CollectedField, args map[string]any) []string {
+		own := summaryTables[f.Name]
+		if own == nil || f.Definition == nil {
 			return nil
 		}
 		if arg := f.Definition.Arguments.ForName("where"); arg != nil && !withinTables(schema, arg.Type, args["where"]) {
 			return nil
 		}
-		return tables
+		tables := map[string]bool{}
+		for _, t := range own {
+			tables[t] = true
+		}
+		if !selectionReads(op, schema, f.Definition.Type.Name(), f.Selections, tables) {
+			return nil
+		}
+		return slices.Sorted(maps.Keys(tables))
 	}
+}
+
+// selectionReads adds the tables of the records a summary's selection on
+// typ reaches: a value the summary computes (a bucket, its totals) reads
+// none of its own, a record (a bucket's funder) reads what sqljson.Reads
+// says. False when some field's reads are unknown.
+func selectionReads(op *graphql.OperationContext, schema *ast.Schema, typ string, sel ast.SelectionSet, tables map[string]bool) bool {
+	if sqljson.Entity(typ) {
+		return sqljson.Reads(op, typ, sel, tables)
+	}
+	for _, cf := range graphql.CollectFields(op, sel, []string{typ}) {
+		if cf.Definition == nil {
+			continue // __typename
+		}
+		def := schema.Types[cf.Definition.Type.Name()]
+		if def != nil && def.Kind == ast.Object && !selectionReads(op, schema, def.Name, cf.Selections, tables) {
+			return false
+		}
+	}
+	return true
 }
 
 // withinTables walks a where value along its input type and says whether

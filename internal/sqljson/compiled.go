@@ -6,6 +6,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	lru "github.com/hashicorp/golang-lru/v2"
+	"github.com/vektah/gqlparser/v2/ast"
 )
 
 // compiledPerServer bounds the compiled selections kept: as many as gqlgen
@@ -27,11 +28,22 @@ type compiledKey struct {
 
 // compiled is a connection's shape, or the SQL of a record's JSON for node
 // and nodes, or why the path cannot answer the selection (which does not
-// change either).
+// change either). plan is the connection's statement when its arguments
+// are all written in the query (no variables), so that they, too, are the
+// same at every request.
 type compiled struct {
 	shape shape
 	node  string
 	err   error
+	plan  *plan
+}
+
+// plan is a connection's page and the statement that reads it. Requests
+// share it: nothing changes it once made.
+type plan struct {
+	req   page
+	query string
+	args  []any
 }
 
 // compiledCache keeps compilations across requests, so a repeated query
@@ -59,6 +71,41 @@ func (c compiledCache) get(key compiledKey, compile func() compiled) compiled {
 	v := compile()
 	c.lru.Add(key, v)
 	return v
+}
+
+// keep replaces key's compilation with v (the same compilation, with its
+// plan added).
+func (c compiledCache) keep(key compiledKey, v compiled) {
+	if key.query != "" {
+		c.lru.Add(key, v)
+	}
+}
+
+// literal reports whether a field's arguments are all written in the query:
+// no variable anywhere in them, so they are the same at every request of
+// the same text.
+func literal(args ast.ArgumentList) bool {
+	for _, a := range args {
+		if !constant(a.Value) {
+			return false
+		}
+	}
+	return true
+}
+
+func constant(v *ast.Value) bool {
+	if v == nil {
+		return true
+	}
+	if v.Kind == ast.Variable {
+		return false
+	}
+	for _, ch := range v.Children {
+		if !constant(ch.Value) {
+			return false
+		}
+	}
+	return true
 }
 
 // keyOf names the compilation of field f in op, for record type typ.

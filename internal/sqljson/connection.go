@@ -118,20 +118,29 @@ func (c *Connections) Answer(ctx context.Context, op *graphql.OperationContext, 
 	if r == nil {
 		return JSON{}, unsupported("Query.%s", f.Name)
 	}
-	req, err := c.parse(r, f.ArgumentMap(op.Variables))
-	if err != nil {
-		return JSON{}, err
-	}
-	comp := c.compiled.get(keyOf(op, f, ""), func() compiled {
+	key := keyOf(op, f, "")
+	comp := c.compiled.get(key, func() compiled {
 		s, err := c.shape(r, op, f)
 		return compiled{shape: s, err: err}
 	})
-	if comp.err != nil {
-		return JSON{}, comp.err
+	p := comp.plan
+	if p == nil {
+		req, err := c.parse(r, f.ArgumentMap(op.Variables))
+		if err != nil {
+			return JSON{}, err
+		}
+		if comp.err != nil {
+			return JSON{}, comp.err
+		}
+		query, args := c.statement(r, req, comp.shape)
+		p = &plan{req: req, query: query, args: args}
+		if literal(f.Arguments) {
+			comp.plan = p
+			c.compiled.keep(key, comp)
+		}
 	}
-	shape := comp.shape
-	query, args := c.statement(r, req, shape)
-	rows, err := c.db.QueryContext(ctx, query, args...)
+	shape, req := comp.shape, p.req
+	rows, err := c.db.QueryContext(ctx, p.query, p.args...)
 	if err != nil {
 		return JSON{}, fmt.Errorf("%s as JSON: %w", r.name, err)
 	}

@@ -168,8 +168,8 @@ func (req *page) cursors() error {
 // cursors and order, one row more than asked to tell whether there is
 // another page), each row with its JSON, and the total count beside it when
 // asked. The count is a one-row table joined to the page, so an empty page
-// still brings it. With both a filter and a count, the matching ids are
-// found once (a materialized CTE) and both read them.
+// still brings it. With both a filter and a count, the matches are found
+// once (a materialized CTE, with their order values) and both read them.
 func (c *Connections) statement(r *rootField, req page, s shape) (string, []any) {
 	pageSel, filterSel, countSel := c.selectors(r, req, s)
 	var b entsql.Builder
@@ -227,29 +227,40 @@ func (c *Connections) selectors(r *rootField, req page, s shape) (pageSel, filte
 	}
 	filtered := req.where != nil || r.scope != nil
 	pageSel = d.Select("*").From(entsql.Table(table))
+	cols, _, _ := req.columns()
 	switch {
 	case filtered && s.total && s.edges:
-		filterSel = d.Select("id").From(entsql.Table(table))
+		// The matches are counted and paged from one set, m, which holds
+		// their order values too: the page's ids are its first rows
+		// (a top-N sort of m), not a join of the table with all of m.
+		filterSel = d.Select(append([]string{"id"}, cols...)...).From(entsql.Table(table))
 		filter(filterSel)
-		pageSel.Where(entsql.ExprP(pageSel.C("id") + " IN (SELECT id FROM m)"))
 		countSel = d.Select(entsql.As(entsql.Count("*"), "n")).From(entsql.Table("m"))
+		pageSel.Where(entsql.In(pageSel.C("id"), req.window(d.Select("id").From(entsql.Table("m")))))
 	case s.total:
 		countSel = d.Select(entsql.As(entsql.Count("*"), "n")).From(entsql.Table(table))
 		filter(countSel)
 		filter(pageSel)
+		req.window(pageSel)
 	default:
 		filter(pageSel)
+		req.window(pageSel)
 	}
+	return pageSel, filterSel, countSel
+}
+
+// window starts sel at the cursors, in the page's order, and keeps one row
+// more than the page (which tells whether there is another).
+func (req *page) window(sel *entsql.Selector) *entsql.Selector {
 	for _, pred := range req.cursor {
-		pred(pageSel)
+		pred(sel)
 	}
 	cols, dirs, idDir := req.columns()
 	for i, col := range cols {
-		pageSel.OrderBy(orderTerm(pageSel.C(col), dirs[i]))
+		sel.OrderBy(orderTerm(sel.C(col), dirs[i]))
 	}
-	pageSel.OrderBy(orderTerm(pageSel.C("id"), idDir))
-	pageSel.Limit(req.limit + 1)
-	return pageSel, filterSel, countSel
+	sel.OrderBy(orderTerm(sel.C("id"), idDir))
+	return sel.Limit(req.limit + 1)
 }
 
 func orderTerm(column string, dir entgql.OrderDirection) string {

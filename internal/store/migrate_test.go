@@ -109,6 +109,9 @@ func TestMigrationsBuildWhatSchemaCreateBuilds(t *testing.T) {
 			if err := store.InstallJoinIndexes(ctx, cdb); err != nil {
 				t.Fatal(err)
 			}
+			if err := store.InstallSummaryIndex(ctx, cdb, d); err != nil {
+				t.Fatal(err)
+			}
 			have, drv := inspect(t, mdb, d)
 			want, _ := inspect(t, cdb, d)
 			store.ReadCollations(have) // SQLite: compare collations too
