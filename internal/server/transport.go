@@ -123,8 +123,13 @@ func (overHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExe
 		apperr.WriteHTTP(w, http.StatusMethodNotAllowed, apperr.BadRequest, "only queries may be sent with GET; send a "+string(oc.Operation.Operation)+" with POST")
 		return
 	}
-	responses, ctx := exec.DispatchOperation(ctx, oc)
+	raws := &rawFields{}
+	responses, ctx := exec.DispatchOperation(withRawFields(ctx, raws), oc)
 	resp := responses(ctx)
+	if parts := raws.taken(); resp != nil && len(parts) > 0 {
+		writeStreamed(w, executedStatus(resp), resp, parts)
+		return
+	}
 	writeResponse(w, executedStatus(resp), resp, true)
 }
 
@@ -198,11 +203,16 @@ func writeResponse(w http.ResponseWriter, status int, resp *graphql.Response, wi
 		}{resp.Errors, resp.Extensions})
 	}
 	if err != nil {
-		apperr.WriteHTTP(w, http.StatusInternalServerError, apperr.Internal, "internal error")
+		internalError(w)
 		return
 	}
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
+}
+
+// internalError answers a response that could not be encoded.
+func internalError(w http.ResponseWriter) {
+	apperr.WriteHTTP(w, http.StatusInternalServerError, apperr.Internal, "internal error")
 }
 
 func badRequest(w http.ResponseWriter, msg string) {

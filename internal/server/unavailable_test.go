@@ -161,7 +161,9 @@ func TestStoreUnavailable(t *testing.T) {
 	done := make(chan reply, 1)
 	// An organisation's aliases have a resolver of their own, so this goes
 	// through ent's interceptors, which slowDown hooks (not the SQL JSON path).
-	go func() { done <- c.gql("", "query Slow { organisations(first: 1) { edges { node { aliases { name } } } } }", nil) }()
+	go func() {
+		done <- c.gql("", "query Slow { organisations(first: 1) { edges { node { aliases { name } } } } }", nil)
+	}()
 	time.Sleep(300 * time.Millisecond) // usually inside pg_sleep; before it is a refused connection, also UNAVAILABLE
 	proxy.Cut()
 	mid := <-done

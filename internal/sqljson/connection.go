@@ -1,11 +1,9 @@
 package sqljson
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
-	"io"
 
 	"entgo.io/contrib/entgql"
 	entsql "entgo.io/ent/dialect/sql"
@@ -32,6 +30,7 @@ type Connections struct {
 	roots       map[string]*rootField
 	scopes      map[string]func(*entsql.Selector) // by GraphQL type, for node(id:)
 	compiled    compiledCache
+	seats       *seats
 }
 
 // rootField is a root connection as this schema and server answer it.
@@ -45,8 +44,14 @@ type rootField struct {
 	scope      func(*entsql.Selector)
 }
 
-// Option adjusts a root connection.
+// Option adjusts a root connection, or the path.
 type Option func(*Connections)
+
+// WithLargeAnswers lets at most n answers hold more than small bytes of
+// rows at once (see seats); 0 or less: no bound.
+func WithLargeAnswers(n, small int) Option {
+	return func(c *Connections) { c.seats = newSeats(n, small) }
+}
 
 // WithScope restricts a root connection to the records its resolver lists
 // (organisations leaves out the merged ones): a condition the resolver
@@ -103,16 +108,16 @@ func (c *Connections) Covers(field string) bool {
 	return c.roots[field] != nil || field == "node" || field == "nodes"
 }
 
-// Answer writes the connection's JSON, or returns an error wrapping
-// ErrUnsupported when the request needs the general path (which also gives
-// every client error, such as a bad cursor or page size, its usual answer).
-func (c *Connections) Answer(ctx context.Context, op *graphql.OperationContext, f graphql.CollectedField) (graphql.Marshaler, error) {
+// Answer gives the connection's JSON, or an error wrapping ErrUnsupported
+// when the request needs the general path (which also gives every client
+// error, such as a bad cursor or page size, its usual answer).
+func (c *Connections) Answer(ctx context.Context, op *graphql.OperationContext, f graphql.CollectedField) (JSON, error) {
 	if f.Name == "node" || f.Name == "nodes" {
 		return c.answerNodes(ctx, op, f)
 	}
 	r := c.roots[f.Name]
 	if r == nil {
-		return nil, unsupported("Query.%s", f.Name)
+		return JSON{}, unsupported("Query.%s", f.Name)
 	}
 	key := keyOf(op, f, "")
 	comp := c.compiled.get(key, func() compiled {
@@ -123,14 +128,14 @@ func (c *Connections) Answer(ctx context.Context, op *graphql.OperationContext, 
 	if p == nil {
 		req, err := c.parse(r, f.ArgumentMap(op.Variables))
 		if err != nil {
-			return nil, err
+			return JSON{}, err
 		}
 		if comp.err != nil {
-			return nil, comp.err
+			return JSON{}, comp.err
 		}
 		params, err := c.paramValues(op, comp.shape.params)
 		if err != nil {
-			return nil, err
+			return JSON{}, err
 		}
 		query, args := c.statement(r, req, comp.shape, params)
 		p = &plan{req: req, query: query, args: args}
@@ -143,16 +148,16 @@ func (c *Connections) Answer(ctx context.Context, op *graphql.OperationContext, 
 	shape, req := comp.shape, p.req
 	rows, err := c.db.QueryContext(ctx, p.query, p.args...)
 	if err != nil {
-		return nil, fmt.Errorf("%s as JSON: %w", r.name, err)
+		return JSON{}, fmt.Errorf("%s as JSON: %w", r.name, err)
 	}
 	defer rows.Close()
-	res, err := scan(rows, req.orders, shape, c.sql.finish)
+	t := c.seats.ticket(ctx)
+	res, err := scan(rows, req.orders, shape, c.sql.finish, t.grow)
 	if err != nil {
-		return nil, fmt.Errorf("%s as JSON: %w", r.name, err)
+		t.release()
+		return JSON{}, fmt.Errorf("%s as JSON: %w", r.name, err)
 	}
-	var buf bytes.Buffer
-	write(&buf, r, shape, req, res)
-	return graphql.WriterFunc(func(w io.Writer) { _, _ = w.Write(buf.Bytes()) }), nil
+	return JSON{write: func(w writer) { write(w, r, shape, req, res) }, written: t.release}, nil
 }
 
 // shape is what the selection asks of the connection. Requests share it
@@ -161,9 +166,9 @@ type shape struct {
 	conn     []graphql.CollectedField // the connection's fields, in order
 	edge     []graphql.CollectedField // the fields of its edges
 	pageInfo map[string][]graphql.CollectedField
-	node     string // the SQL building a node's JSON, "" when not asked
+	node     string                   // the SQL building a node's JSON, "" when not asked
 	params   []graphql.CollectedField // node's nested connections (paged.go)
-	total    bool   // the count is needed
+	total    bool                     // the count is needed
 	// edges says whether entgql would load the page: it looks for a field
 	// aliased "edges". Without one it counts, and pageInfo says a next
 	// page exists whenever anything matches.
@@ -227,7 +232,7 @@ func (c *Connections) shape(r *rootField, op *graphql.OperationContext, f graphq
 }
 
 // writeCursor writes a row's cursor as entgql does: msgpack inside base64.
-func writeCursor(buf *bytes.Buffer, id int, values []any) {
+func writeCursor(buf writer, id int, values []any) {
 	gid.MarshalCursor(entgql.Cursor[int]{ID: id, Value: values}).MarshalGQL(buf)
 }
 

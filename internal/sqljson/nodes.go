@@ -1,11 +1,9 @@
 package sqljson
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
-	"io"
 
 	entsql "entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
@@ -21,46 +19,51 @@ const maxNodes = 100
 // names. An id it cannot read, a record that is not there or not in its
 // type's scope (a merged organisation, which node answers with the one it
 // went into) sends the field to the resolvers, which say why.
-func (c *Connections) answerNodes(ctx context.Context, op *graphql.OperationContext, f graphql.CollectedField) (graphql.Marshaler, error) {
+func (c *Connections) answerNodes(ctx context.Context, op *graphql.OperationContext, f graphql.CollectedField) (JSON, error) {
 	args := f.ArgumentMap(op.Variables)
 	raw := []any{args["id"]}
 	list := f.Name == "nodes"
 	if list {
 		var ok bool
 		if raw, ok = args["ids"].([]any); !ok || len(raw) == 0 || len(raw) > maxNodes {
-			return nil, unsupported("nodes(ids: %v)", args["ids"])
+			return JSON{}, unsupported("nodes(ids: %v)", args["ids"])
 		}
 	}
 	query, qargs, err := c.nodesStatement(op, f, raw)
 	if err != nil {
-		return nil, err
+		return JSON{}, err
 	}
 	rows, err := c.db.QueryContext(ctx, query, qargs...)
 	if err != nil {
-		return nil, fmt.Errorf("%s as JSON: %w", f.Name, err)
+		return JSON{}, fmt.Errorf("%s as JSON: %w", f.Name, err)
 	}
 	defer rows.Close()
 	nodes, err := scanNodes(rows, len(raw), c.sql.finish)
 	if err != nil {
-		return nil, fmt.Errorf("%s as JSON: %w", f.Name, err)
-	}
-	var buf bytes.Buffer
-	if list {
-		buf.WriteByte('[')
+		return JSON{}, fmt.Errorf("%s as JSON: %w", f.Name, err)
 	}
 	for i, n := range nodes {
 		if n == nil {
-			return nil, unsupported("no record for id %v", raw[i])
+			return JSON{}, unsupported("no record for id %v", raw[i])
 		}
+	}
+	return JSON{write: func(w writer) { writeNodes(w, nodes, list) }}, nil
+}
+
+// writeNodes writes node's one record, or nodes' list of them.
+func writeNodes(w writer, nodes [][]byte, list bool) {
+	if list {
+		w.WriteByte('[')
+	}
+	for i, n := range nodes {
 		if i > 0 {
-			buf.WriteByte(',')
+			w.WriteByte(',')
 		}
-		buf.Write(n)
+		w.Write(n)
 	}
 	if list {
-		buf.WriteByte(']')
+		w.WriteByte(']')
 	}
-	return graphql.WriterFunc(func(w io.Writer) { _, _ = w.Write(buf.Bytes()) }), nil
 }
 
 // nodesStatement is one SELECT per id, numbered, joined by UNION ALL.
@@ -120,11 +123,11 @@ func scanNodes(rows *sql.Rows, n int, finish func([]byte) ([]byte, error)) ([][]
 		if err := rows.Scan(&i, &node); err != nil {
 			return nil, err
 		}
-		json, err := finish(bytes.Clone(node)) // RawBytes last until the next row
+		json, err := finish(node)
 		if err != nil {
 			return nil, err
 		}
-		nodes[i] = json
+		nodes[i] = compact(json) // a copy: RawBytes last until the next row
 	}
 	return nodes, rows.Err()
 }

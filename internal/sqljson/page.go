@@ -1,7 +1,6 @@
 package sqljson
 
 import (
-	"bytes"
 	"database/sql"
 	"fmt"
 	"strings"
@@ -327,14 +326,14 @@ type result struct {
 	ids   []int
 	// values are each row's order values, as entgql puts them in cursors.
 	values [][]any
-	// nodes are each row's JSON as the database wrote it (PostgreSQL puts
-	// spaces in). It is not compacted here: the response is encoded with
-	// encoding/json (internal/server's transport), which compacts and
-	// checks every Marshaler's output once more anyway.
+	// nodes are each row's JSON as encoding/json would write it (see
+	// compact), so that it can go to the client as it is.
 	nodes [][]byte
 }
 
-func scan(rows *sql.Rows, orders []orderField, s shape, finish func([]byte) ([]byte, error)) (result, error) {
+// scan reads the rows, each record's JSON finished by finish; grow is told
+// the bytes each row's JSON keeps, and may hold the scan back.
+func scan(rows *sql.Rows, orders []orderField, s shape, finish func([]byte) ([]byte, error), grow func(int) error) (result, error) {
 	var res result
 	for rows.Next() {
 		var (
@@ -369,11 +368,16 @@ func scan(rows *sql.Rows, orders []orderField, s shape, finish func([]byte) ([]b
 		}
 		res.ids = append(res.ids, int(id.Int64))
 		res.values = append(res.values, cursor)
-		json, err := finish(bytes.Clone(node)) // RawBytes last until the next row
+		// Counted before the copy: a scan held back keeps no copy of the
+		// row it waits with.
+		if err := grow(len(node)); err != nil {
+			return res, err
+		}
+		json, err := finish(node)
 		if err != nil {
 			return res, fmt.Errorf("record %d: %w", id.Int64, err)
 		}
-		res.nodes = append(res.nodes, json)
+		res.nodes = append(res.nodes, compact(json)) // a copy: RawBytes last until the next row
 	}
 	return res, rows.Err()
 }

@@ -1,7 +1,6 @@
 package sqljson
 
 import (
-	"bytes"
 	"strconv"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -10,7 +9,7 @@ import (
 // write assembles the connection's JSON in the order the query asked for its
 // fields, as gqlgen would. Cursors are written here, not in SQL: entgql's
 // are msgpack inside base64. shape has checked every field name.
-func write(buf *bytes.Buffer, r *rootField, s shape, req page, res result) {
+func write(buf writer, r *rootField, s shape, req page, res result) {
 	rows, info := arrange(s, req, res)
 	cursor := func(i int) { writeCursor(buf, res.ids[rows[i]], res.values[rows[i]]) }
 	writeObject(buf, s.conn, func(cf graphql.CollectedField) {
@@ -94,7 +93,7 @@ func arrange(s shape, req page, res result) ([]int, pageInfo) {
 
 // writeObject writes a JSON object with one member per field, keyed by its
 // alias (a GraphQL name, which needs no escaping), its value by value.
-func writeObject(buf *bytes.Buffer, fields []graphql.CollectedField, value func(graphql.CollectedField)) {
+func writeObject(buf writer, fields []graphql.CollectedField, value func(graphql.CollectedField)) {
 	buf.WriteByte('{')
 	for i, f := range fields {
 		if i > 0 {
