@@ -151,7 +151,7 @@ func (c *Connections) Answer(ctx context.Context, op *graphql.OperationContext, 
 		return JSON{}, fmt.Errorf("%s as JSON: %w", r.name, err)
 	}
 	defer rows.Close()
-	t := c.seats.ticket(ctx)
+	t := c.seats.ticket(ctx, op)
 	res, err := scan(rows, req.orders, shape, c.sql.finish, t.grow)
 	if err != nil {
 		t.release()
