@@ -20,19 +20,7 @@ func TestJoinTablesIndexedBothWays(t *testing.T) {
 	for _, kind := range storetest.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
 			ctx := context.Background()
-			url := storetest.URL(t, kind)
-			for range 2 {
-				st, err := store.Open(ctx, url)
-				if err != nil {
-					t.Fatal(err)
-				}
-				st.Close()
-			}
-			st, err := store.Open(ctx, url)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer st.Close()
+			st := openedAgain(t, storetest.URL(t, kind))
 			for _, c := range []struct{ table, column string }{
 				{"agreement_programmes", "programme_id"},
 				{"programme_sources", "source_id"},
@@ -47,4 +35,25 @@ func TestJoinTablesIndexedBothWays(t *testing.T) {
 			}
 		})
 	}
+}
+
+// openedAgain opens the store at url twice, closing it each time, then once
+// more for the test (closed when the test ends): what an Open installs
+// must let the next ones open, and leave one of each thing it adds.
+func openedAgain(t *testing.T, url string) *store.Store {
+	t.Helper()
+	ctx := context.Background()
+	for range 2 {
+		st, err := store.Open(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st.Close()
+	}
+	st, err := store.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
 }

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aidregistry/registry/internal/store"
 	"github.com/aidregistry/registry/internal/storetest"
 )
 
@@ -15,19 +14,7 @@ import (
 // country reads the fundings from it alone.
 func TestSummaryIndexCoversFundings(t *testing.T) {
 	ctx := context.Background()
-	url := storetest.URL(t, storetest.Postgres)
-	for range 2 {
-		st, err := store.Open(ctx, url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		st.Close()
-	}
-	st, err := store.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openedAgain(t, storetest.URL(t, storetest.Postgres))
 	rows, err := st.DB.QueryContext(ctx, `SELECT indexdef FROM pg_indexes
 		WHERE schemaname = current_schema() AND tablename = 'fundings' AND indexdef LIKE '%INCLUDE%'`)
 	if err != nil {
