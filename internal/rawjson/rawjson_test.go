@@ -39,9 +39,6 @@ func TestAppendCompactWritesWhatEncodingJSONWrites(t *testing.T) {
 			if got := AppendCompact(nil, []byte(c.src)); !bytes.Equal(got, want) {
 				t.Errorf("AppendCompact(%s)\n got %s\nwant %s", c.src, got, want)
 			}
-			if n := CompactLen([]byte(c.src)); n != len(want) {
-				t.Errorf("CompactLen(%s) = %d, want %d", c.src, n, len(want))
-			}
 		})
 	}
 }
@@ -85,9 +82,6 @@ func FuzzAppendCompact(f *testing.F) {
 		want := encodingJSON(t, src)
 		if got := AppendCompact(nil, src); !bytes.Equal(got, want) {
 			t.Fatalf("AppendCompact(%q) = %q, want %q", src, got, want)
-		}
-		if n := CompactLen(src); n != len(want) {
-			t.Fatalf("CompactLen(%q) = %d, want %d", src, n, len(want))
 		}
 	})
 }

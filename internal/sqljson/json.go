@@ -2,7 +2,9 @@ package sqljson
 
 import (
 	"bufio"
+	"bytes"
 	"io"
+	"sync"
 
 	"github.com/aidregistry/registry/internal/rawjson"
 )
@@ -59,7 +61,15 @@ func compact(raw []byte) []byte {
 	if raw == nil {
 		return nil
 	}
-	// Sized to fit: the copy is what a page of large records keeps until
-	// it is written, and PostgreSQL's spaces are a tenth of it.
-	return rawjson.AppendCompact(make([]byte, 0, rawjson.CompactLen(raw)), raw)
+	// Compacted into a reused buffer, then copied to size: the copy is what
+	// a page of large records keeps until it is written, and PostgreSQL's
+	// spaces are a tenth of it.
+	buf := scratch.Get().(*[]byte)
+	*buf = rawjson.AppendCompact((*buf)[:0], raw)
+	kept := bytes.Clone(*buf)
+	scratch.Put(buf)
+	return kept
 }
+
+// scratch holds the buffers compact writes into before copying.
+var scratch = sync.Pool{New: func() any { return new([]byte) }}
