@@ -67,10 +67,30 @@ func eachRegistry(t *testing.T, fn func(t *testing.T, r *registry)) {
 	})
 }
 
+// resolversOnly serves r's store through gqlgen's resolvers alone, without
+// the SQL JSON path, so that a test can ask both the same questions; opts
+// adds to that (its Logger and NoSQLJSON are set here).
+func resolversOnly(t *testing.T, r *registry, opts server.Options) *registry {
+	t.Helper()
+	opts.Logger, opts.NoSQLJSON = quietLogger, true
+	ts := httptest.NewServer(server.New(r.Store, opts))
+	t.Cleanup(ts.Close)
+	return &registry{URL: ts.URL, Store: r.Store}
+}
+
 // query posts a GraphQL request and decodes the answer.
 func (r *registry) query(t testing.TB, query string, vars map[string]any) response {
 	t.Helper()
 	return r.queryAs(t, "", query, vars)
+}
+
+// queryCounting posts a GraphQL request and also gives the SQL statements
+// the store ran meanwhile.
+func (r *registry) queryCounting(t testing.TB, query string, vars map[string]any) (response, int64) {
+	t.Helper()
+	before := r.Store.Counter.Count()
+	resp := r.query(t, query, vars)
+	return resp, r.Store.Counter.Count() - before
 }
 
 // queryAs posts a GraphQL request with an API key ("" for none).

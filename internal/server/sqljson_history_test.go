@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"bytes"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/aidregistry/registry/ent"
@@ -28,9 +27,7 @@ const historyConn = `totalCount edges { cursor node { ` + changeFields + ` } }
 func TestSQLJSONAnswersHistoryAndChanges(t *testing.T) {
 	eachRegistry(t, func(t *testing.T, fast *registry) {
 		updateSomeRecords(t, fast.Store.Client)
-		general := httptest.NewServer(server.New(fast.Store, server.Options{Logger: quietLogger, NoSQLJSON: true}))
-		defer general.Close()
-		slow := &registry{URL: general.URL, Store: fast.Store}
+		slow := resolversOnly(t, fast, server.Options{})
 		for _, c := range []struct{ what, query string }{
 			{"history of each record of a page", `{ programmes(first: 4, orderBy: [{field: CODE}]) {
 				edges { node { code history { ` + historyConn + ` } } } } }`},

@@ -3,7 +3,6 @@ package server_test
 import (
 	"bytes"
 	"fmt"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -72,9 +71,7 @@ func TestSQLJSONAnswersEveryRootConnection(t *testing.T) {
 			(SELECT min(id) FROM organisations) WHERE id = (SELECT max(id) FROM organisations)`); err != nil {
 			t.Fatal(err)
 		}
-		general := httptest.NewServer(server.New(fast.Store, server.Options{Logger: quietLogger, NoSQLJSON: true}))
-		defer general.Close()
-		slow := &registry{URL: general.URL, Store: fast.Store}
+		slow := resolversOnly(t, fast, server.Options{})
 		for _, rc := range rootCases {
 			t.Run(rc.field, func(t *testing.T) { askRoot(t, fast, slow, rc) })
 		}
@@ -170,9 +167,7 @@ func askRoot(t *testing.T, fast, slow *registry, rc rootCase) {
 func same(t *testing.T, fast, slow *registry, what, query string, vars map[string]any) {
 	t.Helper()
 	want := slow.query(t, query, vars)
-	before := fast.Store.Counter.Count()
-	got := fast.query(t, query, vars)
-	ran := fast.Store.Counter.Count() - before
+	got, ran := fast.queryCounting(t, query, vars)
 	if len(want.Errors) > 0 {
 		t.Errorf("%s: the resolvers refused it: %+v", what, want.Errors)
 	}
@@ -218,9 +213,7 @@ func requireEveryRoot(t *testing.T) {
 func TestSQLJSONAnswersEveryMappedField(t *testing.T) {
 	eachRegistry(t, func(t *testing.T, fast *registry) {
 		addRecordsTheDemoLacks(t, fast.Store.Client)
-		general := httptest.NewServer(server.New(fast.Store, server.Options{Logger: quietLogger, NoSQLJSON: true}))
-		defer general.Close()
-		slow := &registry{URL: general.URL, Store: fast.Store}
+		slow := resolversOnly(t, fast, server.Options{})
 		for typ, table := range sqljson.Tables() {
 			ids := someIDs(t, fast, table)
 			if len(ids) == 0 {

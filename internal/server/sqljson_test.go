@@ -3,7 +3,6 @@ package server_test
 import (
 	"bytes"
 	"encoding/json"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
@@ -100,15 +99,11 @@ func TestSQLJSONAnswersAsResolversDo(t *testing.T) {
 		{name: "bad cursor is refused", query: `{ programmes(after: "bm90IGEgY3Vyc29y") { edges { node { code } } } }`},
 	}
 	eachRegistry(t, func(t *testing.T, fast *registry) {
-		general := httptest.NewServer(server.New(fast.Store, server.Options{Logger: quietLogger, NoSQLJSON: true}))
-		defer general.Close()
-		slow := &registry{URL: general.URL, Store: fast.Store}
+		slow := resolversOnly(t, fast, server.Options{})
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
 				want := slow.query(t, tc.query, tc.vars)
-				before := fast.Store.Counter.Count()
-				got := fast.query(t, tc.query, tc.vars)
-				ran := fast.Store.Counter.Count() - before
+				got, ran := fast.queryCounting(t, tc.query, tc.vars)
 				if !bytes.Equal(canonicalResponse(t, got), canonicalResponse(t, want)) {
 					t.Errorf("SQL JSON answer:\n%s\nresolvers' answer:\n%s", canonicalResponse(t, got), canonicalResponse(t, want))
 				}
@@ -227,9 +222,7 @@ func TestSQLJSONRepeatsAnswerTheirOwnArguments(t *testing.T) {
 	const literal = `{ programmes(first: 1, where: {titleContainsFold: "a"}, orderBy: [{field: CODE}]) {
 		totalCount edges { node { code } } } }`
 	eachRegistry(t, func(t *testing.T, fast *registry) {
-		general := httptest.NewServer(server.New(fast.Store, server.Options{Logger: quietLogger, NoSQLJSON: true}))
-		defer general.Close()
-		slow := &registry{URL: general.URL, Store: fast.Store}
+		slow := resolversOnly(t, fast, server.Options{})
 		asks := []struct {
 			query string
 			vars  map[string]any
