@@ -155,77 +155,61 @@ func (sqliteJSON) boolean(cond string) (string, bool) {
 	return "CASE WHEN " + cond + " THEN 'true' ELSE 'false' END", true
 }
 
-// registry_gid(id) is gid.Encode for SQLite, which has no base64 of its own.
-func init() {
-	sqlite.MustRegisterFunction("registry_gid", &sqlite.FunctionImpl{
-		NArgs:         1,
-		Deterministic: true,
-		Scalar: func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
-			if args[0] == nil {
-				return nil, nil // NULL in, NULL out, as SQL's own functions do
-			}
-			id, ok := args[0].(int64)
-			if !ok {
-				return nil, fmt.Errorf("registry_gid: id is a %T, not an integer", args[0])
-			}
-			return gid.Encode(int(id)), nil
-		},
-	})
-	sqlite.MustRegisterFunction("registry_time", &sqlite.FunctionImpl{
-		NArgs:         1,
-		Deterministic: true,
-		Scalar: func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
-			if args[0] == nil {
-				return nil, nil
-			}
-			s, ok := args[0].(string)
-			if !ok {
-				return nil, fmt.Errorf("registry_time: a %T, not a time's text", args[0])
-			}
-			t, err := parseSQLiteTime(s)
-			if err != nil {
-				return nil, err
-			}
-			return t.Format(time.RFC3339Nano), nil
-		},
-	})
-}
-
+// registry_gid(id) is gid.Encode for SQLite, which has no base64 of its
+// own; registry_time(text) writes a stored time as gqlgen writes a Time;
 // registry_cursor(id) and registry_map(text) are cursor and jsonMap for
 // SQLite: the Go code gqlgen runs, on the stored values.
 func init() {
-	sqlite.MustRegisterFunction("registry_cursor", &sqlite.FunctionImpl{
+	registerNullable("registry_gid", func(v driver.Value) (driver.Value, error) {
+		id, ok := v.(int64)
+		if !ok {
+			return nil, fmt.Errorf("registry_gid: id is a %T, not an integer", v)
+		}
+		return gid.Encode(int(id)), nil
+	})
+	registerNullable("registry_time", func(v driver.Value) (driver.Value, error) {
+		s, ok := v.(string)
+		if !ok {
+			return nil, fmt.Errorf("registry_time: a %T, not a time's text", v)
+		}
+		t, err := parseSQLiteTime(s)
+		if err != nil {
+			return nil, err
+		}
+		return t.Format(time.RFC3339Nano), nil
+	})
+	registerNullable("registry_cursor", func(v driver.Value) (driver.Value, error) {
+		id, ok := v.(int64)
+		if !ok {
+			return nil, fmt.Errorf("registry_cursor: id is a %T, not an integer", v)
+		}
+		var b bytes.Buffer
+		writeCursor(&b, int(id), []any{})
+		return strings.Trim(b.String(), `"`), nil
+	})
+	registerNullable("registry_map", func(v driver.Value) (driver.Value, error) {
+		switch x := v.(type) {
+		case string:
+			return marshalMap([]byte(x))
+		case []byte:
+			return marshalMap(x)
+		}
+		return nil, fmt.Errorf("registry_map: a %T, not JSON text", v)
+	})
+}
+
+// registerNullable registers a deterministic SQLite function of one
+// argument that gives NULL for NULL, as SQL's own functions do, and fn's
+// answer for any other value.
+func registerNullable(name string, fn func(driver.Value) (driver.Value, error)) {
+	sqlite.MustRegisterFunction(name, &sqlite.FunctionImpl{
 		NArgs:         1,
 		Deterministic: true,
 		Scalar: func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
 			if args[0] == nil {
 				return nil, nil
 			}
-			id, ok := args[0].(int64)
-			if !ok {
-				return nil, fmt.Errorf("registry_cursor: id is a %T, not an integer", args[0])
-			}
-			var b bytes.Buffer
-			writeCursor(&b, int(id), []any{})
-			return strings.Trim(b.String(), `"`), nil
-		},
-	})
-	sqlite.MustRegisterFunction("registry_map", &sqlite.FunctionImpl{
-		NArgs:         1,
-		Deterministic: true,
-		Scalar: func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
-			var raw []byte
-			switch x := args[0].(type) {
-			case nil:
-				return nil, nil
-			case string:
-				raw = []byte(x)
-			case []byte:
-				raw = x
-			default:
-				return nil, fmt.Errorf("registry_map: a %T, not JSON text", args[0])
-			}
-			return marshalMap(raw)
+			return fn(args[0])
 		},
 	})
 }
