@@ -3,6 +3,8 @@
 # benchmark dataset three ways and print one line each, with SQL statements
 # per request:
 #   afresh        --analytics-cache 0: every request computes the summary
+#   afresh-by-funder the same, for the question PostGraphile's twin asks
+#                 (scripts/bench/q4-by-funder.graphql: no split by country)
 #   cached+events the answer cache on, 4 writes a second to events (a table
 #                 Q4 does not read: the cached answer stays valid)
 #   cached+fundings the answer cache on, 4 writes a second to fundings
@@ -79,12 +81,12 @@ writes() {
 
 metric() { curl -s "http://$addr/metrics" | awk -v m="$1" '$1 ~ "^"m"({|$)" {s += $2} END {printf "%d", s}'; }
 
-# measure LABEL: one measure.sh line with statements per request.
+# measure LABEL [QUERY]: one measure.sh line with statements per request.
 measure() {
-  local s0 r0 s1 r1 line
+  local s0 r0 s1 r1 line query=${2:-$bench/queries/q4-aggregate.graphql}
   s0=$(metric registry_sql_statement_duration_seconds_count)
   r0=$(metric 'registry_graphql_requests_total')
-  line=$("$bench/measure.sh" "http://$addr/query" "$bench/queries/q4-aggregate.graphql" "$clients" "$secs")
+  line=$("$bench/measure.sh" "http://$addr/query" "$query" "$clients" "$secs")
   s1=$(metric registry_sql_statement_duration_seconds_count)
   r1=$(metric 'registry_graphql_requests_total')
   echo "$1 $line statements/request=$(awk -v s=$((s1 - s0)) -v r=$((r1 - r0)) 'BEGIN {printf "%.2f", s / r}')"
@@ -92,6 +94,7 @@ measure() {
 
 serve --analytics-cache 0
 measure "afresh"
+measure "afresh-by-funder" "$root/scripts/bench/q4-by-funder.graphql"
 stop
 for kind in events fundings; do
   serve

@@ -34,6 +34,16 @@ var benchStatements = map[string]int64{
 	"q4-aggregate": 2,
 }
 
+// ownBenchStatements are the counts of the registry's own benchmark
+// queries (scripts/bench), PostgreSQL first, then SQLite.
+var ownBenchStatements = map[string][2]int64{
+	"q5-funding-list": {1, 1},
+	"q6-portfolio":    {1, 1},
+	// Q4 as the peer asks it: the versions, then the answer as JSON; on
+	// SQLite the grouped sums, then the funders.
+	"q4-by-funder": {2, 3},
+}
+
 // q4SQLite is Q4's count on SQLite, which answers summaries in Go.
 const q4SQLite = 4
 
@@ -68,6 +78,19 @@ func TestBenchmarkQueriesStatementCounts(t *testing.T) {
 			}
 			if got := count(query); got != want {
 				t.Errorf("%s ran %d statements, want %d", name, got, want)
+			}
+		}
+		for name, want := range ownBenchStatements {
+			q, err := os.ReadFile(filepath.Join("..", "..", "scripts", "bench", name+".graphql"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := want[0]
+			if st.Dialect == dialect.SQLite {
+				n = want[1]
+			}
+			if got := count(string(q)); got != n {
+				t.Errorf("scripts/bench/%s ran %d statements, want %d", name, got, n)
 			}
 		}
 		q1, _ := os.ReadFile(filepath.Join(benchDir, "queries", "q1-list.graphql"))
