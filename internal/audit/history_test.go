@@ -1,0 +1,116 @@
+package audit_test
+
+import (
+	"context"
+	"encoding/json"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/aidregistry/registry/ent"
+	"github.com/aidregistry/registry/ent/change"
+	"github.com/aidregistry/registry/ent/programme"
+	"github.com/aidregistry/registry/internal/audit"
+	"github.com/aidregistry/registry/internal/auth"
+	"github.com/aidregistry/registry/internal/store"
+	"github.com/aidregistry/registry/internal/storetest"
+)
+
+// An update of many records keeps each one's fields after it exactly as a
+// read of the record gives them, whether the history made them from the
+// fields before (the update only set fields, as an import adopting
+// children does) or read the records again (it cleared one), in the
+// statements each takes.
+func TestUpdateHistoryHoldsTheRecordsAsStored(t *testing.T) {
+	ctx := auth.AsSystem(context.Background())
+	at := time.Now().UTC().Truncate(time.Microsecond)
+	tests := []struct {
+		name   string
+		update func(u *ent.ProgrammeUpdate, parent int) *ent.ProgrammeUpdate
+		// reads are the reads of the records the history makes: once
+		// before the update, and again after it unless it can tell.
+		reads int64
+	}{
+		{"set a parent and times", func(u *ent.ProgrammeUpdate, parent int) *ent.ProgrammeUpdate {
+			return u.SetParentID(parent).SetUpdatedAt(at)
+		}, 1},
+		{"set a title and a status", func(u *ent.ProgrammeUpdate, parent int) *ent.ProgrammeUpdate {
+			return u.SetTitle(`A "new" <title> & more`).SetStatus(programme.StatusCLOSED)
+		}, 1},
+		{"set a time first set", func(u *ent.ProgrammeUpdate, parent int) *ent.ProgrammeUpdate {
+			return u.SetIatiSyncedAt(at)
+		}, 2},
+		{"set a time to the nanosecond", func(u *ent.ProgrammeUpdate, parent int) *ent.ProgrammeUpdate {
+			return u.SetUpdatedAt(at.Add(7))
+		}, 2},
+		{"clear a field", func(u *ent.ProgrammeUpdate, parent int) *ent.ProgrammeUpdate {
+			return u.ClearDescription().SetTitle("Cleared")
+		}, 2},
+	}
+	for _, kind := range storetest.Kinds {
+		for _, tt := range tests {
+			t.Run(string(kind)+"/"+tt.name, func(t *testing.T) {
+				st := storetest.Open(t, kind)
+				parent := st.Client.Programme.Create().SetCode("P").SetTitle("Parent").SaveX(ctx)
+				// The same update of records alike, unrecorded then recorded:
+				// what the history costs is the difference.
+				unrecorded := statements(st, children(t, st, "U"), func(u *ent.ProgrammeUpdate) {
+					tt.update(u, parent.ID).ExecX(audit.Skip(ctx))
+				})
+				ids := children(t, st, "R")
+				recorded := statements(st, ids, func(u *ent.ProgrammeUpdate) { tt.update(u, parent.ID).ExecX(ctx) })
+				// The ids touched, the reads, one insert a Change (an update
+				// outside an import is not buffered), and on PostgreSQL the
+				// change-sequence lock.
+				want := 1 + tt.reads + int64(len(ids))
+				if kind == storetest.Postgres {
+					want++
+				}
+				if got := recorded - unrecorded; got != want {
+					t.Errorf("the history took %d statements, want %d", got, want)
+				}
+				assertAfterAsStored(t, st, ids)
+			})
+		}
+	}
+}
+
+func children(t *testing.T, st *store.Store, prefix string) []int {
+	t.Helper()
+	ctx := auth.AsSystem(context.Background())
+	var ids []int
+	for _, code := range []string{"1", "2", "3"} {
+		p := st.Client.Programme.Create().SetCode(prefix + code).SetTitle("Child " + code).SetDescription("About " + code).
+			SetStatus(programme.StatusIMPLEMENTATION).SetUpdatedAt(time.Now().UTC().Truncate(time.Hour)).SaveX(ctx)
+		ids = append(ids, p.ID)
+	}
+	return ids
+}
+
+// statements counts the statements an update of records ids makes.
+func statements(st *store.Store, ids []int, update func(*ent.ProgrammeUpdate)) int64 {
+	before := st.Counter.Count()
+	update(st.Client.Programme.Update().Where(programme.IDIn(ids...)))
+	return st.Counter.Count() - before
+}
+
+func assertAfterAsStored(t *testing.T, st *store.Store, ids []int) {
+	t.Helper()
+	ctx := auth.AsSystem(context.Background())
+	for _, id := range ids {
+		ch := st.Client.Change.Query().Where(change.RecordID(id), change.OperationEQ(change.OperationUPDATE)).OnlyX(ctx)
+		p := st.Client.Programme.GetX(ctx, id)
+		want, err := audit.Fields(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(ch.After, want) {
+			got, _ := json.Marshal(ch.After)
+			stored, _ := json.Marshal(want)
+			t.Errorf("programme %d: the history says after\n%s\nthe store holds\n%s", id, got, stored)
+		}
+		if ch.Before["title"] == nil || ch.Before["id"] == nil {
+			t.Errorf("programme %d: the history says before %v", id, ch.Before)
+		}
+	}
+}
