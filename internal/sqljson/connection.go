@@ -31,6 +31,7 @@ type Connections struct {
 	scopes      map[string]func(*entsql.Selector) // by GraphQL type, for node(id:)
 	compiled    compiledCache
 	seats       *seats
+	search      *Search // nil: search goes to the resolvers
 }
 
 // rootField is a root connection as this schema and server answer it.
@@ -105,7 +106,7 @@ func rootOf(schema *ast.Schema, name string, r root) (*rootField, error) {
 
 // Covers reports whether the path may answer a root field of Query.
 func (c *Connections) Covers(field string) bool {
-	return c.roots[field] != nil || field == "node" || field == "nodes"
+	return c.roots[field] != nil || field == "node" || field == "nodes" || c.search != nil && field == c.search.Field
 }
 
 // Answer gives the connection's JSON, or an error wrapping ErrUnsupported
@@ -114,6 +115,9 @@ func (c *Connections) Covers(field string) bool {
 func (c *Connections) Answer(ctx context.Context, op *graphql.OperationContext, f graphql.CollectedField) (JSON, error) {
 	if f.Name == "node" || f.Name == "nodes" {
 		return c.answerNodes(ctx, op, f)
+	}
+	if c.search != nil && f.Name == c.search.Field {
+		return c.answerSearch(ctx, op, f)
 	}
 	r := c.roots[f.Name]
 	if r == nil {
