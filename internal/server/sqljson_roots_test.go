@@ -29,7 +29,7 @@ var rootCases = []rootCase{
 			presences { openedIn country { iso2 } } contacts { name email }
 			participations { role programme { code } } fundingsGiven { date value { amount currency } }
 			fundingsReceived { date } agreementParties { signatoryName agreement { title } }
-			eventsOrganised { title } eventsAttended { title } sources { title fileName }
+			eventsOrganised { title } eventsAttended { title } sources { title fileName } aliases { name ref publisher source organisation { acronym } }
 			history(first: 2) { totalCount edges { cursor node { operation recordID after } } pageInfo { hasNextPage endCursor } }`},
 	{field: "agreements", orderBy: `[{field: STATUS}, {field: TITLE, direction: DESC}]`, where: `{hasPartiesWith: [{hasOrganisationWith: [{acronym: "IOM"}]}]}`,
 		node: `id reference title kind status signedOn place summary
@@ -70,6 +70,15 @@ func TestSQLJSONAnswersEveryRootConnection(t *testing.T) {
 		if _, err := fast.Store.Client.ExecContext(t.Context(), `UPDATE organisations SET merged_into_id =
 			(SELECT min(id) FROM organisations) WHERE id = (SELECT max(id) FROM organisations)`); err != nil {
 			t.Fatal(err)
+		}
+		// Names of their own for two organisations, in an order other than
+		// their ids'.
+		ctx := auth.AsSystem(t.Context())
+		orgs := fast.Store.Client.Organisation.Query().Order(ent.Asc("id")).Limit(2).AllX(ctx)
+		for _, name := range []string{"Zeta", "Alpha"} {
+			for _, o := range orgs {
+				fast.Store.Client.OrganisationAlias.Create().SetOrganisationID(o.ID).SetName(name + " " + o.Name).SetSource("test").ExecX(ctx)
+			}
 		}
 		slow := resolversOnly(t, fast, server.Options{})
 		for _, rc := range rootCases {
