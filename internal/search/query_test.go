@@ -48,8 +48,8 @@ func TestHighlight(t *testing.T) {
 		"two\n lines,  " + markStart + "x" + markStop: "two lines, <mark>x</mark>",
 	}
 	for in, want := range cases {
-		if got := highlight(in); got != want {
-			t.Errorf("highlight(%q) = %q, want %q", in, got, want)
+		if got := Highlight(in); got != want {
+			t.Errorf("Highlight(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -101,37 +101,11 @@ type hit struct {
 // its total, then one per type of record on the page (and what the query
 // selects below them), whatever the size of the index.
 func Search(ctx context.Context, client *ent.Client, d string, r Request) (*Connection, error) {
-	words, err := terms(r.Query)
+	rk, err := Rank(d, r)
 	if err != nil {
 		return nil, err
 	}
-	first := DefaultPageSize
-	if r.First != nil {
-		first = *r.First
-		if first < 0 || first > MaxPageSize {
-			return nil, &apperr.Error{Code: apperr.BadUserInput, Field: "first",
-				Message: fmt.Sprintf("`first` must be between 0 and %d for search", MaxPageSize)}
-		}
-	}
-	offset := 0
-	if r.After != nil {
-		offset = r.After.ID
-		if offset < 1 {
-			return nil, &apperr.Error{Code: apperr.BadUserInput, Field: "after", Message: "the `after` cursor is not a search cursor"}
-		}
-	}
-	var types []string
-	for _, t := range r.Types {
-		types = append(types, string(t))
-	}
-	exact := "|" + strings.Join(strings.Fields(r.Query), " ") + "|"
-	var hits []hit
-	var total int
-	if d == dialect.Postgres {
-		hits, total, err = rankPostgres(ctx, client, words, exact, types, first, offset)
-	} else {
-		hits, total, err = rankSQLite(ctx, client, words, exact, types, first, offset)
-	}
+	hits, total, err := scanHits(ctx, client, rk.Query, rk.Args)
 	if err != nil {
 		return nil, err
 	}
@@ -139,6 +113,7 @@ func Search(ctx context.Context, client *ent.Client, d string, r Request) (*Conn
 	if err != nil {
 		return nil, err
 	}
+	offset := rk.Offset
 	conn := &Connection{TotalCount: total}
 	for i, h := range hits {
 		n, ok := nodes[h.id]
@@ -149,7 +124,7 @@ func Search(ctx context.Context, client *ent.Client, d string, r Request) (*Conn
 			Node:    n,
 			Cursor:  entgql.Cursor[int]{ID: offset + i + 1},
 			Score:   h.score,
-			Snippet: highlight(h.snippet),
+			Snippet: Highlight(h.snippet),
 		})
 	}
 	conn.PageInfo.HasPreviousPage = offset > 0
@@ -161,9 +136,68 @@ func Search(ctx context.Context, client *ent.Client, d string, r Request) (*Conn
 	return conn, nil
 }
 
-// highlight escapes a snippet for HTML and turns the store's match marks
-// into <mark> elements; runs of white space become one space.
-func highlight(s string) string {
+// Ranking is the statement that ranks one search's page of hits and counts
+// them all. Its rows, best first, have the columns n (the number of hits
+// in all), id, kind (the record's Type), score and snippet (as the store
+// marks it: Highlight turns it into the snippet a client gets); a page with
+// no hit has one row, whose columns but n are null. The SQL JSON path
+// (internal/sqljson) nests it in the statement that also builds each hit's
+// record, so that a search is one statement there too.
+type Ranking struct {
+	Query  string
+	Args   []any
+	Offset int // the hits before the page: the i-th row's cursor is Offset+i+1
+}
+
+// Rank checks a search request as Search does (the same client errors) and
+// gives the statement that ranks its page.
+func Rank(d string, r Request) (Ranking, error) {
+	words, err := terms(r.Query)
+	if err != nil {
+		return Ranking{}, err
+	}
+	first := DefaultPageSize
+	if r.First != nil {
+		first = *r.First
+		if first < 0 || first > MaxPageSize {
+			return Ranking{}, &apperr.Error{Code: apperr.BadUserInput, Field: "first",
+				Message: fmt.Sprintf("`first` must be between 0 and %d for search", MaxPageSize)}
+		}
+	}
+	offset := 0
+	if r.After != nil {
+		offset = r.After.ID
+		if offset < 1 {
+			return Ranking{}, &apperr.Error{Code: apperr.BadUserInput, Field: "after", Message: "the `after` cursor is not a search cursor"}
+		}
+	}
+	var types []string
+	for _, t := range r.Types {
+		types = append(types, string(t))
+	}
+	exact := "|" + strings.Join(strings.Fields(r.Query), " ") + "|"
+	var query string
+	var args []any
+	if d == dialect.Postgres {
+		query, args = rankPostgres(words, exact, types, first, offset)
+	} else {
+		query, args = rankSQLite(words, exact, types, first, offset)
+	}
+	return Ranking{Query: query, Args: args, Offset: offset}, nil
+}
+
+// Kinds gives the GraphQL type of the records of each kind a Ranking names.
+func Kinds() map[Type]string {
+	out := make(map[Type]string, len(sources))
+	for _, s := range sources {
+		out[s.typ] = s.node
+	}
+	return out
+}
+
+// Highlight escapes a snippet as the store marks it for HTML and turns the
+// marks into <mark> elements; runs of white space become one space.
+func Highlight(s string) string {
 	s = html.EscapeString(strings.Join(strings.Fields(s), " "))
 	s = strings.ReplaceAll(s, markStart, "<mark>")
 	return strings.ReplaceAll(s, markStop, "</mark>")
@@ -172,7 +206,7 @@ func highlight(s string) string {
 // rankPostgres: words are matched with the registry_search configuration
 // (unaccented, English stems, no stop words); ts_rank weighs titles (A)
 // above bodies (B) and divides by the document's log length.
-func rankPostgres(ctx context.Context, client *ent.Client, words []string, exact string, types []string, first, offset int) ([]hit, int, error) {
+func rankPostgres(words []string, exact string, types []string, first, offset int) (string, []any) {
 	var args []any
 	arg := func(v any) string {
 		args = append(args, v)
@@ -194,25 +228,25 @@ func rankPostgres(ctx context.Context, client *ent.Client, words []string, exact
 	query := `WITH w AS (SELECT ` + strings.Join(qcols, ", ") + `),
 q AS (SELECT w.*, (` + strings.Join(any_, " || ") + `) AS q FROM w),
 hits AS (
-  SELECT d.id, d.title, d.body,
+  SELECT d.id, d.kind, d.title, d.body,
     (` + strings.Join(cover, " + ") + `) + (` + rank + ` / (1 + ` + rank + `))::float8 AS score
   FROM search_documents d, q
   WHERE d.document @@ q.q` + typeCond + `
 ),
-page AS (SELECT id, title, body, score FROM hits ORDER BY score DESC, id LIMIT ` + arg(first) + ` OFFSET ` + arg(offset) + `)
-SELECT (SELECT count(*) FROM hits), page.id, page.score,
+page AS (SELECT id, kind, title, body, score FROM hits ORDER BY score DESC, id LIMIT ` + arg(first) + ` OFFSET ` + arg(offset) + `)
+SELECT (SELECT count(*) FROM hits) AS n, page.id, page.kind, page.score,
   ts_headline('registry_search', CASE WHEN page.body = '' THEN page.title ELSE page.title || ' — ' || page.body END, q.q, ` +
-		arg(`StartSel="`+markStart+`", StopSel="`+markStop+`", MaxWords=24, MinWords=10, MaxFragments=1`) + `)
+		arg(`StartSel="`+markStart+`", StopSel="`+markStop+`", MaxWords=24, MinWords=10, MaxFragments=1`) + `) AS snippet
 FROM q LEFT JOIN page ON true
 ORDER BY page.score DESC, page.id`
-	return scanHits(ctx, client, query, args)
+	return query, args
 }
 
 // rankSQLite: FTS5 with the porter stemmer over unicode61 without
 // diacritics; bm25 weighs titles ten times bodies. bm25 is negative (lower
 // is better), so -bm25 / (1 - bm25) maps it into [0, 1). SQLite's lower()
 // folds ASCII letters only: the exact-key bonus ignores the case of those.
-func rankSQLite(ctx context.Context, client *ent.Client, words []string, exact string, types []string, first, offset int) ([]hit, int, error) {
+func rankSQLite(words []string, exact string, types []string, first, offset int) (string, []any) {
 	quoted := make([]string, len(words))
 	for i, w := range words {
 		quoted[i] = `"` + w + `"` // words hold only letters and digits
@@ -234,17 +268,17 @@ func rankSQLite(ctx context.Context, client *ent.Client, words []string, exact s
 	cover = append(cover, "(instr(lower(keys), lower(?)) > 0)")
 	args = append(args, exact, first, offset, match)
 	query := `WITH hits AS (
-  SELECT rowid AS id, keys, bm25(search_index, 0.0, 10.0, 1.0, 0.0) AS bm
+  SELECT rowid AS id, kind, keys, bm25(search_index, 0.0, 10.0, 1.0, 0.0) AS bm
   FROM search_index WHERE search_index MATCH ?` + typeCond + `
 ),
-scored AS (SELECT id, (` + strings.Join(cover, " + ") + `) + (-bm) / (1.0 - bm) AS score FROM hits),
-page AS (SELECT id, score FROM scored ORDER BY score DESC, id LIMIT ? OFFSET ?)
-SELECT (SELECT count(*) FROM hits), page.id, page.score,
+scored AS (SELECT id, kind, (` + strings.Join(cover, " + ") + `) + (-bm) / (1.0 - bm) AS score FROM hits),
+page AS (SELECT id, kind, score FROM scored ORDER BY score DESC, id LIMIT ? OFFSET ?)
+SELECT (SELECT count(*) FROM hits) AS n, page.id, page.kind, page.score,
   (SELECT snippet(search_index, -1, '` + markStart + `', '` + markStop + `', ' … ', 24)
-   FROM search_index WHERE search_index MATCH ? AND rowid = page.id)
+   FROM search_index WHERE search_index MATCH ? AND rowid = page.id) AS snippet
 FROM (SELECT 1) AS one LEFT JOIN page ON 1 = 1
 ORDER BY page.score DESC, page.id`
-	return scanHits(ctx, client, query, args)
+	return query, args
 }
 
 // scanHits reads the page rows; a search with no hit on the page still
@@ -259,9 +293,9 @@ func scanHits(ctx context.Context, client *ent.Client, query string, args []any)
 	total := 0
 	for rows.Next() {
 		var id sql.NullInt64
+		var kind, snippet sql.NullString
 		var score sql.NullFloat64
-		var snippet sql.NullString
-		if err := rows.Scan(&total, &id, &score, &snippet); err != nil {
+		if err := rows.Scan(&total, &id, &kind, &score, &snippet); err != nil {
 			return nil, 0, fmt.Errorf("search: %w", err)
 		}
 		if id.Valid {

@@ -29,10 +29,10 @@ func TestHardening(t *testing.T) {
 	deep := "{ programmes(first: 1) { edges { node { " + strings.Repeat("parent { ", 14) + "code" + strings.Repeat(" }", 14) + " } } } }"
 	costly := `{ programmes(first: 1000) { edges { node { participations { organisation {
 		participations { programme { countries { country { name } } } } } } } } } }`
-	// An organisation's aliases have a resolver of their own, so this goes
+	// An organisation's possible duplicates have a resolver of their own, so this goes
 	// through ent, whose interceptor slowDown hooks; the SQL JSON path (root
 	// connections, history, changes, node) reads no ent interceptor.
-	slowQuery := "query Slow { organisations(first: 1) { edges { node { aliases { name } } } } }"
+	slowQuery := "query Slow { organisations(first: 1) { edges { node { possibleDuplicates { id } } } } }"
 	slowMutation := `mutation Slow { createProgramme(input: {code: "SLOW-1", title: "Slow"}) { id } }`
 	unregistered := "{ programmes(first: 1) { totalCount } }"
 	registered := map[string]string{server.QueryHash(ordinary): ordinary}

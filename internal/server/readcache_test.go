@@ -70,7 +70,8 @@ func TestAnalyticsCacheFollowsTablesWritten(t *testing.T) {
 		byEvent    = `{ programmeSummary(where: {hasEventsWith: [{titleContainsFold: "conference"}]}, groupBy: [STATUS]) { status count } }`
 		contacts   = `fragment F on Organisation { acronym contacts { name } }
 			{ fundingSummary(groupBy: [FUNDER]) { funder { ...F } count } }`
-		aliases = `{ fundingSummary(groupBy: [FUNDER]) { funder { acronym aliases { name } } count } }`
+		duplicates = `{ fundingSummary(groupBy: [FUNDER]) { funder { acronym possibleDuplicates { id } } count } }`
+		aliases    = `{ fundingSummary(groupBy: [FUNDER]) { funder { acronym aliases { name } } count } }`
 	)
 	type write struct {
 		api string // a mutation, run with an admin key
@@ -104,8 +105,11 @@ func TestAnalyticsCacheFollowsTablesWritten(t *testing.T) {
 		{"contact written: funding asking for the funders' contacts (in a fragment) recomputed", contacts,
 			write{sql: `UPDATE contacts SET name = name`}, true},
 		{"event written: funding asking for the funders' contacts kept", contacts, write{sql: `UPDATE events SET place = 'Cache test 3'`}, false},
-		{"event written: funding asking for the funders' aliases (a resolver's, which may read anything) recomputed", aliases,
+		{"event written: funding asking for the funders' possible duplicates (a resolver's, which may read anything) recomputed", duplicates,
 			write{sql: `UPDATE events SET place = 'Cache test 4'`}, true},
+		{"alias written: funding asking for the funders' aliases (a link since resolvedLinks) recomputed", aliases,
+			write{sql: `UPDATE organisation_aliases SET name = name`}, true},
+		{"event written: funding asking for the funders' aliases kept", aliases, write{sql: `UPDATE events SET place = 'Cache test 5'`}, false},
 		{"contact written: a summary filtered by events recomputed too", byEvent, write{api: `mutation { createContact(input: {name: "Cache test 2"}) { id } }`}, true},
 	}
 	eachRegistry(t, func(t *testing.T, r *registry) {

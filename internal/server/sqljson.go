@@ -3,12 +3,15 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/aidregistry/registry/ent/organisation"
+	"github.com/aidregistry/registry/internal/gid"
+	"github.com/aidregistry/registry/internal/search"
 	"github.com/aidregistry/registry/internal/sqljson"
 	"github.com/aidregistry/registry/internal/store"
 )
@@ -33,7 +36,8 @@ func sqlJSON(st *store.Store, schema *ast.Schema, logger *slog.Logger) graphql.R
 	// (graph/ent.resolvers.go); the path must too.
 	conns, err := sqljson.New(st.Client, st.Dialect, schema, DefaultPageSize, MaxPageSize,
 		sqljson.WithScope("organisations", organisation.MergedIntoIDIsNil()),
-		sqljson.WithLargeAnswers(LargeAnswers, SmallAnswer))
+		sqljson.WithLargeAnswers(LargeAnswers, SmallAnswer),
+		sqljson.WithSearch(searchOnPath(st.Dialect)))
 	if err != nil {
 		logger.Warn("root connections answered by the general path only", "err", err)
 		return func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler { return next(ctx) }
@@ -58,4 +62,70 @@ func sqlJSON(st *store.Store, schema *ast.Schema, logger *slog.Logger) graphql.R
 		}
 		return next(ctx)
 	}
+}
+
+// searchOnPath lets the SQL JSON path answer Query.search with
+// internal/search's ranking nested in its statement.
+func searchOnPath(dialect string) sqljson.Search {
+	kinds := map[string]string{}
+	for t, typ := range search.Kinds() {
+		kinds[string(t)] = typ
+	}
+	return sqljson.Search{
+		Field: "search",
+		Kinds: kinds,
+		Rank: func(args map[string]any) (sqljson.Ranking, error) {
+			req, err := searchRequest(args)
+			if err != nil {
+				return sqljson.Ranking{}, err
+			}
+			rk, err := search.Rank(dialect, req)
+			return sqljson.Ranking{Query: rk.Query, Args: rk.Args, Offset: rk.Offset}, err
+		},
+		Snippet: search.Highlight,
+	}
+}
+
+// searchRequest reads search's arguments as gqlgen's scalars read them.
+func searchRequest(args map[string]any) (search.Request, error) {
+	var req search.Request
+	q, ok := args["query"].(string)
+	if !ok {
+		return req, fmt.Errorf("search query %v is no string", args["query"])
+	}
+	req.Query = q
+	var types []any
+	switch v := args["types"].(type) {
+	case nil:
+	case []any:
+		types = v
+	case []string: // a single value given as a variable, which gqlgen's validation makes a list of one
+		for _, s := range v {
+			types = append(types, s)
+		}
+	default:
+		types = []any{v} // a single value written in the query stands for a list of one
+	}
+	for _, item := range types {
+		var t search.Type
+		if err := t.UnmarshalGQL(item); err != nil {
+			return req, err
+		}
+		req.Types = append(req.Types, t)
+	}
+	if v := args["first"]; v != nil {
+		n, err := graphql.UnmarshalInt(v)
+		if err != nil {
+			return req, err
+		}
+		req.First = &n
+	}
+	if v := args["after"]; v != nil {
+		c, err := gid.UnmarshalCursor(v)
+		if err != nil {
+			return req, err
+		}
+		req.After = &c
+	}
+	return req, nil
 }

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 
 	"github.com/aidregistry/registry/ent"
@@ -72,6 +73,7 @@ func TestSQLJSONAnswersHistoryAndChanges(t *testing.T) {
 		})
 		t.Run("history paged with after", func(t *testing.T) { pageHistory(t, fast, slow) })
 		t.Run("changes paged with after", func(t *testing.T) { pageChanges(t, fast, slow) })
+		t.Run("changes filtered by ids and times", func(t *testing.T) { filterChanges(t, fast, slow) })
 		t.Run("maps written byte for byte as gqlgen writes them", func(t *testing.T) {
 			const q = `{ programmes(where: {code: "MIDA"}) { edges { node { history { edges { node { recordType before after } } } } } } }`
 			want, got := slow.query(t, q, nil), fast.query(t, q, nil)
@@ -164,6 +166,58 @@ func pageChanges(t *testing.T, fast, slow *registry) {
 	} {
 		same(t, fast, slow, "changes page", q, vars)
 	}
+}
+
+// filterChanges asks for the changes under conditions on their ID and Time
+// fields (their own id, the record's, the organisation's, when they were
+// made), written in the query and given as variables, each alone and
+// together, with ids and times taken from the resolvers' answers.
+func filterChanges(t *testing.T, fast, slow *registry) {
+	var all struct {
+		Changes struct {
+			Edges []struct {
+				Node struct {
+					ID, At, RecordID string
+					OrganisationID   *string
+				}
+			}
+		}
+	}
+	slow.mustData(t, `{ changes(first: 100) { edges { node { id at recordID organisationID } } } }`, nil, &all)
+	edges := all.Changes.Edges
+	if len(edges) < 3 {
+		t.Fatalf("%d changes; the test needs three", len(edges))
+	}
+	mid := edges[len(edges)/2].Node
+	var org string
+	for _, e := range edges {
+		if e.Node.OrganisationID != nil {
+			org = *e.Node.OrganisationID
+		}
+	}
+	if org == "" {
+		t.Fatal("no change names an organisation")
+	}
+	const byVariable = `query($w: ChangeWhereInput) { changes(first: 5, where: $w) { ` + historyConn + ` } }`
+	for _, w := range []map[string]any{
+		{"id": mid.ID},
+		{"idGT": mid.ID},
+		{"idIn": []any{edges[0].Node.ID, mid.ID}, "idNEQ": edges[0].Node.ID},
+		{"recordID": mid.RecordID},
+		{"recordIDIn": []any{mid.RecordID, edges[0].Node.RecordID}},
+		{"organisationID": org},
+		{"organisationIDNotIn": []any{org}, "organisationIDNotNil": true},
+		{"at": mid.At},
+		{"atGTE": mid.At},
+		{"atLT": "2999-01-01T00:00:00Z", "atGT": "2000-01-01T00:00:00.5+02:00"},
+		{"atIn": []any{mid.At, "2000-01-01T00:00:00Z"}},
+		{"or": []any{map[string]any{"recordID": mid.RecordID}, map[string]any{"atLTE": mid.At}}},
+	} {
+		same(t, fast, slow, fmt.Sprintf("changes where %v", w), byVariable, map[string]any{"w": w})
+	}
+	written := fmt.Sprintf(`{ changes(first: 5, where: {recordID: %q, atGTE: %q, idNEQ: %q}) { %s } }`,
+		mid.RecordID, "2000-01-01T00:00:00Z", edges[0].Node.ID, historyConn)
+	same(t, fast, slow, "changes where written in the query", written, nil)
 }
 
 // updateSomeRecords gives a programme and an organisation updates in their

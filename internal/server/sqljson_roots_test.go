@@ -29,7 +29,7 @@ var rootCases = []rootCase{
 			presences { openedIn country { iso2 } } contacts { name email }
 			participations { role programme { code } } fundingsGiven { date value { amount currency } }
 			fundingsReceived { date } agreementParties { signatoryName agreement { title } }
-			eventsOrganised { title } eventsAttended { title } sources { title fileName }
+			eventsOrganised { title } eventsAttended { title } sources { title fileName } aliases { name ref publisher source organisation { acronym } }
 			history(first: 2) { totalCount edges { cursor node { operation recordID after } } pageInfo { hasNextPage endCursor } }`},
 	{field: "agreements", orderBy: `[{field: STATUS}, {field: TITLE, direction: DESC}]`, where: `{hasPartiesWith: [{hasOrganisationWith: [{acronym: "IOM"}]}]}`,
 		node: `id reference title kind status signedOn place summary
@@ -71,11 +71,21 @@ func TestSQLJSONAnswersEveryRootConnection(t *testing.T) {
 			(SELECT min(id) FROM organisations) WHERE id = (SELECT max(id) FROM organisations)`); err != nil {
 			t.Fatal(err)
 		}
+		// Names of their own for two organisations, in an order other than
+		// their ids'.
+		ctx := auth.AsSystem(t.Context())
+		orgs := fast.Store.Client.Organisation.Query().Order(ent.Asc("id")).Limit(2).AllX(ctx)
+		for _, name := range []string{"Zeta", "Alpha"} {
+			for _, o := range orgs {
+				fast.Store.Client.OrganisationAlias.Create().SetOrganisationID(o.ID).SetName(name + " " + o.Name).SetSource("test").ExecX(ctx)
+			}
+		}
 		slow := resolversOnly(t, fast, server.Options{})
 		for _, rc := range rootCases {
 			t.Run(rc.field, func(t *testing.T) { askRoot(t, fast, slow, rc) })
 		}
 		t.Run("node and nodes", func(t *testing.T) { askNodes(t, fast, slow) })
+		t.Run("search", func(t *testing.T) { askSearch(t, fast, slow) })
 	})
 }
 
@@ -261,4 +271,82 @@ func addRecordsTheDemoLacks(t *testing.T, c *ent.Client) {
 	c.ExchangeRate.Create().SetCurrency("EUR").SetToCurrency("USD").SetRate(money.MustParse("1.0850")).
 		SetDate("2024").SetSource("test table").ExecX(ctx)
 	c.OrganisationAlias.Create().SetOrganisationID(o.ID).SetName("Another name").SetSource("test file").ExecX(ctx)
+}
+
+// hitFields asks for every type of search hit, with fragments on the
+// union's members and on the Node interface, and links below them.
+const hitFields = `__typename ... on Node { id }
+	... on Organisation { name acronym headquarters { iso2 } participations { role programme { code } } }
+	... on Programme { code title budget { amount currency } countries { country { iso2 } } }
+	... on Agreement { title parties { organisation { acronym } } }
+	... on Event { title startsOn organisers { acronym } }`
+
+// askSearch asks search of both paths, each answer in one statement on the
+// SQL JSON path: ranks, scores, snippets, pages and counts as the resolvers
+// give them, for queries over every type and some, pages after a cursor,
+// and odd selections; and what the path leaves to the resolvers (a client's
+// mistake, a connection under a hit) answered as they answer it.
+func askSearch(t *testing.T, fast, slow *registry) {
+	const q = `query($q: String!, $types: [SearchType!], $first: Int, $after: Cursor) {
+		search(query: $q, types: $types, first: $first, after: $after) {
+			totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+			edges { cursor score snippet node { ` + hitFields + ` } } } }`
+	for _, vars := range []map[string]any{
+		{"q": "diaspora"},
+		{"q": "QUESTS"},
+		{"q": "Universite Libre", "first": 1},
+		{"q": "diaspora IT Rwanda", "types": []any{"EVENT", "PROGRAMME"}, "first": 3},
+		{"q": "migration", "types": "ORGANISATION"},
+		{"q": "xylophone"},
+		{"q": "diaspora", "first": 0},
+		{"q": "a e i o u development migration", "first": 100},
+	} {
+		same(t, fast, slow, fmt.Sprintf("search %v", vars), q, vars)
+	}
+	// Page through a search with the resolvers' cursors.
+	var after any
+	for range 4 {
+		vars := map[string]any{"q": "diaspora migration", "first": 2, "after": after}
+		same(t, fast, slow, fmt.Sprintf("search page after %v", after), q, vars)
+		var page struct {
+			Search struct {
+				PageInfo struct {
+					HasNextPage bool
+					EndCursor   *string
+				}
+			}
+		}
+		slow.mustData(t, q, vars, &page)
+		if !page.Search.PageInfo.HasNextPage {
+			break
+		}
+		after = *page.Search.PageInfo.EndCursor
+	}
+	if after == nil {
+		t.Error("the search the test pages through has one page only")
+	}
+	same(t, fast, slow, "aliases, fragments, typenames, edges and node twice", `
+		fragment E on SearchEdge { __typename c: cursor s: score }
+		{ found: search(query: "diaspora peacebuilding", first: 4) { __typename n: totalCount
+			edges { ...E snippet node { ... on SearchHit { __typename } ... on Programme { id } } }
+			again: edges { cursor n: node { ... on Event { t: title place } ... on Agreement { kind } } }
+			info: pageInfo { __typename endCursor } pageInfo { hasNextPage } } }`, nil)
+	same(t, fast, slow, "arguments written in the query, one type for a list", `{ search(query: "migration diaspora", types: ORGANISATION, first: 3) {
+		totalCount edges { cursor score snippet node { `+hitFields+` } } pageInfo { hasNextPage endCursor } } }`, nil)
+	same(t, fast, slow, "no node", `{ search(query: "diaspora") { totalCount edges { cursor score snippet } } }`, nil)
+	for _, c := range []struct{ what, query string }{
+		{"an empty query", `{ search(query: "  ") { totalCount } }`},
+		{"a page too large", `{ search(query: "diaspora", first: 500) { totalCount } }`},
+		{"a cursor of another connection", `{ search(query: "diaspora", after: "gaFpAA") { totalCount } }`},
+		{"a connection under a hit", `{ search(query: "diaspora", first: 2) { edges { node { ... on Programme { history { totalCount } } } } } }`},
+	} {
+		want := slow.query(t, c.query, nil)
+		got, ran := fast.queryCounting(t, c.query, nil)
+		if ran == 1 && len(want.Errors) == 0 {
+			t.Errorf("%s: ran 1 statement: the SQL JSON path answered what it should leave to the resolvers", c.what)
+		}
+		if !bytes.Equal(canonicalResponse(t, got), canonicalResponse(t, want)) {
+			t.Errorf("%s: answer:\n%s\nresolvers' answer:\n%s", c.what, canonicalResponse(t, got), canonicalResponse(t, want))
+		}
+	}
 }

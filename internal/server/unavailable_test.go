@@ -159,10 +159,10 @@ func TestStoreUnavailable(t *testing.T) {
 
 	// A connection that breaks while its statement runs.
 	done := make(chan reply, 1)
-	// An organisation's aliases have a resolver of their own, so this goes
+	// An organisation's possible duplicates have a resolver of their own, so this goes
 	// through ent's interceptors, which slowDown hooks (not the SQL JSON path).
 	go func() {
-		done <- c.gql("", "query Slow { organisations(first: 1) { edges { node { aliases { name } } } } }", nil)
+		done <- c.gql("", "query Slow { organisations(first: 1) { edges { node { possibleDuplicates { id } } } } }", nil)
 	}()
 	time.Sleep(300 * time.Millisecond) // usually inside pg_sleep; before it is a refused connection, also UNAVAILABLE
 	proxy.Cut()

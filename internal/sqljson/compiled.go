@@ -37,6 +37,7 @@ type compiled struct {
 	params []graphql.CollectedField // node's nested connections (paged.go)
 	err    error
 	plan   *plan
+	search *searchShape // a search connection's shape (search.go)
 }
 
 // plan is a connection's page and the statement that reads it. Requests

@@ -31,6 +31,7 @@ type Connections struct {
 	scopes      map[string]func(*entsql.Selector) // by GraphQL type, for node(id:)
 	compiled    compiledCache
 	seats       *seats
+	search      *Search // nil: search goes to the resolvers
 }
 
 // rootField is a root connection as this schema and server answer it.
@@ -105,7 +106,7 @@ func rootOf(schema *ast.Schema, name string, r root) (*rootField, error) {
 
 // Covers reports whether the path may answer a root field of Query.
 func (c *Connections) Covers(field string) bool {
-	return c.roots[field] != nil || field == "node" || field == "nodes"
+	return c.roots[field] != nil || field == "node" || field == "nodes" || c.search != nil && field == c.search.Field
 }
 
 // Answer gives the connection's JSON, or an error wrapping ErrUnsupported
@@ -114,6 +115,9 @@ func (c *Connections) Covers(field string) bool {
 func (c *Connections) Answer(ctx context.Context, op *graphql.OperationContext, f graphql.CollectedField) (JSON, error) {
 	if f.Name == "node" || f.Name == "nodes" {
 		return c.answerNodes(ctx, op, f)
+	}
+	if c.search != nil && f.Name == c.search.Field {
+		return c.answerSearch(ctx, op, f)
 	}
 	r := c.roots[f.Name]
 	if r == nil {
@@ -163,22 +167,28 @@ func (c *Connections) Answer(ctx context.Context, op *graphql.OperationContext, 
 // shape is what the selection asks of the connection. Requests share it
 // (see compiledCache): nothing changes it once made.
 type shape struct {
-	conn     []graphql.CollectedField // the connection's fields, in order
-	edge     []graphql.CollectedField // the fields of its edges
+	conn     []graphql.CollectedField            // the connection's fields, in order
+	edge     map[string][]graphql.CollectedField // the fields of each edges selection, by its alias
 	pageInfo map[string][]graphql.CollectedField
-	node     string                   // the SQL building a node's JSON, "" when not asked
-	params   []graphql.CollectedField // node's nested connections (paged.go)
-	total    bool                     // the count is needed
+	// nodes are the SQL building the JSON of each node selection, in the
+	// statement's columns after the order values; column holds each one's
+	// place, by the aliases of its edges and of its node.
+	nodes  []string
+	column map[[2]string]int
+	params []graphql.CollectedField // the nodes' nested connections (paged.go)
+	total  bool                     // the count is needed
 	// edges says whether entgql would load the page: it looks for a field
-	// aliased "edges". Without one it counts, and pageInfo says a next
-	// page exists whenever anything matches.
+	// aliased "edges". Without one it counts, every edges selection is
+	// empty, and pageInfo says a next page exists whenever anything
+	// matches. With one, every edges selection (under any name) lists the
+	// page, each with its own fields.
 	edges bool
 }
 
 func (c *Connections) shape(r *rootField, op *graphql.OperationContext, f graphql.CollectedField) (shape, error) {
-	s := shape{pageInfo: map[string][]graphql.CollectedField{}}
+	s := shape{pageInfo: map[string][]graphql.CollectedField{}, edge: map[string][]graphql.CollectedField{},
+		column: map[[2]string]int{}}
 	s.conn = graphql.CollectFields(op, f.Selections, []string{r.connection})
-	edges := 0
 	for _, cf := range s.conn {
 		switch cf.Name {
 		case "totalCount":
@@ -194,11 +204,8 @@ func (c *Connections) shape(r *rootField, op *graphql.OperationContext, f graphq
 			}
 			s.pageInfo[cf.Alias] = fields
 		case "edges":
-			if edges++; edges > 1 || cf.Alias != "edges" {
-				return s, unsupported("edges asked twice or under another name")
-			}
-			s.edges = true
-			s.edge = graphql.CollectFields(op, cf.Selections, []string{r.edge})
+			s.edge[cf.Alias] = graphql.CollectFields(op, cf.Selections, []string{r.edge})
+			s.edges = s.edges || cf.Alias == "edges"
 		case "__typename":
 		default:
 			return s, unsupported("%s.%s", r.connection, cf.Name)
@@ -210,24 +217,32 @@ func (c *Connections) shape(r *rootField, op *graphql.OperationContext, f graphq
 	if !s.edges {
 		s.total = true // what entgql answers with then: a count
 	}
-	nodes := 0
-	for _, ef := range s.edge {
-		switch ef.Name {
-		case "node":
-			if nodes++; nodes > 1 {
-				return s, unsupported("node asked twice")
+	// One compiler for every node selection, so that their tables' aliases
+	// and nested connections' parameters do not clash.
+	comp := &compiler{sql: c.sql, schema: c.schema, op: op, maxFields: 50}
+	for _, cf := range s.conn {
+		if cf.Name != "edges" {
+			continue
+		}
+		for _, ef := range s.edge[cf.Alias] {
+			switch ef.Name {
+			case "node":
+				if !s.edges {
+					continue // entgql lists no edges: no node is read
+				}
+				node, err := comp.object(r.object, "p", ef.Selections)
+				if err != nil {
+					return s, err
+				}
+				s.column[[2]string{cf.Alias, ef.Alias}] = len(s.nodes)
+				s.nodes = append(s.nodes, node)
+			case "cursor", "__typename":
+			default:
+				return s, unsupported("%s.%s", r.edge, ef.Name)
 			}
-			comp := &compiler{sql: c.sql, schema: c.schema, op: op, maxFields: 50}
-			node, err := comp.object(r.object, "p", ef.Selections)
-			if err != nil {
-				return s, err
-			}
-			s.node, s.params = node, comp.params
-		case "cursor", "__typename":
-		default:
-			return s, unsupported("%s.%s", r.edge, ef.Name)
 		}
 	}
+	s.params = comp.params
 	return s, nil
 }
 

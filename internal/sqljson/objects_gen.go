@@ -177,12 +177,12 @@ var objects = map[string]object{
 		"eventsOrganised":  {kind: manyToMany, target: "Event", join: "event_organisers", own: "organisation_id", other: "event_id"},
 		"eventsAttended":   {kind: manyToMany, target: "Event", join: "event_participants", own: "organisation_id", other: "event_id"},
 		"sources":          {kind: manyToMany, target: "Source", join: "organisation_sources", own: "organisation_id", other: "source_id"},
+		"aliases":          {kind: toMany, column: "organisation_id", target: "OrganisationAlias"},
 		"history":          {kind: connection, column: "record_id", target: "Change"},
 	}},
 	// Organisation, left to the resolvers:
 	//
 	//	possibleDuplicates: declared by hand, with a resolver of its own
-	//	aliases: declared by hand, with a resolver of its own
 	"OrganisationAlias": {table: "organisation_aliases", fields: map[string]field{
 		"id":           {kind: globalID},
 		"createdAt":    {kind: timestamp, column: "created_at"},
@@ -356,6 +356,12 @@ var wheres = map[string]whereFunc{
 	"Result":            whereOf[ent.ResultWhereInput, predicate.Result](ent.ErrEmptyResultWhereInput),
 	"Sector":            whereOf[ent.SectorWhereInput, predicate.Sector](ent.ErrEmptySectorWhereInput),
 	"Source":            whereOf[ent.SourceWhereInput, predicate.Source](ent.ErrEmptySourceWhereInput),
+}
+
+// resolvedLinks are the lists declared by hand, with resolvers, that
+// the map reads as links: their resolvers list an ent edge in id order.
+var resolvedLinks = map[string]bool{
+	"Organisation.aliases": true,
 }
 
 // roots are the Query connections entgql answers with Paginate.

@@ -252,8 +252,8 @@ func (c *Connections) statement(r *rootField, req page, s shape, params []any) (
 	writeParams(&b, params)
 	b.WriteString(" ORDER BY " + strings.Join(order, ", "))
 	query, args := b.Query()
-	if s.node != "" {
-		query = query[:at] + ", " + s.node + query[at:]
+	if len(s.nodes) > 0 {
+		query = query[:at] + ", " + strings.Join(s.nodes, ", ") + query[at:]
 	}
 	return query, args
 }
@@ -326,21 +326,22 @@ type result struct {
 	ids   []int
 	// values are each row's order values, as entgql puts them in cursors.
 	values [][]any
-	// nodes are each row's JSON as encoding/json would write it (see
-	// compact), so that it can go to the client as it is.
-	nodes [][]byte
+	// nodes are each row's JSON of each node selection (shape.column), as
+	// encoding/json would write it (see compact), so that it can go to the
+	// client as it is.
+	nodes [][][]byte
 }
 
 // scan reads the rows, each record's JSON finished by finish; grow is told
 // the bytes each row's JSON keeps, and may hold the scan back.
 func scan(rows *sql.Rows, orders []orderField, s shape, finish func([]byte) ([]byte, error), grow func(int) error) (result, error) {
 	var res result
+	raw := make([]sql.RawBytes, len(s.nodes))
 	for rows.Next() {
 		var (
 			n     sql.NullInt64
 			id    sql.NullInt64
 			vals  = make([]any, len(orders))
-			node  sql.RawBytes
 			dests []any
 		)
 		if s.total {
@@ -351,8 +352,8 @@ func scan(rows *sql.Rows, orders []orderField, s shape, finish func([]byte) ([]b
 			for i := range vals {
 				dests = append(dests, &vals[i])
 			}
-			if s.node != "" {
-				dests = append(dests, &node)
+			for i := range raw {
+				dests = append(dests, &raw[i])
 			}
 		}
 		if err := rows.Scan(dests...); err != nil {
@@ -368,16 +369,20 @@ func scan(rows *sql.Rows, orders []orderField, s shape, finish func([]byte) ([]b
 		}
 		res.ids = append(res.ids, int(id.Int64))
 		res.values = append(res.values, cursor)
-		// Counted before the copy: a scan held back keeps no copy of the
-		// row it waits with.
-		if err := grow(len(node)); err != nil {
-			return res, err
+		nodes := make([][]byte, len(raw))
+		for i, node := range raw {
+			// Counted before the copy: a scan held back keeps no copy of
+			// the row it waits with.
+			if err := grow(len(node)); err != nil {
+				return res, err
+			}
+			json, err := finish(node)
+			if err != nil {
+				return res, fmt.Errorf("record %d: %w", id.Int64, err)
+			}
+			nodes[i] = compact(json) // a copy: RawBytes last until the next row
 		}
-		json, err := finish(node)
-		if err != nil {
-			return res, fmt.Errorf("record %d: %w", id.Int64, err)
-		}
-		res.nodes = append(res.nodes, compact(json)) // a copy: RawBytes last until the next row
+		res.nodes = append(res.nodes, nodes)
 	}
 	return res, rows.Err()
 }

@@ -13,10 +13,12 @@
 // type backed by an ent type, its fields that are columns, decimals, money,
 // ids and links to one or many records, and every root connection with its
 // filter and order fields, and the few connections declared by hand that
-// page as entgql does (history, changes), named in the generator. A
-// selection it does not know (a field with arguments, a field with a
-// resolver of its own, search) makes it step aside, and gqlgen answers as
-// before, so its answers are always those of the general path.
+// page as entgql does (history, changes), named in the generator. The
+// full-text search field is answered too (search.go), with internal/search's
+// ranking nested in the statement. A selection it does not know (a field
+// with arguments, a field with a resolver of its own) makes it step aside,
+// and gqlgen answers as before, so its answers are always those of the
+// general path.
 //
 // Its statements go through the store's driver (counted, timed, routed to a
 // read replica) but not through ent's query interceptors: the registry has

@@ -123,7 +123,7 @@ func TestObjectsLeaveResolversAlone(t *testing.T) {
 		for j := 0; j < resolver.NumMethod(); j++ {
 			name := resolver.Method(j).Name
 			for field, f := range obj.fields {
-				if strings.EqualFold(field, name) && f.kind != money && f.kind != connection {
+				if strings.EqualFold(field, name) && f.kind != money && f.kind != connection && !resolvedLinks[typ.Name+"."+field] {
 					t.Errorf("%s.%s has a resolver of its own, yet the map reads it from the tables", typ.Name, field)
 				}
 			}

@@ -24,14 +24,14 @@ func write(buf writer, r *rootField, s shape, req page, res result) {
 				if i > 0 {
 					buf.WriteByte(',')
 				}
-				writeObject(buf, s.edge, func(ef graphql.CollectedField) {
+				writeObject(buf, s.edge[cf.Alias], func(ef graphql.CollectedField) {
 					switch ef.Name {
 					case "__typename":
 						buf.WriteString(strconv.Quote(r.edge))
 					case "cursor":
 						cursor(i)
 					case "node":
-						buf.Write(res.nodes[row])
+						buf.Write(res.nodes[row][s.column[[2]string{cf.Alias, ef.Alias}]])
 					}
 				})
 			}

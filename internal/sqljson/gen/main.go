@@ -117,6 +117,16 @@ var pagedLinks = map[string]pagedLink{
 
 type pagedLink struct{ connection, target, column string }
 
+// resolvedLinks are lists declared by hand whose resolvers list an ent
+// edge's records in id order, as the compiler lists a link:
+// Organisation.aliases is obj.QueryAliases() by id
+// (graph/identity.resolvers.go). Named by ent type and GraphQL field, with
+// the ent edge; the map reads them as links, and the generated
+// resolvedLinks tells TestObjectsLeaveResolversAlone they were checked.
+var resolvedLinks = map[string]string{
+	"Organisation.aliases": "aliases",
+}
+
 // handRoots are Query connections declared by hand that page an ent type
 // as entgql's Paginate does, with its WhereInput, and whose other
 // arguments are each one ent predicate on the argument's value:
@@ -144,6 +154,7 @@ type objectSpec struct {
 	Where                bool // entgql generated its WhereInput
 	Fields               []fieldSpec
 	Left                 []string // fields left to the resolvers, with why
+	Resolved             []string // fields of resolvedLinks, read as links
 }
 
 type orderSpec struct{ Name, Column, Cursor string }
@@ -240,6 +251,9 @@ func (m *mapper) object(name string, t *gen.Type) (objectSpec, error) {
 		}
 		spec.Name = fd.Name
 		obj.Fields = append(obj.Fields, spec)
+		if _, ok := resolvedLinks[t.Name+"."+fd.Name]; ok {
+			obj.Resolved = append(obj.Resolved, fd.Name)
+		}
 	}
 	return obj, nil
 }
@@ -254,6 +268,9 @@ func (m *mapper) field(t *gen.Type, fd *ast.FieldDefinition) (fieldSpec, string,
 	}
 	if fd.Type.Name() == "Money" {
 		return m.money(t, fd)
+	}
+	if name, ok := resolvedLinks[t.Name+"."+fd.Name]; ok {
+		return m.resolvedLink(t, name, fd)
 	}
 	if fd.Position == nil || fd.Position.Src == nil || fd.Position.Src.Name != m.entFile {
 		return fieldSpec{}, "declared by hand, with a resolver of its own", nil
@@ -280,6 +297,22 @@ func (m *mapper) field(t *gen.Type, fd *ast.FieldDefinition) (fieldSpec, string,
 		}
 	}
 	return fieldSpec{}, "no ent field or edge of that name", nil
+}
+
+// resolvedLink maps a list of resolvedLinks as its ent edge, which must
+// still be there and lead to many records of the field's type.
+func (m *mapper) resolvedLink(t *gen.Type, edge string, fd *ast.FieldDefinition) (fieldSpec, string, error) {
+	for _, e := range t.Edges {
+		if e.Name != edge {
+			continue
+		}
+		spec, why, err := m.edge(e, fd)
+		if err == nil && why == "" && spec.Kind != "toMany" && spec.Kind != "manyToMany" {
+			err = fmt.Errorf("resolved link %s.%s: edge %s is no list", t.Name, fd.Name, edge)
+		}
+		return spec, why, err
+	}
+	return fieldSpec{}, "", fmt.Errorf("resolved link %s.%s: no edge %s", t.Name, fd.Name, edge)
 }
 
 // paged maps a connection of pagedLinks, checking that the schemas still
@@ -545,6 +578,13 @@ func render(md model) ([]byte, error) {
 	for _, o := range md.Objects {
 		if o.Where {
 			fmt.Fprintf(&b, "%q: whereOf[ent.%sWhereInput, predicate.%s](ent.ErrEmpty%sWhereInput),\n", o.Name, o.EntType, o.EntType, o.EntType)
+		}
+	}
+	b.WriteString("}\n\n")
+	b.WriteString("// resolvedLinks are the lists declared by hand, with resolvers, that\n// the map reads as links: their resolvers list an ent edge in id order.\nvar resolvedLinks = map[string]bool{\n")
+	for _, o := range md.Objects {
+		for _, f := range o.Resolved {
+			fmt.Fprintf(&b, "%q: true,\n", o.Name+"."+f)
 		}
 	}
 	b.WriteString("}\n\n")
