@@ -157,6 +157,7 @@ func GraphQL(st *store.Store, opts Options) http.Handler {
 	srv.AroundResponses(ensureCodes)
 	srv.Use(entgql.Transactioner{TxOpener: st.Client})
 	srv.AroundFields(pageLimits)
+	srv.AroundFields(connectionSelections)
 	if !opts.NoSQLJSON {
 		srv.AroundRootFields(sqlJSON(st, schema.Schema(), logger))
 	}

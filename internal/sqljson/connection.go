@@ -177,11 +177,11 @@ type shape struct {
 	column map[[2]string]int
 	params []graphql.CollectedField // the nodes' nested connections (paged.go)
 	total  bool                     // the count is needed
-	// edges says whether entgql would load the page: it looks for a field
-	// aliased "edges". Without one it counts, every edges selection is
-	// empty, and pageInfo says a next page exists whenever anything
-	// matches. With one, every edges selection (under any name) lists the
-	// page, each with its own fields.
+	// edges says whether the page is loaded: some edges selection, under
+	// any name, asks for it. Without one the connection counts, and
+	// pageInfo says a next page exists whenever anything matches, as
+	// entgql answers it (the resolvers see every edges selection under its
+	// own name: see the server's connectionSelections).
 	edges bool
 }
 
@@ -205,7 +205,7 @@ func (c *Connections) shape(r *rootField, op *graphql.OperationContext, f graphq
 			s.pageInfo[cf.Alias] = fields
 		case "edges":
 			s.edge[cf.Alias] = graphql.CollectFields(op, cf.Selections, []string{r.edge})
-			s.edges = s.edges || cf.Alias == "edges"
+			s.edges = true
 		case "__typename":
 		default:
 			return s, unsupported("%s.%s", r.connection, cf.Name)
@@ -227,9 +227,6 @@ func (c *Connections) shape(r *rootField, op *graphql.OperationContext, f graphq
 		for _, ef := range s.edge[cf.Alias] {
 			switch ef.Name {
 			case "node":
-				if !s.edges {
-					continue // entgql lists no edges: no node is read
-				}
 				node, err := comp.object(r.object, "p", ef.Selections)
 				if err != nil {
 					return s, err
