@@ -157,6 +157,7 @@ func GraphQL(st *store.Store, opts Options) http.Handler {
 	srv.AroundResponses(ensureCodes)
 	srv.Use(entgql.Transactioner{TxOpener: st.Client})
 	srv.AroundFields(pageLimits)
+	srv.AroundRootFields(streamRaw) // outermost: it sees what every other gives
 	if !opts.NoSQLJSON {
 		srv.AroundRootFields(sqlJSON(st, schema.Schema(), logger))
 	}

@@ -71,6 +71,17 @@ func streamed(ctx context.Context, m rawField) graphql.Marshaler {
 	})
 }
 
+// streamRaw leaves to the transport a root field answered as JSON that can
+// write itself (a cached summary, internal/readcache), as sqlJSON does its
+// own answers.
+func streamRaw(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+	m := next(ctx)
+	if f, ok := m.(rawField); ok {
+		return streamed(ctx, f)
+	}
+	return m
+}
+
 func (rf *rawFields) taken() []rawField {
 	rf.mu.Lock()
 	defer rf.mu.Unlock()
