@@ -8,6 +8,7 @@
 package readcache
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -17,6 +18,8 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/vektah/gqlparser/v2/ast"
 	"golang.org/x/sync/singleflight"
+
+	"github.com/aidregistry/registry/internal/rawjson"
 )
 
 // MaxEntryBytes is the largest answer kept; larger ones are recomputed.
@@ -42,7 +45,7 @@ type Cache struct {
 
 type entry struct {
 	version string
-	json    []byte
+	json    JSON
 }
 
 // New caches up to size answers of the named Query fields, each until a
@@ -77,7 +80,7 @@ func (c *Cache) Middleware(ctx context.Context, next graphql.RootResolver) graph
 		return next(ctx)
 	}
 	if e, ok := c.entries.Get(ctx, key); ok && e.version == version {
-		return raw(e.json)
+		return e.json
 	}
 	// Requests that miss together compute the answer once: a dashboard
 	// refresh after a write should not run the same summary fifty times.
@@ -92,15 +95,18 @@ func (c *Cache) Middleware(ctx context.Context, next graphql.RootResolver) graph
 		}
 		var buf bytes.Buffer
 		m.MarshalGQL(&buf)
-		if buf.Len() <= MaxEntryBytes {
-			c.entries.Add(ctx, key, entry{version: version, json: buf.Bytes()})
+		// Compacted once here, not by json.Marshal of every response
+		// that repeats it; and kept at its length, not the buffer's.
+		answer := JSON(rawjson.AppendCompact(make([]byte, 0, buf.Len()), buf.Bytes()))
+		if len(answer) <= MaxEntryBytes {
+			c.entries.Add(ctx, key, entry{version: version, json: answer})
 		}
-		return computed{json: buf.Bytes()}, nil
+		return computed{json: answer}, nil
 	})
 	answer := res.(computed)
 	switch {
 	case answer.failed == nil:
-		return raw(answer.json)
+		return answer.json
 	case led:
 		return answer.failed
 	default:
@@ -109,7 +115,7 @@ func (c *Cache) Middleware(ctx context.Context, next graphql.RootResolver) graph
 }
 
 type computed struct {
-	json   []byte
+	json   JSON
 	failed graphql.Marshaler // what the resolvers gave when they failed
 }
 
@@ -130,6 +136,15 @@ func cacheKey(op *graphql.OperationContext, f graphql.CollectedField) (string, b
 	return b.String(), true
 }
 
-func raw(b []byte) graphql.Marshaler {
-	return graphql.WriterFunc(func(w io.Writer) { _, _ = w.Write(b) })
-}
+// JSON is an answer as the cache gives it: compacted and escaped as
+// encoding/json writes a json.RawMessage (internal/rawjson), so that a
+// transport may write it into the response as it is (WriteJSON) rather than
+// have it copied into gqlgen's buffer and then by json.Marshal of the
+// response: Q4's answer is 1.9 MB.
+type JSON []byte
+
+// MarshalGQL writes the answer as gqlgen's graphql.Marshaler does.
+func (j JSON) MarshalGQL(w io.Writer) { _, _ = w.Write(j) }
+
+// WriteJSON writes the answer to a streaming transport's writer.
+func (j JSON) WriteJSON(w *bufio.Writer) { _, _ = w.Write(j) }

@@ -67,6 +67,7 @@ const RequestIDHeader = "X-Request-ID"
 // requestLog writes one line per request: method, path, status, duration
 // and request id. Bodies, variables and keys are never logged.
 func requestLog(logger *slog.Logger, next http.Handler) http.Handler {
+	handler := logger.Handler()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get(RequestIDHeader)
 		if id == "" || len(id) > 64 {
@@ -76,13 +77,23 @@ func requestLog(logger *slog.Logger, next http.Handler) http.Handler {
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		start := time.Now()
 		next.ServeHTTP(rec, r)
-		logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
+		ctx := r.Context()
+		if !handler.Enabled(ctx, slog.LevelInfo) {
+			return
+		}
+		// The record handed to the handler as Logger.LogAttrs would hand
+		// it, without the caller's program counter, which LogAttrs looks
+		// up on every request for a source line no handler here writes.
+		end := time.Now()
+		line := slog.NewRecord(end, slog.LevelInfo, "request", 0)
+		line.AddAttrs(
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),
 			slog.Int("status", rec.status),
-			slog.Duration("duration", time.Since(start)),
+			slog.Duration("duration", end.Sub(start)),
 			slog.String("request_id", id),
 		)
+		_ = handler.Handle(ctx, line) // as LogAttrs: a line that cannot be written is dropped
 	})
 }
 

@@ -71,6 +71,17 @@ func streamed(ctx context.Context, m rawField) graphql.Marshaler {
 	})
 }
 
+// streamRaw leaves to the transport a root field answered as JSON that can
+// write itself (a cached summary, internal/readcache), as sqlJSON does its
+// own answers.
+func streamRaw(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+	m := next(ctx)
+	if f, ok := m.(rawField); ok {
+		return streamed(ctx, f)
+	}
+	return m
+}
+
 func (rf *rawFields) taken() []rawField {
 	rf.mu.Lock()
 	defer rf.mu.Unlock()
@@ -124,6 +135,9 @@ func cut(data []byte, parts int) ([]piece, error) {
 // before it (the opening brace and any errors) and after it (the members
 // that follow, and the closing brace).
 func envelope(resp *graphql.Response) (head, tail []byte, err error) {
+	if len(resp.Errors) == 0 && resp.Label == "" && len(resp.Path) == 0 && resp.HasNext == nil && len(resp.Extensions) == 0 {
+		return plainHead, plainTail, nil // what the marshalling below gives for nothing around data
+	}
 	head, err = json.Marshal(struct {
 		Errors gqlerror.List `json:"errors,omitempty"`
 	}{resp.Errors})
@@ -152,6 +166,12 @@ func envelope(resp *graphql.Response) (head, tail []byte, err error) {
 	return head, tail, nil
 }
 
+// The envelope of a response that is data alone. Shared: never written to.
+var (
+	plainHead = []byte(`{"data":`)
+	plainTail = []byte(`}`)
+)
+
 // responseWriters are reused: one per response in flight, not per answer.
 var responseWriters = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 32<<10) }}
 
@@ -172,9 +192,9 @@ func writeStreamed(w http.ResponseWriter, status int, resp *graphql.Response, pa
 		internalError(w)
 		return
 	}
-	w.WriteHeader(status)
+	out := &headedWriter{w: w, status: status}
 	bw := responseWriters.Get().(*bufio.Writer)
-	bw.Reset(w)
+	bw.Reset(out)
 	defer func() {
 		bw.Reset(nil)
 		responseWriters.Put(bw)
@@ -187,5 +207,32 @@ func writeStreamed(w http.ResponseWriter, status int, resp *graphql.Response, pa
 		}
 	}
 	_, _ = bw.Write(tail)
+	if !out.headed {
+		// The whole answer is in the buffer: say its length, so that it
+		// goes without chunked encoding.
+		w.Header().Set("Content-Length", strconv.Itoa(bw.Buffered()))
+		out.head()
+	}
 	_ = bw.Flush() // a client gone away: nothing more to tell it
+}
+
+// headedWriter writes the status line and headers before its first bytes:
+// an answer larger than the response buffer goes out as it is written
+// (chunked), one that fits is given its length first.
+type headedWriter struct {
+	w      http.ResponseWriter
+	status int
+	headed bool
+}
+
+func (h *headedWriter) head() {
+	h.headed = true
+	h.w.WriteHeader(h.status)
+}
+
+func (h *headedWriter) Write(b []byte) (int, error) {
+	if !h.headed {
+		h.head()
+	}
+	return h.w.Write(b)
 }

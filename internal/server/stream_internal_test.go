@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -58,6 +60,8 @@ func TestWriteStreamedWritesWhatWriteResponseWrites(t *testing.T) {
 		{name: "unavailable", fields: []rawField{b}, status: http.StatusServiceUnavailable,
 			data: func(m []graphql.Marshaler, w io.Writer) { obj(w, "n", m[0]) },
 			resp: graphql.Response{Errors: gqlerror.List{{Message: "down", Extensions: map[string]any{"code": string(apperr.Unavailable)}}}}},
+		{name: "a field larger than the response buffer", fields: []rawField{field(`{"t" : "` + strings.Repeat("<x> ", 20<<10) + `"}`)}, status: http.StatusOK,
+			data: func(m []graphql.Marshaler, w io.Writer) { obj(w, "big", m[0]) }},
 		{name: "data that is not JSON is an internal error", fields: []rawField{b}, status: http.StatusOK,
 			data: func(m []graphql.Marshaler, w io.Writer) { obj(w, "n", m[0]); _, _ = io.WriteString(w, "}") }},
 		{name: "a stray mark is an internal error", fields: []rawField{b}, status: http.StatusOK,
@@ -88,6 +92,16 @@ func TestWriteStreamedWritesWhatWriteResponseWrites(t *testing.T) {
 			}
 			if g, w := got.Header().Get("Retry-After"), want.Header().Get("Retry-After"); g != w {
 				t.Errorf("Retry-After %q, want %q", g, w)
+			}
+			// An answer that fits the response buffer says its length; a
+			// larger one goes out as it is written.
+			length := got.Header().Get("Content-Length")
+			switch n := got.Body.Len(); {
+			case got.Code == http.StatusInternalServerError:
+			case n <= 32<<10 && length != strconv.Itoa(n):
+				t.Errorf("Content-Length %q for %d bytes", length, n)
+			case n > 32<<10 && length != "":
+				t.Errorf("Content-Length %q for %d bytes written as they came", length, n)
 			}
 		})
 	}

@@ -54,6 +54,10 @@ func TestStreamedAnswersAreTheBytesEncodingJSONWrites(t *testing.T) {
 				bad: programmes(after: "bm90IGEgY3Vyc29y") { edges { node { code } } } }`},
 			{name: "node and nodes", statements: 2, query: `query($id: ID!, $ids: [ID!]!) { node(id: $id) { id ... on Programme { title } }
 				nodes(ids: $ids) { ... on Programme { code title } ... on Organisation { name } } }`, vars: nodeVars(t, r)},
+			// A summary's answer is kept (internal/readcache) and, repeated,
+			// written from the cache into the response as it is.
+			{name: "a summary, computed", query: summaryQuery},
+			{name: "a summary, cached", query: summaryQuery},
 			{name: "a selection the path leaves to the resolvers", query: `{ programmes(first: 2) { edges { node { title history { totalCount } } } } }`},
 			{name: "nothing but an error", query: `{ programmes(first: 5000) { edges { node { code } } } }`},
 		}
@@ -78,6 +82,10 @@ func TestStreamedAnswersAreTheBytesEncodingJSONWrites(t *testing.T) {
 		}
 	})
 }
+
+// summaryQuery is a funding summary with its buckets' records and money.
+const summaryQuery = `{ fundingSummary(groupBy: [FUNDER, COUNTRY]) {
+	funder { acronym name } country { iso2 name } count totals { amount currency } } }`
 
 // nodeVars are the ids of the escaped programme and organisation.
 func nodeVars(t *testing.T, r *registry) map[string]any {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -88,12 +89,12 @@ func (overHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExe
 			}
 		}
 	default:
-		var body bytes.Buffer
-		if _, err := body.ReadFrom(r.Body); err != nil {
+		body, err := postedBody(r)
+		if err != nil {
 			badRequest(w, "request body could not be read")
 			return
 		}
-		if err := decodeJSON(body.Bytes(), &p); err != nil {
+		if err := decodeParams(body, &p); err != nil {
 			badRequest(w, "request body is not a GraphQL request: "+jsonProblem(err))
 			return
 		}
@@ -206,6 +207,7 @@ func writeResponse(w http.ResponseWriter, status int, resp *graphql.Response, wi
 		internalError(w)
 		return
 	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }
@@ -217,6 +219,46 @@ func internalError(w http.ResponseWriter) {
 
 func badRequest(w http.ResponseWriter, msg string) {
 	apperr.WriteHTTP(w, http.StatusBadRequest, apperr.BadRequest, msg)
+}
+
+// postedBody is a POST request's body: the bytes requireJSON read, or
+// read here when the transport is served without it.
+func postedBody(r *http.Request) ([]byte, error) {
+	if b, ok := r.Body.(checkedBody); ok {
+		return b.data, nil
+	}
+	var body bytes.Buffer
+	_, err := body.ReadFrom(r.Body)
+	return body.Bytes(), err
+}
+
+// decodeParams decodes a request body as decodeJSON does, without the
+// decoder's copy of the body: variables and extensions, the only members
+// that hold numbers, are decoded with numbers kept exact by their own
+// types. A body the quick way refuses (not an object, a member of the wrong
+// type, a second value) is decoded again by decodeJSON, so that its error
+// says what decodeJSON's says.
+func decodeParams(b []byte, p *params) error {
+	var quick struct {
+		Query         *string   `json:"query"`
+		OperationName *string   `json:"operationName"`
+		Variables     exactJSON `json:"variables"`
+		Extensions    exactJSON `json:"extensions"`
+	}
+	if json.Unmarshal(b, &quick) == nil {
+		*p = params{Query: quick.Query, OperationName: quick.OperationName, Variables: quick.Variables, Extensions: quick.Extensions}
+		return nil
+	}
+	*p = params{}
+	return decodeJSON(b, p)
+}
+
+// exactJSON is a JSON object decoded with its numbers kept exact
+// (json.Number), as decodeJSON decodes them.
+type exactJSON map[string]any
+
+func (m *exactJSON) UnmarshalJSON(b []byte) error {
+	return decodeJSON(b, (*map[string]any)(m))
 }
 
 // decodeJSON reads exactly one JSON value, numbers kept exact.

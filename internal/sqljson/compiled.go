@@ -3,6 +3,7 @@ package sqljson
 import (
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
 	lru "github.com/hashicorp/golang-lru/v2"
@@ -41,11 +42,14 @@ type compiled struct {
 }
 
 // plan is a connection's page and the statement that reads it. Requests
-// share it: nothing changes it once made.
+// share it: nothing changes it once made but large.
 type plan struct {
 	req   page
 	query string
 	args  []any
+	// large says the statement's last answer held more than the seats'
+	// small: the next takes a seat before it runs (see ticket.first).
+	large atomic.Bool
 }
 
 // compiledCache keeps compilations across requests, so a repeated query

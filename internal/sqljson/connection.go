@@ -150,18 +150,31 @@ func (c *Connections) Answer(ctx context.Context, op *graphql.OperationContext, 
 		}
 	}
 	shape, req := comp.shape, p.req
-	rows, err := c.db.QueryContext(ctx, p.query, p.args...)
-	if err != nil {
-		return JSON{}, fmt.Errorf("%s as JSON: %w", r.name, err)
-	}
-	defer rows.Close()
 	t := c.seats.ticket(ctx, op)
-	res, err := scan(rows, req.orders, shape, c.sql.finish, t.grow)
+	if p.large.Load() {
+		if err := t.first(); err != nil {
+			return JSON{}, fmt.Errorf("%s as JSON: %w", r.name, err)
+		}
+	}
+	res, err := c.read(ctx, p, shape, t)
 	if err != nil {
 		t.release()
 		return JSON{}, fmt.Errorf("%s as JSON: %w", r.name, err)
 	}
+	if large := t.large(); large != p.large.Load() {
+		p.large.Store(large)
+	}
 	return JSON{write: func(w writer) { write(w, r, shape, req, res) }, written: t.release}, nil
+}
+
+// read runs a plan's statement and scans its rows.
+func (c *Connections) read(ctx context.Context, p *plan, s shape, t *ticket) (result, error) {
+	rows, err := c.db.QueryContext(ctx, p.query, p.args...)
+	if err != nil {
+		return result{}, err
+	}
+	defer rows.Close()
+	return scan(rows, p.req.orders, s, c.sql.finish, t.grow)
 }
 
 // shape is what the selection asks of the connection. Requests share it

@@ -57,6 +57,27 @@ func (t *ticket) grow(n int) error {
 	if t.s == nil || t.done || t.held <= t.s.small {
 		return nil
 	}
+	return t.take()
+}
+
+// first takes a seat before anything is held, for an answer expected to be
+// large (its statement's last one was): waiting for it before the statement
+// runs, the request holds neither rows nor the driver's buffer of the row
+// that would have passed small, which is a whole record (1.5 MB for some
+// of Q6's). It fails only when the request ends first.
+func (t *ticket) first() error {
+	if t.s == nil || t.done {
+		return nil
+	}
+	return t.take()
+}
+
+// large reports whether the answer has held more than small.
+func (t *ticket) large() bool { return t.s != nil && t.held > t.s.small }
+
+// take takes the request's seat, or goes on without one when another field
+// of the request holds or awaits it.
+func (t *ticket) take() error {
 	t.done = true
 	if !t.s.claim(t.op) {
 		return nil // another field of the request has the request's seat
