@@ -23,8 +23,8 @@ type newRows struct {
 	// stands, until then, as a placeholder id (pendingSource) in cites and
 	// in the batch's cache, which pending gives the real id of once
 	// inserted.
-	sources pendingTable[*ent.SourceCreate, *ent.Source]
-	pending map[int]*int
+	sources        pendingTable[*ent.SourceCreate, *ent.Source]
+	pending        map[int]*int
 	participations pendingTable[*ent.ParticipationCreate, *ent.Participation]
 	countries      pendingTable[*ent.ProgrammeCountryCreate, *ent.ProgrammeCountry]
 	fundings       pendingTable[*ent.FundingCreate, *ent.Funding]
