@@ -434,6 +434,11 @@ func (w *activityWriter) findSources(ctx context.Context) ([]iati.DocumentLink, 
 		switch {
 		case err != nil:
 			return nil, err
+		case found < 0 && w.old != nil:
+			// Held with the batch, not inserted: an update cites it
+			// at once, so the batch is written again, each source
+			// inserted as it comes.
+			return nil, errors.New("a source made earlier in the batch is not inserted yet")
 		case exists:
 			w.newSources[d.URL] = found
 		default:
@@ -446,6 +451,18 @@ func (w *activityWriter) findSources(ctx context.Context) ([]iati.DocumentLink, 
 // makeSources makes a Source for each link, in one statement.
 func (w *activityWriter) makeSources(ctx context.Context, links []iati.DocumentLink) error {
 	if len(links) == 0 {
+		return nil
+	}
+	if !w.immediate() && w.old == nil {
+		// A created programme's sources are cited with the batch's
+		// others, in one statement: they are inserted with the batch too,
+		// before it, rather than in a statement of the activity's own.
+		for _, d := range links {
+			placeholder, id := w.im.pendingSource(w.rows)
+			w.rows.sources.add(func() *ent.SourceCreate { return w.sourceCreate(d) }, func(s *ent.Source) { *id = s.ID })
+			w.newSources[d.URL] = placeholder
+			w.writes++
+		}
 		return nil
 	}
 	bs := make([]*ent.SourceCreate, len(links))

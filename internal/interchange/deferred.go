@@ -19,6 +19,12 @@ import (
 // transaction's sectors, their funding). Tables are inserted in the order
 // of flush, the rows of each in the order they were added.
 type newRows struct {
+	// sources are created programmes' new sources, inserted first: each
+	// stands, until then, as a placeholder id (pendingSource) in cites and
+	// in the batch's cache, which pending gives the real id of once
+	// inserted.
+	sources        pendingTable[*ent.SourceCreate, *ent.Source]
+	pending        map[int]*int
 	participations pendingTable[*ent.ParticipationCreate, *ent.Participation]
 	countries      pendingTable[*ent.ProgrammeCountryCreate, *ent.ProgrammeCountry]
 	fundings       pendingTable[*ent.FundingCreate, *ent.Funding]
@@ -87,6 +93,14 @@ func insertAll[B saver[E], E any, S bulkSaver[E]](ctx context.Context, t *pendin
 
 // take moves o's rows after r's.
 func (r *newRows) take(o *newRows) {
+	r.sources.take(&o.sources)
+	if len(o.pending) > 0 && r.pending == nil {
+		r.pending = map[int]*int{}
+	}
+	for p, id := range o.pending {
+		r.pending[p] = id
+	}
+	o.pending = nil
 	r.participations.take(&o.participations)
 	r.countries.take(&o.countries)
 	r.fundings.take(&o.fundings)
@@ -100,7 +114,7 @@ func (r *newRows) take(o *newRows) {
 }
 
 func (r *newRows) empty() bool {
-	return len(r.participations.build)+len(r.countries.build)+len(r.fundings.build)+len(r.contacts.build)+
+	return len(r.sources.build)+len(r.participations.build)+len(r.countries.build)+len(r.fundings.build)+len(r.contacts.build)+
 		len(r.locations.build)+len(r.markers.build)+len(r.scopes.build)+len(r.sectors.build)+len(r.cites)+len(r.links) == 0
 }
 
@@ -108,6 +122,7 @@ func (r *newRows) empty() bool {
 // validate and record them); the projections' rows unrecorded.
 func (r *newRows) flush(ctx context.Context, c *ent.Client) error {
 	for _, step := range []func() error{
+		func() error { return insertAll(ctx, &r.sources, c.Source.CreateBulk) },
 		func() error { return insertAll(ctx, &r.participations, c.Participation.CreateBulk) },
 		func() error { return insertAll(ctx, &r.countries, c.ProgrammeCountry.CreateBulk) },
 		func() error { return insertAll(ctx, &r.fundings, c.Funding.CreateBulk) },
@@ -137,7 +152,7 @@ func (r *newRows) insertCites(ctx context.Context, c *ent.Client) error {
 	for chunk := range slices.Chunk(r.cites, citesChunk) {
 		ins := sql.Dialect(r.dialect).Insert(programme.SourcesTable).Columns(programme.SourcesPrimaryKey...)
 		for _, row := range chunk {
-			ins.Values(row[0], row[1])
+			ins.Values(row[0], r.sourceID(row[1]))
 		}
 		q, args := ins.Query()
 		if _, err := c.ExecContext(ctx, q, args...); err != nil {
@@ -167,6 +182,27 @@ func (r *newRows) insertLinks(ctx context.Context, c *ent.Client) error {
 	}
 	r.links = nil
 	return nil
+}
+
+// sourceID is the id of a source: a placeholder's, once its source is
+// inserted, or id itself.
+func (r *newRows) sourceID(id int) int {
+	if id < 0 {
+		return *r.pending[id]
+	}
+	return id
+}
+
+// pendingSource makes a placeholder id for a source held to be inserted
+// with the batch: negative, which no stored row's id is.
+func (im *importer) pendingSource(w *newRows) (int, *int) {
+	im.placeholders--
+	id := new(int)
+	if w.pending == nil {
+		w.pending = map[int]*int{}
+	}
+	w.pending[im.placeholders] = id
+	return im.placeholders, id
 }
 
 // citesChunk bounds the rows of one insert of cites (2 parameters each).

@@ -126,6 +126,9 @@ type importer struct {
 	// rows are the new rows of the batch's activities that stand, when
 	// the batch is written optimistically (batchOf).
 	rows *newRows
+	// placeholders is the last placeholder id given a source held with
+	// the batch's rows (pendingSource).
+	placeholders int
 	// While a batch is written, holding says skips are held (in held) and
 	// written counts the activities, to report once it stands; seenNow
 	// are the identifiers it met first.
