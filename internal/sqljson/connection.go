@@ -207,13 +207,9 @@ func (c *Connections) shape(r *rootField, op *graphql.OperationContext, f graphq
 		case "totalCount":
 			s.total = true
 		case "pageInfo":
-			fields := graphql.CollectFields(op, cf.Selections, []string{"PageInfo"})
-			for _, pf := range fields {
-				switch pf.Name {
-				case "hasNextPage", "hasPreviousPage", "startCursor", "endCursor", "__typename":
-				default:
-					return s, unsupported("PageInfo.%s", pf.Name)
-				}
+			fields, err := pageInfoFields(op, cf)
+			if err != nil {
+				return s, err
 			}
 			s.pageInfo[cf.Alias] = fields
 		case "edges":
@@ -254,6 +250,20 @@ func (c *Connections) shape(r *rootField, op *graphql.OperationContext, f graphq
 	}
 	s.params = comp.params
 	return s, nil
+}
+
+// pageInfoFields are the fields a pageInfo selection asks, all of which
+// the path writes.
+func pageInfoFields(op *graphql.OperationContext, cf graphql.CollectedField) ([]graphql.CollectedField, error) {
+	fields := graphql.CollectFields(op, cf.Selections, []string{"PageInfo"})
+	for _, pf := range fields {
+		switch pf.Name {
+		case "hasNextPage", "hasPreviousPage", "startCursor", "endCursor", "__typename":
+		default:
+			return nil, unsupported("PageInfo.%s", pf.Name)
+		}
+	}
+	return fields, nil
 }
 
 // writeCursor writes a row's cursor as entgql does: msgpack inside base64.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
@@ -78,13 +77,9 @@ func (c *Connections) searchShape(op *graphql.OperationContext, f graphql.Collec
 		switch cf.Name {
 		case "totalCount", "__typename":
 		case "pageInfo":
-			fields := graphql.CollectFields(op, cf.Selections, []string{"PageInfo"})
-			for _, pf := range fields {
-				switch pf.Name {
-				case "hasNextPage", "hasPreviousPage", "startCursor", "endCursor", "__typename":
-				default:
-					return nil, unsupported("PageInfo.%s", pf.Name)
-				}
+			fields, err := pageInfoFields(op, cf)
+			if err != nil {
+				return nil, err
 			}
 			s.pageInfo[cf.Alias] = fields
 		case "edges":
@@ -238,54 +233,23 @@ func (c *Connections) writeSearch(ctx context.Context, buf writer, s *searchShap
 		}
 		edges = append(edges, edge{searchHit: h, cursor: offset + i + 1})
 	}
-	cursor := func(n int) { gid.MarshalCursor(entgql.Cursor[int]{ID: n}).MarshalGQL(buf) }
-	writeObject(buf, s.conn, func(cf graphql.CollectedField) {
-		switch cf.Name {
-		case "__typename":
-			buf.WriteString(strconv.Quote(searchConnection))
-		case "totalCount":
-			buf.WriteString(strconv.Itoa(res.total))
-		case "edges":
-			buf.WriteByte('[')
-			for i, e := range edges {
-				if i > 0 {
-					buf.WriteByte(',')
-				}
-				writeObject(buf, s.edges[cf.Alias], func(ef graphql.CollectedField) {
-					switch ef.Name {
-					case "__typename":
-						buf.WriteString(strconv.Quote(searchEdge))
-					case "cursor":
-						cursor(e.cursor)
-					case "score":
-						// As gqlgen writes a Float; a score is never
-						// infinite or NaN, the one error it gives.
-						_ = graphql.MarshalFloatContext(e.score).MarshalGQLContext(ctx, buf)
-					case "snippet":
-						graphql.MarshalString(c.search.Snippet(e.snippet)).MarshalGQL(buf)
-					case "node":
-						buf.Write(e.nodes[s.column[[2]string{cf.Alias, ef.Alias}]])
-					}
-				})
+	writeConnection(buf, connectionJSON{
+		conn: searchConnection, edge: searchEdge, fields: s.conn, edges: s.edges, pageInfo: s.pageInfo,
+		total: res.total, n: len(edges),
+		info:   pageInfo{hasNext: offset+len(res.hits) < res.total, hasPrevious: offset > 0},
+		cursor: func(i int) { gid.MarshalCursor(entgql.Cursor[int]{ID: edges[i].cursor}).MarshalGQL(buf) },
+		field: func(i int, alias string, ef graphql.CollectedField) {
+			e := edges[i]
+			switch ef.Name {
+			case "score":
+				// As gqlgen writes a Float; a score is never infinite or
+				// NaN, the one error it gives.
+				_ = graphql.MarshalFloatContext(e.score).MarshalGQLContext(ctx, buf)
+			case "snippet":
+				graphql.MarshalString(c.search.Snippet(e.snippet)).MarshalGQL(buf)
+			case "node":
+				buf.Write(e.nodes[s.column[[2]string{alias, ef.Alias}]])
 			}
-			buf.WriteByte(']')
-		case "pageInfo":
-			writeObject(buf, s.pageInfo[cf.Alias], func(pf graphql.CollectedField) {
-				switch {
-				case pf.Name == "__typename":
-					buf.WriteString(`"PageInfo"`)
-				case pf.Name == "hasNextPage":
-					buf.WriteString(strconv.FormatBool(offset+len(res.hits) < res.total))
-				case pf.Name == "hasPreviousPage":
-					buf.WriteString(strconv.FormatBool(offset > 0))
-				case len(edges) == 0:
-					buf.WriteString("null")
-				case pf.Name == "startCursor":
-					cursor(edges[0].cursor)
-				default:
-					cursor(edges[len(edges)-1].cursor)
-				}
-			})
-		}
+		},
 	})
 }

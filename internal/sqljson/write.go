@@ -11,46 +11,74 @@ import (
 // are msgpack inside base64. shape has checked every field name.
 func write(buf writer, r *rootField, s shape, req page, res result) {
 	rows, info := arrange(s, req, res)
-	cursor := func(i int) { writeCursor(buf, res.ids[rows[i]], res.values[rows[i]]) }
-	writeObject(buf, s.conn, func(cf graphql.CollectedField) {
+	writeConnection(buf, connectionJSON{
+		conn: r.connection, edge: r.edge, fields: s.conn, edges: s.edge, pageInfo: s.pageInfo,
+		total: res.total, n: len(rows), info: info,
+		cursor: func(i int) { writeCursor(buf, res.ids[rows[i]], res.values[rows[i]]) },
+		field: func(i int, edges string, ef graphql.CollectedField) {
+			if ef.Name == "node" {
+				buf.Write(res.nodes[rows[i]][s.column[[2]string{edges, ef.Alias}]])
+			}
+		},
+	})
+}
+
+// connectionJSON is a page as writeConnection writes it.
+type connectionJSON struct {
+	conn, edge string // the connection's and its edges' GraphQL types
+	fields     []graphql.CollectedField
+	edges      map[string][]graphql.CollectedField // by the edges selection's alias
+	pageInfo   map[string][]graphql.CollectedField
+	total      int
+	n          int // the edges on the page
+	info       pageInfo
+	cursor     func(i int)
+	// field writes a field of edge i other than __typename and cursor.
+	field func(i int, edges string, ef graphql.CollectedField)
+}
+
+// writeConnection writes a connection's fields in the order asked, as
+// gqlgen would.
+func writeConnection(buf writer, c connectionJSON) {
+	writeObject(buf, c.fields, func(cf graphql.CollectedField) {
 		switch cf.Name {
 		case "__typename":
-			buf.WriteString(strconv.Quote(r.connection))
+			buf.WriteString(strconv.Quote(c.conn))
 		case "totalCount":
-			buf.WriteString(strconv.Itoa(res.total))
+			buf.WriteString(strconv.Itoa(c.total))
 		case "edges":
 			buf.WriteByte('[')
-			for i, row := range rows {
+			for i := 0; i < c.n; i++ {
 				if i > 0 {
 					buf.WriteByte(',')
 				}
-				writeObject(buf, s.edge[cf.Alias], func(ef graphql.CollectedField) {
+				writeObject(buf, c.edges[cf.Alias], func(ef graphql.CollectedField) {
 					switch ef.Name {
 					case "__typename":
-						buf.WriteString(strconv.Quote(r.edge))
+						buf.WriteString(strconv.Quote(c.edge))
 					case "cursor":
-						cursor(i)
-					case "node":
-						buf.Write(res.nodes[row][s.column[[2]string{cf.Alias, ef.Alias}]])
+						c.cursor(i)
+					default:
+						c.field(i, cf.Alias, ef)
 					}
 				})
 			}
 			buf.WriteByte(']')
 		case "pageInfo":
-			writeObject(buf, s.pageInfo[cf.Alias], func(pf graphql.CollectedField) {
+			writeObject(buf, c.pageInfo[cf.Alias], func(pf graphql.CollectedField) {
 				switch {
 				case pf.Name == "__typename":
 					buf.WriteString(`"PageInfo"`)
 				case pf.Name == "hasNextPage":
-					buf.WriteString(strconv.FormatBool(info.hasNext))
+					buf.WriteString(strconv.FormatBool(c.info.hasNext))
 				case pf.Name == "hasPreviousPage":
-					buf.WriteString(strconv.FormatBool(info.hasPrevious))
-				case len(rows) == 0: // startCursor, endCursor of an empty page
+					buf.WriteString(strconv.FormatBool(c.info.hasPrevious))
+				case c.n == 0: // startCursor, endCursor of an empty page
 					buf.WriteString("null")
 				case pf.Name == "startCursor":
-					cursor(0)
+					c.cursor(0)
 				default:
-					cursor(len(rows) - 1)
+					c.cursor(c.n - 1)
 				}
 			})
 		}
