@@ -39,6 +39,15 @@ type jsonSQL interface {
 	// boolean gives a condition as a JSON true or false, and whether the
 	// value is JSON (to be nested as such).
 	boolean(cond string) (string, bool)
+	// element is the JSON value of the array element aliased alias, as
+	// elements reads it; jsonText is the text of src's key (NULL when it
+	// is missing or null), jsonValue its JSON value.
+	element(alias string) string
+	jsonText(src, key string) string
+	jsonValue(src, key string) string
+	// elements is the JSON array of elem over the elements of the JSON
+	// array src, in order; null (or [] when nonNull) when src is no array.
+	elements(src, alias, elem string, nonNull bool) string
 	// finish turns a record's JSON as the database wrote it into the
 	// record's JSON (mapsql.go).
 	finish(node []byte) ([]byte, error)

@@ -53,6 +53,7 @@ const (
 	anyID                  // an integer column holding the id of a record of any type
 	jsonMap                // a JSON object column, written as gqlgen writes a Map
 	connection             // a page of target records whose column holds this row's id
+	jsonList               // a list of objects kept in a JSON column (jsonlist.go)
 )
 
 // field is how one GraphQL field of an object type maps to SQL.
@@ -64,6 +65,10 @@ type field struct {
 	amount, currency string
 	// manyToMany: the join table, its column for this record and for the target.
 	join, own, other string
+	// jsonList: the GraphQL type of the elements (a jsonShape), and
+	// whether the list is non-null.
+	shape   string
+	nonNull bool
 }
 
 // object is a GraphQL object type backed by one table.
