@@ -33,7 +33,7 @@ func Selection(typ string) string {
 			b.WriteString(" { amount currency }")
 		case toOne, toMany, manyToMany:
 			b.WriteString(" { id }")
-		case jsonList:
+		case jsonList, jsonObject:
 			b.WriteString(" " + shapeSelection(obj.fields[name].shape))
 		case connection:
 			b.WriteString(" { totalCount edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } }")

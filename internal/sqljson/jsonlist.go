@@ -22,6 +22,7 @@ const (
 	jsonString  jsonKind = iota // a Go string: the key's text, "" when missing
 	jsonDecimal                 // a *money.Decimal, stored as the string it writes; null when missing
 	jsonNested                  // a Go slice of structs: a list of another shape
+	jsonFloat                   // a Go float64, written as gqlgen's Float (%g); 0 when missing
 )
 
 // jsonShape is a GraphQL object type gqlgen writes from a Go struct stored
@@ -46,7 +47,29 @@ func (c *compiler) jsonList(shape, src string, nonNull bool, sel ast.SelectionSe
 		return "", unsupported("type %s", shape)
 	}
 	a := c.alias()
-	elem := c.sql.element(a)
+	obj, err := c.shapeObject(shape, s, c.sql.element(a), sel)
+	if err != nil {
+		return "", err
+	}
+	return c.sql.elements(src, a, obj, nonNull), nil
+}
+
+// jsonObject is the JSON of the object stored in the JSON value src (a
+// Go pointer to a struct: null when the column is NULL or JSON null).
+func (c *compiler) jsonObject(shape, src string, sel ast.SelectionSet) (string, error) {
+	s, ok := shapes[shape]
+	if !ok {
+		return "", unsupported("type %s", shape)
+	}
+	obj, err := c.shapeObject(shape, s, src, sel)
+	if err != nil {
+		return "", err
+	}
+	return c.sql.ifObject(src, obj), nil
+}
+
+// shapeObject is the JSON of the object of type shape stored in elem.
+func (c *compiler) shapeObject(shape string, s jsonShape, elem string, sel ast.SelectionSet) (string, error) {
 	fields := graphql.CollectFields(c.op, sel, c.satisfies(shape))
 	if len(fields) > c.maxFields {
 		return "", unsupported("%d fields in one object", len(fields))
@@ -64,7 +87,7 @@ func (c *compiler) jsonList(shape, src string, nonNull bool, sel ast.SelectionSe
 		}
 		keys, values, nested = append(keys, f.Alias), append(values, v), append(nested, isJSON)
 	}
-	return c.sql.elements(src, a, c.sql.object(keys, values, nested), nonNull), nil
+	return c.sql.object(keys, values, nested), nil
 }
 
 // jsonField is the SQL value of one field of the element elem, and whether
@@ -85,6 +108,8 @@ func (c *compiler) jsonField(shape string, s jsonShape, elem string, f graphql.C
 	case jsonNested:
 		v, err := c.jsonList(def.shape, c.sql.jsonValue(elem, def.key), def.nonNull, f.Selections)
 		return v, true, err
+	case jsonFloat:
+		return c.sql.float(c.sql.jsonValue(elem, def.key)), true, nil
 	}
 	return "", false, unsupported("JSON field kind %d", def.kind)
 }
@@ -100,6 +125,17 @@ func (postgres) jsonValue(src, key string) string { return "(" + src + "->" + qu
 func (postgres) elements(src, alias, elem string, nonNull bool) string {
 	return "CASE WHEN jsonb_typeof(" + src + ") = 'array' THEN (SELECT COALESCE(json_agg(" + elem + " ORDER BY " + alias +
 		".n), '[]') FROM jsonb_array_elements(" + src + ") WITH ORDINALITY " + alias + "(v, n)) ELSE " + nilList(nonNull, "'[]'::json") + " END"
+}
+
+func (postgres) ifObject(src, obj string) string {
+	return "CASE WHEN jsonb_typeof(" + src + ") = 'object' THEN " + obj + " END"
+}
+
+// float wraps the stored number in a mark the record's JSON is finished
+// by (finishFloats): PostgreSQL writes a float8 as %g does only below a
+// million, and a wrapped number is what Go reads.
+func (postgres) float(src string) string {
+	return "CASE WHEN jsonb_typeof(" + src + ") = 'number' THEN ('" + floatMark + "' || " + src + "::text || '}')::json ELSE '0'::json END"
 }
 
 // SQLite keeps them as text; json_each gives an array's elements with
@@ -127,4 +163,14 @@ func nilList(nonNull bool, empty string) string {
 		return empty
 	}
 	return "NULL"
+}
+
+func (sqliteJSON) ifObject(src, obj string) string {
+	return "CASE WHEN json_type(" + src + ") = 'object' THEN " + obj + " END"
+}
+
+// float reads the number's JSON text (->, not json_extract, which would
+// give SQLite's double) and formats it in Go (registry_float).
+func (sqliteJSON) float(src string) string {
+	return "CASE WHEN json_type(" + src + ") IN ('real', 'integer') THEN registry_float(" + src + " -> '$') ELSE '0' END"
 }

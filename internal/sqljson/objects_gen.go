@@ -144,6 +144,7 @@ var objects = map[string]object{
 		"ref":                {kind: column, column: "ref"},
 		"name":               {kind: column, column: "name"},
 		"description":        {kind: column, column: "description"},
+		"point":              {kind: jsonObject, column: "point", shape: "Point"},
 		"reach":              {kind: column, column: "reach"},
 		"exactness":          {kind: column, column: "exactness"},
 		"locationClass":      {kind: column, column: "location_class"},
@@ -151,9 +152,6 @@ var objects = map[string]object{
 		"administrative":     {kind: jsonList, column: "administrative", shape: "LocationAdministrative"},
 		"programme":          {kind: toOne, column: "programme_id", target: "Programme"},
 	}},
-	// Location, left to the resolvers:
-	//
-	//	point: a Go type of its own (iati.Point)
 	"Organisation": {table: "organisations", fields: map[string]field{
 		"id":               {kind: globalID},
 		"createdAt":        {kind: timestamp, column: "created_at"},
@@ -373,6 +371,10 @@ var shapes = map[string]jsonShape{
 	"Narrative": {fields: map[string]jsonField{
 		"lang": {kind: jsonString, key: "Lang"},
 		"text": {kind: jsonString, key: "Text"},
+	}},
+	"Point": {fields: map[string]jsonField{
+		"latitude":  {kind: jsonFloat, key: "latitude"},
+		"longitude": {kind: jsonFloat, key: "longitude"},
 	}},
 	"QualityNote": {fields: map[string]jsonField{
 		"code":    {kind: jsonString, key: "code"},

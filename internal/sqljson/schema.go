@@ -54,6 +54,7 @@ const (
 	jsonMap                // a JSON object column, written as gqlgen writes a Map
 	connection             // a page of target records whose column holds this row's id
 	jsonList               // a list of objects kept in a JSON column (jsonlist.go)
+	jsonObject             // an object kept in a JSON column (jsonlist.go)
 )
 
 // field is how one GraphQL field of an object type maps to SQL.

@@ -67,6 +67,11 @@ func TestObjectsMatchSchema(t *testing.T) {
 				if want := map[kind]string{anyID: "ID", jsonMap: "Map"}[f.kind]; named != want {
 					t.Errorf("%s.%s is a %s, not a %s", typ, name, named, want)
 				}
+			case jsonObject:
+				hasColumn(obj.table, f.column)
+				if _, ok := shapes[f.shape]; !ok || named != f.shape || fd.Type.Elem != nil || fd.Type.NonNull {
+					t.Errorf("%s.%s is a %s, not a nullable %s", typ, name, fd.Type, f.shape)
+				}
 			case jsonList:
 				hasColumn(obj.table, f.column)
 				if _, ok := shapes[f.shape]; !ok || named != f.shape || fd.Type.Elem == nil || fd.Type.NonNull != f.nonNull {

@@ -118,6 +118,9 @@ func (c *compiler) field(typ string, obj object, row string, f graphql.Collected
 	case jsonList:
 		v, err := c.jsonList(def.shape, ident(row, def.column), def.nonNull, f.Selections)
 		return v, true, err
+	case jsonObject:
+		v, err := c.jsonObject(def.shape, ident(row, def.column), f.Selections)
+		return v, true, err
 	case connection:
 		v, err := c.connection(def, row, f)
 		return v, true, err

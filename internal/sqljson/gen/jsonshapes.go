@@ -60,6 +60,25 @@ func (m *mapper) jsonList(f *gen.Field, fd *ast.FieldDefinition) (fieldSpec, str
 	return fieldSpec{Kind: "jsonList", Column: f.StorageKey(), Shape: fd.Type.Name(), NonNull: fd.Type.NonNull}, "", nil
 }
 
+// jsonObject maps a JSON column holding a pointer to a struct, a
+// nullable object (nil is null).
+func (m *mapper) jsonObject(f *gen.Field, fd *ast.FieldDefinition) (fieldSpec, string, error) {
+	rt := f.Type.RType
+	// entc names a pointer's element type (Ident) and gives its Kind.
+	if rt == nil || rt.Kind != reflect.Ptr || strings.ContainsAny(rt.Ident, "*[]") || fd.Type.NonNull {
+		return fieldSpec{}, "a JSON column that is no pointer to a struct", nil
+	}
+	named, err := m.goType(f.Type.PkgPath, rt.Ident[strings.LastIndex(rt.Ident, ".")+1:])
+	if err != nil {
+		return fieldSpec{}, "", err
+	}
+	why, err := m.shape(fd.Type.Name(), named)
+	if why != "" || err != nil {
+		return fieldSpec{}, why, err
+	}
+	return fieldSpec{Kind: "jsonObject", Column: f.StorageKey(), Shape: fd.Type.Name()}, "", nil
+}
+
 // goType finds a named type of a Go package.
 func (m *mapper) goType(path, name string) (*types.Named, error) {
 	if m.pkgs == nil {
@@ -146,6 +165,8 @@ func (m *mapper) shapeField(st *types.Struct, fd *ast.FieldDefinition) (shapeFie
 		switch typ := v.Type(); {
 		case named == "String" && fd.Type.Elem == nil && types.Identical(typ, types.Typ[types.String]):
 			sf.Kind = "jsonString"
+		case named == "Float" && fd.Type.Elem == nil && types.Identical(typ, types.Typ[types.Float64]):
+			sf.Kind = "jsonFloat"
 		case named == "Decimal" && fd.Type.Elem == nil && isDecimalPointer(typ):
 			sf.Kind = "jsonDecimal"
 		case fd.Type.Elem != nil && isStructSlice(typ):

@@ -375,8 +375,11 @@ func contains(list []string, s string) bool {
 // scalar maps an ent field whose stored value the JSON can carry as is.
 func (m *mapper) scalar(f *gen.Field, fd *ast.FieldDefinition) (fieldSpec, string, error) {
 	named := fd.Type.Name()
-	if def := m.schema.Types[named]; f.Type.Type == field.TypeJSON && fd.Type.Elem != nil && def != nil && def.Kind == ast.Object {
-		return m.jsonList(f, fd)
+	if def := m.schema.Types[named]; f.Type.Type == field.TypeJSON && def != nil && def.Kind == ast.Object {
+		if fd.Type.Elem != nil {
+			return m.jsonList(f, fd)
+		}
+		return m.jsonObject(f, fd)
 	}
 	if fd.Type.Elem != nil {
 		return fieldSpec{}, "a list", nil
