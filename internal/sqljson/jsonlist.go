@@ -7,13 +7,15 @@ import (
 
 // A jsonList field is a list of GraphQL objects that ent keeps as one JSON
 // column holding a Go slice of structs (qualityNotes, titleTranslations,
-// recipientRegions, Location.administrative): gqlgen writes the slice ent
-// reads, each struct field under the GraphQL field bound to it. The
+// recipientRegions, Location.administrative), a jsonObject field one
+// object kept as a pointer to a struct (Location.point): gqlgen writes the
+// value ent reads, each struct field under the GraphQL field bound to it. The
 // statement reads the stored JSON element by element, so what gqlgen's
 // marshallers would do to the Go value is repeated here: a key the stored
 // JSON lacks (or holds as null) is the Go zero value, "" for a string and
 // null for a *Decimal; a column that is NULL or JSON null is a nil slice,
-// null for a nullable list and [] for a list that is not.
+// null for a nullable list and [] for a list that is not; a nil pointer is
+// null.
 
 // jsonKind says how one field of a jsonShape is read from an element.
 type jsonKind int

@@ -8,8 +8,11 @@
 // read: entgql generated it (it is declared in the entgql schema file) from
 // an ent field whose stored value is its wire value, or from an ent edge
 // without arguments (an ID-typed integer holding any record's id, a JSON
-// map given as a Map included); or it is a Money made of the two ent fields
-// NAME_amount and NAME_currency; or it is one of the connections declared by
+// map given as a Map included, and a JSON slice of structs or pointer to a
+// struct written as the GraphQL object bound to it: jsonshapes.go, also
+// when the field is declared by hand with no resolver, as qualityNotes);
+// or it is a Money made of the two ent fields NAME_amount and
+// NAME_currency; or it is one of the connections declared by
 // hand that this file names (pagedLinks, handRoots), checked against both
 // schemas. Everything else (hand-written fields, fields with arguments,
 // custom Go types) is listed in the generated file as left to the
