@@ -33,10 +33,32 @@ func Selection(typ string) string {
 			b.WriteString(" { amount currency }")
 		case toOne, toMany, manyToMany:
 			b.WriteString(" { id }")
+		case jsonList, jsonObject:
+			b.WriteString(" " + shapeSelection(obj.fields[name].shape))
 		case connection:
 			b.WriteString(" { totalCount edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } }")
 		}
 		b.WriteByte(' ')
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// shapeSelection selects every field of a jsonShape, nested lists included.
+func shapeSelection(shape string) string {
+	s := shapes[shape]
+	names := make([]string, 0, len(s.fields))
+	for name := range s.fields {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	b.WriteString("{")
+	for _, name := range names {
+		b.WriteString(" " + name)
+		if f := s.fields[name]; f.kind == jsonNested {
+			b.WriteString(" " + shapeSelection(f.shape))
+		}
+	}
+	b.WriteString(" }")
+	return b.String()
 }

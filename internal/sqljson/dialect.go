@@ -39,6 +39,20 @@ type jsonSQL interface {
 	// boolean gives a condition as a JSON true or false, and whether the
 	// value is JSON (to be nested as such).
 	boolean(cond string) (string, bool)
+	// element is the JSON value of the array element aliased alias, as
+	// elements reads it; jsonText is the text of src's key (NULL when it
+	// is missing or null), jsonValue its JSON value.
+	element(alias string) string
+	jsonText(src, key string) string
+	jsonValue(src, key string) string
+	// elements is the JSON array of elem over the elements of the JSON
+	// array src, in order; null (or [] when nonNull) when src is no array.
+	elements(src, alias, elem string, nonNull bool) string
+	// ifObject is obj where src is a JSON object, else NULL.
+	ifObject(src, obj string) string
+	// float gives the JSON number src as gqlgen writes a Float, 0 for
+	// none; the value is JSON.
+	float(src string) string
 	// finish turns a record's JSON as the database wrote it into the
 	// record's JSON (mapsql.go).
 	finish(node []byte) ([]byte, error)
@@ -98,7 +112,13 @@ func (postgres) anyID(column string) string { return gid.EncodeAnySQL(column) }
 
 func (postgres) jsonMap(column string) string { return markedMap(column) }
 
-func (postgres) finish(node []byte) ([]byte, error) { return finishMaps(node) }
+func (postgres) finish(node []byte) ([]byte, error) {
+	node, err := finishMaps(node)
+	if err != nil {
+		return nil, err
+	}
+	return finishFloats(node)
+}
 
 // cursor writes msgpack/v5's map of one entry, "i" and the id as its
 // shortest unsigned integer (ids are never negative), in base64 without
@@ -186,6 +206,18 @@ func init() {
 		var b bytes.Buffer
 		writeCursor(&b, int(id), []any{})
 		return strings.Trim(b.String(), `"`), nil
+	})
+	registerNullable("registry_float", func(v driver.Value) (driver.Value, error) {
+		var text string
+		switch x := v.(type) {
+		case string:
+			text = x
+		case []byte:
+			text = string(x)
+		default:
+			return nil, fmt.Errorf("registry_float: a %T, not a number's JSON text", v)
+		}
+		return formatFloat(text)
 	})
 	registerNullable("registry_map", func(v driver.Value) (driver.Value, error) {
 		switch x := v.(type) {

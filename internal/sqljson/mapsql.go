@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
+	"strconv"
 )
 
 // gqlgen writes a Map with encoding/json's encoder of the map[string]any
@@ -74,4 +76,46 @@ func writeMap(out *bytes.Buffer, m map[string]any) error {
 	}
 	out.Truncate(out.Len() - 1) // Encode's newline
 	return nil
+}
+
+// floatMark opens the object a Float's stored number is wrapped in
+// (jsonlist.go), as mapMark does a Map's.
+const floatMark = `{"\u0000f":`
+
+// finishFloats rewrites each marked number as gqlgen's Float writes the
+// float64 ent reads.
+func finishFloats(node []byte) ([]byte, error) {
+	mark := []byte(floatMark)
+	i := bytes.Index(node, mark)
+	if i < 0 {
+		return node, nil
+	}
+	var out bytes.Buffer
+	for i >= 0 {
+		out.Write(node[:i])
+		rest := node[i+len(mark):]
+		end := bytes.IndexByte(rest, '}')
+		if end < 0 {
+			return nil, fmt.Errorf("a Float as stored: no end to its mark")
+		}
+		text, err := formatFloat(string(bytes.TrimSpace(rest[:end])))
+		if err != nil {
+			return nil, err
+		}
+		out.WriteString(text)
+		node = rest[end+1:]
+		i = bytes.Index(node, mark)
+	}
+	out.Write(node)
+	return out.Bytes(), nil
+}
+
+// formatFloat reads a stored JSON number as encoding/json reads it into a
+// float64 and writes it as gqlgen's MarshalFloatContext does.
+func formatFloat(text string) (string, error) {
+	f, err := strconv.ParseFloat(text, 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		return "", fmt.Errorf("a Float as stored: %q", text)
+	}
+	return fmt.Sprintf("%g", f), nil
 }

@@ -25,3 +25,26 @@ func TestFinishMaps(t *testing.T) {
 		}
 	}
 }
+
+// TestFinishFloats: the marked numbers of a record PostgreSQL wrote come
+// out as gqlgen's Float writes the float64 (%g), where PostgreSQL's own
+// float8 text would differ (a million and more, jsonb's plain decimals).
+func TestFinishFloats(t *testing.T) {
+	for _, c := range []struct{ what, in, want string }{
+		{"no number", `{"a" : "x"}`, `{"a" : "x"}`},
+		{"exponents as %g writes them",
+			`{"p" : {"latitude" : ` + floatMark + `0.00001}, "longitude" : ` + floatMark + ` 1234567.5 }}}`,
+			`{"p" : {"latitude" : 1e-05, "longitude" : 1.2345675e+06}}`},
+		{"plain, negative, integral", `[` + floatMark + `-12.345678901234567}, ` + floatMark + `42}]`, `[-12.345678901234567, 42]`},
+	} {
+		got, err := finishFloats([]byte(c.in))
+		if err != nil || string(got) != c.want {
+			t.Errorf("%s: got %s (%v), want %s", c.what, got, err, c.want)
+		}
+	}
+	for _, bad := range []string{`{"a" : ` + floatMark + `1`, `{"a" : ` + floatMark + `"x"}}`} {
+		if _, err := finishFloats([]byte(bad)); err == nil {
+			t.Errorf("%s: no error", bad)
+		}
+	}
+}

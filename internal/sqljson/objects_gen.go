@@ -127,12 +127,10 @@ var objects = map[string]object{
 		"agreement":       {kind: toOne, column: "agreement_id", target: "Agreement"},
 		"sectors":         {kind: toMany, column: "funding_id", target: "Sector"},
 		"sources":         {kind: manyToMany, target: "Source", join: "funding_sources", own: "funding_id", other: "source_id"},
+		"qualityNotes":    {kind: jsonList, column: "quality_notes", shape: "QualityNote", nonNull: true},
 		"value":           {kind: money, amount: "value_amount", currency: "value_currency"},
 		"history":         {kind: connection, column: "record_id", target: "Change"},
 	}},
-	// Funding, left to the resolvers:
-	//
-	//	qualityNotes: declared by hand, with a resolver of its own
 	"HumanitarianScope": {table: "humanitarian_scopes", fields: map[string]field{
 		"id":         {kind: globalID},
 		"type":       {kind: column, column: "type"},
@@ -146,16 +144,14 @@ var objects = map[string]object{
 		"ref":                {kind: column, column: "ref"},
 		"name":               {kind: column, column: "name"},
 		"description":        {kind: column, column: "description"},
+		"point":              {kind: jsonObject, column: "point", shape: "Point"},
 		"reach":              {kind: column, column: "reach"},
 		"exactness":          {kind: column, column: "exactness"},
 		"locationClass":      {kind: column, column: "location_class"},
 		"featureDesignation": {kind: column, column: "feature_designation"},
+		"administrative":     {kind: jsonList, column: "administrative", shape: "LocationAdministrative"},
 		"programme":          {kind: toOne, column: "programme_id", target: "Programme"},
 	}},
-	// Location, left to the resolvers:
-	//
-	//	point: a Go type of its own (iati.Point)
-	//	administrative: a list
 	"Organisation": {table: "organisations", fields: map[string]field{
 		"id":               {kind: globalID},
 		"createdAt":        {kind: timestamp, column: "created_at"},
@@ -232,42 +228,42 @@ var objects = map[string]object{
 		"history":      {kind: connection, column: "record_id", target: "Change"},
 	}},
 	"Programme": {table: "programmes", fields: map[string]field{
-		"id":                 {kind: globalID},
-		"createdAt":          {kind: timestamp, column: "created_at"},
-		"updatedAt":          {kind: timestamp, column: "updated_at"},
-		"language":           {kind: column, column: "language"},
-		"code":               {kind: column, column: "code"},
-		"title":              {kind: column, column: "title"},
-		"description":        {kind: column, column: "description"},
-		"status":             {kind: column, column: "status"},
-		"theme":              {kind: column, column: "theme"},
-		"startDate":          {kind: column, column: "start_date"},
-		"endDate":            {kind: column, column: "end_date"},
-		"coverage":           {kind: column, column: "coverage"},
-		"region":             {kind: column, column: "region"},
-		"parent":             {kind: toOne, column: "parent_id", target: "Programme"},
-		"children":           {kind: toMany, column: "parent_id", target: "Programme"},
-		"participations":     {kind: toMany, column: "programme_id", target: "Participation"},
-		"countries":          {kind: toMany, column: "programme_id", target: "ProgrammeCountry"},
-		"fundings":           {kind: toMany, column: "programme_id", target: "Funding"},
-		"results":            {kind: toMany, column: "programme_id", target: "Result"},
-		"contacts":           {kind: toMany, column: "programme_contacts", target: "Contact"},
-		"agreements":         {kind: manyToMany, target: "Agreement", join: "agreement_programmes", own: "programme_id", other: "agreement_id"},
-		"events":             {kind: toMany, column: "programme_id", target: "Event"},
-		"sectors":            {kind: toMany, column: "programme_id", target: "Sector"},
-		"locations":          {kind: toMany, column: "programme_id", target: "Location"},
-		"policyMarkers":      {kind: toMany, column: "programme_id", target: "PolicyMarker"},
-		"humanitarianScopes": {kind: toMany, column: "programme_id", target: "HumanitarianScope"},
-		"sources":            {kind: manyToMany, target: "Source", join: "programme_sources", own: "programme_id", other: "source_id"},
-		"budget":             {kind: money, amount: "budget_amount", currency: "budget_currency"},
-		"history":            {kind: connection, column: "record_id", target: "Change"},
+		"id":                      {kind: globalID},
+		"createdAt":               {kind: timestamp, column: "created_at"},
+		"updatedAt":               {kind: timestamp, column: "updated_at"},
+		"language":                {kind: column, column: "language"},
+		"titleTranslations":       {kind: jsonList, column: "title_translations", shape: "Narrative"},
+		"descriptionTranslations": {kind: jsonList, column: "description_translations", shape: "Narrative"},
+		"recipientRegions":        {kind: jsonList, column: "recipient_regions", shape: "RecipientRegion"},
+		"code":                    {kind: column, column: "code"},
+		"title":                   {kind: column, column: "title"},
+		"description":             {kind: column, column: "description"},
+		"status":                  {kind: column, column: "status"},
+		"theme":                   {kind: column, column: "theme"},
+		"startDate":               {kind: column, column: "start_date"},
+		"endDate":                 {kind: column, column: "end_date"},
+		"coverage":                {kind: column, column: "coverage"},
+		"region":                  {kind: column, column: "region"},
+		"parent":                  {kind: toOne, column: "parent_id", target: "Programme"},
+		"children":                {kind: toMany, column: "parent_id", target: "Programme"},
+		"participations":          {kind: toMany, column: "programme_id", target: "Participation"},
+		"countries":               {kind: toMany, column: "programme_id", target: "ProgrammeCountry"},
+		"fundings":                {kind: toMany, column: "programme_id", target: "Funding"},
+		"results":                 {kind: toMany, column: "programme_id", target: "Result"},
+		"contacts":                {kind: toMany, column: "programme_contacts", target: "Contact"},
+		"agreements":              {kind: manyToMany, target: "Agreement", join: "agreement_programmes", own: "programme_id", other: "agreement_id"},
+		"events":                  {kind: toMany, column: "programme_id", target: "Event"},
+		"sectors":                 {kind: toMany, column: "programme_id", target: "Sector"},
+		"locations":               {kind: toMany, column: "programme_id", target: "Location"},
+		"policyMarkers":           {kind: toMany, column: "programme_id", target: "PolicyMarker"},
+		"humanitarianScopes":      {kind: toMany, column: "programme_id", target: "HumanitarianScope"},
+		"sources":                 {kind: manyToMany, target: "Source", join: "programme_sources", own: "programme_id", other: "source_id"},
+		"qualityNotes":            {kind: jsonList, column: "quality_notes", shape: "QualityNote", nonNull: true},
+		"budget":                  {kind: money, amount: "budget_amount", currency: "budget_currency"},
+		"history":                 {kind: connection, column: "record_id", target: "Change"},
 	}},
 	// Programme, left to the resolvers:
 	//
-	//	titleTranslations: a list
-	//	descriptionTranslations: a list
-	//	recipientRegions: a list
-	//	qualityNotes: declared by hand, with a resolver of its own
 	//	otherIdentifiers: declared by hand, with a resolver of its own
 	//	plannedDisbursements: declared by hand, with a resolver of its own
 	//	documentLinks: declared by hand, with a resolver of its own
@@ -362,6 +358,36 @@ var wheres = map[string]whereFunc{
 // the map reads as links: their resolvers list an ent edge in id order.
 var resolvedLinks = map[string]bool{
 	"Organisation.aliases": true,
+}
+
+// shapes are the GraphQL object types gqlgen writes from Go structs kept
+// in JSON columns, by the keys they are stored under.
+var shapes = map[string]jsonShape{
+	"LocationAdministrative": {fields: map[string]jsonField{
+		"vocabulary": {kind: jsonString, key: "vocabulary"},
+		"level":      {kind: jsonString, key: "level"},
+		"code":       {kind: jsonString, key: "code"},
+	}},
+	"Narrative": {fields: map[string]jsonField{
+		"lang": {kind: jsonString, key: "Lang"},
+		"text": {kind: jsonString, key: "Text"},
+	}},
+	"Point": {fields: map[string]jsonField{
+		"latitude":  {kind: jsonFloat, key: "latitude"},
+		"longitude": {kind: jsonFloat, key: "longitude"},
+	}},
+	"QualityNote": {fields: map[string]jsonField{
+		"code":    {kind: jsonString, key: "code"},
+		"element": {kind: jsonString, key: "element"},
+		"message": {kind: jsonString, key: "message"},
+	}},
+	"RecipientRegion": {fields: map[string]jsonField{
+		"code":          {kind: jsonString, key: "Code"},
+		"vocabulary":    {kind: jsonString, key: "Vocabulary"},
+		"vocabularyURI": {kind: jsonString, key: "VocabularyURI"},
+		"percentage":    {kind: jsonDecimal, key: "Percentage"},
+		"narratives":    {kind: jsonNested, key: "Narratives", shape: "Narrative", nonNull: true},
+	}},
 }
 
 // roots are the Query connections entgql answers with Paginate.

@@ -11,7 +11,8 @@
 // What it knows of the schema is generated (objects_gen.go, by ./gen under
 // go generate) from the ent schema and the GraphQL schema: every object
 // type backed by an ent type, its fields that are columns, decimals, money,
-// ids and links to one or many records, and every root connection with its
+// ids, links to one or many records and lists or objects kept in JSON
+// columns (jsonlist.go), and every root connection with its
 // filter and order fields, and the few connections declared by hand that
 // page as entgql does (history, changes), named in the generator. The
 // full-text search field is answered too (search.go), with internal/search's
@@ -53,6 +54,8 @@ const (
 	anyID                  // an integer column holding the id of a record of any type
 	jsonMap                // a JSON object column, written as gqlgen writes a Map
 	connection             // a page of target records whose column holds this row's id
+	jsonList               // a list of objects kept in a JSON column (jsonlist.go)
+	jsonObject             // an object kept in a JSON column (jsonlist.go)
 )
 
 // field is how one GraphQL field of an object type maps to SQL.
@@ -64,6 +67,10 @@ type field struct {
 	amount, currency string
 	// manyToMany: the join table, its column for this record and for the target.
 	join, own, other string
+	// jsonList: the GraphQL type of the elements (a jsonShape), and
+	// whether the list is non-null.
+	shape   string
+	nonNull bool
 }
 
 // object is a GraphQL object type backed by one table.

@@ -67,6 +67,16 @@ func TestObjectsMatchSchema(t *testing.T) {
 				if want := map[kind]string{anyID: "ID", jsonMap: "Map"}[f.kind]; named != want {
 					t.Errorf("%s.%s is a %s, not a %s", typ, name, named, want)
 				}
+			case jsonObject:
+				hasColumn(obj.table, f.column)
+				if _, ok := shapes[f.shape]; !ok || named != f.shape || fd.Type.Elem != nil || fd.Type.NonNull {
+					t.Errorf("%s.%s is a %s, not a nullable %s", typ, name, fd.Type, f.shape)
+				}
+			case jsonList:
+				hasColumn(obj.table, f.column)
+				if _, ok := shapes[f.shape]; !ok || named != f.shape || fd.Type.Elem == nil || fd.Type.NonNull != f.nonNull {
+					t.Errorf("%s.%s is a %s, not a list of %s (non-null %v)", typ, name, fd.Type, f.shape, f.nonNull)
+				}
 			case connection:
 				if named != f.target+"Connection" {
 					t.Errorf("%s.%s is a %s, not a connection of %s", typ, name, named, f.target)
@@ -115,11 +125,14 @@ func TestObjectsLeaveResolversAlone(t *testing.T) {
 	root := reflect.TypeOf((*generated.ResolverRoot)(nil)).Elem()
 	for i := 0; i < root.NumMethod(); i++ {
 		typ := root.Method(i)
+		resolver := typ.Type.Out(0)
+		if _, ok := shapes[typ.Name]; ok {
+			t.Errorf("%s has resolvers of its own, yet the map reads it from stored JSON", typ.Name)
+		}
 		obj, ok := objects[typ.Name]
 		if !ok {
 			continue
 		}
-		resolver := typ.Type.Out(0)
 		for j := 0; j < resolver.NumMethod(); j++ {
 			name := resolver.Method(j).Name
 			for field, f := range obj.fields {

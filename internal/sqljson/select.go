@@ -115,6 +115,12 @@ func (c *compiler) field(typ string, obj object, row string, f graphql.Collected
 		return c.sql.anyID(ident(row, def.column)), false, nil
 	case jsonMap:
 		return c.sql.jsonMap(ident(row, def.column)), true, nil
+	case jsonList:
+		v, err := c.jsonList(def.shape, ident(row, def.column), def.nonNull, f.Selections)
+		return v, true, err
+	case jsonObject:
+		v, err := c.jsonObject(def.shape, ident(row, def.column), f.Selections)
+		return v, true, err
 	case connection:
 		v, err := c.connection(def, row, f)
 		return v, true, err
