@@ -33,32 +33,42 @@ func markedMap(column string) string {
 // finishMaps rewrites each marked Map of a record's JSON as gqlgen writes
 // it.
 func finishMaps(node []byte) ([]byte, error) {
-	mark := []byte(mapMark)
-	i := bytes.Index(node, mark)
-	if i < 0 {
-		return node, nil
-	}
-	var out bytes.Buffer
-	for i >= 0 {
-		out.Write(node[:i])
-		rest := node[i+len(mark):]
+	return finishMarked(node, mapMark, func(out *bytes.Buffer, rest []byte) (int, error) {
 		dec := json.NewDecoder(bytes.NewReader(rest))
 		var m map[string]any
 		if err := dec.Decode(&m); err != nil {
-			return nil, fmt.Errorf("a Map as stored: %w", err)
+			return 0, fmt.Errorf("a Map as stored: %w", err)
 		}
 		end := int(dec.InputOffset())
 		for end < len(rest) && rest[end] == ' ' {
 			end++
 		}
 		if end == len(rest) || rest[end] != '}' {
-			return nil, fmt.Errorf("a Map as stored: no end to its mark")
+			return 0, fmt.Errorf("a Map as stored: no end to its mark")
 		}
-		if err := writeMap(&out, m); err != nil {
+		return end + 1, writeMap(out, m)
+	})
+}
+
+// finishMarked rewrites each value of node opened by mark: write writes
+// the value that follows the mark and says how many bytes of rest it took,
+// the mark's closing brace included.
+func finishMarked(node []byte, mark string, write func(out *bytes.Buffer, rest []byte) (int, error)) ([]byte, error) {
+	m := []byte(mark)
+	i := bytes.Index(node, m)
+	if i < 0 {
+		return node, nil
+	}
+	var out bytes.Buffer
+	for i >= 0 {
+		out.Write(node[:i])
+		rest := node[i+len(m):]
+		n, err := write(&out, rest)
+		if err != nil {
 			return nil, err
 		}
-		node = rest[end+1:]
-		i = bytes.Index(node, mark)
+		node = rest[n:]
+		i = bytes.Index(node, m)
 	}
 	out.Write(node)
 	return out.Bytes(), nil
@@ -85,29 +95,18 @@ const floatMark = `{"\u0000f":`
 // finishFloats rewrites each marked number as gqlgen's Float writes the
 // float64 ent reads.
 func finishFloats(node []byte) ([]byte, error) {
-	mark := []byte(floatMark)
-	i := bytes.Index(node, mark)
-	if i < 0 {
-		return node, nil
-	}
-	var out bytes.Buffer
-	for i >= 0 {
-		out.Write(node[:i])
-		rest := node[i+len(mark):]
+	return finishMarked(node, floatMark, func(out *bytes.Buffer, rest []byte) (int, error) {
 		end := bytes.IndexByte(rest, '}')
 		if end < 0 {
-			return nil, fmt.Errorf("a Float as stored: no end to its mark")
+			return 0, fmt.Errorf("a Float as stored: no end to its mark")
 		}
 		text, err := formatFloat(string(bytes.TrimSpace(rest[:end])))
 		if err != nil {
-			return nil, err
+			return 0, err
 		}
 		out.WriteString(text)
-		node = rest[end+1:]
-		i = bytes.Index(node, mark)
-	}
-	out.Write(node)
-	return out.Bytes(), nil
+		return end + 1, nil
+	})
 }
 
 // formatFloat reads a stored JSON number as encoding/json reads it into a
