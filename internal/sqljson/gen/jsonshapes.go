@@ -49,12 +49,7 @@ func (m *mapper) jsonList(f *gen.Field, fd *ast.FieldDefinition) (fieldSpec, str
 	if rt == nil || rt.Kind != reflect.Slice || !strings.HasPrefix(rt.Ident, "[]") || strings.HasPrefix(rt.Ident, "[]*") {
 		return fieldSpec{}, "a JSON column that is no slice of structs", nil
 	}
-	named, err := m.goType(f.Type.PkgPath, rt.Ident[strings.LastIndex(rt.Ident, ".")+1:])
-	if err != nil {
-		return fieldSpec{}, "", err
-	}
-	why, err := m.shape(fd.Type.Name(), named)
-	if why != "" || err != nil {
+	if why, err := m.structShape(f, fd); why != "" || err != nil {
 		return fieldSpec{}, why, err
 	}
 	return fieldSpec{Kind: "jsonList", Column: f.StorageKey(), Shape: fd.Type.Name(), NonNull: fd.Type.NonNull}, "", nil
@@ -68,15 +63,21 @@ func (m *mapper) jsonObject(f *gen.Field, fd *ast.FieldDefinition) (fieldSpec, s
 	if rt == nil || rt.Kind != reflect.Ptr || strings.ContainsAny(rt.Ident, "*[]") || fd.Type.NonNull {
 		return fieldSpec{}, "a JSON column that is no pointer to a struct", nil
 	}
-	named, err := m.goType(f.Type.PkgPath, rt.Ident[strings.LastIndex(rt.Ident, ".")+1:])
-	if err != nil {
-		return fieldSpec{}, "", err
-	}
-	why, err := m.shape(fd.Type.Name(), named)
-	if why != "" || err != nil {
+	if why, err := m.structShape(f, fd); why != "" || err != nil {
 		return fieldSpec{}, why, err
 	}
 	return fieldSpec{Kind: "jsonObject", Column: f.StorageKey(), Shape: fd.Type.Name()}, "", nil
+}
+
+// structShape maps the struct a JSON column's Go type names (its element
+// or pointee) onto fd's GraphQL type; why says what it cannot map.
+func (m *mapper) structShape(f *gen.Field, fd *ast.FieldDefinition) (why string, err error) {
+	rt := f.Type.RType
+	named, err := m.goType(f.Type.PkgPath, rt.Ident[strings.LastIndex(rt.Ident, ".")+1:])
+	if err != nil {
+		return "", err
+	}
+	return m.shape(fd.Type.Name(), named)
 }
 
 // goType finds a named type of a Go package.
