@@ -8,7 +8,6 @@ import (
 
 	"github.com/aidregistry/registry/ent/programme"
 	"github.com/aidregistry/registry/internal/auth"
-	"github.com/aidregistry/registry/internal/countries"
 	"github.com/aidregistry/registry/internal/demo"
 	"github.com/aidregistry/registry/internal/search"
 	"github.com/aidregistry/registry/internal/store"
@@ -37,9 +36,6 @@ func TestInstallRebuildsAnOldIndex(t *testing.T) {
 			ctx := context.Background()
 			st, err := store.Open(ctx, url)
 			if err != nil {
-				t.Fatal(err)
-			}
-			if err := countries.Load(ctx, st.Client); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := demo.Seed(ctx, st.Client); err != nil {
@@ -75,9 +71,6 @@ func TestInstallRebuildsAnOldIndex(t *testing.T) {
 func TestReindex(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := auth.AsSystem(context.Background())
-		if err := countries.Load(ctx, st.Client); err != nil {
-			t.Fatal(err)
-		}
 		if _, err := demo.Seed(ctx, st.Client); err != nil {
 			t.Fatal(err)
 		}

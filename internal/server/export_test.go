@@ -23,7 +23,6 @@ import (
 
 	"github.com/aidregistry/registry/ent/programme"
 	"github.com/aidregistry/registry/internal/auth"
-	"github.com/aidregistry/registry/internal/countries"
 	"github.com/aidregistry/registry/internal/demo"
 	"github.com/aidregistry/registry/internal/interchange"
 	"github.com/aidregistry/registry/internal/server"
@@ -43,9 +42,6 @@ func ixEach(t *testing.T, fn func(t *testing.T, s *ixServer)) {
 	t.Helper()
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
-		if err := countries.Load(ctx, st.Client); err != nil {
-			t.Fatal(err)
-		}
 		if _, err := demo.Seed(ctx, st.Client); err != nil {
 			t.Fatal(err)
 		}
@@ -476,9 +472,6 @@ func importIati(t *testing.T, endpoint, key, name string, file []byte) (summary 
 func TestImportIatiMutation(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
-		if err := countries.Load(ctx, st.Client); err != nil {
-			t.Fatal(err)
-		}
 		if _, err := demo.Seed(ctx, st.Client); err != nil {
 			t.Fatal(err)
 		}

@@ -11,7 +11,6 @@ import (
 	"sort"
 	"testing"
 
-	"github.com/aidregistry/registry/internal/countries"
 	"github.com/aidregistry/registry/internal/demo"
 	"github.com/aidregistry/registry/internal/server"
 	"github.com/aidregistry/registry/internal/store"
@@ -55,9 +54,6 @@ func eachRegistry(t *testing.T, fn func(t *testing.T, r *registry)) {
 	t.Helper()
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
-		if err := countries.Load(ctx, st.Client); err != nil {
-			t.Fatal(err)
-		}
 		if _, err := demo.Seed(ctx, st.Client); err != nil {
 			t.Fatal(err)
 		}

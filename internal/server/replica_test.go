@@ -12,7 +12,6 @@ import (
 	"github.com/aidregistry/registry/ent/country"
 	"github.com/aidregistry/registry/ent/organisation"
 	"github.com/aidregistry/registry/internal/auth"
-	"github.com/aidregistry/registry/internal/countries"
 	"github.com/aidregistry/registry/internal/demo"
 	"github.com/aidregistry/registry/internal/gid"
 	"github.com/aidregistry/registry/internal/metrics"
@@ -48,9 +47,6 @@ func TestReadReplicaRouting(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	if err := countries.Load(ctx, st.Client); err != nil {
-		t.Fatal(err)
-	}
 	if _, err := demo.Seed(ctx, st.Client); err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/aidregistry/registry/internal/auth"
-	"github.com/aidregistry/registry/internal/countries"
 	"github.com/aidregistry/registry/internal/demo"
 	"github.com/aidregistry/registry/internal/metrics"
 	"github.com/aidregistry/registry/internal/server"
@@ -108,9 +107,6 @@ func seededPostgres(t *testing.T) (string, string) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if err := countries.Load(ctx, st.Client); err != nil {
-		t.Fatal(err)
-	}
 	if _, err := demo.Seed(ctx, st.Client); err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,6 @@ import (
 	"github.com/vektah/gqlparser/v2"
 
 	"github.com/aidregistry/registry/graph"
-	"github.com/aidregistry/registry/internal/countries"
 	"github.com/aidregistry/registry/internal/demo"
 	"github.com/aidregistry/registry/internal/store"
 	"github.com/aidregistry/registry/internal/storetest"
@@ -26,9 +25,6 @@ import (
 func TestLargeStatementWaitsForItsSeatFirst(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
-		if err := countries.Load(ctx, st.Client); err != nil {
-			t.Fatal(err)
-		}
 		if _, err := demo.Seed(ctx, st.Client); err != nil {
 			t.Fatal(err)
 		}
