@@ -1,7 +1,8 @@
 package sqljson
 
 import (
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -20,13 +21,8 @@ func Tables() map[string]string {
 // column and link the generated map holds.
 func Selection(typ string) string {
 	obj := objects[typ]
-	names := make([]string, 0, len(obj.fields))
-	for name := range obj.fields {
-		names = append(names, name)
-	}
-	sort.Strings(names)
 	var b strings.Builder
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(obj.fields)) {
 		b.WriteString(name)
 		switch obj.fields[name].kind {
 		case money:
@@ -46,14 +42,9 @@ func Selection(typ string) string {
 // shapeSelection selects every field of a jsonShape, nested lists included.
 func shapeSelection(shape string) string {
 	s := shapes[shape]
-	names := make([]string, 0, len(s.fields))
-	for name := range s.fields {
-		names = append(names, name)
-	}
-	sort.Strings(names)
 	var b strings.Builder
 	b.WriteString("{")
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(s.fields)) {
 		b.WriteString(" " + name)
 		if f := s.fields[name]; f.kind == jsonNested {
 			b.WriteString(" " + shapeSelection(f.shape))
