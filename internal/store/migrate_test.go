@@ -109,7 +109,7 @@ func TestMigrationsBuildWhatSchemaCreateBuilds(t *testing.T) {
 			if err := store.InstallJoinIndexes(ctx, cdb); err != nil {
 				t.Fatal(err)
 			}
-			if err := store.InstallSummaryIndex(ctx, cdb, d); err != nil {
+			if err := store.InstallCoveringIndexes(ctx, cdb, d); err != nil {
 				t.Fatal(err)
 			}
 			have, drv := inspect(t, mdb, d)

@@ -113,9 +113,9 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 		client.Close()
 		return nil, fmt.Errorf("set up join table indexes on %s database: %w", loc.Dialect, err)
 	}
-	if err := InstallSummaryIndex(ctx, db, loc.Dialect); err != nil {
+	if err := InstallCoveringIndexes(ctx, db, loc.Dialect); err != nil {
 		client.Close()
-		return nil, fmt.Errorf("set up summary index on %s database: %w", loc.Dialect, err)
+		return nil, fmt.Errorf("set up covering indexes on %s database: %w", loc.Dialect, err)
 	}
 	return &Store{Client: client, DB: db, Dialect: loc.Dialect, Counter: counter, router: router, Migrated: migrated}, nil
 }
