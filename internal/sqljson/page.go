@@ -25,6 +25,10 @@ type page struct {
 	args          func(*entsql.Selector) // a hand-written root's own arguments
 	// cursor holds the predicates that start the page at the cursors.
 	cursor []func(*entsql.Selector)
+	// probe reads one row past the limit, which only tells pageInfo that
+	// there is more: without pageInfo that row (and its JSON: for Q6 an
+	// organisation's 2,000 participations) would be built for nothing.
+	probe bool
 }
 
 // unlimited is the page size of a connection asked without first or last
@@ -210,13 +214,14 @@ func (req *page) cursors() error {
 }
 
 // statement is the one SQL statement: the page of records (entgql's filter,
-// cursors and order, one row more than asked to tell whether there is
-// another page), each row with its JSON, and the total count beside it when
+// cursors and order, one row more than asked when pageInfo must tell
+// whether there is another page), each row with its JSON, and the total count beside it when
 // asked. The count is a one-row table joined to the page, so an empty page
 // still brings it. With both a filter and a count, the matches are found
 // once (a materialized CTE, with their order values) and both read them.
 // params are the nested connections' arguments (paged.go).
 func (c *Connections) statement(r *rootField, req page, s shape, params []any) (string, []any) {
+	req.probe = len(s.pageInfo) > 0
 	pageSel, filterSel, countSel := c.selectors(r, req, s)
 	var b entsql.Builder
 	b.SetDialect(c.dialect)
@@ -296,8 +301,8 @@ func (c *Connections) selectors(r *rootField, req page, s shape) (pageSel, filte
 	return pageSel, filterSel, countSel
 }
 
-// window starts sel at the cursors, in the page's order, and keeps one row
-// more than the page (which tells whether there is another).
+// window starts sel at the cursors, in the page's order, and keeps the
+// page's rows (and one more when probing).
 func (req *page) window(sel *entsql.Selector) *entsql.Selector {
 	for _, pred := range req.cursor {
 		pred(sel)
@@ -307,10 +312,13 @@ func (req *page) window(sel *entsql.Selector) *entsql.Selector {
 		sel.OrderBy(orderTerm(sel.C(col), dirs[i]))
 	}
 	sel.OrderBy(orderTerm(sel.C("id"), idDir))
-	if req.limit == unlimited {
+	switch {
+	case req.limit == unlimited:
 		return sel
+	case req.probe:
+		return sel.Limit(req.limit + 1)
 	}
-	return sel.Limit(req.limit + 1)
+	return sel.Limit(req.limit)
 }
 
 func orderTerm(column string, dir entgql.OrderDirection) string {
