@@ -56,6 +56,7 @@ const (
 	connection             // a page of target records whose column holds this row's id
 	jsonList               // a list of objects kept in a JSON column (jsonlist.go)
 	jsonObject             // an object kept in a JSON column (jsonlist.go)
+	elements               // a list internal/iati reads from a kept IATI activity (elements.go)
 )
 
 // field is how one GraphQL field of an object type maps to SQL.
@@ -71,6 +72,8 @@ type field struct {
 	// whether the list is non-null.
 	shape   string
 	nonNull bool
+	// elements: the element family listed (shape is its view's type).
+	family string
 }
 
 // object is a GraphQL object type backed by one table.
