@@ -129,7 +129,9 @@ func keepEdgeElements(t *testing.T, c *ent.Client) {
 		}
 		return out
 	}
-	lang := func(l string) iati.Attr { return iati.Attr{Space: "http://www.w3.org/XML/1998/namespace", Name: "lang", Value: l} }
+	lang := func(l string) iati.Attr {
+		return iati.Attr{Space: "http://www.w3.org/XML/1998/namespace", Name: "lang", Value: l}
+	}
 	el := func(name string, attrs []iati.Attr, kids ...*iati.Element) *iati.Element {
 		return &iati.Element{Name: name, Attrs: attrs, Children: kids}
 	}
