@@ -11,9 +11,10 @@ import (
 // as published (ent/schema/iatifields.go).
 const elementsColumn = "iati_elements"
 
-// elementsField maps a field declared by hand on a type keeping IATI
-// elements when iati.ActivityFamilies names it as the GraphQL field of a
-// family the programme keeps: its resolver is that family's view of
+// elementsField maps a field declared by hand on Programme, whose
+// iati_elements hold the activity (a Funding's or a Participation's hold
+// only the element each was made of), when iati.ActivityFamilies names it
+// as the GraphQL field of a family the programme keeps: its resolver is that family's view of
 // internal/iati/views.go over the kept activity, which internal/sqljson
 // reads the same way (elements.go). The family's table, not the resolver's
 // body, says which elements the list holds.

@@ -14,7 +14,8 @@
 // or it is a Money made of the two ent fields NAME_amount and
 // NAME_currency; or it is one of the connections declared by
 // hand that this file names (pagedLinks, handRoots), checked against both
-// schemas. Everything else (hand-written fields, fields with arguments,
+// schemas; or it is the list of an IATI family the programme keeps,
+// named by iati.ActivityFamilies (elements.go). Everything else (hand-written fields, fields with arguments,
 // custom Go types) is listed in the generated file as left to the
 // resolvers.
 package main
