@@ -31,6 +31,8 @@ func Selection(typ string) string {
 			b.WriteString(" { id }")
 		case jsonList, jsonObject:
 			b.WriteString(" " + shapeSelection(obj.fields[name].shape))
+		case elements:
+			b.WriteString(" " + ViewSelection(obj.fields[name].shape))
 		case connection:
 			b.WriteString(" { totalCount edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } }")
 		}
@@ -48,6 +50,25 @@ func shapeSelection(shape string) string {
 		b.WriteString(" " + name)
 		if f := s.fields[name]; f.kind == jsonNested {
 			b.WriteString(" " + shapeSelection(f.shape))
+		}
+	}
+	b.WriteString(" }")
+	return b.String()
+}
+
+// ViewSelection selects every field of an element view (elements.go),
+// its nested views and money included.
+func ViewSelection(view string) string {
+	rules := views[view]
+	var b strings.Builder
+	b.WriteString("{")
+	for _, name := range slices.Sorted(maps.Keys(rules)) {
+		b.WriteString(" " + name)
+		switch r := rules[name]; r.kind {
+		case elemObject, elemChildren:
+			b.WriteString(" " + ViewSelection(r.view))
+		case elemMoney:
+			b.WriteString(" { amount currency }")
 		}
 	}
 	b.WriteString(" }")

@@ -53,6 +53,26 @@ type jsonSQL interface {
 	// float gives the JSON number src as gqlgen writes a Float, 0 for
 	// none; the value is JSON.
 	float(src string) string
+	// activity, attr, xmlLang, firstKid, kids, kid, kidOrder, trim,
+	// upper, decimal and quoted read IATI element trees (elements_sql.go):
+	// the iati-activity element of a column's list (NULL for none), an
+	// element's attribute of a name in no namespace and its xml:lang (NULL
+	// when missing), its first child of a name (NULL for none), and a FROM
+	// clause over its children of a name (ending in a WHERE condition), the
+	// child's value and order; TrimSpace, ToUpper, a Decimal's text as
+	// money.Parse reads it (NULL when it does not), and a text as a JSON
+	// string.
+	activity(column string) string
+	attr(src, name string) string
+	xmlLang(src string) string
+	firstKid(src, name string) string
+	kids(src, alias, name string) string
+	kid(alias string) string
+	kidOrder(alias string) string
+	trim(s string) string
+	upper(s string) string
+	decimal(s string) string
+	quoted(s string) string
 	// finish turns a record's JSON as the database wrote it into the
 	// record's JSON (mapsql.go).
 	finish(node []byte) ([]byte, error)

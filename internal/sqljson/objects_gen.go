@@ -259,16 +259,14 @@ var objects = map[string]object{
 		"humanitarianScopes":      {kind: toMany, column: "programme_id", target: "HumanitarianScope"},
 		"sources":                 {kind: manyToMany, target: "Source", join: "programme_sources", own: "programme_id", other: "source_id"},
 		"qualityNotes":            {kind: jsonList, column: "quality_notes", shape: "QualityNote", nonNull: true},
+		"otherIdentifiers":        {kind: elements, column: "iati_elements", shape: "OtherIdentifier", family: "other-identifier", nonNull: true},
+		"plannedDisbursements":    {kind: elements, column: "iati_elements", shape: "PlannedDisbursement", family: "planned-disbursement", nonNull: true},
+		"documentLinks":           {kind: elements, column: "iati_elements", shape: "DocumentLink", family: "document-link", nonNull: true},
+		"tags":                    {kind: elements, column: "iati_elements", shape: "Tag", family: "tag", nonNull: true},
+		"iatiResults":             {kind: elements, column: "iati_elements", shape: "IatiResult", family: "result", nonNull: true},
 		"budget":                  {kind: money, amount: "budget_amount", currency: "budget_currency"},
 		"history":                 {kind: connection, column: "record_id", target: "Change"},
 	}},
-	// Programme, left to the resolvers:
-	//
-	//	otherIdentifiers: declared by hand, with a resolver of its own
-	//	plannedDisbursements: declared by hand, with a resolver of its own
-	//	documentLinks: declared by hand, with a resolver of its own
-	//	tags: declared by hand, with a resolver of its own
-	//	iatiResults: declared by hand, with a resolver of its own
 	"ProgrammeCountry": {table: "programme_countries", fields: map[string]field{
 		"id":           {kind: globalID},
 		"createdAt":    {kind: timestamp, column: "created_at"},

@@ -11,8 +11,9 @@
 // What it knows of the schema is generated (objects_gen.go, by ./gen under
 // go generate) from the ent schema and the GraphQL schema: every object
 // type backed by an ent type, its fields that are columns, decimals, money,
-// ids, links to one or many records and lists or objects kept in JSON
-// columns (jsonlist.go), and every root connection with its
+// ids, links to one or many records, lists or objects kept in JSON
+// columns (jsonlist.go) and the lists internal/iati reads from a kept IATI
+// activity (elements.go), and every root connection with its
 // filter and order fields, and the few connections declared by hand that
 // page as entgql does (history, changes), named in the generator. The
 // full-text search field is answered too (search.go), with internal/search's
@@ -56,6 +57,7 @@ const (
 	connection             // a page of target records whose column holds this row's id
 	jsonList               // a list of objects kept in a JSON column (jsonlist.go)
 	jsonObject             // an object kept in a JSON column (jsonlist.go)
+	elements               // a list internal/iati reads from a kept IATI activity (elements.go)
 )
 
 // field is how one GraphQL field of an object type maps to SQL.
@@ -71,6 +73,8 @@ type field struct {
 	// whether the list is non-null.
 	shape   string
 	nonNull bool
+	// elements: the element family listed (shape is its view's type).
+	family string
 }
 
 // object is a GraphQL object type backed by one table.

@@ -77,6 +77,11 @@ func TestObjectsMatchSchema(t *testing.T) {
 				if _, ok := shapes[f.shape]; !ok || named != f.shape || fd.Type.Elem == nil || fd.Type.NonNull != f.nonNull {
 					t.Errorf("%s.%s is a %s, not a list of %s (non-null %v)", typ, name, fd.Type, f.shape, f.nonNull)
 				}
+			case elements:
+				hasColumn(obj.table, f.column)
+				if _, ok := views[f.shape]; !ok || named != f.shape || fd.Type.Elem == nil || !fd.Type.NonNull {
+					t.Errorf("%s.%s is a %s, not a non-null list of the view %s", typ, name, fd.Type, f.shape)
+				}
 			case connection:
 				if named != f.target+"Connection" {
 					t.Errorf("%s.%s is a %s, not a connection of %s", typ, name, named, f.target)
@@ -117,9 +122,10 @@ func TestObjectsMatchSchema(t *testing.T) {
 // TestObjectsLeaveResolversAlone: no field of the generated map has a
 // resolver of its own in gqlgen's generated code, except Money, whose rule
 // (null unless both halves are there, as money.New) the compiler repeats,
-// and the connections the generator names (history: a page of the records
-// naming this one, in its pagedLinks), whose resolvers the equality tests
-// of internal/server hold it to; every other resolver computes in Go what
+// the connections the generator names (history: a page of the records
+// naming this one, in its pagedLinks) and the IATI families' views
+// (elements.go), whose resolvers the equality tests of internal/server
+// hold it to; every other resolver computes in Go what
 // SQL would only guess.
 func TestObjectsLeaveResolversAlone(t *testing.T) {
 	root := reflect.TypeOf((*generated.ResolverRoot)(nil)).Elem()
@@ -136,7 +142,7 @@ func TestObjectsLeaveResolversAlone(t *testing.T) {
 		for j := 0; j < resolver.NumMethod(); j++ {
 			name := resolver.Method(j).Name
 			for field, f := range obj.fields {
-				if strings.EqualFold(field, name) && f.kind != money && f.kind != connection && !resolvedLinks[typ.Name+"."+field] {
+				if strings.EqualFold(field, name) && f.kind != money && f.kind != connection && f.kind != elements && !resolvedLinks[typ.Name+"."+field] {
 					t.Errorf("%s.%s has a resolver of its own, yet the map reads it from the tables", typ.Name, field)
 				}
 			}
@@ -160,6 +166,53 @@ func TestRootsMatchSchema(t *testing.T) {
 		for o := range r.orders {
 			if enum == nil || enum.EnumValues.ForName(o) == nil {
 				t.Errorf("%s: %s is not a value of %sOrderField", name, o, r.object)
+			}
+		}
+	}
+}
+
+// TestViewsMatchSchema: every element view reads every field of its
+// GraphQL type, each as the type's field asks (a String for an attribute
+// or a text, a non-null list of strings or of another view, a nullable
+// view, Money), and nothing the type lacks, so a field added to a view's
+// type fails here until the view reads it.
+func TestViewsMatchSchema(t *testing.T) {
+	gql := graph.NewSchema(nil).Schema()
+	for view, rules := range views {
+		def := gql.Types[view]
+		if def == nil || def.Kind != ast.Object {
+			t.Errorf("GraphQL schema has no object type %s", view)
+			continue
+		}
+		for _, fd := range def.Fields {
+			if _, ok := rules[fd.Name]; !ok && !strings.HasPrefix(fd.Name, "__") {
+				t.Errorf("view %s does not read %s", view, fd.Name)
+			}
+		}
+		for name, r := range rules {
+			fd := def.Fields.ForName(name)
+			if fd == nil {
+				t.Errorf("%s.%s is not in the GraphQL schema", view, name)
+				continue
+			}
+			typ := fd.Type
+			ok := len(fd.Arguments) == 0
+			switch r.kind {
+			case elemAttr, elemText:
+				ok = ok && typ.String() == "String!"
+			case elemAttrList:
+				ok = ok && typ.String() == "[String!]!"
+			case elemChildren:
+				ok = ok && typ.NonNull && typ.Elem != nil && typ.Elem.NonNull && typ.Elem.Name() == r.view && views[r.view] != nil
+			case elemObject:
+				ok = ok && !typ.NonNull && typ.Elem == nil && typ.Name() == r.view && views[r.view] != nil
+			case elemMoney:
+				ok = ok && !typ.NonNull && typ.Elem == nil && typ.Name() == "Money"
+			default:
+				ok = false
+			}
+			if !ok {
+				t.Errorf("%s.%s is a %s, which its rule (kind %d) does not give", view, name, typ, r.kind)
 			}
 		}
 	}

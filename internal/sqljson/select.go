@@ -121,6 +121,9 @@ func (c *compiler) field(typ string, obj object, row string, f graphql.Collected
 	case jsonObject:
 		v, err := c.jsonObject(def.shape, ident(row, def.column), f.Selections)
 		return v, true, err
+	case elements:
+		v, err := c.elements(def, row, f.Selections)
+		return v, true, err
 	case connection:
 		v, err := c.connection(def, row, f)
 		return v, true, err

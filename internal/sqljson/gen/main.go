@@ -14,7 +14,8 @@
 // or it is a Money made of the two ent fields NAME_amount and
 // NAME_currency; or it is one of the connections declared by
 // hand that this file names (pagedLinks, handRoots), checked against both
-// schemas. Everything else (hand-written fields, fields with arguments,
+// schemas; or it is the list of an IATI family the programme keeps,
+// named by iati.ActivityFamilies (elements.go). Everything else (hand-written fields, fields with arguments,
 // custom Go types) is listed in the generated file as left to the
 // resolvers.
 package main
@@ -151,8 +152,8 @@ type handArg struct{ predicate, scalar string }
 
 // fieldSpec is one generated entry of an object's fields.
 type fieldSpec struct {
-	Name, Kind, Column, Target, Amount, Currency, Join, Own, Other, Shape string
-	NonNull                                                               bool
+	Name, Kind, Column, Target, Amount, Currency, Join, Own, Other, Shape, Family string
+	NonNull                                                                       bool
 }
 
 type objectSpec struct {
@@ -288,6 +289,9 @@ func (m *mapper) field(t *gen.Type, fd *ast.FieldDefinition) (fieldSpec, string,
 		// TestObjectsLeaveResolversAlone holds the map to that.
 		if f := jsonFieldNamed(t, fd.Name); f != nil && fd.Type.Elem != nil {
 			return m.jsonList(f, fd)
+		}
+		if spec, ok := elementsField(t, fd); ok {
+			return spec, "", nil
 		}
 		return fieldSpec{}, "declared by hand, with a resolver of its own", nil
 	}
@@ -652,6 +656,7 @@ func (f fieldSpec) literal() string {
 	add("own", f.Own)
 	add("other", f.Other)
 	add("shape", f.Shape)
+	add("family", f.Family)
 	if f.NonNull {
 		parts = append(parts, "nonNull: true")
 	}
