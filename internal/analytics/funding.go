@@ -145,6 +145,11 @@ func FundingSummary(ctx context.Context, client *ent.Client, d string, r Funding
 			pred = p
 		}
 	}
+	if d == dialect.Postgres {
+		if edges := fundingEdges(d, r.Where); edges != nil {
+			pred = edges
+		}
+	}
 	query, args, cols := fundingSQL(d, r.GroupBy, r.In, pred)
 	g := grouped{query: query, args: args, keys: cols.keys, withMissing: r.In != nil}
 	if done, err := answerJSON(ctx, client, d, "FundingBucket", g, cols.jsonField); done || err != nil {
@@ -245,7 +250,7 @@ func fundingSQL(d string, groupBy []FundingDimension, in *string, pred func(*ent
 			cols.programme = add("s.pid", intKey)
 		case ByCountry:
 			addRaw("f.programme_id", "pid")
-			joins = append(joins, "LEFT JOIN programme_countries pc ON pc.programme_id = s.pid AND pc.role = 'BENEFICIARY'")
+			joins = append(joins, countryJoin(d))
 			cols.country = add("pc.country_id", intKey)
 			cols.split = add("CASE WHEN pc.share_percent IS NULL THEN 'FULL' ELSE 'SHARES' END", stringKey)
 			amount = a.share(amount, "pc.share_percent")
@@ -317,6 +322,19 @@ func fundingSQL(d string, groupBy []FundingDimension, in *string, pred func(*ent
 		final = "SELECT " + keyList + ", cur, SUM(n), " + a.sum("amt") + ", MAX(missing) FROM c GROUP BY " + keyList + ", cur"
 	}
 	return "WITH " + strings.Join(ctes, ",\n") + "\n" + final, args, cols
+}
+
+// countryJoin joins each row of s to its programme's beneficiary countries.
+// On PostgreSQL the countries are first read for the programmes s holds,
+// once a programme, and hash-joined: probing the index once a funding
+// (Q4: 16,725 fundings of 4,169 programmes) cost about a tenth of the
+// statement.
+func countryJoin(d string) string {
+	if d == dialect.Postgres {
+		return `LEFT JOIN (SELECT programme_id, country_id, share_percent FROM programme_countries
+  WHERE role = 'BENEFICIARY' AND programme_id IN (SELECT pid FROM s)) pc ON pc.programme_id = s.pid`
+	}
+	return "LEFT JOIN programme_countries pc ON pc.programme_id = s.pid AND pc.role = 'BENEFICIARY'"
 }
 
 // rawCTE writes s: on SQLite the matching fundings grouped by the raw
