@@ -9,6 +9,9 @@
 #                 Q4 does not read: the cached answer stays valid)
 #   cached+fundings the answer cache on, 4 writes a second to fundings
 #                 (each one makes the next Q4 compute afresh)
+#   sql-floor q4-country the shared Q4 as one hand-written statement
+#                 (scripts/bench/floor/q4-country.sql) under pgbench on the
+#                 peer's database, when it exists: the physical limit
 # usage: scripts/bench-summaries.sh [SECONDS=20] [CLIENTS=16]
 #   DB overrides the database (default: scripts/bench.sh's registry_bench,
 #   loaded from the generated dataset when empty); REGISTRY a binary to
@@ -102,3 +105,8 @@ for kind in events fundings; do
   measure "cached+$kind@${rate}/s"
   stop
 done
+if psql -h 127.0.0.1 -U postgres -d peer -Atc "SELECT 1 FROM app.funding LIMIT 1" >/dev/null 2>&1; then
+  echo "sql-floor q4-country c=$clients $(pgbench -h 127.0.0.1 -U postgres -n -c "$clients" -j 2 -T "$secs" \
+    -f "$root/scripts/bench/floor/q4-country.sql" peer 2>/dev/null |
+    awk '/^tps/ {print $3 " tps"} /latency average/ {print "avg=" $4 "ms"}' | tr '\n' ' ')"
+fi

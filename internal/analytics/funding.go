@@ -145,7 +145,15 @@ func FundingSummary(ctx context.Context, client *ent.Client, d string, r Funding
 			pred = p
 		}
 	}
-	query, args, cols := fundingSQL(d, r.GroupBy, r.In, pred)
+	// byProgramme: the fundings are those of a set of programmes, which
+	// fundingEdges reads as an id set on PostgreSQL.
+	byProgramme := false
+	if d == dialect.Postgres {
+		if edges := fundingEdges(d, r.Where); edges != nil {
+			pred, byProgramme = edges, true
+		}
+	}
+	query, args, cols := fundingSQL(d, r.GroupBy, r.In, pred, byProgramme)
 	g := grouped{query: query, args: args, keys: cols.keys, withMissing: r.In != nil}
 	if done, err := answerJSON(ctx, client, d, "FundingBucket", g, cols.jsonField); done || err != nil {
 		return []*FundingBucket{}, err
@@ -186,7 +194,7 @@ type fundingCols struct {
 //	   before that date
 //	r  with `in`: each group with its rate
 //	c  with `in`: the groups converted, or flagged when no rate exists
-func fundingSQL(d string, groupBy []FundingDimension, in *string, pred func(*entsql.Selector)) (string, []any, fundingCols) {
+func fundingSQL(d string, groupBy []FundingDimension, in *string, pred func(*entsql.Selector), byProgramme bool) (string, []any, fundingCols) {
 	a := arith{d}
 	filter, args := selector(d, funding.Table, []string{
 		funding.FieldID, funding.FieldProgrammeID, funding.FieldFunderID, funding.FieldRecipientID,
@@ -245,7 +253,7 @@ func fundingSQL(d string, groupBy []FundingDimension, in *string, pred func(*ent
 			cols.programme = add("s.pid", intKey)
 		case ByCountry:
 			addRaw("f.programme_id", "pid")
-			joins = append(joins, "LEFT JOIN programme_countries pc ON pc.programme_id = s.pid AND pc.role = 'BENEFICIARY'")
+			joins = append(joins, countryJoin(byProgramme))
 			cols.country = add("pc.country_id", intKey)
 			cols.split = add("CASE WHEN pc.share_percent IS NULL THEN 'FULL' ELSE 'SHARES' END", stringKey)
 			amount = a.share(amount, "pc.share_percent")
@@ -317,6 +325,21 @@ func fundingSQL(d string, groupBy []FundingDimension, in *string, pred func(*ent
 		final = "SELECT " + keyList + ", cur, SUM(n), " + a.sum("amt") + ", MAX(missing) FROM c GROUP BY " + keyList + ", cur"
 	}
 	return "WITH " + strings.Join(ctes, ",\n") + "\n" + final, args, cols
+}
+
+// countryJoin joins each row of s to its programme's beneficiary countries.
+// When the fundings are those of a set of programmes (byProgramme, on
+// PostgreSQL), the countries are first read for the programmes s holds,
+// once a programme, and hash-joined: probing the index once a funding
+// (Q4: 16,725 fundings of 4,169 programmes) cost about a tenth of the
+// statement. Over every funding, reading s twice (so materialising it)
+// cost a fifth more than the plain join, which stays for other filters.
+func countryJoin(byProgramme bool) string {
+	if byProgramme {
+		return `LEFT JOIN (SELECT programme_id, country_id, share_percent FROM programme_countries
+  WHERE role = 'BENEFICIARY' AND programme_id IN (SELECT pid FROM s)) pc ON pc.programme_id = s.pid`
+	}
+	return "LEFT JOIN programme_countries pc ON pc.programme_id = s.pid AND pc.role = 'BENEFICIARY'"
 }
 
 // rawCTE writes s: on SQLite the matching fundings grouped by the raw
