@@ -291,6 +291,11 @@ func (im *importer) writeBatch(ctx context.Context, batch []*iati.Activity, line
 	if im.batch.orgs, err = im.loadOrgAbsent(ctx, c, batch); err != nil {
 		return false, errors.Join(err, im.units.abort())
 	}
+	if optimistic {
+		if err := im.batch.reserve(ctx, c); err != nil {
+			return false, errors.Join(err, im.units.abort())
+		}
+	}
 	for i, a := range batch {
 		if err := ctx.Err(); err != nil {
 			return false, err
