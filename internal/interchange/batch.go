@@ -45,8 +45,10 @@ type batchCache struct {
 	// links of the batch, not inserted yet, that a later activity resolved.
 	deleted map[int]bool
 	dropped map[*ent.ActivityLink]bool
-	// kept are the elements of the programmes the batch created, written
-	// together (flushKept); flushed those written under the savepoint of
+	// kept are the elements of the programmes the batch created and
+	// inserted before their elements were known (SQLite, a batch written
+	// again, a row held but inserted early), written together
+	// (flushKept); flushed those written under the savepoint of
 	// the activity under way, to write again should it be rolled back.
 	kept, flushed []kept
 	// dialect is the store's, as ent's query builder gives it.
