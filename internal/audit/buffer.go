@@ -196,41 +196,45 @@ func insertValues(ps []pending) (string, []any) {
 // insertRecordset is an INSERT of the Changes given as one JSON array,
 // PostgreSQL's: one parameter however many there are, so nothing to plan
 // per row, and the records' JSON goes in as it is, with no quoting (a
-// jsonb member becomes a jsonb column as it was parsed).
+// jsonb member becomes a jsonb column as it was parsed). The array is
+// written into a strings.Builder, whose string is not copied again: a
+// batch's array runs to megabytes.
 func insertRecordset(ps []pending) (string, []any) {
 	n := 2
 	for _, p := range ps {
 		n += len(p.before) + len(p.after) + 200
 	}
-	buf := make([]byte, 0, n)
-	buf = append(buf, '[')
+	var b strings.Builder
+	b.Grow(n)
+	var tmp [64]byte
+	b.WriteByte('[')
 	for i, p := range ps {
 		if i > 0 {
-			buf = append(buf, ',')
+			b.WriteByte(',')
 		}
-		buf = append(buf, `{"at":"`...)
-		buf = p.at.AppendFormat(buf, time.RFC3339Nano)
-		buf = append(buf, `","operation":"`...)
-		buf = append(buf, p.op...)
-		buf = append(buf, `","record_type":`...)
-		buf = appendString(buf, p.recordType)
-		buf = append(buf, `,"record_id":`...)
-		buf = strconv.AppendInt(buf, int64(p.recordID), 10)
-		buf = appendMember(buf, "before", p.before)
-		buf = appendMember(buf, "after", p.after)
+		b.WriteString(`{"at":"`)
+		b.Write(p.at.AppendFormat(tmp[:0], time.RFC3339Nano))
+		b.WriteString(`","operation":"`)
+		b.WriteString(string(p.op))
+		b.WriteString(`","record_type":`)
+		b.Write(appendString(tmp[:0], p.recordType))
+		b.WriteString(`,"record_id":`)
+		b.Write(strconv.AppendInt(tmp[:0], int64(p.recordID), 10))
+		writeMember(&b, "before", p.before)
+		writeMember(&b, "after", p.after)
 		if p.actor != nil {
-			buf = append(buf, `,"key_id":`...)
-			buf = strconv.AppendInt(buf, int64(p.actor.KeyID), 10)
-			buf = append(buf, `,"organisation_id":`...)
-			buf = strconv.AppendInt(buf, int64(p.actor.OrganisationID), 10)
+			b.WriteString(`,"key_id":`)
+			b.Write(strconv.AppendInt(tmp[:0], int64(p.actor.KeyID), 10))
+			b.WriteString(`,"organisation_id":`)
+			b.Write(strconv.AppendInt(tmp[:0], int64(p.actor.OrganisationID), 10))
 		}
-		buf = append(buf, '}')
+		b.WriteByte('}')
 	}
-	buf = append(buf, ']')
+	b.WriteByte(']')
 	return insertInto + `SELECT x.at, x.operation, x.record_type, x.record_id, x.before, x.after, x.key_id, x.organisation_id
 FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (at timestamptz, operation text, record_type text, record_id bigint, before jsonb, after jsonb, key_id bigint, organisation_id bigint))
 	WITH ORDINALITY AS x(at, operation, record_type, record_id, before, after, key_id, organisation_id, n)
-ORDER BY x.n`, []any{string(buf)}
+ORDER BY x.n`, []any{b.String()}
 }
 
 // appendString appends s as a JSON string.
@@ -239,14 +243,14 @@ func appendString(buf []byte, s string) []byte {
 	return append(buf, raw...)
 }
 
-func appendMember(buf []byte, key string, raw json.RawMessage) []byte {
+func writeMember(b *strings.Builder, key string, raw json.RawMessage) {
 	if raw == nil {
-		return buf
+		return
 	}
-	buf = append(buf, `,"`...)
-	buf = append(buf, key...)
-	buf = append(buf, `":`...)
-	return append(buf, raw...)
+	b.WriteString(`,"`)
+	b.WriteString(key)
+	b.WriteString(`":`)
+	b.Write(raw)
 }
 
 // changeColumns is the number of columns insert writes.

@@ -265,7 +265,8 @@ func members(obj []byte) ([]member, error) {
 	if len(obj) < 2 || obj[0] != '{' || obj[len(obj)-1] != '}' {
 		return nil, fmt.Errorf("audit: a record encodes as %.20q, not a JSON object", obj)
 	}
-	var out []member
+	// A record has a few dozen fields at most: one allocation for them.
+	out := make([]member, 0, 32)
 	for i := 1; i < len(obj)-1; {
 		start := i
 		end, err := skipValue(obj, i)

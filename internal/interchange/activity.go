@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"entgo.io/ent/dialect/sql/sqlgraph"
+	"entgo.io/ent/schema/field"
 	"github.com/shopspring/decimal"
 
 	"github.com/aidregistry/registry/ent"
@@ -68,6 +70,8 @@ type activityWriter struct {
 	// elements are known; updated says there are some.
 	update  *ent.ProgrammeUpdateOne
 	updated bool
+	// heldRow is the created programme's row when its batch holds it.
+	heldRow *heldProgramme
 }
 
 // writtenFunding is a funding the import wrote or kept, with the
@@ -175,6 +179,15 @@ func (w *activityWriter) write(ctx context.Context) error {
 // the changes to its fields, in one update.
 func (w *activityWriter) keepElements(ctx context.Context) error {
 	elems := w.held.programme()
+	if w.created && w.heldRow != nil && !w.heldRow.inserted {
+		// Part of the programme's creation, whose history entry already
+		// says what it holds: in its row, still held.
+		spec := w.heldRow.spec
+		setSpecField(spec, programme.FieldIatiElements, field.TypeJSON, elems)
+		setSpecField(spec, programme.FieldQualityNotes, field.TypeJSON, []iati.QualityNote(w.notes))
+		setSpecField(spec, programme.FieldHasQualityNotes, field.TypeBool, len(w.notes) > 0)
+		return nil
+	}
 	if w.created {
 		// Part of the programme's creation, whose history entry already
 		// says what it holds: written with the batch's others.
@@ -191,6 +204,18 @@ func (w *activityWriter) keepElements(ctx context.Context) error {
 	}
 	w.writes++
 	return u.SetUpdatedAt(w.now).SetIatiSyncedAt(w.now).Exec(ctx)
+}
+
+// setSpecField sets a column of a held row, replacing the value its
+// create gave it, if any.
+func setSpecField(spec *sqlgraph.CreateSpec, column string, t field.Type, v any) {
+	for _, f := range spec.Fields {
+		if f.Column == column {
+			f.Type, f.Value = t, v
+			return
+		}
+	}
+	spec.SetField(column, t, v)
 }
 
 // errSkipActivity skips the whole activity with a reason.
@@ -569,7 +594,7 @@ func (w *activityWriter) saveProgramme(ctx context.Context, f programmeFields, s
 		if w.im.batch.codeFree(a.Identifier) {
 			ctx = validate.CodeFree(ctx, a.Identifier)
 		}
-		p, err := b.Save(ctx)
+		p, err := w.create(ctx, b)
 		if err != nil {
 			return err
 		}
@@ -672,6 +697,10 @@ func (w *activityWriter) saveProgramme(ctx context.Context, f programmeFields, s
 	// The parent apart, so that a link the rules refuse (a cycle) skips
 	// only itself.
 	if rel.parent != nil && !equalPtr(old.ParentID, rel.parent) {
+		// The parent may be one the batch holds: the rules read it.
+		if err := w.flushHeld(ctx); err != nil {
+			return err
+		}
 		err := w.c.Programme.UpdateOneID(old.ID).SetParentID(*rel.parent).
 			SetUpdatedAt(w.now).SetIatiSyncedAt(w.now).Exec(ctx)
 		if err == nil {
@@ -680,6 +709,38 @@ func (w *activityWriter) saveProgramme(ctx context.Context, f programmeFields, s
 		return w.refused(rel.parentElem, err)
 	}
 	return nil
+}
+
+// create saves a new programme: at once, or, with an id reserved for the
+// batch, through its hooks with its row held, to be inserted with the
+// batch's others (and its kept elements with it).
+func (w *activityWriter) create(ctx context.Context, b *ent.ProgrammeCreate) (*ent.Programme, error) {
+	if w.immediate() {
+		return b.Save(ctx)
+	}
+	id, ok := w.im.batch.takeID()
+	if !ok {
+		return b.Save(ctx)
+	}
+	p, spec, err := b.SaveHeld(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	w.heldRow = &heldProgramme{spec: spec}
+	w.rows.programmes = append(w.rows.programmes, w.heldRow)
+	return p, nil
+}
+
+// flushHeld inserts the programmes the batch holds, this activity's too:
+// before a statement that names them.
+func (w *activityWriter) flushHeld(ctx context.Context) error {
+	if w.immediate() {
+		return nil
+	}
+	if err := w.im.rows.insertProgrammes(ctx, w.c); err != nil {
+		return err
+	}
+	return w.rows.insertProgrammes(ctx, w.c)
 }
 
 func setString(old, new *string, set func(string) *ent.ProgrammeUpdateOne, clear func() *ent.ProgrammeUpdateOne) int {
@@ -1424,7 +1485,11 @@ func (w *activityWriter) adopt(ctx context.Context, children []int) error {
 	if len(children) == 0 {
 		return nil
 	}
-	// The children's history holds them whole, elements included.
+	// The children's history holds them whole, elements included; their
+	// rows, and this programme's, are read and updated.
+	if err := w.flushHeld(ctx); err != nil {
+		return err
+	}
 	if err := w.im.batch.flushKept(ctx, w.c); err != nil {
 		return err
 	}

@@ -45,12 +45,20 @@ type batchCache struct {
 	// links of the batch, not inserted yet, that a later activity resolved.
 	deleted map[int]bool
 	dropped map[*ent.ActivityLink]bool
-	// kept are the elements of the programmes the batch created, written
-	// together (flushKept); flushed those written under the savepoint of
+	// kept are the elements of the programmes the batch created and
+	// inserted before their elements were known (SQLite, a batch written
+	// again, a row held but inserted early), written together
+	// (flushKept); flushed those written under the savepoint of
 	// the activity under way, to write again should it be rolled back.
 	kept, flushed []kept
 	// dialect is the store's, as ent's query builder gives it.
 	dialect string
+	// reserved are programme ids drawn from the sequence for the
+	// programmes the batch creates (PostgreSQL, written optimistically):
+	// their rows can then wait to be inserted together.
+	reserved []int
+	// fresh counts the batch's codes no stored programme has.
+	fresh int
 	// orgs is what no organisation holds of what the batch names.
 	orgs *orgAbsent
 }
@@ -103,6 +111,11 @@ func loadBatch(ctx context.Context, c *ent.Client, batch []*iati.Activity) (*bat
 	codes, refs, urls = unique(codes), unique(slices.Concat(codes, refs)), unique(urls)
 	if err := b.loadProgrammes(ctx, c, codes); err != nil {
 		return nil, err
+	}
+	for _, code := range codes {
+		if b.programmes[code] == nil {
+			b.fresh++
+		}
 	}
 	if err := b.loadLinks(ctx, c, codes); err != nil {
 		return nil, err
@@ -279,6 +292,42 @@ func (b *batchCache) source(ctx context.Context, c *ent.Client, url string) (int
 		return 0, false, err
 	}
 	return s.ID, true, nil
+}
+
+// reserve draws from the programmes' sequence an id for each programme the
+// batch may create (each code it read no programme for), in one
+// statement. Only PostgreSQL: SQLite keeps its inserts one at a time.
+func (b *batchCache) reserve(ctx context.Context, c *ent.Client) error {
+	if b.dialect != dialect.Postgres {
+		return nil
+	}
+	n := b.fresh
+	if n == 0 {
+		return nil
+	}
+	rows, err := c.QueryContext(ctx, `SELECT nextval(pg_get_serial_sequence('programmes', 'id')) FROM generate_series(1, $1)`, n)
+	if err != nil {
+		return fmt.Errorf("reserve %d programme ids: %w", n, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int
+		if err := rows.Scan(&id); err != nil {
+			return fmt.Errorf("reserve programme ids: %w", err)
+		}
+		b.reserved = append(b.reserved, id)
+	}
+	return rows.Err()
+}
+
+// takeID is a reserved programme id; ok is false when none is left.
+func (b *batchCache) takeID() (int, bool) {
+	if len(b.reserved) == 0 {
+		return 0, false
+	}
+	id := b.reserved[0]
+	b.reserved = b.reserved[1:]
+	return id, true
 }
 
 // commit adds what an activity that stands wrote.

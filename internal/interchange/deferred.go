@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"entgo.io/ent/dialect/sql"
+	"entgo.io/ent/dialect/sql/sqlgraph"
 
 	"github.com/aidregistry/registry/ent"
 	"github.com/aidregistry/registry/ent/programme"
@@ -19,7 +20,11 @@ import (
 // transaction's sectors, their funding). Tables are inserted in the order
 // of flush, the rows of each in the order they were added.
 type newRows struct {
-	// sources are created programmes' new sources, inserted first: each
+	// programmes are created programmes' rows (PostgreSQL), their ids
+	// reserved and their hooks run: inserted first, or earlier should a
+	// statement of the batch name one (flushHeld).
+	programmes []*heldProgramme
+	// sources are created programmes' new sources, inserted next: each
 	// stands, until then, as a placeholder id (pendingSource) in cites and
 	// in the batch's cache, which pending gives the real id of once
 	// inserted.
@@ -91,8 +96,34 @@ func insertAll[B saver[E], E any, S bulkSaver[E]](ctx context.Context, t *pendin
 	return nil
 }
 
+// heldProgramme is a created programme's row, held to be inserted with
+// the batch's others; inserted says it already was.
+type heldProgramme struct {
+	spec     *sqlgraph.CreateSpec
+	inserted bool
+}
+
+// insertProgrammes inserts the programmes held and not inserted yet,
+// flushChunk a statement.
+func (r *newRows) insertProgrammes(ctx context.Context, c *ent.Client) error {
+	var specs []*sqlgraph.CreateSpec
+	for _, h := range r.programmes {
+		if !h.inserted {
+			specs = append(specs, h.spec)
+			h.inserted = true
+		}
+	}
+	for chunk := range slices.Chunk(specs, flushChunk) {
+		if err := c.Programme.InsertHeld(ctx, chunk...); err != nil {
+			return fmt.Errorf("insert %d programmes: %w", len(chunk), err)
+		}
+	}
+	return nil
+}
+
 // take moves o's rows after r's.
 func (r *newRows) take(o *newRows) {
+	r.programmes, o.programmes = append(r.programmes, o.programmes...), nil
 	r.sources.take(&o.sources)
 	if len(o.pending) > 0 && r.pending == nil {
 		r.pending = map[int]*int{}
@@ -114,7 +145,7 @@ func (r *newRows) take(o *newRows) {
 }
 
 func (r *newRows) empty() bool {
-	return len(r.sources.build)+len(r.participations.build)+len(r.countries.build)+len(r.fundings.build)+len(r.contacts.build)+
+	return len(r.programmes)+len(r.sources.build)+len(r.participations.build)+len(r.countries.build)+len(r.fundings.build)+len(r.contacts.build)+
 		len(r.locations.build)+len(r.markers.build)+len(r.scopes.build)+len(r.sectors.build)+len(r.cites)+len(r.links) == 0
 }
 
@@ -122,6 +153,7 @@ func (r *newRows) empty() bool {
 // validate and record them); the projections' rows unrecorded.
 func (r *newRows) flush(ctx context.Context, c *ent.Client) error {
 	for _, step := range []func() error{
+		func() error { return r.insertProgrammes(ctx, c) },
 		func() error { return insertAll(ctx, &r.sources, c.Source.CreateBulk) },
 		func() error { return insertAll(ctx, &r.participations, c.Participation.CreateBulk) },
 		func() error { return insertAll(ctx, &r.countries, c.ProgrammeCountry.CreateBulk) },

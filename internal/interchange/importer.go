@@ -237,9 +237,9 @@ func readBatch(r *iati.Reader) ([]*iati.Activity, []int, error) {
 }
 
 // batchOf imports a batch of activities optimistically first: with no
-// savepoint each, their new rows (participations, countries, fundings,
-// contacts, projections) left to one insert per table for the whole
-// batch. Should an activity fail (one skipped before it writes apart), or
+// savepoint each, their new rows (on PostgreSQL their programmes, with
+// ids reserved; participations, countries, fundings, contacts,
+// projections) left to one insert per table for the whole batch. Should an activity fail (one skipped before it writes apart), or
 // that insert (a row the rules refuse, a statement the store refuses), the
 // batch is rolled back and written again, each activity under its own
 // savepoint and its rows inserted at once, so that only the activity at
@@ -290,6 +290,11 @@ func (im *importer) writeBatch(ctx context.Context, batch []*iati.Activity, line
 	}
 	if im.batch.orgs, err = im.loadOrgAbsent(ctx, c, batch); err != nil {
 		return false, errors.Join(err, im.units.abort())
+	}
+	if optimistic {
+		if err := im.batch.reserve(ctx, c); err != nil {
+			return false, errors.Join(err, im.units.abort())
+		}
 	}
 	for i, a := range batch {
 		if err := ctx.Err(); err != nil {
