@@ -17,7 +17,9 @@ type Programme struct {
 }
 
 // Mixin of Programme.
-func (Programme) Mixin() []ent.Mixin { return []ent.Mixin{Timestamps{}, IATIFields{}, IATIHeld{}, QualityNotes{}} }
+func (Programme) Mixin() []ent.Mixin {
+	return []ent.Mixin{Timestamps{}, IATIFields{}, IATIHeld{}, QualityNotes{}}
+}
 
 // Fields of Programme.
 func (Programme) Fields() []ent.Field {
