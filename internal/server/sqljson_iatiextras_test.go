@@ -5,7 +5,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/aidregistry/registry/ent"
@@ -29,11 +28,7 @@ func TestSQLJSONAnswersIATIExtras(t *testing.T) {
 	page := func(fields string) string {
 		return `{ programmes(first: 1000, orderBy: [{field: CODE}]) { edges { node { code ` + fields + ` } } } }`
 	}
-	cases := []struct {
-		name  string
-		query string
-		holds []string
-	}{
+	cases := []pathCase{
 		{name: "otherIdentifiers", query: page("otherIdentifiers " + sqljson.ViewSelection("OtherIdentifier")),
 			holds: []string{`"otherIdentifiers":[]`, `"ownerOrganisation":{"name":"`, `"ownerOrganisation":null`}},
 		{name: "plannedDisbursements", query: page("plannedDisbursements " + sqljson.ViewSelection("PlannedDisbursement")),
@@ -80,26 +75,7 @@ func TestSQLJSONAnswersIATIExtras(t *testing.T) {
 		}
 		keepEdgeElements(t, fast.Store.Client)
 		slow := resolversOnly(t, fast, server.Options{Limits: unbounded})
-		for _, tc := range cases {
-			t.Run(tc.name, func(t *testing.T) {
-				want := slow.query(t, tc.query, nil)
-				got, ran := fast.queryCounting(t, tc.query, nil)
-				if len(want.Errors) > 0 || len(got.Errors) > 0 {
-					t.Fatalf("errors: SQL JSON %+v, resolvers %+v", got.Errors, want.Errors)
-				}
-				if !bytes.Equal(got.Data, want.Data) {
-					t.Errorf("SQL JSON answer:\n%s\nresolvers' answer:\n%s", got.Data, want.Data)
-				}
-				if ran != 1 {
-					t.Errorf("ran %d SQL statements, want 1 (did the SQL JSON path step aside?)", ran)
-				}
-				for _, s := range tc.holds {
-					if !strings.Contains(string(want.Data), s) {
-						t.Errorf("the answer holds no %s: the case compares nothing there", s)
-					}
-				}
-			})
-		}
+		sameAsResolvers(t, fast, slow, cases)
 	})
 }
 

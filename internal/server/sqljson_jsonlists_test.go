@@ -20,11 +20,7 @@ import (
 // is non-null. Real IATI files give the values; each case names text its
 // answer must hold, so that it cannot pass on empty lists.
 func TestSQLJSONListsKeptAsJSON(t *testing.T) {
-	cases := []struct {
-		name  string
-		query string
-		holds []string // in the answer, so the compared values are not empty
-	}{
+	cases := []pathCase{
 		{name: "every list of an imported programme, fields reordered and renamed",
 			query: `{ programmes(first: 100, orderBy: [{field: CODE}], where: {hasLocations: true}) { edges { node { code
 				titleTranslations { text lang }
@@ -52,26 +48,7 @@ func TestSQLJSONListsKeptAsJSON(t *testing.T) {
 		addRecordsTheDemoLacks(t, fast.Store.Client) // a location without administrative divisions
 		keepEdgeLists(t, fast.Store.Client)
 		slow := resolversOnly(t, fast, server.Options{})
-		for _, tc := range cases {
-			t.Run(tc.name, func(t *testing.T) {
-				want := slow.query(t, tc.query, nil)
-				got, ran := fast.queryCounting(t, tc.query, nil)
-				if len(want.Errors) > 0 || len(got.Errors) > 0 {
-					t.Fatalf("errors: SQL JSON %+v, resolvers %+v", got.Errors, want.Errors)
-				}
-				if !bytes.Equal(got.Data, want.Data) {
-					t.Errorf("SQL JSON answer:\n%s\nresolvers' answer:\n%s", got.Data, want.Data)
-				}
-				if ran != 1 {
-					t.Errorf("ran %d SQL statements, want 1 (did the SQL JSON path step aside?)", ran)
-				}
-				for _, s := range tc.holds {
-					if !strings.Contains(string(want.Data), s) {
-						t.Errorf("the answer holds no %s: the case compares nothing there", s)
-					}
-				}
-			})
-		}
+		sameAsResolvers(t, fast, slow, cases)
 	})
 }
 
@@ -88,4 +65,39 @@ func keepEdgeLists(t *testing.T, c *ent.Client) {
 		ExecX(ctx)
 	c.Location.Create().SetProgrammeID(p.ID).SetRef("L-2").SetAdministrative([]iati.Administrative{}).
 		SetPoint(&iati.Point{Latitude: 0.00001, Longitude: 1234567.5}).ExecX(ctx)
+}
+
+// pathCase is a question both paths must answer alike, with text its
+// answer must hold, so that it cannot pass on empty lists.
+type pathCase struct {
+	name  string
+	query string
+	holds []string
+}
+
+// sameAsResolvers asks each case of the SQL JSON path (fast) and of the
+// resolvers (slow): the answers are equal byte for byte, the path runs
+// one statement, and each holds what the case names.
+func sameAsResolvers(t *testing.T, fast, slow *registry, cases []pathCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			want := slow.query(t, tc.query, nil)
+			got, ran := fast.queryCounting(t, tc.query, nil)
+			if len(want.Errors) > 0 || len(got.Errors) > 0 {
+				t.Fatalf("errors: SQL JSON %+v, resolvers %+v", got.Errors, want.Errors)
+			}
+			if !bytes.Equal(got.Data, want.Data) {
+				t.Errorf("SQL JSON answer:\n%s\nresolvers' answer:\n%s", got.Data, want.Data)
+			}
+			if ran != 1 {
+				t.Errorf("ran %d SQL statements, want 1 (did the SQL JSON path step aside?)", ran)
+			}
+			for _, s := range tc.holds {
+				if !strings.Contains(string(want.Data), s) {
+					t.Errorf("the answer holds no %s: the case compares nothing there", s)
+				}
+			}
+		})
+	}
 }

@@ -113,13 +113,11 @@ func (c *compiler) view(view, elem string, scope activityScope, sel ast.Selectio
 	if !ok {
 		return "", unsupported("type %s", view)
 	}
-	fields := graphql.CollectFields(c.op, sel, c.satisfies(view))
-	if len(fields) > c.maxFields {
-		return "", unsupported("%d fields in one object", len(fields))
+	fields, err := c.fields(view, sel)
+	if err != nil {
+		return "", err
 	}
-	keys := make([]string, 0, len(fields))
-	values := make([]string, 0, len(fields))
-	nested := make([]bool, 0, len(fields))
+	m := newMembers(len(fields))
 	for _, f := range fields {
 		if len(f.Arguments) > 0 || hasOwnDirectives(f.Field) {
 			return "", unsupported("%s.%s has arguments or directives", view, f.Name)
@@ -135,9 +133,9 @@ func (c *compiler) view(view, elem string, scope activityScope, sel ast.Selectio
 				return "", err
 			}
 		}
-		keys, values, nested = append(keys, f.Alias), append(values, v), append(nested, isJSON)
+		m.add(f.Alias, v, isJSON)
 	}
-	return c.sql.object(keys, values, nested), nil
+	return c.sql.object(m.keys, m.values, m.nested), nil
 }
 
 // viewField is the SQL value of one field of a view, and whether it is

@@ -72,13 +72,11 @@ func (c *compiler) jsonObject(shape, src string, sel ast.SelectionSet) (string, 
 
 // shapeObject is the JSON of the object of type shape stored in elem.
 func (c *compiler) shapeObject(shape string, s jsonShape, elem string, sel ast.SelectionSet) (string, error) {
-	fields := graphql.CollectFields(c.op, sel, c.satisfies(shape))
-	if len(fields) > c.maxFields {
-		return "", unsupported("%d fields in one object", len(fields))
+	fields, err := c.fields(shape, sel)
+	if err != nil {
+		return "", err
 	}
-	keys := make([]string, 0, len(fields))
-	values := make([]string, 0, len(fields))
-	nested := make([]bool, 0, len(fields))
+	m := newMembers(len(fields))
 	for _, f := range fields {
 		if len(f.Arguments) > 0 || hasOwnDirectives(f.Field) {
 			return "", unsupported("%s.%s has arguments or directives", shape, f.Name)
@@ -87,9 +85,9 @@ func (c *compiler) shapeObject(shape string, s jsonShape, elem string, sel ast.S
 		if err != nil {
 			return "", err
 		}
-		keys, values, nested = append(keys, f.Alias), append(values, v), append(nested, isJSON)
+		m.add(f.Alias, v, isJSON)
 	}
-	return c.sql.object(keys, values, nested), nil
+	return c.sql.object(m.keys, m.values, m.nested), nil
 }
 
 // jsonField is the SQL value of one field of the element elem, and whether

@@ -39,9 +39,7 @@ func (c *compiler) connection(def field, row string, f graphql.CollectedField) (
 		// entgql finds these by alias: it counts only when it sees one.
 		counted = counted || (cf.Alias == "totalCount" && cf.Name == "totalCount") || (cf.Alias == "pageInfo" && cf.Name == "pageInfo")
 	}
-	keys := make([]string, 0, len(fields))
-	values := make([]string, 0, len(fields))
-	nested := make([]bool, 0, len(fields))
+	m := newMembers(len(fields))
 	for _, cf := range fields {
 		if cf.Alias == "edges" && cf.Name != "edges" || cf.Name == "edges" && cf.Alias != "edges" {
 			return "", unsupported("%s.%s aliased %s", connType, cf.Name, cf.Alias)
@@ -69,9 +67,9 @@ func (c *compiler) connection(def field, row string, f graphql.CollectedField) (
 		if err != nil {
 			return "", err
 		}
-		keys, values, nested = append(keys, cf.Alias), append(values, v), append(nested, isJSON)
+		m.add(cf.Alias, v, isJSON)
 	}
-	return c.sql.object(keys, values, nested), nil
+	return c.sql.object(m.keys, m.values, m.nested), nil
 }
 
 // connectionTypes are the connection's and its edges' GraphQL types.
@@ -117,9 +115,7 @@ func (p pagedSQL) count(afterCursor bool) string {
 func (p pagedSQL) edges(target, edgeType string, sel ast.SelectionSet) (string, error) {
 	t := p.c.alias()
 	fields := graphql.CollectFields(p.c.op, sel, []string{edgeType})
-	keys := make([]string, 0, len(fields))
-	values := make([]string, 0, len(fields))
-	nested := make([]bool, 0, len(fields))
+	m := newMembers(len(fields))
 	for _, ef := range fields {
 		var v string
 		isJSON := false
@@ -137,18 +133,16 @@ func (p pagedSQL) edges(target, edgeType string, sel ast.SelectionSet) (string, 
 		default:
 			return "", unsupported("%s.%s", edgeType, ef.Name)
 		}
-		keys, values, nested = append(keys, ef.Alias), append(values, v), append(nested, isJSON)
+		m.add(ef.Alias, v, isJSON)
 	}
-	return p.c.sql.array(p.c.sql.object(keys, values, nested), p.page(t), ident(t, "id")), nil
+	return p.c.sql.array(p.c.sql.object(m.keys, m.values, m.nested), p.page(t), ident(t, "id")), nil
 }
 
 // pageInfo follows entgql: without edges it only counts, and says there
 // is a next page when anything matches and first was given.
 func (p pagedSQL) pageInfo(sel ast.SelectionSet, edges bool) (string, error) {
 	fields := graphql.CollectFields(p.c.op, sel, []string{"PageInfo"})
-	keys := make([]string, 0, len(fields))
-	values := make([]string, 0, len(fields))
-	nested := make([]bool, 0, len(fields))
+	m := newMembers(len(fields))
 	for _, pf := range fields {
 		var v string
 		isJSON := false
@@ -174,9 +168,9 @@ func (p pagedSQL) pageInfo(sel ast.SelectionSet, edges bool) (string, error) {
 		default:
 			return "", unsupported("PageInfo.%s", pf.Name)
 		}
-		keys, values, nested = append(keys, pf.Alias), append(values, v), append(nested, isJSON)
+		m.add(pf.Alias, v, isJSON)
 	}
-	return p.c.sql.object(keys, values, nested), nil
+	return p.c.sql.object(m.keys, m.values, m.nested), nil
 }
 
 // paramValues reads the arguments of the nested connections of a

@@ -40,19 +40,42 @@ func (c *compiler) alias() string {
 
 func ident(table, column string) string { return table + `."` + column + `"` }
 
+// members are an object's keys and its values as the dialect writes them,
+// with which of the values are JSON already.
+type members struct {
+	keys, values []string
+	nested       []bool
+}
+
+func newMembers(n int) *members {
+	return &members{keys: make([]string, 0, n), values: make([]string, 0, n), nested: make([]bool, 0, n)}
+}
+
+func (m *members) add(key, value string, isJSON bool) {
+	m.keys, m.values, m.nested = append(m.keys, key), append(m.values, value), append(m.nested, isJSON)
+}
+
+// fields collects a selection's fields on typ, refusing more than the
+// compiler writes in one object.
+func (c *compiler) fields(typ string, sel ast.SelectionSet) ([]graphql.CollectedField, error) {
+	fields := graphql.CollectFields(c.op, sel, c.satisfies(typ))
+	if len(fields) > c.maxFields {
+		return nil, unsupported("%d fields in one object", len(fields))
+	}
+	return fields, nil
+}
+
 // object is the JSON of the record of type typ in the row aliased row.
 func (c *compiler) object(typ, row string, sel ast.SelectionSet) (string, error) {
 	obj, ok := objects[typ]
 	if !ok {
 		return "", unsupported("type %s", typ)
 	}
-	fields := graphql.CollectFields(c.op, sel, c.satisfies(typ))
-	if len(fields) > c.maxFields {
-		return "", unsupported("%d fields in one object", len(fields))
+	fields, err := c.fields(typ, sel)
+	if err != nil {
+		return "", err
 	}
-	keys := make([]string, 0, len(fields))
-	values := make([]string, 0, len(fields))
-	nested := make([]bool, 0, len(fields))
+	m := newMembers(len(fields))
 	for _, f := range fields {
 		paged := obj.fields[f.Name].kind == connection
 		if len(f.Arguments) > 0 && !paged || hasOwnDirectives(f.Field) {
@@ -62,9 +85,9 @@ func (c *compiler) object(typ, row string, sel ast.SelectionSet) (string, error)
 		if err != nil {
 			return "", err
 		}
-		keys, values, nested = append(keys, f.Alias), append(values, v), append(nested, isJSON)
+		m.add(f.Alias, v, isJSON)
 	}
-	return c.sql.object(keys, values, nested), nil
+	return c.sql.object(m.keys, m.values, m.nested), nil
 }
 
 // satisfies names the type and every interface and union it belongs to:
