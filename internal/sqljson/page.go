@@ -215,8 +215,8 @@ func (req *page) cursors() error {
 
 // statement is the one SQL statement: the page of records (entgql's filter,
 // cursors and order, one row more than asked when pageInfo must tell
-// whether there is another page), each row with its JSON, and the total count beside it when
-// asked. The count is a one-row table joined to the page, so an empty page
+// whether there is another page), each row with its JSON, and the total
+// count beside it when asked. The count is a one-row table joined to the page, so an empty page
 // still brings it. With both a filter and a count, the matches are found
 // once (a materialized CTE, with their order values) and both read them.
 // params are the nested connections' arguments (paged.go).
