@@ -94,6 +94,13 @@ func TestSQLJSONAnswersAsResolversDo(t *testing.T) {
 			fragment C on Change { op: operation recordType recordID before }
 			{ programmes(first: 2) { edges { node { code participations { organisation {
 				h: history(first: 1) { totalCount edges { cursor node { ...C } } pageInfo { hasNextPage endCursor } } } } } } } }`},
+		{name: "an empty page (first: 0) counts, and says there is more", statements: 1, query: `{ programmes(first: 0) {
+			totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { code } } } }`},
+		{name: "an empty page backwards (last: 0) with pageInfo alone", statements: 1, query: `{ programmes(last: 0, where: {statusNEQ: CLOSED}) {
+			pageInfo { hasNextPage hasPreviousPage } edges { node { code } } } }`},
+		{name: "an empty page of nothing says there is nothing more", statements: 1, query: `{ programmes(first: 0, where: {codeHasPrefix: "no such code"}) {
+			pageInfo { hasNextPage hasPreviousPage } totalCount edges { node { code } } } }`},
+		{name: "an empty page without pageInfo or count", statements: 1, query: `{ organisations(first: 0) { edges { node { acronym } } } }`},
 		{name: "history with no page steps aside", query: `{ programmes(first: 2) { edges { node { history(first: 0) { totalCount } } } } }`},
 		{name: "a backward page", statements: 1, query: `{ programmes(last: 2) { totalCount edges { node { code participations { role } } } } }`},
 		{name: "first and last together step aside", query: `{ programmes(first: 2, last: 2) { totalCount edges { node { code } } } }`},

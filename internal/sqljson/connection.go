@@ -141,7 +141,7 @@ func (c *Connections) Answer(ctx context.Context, op *graphql.OperationContext, 
 		if err != nil {
 			return JSON{}, err
 		}
-		query, args := c.statement(r, req, comp.shape, params)
+		query, args := c.statement(r, req, comp.shape.forPage(req), params)
 		p = &plan{req: req, query: query, args: args}
 		// The nested connections' arguments are the statement's too.
 		if literal(f.Arguments) && nestedLiteral(comp.shape.params) {
@@ -149,7 +149,7 @@ func (c *Connections) Answer(ctx context.Context, op *graphql.OperationContext, 
 			c.compiled.keep(key, comp)
 		}
 	}
-	shape, req := comp.shape, p.req
+	shape, req := comp.shape.forPage(p.req), p.req
 	t := c.seats.ticket(ctx, op)
 	if p.large.Load() {
 		if err := t.first(); err != nil {

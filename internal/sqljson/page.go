@@ -122,15 +122,14 @@ func both(a, b func(*entsql.Selector)) func(*entsql.Selector) {
 	return func(s *entsql.Selector) { a(s); b(s) }
 }
 
-// size reads first or last; one out of range, or 0 (which entgql answers
-// with a count alone), goes to the general path.
+// size reads first or last; one out of range goes to the general path.
 func (c *Connections) size(args map[string]any, name string) (int, bool, error) {
 	v, ok := args[name]
 	if !ok || v == nil {
 		return 0, false, nil
 	}
 	n, ok := toInt(v)
-	if !ok || n < 1 || n > c.maxPage {
+	if !ok || n < 0 || n > c.maxPage {
 		return 0, false, unsupported("%s = %v", name, v)
 	}
 	return n, true, nil
@@ -213,6 +212,16 @@ func (req *page) cursors() error {
 	return nil
 }
 
+// forPage is the shape a page asks of its statement: an empty page (first:
+// 0 or last: 0) still counts the matches when pageInfo is asked, which
+// then says whether any exist, as entgql answers it.
+func (s shape) forPage(req page) shape {
+	if req.limit == 0 && len(s.pageInfo) > 0 {
+		s.total = true
+	}
+	return s
+}
+
 // statement is the one SQL statement: the page of records (entgql's filter,
 // cursors and order, one row more than asked when pageInfo must tell
 // whether there is another page), each row with its JSON, and the total
@@ -221,7 +230,7 @@ func (req *page) cursors() error {
 // once (a materialized CTE, with their order values) and both read them.
 // params are the nested connections' arguments (paged.go).
 func (c *Connections) statement(r *rootField, req page, s shape, params []any) (string, []any) {
-	req.probe = len(s.pageInfo) > 0
+	req.probe = len(s.pageInfo) > 0 && req.limit != 0
 	pageSel, filterSel, countSel := c.selectors(r, req, s)
 	var b entsql.Builder
 	b.SetDialect(c.dialect)

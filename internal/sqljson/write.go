@@ -90,11 +90,11 @@ type pageInfo struct{ hasNext, hasPrevious bool }
 // arrange gives the rows to write, in the order to write them, and what
 // pageInfo says, by entgql's rules: the row past the limit only tells that
 // there is more, a backward page is read in reverse, and a cursor says
-// there is something on its other side. Without edges entgql only counts,
-// and says there is more in the direction of reading whenever anything
-// matches.
+// there is something on its other side. Without edges, or with an empty
+// page, entgql only counts, and says there is more in the direction of
+// reading whenever anything matches.
 func arrange(s shape, req page, res result) ([]int, pageInfo) {
-	if !s.edges {
+	if !s.edges || req.limit == 0 { // first: 0 or last: 0 gives no edges either
 		any := res.total > 0 && req.limit != unlimited
 		return nil, pageInfo{hasNext: req.forward && any, hasPrevious: !req.forward && any}
 	}
