@@ -233,18 +233,9 @@ func init() {
 		writeCursor(&b, int(id), []any{})
 		return strings.Trim(b.String(), `"`), nil
 	})
-	registerNullable("registry_float", func(v driver.Value) (driver.Value, error) {
-		var text string
-		switch x := v.(type) {
-		case string:
-			text = x
-		case []byte:
-			text = string(x)
-		default:
-			return nil, fmt.Errorf("registry_float: a %T, not a number's JSON text", v)
-		}
+	registerNullable("registry_float", textFunc("registry_float", "a number's JSON text", func(text string) (driver.Value, error) {
 		return formatFloat(text)
-	})
+	}))
 	registerNullable("registry_map", func(v driver.Value) (driver.Value, error) {
 		switch x := v.(type) {
 		case string:
@@ -270,6 +261,20 @@ func registerNullable(name string, fn func(driver.Value) (driver.Value, error)) 
 			return fn(args[0])
 		},
 	})
+}
+
+// textFunc is fn on a text argument (SQLite gives text as a string or as
+// bytes); any other value is an error saying the function wanted what.
+func textFunc(name, what string, fn func(string) (driver.Value, error)) func(driver.Value) (driver.Value, error) {
+	return func(v driver.Value) (driver.Value, error) {
+		switch x := v.(type) {
+		case string:
+			return fn(x)
+		case []byte:
+			return fn(string(x))
+		}
+		return nil, fmt.Errorf("%s: a %T, not %s", name, v, what)
+	}
 }
 
 // marshalMap reads stored JSON as ent reads a map field and writes it as

@@ -2,7 +2,6 @@ package sqljson
 
 import (
 	"database/sql/driver"
-	"fmt"
 	"strings"
 	"unicode"
 
@@ -136,27 +135,14 @@ func (sqliteJSON) decimal(s string) string { return "registry_decimal(" + s + ")
 func (sqliteJSON) quoted(s string) string { return "json_quote(" + s + ")" }
 
 func init() {
-	registerNullable("registry_upper", textFunc("registry_upper", func(s string) (driver.Value, error) {
+	registerNullable("registry_upper", textFunc("registry_upper", "text", func(s string) (driver.Value, error) {
 		return strings.ToUpper(s), nil
 	}))
-	registerNullable("registry_decimal", textFunc("registry_decimal", func(s string) (driver.Value, error) {
+	registerNullable("registry_decimal", textFunc("registry_decimal", "text", func(s string) (driver.Value, error) {
 		d, err := decimals.Parse(s)
 		if err != nil {
 			return nil, nil // no amount, as the view gives none
 		}
 		return d.String(), nil
 	}))
-}
-
-// textFunc is fn on a text argument.
-func textFunc(name string, fn func(string) (driver.Value, error)) func(driver.Value) (driver.Value, error) {
-	return func(v driver.Value) (driver.Value, error) {
-		switch x := v.(type) {
-		case string:
-			return fn(x)
-		case []byte:
-			return fn(string(x))
-		}
-		return nil, fmt.Errorf("%s: a %T, not text", name, v)
-	}
 }
