@@ -386,22 +386,32 @@ func scan(rows *sql.Rows, orders []orderField, s shape, finish func([]byte) ([]b
 		}
 		res.ids = append(res.ids, int(id.Int64))
 		res.values = append(res.values, cursor)
-		nodes := make([][]byte, len(raw))
-		for i, node := range raw {
-			// Counted before the copy: a scan held back keeps no copy of
-			// the row it waits with.
-			if err := grow(len(node)); err != nil {
-				return res, err
-			}
-			json, err := finish(node)
-			if err != nil {
-				return res, fmt.Errorf("record %d: %w", id.Int64, err)
-			}
-			nodes[i] = compact(json) // a copy: RawBytes last until the next row
+		nodes, err := keepNodes(int(id.Int64), raw, grow, finish)
+		if err != nil {
+			return res, err
 		}
 		res.nodes = append(res.nodes, nodes)
 	}
 	return res, rows.Err()
+}
+
+// keepNodes finishes a row's JSON of each node selection and keeps a
+// compacted copy of each (RawBytes last until the next row). Each is counted
+// by grow before its copy: a scan held back keeps no copy of the row it
+// waits with.
+func keepNodes(id int, raw []sql.RawBytes, grow func(int) error, finish func([]byte) ([]byte, error)) ([][]byte, error) {
+	nodes := make([][]byte, len(raw))
+	for i, node := range raw {
+		if err := grow(len(node)); err != nil {
+			return nil, err
+		}
+		json, err := finish(node)
+		if err != nil {
+			return nil, fmt.Errorf("record %d: %w", id, err)
+		}
+		nodes[i] = compact(json)
+	}
+	return nodes, nil
 }
 
 // cursorValues gives a row's order values the Go types entgql's cursors

@@ -202,16 +202,11 @@ func scanSearch(rows *sql.Rows, nodes int, finish func([]byte) ([]byte, error), 
 			continue
 		}
 		h := searchHit{id: int(id.Int64), score: score.Float64, snippet: snippet.String}
-		for _, node := range raw {
-			if err := grow(len(node)); err != nil {
-				return res, err
-			}
-			json, err := finish(node)
-			if err != nil {
-				return res, fmt.Errorf("record %d: %w", h.id, err)
-			}
-			h.nodes = append(h.nodes, compact(json)) // a copy: RawBytes last until the next row
+		nodes, err := keepNodes(h.id, raw, grow, finish)
+		if err != nil {
+			return res, err
 		}
+		h.nodes = nodes
 		res.hits = append(res.hits, h)
 	}
 	return res, rows.Err()
