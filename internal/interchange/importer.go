@@ -239,7 +239,8 @@ func readBatch(r *iati.Reader) ([]*iati.Activity, []int, error) {
 // batchOf imports a batch of activities optimistically first: with no
 // savepoint each, their new rows (on PostgreSQL their programmes, with
 // ids reserved; participations, countries, fundings, contacts,
-// projections) left to one insert per table for the whole batch. Should an activity fail (one skipped before it writes apart), or
+// projections) left to one insert per table for the whole batch. Should
+// an activity fail (one skipped before it writes apart), or
 // that insert (a row the rules refuse, a statement the store refuses), the
 // batch is rolled back and written again, each activity under its own
 // savepoint and its rows inserted at once, so that only the activity at
