@@ -70,15 +70,24 @@ func TestBadInput(t *testing.T) {
 			})
 		}
 
+		// The JSON transport's own decoding checks the body that
+		// requireJSON leaves to it: either way a body that is not JSON
+		// is said to be so.
 		bodies := []struct {
 			name        string
 			contentType string
 			body        string
 			wantStatus  int
+			wantMsg     string
 		}{
-			{"a body that is not JSON", "application/json", `{"query": `, http.StatusBadRequest},
-			{"a body that is plain text", "text/plain", `{ programmes { totalCount } }`, http.StatusUnsupportedMediaType},
-			{"an oversized body", "application/json", `{"query": "` + strings.Repeat("x", 2<<20) + `"}`, http.StatusRequestEntityTooLarge},
+			{"a body that is not JSON", "application/json", `{"query": `, http.StatusBadRequest, "not valid JSON"},
+			{"a body with more after its JSON", "application/json", `{"query": "{ a }"} x`, http.StatusBadRequest, "not valid JSON"},
+			{"two JSON values", "application/json", `{"query": "{ a }"} {}`, http.StatusBadRequest, "not valid JSON"},
+			{"JSON that is no object", "application/json", `["{ programmes { totalCount } }"]`, http.StatusBadRequest, "not a GraphQL request"},
+			{"a query that is no string", "application/json", `{"query": 1}`, http.StatusBadRequest, "not a GraphQL request"},
+			{"not JSON, with parameters", "application/json; charset=utf-8", `{"query": `, http.StatusBadRequest, "not valid JSON"},
+			{"a body that is plain text", "text/plain", `{ programmes { totalCount } }`, http.StatusUnsupportedMediaType, "as JSON"},
+			{"an oversized body", "application/json", `{"query": "` + strings.Repeat("x", 2<<20) + `"}`, http.StatusRequestEntityTooLarge, "larger than"},
 		}
 		for _, b := range bodies {
 			t.Run(b.name, func(t *testing.T) {
@@ -88,6 +97,20 @@ func TestBadInput(t *testing.T) {
 				}
 				if resp.code() != "BAD_REQUEST" {
 					t.Errorf("code = %q, want BAD_REQUEST", resp.code())
+				}
+				if len(resp.Errors) == 0 || !strings.Contains(resp.Errors[0].Message, b.wantMsg) {
+					t.Errorf("errors %+v do not say %q", resp.Errors, b.wantMsg)
+				}
+			})
+		}
+
+		// Content types the quick reading takes as they are, and forms it
+		// leaves to mime.ParseMediaType, are read alike.
+		for _, ct := range []string{"application/json", "application/json; charset=utf-8", "Application/JSON", " application/json"} {
+			t.Run("a query sent as "+ct, func(t *testing.T) {
+				resp := r.post(t, ct, []byte(`{"query": "{ programmes(first: 1) { totalCount } }"}`))
+				if resp.Status != http.StatusOK || len(resp.Errors) > 0 || len(resp.Data) == 0 {
+					t.Errorf("status %d, errors %+v", resp.Status, resp.Errors)
 				}
 			})
 		}

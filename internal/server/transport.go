@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -54,8 +53,7 @@ func (overHTTP) Supports(r *http.Request) bool {
 	if r.Method == http.MethodGet {
 		return true
 	}
-	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	return r.Method == http.MethodPost && mt == mediaJSON
+	return r.Method == http.MethodPost && mediaType(r.Header.Get("Content-Type")) == mediaJSON
 }
 
 // params is a request's GraphQL parameters as JSON.
@@ -95,6 +93,10 @@ func (overHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExe
 			return
 		}
 		if err := decodeParams(body, &p); err != nil {
+			if !json.Valid(body) { // requireJSON left this check to the decoding
+				badJSON(w)
+				return
+			}
 			badRequest(w, "request body is not a GraphQL request: "+jsonProblem(err))
 			return
 		}
@@ -139,11 +141,7 @@ func (overHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExe
 // a wildcard or for anything else (legacy clients).
 func responseMedia(accept string) string {
 	for part := range strings.SplitSeq(accept, ",") {
-		mt, _, err := mime.ParseMediaType(strings.TrimSpace(part))
-		if err != nil {
-			continue
-		}
-		switch mt {
+		switch mediaType(strings.TrimSpace(part)) {
 		case mediaJSON:
 			return mediaJSON
 		case mediaGraphQLReply:
