@@ -136,7 +136,7 @@ func GraphQL(st *store.Store, opts Options) http.Handler {
 	schema := graph.NewSchema(st.Client, graph.WithDialect(st.Dialect))
 	srv := handler.New(schema)
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(overHTTP{})
+	srv.AddTransport(overHTTP{known: newKnownBodies()})
 	srv.AddTransport(codedMultipart{})
 	queryCache := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(queryCache)

@@ -1,7 +1,9 @@
 package server
 
 import (
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -49,4 +51,67 @@ func TestDecodeParamsAsDecodeJSON(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestKnownBodiesAsDecodeParams: a body decoded again from what knownBodies
+// kept gives what decodeParams gives, the error too; only bodies without
+// variables or extensions are kept, and a full set is emptied.
+func TestKnownBodiesAsDecodeParams(t *testing.T) {
+	for _, c := range []struct {
+		body string
+		kept bool
+	}{
+		{`{"query":"{ a }"}`, true},
+		{`{"query":"query Q { a }","operationName":"Q"}`, true},
+		{`{"query":"{ a }","variables":null,"extensions":null}`, true},
+		{`{"query":"\u00e9\n\"q\""}`, true},
+		{`{"query":"query($n: Int) { a(first: $n) }","variables":{"n":1}}`, false},
+		{`{"query":"{ a }","variables":{}}`, false},
+		{`{"extensions":{"persistedQuery":{"version":1,"sha256Hash":"abc"}}}`, false},
+		{`{"query":1}`, false},
+		{`{"query":`, false},
+		{`[]`, false},
+	} {
+		t.Run(c.body, func(t *testing.T) {
+			k := newKnownBodies()
+			var want params
+			wantErr := decodeParams([]byte(c.body), &want)
+			for round := range 2 {
+				var got params
+				err := k.decode([]byte(c.body), &got)
+				if (err == nil) != (wantErr == nil) || err != nil && jsonProblem(err) != jsonProblem(wantErr) {
+					t.Fatalf("round %d: error %v, want %v", round, err, wantErr)
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("round %d: params %#v, want %#v", round, got, want)
+				}
+			}
+			if kept := len(k.params) == 1; kept != c.kept {
+				t.Errorf("kept %v, want %v", kept, c.kept)
+			}
+		})
+	}
+	t.Run("a full set is emptied", func(t *testing.T) {
+		k := newKnownBodies()
+		for i := range knownBodyCount + 1 {
+			var p params
+			if err := k.decode(fmt.Appendf(nil, `{"query":"{ a%d }"}`, i), &p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if len(k.params) != 1 {
+			t.Errorf("%d bodies kept after %d, want 1", len(k.params), knownBodyCount+1)
+		}
+	})
+	t.Run("a large body is not kept", func(t *testing.T) {
+		k := newKnownBodies()
+		var p params
+		body := fmt.Appendf(nil, `{"query":"{ a %s }"}`, strings.Repeat(" ", knownBodyBytes))
+		if err := k.decode(body, &p); err != nil || p.Query == nil {
+			t.Fatalf("%v, %v", err, p)
+		}
+		if len(k.params) != 0 {
+			t.Errorf("kept a body of %d bytes", len(body))
+		}
+	})
 }
