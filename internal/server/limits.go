@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -21,6 +22,10 @@ type Limits struct {
 	// (first or last, else the default page), a plain list by ListFactor;
 	// each SQL statement the query is estimated to run adds StatementCost.
 	MaxCost int
+
+	// measured keeps what operations without variables measured (see
+	// measuredOps); nil keeps nothing.
+	measured *measuredOps
 }
 
 // StatementCost is what one estimated SQL statement adds to a query's cost:
@@ -46,11 +51,10 @@ func (l Limits) MutateOperationContext(_ context.Context, oc *graphql.OperationC
 	if oc.Operation == nil {
 		return nil
 	}
-	depth, values := measure(oc.Operation.SelectionSet, oc.Variables, map[string]bool{})
+	depth, values, statements := l.measured.of(oc.Operation, oc.Variables)
 	if l.MaxDepth > 0 && depth > l.MaxDepth {
 		return limitError("DEPTH_LIMIT", fmt.Sprintf("the query nests %d levels deep, %d more than the limit of %d", depth, depth-l.MaxDepth, l.MaxDepth))
 	}
-	statements := rootStatements(oc.Operation.SelectionSet, map[string]bool{})
 	cost := values + statements*StatementCost
 	if l.MaxCost > 0 && cost > l.MaxCost {
 		err := limitError("COMPLEXITY_LIMIT", fmt.Sprintf("the query could return about %d values and run about %d SQL statements (cost %d at %d a statement), %d more than the limit of %d; ask for smaller pages (first/last), fewer nested lists or fewer root fields", values, statements, cost, StatementCost, cost-l.MaxCost, l.MaxCost))
@@ -58,6 +62,50 @@ func (l Limits) MutateOperationContext(_ context.Context, oc *graphql.OperationC
 		return err
 	}
 	return nil
+}
+
+// measuredOps keeps the measures of operations that declare no variables,
+// by the parsed operation: gqlgen's query cache hands a repeated query text
+// the same document, and without variables its measures cannot change, so a
+// repeat skips walking every field (a few per cent of a small query's
+// time). Keeping an operation keeps its document alive: the set is bounded
+// like the query cache and emptied when full.
+type measuredOps struct {
+	mu  sync.Mutex
+	ops map[*ast.OperationDefinition]measures
+}
+
+type measures struct{ depth, values, statements int }
+
+// measuredOpsCount bounds measuredOps, as the parsed-query cache is bounded.
+const measuredOpsCount = 1000
+
+func newMeasuredOps() *measuredOps {
+	return &measuredOps{ops: map[*ast.OperationDefinition]measures{}}
+}
+
+// of gives an operation's depth, estimated values and statements.
+func (m *measuredOps) of(op *ast.OperationDefinition, vars map[string]any) (depth, values, statements int) {
+	keep := m != nil && len(op.VariableDefinitions) == 0
+	if keep {
+		m.mu.Lock()
+		got, ok := m.ops[op]
+		m.mu.Unlock()
+		if ok {
+			return got.depth, got.values, got.statements
+		}
+	}
+	depth, values = measure(op.SelectionSet, vars, map[string]bool{})
+	statements = rootStatements(op.SelectionSet, map[string]bool{})
+	if keep {
+		m.mu.Lock()
+		if len(m.ops) >= measuredOpsCount {
+			clear(m.ops)
+		}
+		m.ops[op] = measures{depth, values, statements}
+		m.mu.Unlock()
+	}
+	return depth, values, statements
 }
 
 func limitError(code, msg string) *gqlerror.Error {

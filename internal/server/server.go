@@ -129,6 +129,7 @@ func GraphQL(st *store.Store, opts Options) http.Handler {
 	if limits.MaxCost == 0 {
 		limits.MaxCost = DefaultLimits.MaxCost
 	}
+	limits.measured = newMeasuredOps()
 	apqSize := opts.APQCacheSize
 	if apqSize <= 0 {
 		apqSize = 1000
