@@ -6,9 +6,8 @@ import (
 	"github.com/aidregistry/registry/internal/server"
 )
 
-// TestSQLJSONToOneLinksInLists: the to-one links of a list's elements,
-// which the SQL JSON path joins in the list's FROM, answer as the
-// resolvers do: null where the link is NULL, links of links, a list inside
+// TestSQLJSONToOneLinksInLists: the to-one links of a list's elements
+// answer as the resolvers do: null where the link is NULL, links of links, a list inside
 // a linked record with links of its own, a link under an alias beside a
 // nested connection of a linked record, and many-to-many lists. Each case
 // names text its answer must hold, so that it cannot pass on nulls alone.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -32,9 +31,6 @@ type compiler struct {
 	// params are the nested connections, whose arguments the statement
 	// reads from paramsAlias (paged.go), in the order of its columns.
 	params []graphql.CollectedField
-	// joins, while a list's element is compiled, collects the joins its
-	// to-one links read through (joins.go); nil elsewhere.
-	joins *strings.Builder
 }
 
 func (c *compiler) alias() string {
@@ -152,26 +148,29 @@ func (c *compiler) field(typ string, obj object, row string, f graphql.Collected
 		v, err := c.elements(def, row, f.Selections)
 		return v, true, err
 	case connection:
-		v, err := c.apart(func() (string, error) { return c.connection(def, row, f) })
+		v, err := c.connection(def, row, f)
 		return v, true, err
 	case money:
 		v, err := c.money(row, def, f.Selections)
 		return v, true, err
 	case toOne:
-		v, err := c.toOne(def, row, f.Selections)
-		return v, true, err
+		t := c.alias()
+		target := objects[def.target]
+		inner, err := c.object(def.target, t, f.Selections)
+		return "(SELECT " + inner + " FROM " + target.table + " " + t +
+			" WHERE " + ident(t, "id") + " = " + ident(row, def.column) + ")", true, err
 	case toMany:
 		t := c.alias()
 		target := objects[def.target]
-		inner, joins, err := c.listElement(def.target, t, f.Selections)
-		from := "FROM " + target.table + " " + t + joins + " WHERE " + ident(t, def.column) + " = " + ident(row, "id")
+		inner, err := c.object(def.target, t, f.Selections)
+		from := "FROM " + target.table + " " + t + " WHERE " + ident(t, def.column) + " = " + ident(row, "id")
 		return c.sql.array(inner, from, ident(t, "id")), true, err
 	case manyToMany:
 		t, j := c.alias(), c.alias()
 		target := objects[def.target]
-		inner, joins, err := c.listElement(def.target, t, f.Selections)
+		inner, err := c.object(def.target, t, f.Selections)
 		from := "FROM " + target.table + " " + t + " JOIN " + def.join + " " + j +
-			" ON " + ident(j, def.other) + " = " + ident(t, "id") + joins + " WHERE " + ident(j, def.own) + " = " + ident(row, "id")
+			" ON " + ident(j, def.other) + " = " + ident(t, "id") + " WHERE " + ident(j, def.own) + " = " + ident(row, "id")
 		return c.sql.array(inner, from, ident(t, "id")), true, err
 	}
 	return "", false, unsupported("field kind %d", def.kind)
