@@ -138,7 +138,14 @@ func (postgres) anyID(column string) string { return gid.EncodeAnySQL(column) }
 
 func (postgres) jsonMap(column string) string { return markedMap(column) }
 
+// finish looks once for what both marks hold, a NUL escaped, before it
+// looks for either: most records have neither, and bytes.Index stops at
+// every brace of a record when it looks for a mark itself, where a
+// backslash is rare (a Q6 page spent a seventh of the server's time there).
 func (postgres) finish(node []byte) ([]byte, error) {
+	if !bytes.Contains(node, []byte(markNUL)) {
+		return node, nil
+	}
 	node, err := finishMaps(node)
 	if err != nil {
 		return nil, err

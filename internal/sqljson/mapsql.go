@@ -25,6 +25,9 @@ import (
 // compiler wrapped.
 const mapMark = `{"\u0000m":`
 
+// markNUL is the NUL escaped that mapMark and floatMark both hold.
+const markNUL = `\u0000`
+
 // markedMap is a jsonb column's text wrapped in the mark, null for null.
 func markedMap(column string) string {
 	return "CASE WHEN " + column + " IS NULL THEN NULL ELSE ('" + mapMark + "' || " + column + "::text || '}')::json END"

@@ -48,3 +48,20 @@ func TestFinishFloats(t *testing.T) {
 		}
 	}
 }
+
+// TestFinishRecords: PostgreSQL's finish gives a record without marks as
+// it is, an escaped NUL that marks nothing included, and rewrites the
+// Maps and Floats of one that has them, both kinds in one record.
+func TestFinishRecords(t *testing.T) {
+	for _, c := range []struct{ what, in, want string }{
+		{"no mark", `{"a" : [{"b" : "x\\y"}]}`, `{"a" : [{"b" : "x\\y"}]}`},
+		{"a NUL that marks nothing", `{"a" : "\u0000m"}`, `{"a" : "\u0000m"}`},
+		{"a Map and a Float", `{"m" : ` + mapMark + `{"b": 1, "a": 2}}, "f" : ` + floatMark + `1234567.5}}`,
+			`{"m" : {"a":2,"b":1}, "f" : 1.2345675e+06}`},
+	} {
+		got, err := postgres{}.finish([]byte(c.in))
+		if err != nil || string(got) != c.want {
+			t.Errorf("%s: got %s (%v), want %s", c.what, got, err, c.want)
+		}
+	}
+}
