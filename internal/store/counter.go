@@ -147,6 +147,9 @@ func (d *countingDriver) BeginTx(ctx context.Context, opts *sql.TxOptions) (dial
 // ExecContext and QueryContext let hand-written SQL (analytics, search)
 // go through ent's client, inside its transactions, and be counted too.
 func (d *countingDriver) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if _, ok := asCopier(args); ok {
+		return nil, fmt.Errorf("copy: %s needs a transaction", query)
+	}
 	return d.c.execRaw(ctx, d.Driver, "driver", query, args)
 }
 
@@ -157,6 +160,9 @@ func (d *countingDriver) QueryContext(ctx context.Context, query string, args ..
 
 // ExecContext: see countingDriver.ExecContext.
 func (t *countingTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if cp, ok := asCopier(args); ok {
+		return t.c.copyIn(ctx, t.Tx, cp)
+	}
 	return t.c.execRaw(ctx, t.Tx, "transaction", query, args)
 }
 
