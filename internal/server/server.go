@@ -159,6 +159,7 @@ func GraphQL(st *store.Store, opts Options) http.Handler {
 	srv.Use(entgql.Transactioner{TxOpener: st.Client})
 	srv.AroundFields(pageLimits)
 	srv.AroundFields(connectionSelections)
+	srv.AroundFields(linkSelections(schema.Schema()))
 	srv.AroundRootFields(streamRaw) // outermost: it sees what every other gives
 	if !opts.NoSQLJSON {
 		srv.AroundRootFields(sqlJSON(st, schema.Schema(), logger))

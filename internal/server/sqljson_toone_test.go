@@ -36,6 +36,13 @@ func TestSQLJSONToOneLinksInLists(t *testing.T) {
 			query: `{ programmes(where: {code: "SIDP"}) { edges { node { code
 				countries { role country { iso2 } areas { name country { iso2 } programmeCountries { role programme { code } country { iso2 } } } } } } } }`,
 			holds: []string{`"areas":[{"name":"`, `"country":{"iso2":"SO"}`, `"programme":{"code":"QUESTS-MIDA"}`, `"programme":{"code":"SIDP"}`}},
+		{name: "a link asked twice under aliases, each with its own fields",
+			query: `{ programmes(where: {code: "S72-805"}) { edges { node { code a: parent { code } b: parent { title } } } } }`,
+			holds: []string{`"a":{"code":"MIDA"}`, `"b":{"title":"`}},
+		{name: "links asked twice under aliases in a list's elements, one with links of its own",
+			query: `{ fundings(first: 5) { edges { node { f: funder { acronym } g: funder { name headquarters { iso2 } }
+				p: programme { code } q: programme { title } } } } }`,
+			holds: []string{`"f":{"acronym":"`, `"g":{"name":"`, `"p":{"code":"`, `"q":{"title":"`}},
 	}
 	eachRegistry(t, func(t *testing.T, fast *registry) {
 		slow := resolversOnly(t, fast, server.Options{})
