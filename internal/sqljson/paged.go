@@ -33,33 +33,26 @@ func (c *compiler) connection(def field, row string, f graphql.CollectedField) (
 	p := pagedSQL{c: c, table: target.table, key: def.column, row: row, first: first, after: after}
 
 	fields := graphql.CollectFields(c.op, f.Selections, []string{connType})
-	edges, counted := false, false
+	// The server gives entgql each of these fields under its own name
+	// (internal/server's connectionSelections), so entgql loads the page
+	// when edges are asked under any name, and counts when a count or
+	// pageInfo is.
+	edges := false
 	for _, cf := range fields {
 		edges = edges || cf.Name == "edges"
-		// entgql finds these by alias: it counts only when it sees one.
-		counted = counted || (cf.Alias == "totalCount" && cf.Name == "totalCount") || (cf.Alias == "pageInfo" && cf.Name == "pageInfo")
 	}
 	m := newMembers(len(fields))
 	for _, cf := range fields {
-		if cf.Alias == "edges" && cf.Name != "edges" || cf.Name == "edges" && cf.Alias != "edges" {
-			return "", unsupported("%s.%s aliased %s", connType, cf.Name, cf.Alias)
-		}
 		var v string
 		isJSON := true
 		switch cf.Name {
 		case "__typename":
 			v, isJSON = quote(connType), false
 		case "totalCount":
-			if !counted {
-				return "", unsupported("%s.totalCount under another name", connType) // entgql gives the page's length
-			}
 			v, isJSON = p.count(false), false
 		case "edges":
 			v, err = p.edges(def.target, edgeType, cf.Selections)
 		case "pageInfo":
-			if !edges && !counted {
-				return "", unsupported("%s.pageInfo under another name without edges", connType)
-			}
 			v, err = p.pageInfo(cf.Selections, edges)
 		default:
 			return "", unsupported("%s.%s", connType, cf.Name)
@@ -139,10 +132,13 @@ func (p pagedSQL) edges(target, edgeType string, sel ast.SelectionSet) (string, 
 }
 
 // pageInfo follows entgql: without edges it only counts, and says there
-// is a next page when anything matches and first was given.
+// is a next page when anything matches and first was given. An empty page
+// (first: 0) has no cursors and nothing before it, and a next page when
+// anything matches, after the cursor or not.
 func (p pagedSQL) pageInfo(sel ast.SelectionSet, edges bool) (string, error) {
 	fields := graphql.CollectFields(p.c.op, sel, []string{"PageInfo"})
 	m := newMembers(len(fields))
+	empty := "COALESCE(" + p.first + ", -1) = 0"
 	for _, pf := range fields {
 		var v string
 		isJSON := false
@@ -150,18 +146,20 @@ func (p pagedSQL) pageInfo(sel ast.SelectionSet, edges bool) (string, error) {
 		case pf.Name == "__typename":
 			v = quote("PageInfo")
 		case pf.Name == "hasNextPage" && edges:
-			v, isJSON = p.c.sql.boolean(p.first + " IS NOT NULL AND " + p.count(true) + " > " + p.first)
+			v, isJSON = p.c.sql.boolean("CASE WHEN " + empty + " THEN " + p.count(false) + " > 0 ELSE " +
+				p.first + " IS NOT NULL AND " + p.count(true) + " > " + p.first + " END")
 		case pf.Name == "hasNextPage":
 			v, isJSON = p.c.sql.boolean(p.first + " IS NOT NULL AND " + p.count(false) + " > 0")
 		case pf.Name == "hasPreviousPage" && edges:
-			v, isJSON = p.c.sql.boolean(p.after + " IS NOT NULL")
+			v, isJSON = p.c.sql.boolean("NOT " + empty + " AND " + p.after + " IS NOT NULL")
 		case pf.Name == "hasPreviousPage":
 			v, isJSON = p.c.sql.boolean("1 = 0")
 		case (pf.Name == "startCursor" || pf.Name == "endCursor") && !edges:
 			v = "NULL"
 		case pf.Name == "startCursor":
 			t := p.c.alias()
-			v = "(SELECT " + p.c.sql.cursor(ident(t, "id")) + " " + p.from(t, true) + " ORDER BY " + ident(t, "id") + " LIMIT 1)"
+			v = "(SELECT " + p.c.sql.cursor(ident(t, "id")) + " " + p.from(t, true) + " AND NOT " + empty +
+				" ORDER BY " + ident(t, "id") + " LIMIT 1)"
 		case pf.Name == "endCursor":
 			t := p.c.alias()
 			v = "(SELECT " + p.c.sql.cursor(ident(t, "id")) + " " + p.page(t) + " ORDER BY " + ident(t, "id") + " DESC LIMIT 1)"
@@ -176,7 +174,7 @@ func (p pagedSQL) pageInfo(sel ast.SelectionSet, edges bool) (string, error) {
 // paramValues reads the arguments of the nested connections of a
 // compilation for this request: each one's page size (without one, the
 // server's default where it fills one in, else none) and its cursor's id. What the resolvers would
-// refuse, or answer otherwise (no edges for first: 0), they answer.
+// refuse they answer.
 func (c *Connections) paramValues(op *graphql.OperationContext, params []graphql.CollectedField) ([]any, error) {
 	values := make([]any, 0, 2*len(params))
 	for _, f := range params {
@@ -187,7 +185,7 @@ func (c *Connections) paramValues(op *graphql.OperationContext, params []graphql
 		}
 		if v := args["first"]; v != nil {
 			n, ok := toInt(v)
-			if !ok || n < 1 || n > c.maxPage {
+			if !ok || n < 0 || n > c.maxPage {
 				return nil, unsupported("%s(first: %v)", f.Name, v)
 			}
 			first = n

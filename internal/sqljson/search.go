@@ -109,7 +109,7 @@ func (c *Connections) searchShape(op *graphql.OperationContext, f graphql.Collec
 // hitSQL builds a hit's record, of the type its kind names, in the ranking's
 // row r: one lookup by id in the one table it can be in.
 func (c *Connections) hitSQL(op *graphql.OperationContext, node graphql.CollectedField) (string, error) {
-	comp := &compiler{sql: c.sql, schema: c.schema, op: op, maxFields: 50}
+	comp := &compiler{sql: c.sql, schema: c.schema, op: op}
 	expr := "CASE r.kind"
 	for _, kind := range slices.Sorted(maps.Keys(c.search.Kinds)) {
 		typ := c.search.Kinds[kind]
