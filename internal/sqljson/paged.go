@@ -2,6 +2,7 @@ package sqljson
 
 import (
 	"strconv"
+	"strings"
 
 	entsql "entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
@@ -206,6 +207,39 @@ func (c *Connections) paramValues(op *graphql.OperationContext, params []graphql
 	return values, nil
 }
 
+// literalParams is writeParams' relation with the values written in: the
+// search's statement numbers its bind parameters in internal/search, so
+// the hits' nested connections take none. The values are integers (or
+// null), which paramValues has read as such.
+func literalParams(values []any) string {
+	if len(values) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(" CROSS JOIN (SELECT ")
+	for i, v := range values {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		text := "NULL"
+		if n, ok := v.(int); ok {
+			text = strconv.Itoa(n)
+		}
+		b.WriteString("CAST(" + text + " AS BIGINT) AS " + paramName(i))
+	}
+	b.WriteString(") " + paramsAlias)
+	return b.String()
+}
+
+// paramName is the column of the i-th value of the relation of nested
+// connections' arguments: f<k> and a<k> for the k-th connection.
+func paramName(i int) string {
+	if i%2 == 1 {
+		return "a" + strconv.Itoa(i/2+1)
+	}
+	return "f" + strconv.Itoa(i/2+1)
+}
+
 // writeParams writes the relation of the nested connections' arguments,
 // joined to the rows the statement selects; nothing without any.
 func writeParams(b *entsql.Builder, values []any) {
@@ -217,11 +251,7 @@ func writeParams(b *entsql.Builder, values []any) {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		name := "f"
-		if i%2 == 1 {
-			name = "a"
-		}
-		b.WriteString("CAST(").Arg(v).WriteString(" AS BIGINT) AS " + name + strconv.Itoa(i/2+1))
+		b.WriteString("CAST(").Arg(v).WriteString(" AS BIGINT) AS " + paramName(i))
 	}
 	b.WriteString(") " + paramsAlias)
 }
