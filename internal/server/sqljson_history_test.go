@@ -46,6 +46,16 @@ func TestSQLJSONAnswersHistoryAndChanges(t *testing.T) {
 			{"changes with aliases and fragments", `fragment C on Change { op: operation recordID ... on Node { id } }
 				{ all: changes(first: 2, where: {recordTypeNEQ: "Test"}) { __typename edges { __typename c: cursor node { ...C } } totalCount } }`},
 			{"changes, a count alone", `{ changes(first: 3) { totalCount pageInfo { hasNextPage hasPreviousPage } } }`},
+			{"history with no page", `{ programmes(first: 4, orderBy: [{field: CODE}]) { edges { node { code history(first: 0) { ` + historyConn + ` } } } } }`},
+			{"history with no page, a count alone", `{ programmes(first: 2) { edges { node { history(first: 0) { totalCount edges { cursor } } } } } }`},
+			{"history's fields under other names", `{ programmes(first: 4, orderBy: [{field: CODE}]) { edges { node { code history(first: 2) {
+				n: totalCount e: edges { c: cursor n: node { op: operation } } info: pageInfo { more: hasNextPage endCursor } } } } } }`},
+			{"history's edges twice and a count under another name", `{ programmes(first: 3, orderBy: [{field: CODE}]) { edges { node {
+				history { n: totalCount edges { cursor } e: edges { node { id } } } } } } }`},
+			{"history's pageInfo under another name without edges", `{ programmes(first: 3, orderBy: [{field: CODE}]) { edges { node {
+				history(first: 1) { info: pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } } } }`},
+			{"history's edges under another name with no page", `{ programmes(first: 3, orderBy: [{field: CODE}]) { edges { node {
+				history(first: 0) { e: edges { cursor } pageInfo { hasNextPage startCursor } } } } } }`},
 		} {
 			same(t, fast, slow, c.what, c.query, nil)
 		}
@@ -86,10 +96,9 @@ func TestSQLJSONAnswersHistoryAndChanges(t *testing.T) {
 		})
 		t.Run("what the path leaves to the resolvers", func(t *testing.T) {
 			for _, c := range []struct{ what, query string }{
-				{"no page", `{ programmes(first: 2) { edges { node { history(first: 0) { totalCount edges { cursor } } } } } }`},
 				{"a page too large", `{ programmes(first: 2) { edges { node { history(first: 5000) { totalCount } } } } }`},
 				{"a bad cursor", `{ programmes(first: 2) { edges { node { history(after: "bm90IGEgY3Vyc29y") { totalCount } } } } }`},
-				{"a count under another name", `{ programmes(first: 2) { edges { node { history { n: totalCount edges { cursor } } } } } }`},
+				{"a page below zero", `{ programmes(first: 2) { edges { node { history(first: -1) { totalCount } } } } }`},
 				{"a time that is no time", `{ changes(since: "yesterday") { totalCount } }`},
 			} {
 				want := slow.query(t, c.query, nil)
@@ -111,10 +120,15 @@ func TestSQLJSONAnswersHistoryAndChanges(t *testing.T) {
 func pageHistory(t *testing.T, fast, slow *registry) {
 	const q = `query($after: Cursor, $code: String) { programmes(where: {code: $code}) { edges { node {
 		history(first: 1, after: $after) { ` + historyConn + ` } } } } }`
+	// entgql counts an empty page without its cursor, and says there is
+	// nothing before it.
+	const empty = `query($after: Cursor, $code: String) { programmes(where: {code: $code}) { edges { node {
+		history(first: 0, after: $after) { ` + historyConn + ` } } } } }`
 	var after any
 	for i := 0; ; i++ {
 		vars := map[string]any{"after": after, "code": "MIDA"}
 		same(t, fast, slow, "history page", q, vars)
+		same(t, fast, slow, "no page after the cursor", empty, vars)
 		var page struct {
 			Programmes struct {
 				Edges []struct {

@@ -284,8 +284,8 @@ const hitFields = `__typename ... on Node { id }
 // askSearch asks search of both paths, each answer in one statement on the
 // SQL JSON path: ranks, scores, snippets, pages and counts as the resolvers
 // give them, for queries over every type and some, pages after a cursor,
-// and odd selections; and what the path leaves to the resolvers (a client's
-// mistake, a connection under a hit) answered as they answer it.
+// odd selections and history under hits; and what the path leaves to the
+// resolvers (a client's mistake) answered as they answer it.
 func askSearch(t *testing.T, fast, slow *registry) {
 	const q = `query($q: String!, $types: [SearchType!], $first: Int, $after: Cursor) {
 		search(query: $q, types: $types, first: $first, after: $after) {
@@ -333,12 +333,21 @@ func askSearch(t *testing.T, fast, slow *registry) {
 			info: pageInfo { __typename endCursor } pageInfo { hasNextPage } } }`, nil)
 	same(t, fast, slow, "arguments written in the query, one type for a list", `{ search(query: "migration diaspora", types: ORGANISATION, first: 3) {
 		totalCount edges { cursor score snippet node { `+hitFields+` } } pageInfo { hasNextPage endCursor } } }`, nil)
+	const hitHistory = `query($n: Int) { search(query: "diaspora migration", first: 6) { totalCount edges { cursor node {
+		... on Programme { code history(first: $n) { totalCount edges { cursor node { operation recordID } } pageInfo { hasNextPage endCursor } } }
+		... on Organisation { acronym h: history { n: totalCount e: edges { node { id } } } participations { programme { history(first: 1) { totalCount } } } } } } } }`
+	same(t, fast, slow, "history under hits", hitHistory, map[string]any{"n": 1})
+	if ans := slow.query(t, hitHistory, map[string]any{"n": 1}); !strings.Contains(string(ans.Data), `"operation"`) {
+		t.Errorf("no hit has any history: the case compares nothing there: %s", ans.Data)
+	}
+	same(t, fast, slow, "history under hits, no page", `{ search(query: "diaspora migration", first: 6) { edges { node {
+		... on Programme { history(first: 0) { totalCount pageInfo { hasNextPage } } } } } } }`, nil)
 	same(t, fast, slow, "no node", `{ search(query: "diaspora") { totalCount edges { cursor score snippet } } }`, nil)
 	for _, c := range []struct{ what, query string }{
 		{"an empty query", `{ search(query: "  ") { totalCount } }`},
 		{"a page too large", `{ search(query: "diaspora", first: 500) { totalCount } }`},
 		{"a cursor of another connection", `{ search(query: "diaspora", after: "gaFpAA") { totalCount } }`},
-		{"a connection under a hit", `{ search(query: "diaspora", first: 2) { edges { node { ... on Programme { history { totalCount } } } } } }`},
+		{"a page below zero under a hit", `{ search(query: "diaspora", first: 2) { edges { node { ... on Programme { history(first: -1) { totalCount } } } } } }`},
 	} {
 		want := slow.query(t, c.query, nil)
 		got, ran := fast.queryCounting(t, c.query, nil)

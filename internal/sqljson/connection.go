@@ -228,7 +228,7 @@ func (c *Connections) shape(r *rootField, op *graphql.OperationContext, f graphq
 	}
 	// One compiler for every node selection, so that their tables' aliases
 	// and nested connections' parameters do not clash.
-	comp := &compiler{sql: c.sql, schema: c.schema, op: op, maxFields: 50}
+	comp := &compiler{sql: c.sql, schema: c.schema, op: op}
 	for _, cf := range s.conn {
 		if cf.Name != "edges" {
 			continue

@@ -109,8 +109,16 @@ func call(fn string, keys, values []string) string {
 
 type postgres struct{}
 
-func (postgres) object(keys, values []string, _ []bool) string {
-	return call("json_build_object", keys, values)
+func (postgres) object(keys, values []string, nested []bool) string {
+	chunks := chunksOf(keys, values, nested)
+	if len(chunks) <= 1 {
+		return call("json_build_object", keys, values)
+	}
+	objects := make([]string, len(chunks))
+	for i, c := range chunks {
+		objects[i] = call("json_build_object", c.keys, c.values)
+	}
+	return splicePostgres(objects)
 }
 
 // array aggregates an ordered subquery rather than ordering inside
@@ -172,14 +180,27 @@ type sqliteJSON struct{}
 // object wraps nested values in json(): SQLite passes a value through a
 // subquery as text, and json_object would quote it as a string.
 func (sqliteJSON) object(keys, values []string, nested []bool) string {
-	wrapped := make([]string, len(values))
-	for i, v := range values {
+	value := func(i int) string {
 		if nested[i] {
-			v = "json(" + v + ")"
+			return "json(" + values[i] + ")"
 		}
-		wrapped[i] = v
+		return values[i]
 	}
-	return call("json_object", keys, wrapped)
+	chunks := chunksOf(keys, values, nested)
+	first := chunk{}
+	if len(chunks) > 0 {
+		first = chunks[0]
+	}
+	wrapped := make([]string, len(first.keys))
+	for i := range wrapped {
+		wrapped[i] = value(i)
+	}
+	obj := call("json_object", first.keys, wrapped)
+	for n, c := range chunks[min(1, len(chunks)):] {
+		offset := (n + 1) * maxPairs
+		obj = insertSQLite(obj, c, func(i int) string { return value(offset + i) })
+	}
+	return obj
 }
 
 // array orders in a subquery: json_group_array keeps the order rows come in.

@@ -2,6 +2,7 @@ package sqljson
 
 import (
 	"strconv"
+	"strings"
 
 	entsql "entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
@@ -33,33 +34,26 @@ func (c *compiler) connection(def field, row string, f graphql.CollectedField) (
 	p := pagedSQL{c: c, table: target.table, key: def.column, row: row, first: first, after: after}
 
 	fields := graphql.CollectFields(c.op, f.Selections, []string{connType})
-	edges, counted := false, false
+	// The server gives entgql each of these fields under its own name
+	// (internal/server's connectionSelections), so entgql loads the page
+	// when edges are asked under any name, and counts when a count or
+	// pageInfo is.
+	edges := false
 	for _, cf := range fields {
 		edges = edges || cf.Name == "edges"
-		// entgql finds these by alias: it counts only when it sees one.
-		counted = counted || (cf.Alias == "totalCount" && cf.Name == "totalCount") || (cf.Alias == "pageInfo" && cf.Name == "pageInfo")
 	}
 	m := newMembers(len(fields))
 	for _, cf := range fields {
-		if cf.Alias == "edges" && cf.Name != "edges" || cf.Name == "edges" && cf.Alias != "edges" {
-			return "", unsupported("%s.%s aliased %s", connType, cf.Name, cf.Alias)
-		}
 		var v string
 		isJSON := true
 		switch cf.Name {
 		case "__typename":
 			v, isJSON = quote(connType), false
 		case "totalCount":
-			if !counted {
-				return "", unsupported("%s.totalCount under another name", connType) // entgql gives the page's length
-			}
 			v, isJSON = p.count(false), false
 		case "edges":
 			v, err = p.edges(def.target, edgeType, cf.Selections)
 		case "pageInfo":
-			if !edges && !counted {
-				return "", unsupported("%s.pageInfo under another name without edges", connType)
-			}
 			v, err = p.pageInfo(cf.Selections, edges)
 		default:
 			return "", unsupported("%s.%s", connType, cf.Name)
@@ -139,10 +133,13 @@ func (p pagedSQL) edges(target, edgeType string, sel ast.SelectionSet) (string, 
 }
 
 // pageInfo follows entgql: without edges it only counts, and says there
-// is a next page when anything matches and first was given.
+// is a next page when anything matches and first was given. An empty page
+// (first: 0) has no cursors and nothing before it, and a next page when
+// anything matches, after the cursor or not.
 func (p pagedSQL) pageInfo(sel ast.SelectionSet, edges bool) (string, error) {
 	fields := graphql.CollectFields(p.c.op, sel, []string{"PageInfo"})
 	m := newMembers(len(fields))
+	empty := "COALESCE(" + p.first + ", -1) = 0"
 	for _, pf := range fields {
 		var v string
 		isJSON := false
@@ -150,18 +147,20 @@ func (p pagedSQL) pageInfo(sel ast.SelectionSet, edges bool) (string, error) {
 		case pf.Name == "__typename":
 			v = quote("PageInfo")
 		case pf.Name == "hasNextPage" && edges:
-			v, isJSON = p.c.sql.boolean(p.first + " IS NOT NULL AND " + p.count(true) + " > " + p.first)
+			v, isJSON = p.c.sql.boolean("CASE WHEN " + empty + " THEN " + p.count(false) + " > 0 ELSE " +
+				p.first + " IS NOT NULL AND " + p.count(true) + " > " + p.first + " END")
 		case pf.Name == "hasNextPage":
 			v, isJSON = p.c.sql.boolean(p.first + " IS NOT NULL AND " + p.count(false) + " > 0")
 		case pf.Name == "hasPreviousPage" && edges:
-			v, isJSON = p.c.sql.boolean(p.after + " IS NOT NULL")
+			v, isJSON = p.c.sql.boolean("NOT " + empty + " AND " + p.after + " IS NOT NULL")
 		case pf.Name == "hasPreviousPage":
 			v, isJSON = p.c.sql.boolean("1 = 0")
 		case (pf.Name == "startCursor" || pf.Name == "endCursor") && !edges:
 			v = "NULL"
 		case pf.Name == "startCursor":
 			t := p.c.alias()
-			v = "(SELECT " + p.c.sql.cursor(ident(t, "id")) + " " + p.from(t, true) + " ORDER BY " + ident(t, "id") + " LIMIT 1)"
+			v = "(SELECT " + p.c.sql.cursor(ident(t, "id")) + " " + p.from(t, true) + " AND NOT " + empty +
+				" ORDER BY " + ident(t, "id") + " LIMIT 1)"
 		case pf.Name == "endCursor":
 			t := p.c.alias()
 			v = "(SELECT " + p.c.sql.cursor(ident(t, "id")) + " " + p.page(t) + " ORDER BY " + ident(t, "id") + " DESC LIMIT 1)"
@@ -176,7 +175,7 @@ func (p pagedSQL) pageInfo(sel ast.SelectionSet, edges bool) (string, error) {
 // paramValues reads the arguments of the nested connections of a
 // compilation for this request: each one's page size (without one, the
 // server's default where it fills one in, else none) and its cursor's id. What the resolvers would
-// refuse, or answer otherwise (no edges for first: 0), they answer.
+// refuse they answer.
 func (c *Connections) paramValues(op *graphql.OperationContext, params []graphql.CollectedField) ([]any, error) {
 	values := make([]any, 0, 2*len(params))
 	for _, f := range params {
@@ -187,7 +186,7 @@ func (c *Connections) paramValues(op *graphql.OperationContext, params []graphql
 		}
 		if v := args["first"]; v != nil {
 			n, ok := toInt(v)
-			if !ok || n < 1 || n > c.maxPage {
+			if !ok || n < 0 || n > c.maxPage {
 				return nil, unsupported("%s(first: %v)", f.Name, v)
 			}
 			first = n
@@ -208,6 +207,39 @@ func (c *Connections) paramValues(op *graphql.OperationContext, params []graphql
 	return values, nil
 }
 
+// literalParams is writeParams' relation with the values written in: the
+// search's statement numbers its bind parameters in internal/search, so
+// the hits' nested connections take none. The values are integers (or
+// null), which paramValues has read as such.
+func literalParams(values []any) string {
+	if len(values) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(" CROSS JOIN (SELECT ")
+	for i, v := range values {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		text := "NULL"
+		if n, ok := v.(int); ok {
+			text = strconv.Itoa(n)
+		}
+		b.WriteString("CAST(" + text + " AS BIGINT) AS " + paramName(i))
+	}
+	b.WriteString(") " + paramsAlias)
+	return b.String()
+}
+
+// paramName is the column of the i-th value of the relation of nested
+// connections' arguments: f<k> and a<k> for the k-th connection.
+func paramName(i int) string {
+	if i%2 == 1 {
+		return "a" + strconv.Itoa(i/2+1)
+	}
+	return "f" + strconv.Itoa(i/2+1)
+}
+
 // writeParams writes the relation of the nested connections' arguments,
 // joined to the rows the statement selects; nothing without any.
 func writeParams(b *entsql.Builder, values []any) {
@@ -219,11 +251,7 @@ func writeParams(b *entsql.Builder, values []any) {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		name := "f"
-		if i%2 == 1 {
-			name = "a"
-		}
-		b.WriteString("CAST(").Arg(v).WriteString(" AS BIGINT) AS " + name + strconv.Itoa(i/2+1))
+		b.WriteString("CAST(").Arg(v).WriteString(" AS BIGINT) AS " + paramName(i))
 	}
 	b.WriteString(") " + paramsAlias)
 }

@@ -60,6 +60,7 @@ type searchShape struct {
 	// the aliases of its edges and its node.
 	nodes  []string
 	column map[[2]string]int
+	params []graphql.CollectedField // the hits' nested connections (paged.go)
 }
 
 // The search connection's and its edges' types, as graph/search.graphql
@@ -89,7 +90,7 @@ func (c *Connections) searchShape(op *graphql.OperationContext, f graphql.Collec
 				switch ef.Name {
 				case "cursor", "score", "snippet", "__typename":
 				case "node":
-					node, err := c.hitSQL(op, ef)
+					node, err := c.hitSQL(op, ef, s)
 					if err != nil {
 						return nil, err
 					}
@@ -107,9 +108,11 @@ func (c *Connections) searchShape(op *graphql.OperationContext, f graphql.Collec
 }
 
 // hitSQL builds a hit's record, of the type its kind names, in the ranking's
-// row r: one lookup by id in the one table it can be in.
-func (c *Connections) hitSQL(op *graphql.OperationContext, node graphql.CollectedField) (string, error) {
-	comp := &compiler{sql: c.sql, schema: c.schema, op: op, maxFields: 50}
+// row r: one lookup by id in the one table it can be in. One compiler for
+// the shape's every node selection, so that the nested connections'
+// parameters (s.params) do not clash.
+func (c *Connections) hitSQL(op *graphql.OperationContext, node graphql.CollectedField, s *searchShape) (string, error) {
+	comp := &compiler{sql: c.sql, schema: c.schema, op: op, params: s.params}
 	expr := "CASE r.kind"
 	for _, kind := range slices.Sorted(maps.Keys(c.search.Kinds)) {
 		typ := c.search.Kinds[kind]
@@ -123,11 +126,7 @@ func (c *Connections) hitSQL(op *graphql.OperationContext, node graphql.Collecte
 		}
 		expr += " WHEN " + quote(kind) + " THEN (SELECT " + json + " FROM " + obj.table + " p WHERE " + ident("p", "id") + " = r.id)"
 	}
-	if len(comp.params) > 0 {
-		// Their page sizes and cursors would be bind parameters after the
-		// ranking's, which are numbered by internal/search.
-		return "", unsupported("a connection nested in a search hit")
-	}
+	s.params = comp.params
 	return expr + " END", nil
 }
 
@@ -160,11 +159,15 @@ func (c *Connections) answerSearch(ctx context.Context, op *graphql.OperationCon
 		return JSON{}, unsupported("search: %v", err)
 	}
 	s := comp.search
+	params, err := c.paramValues(op, s.params)
+	if err != nil {
+		return JSON{}, err
+	}
 	query := "SELECT r.n, r.id, r.score, r.snippet"
 	for _, node := range s.nodes {
 		query += ", " + node
 	}
-	query += " FROM (" + rk.Query + ") r ORDER BY r.score DESC, r.id"
+	query += " FROM (" + rk.Query + ")" + " r" + literalParams(params) + " ORDER BY r.score DESC, r.id"
 	rows, err := c.db.QueryContext(ctx, query, rk.Args...)
 	if err != nil {
 		return JSON{}, fmt.Errorf("%s as JSON: %w", f.Name, err)

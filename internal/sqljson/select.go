@@ -25,9 +25,7 @@ type compiler struct {
 	schema  *ast.Schema
 	op      *graphql.OperationContext
 	aliases int
-	// maxFields guards PostgreSQL's limit of 100 arguments to a function.
-	maxFields int
-	sat       map[string][]string // satisfies, by type, for this request
+	sat     map[string][]string // satisfies, by type, for this request
 	// params are the nested connections, whose arguments the statement
 	// reads from paramsAlias (paged.go), in the order of its columns.
 	params []graphql.CollectedField
@@ -55,14 +53,10 @@ func (m *members) add(key, value string, isJSON bool) {
 	m.keys, m.values, m.nested = append(m.keys, key), append(m.values, value), append(m.nested, isJSON)
 }
 
-// fields collects a selection's fields on typ, refusing more than the
-// compiler writes in one object.
+// fields collects a selection's fields on typ: any number, which the
+// dialects build in chunks (chunks.go).
 func (c *compiler) fields(typ string, sel ast.SelectionSet) ([]graphql.CollectedField, error) {
-	fields := graphql.CollectFields(c.op, sel, c.satisfies(typ))
-	if len(fields) > c.maxFields {
-		return nil, unsupported("%d fields in one object", len(fields))
-	}
-	return fields, nil
+	return graphql.CollectFields(c.op, sel, c.satisfies(typ)), nil
 }
 
 // object is the JSON of the record of type typ in the row aliased row.
