@@ -87,20 +87,28 @@ func byName(op *graphql.OperationContext, sel ast.SelectionSet, merge map[string
 			out = append(out, f.Field)
 			continue
 		}
-		m := merged[f.Name]
-		if m == nil {
-			c := *f.Field
-			c.Alias, c.Directives, c.SelectionSet = f.Name, nil, nil
-			m = &c
-			merged[f.Name] = m
-			out = append(out, m)
-		}
-		m.SelectionSet = append(m.SelectionSet, f.Selections...)
+		out = mergeField(merged, out, f)
 	}
 	if inner != nil {
 		for name, m := range merged {
 			m.SelectionSet = inner(name, m.SelectionSet)
 		}
 	}
+	return out
+}
+
+// mergeField adds f's selections to the field merged under f's name, which
+// it makes (under that name, without directives) and appends to out the
+// first time the name comes.
+func mergeField(merged map[string]*ast.Field, out ast.SelectionSet, f graphql.CollectedField) ast.SelectionSet {
+	m := merged[f.Name]
+	if m == nil {
+		c := *f.Field
+		c.Alias, c.Directives, c.SelectionSet = f.Name, nil, nil
+		m = &c
+		merged[f.Name] = m
+		out = append(out, m)
+	}
+	m.SelectionSet = append(m.SelectionSet, f.Selections...)
 	return out
 }

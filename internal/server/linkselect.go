@@ -91,15 +91,7 @@ func mergeLinks(schema *ast.Schema, op *graphql.OperationContext, sel ast.Select
 			out = append(out, &c)
 			continue
 		}
-		m := merged[f.Name]
-		if m == nil {
-			c := *f.Field
-			c.Alias, c.Directives, c.SelectionSet = f.Name, nil, nil
-			m = &c
-			merged[f.Name] = m
-			out = append(out, m)
-		}
-		m.SelectionSet = append(m.SelectionSet, f.Selections...)
+		out = mergeField(merged, out, f)
 	}
 	for _, m := range merged {
 		m.SelectionSet = mergeLinks(schema, op, m.SelectionSet)
