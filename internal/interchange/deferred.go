@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 
@@ -96,6 +97,77 @@ func insertAll[B saver[E], E any, S bulkSaver[E]](ctx context.Context, t *pendin
 	return nil
 }
 
+// heldSaver runs a bulk create's hooks with its rows held (ent's SaveHeld).
+type heldSaver[E any] interface {
+	SaveHeld(context.Context, []int) ([]E, []*sqlgraph.CreateSpec, error)
+}
+
+// rowsSaver is a bulk create that can also hold its rows.
+type rowsSaver[E any] interface {
+	bulkSaver[E]
+	heldSaver[E]
+}
+
+// insertRows inserts a table's rows: insertHeld's way on PostgreSQL,
+// insertAll's on SQLite.
+func insertRows[B saver[E], E any, S rowsSaver[E]](ctx context.Context, d string, c *ent.Client, table string, t *pendingTable[B, E], bulk func(...B) S, write func(context.Context, ...*sqlgraph.CreateSpec) error) error {
+	if d != dialect.Postgres {
+		return insertAll(ctx, t, bulk)
+	}
+	return insertHeld(ctx, c, table, t, bulk, write)
+}
+
+// insertHeld inserts a table's rows on PostgreSQL by COPY, flushChunk at
+// a time: their ids reserved from the table's sequence in one statement,
+// their hooks run as a bulk create runs them, then their rows copied (ent's
+// InsertHeld). COPY spares PostgreSQL the parsing and planning of an
+// INSERT of thousands of parameters. SQLite inserts them as insertAll does.
+func insertHeld[B any, E any, S heldSaver[E]](ctx context.Context, c *ent.Client, table string, t *pendingTable[B, E], bulk func(...B) S, write func(context.Context, ...*sqlgraph.CreateSpec) error) error {
+	for start := 0; start < len(t.build); start += flushChunk {
+		end := min(start+flushChunk, len(t.build))
+		bs := make([]B, 0, end-start)
+		for _, build := range t.build[start:end] {
+			bs = append(bs, build())
+		}
+		ids, err := reserveIDs(ctx, c, table, len(bs))
+		if err != nil {
+			return err
+		}
+		made, specs, err := bulk(bs...).SaveHeld(ctx, ids)
+		if err != nil {
+			return err
+		}
+		if err := write(ctx, specs...); err != nil {
+			return fmt.Errorf("insert %d rows into %s: %w", len(specs), table, err)
+		}
+		for i, e := range made {
+			if done := t.done[start+i]; done != nil {
+				done(e)
+			}
+		}
+	}
+	t.build, t.done = nil, nil
+	return nil
+}
+
+// reserveIDs draws n ids from a table's sequence, in one statement.
+func reserveIDs(ctx context.Context, c *ent.Client, table string, n int) ([]int, error) {
+	rows, err := c.QueryContext(ctx, `SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)`, table, n)
+	if err != nil {
+		return nil, fmt.Errorf("reserve %d ids of %s: %w", n, table, err)
+	}
+	defer rows.Close()
+	ids := make([]int, 0, n)
+	for rows.Next() {
+		var id int
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("reserve ids of %s: %w", table, err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
 // heldProgramme is a created programme's row, held to be inserted with
 // the batch's others; inserted says it already was.
 type heldProgramme struct {
@@ -155,10 +227,18 @@ func (r *newRows) flush(ctx context.Context, c *ent.Client) error {
 	for _, step := range []func() error{
 		func() error { return r.insertProgrammes(ctx, c) },
 		func() error { return insertAll(ctx, &r.sources, c.Source.CreateBulk) },
-		func() error { return insertAll(ctx, &r.participations, c.Participation.CreateBulk) },
-		func() error { return insertAll(ctx, &r.countries, c.ProgrammeCountry.CreateBulk) },
-		func() error { return insertAll(ctx, &r.fundings, c.Funding.CreateBulk) },
-		func() error { return insertAll(ctx, &r.contacts, c.Contact.CreateBulk) },
+		func() error {
+			return insertRows(ctx, r.dialect, c, "participations", &r.participations, c.Participation.CreateBulk, c.Participation.InsertHeld)
+		},
+		func() error {
+			return insertRows(ctx, r.dialect, c, "programme_countries", &r.countries, c.ProgrammeCountry.CreateBulk, c.ProgrammeCountry.InsertHeld)
+		},
+		func() error {
+			return insertRows(ctx, r.dialect, c, "fundings", &r.fundings, c.Funding.CreateBulk, c.Funding.InsertHeld)
+		},
+		func() error {
+			return insertRows(ctx, r.dialect, c, "contacts", &r.contacts, c.Contact.CreateBulk, c.Contact.InsertHeld)
+		},
 	} {
 		if err := step(); err != nil {
 			return err
@@ -170,11 +250,19 @@ func (r *newRows) flush(ctx context.Context, c *ent.Client) error {
 	quiet := audit.Skip(ctx)
 	return firstError(
 		func() error { return r.insertLinks(quiet, c) },
-		func() error { return insertAll(quiet, &r.locations, c.Location.CreateBulk) },
-		func() error { return insertAll(quiet, &r.markers, c.PolicyMarker.CreateBulk) },
-		func() error { return insertAll(quiet, &r.scopes, c.HumanitarianScope.CreateBulk) },
+		func() error {
+			return insertRows(quiet, r.dialect, c, "locations", &r.locations, c.Location.CreateBulk, c.Location.InsertHeld)
+		},
+		func() error {
+			return insertRows(quiet, r.dialect, c, "policy_markers", &r.markers, c.PolicyMarker.CreateBulk, c.PolicyMarker.InsertHeld)
+		},
+		func() error {
+			return insertRows(quiet, r.dialect, c, "humanitarian_scopes", &r.scopes, c.HumanitarianScope.CreateBulk, c.HumanitarianScope.InsertHeld)
+		},
 		// Last: a transaction's sectors name its funding.
-		func() error { return insertAll(quiet, &r.sectors, c.Sector.CreateBulk) },
+		func() error {
+			return insertRows(quiet, r.dialect, c, "sectors", &r.sectors, c.Sector.CreateBulk, c.Sector.InsertHeld)
+		},
 	)
 }
 
