@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
@@ -51,6 +52,8 @@ type newRows struct {
 	dropped map[*ent.ActivityLink]bool
 	// dialect is the store's, for cites' statement.
 	dialect string
+	// ids are those reserved for the rows held, by table (PostgreSQL).
+	ids map[string][]int
 }
 
 // pendingTable is one table's rows to insert, and what to do with each
@@ -110,30 +113,28 @@ type rowsSaver[E any] interface {
 
 // insertRows inserts a table's rows: insertHeld's way on PostgreSQL,
 // insertAll's on SQLite.
-func insertRows[B saver[E], E any, S rowsSaver[E]](ctx context.Context, d string, c *ent.Client, table string, t *pendingTable[B, E], bulk func(...B) S, write func(context.Context, ...*sqlgraph.CreateSpec) error) error {
-	if d != dialect.Postgres {
+func insertRows[B saver[E], E any, S rowsSaver[E]](ctx context.Context, r *newRows, c *ent.Client, table string, t *pendingTable[B, E], bulk func(...B) S, write func(context.Context, ...*sqlgraph.CreateSpec) error) error {
+	if r.dialect != dialect.Postgres {
 		return insertAll(ctx, t, bulk)
 	}
-	return insertHeld(ctx, c, table, t, bulk, write)
+	return insertHeld(ctx, table, r.ids[table], t, bulk, write)
 }
 
 // insertHeld inserts a table's rows on PostgreSQL by COPY, flushChunk at
-// a time: their ids reserved from the table's sequence in one statement,
-// their hooks run as a bulk create runs them, then their rows copied (ent's
+// a time, with the ids reserved for them (reserveIDs): their hooks run as a bulk create runs them, then their rows copied (ent's
 // InsertHeld). COPY spares PostgreSQL the parsing and planning of an
 // INSERT of thousands of parameters. SQLite inserts them as insertAll does.
-func insertHeld[B any, E any, S heldSaver[E]](ctx context.Context, c *ent.Client, table string, t *pendingTable[B, E], bulk func(...B) S, write func(context.Context, ...*sqlgraph.CreateSpec) error) error {
+func insertHeld[B any, E any, S heldSaver[E]](ctx context.Context, table string, ids []int, t *pendingTable[B, E], bulk func(...B) S, write func(context.Context, ...*sqlgraph.CreateSpec) error) error {
 	for start := 0; start < len(t.build); start += flushChunk {
 		end := min(start+flushChunk, len(t.build))
 		bs := make([]B, 0, end-start)
 		for _, build := range t.build[start:end] {
 			bs = append(bs, build())
 		}
-		ids, err := reserveIDs(ctx, c, table, len(bs))
-		if err != nil {
-			return err
+		if len(ids) < end {
+			return fmt.Errorf("insert into %s: %d ids reserved for %d rows", table, len(ids), len(t.build))
 		}
-		made, specs, err := bulk(bs...).SaveHeld(ctx, ids)
+		made, specs, err := bulk(bs...).SaveHeld(ctx, ids[start:end])
 		if err != nil {
 			return err
 		}
@@ -150,22 +151,45 @@ func insertHeld[B any, E any, S heldSaver[E]](ctx context.Context, c *ent.Client
 	return nil
 }
 
-// reserveIDs draws n ids from a table's sequence, in one statement.
-func reserveIDs(ctx context.Context, c *ent.Client, table string, n int) ([]int, error) {
-	rows, err := c.QueryContext(ctx, `SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)`, table, n)
+// reserveIDs draws from each table's sequence an id for each row held
+// for it, in one statement for all the tables.
+func (r *newRows) reserveIDs(ctx context.Context, c *ent.Client) error {
+	counts := []struct {
+		table string
+		n     int
+	}{
+		{"participations", len(r.participations.build)}, {"programme_countries", len(r.countries.build)},
+		{"fundings", len(r.fundings.build)}, {"contacts", len(r.contacts.build)},
+		{"locations", len(r.locations.build)}, {"policy_markers", len(r.markers.build)},
+		{"humanitarian_scopes", len(r.scopes.build)}, {"sectors", len(r.sectors.build)},
+	}
+	var parts []string
+	var args []any
+	for _, t := range counts {
+		if t.n == 0 {
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("(SELECT $%d::text, nextval(pg_get_serial_sequence($%d, 'id')) FROM generate_series(1, $%d))", len(args)+1, len(args)+1, len(args)+2))
+		args = append(args, t.table, t.n)
+	}
+	r.ids = map[string][]int{}
+	if len(parts) == 0 {
+		return nil
+	}
+	rows, err := c.QueryContext(ctx, strings.Join(parts, " UNION ALL "), args...)
 	if err != nil {
-		return nil, fmt.Errorf("reserve %d ids of %s: %w", n, table, err)
+		return fmt.Errorf("reserve the ids of the batch's rows: %w", err)
 	}
 	defer rows.Close()
-	ids := make([]int, 0, n)
 	for rows.Next() {
+		var table string
 		var id int
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("reserve ids of %s: %w", table, err)
+		if err := rows.Scan(&table, &id); err != nil {
+			return fmt.Errorf("reserve the ids of the batch's rows: %w", err)
 		}
-		ids = append(ids, id)
+		r.ids[table] = append(r.ids[table], id)
 	}
-	return ids, rows.Err()
+	return rows.Err()
 }
 
 // heldProgramme is a created programme's row, held to be inserted with
@@ -224,20 +248,25 @@ func (r *newRows) empty() bool {
 // flush inserts every row held, through c's hooks (which authorise,
 // validate and record them); the projections' rows unrecorded.
 func (r *newRows) flush(ctx context.Context, c *ent.Client) error {
+	if r.dialect == dialect.Postgres {
+		if err := r.reserveIDs(ctx, c); err != nil {
+			return err
+		}
+	}
 	for _, step := range []func() error{
 		func() error { return r.insertProgrammes(ctx, c) },
 		func() error { return insertAll(ctx, &r.sources, c.Source.CreateBulk) },
 		func() error {
-			return insertRows(ctx, r.dialect, c, "participations", &r.participations, c.Participation.CreateBulk, c.Participation.InsertHeld)
+			return insertRows(ctx, r, c, "participations", &r.participations, c.Participation.CreateBulk, c.Participation.InsertHeld)
 		},
 		func() error {
-			return insertRows(ctx, r.dialect, c, "programme_countries", &r.countries, c.ProgrammeCountry.CreateBulk, c.ProgrammeCountry.InsertHeld)
+			return insertRows(ctx, r, c, "programme_countries", &r.countries, c.ProgrammeCountry.CreateBulk, c.ProgrammeCountry.InsertHeld)
 		},
 		func() error {
-			return insertRows(ctx, r.dialect, c, "fundings", &r.fundings, c.Funding.CreateBulk, c.Funding.InsertHeld)
+			return insertRows(ctx, r, c, "fundings", &r.fundings, c.Funding.CreateBulk, c.Funding.InsertHeld)
 		},
 		func() error {
-			return insertRows(ctx, r.dialect, c, "contacts", &r.contacts, c.Contact.CreateBulk, c.Contact.InsertHeld)
+			return insertRows(ctx, r, c, "contacts", &r.contacts, c.Contact.CreateBulk, c.Contact.InsertHeld)
 		},
 	} {
 		if err := step(); err != nil {
@@ -251,17 +280,17 @@ func (r *newRows) flush(ctx context.Context, c *ent.Client) error {
 	return firstError(
 		func() error { return r.insertLinks(quiet, c) },
 		func() error {
-			return insertRows(quiet, r.dialect, c, "locations", &r.locations, c.Location.CreateBulk, c.Location.InsertHeld)
+			return insertRows(quiet, r, c, "locations", &r.locations, c.Location.CreateBulk, c.Location.InsertHeld)
 		},
 		func() error {
-			return insertRows(quiet, r.dialect, c, "policy_markers", &r.markers, c.PolicyMarker.CreateBulk, c.PolicyMarker.InsertHeld)
+			return insertRows(quiet, r, c, "policy_markers", &r.markers, c.PolicyMarker.CreateBulk, c.PolicyMarker.InsertHeld)
 		},
 		func() error {
-			return insertRows(quiet, r.dialect, c, "humanitarian_scopes", &r.scopes, c.HumanitarianScope.CreateBulk, c.HumanitarianScope.InsertHeld)
+			return insertRows(quiet, r, c, "humanitarian_scopes", &r.scopes, c.HumanitarianScope.CreateBulk, c.HumanitarianScope.InsertHeld)
 		},
 		// Last: a transaction's sectors name its funding.
 		func() error {
-			return insertRows(quiet, r.dialect, c, "sectors", &r.sectors, c.Sector.CreateBulk, c.Sector.InsertHeld)
+			return insertRows(quiet, r, c, "sectors", &r.sectors, c.Sector.CreateBulk, c.Sector.InsertHeld)
 		},
 	)
 }
