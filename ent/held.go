@@ -4,9 +4,364 @@ package ent
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 
+	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"entgo.io/ent/schema/field"
 )
+
+// SaveHeld runs the creates' hooks as Save does, in the same order, with
+// ids as the new records' (one each, reserved from the table's sequence),
+// but does not insert their rows: the specs returned are to be inserted by
+// InsertHeld, in the same transaction, before anything names the records.
+func (_c *ContactCreateBulk) SaveHeld(ctx context.Context, ids []int) ([]*Contact, []*sqlgraph.CreateSpec, error) {
+	if _c.err != nil {
+		return nil, nil, _c.err
+	}
+	if len(ids) != len(_c.builders) {
+		return nil, nil, fmt.Errorf("ent: %d ids held for %d Contact rows", len(ids), len(_c.builders))
+	}
+	specs := make([]*sqlgraph.CreateSpec, len(_c.builders))
+	nodes := make([]*Contact, len(_c.builders))
+	mutators := make([]Mutator, len(_c.builders))
+	for i := range _c.builders {
+		func(i int, root context.Context) {
+			builder := _c.builders[i]
+			builder.defaults()
+			var mut Mutator = MutateFunc(func(ctx context.Context, m Mutation) (Value, error) {
+				mutation, ok := m.(*ContactMutation)
+				if !ok {
+					return nil, fmt.Errorf("unexpected mutation type %T", m)
+				}
+				if err := builder.check(); err != nil {
+					return nil, err
+				}
+				builder.mutation = mutation
+				nodes[i], specs[i] = builder.createSpec()
+				nodes[i].ID, specs[i].ID.Value = ids[i], ids[i]
+				// Nested as Save nests them: the hooks' work after the
+				// write runs last first, as it does there.
+				if i < len(mutators)-1 {
+					if _, err := mutators[i+1].Mutate(root, _c.builders[i+1].mutation); err != nil {
+						return nil, err
+					}
+				}
+				mutation.id = &nodes[i].ID
+				mutation.done = true
+				return nodes[i], nil
+			})
+			for j := len(builder.hooks) - 1; j >= 0; j-- {
+				mut = builder.hooks[j](mut)
+			}
+			mutators[i] = mut
+		}(i, ctx)
+	}
+	if len(mutators) > 0 {
+		if _, err := mutators[0].Mutate(ctx, _c.builders[0].mutation); err != nil {
+			return nil, nil, err
+		}
+	}
+	return nodes, specs, nil
+}
+
+// InsertHeld inserts rows held by SaveHeld.
+func (c *ContactClient) InsertHeld(ctx context.Context, specs ...*sqlgraph.CreateSpec) error {
+	return insertHeld(ctx, c.driver, specs)
+}
+
+// SaveHeld runs the creates' hooks as Save does, in the same order, with
+// ids as the new records' (one each, reserved from the table's sequence),
+// but does not insert their rows: the specs returned are to be inserted by
+// InsertHeld, in the same transaction, before anything names the records.
+func (_c *FundingCreateBulk) SaveHeld(ctx context.Context, ids []int) ([]*Funding, []*sqlgraph.CreateSpec, error) {
+	if _c.err != nil {
+		return nil, nil, _c.err
+	}
+	if len(ids) != len(_c.builders) {
+		return nil, nil, fmt.Errorf("ent: %d ids held for %d Funding rows", len(ids), len(_c.builders))
+	}
+	specs := make([]*sqlgraph.CreateSpec, len(_c.builders))
+	nodes := make([]*Funding, len(_c.builders))
+	mutators := make([]Mutator, len(_c.builders))
+	for i := range _c.builders {
+		func(i int, root context.Context) {
+			builder := _c.builders[i]
+			builder.defaults()
+			var mut Mutator = MutateFunc(func(ctx context.Context, m Mutation) (Value, error) {
+				mutation, ok := m.(*FundingMutation)
+				if !ok {
+					return nil, fmt.Errorf("unexpected mutation type %T", m)
+				}
+				if err := builder.check(); err != nil {
+					return nil, err
+				}
+				builder.mutation = mutation
+				nodes[i], specs[i] = builder.createSpec()
+				nodes[i].ID, specs[i].ID.Value = ids[i], ids[i]
+				// Nested as Save nests them: the hooks' work after the
+				// write runs last first, as it does there.
+				if i < len(mutators)-1 {
+					if _, err := mutators[i+1].Mutate(root, _c.builders[i+1].mutation); err != nil {
+						return nil, err
+					}
+				}
+				mutation.id = &nodes[i].ID
+				mutation.done = true
+				return nodes[i], nil
+			})
+			for j := len(builder.hooks) - 1; j >= 0; j-- {
+				mut = builder.hooks[j](mut)
+			}
+			mutators[i] = mut
+		}(i, ctx)
+	}
+	if len(mutators) > 0 {
+		if _, err := mutators[0].Mutate(ctx, _c.builders[0].mutation); err != nil {
+			return nil, nil, err
+		}
+	}
+	return nodes, specs, nil
+}
+
+// InsertHeld inserts rows held by SaveHeld.
+func (c *FundingClient) InsertHeld(ctx context.Context, specs ...*sqlgraph.CreateSpec) error {
+	return insertHeld(ctx, c.driver, specs)
+}
+
+// SaveHeld runs the creates' hooks as Save does, in the same order, with
+// ids as the new records' (one each, reserved from the table's sequence),
+// but does not insert their rows: the specs returned are to be inserted by
+// InsertHeld, in the same transaction, before anything names the records.
+func (_c *HumanitarianScopeCreateBulk) SaveHeld(ctx context.Context, ids []int) ([]*HumanitarianScope, []*sqlgraph.CreateSpec, error) {
+	if _c.err != nil {
+		return nil, nil, _c.err
+	}
+	if len(ids) != len(_c.builders) {
+		return nil, nil, fmt.Errorf("ent: %d ids held for %d HumanitarianScope rows", len(ids), len(_c.builders))
+	}
+	specs := make([]*sqlgraph.CreateSpec, len(_c.builders))
+	nodes := make([]*HumanitarianScope, len(_c.builders))
+	mutators := make([]Mutator, len(_c.builders))
+	for i := range _c.builders {
+		func(i int, root context.Context) {
+			builder := _c.builders[i]
+			var mut Mutator = MutateFunc(func(ctx context.Context, m Mutation) (Value, error) {
+				mutation, ok := m.(*HumanitarianScopeMutation)
+				if !ok {
+					return nil, fmt.Errorf("unexpected mutation type %T", m)
+				}
+				if err := builder.check(); err != nil {
+					return nil, err
+				}
+				builder.mutation = mutation
+				nodes[i], specs[i] = builder.createSpec()
+				nodes[i].ID, specs[i].ID.Value = ids[i], ids[i]
+				// Nested as Save nests them: the hooks' work after the
+				// write runs last first, as it does there.
+				if i < len(mutators)-1 {
+					if _, err := mutators[i+1].Mutate(root, _c.builders[i+1].mutation); err != nil {
+						return nil, err
+					}
+				}
+				mutation.id = &nodes[i].ID
+				mutation.done = true
+				return nodes[i], nil
+			})
+			for j := len(builder.hooks) - 1; j >= 0; j-- {
+				mut = builder.hooks[j](mut)
+			}
+			mutators[i] = mut
+		}(i, ctx)
+	}
+	if len(mutators) > 0 {
+		if _, err := mutators[0].Mutate(ctx, _c.builders[0].mutation); err != nil {
+			return nil, nil, err
+		}
+	}
+	return nodes, specs, nil
+}
+
+// InsertHeld inserts rows held by SaveHeld.
+func (c *HumanitarianScopeClient) InsertHeld(ctx context.Context, specs ...*sqlgraph.CreateSpec) error {
+	return insertHeld(ctx, c.driver, specs)
+}
+
+// SaveHeld runs the creates' hooks as Save does, in the same order, with
+// ids as the new records' (one each, reserved from the table's sequence),
+// but does not insert their rows: the specs returned are to be inserted by
+// InsertHeld, in the same transaction, before anything names the records.
+func (_c *LocationCreateBulk) SaveHeld(ctx context.Context, ids []int) ([]*Location, []*sqlgraph.CreateSpec, error) {
+	if _c.err != nil {
+		return nil, nil, _c.err
+	}
+	if len(ids) != len(_c.builders) {
+		return nil, nil, fmt.Errorf("ent: %d ids held for %d Location rows", len(ids), len(_c.builders))
+	}
+	specs := make([]*sqlgraph.CreateSpec, len(_c.builders))
+	nodes := make([]*Location, len(_c.builders))
+	mutators := make([]Mutator, len(_c.builders))
+	for i := range _c.builders {
+		func(i int, root context.Context) {
+			builder := _c.builders[i]
+			var mut Mutator = MutateFunc(func(ctx context.Context, m Mutation) (Value, error) {
+				mutation, ok := m.(*LocationMutation)
+				if !ok {
+					return nil, fmt.Errorf("unexpected mutation type %T", m)
+				}
+				if err := builder.check(); err != nil {
+					return nil, err
+				}
+				builder.mutation = mutation
+				nodes[i], specs[i] = builder.createSpec()
+				nodes[i].ID, specs[i].ID.Value = ids[i], ids[i]
+				// Nested as Save nests them: the hooks' work after the
+				// write runs last first, as it does there.
+				if i < len(mutators)-1 {
+					if _, err := mutators[i+1].Mutate(root, _c.builders[i+1].mutation); err != nil {
+						return nil, err
+					}
+				}
+				mutation.id = &nodes[i].ID
+				mutation.done = true
+				return nodes[i], nil
+			})
+			for j := len(builder.hooks) - 1; j >= 0; j-- {
+				mut = builder.hooks[j](mut)
+			}
+			mutators[i] = mut
+		}(i, ctx)
+	}
+	if len(mutators) > 0 {
+		if _, err := mutators[0].Mutate(ctx, _c.builders[0].mutation); err != nil {
+			return nil, nil, err
+		}
+	}
+	return nodes, specs, nil
+}
+
+// InsertHeld inserts rows held by SaveHeld.
+func (c *LocationClient) InsertHeld(ctx context.Context, specs ...*sqlgraph.CreateSpec) error {
+	return insertHeld(ctx, c.driver, specs)
+}
+
+// SaveHeld runs the creates' hooks as Save does, in the same order, with
+// ids as the new records' (one each, reserved from the table's sequence),
+// but does not insert their rows: the specs returned are to be inserted by
+// InsertHeld, in the same transaction, before anything names the records.
+func (_c *ParticipationCreateBulk) SaveHeld(ctx context.Context, ids []int) ([]*Participation, []*sqlgraph.CreateSpec, error) {
+	if _c.err != nil {
+		return nil, nil, _c.err
+	}
+	if len(ids) != len(_c.builders) {
+		return nil, nil, fmt.Errorf("ent: %d ids held for %d Participation rows", len(ids), len(_c.builders))
+	}
+	specs := make([]*sqlgraph.CreateSpec, len(_c.builders))
+	nodes := make([]*Participation, len(_c.builders))
+	mutators := make([]Mutator, len(_c.builders))
+	for i := range _c.builders {
+		func(i int, root context.Context) {
+			builder := _c.builders[i]
+			builder.defaults()
+			var mut Mutator = MutateFunc(func(ctx context.Context, m Mutation) (Value, error) {
+				mutation, ok := m.(*ParticipationMutation)
+				if !ok {
+					return nil, fmt.Errorf("unexpected mutation type %T", m)
+				}
+				if err := builder.check(); err != nil {
+					return nil, err
+				}
+				builder.mutation = mutation
+				nodes[i], specs[i] = builder.createSpec()
+				nodes[i].ID, specs[i].ID.Value = ids[i], ids[i]
+				// Nested as Save nests them: the hooks' work after the
+				// write runs last first, as it does there.
+				if i < len(mutators)-1 {
+					if _, err := mutators[i+1].Mutate(root, _c.builders[i+1].mutation); err != nil {
+						return nil, err
+					}
+				}
+				mutation.id = &nodes[i].ID
+				mutation.done = true
+				return nodes[i], nil
+			})
+			for j := len(builder.hooks) - 1; j >= 0; j-- {
+				mut = builder.hooks[j](mut)
+			}
+			mutators[i] = mut
+		}(i, ctx)
+	}
+	if len(mutators) > 0 {
+		if _, err := mutators[0].Mutate(ctx, _c.builders[0].mutation); err != nil {
+			return nil, nil, err
+		}
+	}
+	return nodes, specs, nil
+}
+
+// InsertHeld inserts rows held by SaveHeld.
+func (c *ParticipationClient) InsertHeld(ctx context.Context, specs ...*sqlgraph.CreateSpec) error {
+	return insertHeld(ctx, c.driver, specs)
+}
+
+// SaveHeld runs the creates' hooks as Save does, in the same order, with
+// ids as the new records' (one each, reserved from the table's sequence),
+// but does not insert their rows: the specs returned are to be inserted by
+// InsertHeld, in the same transaction, before anything names the records.
+func (_c *PolicyMarkerCreateBulk) SaveHeld(ctx context.Context, ids []int) ([]*PolicyMarker, []*sqlgraph.CreateSpec, error) {
+	if _c.err != nil {
+		return nil, nil, _c.err
+	}
+	if len(ids) != len(_c.builders) {
+		return nil, nil, fmt.Errorf("ent: %d ids held for %d PolicyMarker rows", len(ids), len(_c.builders))
+	}
+	specs := make([]*sqlgraph.CreateSpec, len(_c.builders))
+	nodes := make([]*PolicyMarker, len(_c.builders))
+	mutators := make([]Mutator, len(_c.builders))
+	for i := range _c.builders {
+		func(i int, root context.Context) {
+			builder := _c.builders[i]
+			var mut Mutator = MutateFunc(func(ctx context.Context, m Mutation) (Value, error) {
+				mutation, ok := m.(*PolicyMarkerMutation)
+				if !ok {
+					return nil, fmt.Errorf("unexpected mutation type %T", m)
+				}
+				if err := builder.check(); err != nil {
+					return nil, err
+				}
+				builder.mutation = mutation
+				nodes[i], specs[i] = builder.createSpec()
+				nodes[i].ID, specs[i].ID.Value = ids[i], ids[i]
+				// Nested as Save nests them: the hooks' work after the
+				// write runs last first, as it does there.
+				if i < len(mutators)-1 {
+					if _, err := mutators[i+1].Mutate(root, _c.builders[i+1].mutation); err != nil {
+						return nil, err
+					}
+				}
+				mutation.id = &nodes[i].ID
+				mutation.done = true
+				return nodes[i], nil
+			})
+			for j := len(builder.hooks) - 1; j >= 0; j-- {
+				mut = builder.hooks[j](mut)
+			}
+			mutators[i] = mut
+		}(i, ctx)
+	}
+	if len(mutators) > 0 {
+		if _, err := mutators[0].Mutate(ctx, _c.builders[0].mutation); err != nil {
+			return nil, nil, err
+		}
+	}
+	return nodes, specs, nil
+}
+
+// InsertHeld inserts rows held by SaveHeld.
+func (c *PolicyMarkerClient) InsertHeld(ctx context.Context, specs ...*sqlgraph.CreateSpec) error {
+	return insertHeld(ctx, c.driver, specs)
+}
 
 // SaveHeld runs the create's hooks as Save does, with id as the new
 // record's, but does not insert its row: the spec returned is to be
@@ -29,14 +384,282 @@ func (_c *ProgrammeCreate) SaveHeld(ctx context.Context, id int) (*Programme, *s
 	return node, spec, err
 }
 
-// InsertHeld inserts rows held by SaveHeld, in one statement.
+// SaveHeld runs the creates' hooks as Save does, in the same order, with
+// ids as the new records' (one each, reserved from the table's sequence),
+// but does not insert their rows: the specs returned are to be inserted by
+// InsertHeld, in the same transaction, before anything names the records.
+func (_c *ProgrammeCreateBulk) SaveHeld(ctx context.Context, ids []int) ([]*Programme, []*sqlgraph.CreateSpec, error) {
+	if _c.err != nil {
+		return nil, nil, _c.err
+	}
+	if len(ids) != len(_c.builders) {
+		return nil, nil, fmt.Errorf("ent: %d ids held for %d Programme rows", len(ids), len(_c.builders))
+	}
+	specs := make([]*sqlgraph.CreateSpec, len(_c.builders))
+	nodes := make([]*Programme, len(_c.builders))
+	mutators := make([]Mutator, len(_c.builders))
+	for i := range _c.builders {
+		func(i int, root context.Context) {
+			builder := _c.builders[i]
+			builder.defaults()
+			var mut Mutator = MutateFunc(func(ctx context.Context, m Mutation) (Value, error) {
+				mutation, ok := m.(*ProgrammeMutation)
+				if !ok {
+					return nil, fmt.Errorf("unexpected mutation type %T", m)
+				}
+				if err := builder.check(); err != nil {
+					return nil, err
+				}
+				builder.mutation = mutation
+				nodes[i], specs[i] = builder.createSpec()
+				nodes[i].ID, specs[i].ID.Value = ids[i], ids[i]
+				// Nested as Save nests them: the hooks' work after the
+				// write runs last first, as it does there.
+				if i < len(mutators)-1 {
+					if _, err := mutators[i+1].Mutate(root, _c.builders[i+1].mutation); err != nil {
+						return nil, err
+					}
+				}
+				mutation.id = &nodes[i].ID
+				mutation.done = true
+				return nodes[i], nil
+			})
+			for j := len(builder.hooks) - 1; j >= 0; j-- {
+				mut = builder.hooks[j](mut)
+			}
+			mutators[i] = mut
+		}(i, ctx)
+	}
+	if len(mutators) > 0 {
+		if _, err := mutators[0].Mutate(ctx, _c.builders[0].mutation); err != nil {
+			return nil, nil, err
+		}
+	}
+	return nodes, specs, nil
+}
+
+// InsertHeld inserts rows held by SaveHeld.
 func (c *ProgrammeClient) InsertHeld(ctx context.Context, specs ...*sqlgraph.CreateSpec) error {
+	return insertHeld(ctx, c.driver, specs)
+}
+
+// SaveHeld runs the creates' hooks as Save does, in the same order, with
+// ids as the new records' (one each, reserved from the table's sequence),
+// but does not insert their rows: the specs returned are to be inserted by
+// InsertHeld, in the same transaction, before anything names the records.
+func (_c *ProgrammeCountryCreateBulk) SaveHeld(ctx context.Context, ids []int) ([]*ProgrammeCountry, []*sqlgraph.CreateSpec, error) {
+	if _c.err != nil {
+		return nil, nil, _c.err
+	}
+	if len(ids) != len(_c.builders) {
+		return nil, nil, fmt.Errorf("ent: %d ids held for %d ProgrammeCountry rows", len(ids), len(_c.builders))
+	}
+	specs := make([]*sqlgraph.CreateSpec, len(_c.builders))
+	nodes := make([]*ProgrammeCountry, len(_c.builders))
+	mutators := make([]Mutator, len(_c.builders))
+	for i := range _c.builders {
+		func(i int, root context.Context) {
+			builder := _c.builders[i]
+			builder.defaults()
+			var mut Mutator = MutateFunc(func(ctx context.Context, m Mutation) (Value, error) {
+				mutation, ok := m.(*ProgrammeCountryMutation)
+				if !ok {
+					return nil, fmt.Errorf("unexpected mutation type %T", m)
+				}
+				if err := builder.check(); err != nil {
+					return nil, err
+				}
+				builder.mutation = mutation
+				nodes[i], specs[i] = builder.createSpec()
+				nodes[i].ID, specs[i].ID.Value = ids[i], ids[i]
+				// Nested as Save nests them: the hooks' work after the
+				// write runs last first, as it does there.
+				if i < len(mutators)-1 {
+					if _, err := mutators[i+1].Mutate(root, _c.builders[i+1].mutation); err != nil {
+						return nil, err
+					}
+				}
+				mutation.id = &nodes[i].ID
+				mutation.done = true
+				return nodes[i], nil
+			})
+			for j := len(builder.hooks) - 1; j >= 0; j-- {
+				mut = builder.hooks[j](mut)
+			}
+			mutators[i] = mut
+		}(i, ctx)
+	}
+	if len(mutators) > 0 {
+		if _, err := mutators[0].Mutate(ctx, _c.builders[0].mutation); err != nil {
+			return nil, nil, err
+		}
+	}
+	return nodes, specs, nil
+}
+
+// InsertHeld inserts rows held by SaveHeld.
+func (c *ProgrammeCountryClient) InsertHeld(ctx context.Context, specs ...*sqlgraph.CreateSpec) error {
+	return insertHeld(ctx, c.driver, specs)
+}
+
+// SaveHeld runs the creates' hooks as Save does, in the same order, with
+// ids as the new records' (one each, reserved from the table's sequence),
+// but does not insert their rows: the specs returned are to be inserted by
+// InsertHeld, in the same transaction, before anything names the records.
+func (_c *SectorCreateBulk) SaveHeld(ctx context.Context, ids []int) ([]*Sector, []*sqlgraph.CreateSpec, error) {
+	if _c.err != nil {
+		return nil, nil, _c.err
+	}
+	if len(ids) != len(_c.builders) {
+		return nil, nil, fmt.Errorf("ent: %d ids held for %d Sector rows", len(ids), len(_c.builders))
+	}
+	specs := make([]*sqlgraph.CreateSpec, len(_c.builders))
+	nodes := make([]*Sector, len(_c.builders))
+	mutators := make([]Mutator, len(_c.builders))
+	for i := range _c.builders {
+		func(i int, root context.Context) {
+			builder := _c.builders[i]
+			var mut Mutator = MutateFunc(func(ctx context.Context, m Mutation) (Value, error) {
+				mutation, ok := m.(*SectorMutation)
+				if !ok {
+					return nil, fmt.Errorf("unexpected mutation type %T", m)
+				}
+				if err := builder.check(); err != nil {
+					return nil, err
+				}
+				builder.mutation = mutation
+				nodes[i], specs[i] = builder.createSpec()
+				nodes[i].ID, specs[i].ID.Value = ids[i], ids[i]
+				// Nested as Save nests them: the hooks' work after the
+				// write runs last first, as it does there.
+				if i < len(mutators)-1 {
+					if _, err := mutators[i+1].Mutate(root, _c.builders[i+1].mutation); err != nil {
+						return nil, err
+					}
+				}
+				mutation.id = &nodes[i].ID
+				mutation.done = true
+				return nodes[i], nil
+			})
+			for j := len(builder.hooks) - 1; j >= 0; j-- {
+				mut = builder.hooks[j](mut)
+			}
+			mutators[i] = mut
+		}(i, ctx)
+	}
+	if len(mutators) > 0 {
+		if _, err := mutators[0].Mutate(ctx, _c.builders[0].mutation); err != nil {
+			return nil, nil, err
+		}
+	}
+	return nodes, specs, nil
+}
+
+// InsertHeld inserts rows held by SaveHeld.
+func (c *SectorClient) InsertHeld(ctx context.Context, specs ...*sqlgraph.CreateSpec) error {
+	return insertHeld(ctx, c.driver, specs)
+}
+
+// insertHeld inserts held rows of one table: by COPY in a PostgreSQL
+// transaction (internal/store runs a copier given alone to ExecContext),
+// where PostgreSQL neither parses nor plans thousands of parameters; else
+// in one statement.
+func insertHeld(ctx context.Context, drv dialect.Driver, specs []*sqlgraph.CreateSpec) error {
 	if len(specs) == 0 {
 		return nil
 	}
-	err := sqlgraph.BatchCreate(ctx, c.driver, &sqlgraph.BatchCreateSpec{Nodes: specs})
+	if tx, ok := drv.(*txDriver); ok && drv.Dialect() == dialect.Postgres {
+		rows, ok, err := copyHeld(specs)
+		if err != nil {
+			return err
+		}
+		if ok {
+			_, err := tx.ExecContext(ctx, "COPY "+rows.table, rows)
+			if sqlgraph.IsConstraintError(err) {
+				err = &ConstraintError{msg: err.Error(), wrap: err}
+			}
+			return err
+		}
+	}
+	err := sqlgraph.BatchCreate(ctx, drv, &sqlgraph.BatchCreateSpec{Nodes: specs})
 	if sqlgraph.IsConstraintError(err) {
 		err = &ConstraintError{msg: err.Error(), wrap: err}
 	}
 	return err
+}
+
+// heldRows are held rows as COPY writes them.
+type heldRows struct {
+	table   string
+	columns []string
+	rows    [][]any
+}
+
+func (h *heldRows) CopyInto() (string, []string) { return h.table, h.columns }
+
+func (h *heldRows) CopyRows(send func(values ...any) error) error {
+	for _, r := range h.rows {
+		if err := send(r...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// copyHeld gives specs' rows with the columns BatchCreate would write
+// (NULL for a column a row does not set); ok is false for rows COPY
+// cannot write alone: rows with no id, a conflict to resolve, or edges
+// written to other tables.
+func copyHeld(specs []*sqlgraph.CreateSpec) (*heldRows, bool, error) {
+	h := &heldRows{table: specs[0].Table}
+	index := map[string]int{}
+	values := make([]map[string]any, len(specs))
+	for i, s := range specs {
+		if s.Table != h.table || s.ID == nil || s.ID.Value == nil || len(s.OnConflict) > 0 {
+			return nil, false, nil
+		}
+		v := map[string]any{s.ID.Column: s.ID.Value}
+		for _, f := range s.Fields {
+			value, err := copyValue(f)
+			if err != nil {
+				return nil, false, err
+			}
+			v[f.Column] = value
+		}
+		for _, e := range s.Edges {
+			if e.Rel != sqlgraph.M2O && (e.Rel != sqlgraph.O2O || !(e.Inverse || e.Bidi)) {
+				return nil, false, nil
+			}
+			v[e.Columns[0]] = e.Target.Nodes[0]
+		}
+		for c := range v {
+			if _, ok := index[c]; !ok {
+				index[c] = len(h.columns)
+				h.columns = append(h.columns, c)
+			}
+		}
+		values[i] = v
+	}
+	h.rows = make([][]any, len(values))
+	for i, v := range values {
+		row := make([]any, len(h.columns))
+		for c, value := range v {
+			row[index[c]] = value
+		}
+		h.rows[i] = row
+	}
+	return h, true, nil
+}
+
+// copyValue is a field's value as COPY sends it: JSON encoded as ent
+// encodes it for an INSERT, as text (bytes would be sent as bytea).
+func copyValue(f *sqlgraph.FieldSpec) (any, error) {
+	if f.Type != field.TypeJSON {
+		return f.Value, nil
+	}
+	buf, err := json.Marshal(f.Value)
+	if err != nil {
+		return nil, fmt.Errorf("marshal value for column %s: %w", f.Column, err)
+	}
+	return string(buf), nil
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
+	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 
@@ -50,6 +52,8 @@ type newRows struct {
 	dropped map[*ent.ActivityLink]bool
 	// dialect is the store's, for cites' statement.
 	dialect string
+	// ids are those reserved for the rows held, by table (PostgreSQL).
+	ids map[string][]int
 }
 
 // pendingTable is one table's rows to insert, and what to do with each
@@ -94,6 +98,98 @@ func insertAll[B saver[E], E any, S bulkSaver[E]](ctx context.Context, t *pendin
 	}
 	t.build, t.done = nil, nil
 	return nil
+}
+
+// heldSaver runs a bulk create's hooks with its rows held (ent's SaveHeld).
+type heldSaver[E any] interface {
+	SaveHeld(context.Context, []int) ([]E, []*sqlgraph.CreateSpec, error)
+}
+
+// rowsSaver is a bulk create that can also hold its rows.
+type rowsSaver[E any] interface {
+	bulkSaver[E]
+	heldSaver[E]
+}
+
+// insertRows inserts a table's rows: insertHeld's way on PostgreSQL,
+// insertAll's on SQLite.
+func insertRows[B saver[E], E any, S rowsSaver[E]](ctx context.Context, r *newRows, c *ent.Client, table string, t *pendingTable[B, E], bulk func(...B) S, write func(context.Context, ...*sqlgraph.CreateSpec) error) error {
+	if r.dialect != dialect.Postgres {
+		return insertAll(ctx, t, bulk)
+	}
+	return insertHeld(ctx, table, r.ids[table], t, bulk, write)
+}
+
+// insertHeld inserts a table's rows on PostgreSQL by COPY, flushChunk at
+// a time, with the ids reserved for them (reserveIDs): their hooks run as a bulk create runs them, then their rows copied (ent's
+// InsertHeld). COPY spares PostgreSQL the parsing and planning of an
+// INSERT of thousands of parameters. SQLite inserts them as insertAll does.
+func insertHeld[B any, E any, S heldSaver[E]](ctx context.Context, table string, ids []int, t *pendingTable[B, E], bulk func(...B) S, write func(context.Context, ...*sqlgraph.CreateSpec) error) error {
+	for start := 0; start < len(t.build); start += flushChunk {
+		end := min(start+flushChunk, len(t.build))
+		bs := make([]B, 0, end-start)
+		for _, build := range t.build[start:end] {
+			bs = append(bs, build())
+		}
+		if len(ids) < end {
+			return fmt.Errorf("insert into %s: %d ids reserved for %d rows", table, len(ids), len(t.build))
+		}
+		made, specs, err := bulk(bs...).SaveHeld(ctx, ids[start:end])
+		if err != nil {
+			return err
+		}
+		if err := write(ctx, specs...); err != nil {
+			return fmt.Errorf("insert %d rows into %s: %w", len(specs), table, err)
+		}
+		for i, e := range made {
+			if done := t.done[start+i]; done != nil {
+				done(e)
+			}
+		}
+	}
+	t.build, t.done = nil, nil
+	return nil
+}
+
+// reserveIDs draws from each table's sequence an id for each row held
+// for it, in one statement for all the tables.
+func (r *newRows) reserveIDs(ctx context.Context, c *ent.Client) error {
+	counts := []struct {
+		table string
+		n     int
+	}{
+		{"participations", len(r.participations.build)}, {"programme_countries", len(r.countries.build)},
+		{"fundings", len(r.fundings.build)}, {"contacts", len(r.contacts.build)},
+		{"locations", len(r.locations.build)}, {"policy_markers", len(r.markers.build)},
+		{"humanitarian_scopes", len(r.scopes.build)}, {"sectors", len(r.sectors.build)},
+	}
+	var parts []string
+	var args []any
+	for _, t := range counts {
+		if t.n == 0 {
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("(SELECT $%d::text, nextval(pg_get_serial_sequence($%d, 'id')) FROM generate_series(1, $%d))", len(args)+1, len(args)+1, len(args)+2))
+		args = append(args, t.table, t.n)
+	}
+	r.ids = map[string][]int{}
+	if len(parts) == 0 {
+		return nil
+	}
+	rows, err := c.QueryContext(ctx, strings.Join(parts, " UNION ALL "), args...)
+	if err != nil {
+		return fmt.Errorf("reserve the ids of the batch's rows: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var table string
+		var id int
+		if err := rows.Scan(&table, &id); err != nil {
+			return fmt.Errorf("reserve the ids of the batch's rows: %w", err)
+		}
+		r.ids[table] = append(r.ids[table], id)
+	}
+	return rows.Err()
 }
 
 // heldProgramme is a created programme's row, held to be inserted with
@@ -152,13 +248,26 @@ func (r *newRows) empty() bool {
 // flush inserts every row held, through c's hooks (which authorise,
 // validate and record them); the projections' rows unrecorded.
 func (r *newRows) flush(ctx context.Context, c *ent.Client) error {
+	if r.dialect == dialect.Postgres {
+		if err := r.reserveIDs(ctx, c); err != nil {
+			return err
+		}
+	}
 	for _, step := range []func() error{
 		func() error { return r.insertProgrammes(ctx, c) },
 		func() error { return insertAll(ctx, &r.sources, c.Source.CreateBulk) },
-		func() error { return insertAll(ctx, &r.participations, c.Participation.CreateBulk) },
-		func() error { return insertAll(ctx, &r.countries, c.ProgrammeCountry.CreateBulk) },
-		func() error { return insertAll(ctx, &r.fundings, c.Funding.CreateBulk) },
-		func() error { return insertAll(ctx, &r.contacts, c.Contact.CreateBulk) },
+		func() error {
+			return insertRows(ctx, r, c, "participations", &r.participations, c.Participation.CreateBulk, c.Participation.InsertHeld)
+		},
+		func() error {
+			return insertRows(ctx, r, c, "programme_countries", &r.countries, c.ProgrammeCountry.CreateBulk, c.ProgrammeCountry.InsertHeld)
+		},
+		func() error {
+			return insertRows(ctx, r, c, "fundings", &r.fundings, c.Funding.CreateBulk, c.Funding.InsertHeld)
+		},
+		func() error {
+			return insertRows(ctx, r, c, "contacts", &r.contacts, c.Contact.CreateBulk, c.Contact.InsertHeld)
+		},
 	} {
 		if err := step(); err != nil {
 			return err
@@ -170,11 +279,19 @@ func (r *newRows) flush(ctx context.Context, c *ent.Client) error {
 	quiet := audit.Skip(ctx)
 	return firstError(
 		func() error { return r.insertLinks(quiet, c) },
-		func() error { return insertAll(quiet, &r.locations, c.Location.CreateBulk) },
-		func() error { return insertAll(quiet, &r.markers, c.PolicyMarker.CreateBulk) },
-		func() error { return insertAll(quiet, &r.scopes, c.HumanitarianScope.CreateBulk) },
+		func() error {
+			return insertRows(quiet, r, c, "locations", &r.locations, c.Location.CreateBulk, c.Location.InsertHeld)
+		},
+		func() error {
+			return insertRows(quiet, r, c, "policy_markers", &r.markers, c.PolicyMarker.CreateBulk, c.PolicyMarker.InsertHeld)
+		},
+		func() error {
+			return insertRows(quiet, r, c, "humanitarian_scopes", &r.scopes, c.HumanitarianScope.CreateBulk, c.HumanitarianScope.InsertHeld)
+		},
 		// Last: a transaction's sectors name its funding.
-		func() error { return insertAll(quiet, &r.sectors, c.Sector.CreateBulk) },
+		func() error {
+			return insertRows(quiet, r, c, "sectors", &r.sectors, c.Sector.CreateBulk, c.Sector.InsertHeld)
+		},
 	)
 }
 
