@@ -41,8 +41,11 @@ var coveringIndexes = []string{
 	// The lists of a programme (Q3) read in id order from an index, not
 	// sorted: in the SQL JSON statement each list is a subplan run once per
 	// programme, and its sort, even of no or a few rows, cost more than its
-	// scan. Without these (and the two above ending in id) Q3's statement
-	// ran at 3,240-4,490 tps under pgbench -c 16, with them 3,730-6,120.
+	// scan. With these, the fundings index above ending in id and the join
+	// tables' (second, first) index, Q3's statement ran at 5,700-6,840 tps
+	// under pgbench -M prepared -c 16 against 4,330-5,510 (3 alternated
+	// runs each), and the server's Q3 cost PostgreSQL 199-273 µs of CPU a
+	// request against 265-340.
 	`CREATE INDEX IF NOT EXISTS "programme_countries_by_programme_in_id_order"
 	ON "programme_countries" ("programme_id", "id") INCLUDE ("role", "country_id", "share_percent")`,
 	`CREATE INDEX IF NOT EXISTS "participations_by_programme_in_id_order"
