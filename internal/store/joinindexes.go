@@ -18,8 +18,9 @@ import (
 // the store, and so never proposes to drop it). The index carries the first
 // column after the second, so the edge's rows come in the other side's id
 // order, the order a list of them is answered in: PostgreSQL then sorts
-// nothing, and a sort, even of no rows, was a tenth of the SQL JSON
-// statement that reads one programme (Q3). It replaces the index on the
+// nothing: dropping two such sorts, each of no rows, from the SQL JSON
+// statement that reads one programme (Q3) added 9-17% to its pgbench tps.
+// It replaces the index on the
 // second column alone, which stores opened before it still have.
 func InstallJoinIndexes(ctx context.Context, db *sql.DB) error {
 	for _, t := range migrate.Tables {
