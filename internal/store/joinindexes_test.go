@@ -9,28 +9,39 @@ import (
 )
 
 // TestJoinTablesIndexedBothWays: a programme's agreements (and a source's
-// records) are read through an index, on both stores, and opening the store
-// again keeps working.
+// records) are read through one index, led by the programme (the source)
+// and then ordered by the other side, on both stores; opening the store
+// again keeps working and leaves no index on the second column alone.
 func TestJoinTablesIndexedBothWays(t *testing.T) {
 	queries := map[storetest.Kind]string{
-		storetest.SQLite: `SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = $1 AND sql LIKE '%("' || $2 || '")%'`,
+		storetest.SQLite: `SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = $1 AND sql LIKE '%("' || $2 || '"%'`,
 		storetest.Postgres: `SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema() AND tablename = $1
-			AND indexdef LIKE '%(' || $2 || ')'`,
+			AND indexdef LIKE '%(' || $2 || '%'`,
+	}
+	orders := map[storetest.Kind]string{
+		storetest.SQLite: `SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = $1
+			AND sql LIKE '%("' || $2 || '", "' || $3 || '")%'`,
+		storetest.Postgres: `SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema() AND tablename = $1
+			AND indexdef LIKE '%(' || $2 || ', ' || $3 || ')'`,
 	}
 	for _, kind := range storetest.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
 			ctx := context.Background()
 			st := openedAgain(t, storetest.URL(t, kind))
-			for _, c := range []struct{ table, column string }{
-				{"agreement_programmes", "programme_id"},
-				{"programme_sources", "source_id"},
+			for _, c := range []struct{ table, column, then string }{
+				{"agreement_programmes", "programme_id", "agreement_id"},
+				{"programme_sources", "source_id", "programme_id"},
 			} {
-				var n int
-				if err := st.DB.QueryRowContext(ctx, queries[kind], c.table, c.column).Scan(&n); err != nil {
+				var led, ordered int
+				if err := st.DB.QueryRowContext(ctx, queries[kind], c.table, c.column).Scan(&led); err != nil {
 					t.Fatal(err)
 				}
-				if n != 1 {
-					t.Errorf("%s has %d indexes on %s alone, want 1", c.table, n, c.column)
+				if err := st.DB.QueryRowContext(ctx, orders[kind], c.table, c.column, c.then).Scan(&ordered); err != nil {
+					t.Fatal(err)
+				}
+				if led != 1 || ordered != 1 {
+					t.Errorf("%s has %d indexes led by %s, %d of them on (%s, %s), want 1 and 1",
+						c.table, led, c.column, ordered, c.column, c.then)
 				}
 			}
 		})
