@@ -121,9 +121,10 @@ func insertRows[B saver[E], E any, S rowsSaver[E]](ctx context.Context, r *newRo
 }
 
 // insertHeld inserts a table's rows on PostgreSQL by COPY, flushChunk at
-// a time, with the ids reserved for them (reserveIDs): their hooks run as a bulk create runs them, then their rows copied (ent's
-// InsertHeld). COPY spares PostgreSQL the parsing and planning of an
-// INSERT of thousands of parameters. SQLite inserts them as insertAll does.
+// a time, with the ids reserved for them (reserveIDs): their hooks run as
+// a bulk create runs them, then their rows are copied (ent's InsertHeld).
+// COPY spares PostgreSQL the parsing and planning of an INSERT of
+// thousands of parameters.
 func insertHeld[B any, E any, S heldSaver[E]](ctx context.Context, table string, ids []int, t *pendingTable[B, E], bulk func(...B) S, write func(context.Context, ...*sqlgraph.CreateSpec) error) error {
 	for start := 0; start < len(t.build); start += flushChunk {
 		end := min(start+flushChunk, len(t.build))
