@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -71,8 +70,7 @@ func (l Limits) MutateOperationContext(_ context.Context, oc *graphql.OperationC
 // time). Keeping an operation keeps its document alive: the set is bounded
 // like the query cache and emptied when full.
 type measuredOps struct {
-	mu  sync.Mutex
-	ops map[*ast.OperationDefinition]measures
+	ops *kept[*ast.OperationDefinition, measures]
 }
 
 type measures struct{ depth, values, statements int }
@@ -81,29 +79,21 @@ type measures struct{ depth, values, statements int }
 const measuredOpsCount = 1000
 
 func newMeasuredOps() *measuredOps {
-	return &measuredOps{ops: map[*ast.OperationDefinition]measures{}}
+	return &measuredOps{ops: newKept[*ast.OperationDefinition, measures](measuredOpsCount)}
 }
 
 // of gives an operation's depth, estimated values and statements.
 func (m *measuredOps) of(op *ast.OperationDefinition, vars map[string]any) (depth, values, statements int) {
 	keep := m != nil && len(op.VariableDefinitions) == 0
 	if keep {
-		m.mu.Lock()
-		got, ok := m.ops[op]
-		m.mu.Unlock()
-		if ok {
+		if got, ok := m.ops.get(op); ok {
 			return got.depth, got.values, got.statements
 		}
 	}
 	depth, values = measure(op.SelectionSet, vars, map[string]bool{})
 	statements = rootStatements(op.SelectionSet, map[string]bool{})
 	if keep {
-		m.mu.Lock()
-		if len(m.ops) >= measuredOpsCount {
-			clear(m.ops)
-		}
-		m.ops[op] = measures{depth, values, statements}
-		m.mu.Unlock()
+		m.ops.put(op, measures{depth, values, statements})
 	}
 	return depth, values, statements
 }

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
@@ -263,8 +262,7 @@ func decodeParams(b []byte, p *params) error {
 // server's time for a small query. What is kept cannot change under a
 // request: strings only.
 type knownBodies struct {
-	mu     sync.Mutex
-	params map[string]params
+	params *kept[string, params]
 }
 
 // Bounds of knownBodies: a body is kept only when it is small, and the set
@@ -275,7 +273,7 @@ const (
 )
 
 func newKnownBodies() *knownBodies {
-	return &knownBodies{params: make(map[string]params, knownBodyCount)}
+	return &knownBodies{params: newKept[string, params](knownBodyCount)}
 }
 
 // decode decodes a body as decodeParams does, from what was kept when the
@@ -284,23 +282,15 @@ func (k *knownBodies) decode(b []byte, p *params) error {
 	if k == nil || len(b) > knownBodyBytes {
 		return decodeParams(b, p)
 	}
-	k.mu.Lock()
-	kept, ok := k.params[string(b)]
-	k.mu.Unlock()
-	if ok {
-		*p = kept
+	if known, ok := k.params.get(string(b)); ok {
+		*p = known
 		return nil
 	}
 	if err := decodeParams(b, p); err != nil {
 		return err
 	}
 	if p.Variables == nil && p.Extensions == nil {
-		k.mu.Lock()
-		if len(k.params) >= knownBodyCount {
-			clear(k.params)
-		}
-		k.params[string(b)] = *p
-		k.mu.Unlock()
+		k.params.put(string(b), *p)
 	}
 	return nil
 }

@@ -86,7 +86,7 @@ func TestKnownBodiesAsDecodeParams(t *testing.T) {
 					t.Errorf("round %d: params %#v, want %#v", round, got, want)
 				}
 			}
-			if kept := len(k.params) == 1; kept != c.kept {
+			if kept := k.params.len() == 1; kept != c.kept {
 				t.Errorf("kept %v, want %v", kept, c.kept)
 			}
 		})
@@ -99,8 +99,8 @@ func TestKnownBodiesAsDecodeParams(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if len(k.params) != 1 {
-			t.Errorf("%d bodies kept after %d, want 1", len(k.params), knownBodyCount+1)
+		if k.params.len() != 1 {
+			t.Errorf("%d bodies kept after %d, want 1", k.params.len(), knownBodyCount+1)
 		}
 	})
 	t.Run("a large body is not kept", func(t *testing.T) {
@@ -110,7 +110,7 @@ func TestKnownBodiesAsDecodeParams(t *testing.T) {
 		if err := k.decode(body, &p); err != nil || p.Query == nil {
 			t.Fatalf("%v, %v", err, p)
 		}
-		if len(k.params) != 0 {
+		if k.params.len() != 0 {
 			t.Errorf("kept a body of %d bytes", len(body))
 		}
 	})
