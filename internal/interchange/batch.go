@@ -305,19 +305,12 @@ func (b *batchCache) reserve(ctx context.Context, c *ent.Client) error {
 	if n == 0 {
 		return nil
 	}
-	rows, err := c.QueryContext(ctx, `SELECT nextval(pg_get_serial_sequence('programmes', 'id')) FROM generate_series(1, $1)`, n)
+	ids, err := reserveIDs(ctx, c, []tableCount{{programme.Table, n}})
 	if err != nil {
 		return fmt.Errorf("reserve %d programme ids: %w", n, err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int
-		if err := rows.Scan(&id); err != nil {
-			return fmt.Errorf("reserve programme ids: %w", err)
-		}
-		b.reserved = append(b.reserved, id)
-	}
-	return rows.Err()
+	b.reserved = append(b.reserved, ids[programme.Table]...)
+	return nil
 }
 
 // takeID is a reserved programme id; ok is false when none is left.

@@ -11,7 +11,15 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 
 	"github.com/aidregistry/registry/ent"
+	"github.com/aidregistry/registry/ent/contact"
+	"github.com/aidregistry/registry/ent/funding"
+	"github.com/aidregistry/registry/ent/humanitarianscope"
+	"github.com/aidregistry/registry/ent/location"
+	"github.com/aidregistry/registry/ent/participation"
+	"github.com/aidregistry/registry/ent/policymarker"
 	"github.com/aidregistry/registry/ent/programme"
+	"github.com/aidregistry/registry/ent/programmecountry"
+	"github.com/aidregistry/registry/ent/sector"
 	"github.com/aidregistry/registry/internal/audit"
 )
 
@@ -155,15 +163,27 @@ func insertHeld[B any, E any, S heldSaver[E]](ctx context.Context, table string,
 // reserveIDs draws from each table's sequence an id for each row held
 // for it, in one statement for all the tables.
 func (r *newRows) reserveIDs(ctx context.Context, c *ent.Client) error {
-	counts := []struct {
-		table string
-		n     int
-	}{
-		{"participations", len(r.participations.build)}, {"programme_countries", len(r.countries.build)},
-		{"fundings", len(r.fundings.build)}, {"contacts", len(r.contacts.build)},
-		{"locations", len(r.locations.build)}, {"policy_markers", len(r.markers.build)},
-		{"humanitarian_scopes", len(r.scopes.build)}, {"sectors", len(r.sectors.build)},
-	}
+	ids, err := reserveIDs(ctx, c, []tableCount{
+		{participation.Table, len(r.participations.build)}, {programmecountry.Table, len(r.countries.build)},
+		{funding.Table, len(r.fundings.build)}, {contact.Table, len(r.contacts.build)},
+		{location.Table, len(r.locations.build)}, {policymarker.Table, len(r.markers.build)},
+		{humanitarianscope.Table, len(r.scopes.build)}, {sector.Table, len(r.sectors.build)},
+	})
+	r.ids = ids
+	return err
+}
+
+// tableCount is how many ids to reserve from a table's sequence.
+type tableCount struct {
+	table string
+	n     int
+}
+
+// reserveIDs draws n ids from each table's sequence, in one statement
+// (PostgreSQL): rows whose ids are known before they are written can wait
+// to be written together. The ids come by table, in the order drawn.
+func reserveIDs(ctx context.Context, c *ent.Client, counts []tableCount) (map[string][]int, error) {
+	ids := map[string][]int{}
 	var parts []string
 	var args []any
 	for _, t := range counts {
@@ -173,24 +193,23 @@ func (r *newRows) reserveIDs(ctx context.Context, c *ent.Client) error {
 		parts = append(parts, fmt.Sprintf("(SELECT $%d::text, nextval(pg_get_serial_sequence($%d, 'id')) FROM generate_series(1, $%d))", len(args)+1, len(args)+1, len(args)+2))
 		args = append(args, t.table, t.n)
 	}
-	r.ids = map[string][]int{}
 	if len(parts) == 0 {
-		return nil
+		return ids, nil
 	}
 	rows, err := c.QueryContext(ctx, strings.Join(parts, " UNION ALL "), args...)
 	if err != nil {
-		return fmt.Errorf("reserve the ids of the batch's rows: %w", err)
+		return nil, fmt.Errorf("reserve the ids of the batch's rows: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var table string
 		var id int
 		if err := rows.Scan(&table, &id); err != nil {
-			return fmt.Errorf("reserve the ids of the batch's rows: %w", err)
+			return nil, fmt.Errorf("reserve the ids of the batch's rows: %w", err)
 		}
-		r.ids[table] = append(r.ids[table], id)
+		ids[table] = append(ids[table], id)
 	}
-	return rows.Err()
+	return ids, rows.Err()
 }
 
 // heldProgramme is a created programme's row, held to be inserted with
@@ -258,16 +277,16 @@ func (r *newRows) flush(ctx context.Context, c *ent.Client) error {
 		func() error { return r.insertProgrammes(ctx, c) },
 		func() error { return insertAll(ctx, &r.sources, c.Source.CreateBulk) },
 		func() error {
-			return insertRows(ctx, r, c, "participations", &r.participations, c.Participation.CreateBulk, c.Participation.InsertHeld)
+			return insertRows(ctx, r, c, participation.Table, &r.participations, c.Participation.CreateBulk, c.Participation.InsertHeld)
 		},
 		func() error {
-			return insertRows(ctx, r, c, "programme_countries", &r.countries, c.ProgrammeCountry.CreateBulk, c.ProgrammeCountry.InsertHeld)
+			return insertRows(ctx, r, c, programmecountry.Table, &r.countries, c.ProgrammeCountry.CreateBulk, c.ProgrammeCountry.InsertHeld)
 		},
 		func() error {
-			return insertRows(ctx, r, c, "fundings", &r.fundings, c.Funding.CreateBulk, c.Funding.InsertHeld)
+			return insertRows(ctx, r, c, funding.Table, &r.fundings, c.Funding.CreateBulk, c.Funding.InsertHeld)
 		},
 		func() error {
-			return insertRows(ctx, r, c, "contacts", &r.contacts, c.Contact.CreateBulk, c.Contact.InsertHeld)
+			return insertRows(ctx, r, c, contact.Table, &r.contacts, c.Contact.CreateBulk, c.Contact.InsertHeld)
 		},
 	} {
 		if err := step(); err != nil {
@@ -281,17 +300,17 @@ func (r *newRows) flush(ctx context.Context, c *ent.Client) error {
 	return firstError(
 		func() error { return r.insertLinks(quiet, c) },
 		func() error {
-			return insertRows(quiet, r, c, "locations", &r.locations, c.Location.CreateBulk, c.Location.InsertHeld)
+			return insertRows(quiet, r, c, location.Table, &r.locations, c.Location.CreateBulk, c.Location.InsertHeld)
 		},
 		func() error {
-			return insertRows(quiet, r, c, "policy_markers", &r.markers, c.PolicyMarker.CreateBulk, c.PolicyMarker.InsertHeld)
+			return insertRows(quiet, r, c, policymarker.Table, &r.markers, c.PolicyMarker.CreateBulk, c.PolicyMarker.InsertHeld)
 		},
 		func() error {
-			return insertRows(quiet, r, c, "humanitarian_scopes", &r.scopes, c.HumanitarianScope.CreateBulk, c.HumanitarianScope.InsertHeld)
+			return insertRows(quiet, r, c, humanitarianscope.Table, &r.scopes, c.HumanitarianScope.CreateBulk, c.HumanitarianScope.InsertHeld)
 		},
 		// Last: a transaction's sectors name its funding.
 		func() error {
-			return insertRows(quiet, r, c, "sectors", &r.sectors, c.Sector.CreateBulk, c.Sector.InsertHeld)
+			return insertRows(quiet, r, c, sector.Table, &r.sectors, c.Sector.CreateBulk, c.Sector.InsertHeld)
 		},
 	)
 }
