@@ -165,12 +165,10 @@ func copyInto(ctx context.Context, client *ent.Client, ps []pending) error {
 	return nil
 }
 
-// copyChanges are Changes as rows of COPY, in the columns of insertInto.
+// copyChanges are Changes as rows of COPY, in changeColumns.
 type copyChanges []pending
 
-func (copyChanges) CopyInto() (string, []string) {
-	return "changes", []string{"at", "operation", "record_type", "record_id", "before", "after", "key_id", "organisation_id"}
-}
+func (copyChanges) CopyInto() (string, []string) { return "changes", changeColumns }
 
 func (ps copyChanges) CopyRows(send func(values ...any) error) error {
 	for _, p := range ps {
@@ -216,19 +214,23 @@ func insert(ctx context.Context, client *ent.Client, dialectName string, ps []pe
 	return nil
 }
 
-const insertInto = `INSERT INTO "changes" ("at", "operation", "record_type", "record_id", "before", "after", "key_id", "organisation_id") `
+// changeColumns are the columns a Change is written in, by every way of
+// writing it (COPY, and the INSERTs below).
+var changeColumns = []string{"at", "operation", "record_type", "record_id", "before", "after", "key_id", "organisation_id"}
+
+var insertInto = `INSERT INTO "changes" ("` + strings.Join(changeColumns, `", "`) + `") `
 
 // insertValues is an INSERT of one VALUES row a Change, bound as ent binds
 // them (a JSON field as json.RawMessage): SQLite's.
 func insertValues(ps []pending) (string, []any) {
 	var q strings.Builder
 	q.WriteString(insertInto + "VALUES ")
-	args := make([]any, 0, changeColumns*len(ps))
+	args := make([]any, 0, len(changeColumns)*len(ps))
 	for i, p := range ps {
 		if i > 0 {
 			q.WriteString(", ")
 		}
-		q.WriteString("(?" + strings.Repeat(", ?", changeColumns-1) + ")")
+		q.WriteString("(?" + strings.Repeat(", ?", len(changeColumns)-1) + ")")
 		var key, org *int
 		if p.actor != nil {
 			key, org = &p.actor.KeyID, &p.actor.OrganisationID
@@ -297,9 +299,6 @@ func writeMember(b *strings.Builder, key string, raw json.RawMessage) {
 	b.WriteString(`":`)
 	b.Write(raw)
 }
-
-// changeColumns is the number of columns insert writes.
-const changeColumns = 8
 
 // jsonArg binds a field map's JSON as ent binds a JSON field, NULL for
 // none.
