@@ -246,6 +246,58 @@ func (c *LocationClient) InsertHeld(ctx context.Context, specs ...*sqlgraph.Crea
 	return insertHeld(ctx, c.driver, specs)
 }
 
+// SaveHeld runs the create's hooks as Save does, with id as the new
+// record's, but does not insert its row: the spec returned is to be
+// inserted by InsertHeld, in the same transaction, before anything names
+// the record. id must be reserved from the table's sequence.
+func (_c *OrganisationCreate) SaveHeld(ctx context.Context, id int) (*Organisation, *sqlgraph.CreateSpec, error) {
+	_c.defaults()
+	var spec *sqlgraph.CreateSpec
+	node, err := withHooks(ctx, func(context.Context) (*Organisation, error) {
+		if err := _c.check(); err != nil {
+			return nil, err
+		}
+		node, s := _c.createSpec()
+		node.ID, s.ID.Value = id, id
+		_c.mutation.id = &node.ID
+		_c.mutation.done = true
+		spec = s
+		return node, nil
+	}, _c.mutation, _c.hooks)
+	return node, spec, err
+}
+
+// InsertHeld inserts rows held by SaveHeld.
+func (c *OrganisationClient) InsertHeld(ctx context.Context, specs ...*sqlgraph.CreateSpec) error {
+	return insertHeld(ctx, c.driver, specs)
+}
+
+// SaveHeld runs the create's hooks as Save does, with id as the new
+// record's, but does not insert its row: the spec returned is to be
+// inserted by InsertHeld, in the same transaction, before anything names
+// the record. id must be reserved from the table's sequence.
+func (_c *OrganisationAliasCreate) SaveHeld(ctx context.Context, id int) (*OrganisationAlias, *sqlgraph.CreateSpec, error) {
+	_c.defaults()
+	var spec *sqlgraph.CreateSpec
+	node, err := withHooks(ctx, func(context.Context) (*OrganisationAlias, error) {
+		if err := _c.check(); err != nil {
+			return nil, err
+		}
+		node, s := _c.createSpec()
+		node.ID, s.ID.Value = id, id
+		_c.mutation.id = &node.ID
+		_c.mutation.done = true
+		spec = s
+		return node, nil
+	}, _c.mutation, _c.hooks)
+	return node, spec, err
+}
+
+// InsertHeld inserts rows held by SaveHeld.
+func (c *OrganisationAliasClient) InsertHeld(ctx context.Context, specs ...*sqlgraph.CreateSpec) error {
+	return insertHeld(ctx, c.driver, specs)
+}
+
 // SaveHeld runs the creates' hooks as Save does, in the same order, with
 // ids as the new records' (one each, reserved from the table's sequence),
 // but does not insert their rows: the specs returned are to be inserted by

@@ -177,8 +177,14 @@ func ByName(ctx context.Context, c *ent.Client, name string, kind organisation.K
 	if err != nil {
 		return nil, err
 	}
+	return OfKind(orgs, kind), nil
+}
+
+// OfKind are the organisations ByName keeps of those a name matched: of
+// kind, or of no known kind (OTHER), when kind is known; all when not.
+func OfKind(orgs []*ent.Organisation, kind organisation.Kind) []*ent.Organisation {
 	if kind == organisation.KindOTHER || kind == "" {
-		return orgs, nil
+		return orgs
 	}
 	var same []*ent.Organisation
 	for _, o := range orgs {
@@ -186,7 +192,7 @@ func ByName(ctx context.Context, c *ent.Client, name string, kind organisation.K
 			same = append(same, o)
 		}
 	}
-	return same, nil
+	return same
 }
 
 // NameKeyHook keeps name_key equal to orgname.Key(name) on every write of

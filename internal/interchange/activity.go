@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"entgo.io/ent/dialect"
 	"entgo.io/ent/schema/field"
 	"github.com/shopspring/decimal"
 
@@ -71,7 +72,7 @@ type activityWriter struct {
 	update  *ent.ProgrammeUpdateOne
 	updated bool
 	// heldRow is the created programme's row when its batch holds it.
-	heldRow *heldProgramme
+	heldRow *heldRow
 }
 
 // writtenFunding is a funding the import wrote or kept, with the
@@ -89,6 +90,12 @@ func newActivityWriter(im *importer, c *ent.Client, a *iati.Activity) *activityW
 	w.orgs = &orgWriter{c: c, cache: im.orgs, wrote: &w.writes, publisher: orgname.Ref(a.ReportingOrg.Ref)}
 	if im.batch != nil {
 		w.orgs.absent = im.batch.orgs
+	}
+	if im.rows != nil {
+		w.rows = &newRows{}
+		if im.batch != nil && im.batch.dialect == dialect.Postgres {
+			w.orgs.hold = &orgHold{own: w.rows, batch: im.rows, ids: &im.orgIDs}
+		}
 	}
 	return w
 }
@@ -726,7 +733,7 @@ func (w *activityWriter) create(ctx context.Context, b *ent.ProgrammeCreate) (*e
 	if err != nil {
 		return nil, err
 	}
-	w.heldRow = &heldProgramme{spec: spec}
+	w.heldRow = &heldRow{spec: spec}
 	w.rows.programmes = append(w.rows.programmes, w.heldRow)
 	return p, nil
 }
@@ -1056,6 +1063,12 @@ func (w *activityWriter) fundings(ctx context.Context) error {
 		w.fundingNotes = append(w.fundingNotes, x.notes...)
 	}
 	keep, update, remove, create := pair(haveRows, want, fundingRow.equal)
+	if len(update) > 0 {
+		// An update may name an organisation held: inserted first.
+		if err := w.orgs.flushOrgs(ctx); err != nil {
+			return err
+		}
+	}
 	for _, p := range keep {
 		written(&have[p[0]].ID, want[p[1]], have[p[0]].Edges.Sectors)
 	}

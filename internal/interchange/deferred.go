@@ -33,7 +33,12 @@ type newRows struct {
 	// programmes are created programmes' rows (PostgreSQL), their ids
 	// reserved and their hooks run: inserted first, or earlier should a
 	// statement of the batch name one (flushHeld).
-	programmes []*heldProgramme
+	programmes []*heldRow
+	// orgs and aliases are created organisations' and their aliases' rows
+	// (PostgreSQL), their ids reserved (orgIDs) and their hooks run:
+	// inserted before anything, or earlier should the store be asked
+	// about organisations or a statement name one (insertOrgs).
+	orgs, aliases []*heldRow
 	// sources are created programmes' new sources, inserted next: each
 	// stands, until then, as a placeholder id (pendingSource) in cites and
 	// in the batch's cache, which pending gives the real id of once
@@ -212,26 +217,48 @@ func reserveIDs(ctx context.Context, c *ent.Client, counts []tableCount) (map[st
 	return ids, rows.Err()
 }
 
-// heldProgramme is a created programme's row, held to be inserted with
-// the batch's others; inserted says it already was.
-type heldProgramme struct {
+// heldRow is a created record's row (a programme, an organisation, an
+// alias), held to be inserted with the batch's others; inserted says it
+// already was.
+type heldRow struct {
 	spec     *sqlgraph.CreateSpec
 	inserted bool
 }
 
-// insertProgrammes inserts the programmes held and not inserted yet,
-// flushChunk a statement.
+// insertProgrammes inserts the programmes held and not inserted yet.
 func (r *newRows) insertProgrammes(ctx context.Context, c *ent.Client) error {
+	return insertHeldRows(ctx, "programmes", r.programmes, c.Programme.InsertHeld)
+}
+
+// insertOrgs inserts the organisations held and not inserted yet, then
+// their aliases.
+func (r *newRows) insertOrgs(ctx context.Context, c *ent.Client) error {
+	if err := insertHeldRows(ctx, "organisations", r.orgs, c.Organisation.InsertHeld); err != nil {
+		return err
+	}
+	return insertHeldRows(ctx, "organisation aliases", r.aliases, c.OrganisationAlias.InsertHeld)
+}
+
+// pendingOrgs says whether an organisation or an alias is held and not
+// inserted yet.
+func (r *newRows) pendingOrgs() bool {
+	pending := func(h *heldRow) bool { return !h.inserted }
+	return slices.ContainsFunc(r.orgs, pending) || slices.ContainsFunc(r.aliases, pending)
+}
+
+// insertHeldRows inserts the rows held and not inserted yet, flushChunk
+// a statement.
+func insertHeldRows(ctx context.Context, what string, rows []*heldRow, insert func(context.Context, ...*sqlgraph.CreateSpec) error) error {
 	var specs []*sqlgraph.CreateSpec
-	for _, h := range r.programmes {
+	for _, h := range rows {
 		if !h.inserted {
 			specs = append(specs, h.spec)
 			h.inserted = true
 		}
 	}
 	for chunk := range slices.Chunk(specs, flushChunk) {
-		if err := c.Programme.InsertHeld(ctx, chunk...); err != nil {
-			return fmt.Errorf("insert %d programmes: %w", len(chunk), err)
+		if err := insert(ctx, chunk...); err != nil {
+			return fmt.Errorf("insert %d %s: %w", len(chunk), what, err)
 		}
 	}
 	return nil
@@ -240,6 +267,8 @@ func (r *newRows) insertProgrammes(ctx context.Context, c *ent.Client) error {
 // take moves o's rows after r's.
 func (r *newRows) take(o *newRows) {
 	r.programmes, o.programmes = append(r.programmes, o.programmes...), nil
+	r.orgs, o.orgs = append(r.orgs, o.orgs...), nil
+	r.aliases, o.aliases = append(r.aliases, o.aliases...), nil
 	r.sources.take(&o.sources)
 	if len(o.pending) > 0 && r.pending == nil {
 		r.pending = map[int]*int{}
@@ -261,7 +290,7 @@ func (r *newRows) take(o *newRows) {
 }
 
 func (r *newRows) empty() bool {
-	return len(r.programmes)+len(r.sources.build)+len(r.participations.build)+len(r.countries.build)+len(r.fundings.build)+len(r.contacts.build)+
+	return len(r.programmes)+len(r.orgs)+len(r.aliases)+len(r.sources.build)+len(r.participations.build)+len(r.countries.build)+len(r.fundings.build)+len(r.contacts.build)+
 		len(r.locations.build)+len(r.markers.build)+len(r.scopes.build)+len(r.sectors.build)+len(r.cites)+len(r.links) == 0
 }
 
@@ -274,6 +303,8 @@ func (r *newRows) flush(ctx context.Context, c *ent.Client) error {
 		}
 	}
 	for _, step := range []func() error{
+		// First: the rows below name organisations.
+		func() error { return r.insertOrgs(ctx, c) },
 		func() error { return r.insertProgrammes(ctx, c) },
 		func() error { return insertAll(ctx, &r.sources, c.Source.CreateBulk) },
 		func() error {

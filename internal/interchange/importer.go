@@ -129,6 +129,8 @@ type importer struct {
 	// placeholders is the last placeholder id given a source held with
 	// the batch's rows (pendingSource).
 	placeholders int
+	// orgIDs are ids drawn for the organisations and aliases batches hold.
+	orgIDs idPool
 	// While a batch is written, holding says skips are held (in held) and
 	// written counts the activities, to report once it stands; seenNow
 	// are the identifiers it met first.
@@ -410,18 +412,16 @@ func (im *importer) activity(ctx context.Context, a *iati.Activity, line int, su
 	}
 	err := run(ctx, func(ctx context.Context, c *ent.Client) error {
 		w = newActivityWriter(im, c, a)
-		if im.rows != nil {
-			w.rows = &newRows{}
-		}
 		return w.write(ctx)
 	})
 	if isFatal(err) || ctx.Err() != nil {
 		return errors.Join(err, ctx.Err())
 	}
 	var skipped errSkipActivity
-	if err != nil && im.rows != nil && !errors.As(err, &skipped) {
+	if err != nil && im.rows != nil && (!errors.As(err, &skipped) || w.orgs.holding()) {
 		// Written with no savepoint of its own: the batch goes back and is
-		// written again, each activity under one.
+		// written again, each activity under one. The organisations it
+		// held stand in what the batch's lookups answer from.
 		return errReplay
 	}
 	if err != nil {

@@ -23,6 +23,10 @@ import (
 // again (wrote), so a lookup that could find it asks the store.
 type orgAbsent struct {
 	refs, names, keys map[string]bool
+	// fresh are the name keys none held when the batch was read that
+	// organisations or aliases it holds (orgHold) have since been given,
+	// with those organisations: all that hold the key.
+	fresh map[string][]*ent.Organisation
 	// held is what the organisations and aliases the batch names hold.
 	held orgHeld
 }
@@ -50,7 +54,8 @@ func loadOrgAbsent(ctx context.Context, c *ent.Client, batch []*iati.Activity) (
 			keys = append(keys, k)
 		}
 	}
-	a := &orgAbsent{refs: set(refs), names: set(names), keys: set(unique(keys)), held: newOrgHeld(refs, names)}
+	a := &orgAbsent{refs: set(refs), names: set(names), keys: set(unique(keys)), held: newOrgHeld(refs, names),
+		fresh: map[string][]*ent.Organisation{}}
 	for chunk := range slices.Chunk(refs, maxIn) {
 		if err := a.readRefs(ctx, c, chunk); err != nil {
 			return nil, err
@@ -173,7 +178,72 @@ func (a *orgAbsent) wrote(ref, name string) {
 	delete(a.refs, ref)
 	delete(a.names, name)
 	delete(a.keys, orgname.Key(name))
+	delete(a.fresh, orgname.Key(name))
 	a.held.stale(ref, name)
+}
+
+// made adds an organisation the batch holds, not inserted yet, to what
+// its lookups answer from: the store, not asked, could not say.
+func (a *orgAbsent) made(o *ent.Organisation) {
+	if a == nil {
+		return
+	}
+	a.held.orgs[o.ID] = o
+	if o.IatiRef != nil {
+		delete(a.refs, *o.IatiRef)
+		a.held.byIatiRef[*o.IatiRef] = o
+	}
+	a.gave(o.NameKey, o)
+}
+
+// aliased adds an alias the batch holds, of o, likewise.
+func (a *orgAbsent) aliased(al *ent.OrganisationAlias, o *ent.Organisation) {
+	if a == nil {
+		return
+	}
+	if al.Ref != nil {
+		delete(a.refs, *al.Ref)
+		if as, read := a.held.byRef[*al.Ref]; read {
+			a.held.byRef[*al.Ref] = append(as, al)
+		}
+	}
+	if al.Name != nil {
+		delete(a.names, *al.Name)
+		if as, read := a.held.byName[*al.Name]; read {
+			a.held.byName[*al.Name] = append(as, al)
+		}
+		a.gave(al.NameKey, o)
+	}
+}
+
+// gave notes that organisation o holds name key k now, should k be one no
+// organisation held when the batch was read (or the batch's alone since).
+func (a *orgAbsent) gave(k string, o *ent.Organisation) {
+	if k == "" {
+		return
+	}
+	if a.keys[k] {
+		delete(a.keys, k)
+		a.fresh[k] = nil
+	}
+	os, ok := a.fresh[k]
+	if ok && !slices.ContainsFunc(os, func(x *ent.Organisation) bool { return x.ID == o.ID }) {
+		a.fresh[k] = append(os, o)
+	}
+}
+
+// byName answers identity.ByName for a name whose key only the batch's
+// organisations hold; known is false when it cannot say.
+func (a *orgAbsent) byName(name string, kind organisation.Kind) (orgs []*ent.Organisation, known bool) {
+	if a == nil {
+		return nil, false
+	}
+	os, ok := a.fresh[orgname.Key(name)]
+	if !ok || slices.ContainsFunc(os, func(o *ent.Organisation) bool { return a.held.staleOrgs[o.ID] }) {
+		return nil, false
+	}
+	os = slices.SortedFunc(slices.Values(os), func(x, y *ent.Organisation) int { return x.ID - y.ID })
+	return identity.OfKind(os, kind), true
 }
 
 // changed has lookups that would give organisation id ask the store

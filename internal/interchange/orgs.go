@@ -84,6 +84,10 @@ type orgWriter struct {
 	publisher string
 	// absent is what the batch read no organisation holds (nil: unknown).
 	absent *orgAbsent
+	// hold holds the organisations and aliases created, when the batch
+	// is written optimistically on PostgreSQL; nil: they are inserted at
+	// once.
+	hold *orgHold
 }
 
 // resolveAs finds the organisation an IATI element names, or creates it,
@@ -125,6 +129,9 @@ func (w *orgWriter) resolveAs(ctx context.Context, element, ref, typ, name strin
 		return oid, nil
 	}
 	if !w.cache.keyed {
+		if err := w.flushOrgs(ctx); err != nil {
+			return 0, err
+		}
 		if err := identity.BackfillNameKeys(ctx, w.c); err != nil {
 			return 0, err
 		}
@@ -140,14 +147,17 @@ func (w *orgWriter) resolveAs(ctx context.Context, element, ref, typ, name strin
 		if isID {
 			b.SetIatiRef(id)
 		}
-		w.absent.wrote(id, name)
-		if o, err = b.Save(ctx); err != nil {
+		if o, err = w.createOrg(ctx, b, isID, id, name); err != nil {
 			return 0, err
 		}
 		*w.wrote++
 	} else if u, changed := w.complete(o, isID, id, name, kind); changed {
 		w.absent.wrote(id, name)
 		w.absent.changed(o.ID)
+		// The organisation may be one held: inserted before it changes.
+		if err := w.flushOrgs(ctx); err != nil {
+			return 0, err
+		}
 		if err := u.Exec(ctx); err != nil {
 			return 0, err
 		}
@@ -189,13 +199,13 @@ func (w *orgWriter) match(ctx context.Context, isID bool, id, raw, name string, 
 	named := name != id && name != raw
 	switch {
 	case isID && !w.absent.noRef(id):
-		if o, ok, err := w.lookup(w.held().byIdentifier(id), func() (*ent.Organisation, bool, error) {
+		if o, ok, err := w.lookup(ctx, w.held().byIdentifier(id), func() (*ent.Organisation, bool, error) {
 			return identity.ByIdentifier(ctx, w.c, id)
 		}); err != nil || ok {
 			return o, err
 		}
 	case raw != "" && !named && !w.absent.noRef(raw):
-		if o, ok, err := w.lookup(w.held().byPublisherCode(w.publisher, raw), func() (*ent.Organisation, bool, error) {
+		if o, ok, err := w.lookup(ctx, w.held().byPublisherCode(w.publisher, raw), func() (*ent.Organisation, bool, error) {
 			return identity.ByPublisherCode(ctx, w.c, w.publisher, raw)
 		}); err != nil || ok {
 			return o, err
@@ -206,7 +216,7 @@ func (w *orgWriter) match(ctx context.Context, isID bool, id, raw, name string, 
 	}
 	if w.absent.noName(name) {
 		// No alias has the name: the publisher never used it.
-	} else if o, ok, err := w.lookup(w.held().byPublisherName(w.publisher, name), func() (*ent.Organisation, bool, error) {
+	} else if o, ok, err := w.lookup(ctx, w.held().byPublisherName(w.publisher, name), func() (*ent.Organisation, bool, error) {
 		return identity.ByPublisherName(ctx, w.c, w.publisher, name)
 	}); err != nil {
 		return nil, err
@@ -216,9 +226,15 @@ func (w *orgWriter) match(ctx context.Context, isID bool, id, raw, name string, 
 	if w.absent.noKey(name) {
 		return nil, nil
 	}
-	candidates, err := identity.ByName(ctx, w.c, name, kind)
-	if err != nil {
-		return nil, err
+	candidates, known := w.absent.byName(name, kind)
+	if !known {
+		if err := w.flushOrgs(ctx); err != nil {
+			return nil, err
+		}
+		var err error
+		if candidates, err = identity.ByName(ctx, w.c, name, kind); err != nil {
+			return nil, err
+		}
 	}
 	if isID {
 		candidates = slices.DeleteFunc(candidates, func(o *ent.Organisation) bool { return o.IatiRef != nil })
@@ -238,11 +254,14 @@ func (w *orgWriter) held() *orgHeld {
 	return &w.absent.held
 }
 
-// lookup is an identity lookup answered from what the batch read, when it
-// can say (known), else asked of the store.
-func (w *orgWriter) lookup(held orgAnswer, ask func() (*ent.Organisation, bool, error)) (*ent.Organisation, bool, error) {
+// lookup is an identity lookup answered from what the batch read and
+// holds, when it can say (known), else asked of the store.
+func (w *orgWriter) lookup(ctx context.Context, held orgAnswer, ask func() (*ent.Organisation, bool, error)) (*ent.Organisation, bool, error) {
 	if held.known {
 		return held.o, held.found, nil
+	}
+	if err := w.flushOrgs(ctx); err != nil {
+		return nil, false, err
 	}
 	return ask()
 }
@@ -280,6 +299,9 @@ func (w *orgWriter) remember(ctx context.Context, o *ent.Organisation, fresh boo
 			}
 			has, known := w.held().hasAlias(o.ID, name, ref, pub)
 			if !known {
+				if err := w.flushOrgs(ctx); err != nil {
+					return err
+				}
 				var err error
 				if has, err = q.Exist(ctx); err != nil {
 					return err
@@ -290,8 +312,7 @@ func (w *orgWriter) remember(ctx context.Context, o *ent.Organisation, fresh boo
 			}
 		}
 		*w.wrote++
-		w.absent.wrote(ref, name)
-		return b.Exec(ctx)
+		return w.createAlias(ctx, b, o, ref, name)
 	}
 	code := ""
 	switch {
@@ -315,15 +336,17 @@ func (w *orgWriter) remember(ctx context.Context, o *ent.Organisation, fresh boo
 // still holds ref as its own identifier is left as it is: it shares the
 // identifier, so possibleDuplicates lists it for a person to merge.
 func (w *orgWriter) previous(ctx context.Context, id int, ref string) error {
+	if err := w.flushOrgs(ctx); err != nil {
+		return err
+	}
 	exists, err := w.c.OrganisationAlias.Query().
 		Where(organisationalias.OrganisationID(id), organisationalias.Ref(ref), organisationalias.PublisherIsNil()).Exist(ctx)
 	if err != nil || exists {
 		return err
 	}
 	*w.wrote++
-	w.absent.wrote(ref, "")
-	return w.c.OrganisationAlias.Create().SetOrganisationID(id).SetRef(ref).
-		SetSource(w.source("other-identifier B1")).Exec(ctx)
+	return w.createAlias(ctx, w.c.OrganisationAlias.Create().SetOrganisationID(id).SetRef(ref).
+		SetSource(w.source("other-identifier B1")), nil, ref, "")
 }
 
 func (w *orgWriter) source(element string) string {

@@ -144,7 +144,7 @@ func checkShare(ctx context.Context, m *ent.ProgrammeCountryMutation) error {
 
 func checkOrganisation(ctx context.Context, m *ent.OrganisationMutation) error {
 	ref, ok := m.IatiRef()
-	if !ok {
+	if !ok || (m.Op().Is(ent.OpCreate) && knownFreeIdentifier(ctx, ref)) {
 		return nil
 	}
 	q := m.Client().Organisation.Query().Where(organisation.IatiRef(ref))

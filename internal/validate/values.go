@@ -41,6 +41,24 @@ func knownFree(ctx context.Context, code string) bool {
 	return ok && free == code
 }
 
+type freeIdentifierKey struct{}
+
+// IdentifierFree says the caller has read, in the transaction it writes
+// in, that no organisation has this IATI identifier: creating one with it
+// need not ask again (an import matched the identifier against the store
+// before deciding to create). One taken since by another transaction is
+// still refused, by the store's unique index.
+func IdentifierFree(ctx context.Context, ref string) context.Context {
+	return context.WithValue(ctx, freeIdentifierKey{}, ref)
+}
+
+// knownFreeIdentifier reports whether the caller vouched for ref
+// (IdentifierFree).
+func knownFreeIdentifier(ctx context.Context, ref string) bool {
+	free, ok := ctx.Value(freeIdentifierKey{}).(string)
+	return ok && free == ref
+}
+
 // Departure is a value that breaks a rule typed-in writes are held to: an
 // import keeps it and notes it, a person's write is refused for it.
 type Departure struct {
