@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/dialect"
+	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/shopspring/decimal"
 
