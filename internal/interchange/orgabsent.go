@@ -137,7 +137,9 @@ func orgTerms(batch []*iati.Activity) (refs, names []string) {
 	for _, a := range batch {
 		add(a.ReportingOrg.Ref, a.ReportingOrg.Name)
 		for _, p := range a.ParticipatingOrgs {
-			add(p.Ref, p.Name)
+			// The identifier its crs-channel-code gives, too.
+			add(participantRef(p), p.Name)
+			add(p.Ref, nil)
 		}
 		for _, t := range a.Transactions {
 			for _, o := range []*iati.TransactionOrg{t.Provider, t.Receiver} {
