@@ -93,7 +93,7 @@ func newActivityWriter(im *importer, c *ent.Client, a *iati.Activity) *activityW
 	}
 	if im.rows != nil {
 		w.rows = &newRows{}
-		if im.batch != nil && im.batch.dialect == dialect.Postgres {
+		if im.batch != nil && im.batch.dialect == dialect.Postgres && im.units.holds() {
 			w.orgs.hold = &orgHold{own: w.rows, batch: im.rows, ids: &im.orgIDs}
 		}
 	}

@@ -294,7 +294,7 @@ func (im *importer) writeBatch(ctx context.Context, batch []*iati.Activity, line
 	if im.batch.orgs, err = im.loadOrgAbsent(ctx, c, batch); err != nil {
 		return false, errors.Join(err, im.units.abort())
 	}
-	if optimistic {
+	if optimistic && im.units.holds() {
 		if err := im.batch.reserve(ctx, c); err != nil {
 			return false, errors.Join(err, im.units.abort())
 		}

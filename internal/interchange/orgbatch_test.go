@@ -3,6 +3,7 @@ package interchange_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/aidregistry/registry/ent/change"
 	"github.com/aidregistry/registry/ent/organisation"
 	"github.com/aidregistry/registry/internal/interchange"
+	"github.com/aidregistry/registry/internal/search"
 	"github.com/aidregistry/registry/internal/store"
 )
 
@@ -201,4 +203,48 @@ func deref[T any](p *T) T {
 		return zero
 	}
 	return *p
+}
+
+// What an import creates can be found by search, whether it runs in a
+// transaction of its own or in one someone else opened (a GraphQL
+// mutation's, where each activity's search documents are written at its
+// end): the programme by its title, the organisation by its name.
+func TestImportedRecordsCanBeFound(t *testing.T) {
+	doc := activitiesFile(`<iati-activity><iati-identifier>XX-FOUND-1</iati-identifier>
+	<title><narrative>Findable programme</narrative></title>
+	<participating-org ref="XX-FOUND" role="1"><narrative>Findable Funder</narrative></participating-org>
+	</iati-activity>`)
+	for _, inTx := range []bool{false, true} {
+		t.Run(fmt.Sprintf("in a transaction %v", inTx), func(t *testing.T) {
+			each(t, func(t *testing.T, st *store.Store) {
+				c := st.Client
+				if !inTx {
+					importDoc(t, st, doc)
+				} else {
+					tx, err := c.Tx(system)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if _, err := interchange.Import(system, tx.Client(), strings.NewReader(doc), interchange.Options{InTransaction: true}); err != nil {
+						t.Fatal(errors.Join(err, tx.Rollback()))
+					}
+					if err := tx.Commit(); err != nil {
+						t.Fatal(err)
+					}
+				}
+				found, err := search.Search(context.Background(), c, st.Dialect, search.Request{Query: "findable"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var kinds []string
+				for _, e := range found.Edges {
+					kinds = append(kinds, fmt.Sprintf("%T", e.Node))
+				}
+				slices.Sort(kinds)
+				if want := []string{"*ent.Organisation", "*ent.Programme"}; !slices.Equal(kinds, want) {
+					t.Errorf("search finds %v, want %v", kinds, want)
+				}
+			})
+		})
+	}
 }

@@ -30,6 +30,11 @@ type units interface {
 	undo(ctx context.Context) error
 	// unmark lets go of the mark, its batch written.
 	unmark(ctx context.Context) error
+	// holds says whether a step's records may be created with their rows
+	// held for the batch to insert (programmes, organisations): only when
+	// the steps' search documents are written once the batch's rows are,
+	// for they are read from the rows.
+	holds() bool
 	// finish ends the import's own work: commits what is pending.
 	finish() error
 	// abort rolls back what is pending.
@@ -142,6 +147,10 @@ func (u *batchUnits) undo(ctx context.Context) error {
 // unmark: the commit that follows lets go of it.
 func (u *batchUnits) unmark(ctx context.Context) error { return nil }
 
+// holds: the batch's search documents are written by finish, after its
+// rows.
+func (u *batchUnits) holds() bool { return true }
+
 // batchSavepoint is the savepoint a batch written optimistically goes
 // back to.
 const batchSavepoint = "interchange_batch"
@@ -222,6 +231,10 @@ func (u *savepointUnits) undo(ctx context.Context) error {
 func (u *savepointUnits) unmark(ctx context.Context) error {
 	return u.exec(ctx, "RELEASE SAVEPOINT "+batchSavepoint)
 }
+
+// holds: each step's search documents are written at its end, before the
+// batch inserts the rows it held.
+func (u *savepointUnits) holds() bool { return false }
 
 func (u *savepointUnits) exec(ctx context.Context, stmt string) error {
 	if _, err := u.client.ExecContext(ctx, stmt); err != nil {
