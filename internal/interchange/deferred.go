@@ -239,13 +239,6 @@ func (r *newRows) insertOrgs(ctx context.Context, c *ent.Client) error {
 	return insertHeldRows(ctx, "organisation aliases", r.aliases, c.OrganisationAlias.InsertHeld)
 }
 
-// pendingOrgs says whether an organisation or an alias is held and not
-// inserted yet.
-func (r *newRows) pendingOrgs() bool {
-	pending := func(h *heldRow) bool { return !h.inserted }
-	return slices.ContainsFunc(r.orgs, pending) || slices.ContainsFunc(r.aliases, pending)
-}
-
 // insertHeldRows inserts the rows held and not inserted yet, flushChunk
 // a statement.
 func insertHeldRows(ctx context.Context, what string, rows []*heldRow, insert func(context.Context, ...*sqlgraph.CreateSpec) error) error {
