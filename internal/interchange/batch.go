@@ -295,21 +295,20 @@ func (b *batchCache) source(ctx context.Context, c *ent.Client, url string) (int
 }
 
 // reserve draws from the programmes' sequence an id for each programme the
-// batch may create (each code it read no programme for), in one
-// statement. Only PostgreSQL: SQLite keeps its inserts one at a time.
-func (b *batchCache) reserve(ctx context.Context, c *ent.Client) error {
+// batch may create (each code it read no programme for), and tops up the
+// organisations' ids for those it will likely create, in one statement.
+// Only PostgreSQL: SQLite keeps its inserts one at a time.
+func (b *batchCache) reserve(ctx context.Context, c *ent.Client, orgIDs *idPool) error {
 	if b.dialect != dialect.Postgres {
 		return nil
 	}
-	n := b.fresh
-	if n == 0 {
-		return nil
-	}
-	ids, err := reserveIDs(ctx, c, []tableCount{{programme.Table, n}})
+	counts := append([]tableCount{{programme.Table, b.fresh}}, orgIDs.wanted(b.orgs.likelyNew())...)
+	ids, err := reserveIDs(ctx, c, counts)
 	if err != nil {
-		return fmt.Errorf("reserve %d programme ids: %w", n, err)
+		return fmt.Errorf("reserve %d programme ids: %w", b.fresh, err)
 	}
 	b.reserved = append(b.reserved, ids[programme.Table]...)
+	orgIDs.add(ids)
 	return nil
 }
 

@@ -295,7 +295,7 @@ func (im *importer) writeBatch(ctx context.Context, batch []*iati.Activity, line
 		return false, errors.Join(err, im.units.abort())
 	}
 	if optimistic && im.units.holds() {
-		if err := im.batch.reserve(ctx, c); err != nil {
+		if err := im.batch.reserve(ctx, c, &im.orgIDs); err != nil {
 			return false, errors.Join(err, im.units.abort())
 		}
 	}

@@ -1,8 +1,10 @@
 package interchange
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"iter"
 	"slices"
 	"strings"
 
@@ -29,6 +31,8 @@ type orgAbsent struct {
 	fresh map[string][]*ent.Organisation
 	// held is what the organisations and aliases the batch names hold.
 	held orgHeld
+	// likely is how many organisations the batch will likely create.
+	likely int
 }
 
 // loadOrgAbsent is loadOrgAbsent once every organisation has its name key,
@@ -80,6 +84,7 @@ func loadOrgAbsent(ctx context.Context, c *ent.Client, batch []*iati.Activity) (
 	if err := a.held.readOrgs(ctx, c); err != nil {
 		return nil, err
 	}
+	a.likely = a.countLikelyNew(batch)
 	return a, nil
 }
 
@@ -126,7 +131,7 @@ func (a *orgAbsent) readKeys(ctx context.Context, c *ent.Client, keys []string) 
 // activities' organisation elements give: every narrative, a superset of
 // the name the importer picks.
 func orgTerms(batch []*iati.Activity) (refs, names []string) {
-	add := func(ref string, ns []iati.Narrative) {
+	for ref, ns := range orgElements(batch) {
 		raw := orgname.Ref(ref)
 		id, _ := identity.Canonical(raw)
 		refs = append(refs, raw, id)
@@ -134,24 +139,62 @@ func orgTerms(batch []*iati.Activity) (refs, names []string) {
 			names = append(names, strings.TrimSpace(n.Text))
 		}
 	}
-	for _, a := range batch {
-		add(a.ReportingOrg.Ref, a.ReportingOrg.Name)
-		for _, p := range a.ParticipatingOrgs {
-			// The identifier its crs-channel-code gives, too.
-			add(participantRef(p), p.Name)
-			add(p.Ref, nil)
-		}
-		for _, t := range a.Transactions {
-			for _, o := range []*iati.TransactionOrg{t.Provider, t.Receiver} {
-				if o != nil {
-					add(o.Ref, o.Name)
+	refs = slices.DeleteFunc(unique(refs), func(s string) bool { return s == "" })
+	names = slices.DeleteFunc(unique(names), func(s string) bool { return s == "" })
+	return refs, names
+}
+
+// orgElements gives the ref and the names of each organisation element
+// of the activities; a participating-org's crs-channel-code, by the
+// identifier it gives, too.
+func orgElements(batch []*iati.Activity) iter.Seq2[string, []iati.Narrative] {
+	return func(yield func(string, []iati.Narrative) bool) {
+		for _, a := range batch {
+			if !yield(a.ReportingOrg.Ref, a.ReportingOrg.Name) {
+				return
+			}
+			for _, p := range a.ParticipatingOrgs {
+				if !yield(participantRef(p), p.Name) || !yield(p.Ref, nil) {
+					return
+				}
+			}
+			for _, t := range a.Transactions {
+				for _, o := range []*iati.TransactionOrg{t.Provider, t.Receiver} {
+					if o != nil && !yield(o.Ref, o.Name) {
+						return
+					}
 				}
 			}
 		}
 	}
-	refs = slices.DeleteFunc(unique(refs), func(s string) bool { return s == "" })
-	names = slices.DeleteFunc(unique(names), func(s string) bool { return s == "" })
-	return refs, names
+}
+
+// countLikelyNew counts the organisations the batch will likely create:
+// the elements whose ref and first name no organisation or alias holds,
+// each ref or name once. An estimate, for the ids to draw ahead.
+func (a *orgAbsent) countLikelyNew(batch []*iati.Activity) int {
+	seen := map[string]bool{}
+	for ref, ns := range orgElements(batch) {
+		raw, name := orgname.Ref(ref), ""
+		if len(ns) > 0 {
+			name = strings.TrimSpace(ns[0].Text)
+		}
+		id, _ := identity.Canonical(raw)
+		key := cmp.Or(id, name)
+		if key == "" || seen[key] || (raw != "" && !(a.refs[raw] && a.refs[id])) || (name != "" && !a.keys[orgname.Key(name)]) {
+			continue
+		}
+		seen[key] = true
+	}
+	return len(seen)
+}
+
+// likelyNew is countLikelyNew's count for the batch read; 0 for none.
+func (a *orgAbsent) likelyNew() int {
+	if a == nil {
+		return 0
+	}
+	return a.likely
 }
 
 func set(s []string) map[string]bool {

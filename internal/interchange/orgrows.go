@@ -65,13 +65,30 @@ func (p *idPool) draw(ctx context.Context, c *ent.Client) error {
 	if err != nil {
 		return fmt.Errorf("reserve organisation ids: %w", err)
 	}
+	p.add(ids)
+	return nil
+}
+
+// wanted are the ids to draw for n organisations and as many aliases,
+// less those held: drawn with a batch's programmes' (batchCache.reserve).
+func (p *idPool) wanted(n int) []tableCount {
+	var counts []tableCount
+	for _, t := range []string{organisation.Table, organisationalias.Table} {
+		if k := n - len(p.ids[t]); k > 0 {
+			counts = append(counts, tableCount{t, k})
+		}
+	}
+	return counts
+}
+
+// add holds ids drawn, those of the organisations' tables.
+func (p *idPool) add(ids map[string][]int) {
 	if p.ids == nil {
 		p.ids = map[string][]int{}
 	}
-	for t, drawn := range ids {
-		p.ids[t] = append(p.ids[t], drawn...)
+	for _, t := range []string{organisation.Table, organisationalias.Table} {
+		p.ids[t] = append(p.ids[t], ids[t]...)
 	}
-	return nil
 }
 
 // holding says whether the activity holds organisations or aliases of
