@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"maps"
 	"slices"
 	"strings"
 
@@ -25,10 +26,11 @@ import (
 // again (wrote), so a lookup that could find it asks the store.
 type orgAbsent struct {
 	refs, names, keys map[string]bool
-	// fresh are the name keys none held when the batch was read that
-	// organisations or aliases it holds (orgHold) have since been given,
-	// with those organisations: all that hold the key.
-	fresh map[string][]*ent.Organisation
+	// named are the organisations that hold each name key the batch
+	// names (their own or an alias's), by id: read with the batch, and
+	// those given it since by organisations and aliases it holds
+	// (orgHold). A key the batch wrote otherwise is taken out.
+	named map[string][]int
 	// held is what the organisations and aliases the batch names hold.
 	held orgHeld
 	// likely is how many organisations the batch will likely create.
@@ -58,8 +60,12 @@ func loadOrgAbsent(ctx context.Context, c *ent.Client, batch []*iati.Activity) (
 			keys = append(keys, k)
 		}
 	}
-	a := &orgAbsent{refs: set(refs), names: set(names), keys: set(unique(keys)), held: newOrgHeld(refs, names),
-		fresh: map[string][]*ent.Organisation{}}
+	keys = unique(keys)
+	a := &orgAbsent{refs: set(refs), names: set(names), keys: set(keys), held: newOrgHeld(refs, names),
+		named: make(map[string][]int, len(keys))}
+	for _, k := range keys {
+		a.named[k] = nil
+	}
 	for chunk := range slices.Chunk(refs, maxIn) {
 		if err := a.readRefs(ctx, c, chunk); err != nil {
 			return nil, err
@@ -76,12 +82,12 @@ func loadOrgAbsent(ctx context.Context, c *ent.Client, batch []*iati.Activity) (
 			a.held.byName[*al.Name] = append(a.held.byName[*al.Name], al)
 		}
 	}
-	for chunk := range slices.Chunk(unique(keys), maxIn) {
+	for chunk := range slices.Chunk(keys, maxIn) {
 		if err := a.readKeys(ctx, c, chunk); err != nil {
 			return nil, err
 		}
 	}
-	if err := a.held.readOrgs(ctx, c); err != nil {
+	if err := a.held.readOrgs(ctx, c, slices.Concat(slices.Collect(maps.Values(a.named))...)); err != nil {
 		return nil, err
 	}
 	a.likely = a.countLikelyNew(batch)
@@ -110,21 +116,39 @@ func (a *orgAbsent) readRefs(ctx context.Context, c *ent.Client, refs []string) 
 	return nil
 }
 
+// readKeys reads the organisations that hold the name keys, by their own
+// name or an alias's (the aliases' organisations are read by readOrgs).
 func (a *orgAbsent) readKeys(ctx context.Context, c *ent.Client, keys []string) error {
-	own, err := c.Organisation.Query().Where(organisation.NameKeyIn(keys...)).
-		Select(organisation.FieldNameKey).Strings(ctx)
+	own, err := c.Organisation.Query().Where(organisation.NameKeyIn(keys...)).All(ctx)
 	if err != nil {
 		return fmt.Errorf("read the batch's organisation names: %w", err)
 	}
-	aliased, err := c.OrganisationAlias.Query().Where(organisationalias.NameKeyIn(keys...)).
-		Select(organisationalias.FieldNameKey).Strings(ctx)
-	if err != nil {
+	for _, o := range own {
+		if a.held.orgs[o.ID] == nil {
+			a.held.orgs[o.ID] = o
+		}
+		a.holds(o.NameKey, o.ID)
+	}
+	var aliased []struct {
+		OrganisationID int    `json:"organisation_id"`
+		NameKey        string `json:"name_key"`
+	}
+	if err := c.OrganisationAlias.Query().Where(organisationalias.NameKeyIn(keys...)).
+		Select(organisationalias.FieldOrganisationID, organisationalias.FieldNameKey).Scan(ctx, &aliased); err != nil {
 		return fmt.Errorf("read the batch's organisation aliases: %w", err)
 	}
-	for _, k := range slices.Concat(own, aliased) {
-		delete(a.keys, k)
+	for _, al := range aliased {
+		a.holds(al.NameKey, al.OrganisationID)
 	}
 	return nil
+}
+
+// holds notes that organisation id holds name key k.
+func (a *orgAbsent) holds(k string, id int) {
+	delete(a.keys, k)
+	if ids, read := a.named[k]; read && !slices.Contains(ids, id) {
+		a.named[k] = append(ids, id)
+	}
 }
 
 // orgTerms are the refs (as written and canonical) and names the
@@ -223,7 +247,7 @@ func (a *orgAbsent) wrote(ref, name string) {
 	delete(a.refs, ref)
 	delete(a.names, name)
 	delete(a.keys, orgname.Key(name))
-	delete(a.fresh, orgname.Key(name))
+	delete(a.named, orgname.Key(name))
 	a.held.stale(ref, name)
 }
 
@@ -261,34 +285,35 @@ func (a *orgAbsent) aliased(al *ent.OrganisationAlias, o *ent.Organisation) {
 	}
 }
 
-// gave notes that organisation o holds name key k now, should k be one no
-// organisation held when the batch was read (or the batch's alone since).
+// gave notes that organisation o holds name key k now.
 func (a *orgAbsent) gave(k string, o *ent.Organisation) {
-	if k == "" {
-		return
-	}
-	if a.keys[k] {
-		delete(a.keys, k)
-		a.fresh[k] = nil
-	}
-	os, ok := a.fresh[k]
-	if ok && !slices.ContainsFunc(os, func(x *ent.Organisation) bool { return x.ID == o.ID }) {
-		a.fresh[k] = append(os, o)
+	if k != "" {
+		a.holds(k, o.ID)
 	}
 }
 
-// byName answers identity.ByName for a name whose key only the batch's
-// organisations hold; known is false when it cannot say.
+// byName answers identity.ByName from the organisations that hold the
+// name's key; known is false when it cannot say: a key the batch did not
+// read or wrote otherwise, an organisation not read or changed since.
 func (a *orgAbsent) byName(name string, kind organisation.Kind) (orgs []*ent.Organisation, known bool) {
 	if a == nil {
 		return nil, false
 	}
-	os, ok := a.fresh[orgname.Key(name)]
-	if !ok || slices.ContainsFunc(os, func(o *ent.Organisation) bool { return a.held.staleOrgs[o.ID] }) {
+	ids, read := a.named[orgname.Key(name)]
+	if !read {
 		return nil, false
 	}
-	os = slices.SortedFunc(slices.Values(os), func(x, y *ent.Organisation) int { return x.ID - y.ID })
-	return identity.OfKind(os, kind), true
+	for _, id := range ids {
+		o := a.held.orgs[id]
+		if o == nil || a.held.staleOrgs[id] {
+			return nil, false
+		}
+		if o.MergedIntoID == nil { // as identity.Live
+			orgs = append(orgs, o)
+		}
+	}
+	slices.SortFunc(orgs, func(x, y *ent.Organisation) int { return x.ID - y.ID })
+	return identity.OfKind(orgs, kind), true
 }
 
 // changed has lookups that would give organisation id ask the store

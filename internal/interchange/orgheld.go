@@ -50,9 +50,15 @@ func newOrgHeld(refs, names []string) orgHeld {
 	return h
 }
 
-// readOrgs reads the organisations the aliases read belong to.
-func (h *orgHeld) readOrgs(ctx context.Context, c *ent.Client) error {
+// readOrgs reads the organisations the aliases read belong to, and those
+// of more not read yet.
+func (h *orgHeld) readOrgs(ctx context.Context, c *ent.Client, more []int) error {
 	var ids []int
+	for _, id := range more {
+		if h.orgs[id] == nil {
+			ids = append(ids, id)
+		}
+	}
 	for _, als := range []map[string][]*ent.OrganisationAlias{h.byRef, h.byName} {
 		for _, as := range als {
 			for _, al := range as {
