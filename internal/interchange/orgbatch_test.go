@@ -248,3 +248,54 @@ func TestImportedRecordsCanBeFound(t *testing.T) {
 		})
 	}
 }
+
+// An element named only by a name the store already knows is matched as
+// identity.ByName matches it, from what the batch read: the one
+// organisation of the element's type (or of none) with that name, never
+// one merged into another; none such, a new organisation.
+func TestImportMatchesStoredOrganisationsByName(t *testing.T) {
+	cases := []struct {
+		name string
+		// element is the participating-org's type attribute and name.
+		element string
+		// stored are the organisations the store holds: the first is
+		// merged into the second when merged is set.
+		stored []*ent.Organisation
+		merged bool
+		// match is the index in stored of the organisation matched; -1
+		// for a new one.
+		match int
+	}{
+		{"the one of its type", `type="10"><narrative>Ministry of Health</narrative>`,
+			[]*ent.Organisation{{Name: "Ministry of Health", Kind: organisation.KindINTERNATIONAL_NGO}, {Name: "Ministry of Health", Kind: organisation.KindGOVERNMENT}}, false, 1},
+		{"two of no type: neither", `><narrative>Ministry of Health</narrative>`,
+			[]*ent.Organisation{{Name: "Ministry of Health", Kind: organisation.KindINTERNATIONAL_NGO}, {Name: "Ministry of Health", Kind: organisation.KindGOVERNMENT}}, false, -1},
+		{"not one merged into another", `><narrative>Old Agency</narrative>`,
+			[]*ent.Organisation{{Name: "Old Agency", Kind: organisation.KindOTHER}, {Name: "New Agency", Kind: organisation.KindOTHER}}, true, -1},
+		{"one that stands", `><narrative>Old Agency</narrative>`,
+			[]*ent.Organisation{{Name: "Old Agency", Kind: organisation.KindOTHER}, {Name: "New Agency", Kind: organisation.KindOTHER}}, false, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			each(t, func(t *testing.T, st *store.Store) {
+				c := st.Client
+				var ids []int
+				for _, o := range tc.stored {
+					ids = append(ids, c.Organisation.Create().SetName(o.Name).SetKind(o.Kind).SaveX(system).ID)
+				}
+				if tc.merged {
+					c.Organisation.UpdateOneID(ids[0]).SetMergedIntoID(ids[1]).ExecX(system)
+				}
+				importDoc(t, st, activitiesFile(`<iati-activity><iati-identifier>XX-BYNAME-1</iati-identifier>
+	<title><narrative>By name</narrative></title><participating-org role="4" `+tc.element+`</participating-org></iati-activity>`))
+				p := c.Participation.Query().OnlyX(context.Background())
+				switch {
+				case tc.match >= 0 && p.OrganisationID != ids[tc.match]:
+					t.Errorf("matched organisation %d, want %d (%s)", p.OrganisationID, ids[tc.match], tc.stored[tc.match].Kind)
+				case tc.match < 0 && slices.Contains(ids, p.OrganisationID):
+					t.Errorf("matched stored organisation %d, want a new one", p.OrganisationID)
+				}
+			})
+		})
+	}
+}
