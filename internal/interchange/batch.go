@@ -305,7 +305,7 @@ func (b *batchCache) reserve(ctx context.Context, c *ent.Client, orgIDs *idPool)
 	counts := append([]tableCount{{programme.Table, b.fresh}}, orgIDs.wanted(b.orgs.likelyNew())...)
 	ids, err := reserveIDs(ctx, c, counts)
 	if err != nil {
-		return fmt.Errorf("reserve %d programme ids: %w", b.fresh, err)
+		return fmt.Errorf("reserve ids for %d programmes and their organisations: %w", b.fresh, err)
 	}
 	b.reserved = append(b.reserved, ids[programme.Table]...)
 	orgIDs.add(ids)

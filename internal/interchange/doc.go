@@ -54,9 +54,11 @@
 // 50 to a transaction (a savepoint of the caller's, for the GraphQL
 // mutation): what the store holds for a batch is read with one query per
 // table (the organisations it names too: which identifiers, codes, names
-// and name keys no organisation holds, so that matching a new one asks
-// nothing), the batch's new rows are inserted with one statement per
-// table, its history and search documents written once; should any activity or
+// and name keys no organisation holds, and the organisations and aliases
+// that hold the others, so that matching one asks nothing), the batch's
+// new rows (on PostgreSQL its new programmes, organisations and aliases
+// too, their ids drawn ahead) are inserted with one statement per table,
+// its history and search documents written once; should any activity or
 // insert of the batch fail, the batch is rolled back and written again
 // with a savepoint per activity, so only the one at fault is left out.
 // The importer reads the stored records before it writes, writing only
