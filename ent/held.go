@@ -16,6 +16,64 @@ import (
 // ids as the new records' (one each, reserved from the table's sequence),
 // but does not insert their rows: the specs returned are to be inserted by
 // InsertHeld, in the same transaction, before anything names the records.
+func (_c *ActivityLinkCreateBulk) SaveHeld(ctx context.Context, ids []int) ([]*ActivityLink, []*sqlgraph.CreateSpec, error) {
+	if _c.err != nil {
+		return nil, nil, _c.err
+	}
+	if len(ids) != len(_c.builders) {
+		return nil, nil, fmt.Errorf("ent: %d ids held for %d ActivityLink rows", len(ids), len(_c.builders))
+	}
+	specs := make([]*sqlgraph.CreateSpec, len(_c.builders))
+	nodes := make([]*ActivityLink, len(_c.builders))
+	mutators := make([]Mutator, len(_c.builders))
+	for i := range _c.builders {
+		func(i int, root context.Context) {
+			builder := _c.builders[i]
+			var mut Mutator = MutateFunc(func(ctx context.Context, m Mutation) (Value, error) {
+				mutation, ok := m.(*ActivityLinkMutation)
+				if !ok {
+					return nil, fmt.Errorf("unexpected mutation type %T", m)
+				}
+				if err := builder.check(); err != nil {
+					return nil, err
+				}
+				builder.mutation = mutation
+				nodes[i], specs[i] = builder.createSpec()
+				nodes[i].ID, specs[i].ID.Value = ids[i], ids[i]
+				// Nested as Save nests them: the hooks' work after the
+				// write runs last first, as it does there.
+				if i < len(mutators)-1 {
+					if _, err := mutators[i+1].Mutate(root, _c.builders[i+1].mutation); err != nil {
+						return nil, err
+					}
+				}
+				mutation.id = &nodes[i].ID
+				mutation.done = true
+				return nodes[i], nil
+			})
+			for j := len(builder.hooks) - 1; j >= 0; j-- {
+				mut = builder.hooks[j](mut)
+			}
+			mutators[i] = mut
+		}(i, ctx)
+	}
+	if len(mutators) > 0 {
+		if _, err := mutators[0].Mutate(ctx, _c.builders[0].mutation); err != nil {
+			return nil, nil, err
+		}
+	}
+	return nodes, specs, nil
+}
+
+// InsertHeld inserts rows held by SaveHeld.
+func (c *ActivityLinkClient) InsertHeld(ctx context.Context, specs ...*sqlgraph.CreateSpec) error {
+	return insertHeld(ctx, c.driver, specs)
+}
+
+// SaveHeld runs the creates' hooks as Save does, in the same order, with
+// ids as the new records' (one each, reserved from the table's sequence),
+// but does not insert their rows: the specs returned are to be inserted by
+// InsertHeld, in the same transaction, before anything names the records.
 func (_c *ContactCreateBulk) SaveHeld(ctx context.Context, ids []int) ([]*Contact, []*sqlgraph.CreateSpec, error) {
 	if _c.err != nil {
 		return nil, nil, _c.err
