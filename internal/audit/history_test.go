@@ -3,6 +3,7 @@ package audit_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/aidregistry/registry/ent/programme"
 	"github.com/aidregistry/registry/internal/audit"
 	"github.com/aidregistry/registry/internal/auth"
+	"github.com/aidregistry/registry/internal/iati"
 	"github.com/aidregistry/registry/internal/store"
 	"github.com/aidregistry/registry/internal/storetest"
 )
@@ -113,4 +115,90 @@ func assertAfterAsStored(t *testing.T, st *store.Store, ids []int) {
 			t.Errorf("programme %d: the history says before %v", id, ch.Before)
 		}
 	}
+}
+
+// The history of an update keeps a programme's elements, which it reads as
+// stored rather than decoded, exactly as it keeps the rest of the record:
+// the bytes encoding the record read before the update gives (SQLite keeps
+// the text), the same JSON value (PostgreSQL's jsonb).
+func TestUpdateHistoryKeepsElementsAsStored(t *testing.T) {
+	ctx := auth.AsSystem(context.Background())
+	xmlNS := "http://www.w3.org/XML/1998/namespace"
+	tests := []struct {
+		name     string
+		elements []*iati.Element
+	}{
+		{"no elements", nil},
+		{"an empty list", []*iati.Element{}},
+		{"one element", []*iati.Element{{Name: "iati-identifier", Text: "XM-1"}}},
+		{"nested, spaced, escaped", []*iati.Element{
+			{Name: "title", Children: []*iati.Element{
+				{Name: "narrative", Text: `<b>R&D</b> "quoted" {x}, [y]: \ é ` + "\u2028 \t\n"},
+				{Name: "narrative", Attrs: []iati.Attr{{Space: xmlNS, Name: "lang", Value: "fr"}}, Text: "Programme généré"},
+			}},
+			{Name: "sector", Attrs: []iati.Attr{{Name: "code", Value: "15190"}, {Name: "percentage", Value: "100"}}, Pos: 3},
+			{Space: "http://example.org/x", Name: "extra", Children: []*iati.Element{{Name: "empty"}}, Pos: 1},
+		}},
+	}
+	for _, kind := range storetest.Kinds {
+		t.Run(string(kind), func(t *testing.T) {
+			st := storetest.Open(t, kind)
+			parent := st.Client.Programme.Create().SetCode("P").SetTitle("Parent").SaveX(ctx)
+			var ids []int
+			want := map[int][]byte{}
+			for i, tt := range tests {
+				c := st.Client.Programme.Create().SetCode(fmt.Sprint("C", i)).SetTitle(tt.name)
+				if tt.elements != nil {
+					c.SetIatiElements(tt.elements)
+				}
+				p := c.SaveX(ctx)
+				ids = append(ids, p.ID)
+				want[p.ID] = historyJSON(t, st.Client.Programme.GetX(ctx, p.ID))
+			}
+			st.Client.Programme.Update().Where(programme.IDIn(ids...)).SetParentID(parent.ID).ExecX(ctx)
+			for i, id := range ids {
+				var same bool
+				var got string
+				var q string
+				if kind == storetest.Postgres {
+					q = `SELECT before = CAST($1 AS jsonb), CAST(before AS text) FROM changes WHERE record_id = $2 AND operation = 'UPDATE'`
+				} else {
+					q = `SELECT CAST(before AS text) = ?, CAST(before AS text) FROM changes WHERE record_id = ? AND operation = 'UPDATE'`
+				}
+				rows, err := st.Client.QueryContext(ctx, q, string(want[id]), id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for rows.Next() {
+					if err := rows.Scan(&same, &got); err != nil {
+						t.Fatal(err)
+					}
+				}
+				rows.Close()
+				if !same {
+					t.Errorf("%s: the history says before\n%s\nthe record encodes as\n%s", tests[i].name, got, want[id])
+				}
+			}
+		})
+	}
+}
+
+// historyJSON is the JSON a Change keeps of a record read whole: its
+// members but "edges", keys in order, each value as the record encodes it.
+func historyJSON(t *testing.T, n ent.Noder) []byte {
+	t.Helper()
+	raw, err := json.Marshal(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &members); err != nil {
+		t.Fatal(err)
+	}
+	delete(members, "edges")
+	out, err := json.Marshal(members)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/aidregistry/registry/ent"
+	"github.com/aidregistry/registry/ent/programme"
 )
 
 // written is the fields of the one record a create or update-one
@@ -122,8 +123,7 @@ func withFields(fields json.RawMessage, set map[string]json.RawMessage) (json.Ra
 		if isTime(raw) {
 			return nil, false
 		}
-		k, _ := json.Marshal(key)
-		ms = append(ms, member{key: key, raw: slices.Concat(k, []byte{':'}, raw)})
+		ms = append(ms, jsonMember(key, raw))
 	}
 	return joined(ms), true
 }
@@ -137,10 +137,20 @@ func isTime(raw []byte) bool {
 // snapshots reads records' fields: one query per table for up to
 // maxInsert of them (a write may touch hundreds). It runs on a context
 // free of the GraphQL request, so ent does not try to collect the
-// request's fields.
-func snapshots(client *ent.Client, ids []int) (map[int]json.RawMessage, error) {
+// request's fields. typ is the records' type (a mutation's): programmes
+// are read by programmeSnapshots.
+func snapshots(client *ent.Client, typ string, ids []int) (map[int]json.RawMessage, error) {
 	out := make(map[int]json.RawMessage, len(ids))
 	for chunk := range slices.Chunk(ids, maxInsert) {
+		if typ == ent.TypeProgramme {
+			done, err := programmeSnapshots(client, chunk, out)
+			if err != nil {
+				return nil, err
+			}
+			if done {
+				continue
+			}
+		}
 		nodes, err := noders(client, chunk)
 		if err != nil {
 			return nil, err
@@ -154,6 +164,46 @@ func snapshots(client *ent.Client, ids []int) (map[int]json.RawMessage, error) {
 		}
 	}
 	return out, nil
+}
+
+// programmeSnapshots puts programmes' fields in out, their elements (the
+// activity each holds, most of its bytes) as stored rather than decoded
+// and encoded again: what is stored is what encoding/json wrote of them
+// (ent's encoding, or the importer's, which is the same), and so what
+// encoding the decoded elements gives again, byte for byte; PostgreSQL
+// gives its jsonb's text, the same JSON value, which the history's jsonb
+// columns keep as they would the encoder's. done is false when a record
+// is missing, for noders to say which.
+func programmeSnapshots(client *ent.Client, ids []int, out map[int]json.RawMessage) (done bool, err error) {
+	nodes, elements, err := client.Programme.ReadRawElements(context.Background(), ids)
+	if err != nil {
+		return false, fmt.Errorf("audit: read %d programmes: %w", len(ids), err)
+	}
+	if len(nodes) != len(ids) {
+		return false, nil
+	}
+	for i, n := range nodes {
+		var add []member
+		if raw := bytes.TrimSpace(elements[i]); !emptyJSON(raw) {
+			add = append(add, jsonMember(programme.FieldIatiElements, raw))
+		}
+		if out[n.ID], err = encodedWith(n, add); err != nil {
+			return false, fmt.Errorf("audit: encode record %d: %w", n.ID, err)
+		}
+	}
+	return true, nil
+}
+
+// emptyJSON says a JSON field's stored value decodes to what a record's
+// encoding leaves out (omitempty): none, null, or an empty list.
+func emptyJSON(raw []byte) bool {
+	return len(raw) == 0 || string(raw) == "null" || string(raw) == "[]"
+}
+
+// jsonMember is the member key: raw of a JSON object.
+func jsonMember(key string, raw []byte) member {
+	k, _ := json.Marshal(key) // a string always encodes
+	return member{key: key, raw: slices.Concat(k, []byte{':'}, raw), val: len(k) + 1}
 }
 
 // noders reads records, one query per table. ent's Noders reports a
@@ -207,7 +257,11 @@ func Fields(n ent.Noder) (map[string]any, error) {
 // fields (keys in order, each value as the record encoded it), made from
 // the record's own encoding by moving its members rather than by decoding
 // and encoding it again, which an import pays for every record it writes.
-func encoded(n ent.Noder) (json.RawMessage, error) {
+func encoded(n ent.Noder) (json.RawMessage, error) { return encodedWith(n, nil) }
+
+// encodedWith is encoded with members added, fields the record was read
+// without (programmeSnapshots).
+func encodedWith(n ent.Noder, add []member) (json.RawMessage, error) {
 	buf := encodeBuffers.Get().(*bytes.Buffer)
 	defer encodeBuffers.Put(buf)
 	buf.Reset()
@@ -216,7 +270,7 @@ func encoded(n ent.Noder) (json.RawMessage, error) {
 	if err := json.NewEncoder(buf).Encode(n); err != nil {
 		return nil, err
 	}
-	return fieldsJSON(bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}))
+	return fieldsJSON(bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}), add...)
 }
 
 // encodeBuffers are the buffers records are encoded into.
@@ -224,12 +278,12 @@ var encodeBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // fieldsJSON is a record's compact JSON object (as json.Marshal writes
 // it) without its "edges" member and with its members in key order.
-func fieldsJSON(obj []byte) (json.RawMessage, error) {
+func fieldsJSON(obj []byte, add ...member) (json.RawMessage, error) {
 	ms, err := members(obj)
 	if err != nil {
 		return nil, err
 	}
-	return joined(slices.DeleteFunc(ms, func(m member) bool { return m.key == "edges" })), nil
+	return joined(append(slices.DeleteFunc(ms, func(m member) bool { return m.key == "edges" }), add...)), nil
 }
 
 // joined is the JSON object of members, in key order.
