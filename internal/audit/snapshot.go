@@ -170,10 +170,12 @@ func snapshots(client *ent.Client, typ string, ids []int) (map[int]json.RawMessa
 // activity each holds, most of its bytes) as stored rather than decoded
 // and encoded again: what is stored is what encoding/json wrote of them
 // (ent's encoding, or the importer's, which is the same), and so what
-// encoding the decoded elements gives again, byte for byte; PostgreSQL
-// gives its jsonb's text, the same JSON value, which the history's jsonb
-// columns keep as they would the encoder's. done is false when a record
-// is missing, for noders to say which.
+// encoding the decoded elements gives again, byte for byte (their strings
+// are valid UTF-8: only the importer sets elements, from XML, which
+// encoding/xml refuses otherwise); PostgreSQL gives its jsonb's text, the
+// same JSON value, which the history's jsonb columns keep as they would
+// the encoder's. done is false when a record is missing, for noders to
+// say which.
 func programmeSnapshots(client *ent.Client, ids []int, out map[int]json.RawMessage) (done bool, err error) {
 	nodes, elements, err := client.Programme.ReadRawElements(context.Background(), ids)
 	if err != nil {
