@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -99,13 +98,13 @@ func asStored(v ent.Value) (json.RawMessage, bool) {
 // added. A time is replaced only where the record read before holds one in
 // UTC ("Z"): the store's session gives times back at its own offset.
 func withFields(fields json.RawMessage, set map[string]json.RawMessage) (json.RawMessage, bool) {
-	ms, err := members(fields)
+	ms, err := members(fields, nil)
 	if err != nil {
 		return nil, false
 	}
 	done := map[string]bool{}
 	for i, m := range ms {
-		raw, ok := set[m.key]
+		raw, ok := set[string(m.key())]
 		if !ok {
 			continue
 		}
@@ -114,7 +113,7 @@ func withFields(fields json.RawMessage, set map[string]json.RawMessage) (json.Ra
 			return nil, false
 		}
 		ms[i].raw = slices.Concat(m.raw[:m.val], raw)
-		done[m.key] = true
+		done[string(m.key())] = true
 	}
 	for key, raw := range set {
 		if done[key] {
@@ -205,7 +204,7 @@ func emptyJSON(raw []byte) bool {
 // jsonMember is the member key: raw of a JSON object.
 func jsonMember(key string, raw []byte) member {
 	k, _ := json.Marshal(key) // a string always encodes
-	return member{key: key, raw: slices.Concat(k, []byte{':'}, raw), val: len(k) + 1}
+	return member{raw: slices.Concat(k, []byte{':'}, raw), val: len(k) + 1}
 }
 
 // noders reads records, one query per table. ent's Noders reports a
@@ -281,16 +280,27 @@ var encodeBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // fieldsJSON is a record's compact JSON object (as json.Marshal writes
 // it) without its "edges" member and with its members in key order.
 func fieldsJSON(obj []byte, add ...member) (json.RawMessage, error) {
-	ms, err := members(obj)
+	list := memberLists.Get().(*[]member)
+	defer memberLists.Put(list)
+	ms, err := members(obj, (*list)[:0])
 	if err != nil {
 		return nil, err
 	}
-	return joined(append(slices.DeleteFunc(ms, func(m member) bool { return m.key == "edges" }), add...)), nil
+	ms = append(slices.DeleteFunc(ms, func(m member) bool { return string(m.key()) == "edges" }), add...)
+	out := joined(ms)
+	// Kept for the next record, holding none of this one's bytes.
+	clear(ms)
+	*list = ms[:0]
+	return out, nil
 }
+
+// memberLists are the lists of members records are split into, which
+// joined copies out of: an import splits every record it writes.
+var memberLists = sync.Pool{New: func() any { return new([]member) }}
 
 // joined is the JSON object of members, in key order.
 func joined(ms []member) json.RawMessage {
-	slices.SortStableFunc(ms, func(a, b member) int { return strings.Compare(a.key, b.key) })
+	slices.SortStableFunc(ms, func(a, b member) int { return bytes.Compare(a.key(), b.key()) })
 	n := 2
 	for _, m := range ms {
 		n += len(m.raw) + 1
@@ -306,34 +316,37 @@ func joined(ms []member) json.RawMessage {
 	return append(out, '}')
 }
 
-// member is one member of a JSON object: its key, unquoted, and its bytes
-// from the key's quote to the value's end, the value from val on.
+// member is one member of a JSON object: its bytes from the key's quote
+// to the value's end, the value from val on.
 type member struct {
-	key string
 	raw []byte
 	val int
 }
 
+// key is the member's key, unquoted (with its escapes: the records' field
+// names have none).
+func (m member) key() []byte { return m.raw[1 : m.val-2] }
+
 // members splits a compact JSON object (no space between tokens, as
-// encoding/json writes it) into its members. Keys with escapes keep them:
-// the records' field names have none.
-func members(obj []byte) ([]member, error) {
+// encoding/json writes it) into its members, appended to out.
+func members(obj []byte, out []member) ([]member, error) {
 	if len(obj) < 2 || obj[0] != '{' || obj[len(obj)-1] != '}' {
 		return nil, fmt.Errorf("audit: a record encodes as %.20q, not a JSON object", obj)
 	}
-	// A record has a few dozen fields at most: one allocation for them.
-	out := make([]member, 0, 32)
+	if out == nil {
+		// A record has a few dozen fields at most: one allocation for them.
+		out = make([]member, 0, 32)
+	}
 	for i := 1; i < len(obj)-1; {
 		start := i
 		end, err := skipValue(obj, i)
 		if err != nil || obj[i] != '"' || end >= len(obj) || obj[end] != ':' {
 			return nil, fmt.Errorf("audit: no key at %d of a record's JSON", i)
 		}
-		key := string(obj[i+1 : end-1])
 		if i, err = skipValue(obj, end+1); err != nil {
 			return nil, err
 		}
-		out = append(out, member{key: key, raw: obj[start:i], val: end + 1 - start})
+		out = append(out, member{raw: obj[start:i], val: end + 1 - start})
 		if obj[i] == ',' {
 			i++
 		}
