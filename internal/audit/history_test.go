@@ -14,6 +14,7 @@ import (
 	"github.com/aidregistry/registry/internal/audit"
 	"github.com/aidregistry/registry/internal/auth"
 	"github.com/aidregistry/registry/internal/iati"
+	"github.com/aidregistry/registry/internal/money"
 	"github.com/aidregistry/registry/internal/store"
 	"github.com/aidregistry/registry/internal/storetest"
 )
@@ -117,20 +118,25 @@ func assertAfterAsStored(t *testing.T, st *store.Store, ids []int) {
 	}
 }
 
-// The history of an update keeps a programme's elements, which it reads as
-// stored rather than decoded, exactly as it keeps the rest of the record:
+// The history of an update keeps a programme's JSON fields (its elements
+// among them), which it reads as stored rather than decoded, exactly as it
+// keeps the rest of the record:
 // the bytes encoding the record read before the update gives (SQLite keeps
 // the text), the same JSON value (PostgreSQL's jsonb).
-func TestUpdateHistoryKeepsElementsAsStored(t *testing.T) {
+func TestUpdateHistoryKeepsJSONFieldsAsStored(t *testing.T) {
 	ctx := auth.AsSystem(context.Background())
 	xmlNS := "http://www.w3.org/XML/1998/namespace"
+	narratives := []iati.Narrative{{Lang: "", Text: `Water & "sanitation" <WASH>`}, {Lang: "fr", Text: "Eau et assainissement é"}}
+	amount, share := money.MustParse("1250.50"), money.MustParse("33.333")
 	tests := []struct {
 		name     string
 		elements []*iati.Element
+		// fields sets the other JSON fields.
+		fields func(c *ent.ProgrammeCreate)
 	}{
-		{"no elements", nil},
-		{"an empty list", []*iati.Element{}},
-		{"one element", []*iati.Element{{Name: "iati-identifier", Text: "XM-1"}}},
+		{"no elements", nil, nil},
+		{"an empty list", []*iati.Element{}, nil},
+		{"one element", []*iati.Element{{Name: "iati-identifier", Text: "XM-1"}}, nil},
 		{"nested, spaced, escaped", []*iati.Element{
 			{Name: "title", Children: []*iati.Element{
 				{Name: "narrative", Text: `<b>R&D</b> "quoted" {x}, [y]: \ é ` + "\u2028 \t\n"},
@@ -138,6 +144,17 @@ func TestUpdateHistoryKeepsElementsAsStored(t *testing.T) {
 			}},
 			{Name: "sector", Attrs: []iati.Attr{{Name: "code", Value: "15190"}, {Name: "percentage", Value: "100"}}, Pos: 3},
 			{Space: "http://example.org/x", Name: "extra", Children: []*iati.Element{{Name: "empty"}}, Pos: 1},
+		}, nil},
+		{"every JSON field", []*iati.Element{{Name: "iati-identifier", Text: "XM-2"}}, func(c *ent.ProgrammeCreate) {
+			c.SetTitleTranslations(narratives).SetDescriptionTranslations(narratives[1:]).
+				SetRecipientRegions([]iati.RecipientRegion{{Code: "298", Percentage: &share, Narratives: narratives}, {Code: "589", Vocabulary: "99", VocabularyURI: "http://example.org/r?a=1&b=2"}}).
+				SetReportingOrg(&iati.ReportingOrg{Ref: "XM-DAC-7", Type: "10", Name: narratives}).
+				SetActivityDates([]iati.ActivityDate{{Type: "1", Date: "2024-01-31"}, {Type: "3", Date: "2026-12-31", Narratives: narratives[:1]}}).
+				SetBudgetPeriods([]iati.Budget{{Type: "1", Status: "2", PeriodStart: "2024-01-01", PeriodEnd: "2024-12-31", Value: iati.Value{Amount: amount, Currency: "EUR", Date: "2024-01-01"}}, {Value: iati.Value{Amount: money.MustParse("-3.000")}}}).
+				SetQualityNotes([]iati.QualityNote{{Code: "NEGATIVE_VALUE", Element: "budget[2]/value", Message: "a value < 0"}})
+		}},
+		{"empty lists and no organisation", nil, func(c *ent.ProgrammeCreate) {
+			c.SetTitleTranslations([]iati.Narrative{}).SetRecipientRegions([]iati.RecipientRegion{}).SetBudgetPeriods([]iati.Budget{}).SetQualityNotes([]iati.QualityNote{})
 		}},
 	}
 	for _, kind := range storetest.Kinds {
@@ -150,6 +167,9 @@ func TestUpdateHistoryKeepsElementsAsStored(t *testing.T) {
 				c := st.Client.Programme.Create().SetCode(fmt.Sprint("C", i)).SetTitle(tt.name)
 				if tt.elements != nil {
 					c.SetIatiElements(tt.elements)
+				}
+				if tt.fields != nil {
+					tt.fields(c)
 				}
 				p := c.SaveX(ctx)
 				ids = append(ids, p.ID)

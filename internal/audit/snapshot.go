@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/aidregistry/registry/ent"
-	"github.com/aidregistry/registry/ent/programme"
 )
 
 // written is the fields of the one record a create or update-one
@@ -165,18 +164,19 @@ func snapshots(client *ent.Client, typ string, ids []int) (map[int]json.RawMessa
 	return out, nil
 }
 
-// programmeSnapshots puts programmes' fields in out, their elements (the
-// activity each holds, most of its bytes) as stored rather than decoded
-// and encoded again: what is stored is what encoding/json wrote of them
-// (ent's encoding, or the importer's, which is the same), and so what
-// encoding the decoded elements gives again, byte for byte (their strings
-// are valid UTF-8: only the importer sets elements, from XML, which
-// encoding/xml refuses otherwise); PostgreSQL gives its jsonb's text, the
-// same JSON value, which the history's jsonb columns keep as they would
-// the encoder's. done is false when a record is missing, for noders to
-// say which.
+// programmeSnapshots puts programmes' fields in out, their JSON fields
+// (the activity each holds, its elements, most of its bytes) as stored
+// rather than decoded and encoded again: what is stored is what
+// encoding/json wrote of them (ent's encoding, or the importer's, which is
+// the same), and so what encoding the decoded values gives again, byte for
+// byte: their types are plain structs, lists and decimals, which decode to
+// what they were (and their strings are valid UTF-8: only the importer
+// sets them, from XML, which encoding/xml refuses otherwise). PostgreSQL
+// gives its jsonb's text, the same JSON value, which the history's jsonb
+// columns keep as they would the encoder's. done is false when a record
+// is missing, for noders to say which.
 func programmeSnapshots(client *ent.Client, ids []int, out map[int]json.RawMessage) (done bool, err error) {
-	nodes, elements, err := client.Programme.ReadRawElements(context.Background(), ids)
+	nodes, raw, err := client.Programme.ReadRawJSON(context.Background(), ids)
 	if err != nil {
 		return false, fmt.Errorf("audit: read %d programmes: %w", len(ids), err)
 	}
@@ -185,8 +185,10 @@ func programmeSnapshots(client *ent.Client, ids []int, out map[int]json.RawMessa
 	}
 	for i, n := range nodes {
 		var add []member
-		if raw := bytes.TrimSpace(elements[i]); !emptyJSON(raw) {
-			add = append(add, jsonMember(programme.FieldIatiElements, raw))
+		for j, column := range ent.ProgrammeJSONColumns {
+			if stored := bytes.TrimSpace(raw[i][j]); !emptyJSON(stored) {
+				add = append(add, jsonMember(column, stored))
+			}
 		}
 		if out[n.ID], err = encodedWith(n, add); err != nil {
 			return false, fmt.Errorf("audit: encode record %d: %w", n.ID, err)
@@ -196,7 +198,9 @@ func programmeSnapshots(client *ent.Client, ids []int, out map[int]json.RawMessa
 }
 
 // emptyJSON says a JSON field's stored value decodes to what a record's
-// encoding leaves out (omitempty): none, null, or an empty list.
+// encoding leaves out (omitempty): none, null, or an empty list (the
+// programmes' JSON fields are lists and a pointer to a struct, which
+// encodes as no empty object).
 func emptyJSON(raw []byte) bool {
 	return len(raw) == 0 || string(raw) == "null" || string(raw) == "[]"
 }
