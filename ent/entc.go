@@ -31,7 +31,7 @@ func main() {
 			gen.FeatureLock,
 			gen.FeatureExecQuery,
 		},
-	}, entc.Extensions(ex), entc.TemplateFiles("./ent/template/held.tmpl"))
+	}, entc.Extensions(ex), entc.TemplateFiles("./ent/template/held.tmpl", "./ent/template/rawjson.tmpl"))
 	if err != nil {
 		log.Fatalf("running ent codegen: %v", err)
 	}

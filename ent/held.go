@@ -6,11 +6,70 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 )
+
+// SaveHeld runs the creates' hooks as Save does, in the same order, with
+// ids as the new records' (one each, reserved from the table's sequence),
+// but does not insert their rows: the specs returned are to be inserted by
+// InsertHeld, in the same transaction, before anything names the records.
+func (_c *ActivityLinkCreateBulk) SaveHeld(ctx context.Context, ids []int) ([]*ActivityLink, []*sqlgraph.CreateSpec, error) {
+	if _c.err != nil {
+		return nil, nil, _c.err
+	}
+	if len(ids) != len(_c.builders) {
+		return nil, nil, fmt.Errorf("ent: %d ids held for %d ActivityLink rows", len(ids), len(_c.builders))
+	}
+	specs := make([]*sqlgraph.CreateSpec, len(_c.builders))
+	nodes := make([]*ActivityLink, len(_c.builders))
+	mutators := make([]Mutator, len(_c.builders))
+	for i := range _c.builders {
+		func(i int, root context.Context) {
+			builder := _c.builders[i]
+			var mut Mutator = MutateFunc(func(ctx context.Context, m Mutation) (Value, error) {
+				mutation, ok := m.(*ActivityLinkMutation)
+				if !ok {
+					return nil, fmt.Errorf("unexpected mutation type %T", m)
+				}
+				if err := builder.check(); err != nil {
+					return nil, err
+				}
+				builder.mutation = mutation
+				nodes[i], specs[i] = builder.createSpec()
+				nodes[i].ID, specs[i].ID.Value = ids[i], ids[i]
+				// Nested as Save nests them: the hooks' work after the
+				// write runs last first, as it does there.
+				if i < len(mutators)-1 {
+					if _, err := mutators[i+1].Mutate(root, _c.builders[i+1].mutation); err != nil {
+						return nil, err
+					}
+				}
+				mutation.id = &nodes[i].ID
+				mutation.done = true
+				return nodes[i], nil
+			})
+			for j := len(builder.hooks) - 1; j >= 0; j-- {
+				mut = builder.hooks[j](mut)
+			}
+			mutators[i] = mut
+		}(i, ctx)
+	}
+	if len(mutators) > 0 {
+		if _, err := mutators[0].Mutate(ctx, _c.builders[0].mutation); err != nil {
+			return nil, nil, err
+		}
+	}
+	return nodes, specs, nil
+}
+
+// InsertHeld inserts rows held by SaveHeld.
+func (c *ActivityLinkClient) InsertHeld(ctx context.Context, specs ...*sqlgraph.CreateSpec) error {
+	return insertHeld(ctx, c.driver, specs)
+}
 
 // SaveHeld runs the creates' hooks as Save does, in the same order, with
 // ids as the new records' (one each, reserved from the table's sequence),
@@ -610,39 +669,44 @@ func (h *heldRows) CopyRows(send func(values ...any) error) error {
 // written to other tables.
 func copyHeld(specs []*sqlgraph.CreateSpec) (*heldRows, bool, error) {
 	h := &heldRows{table: specs[0].Table}
+	// The columns first, then each row in one slice: no map a row (a
+	// batch copies tens of thousands).
 	index := map[string]int{}
-	values := make([]map[string]any, len(specs))
-	for i, s := range specs {
+	column := func(c string) {
+		if _, ok := index[c]; !ok {
+			index[c] = len(h.columns)
+			h.columns = append(h.columns, c)
+		}
+	}
+	for _, s := range specs {
 		if s.Table != h.table || s.ID == nil || s.ID.Value == nil || len(s.OnConflict) > 0 {
 			return nil, false, nil
 		}
-		v := map[string]any{s.ID.Column: s.ID.Value}
+		column(s.ID.Column)
 		for _, f := range s.Fields {
-			value, err := copyValue(f)
-			if err != nil {
-				return nil, false, err
-			}
-			v[f.Column] = value
+			column(f.Column)
 		}
 		for _, e := range s.Edges {
 			if e.Rel != sqlgraph.M2O && (e.Rel != sqlgraph.O2O || !(e.Inverse || e.Bidi)) {
 				return nil, false, nil
 			}
-			v[e.Columns[0]] = e.Target.Nodes[0]
+			column(e.Columns[0])
 		}
-		for c := range v {
-			if _, ok := index[c]; !ok {
-				index[c] = len(h.columns)
-				h.columns = append(h.columns, c)
-			}
-		}
-		values[i] = v
 	}
-	h.rows = make([][]any, len(values))
-	for i, v := range values {
+	h.rows = make([][]any, len(specs))
+	for i, s := range specs {
+		// In the order BatchCreate reads them: an edge's column last.
 		row := make([]any, len(h.columns))
-		for c, value := range v {
-			row[index[c]] = value
+		row[index[s.ID.Column]] = s.ID.Value
+		for _, f := range s.Fields {
+			value, err := copyValue(f)
+			if err != nil {
+				return nil, false, err
+			}
+			row[index[f.Column]] = value
+		}
+		for _, e := range s.Edges {
+			row[index[e.Columns[0]]] = e.Target.Nodes[0]
 		}
 		h.rows[i] = row
 	}
@@ -650,14 +714,16 @@ func copyHeld(specs []*sqlgraph.CreateSpec) (*heldRows, bool, error) {
 }
 
 // copyValue is a field's value as COPY sends it: JSON encoded as ent
-// encodes it for an INSERT, as text (bytes would be sent as bytea).
+// encodes it for an INSERT, as text (bytes would be sent as bytea),
+// written once into the string (an Encoder writes what Marshal returns,
+// and a newline).
 func copyValue(f *sqlgraph.FieldSpec) (any, error) {
 	if f.Type != field.TypeJSON {
 		return f.Value, nil
 	}
-	buf, err := json.Marshal(f.Value)
-	if err != nil {
+	var b strings.Builder
+	if err := json.NewEncoder(&b).Encode(f.Value); err != nil {
 		return nil, fmt.Errorf("marshal value for column %s: %w", f.Column, err)
 	}
-	return string(buf), nil
+	return strings.TrimSuffix(b.String(), "\n"), nil
 }

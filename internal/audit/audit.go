@@ -74,7 +74,7 @@ func Hook(dialectName string) ent.Hook {
 			if err != nil {
 				return nil, err
 			}
-			before, err := snapshots(client, ids)
+			before, err := snapshots(client, m.Type(), ids)
 			if err != nil {
 				return nil, err
 			}
@@ -129,7 +129,7 @@ func record(ctx context.Context, client *ent.Client, dialectName string, m ent.M
 			after = derived(m, before)
 		}
 		if after == nil {
-			after, err = snapshots(client, ids)
+			after, err = snapshots(client, m.Type(), ids)
 		}
 		if err != nil {
 			return err

@@ -3,6 +3,7 @@ package audit_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -12,6 +13,8 @@ import (
 	"github.com/aidregistry/registry/ent/programme"
 	"github.com/aidregistry/registry/internal/audit"
 	"github.com/aidregistry/registry/internal/auth"
+	"github.com/aidregistry/registry/internal/iati"
+	"github.com/aidregistry/registry/internal/money"
 	"github.com/aidregistry/registry/internal/store"
 	"github.com/aidregistry/registry/internal/storetest"
 )
@@ -113,4 +116,109 @@ func assertAfterAsStored(t *testing.T, st *store.Store, ids []int) {
 			t.Errorf("programme %d: the history says before %v", id, ch.Before)
 		}
 	}
+}
+
+// The history of an update keeps a programme's JSON fields (its elements
+// among them), which it reads as stored rather than decoded, exactly as it
+// keeps the rest of the record:
+// the bytes encoding the record read before the update gives (SQLite keeps
+// the text), the same JSON value (PostgreSQL's jsonb).
+func TestUpdateHistoryKeepsJSONFieldsAsStored(t *testing.T) {
+	ctx := auth.AsSystem(context.Background())
+	xmlNS := "http://www.w3.org/XML/1998/namespace"
+	narratives := []iati.Narrative{{Lang: "", Text: `Water & "sanitation" <WASH>`}, {Lang: "fr", Text: "Eau et assainissement é"}}
+	amount, share := money.MustParse("1250.50"), money.MustParse("33.333")
+	tests := []struct {
+		name     string
+		elements []*iati.Element
+		// fields sets the other JSON fields.
+		fields func(c *ent.ProgrammeCreate)
+	}{
+		{"no elements", nil, nil},
+		{"an empty list", []*iati.Element{}, nil},
+		{"one element", []*iati.Element{{Name: "iati-identifier", Text: "XM-1"}}, nil},
+		{"nested, spaced, escaped", []*iati.Element{
+			{Name: "title", Children: []*iati.Element{
+				{Name: "narrative", Text: `<b>R&D</b> "quoted" {x}, [y]: \ é ` + "\u2028 \t\n"},
+				{Name: "narrative", Attrs: []iati.Attr{{Space: xmlNS, Name: "lang", Value: "fr"}}, Text: "Programme généré"},
+			}},
+			{Name: "sector", Attrs: []iati.Attr{{Name: "code", Value: "15190"}, {Name: "percentage", Value: "100"}}, Pos: 3},
+			{Space: "http://example.org/x", Name: "extra", Children: []*iati.Element{{Name: "empty"}}, Pos: 1},
+		}, nil},
+		{"every JSON field", []*iati.Element{{Name: "iati-identifier", Text: "XM-2"}}, func(c *ent.ProgrammeCreate) {
+			c.SetTitleTranslations(narratives).SetDescriptionTranslations(narratives[1:]).
+				SetRecipientRegions([]iati.RecipientRegion{{Code: "298", Percentage: &share, Narratives: narratives}, {Code: "589", Vocabulary: "99", VocabularyURI: "http://example.org/r?a=1&b=2"}}).
+				SetReportingOrg(&iati.ReportingOrg{Ref: "XM-DAC-7", Type: "10", Name: narratives}).
+				SetActivityDates([]iati.ActivityDate{{Type: "1", Date: "2024-01-31"}, {Type: "3", Date: "2026-12-31", Narratives: narratives[:1]}}).
+				SetBudgetPeriods([]iati.Budget{{Type: "1", Status: "2", PeriodStart: "2024-01-01", PeriodEnd: "2024-12-31", Value: iati.Value{Amount: amount, Currency: "EUR", Date: "2024-01-01"}}, {Value: iati.Value{Amount: money.MustParse("-3.000")}}}).
+				SetQualityNotes([]iati.QualityNote{{Code: "NEGATIVE_VALUE", Element: "budget[2]/value", Message: "a value < 0"}})
+		}},
+		{"empty lists and no organisation", nil, func(c *ent.ProgrammeCreate) {
+			c.SetTitleTranslations([]iati.Narrative{}).SetRecipientRegions([]iati.RecipientRegion{}).SetBudgetPeriods([]iati.Budget{}).SetQualityNotes([]iati.QualityNote{})
+		}},
+	}
+	for _, kind := range storetest.Kinds {
+		t.Run(string(kind), func(t *testing.T) {
+			st := storetest.Open(t, kind)
+			parent := st.Client.Programme.Create().SetCode("P").SetTitle("Parent").SaveX(ctx)
+			var ids []int
+			want := map[int][]byte{}
+			for i, tt := range tests {
+				c := st.Client.Programme.Create().SetCode(fmt.Sprint("C", i)).SetTitle(tt.name)
+				if tt.elements != nil {
+					c.SetIatiElements(tt.elements)
+				}
+				if tt.fields != nil {
+					tt.fields(c)
+				}
+				p := c.SaveX(ctx)
+				ids = append(ids, p.ID)
+				want[p.ID] = historyJSON(t, st.Client.Programme.GetX(ctx, p.ID))
+			}
+			st.Client.Programme.Update().Where(programme.IDIn(ids...)).SetParentID(parent.ID).ExecX(ctx)
+			for i, id := range ids {
+				var same bool
+				var got string
+				var q string
+				if kind == storetest.Postgres {
+					q = `SELECT before = CAST($1 AS jsonb), CAST(before AS text) FROM changes WHERE record_id = $2 AND operation = 'UPDATE'`
+				} else {
+					q = `SELECT CAST(before AS text) = ?, CAST(before AS text) FROM changes WHERE record_id = ? AND operation = 'UPDATE'`
+				}
+				rows, err := st.Client.QueryContext(ctx, q, string(want[id]), id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for rows.Next() {
+					if err := rows.Scan(&same, &got); err != nil {
+						t.Fatal(err)
+					}
+				}
+				rows.Close()
+				if !same {
+					t.Errorf("%s: the history says before\n%s\nthe record encodes as\n%s", tests[i].name, got, want[id])
+				}
+			}
+		})
+	}
+}
+
+// historyJSON is the JSON a Change keeps of a record read whole: its
+// members but "edges", keys in order, each value as the record encodes it.
+func historyJSON(t *testing.T, n ent.Noder) []byte {
+	t.Helper()
+	raw, err := json.Marshal(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &members); err != nil {
+		t.Fatal(err)
+	}
+	delete(members, "edges")
+	out, err := json.Marshal(members)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

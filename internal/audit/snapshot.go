@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -98,13 +97,13 @@ func asStored(v ent.Value) (json.RawMessage, bool) {
 // added. A time is replaced only where the record read before holds one in
 // UTC ("Z"): the store's session gives times back at its own offset.
 func withFields(fields json.RawMessage, set map[string]json.RawMessage) (json.RawMessage, bool) {
-	ms, err := members(fields)
+	ms, err := members(fields, nil)
 	if err != nil {
 		return nil, false
 	}
 	done := map[string]bool{}
 	for i, m := range ms {
-		raw, ok := set[m.key]
+		raw, ok := set[string(m.key())]
 		if !ok {
 			continue
 		}
@@ -113,7 +112,7 @@ func withFields(fields json.RawMessage, set map[string]json.RawMessage) (json.Ra
 			return nil, false
 		}
 		ms[i].raw = slices.Concat(m.raw[:m.val], raw)
-		done[m.key] = true
+		done[string(m.key())] = true
 	}
 	for key, raw := range set {
 		if done[key] {
@@ -122,8 +121,7 @@ func withFields(fields json.RawMessage, set map[string]json.RawMessage) (json.Ra
 		if isTime(raw) {
 			return nil, false
 		}
-		k, _ := json.Marshal(key)
-		ms = append(ms, member{key: key, raw: slices.Concat(k, []byte{':'}, raw)})
+		ms = append(ms, jsonMember(key, raw))
 	}
 	return joined(ms), true
 }
@@ -137,10 +135,20 @@ func isTime(raw []byte) bool {
 // snapshots reads records' fields: one query per table for up to
 // maxInsert of them (a write may touch hundreds). It runs on a context
 // free of the GraphQL request, so ent does not try to collect the
-// request's fields.
-func snapshots(client *ent.Client, ids []int) (map[int]json.RawMessage, error) {
+// request's fields. typ is the records' type (a mutation's): programmes
+// are read by programmeSnapshots.
+func snapshots(client *ent.Client, typ string, ids []int) (map[int]json.RawMessage, error) {
 	out := make(map[int]json.RawMessage, len(ids))
 	for chunk := range slices.Chunk(ids, maxInsert) {
+		if typ == ent.TypeProgramme {
+			done, err := programmeSnapshots(client, chunk, out)
+			if err != nil {
+				return nil, err
+			}
+			if done {
+				continue
+			}
+		}
 		nodes, err := noders(client, chunk)
 		if err != nil {
 			return nil, err
@@ -154,6 +162,53 @@ func snapshots(client *ent.Client, ids []int) (map[int]json.RawMessage, error) {
 		}
 	}
 	return out, nil
+}
+
+// programmeSnapshots puts programmes' fields in out, their JSON fields
+// (the activity each holds, its elements, most of its bytes) as stored
+// rather than decoded and encoded again: what is stored is what
+// encoding/json wrote of them (ent's encoding, or the importer's, which is
+// the same), and so what encoding the decoded values gives again, byte for
+// byte: their types are plain structs, lists and decimals, which decode to
+// what they were (and their strings are valid UTF-8: only the importer
+// sets them, from XML, which encoding/xml refuses otherwise). PostgreSQL
+// gives its jsonb's text, the same JSON value, which the history's jsonb
+// columns keep as they would the encoder's. done is false when a record
+// is missing, for noders to say which.
+func programmeSnapshots(client *ent.Client, ids []int, out map[int]json.RawMessage) (done bool, err error) {
+	nodes, raw, err := client.Programme.ReadRawJSON(context.Background(), ids)
+	if err != nil {
+		return false, fmt.Errorf("audit: read %d programmes: %w", len(ids), err)
+	}
+	if len(nodes) != len(ids) {
+		return false, nil
+	}
+	for i, n := range nodes {
+		var add []member
+		for j, column := range ent.ProgrammeJSONColumns {
+			if stored := bytes.TrimSpace(raw[i][j]); !emptyJSON(stored) {
+				add = append(add, jsonMember(column, stored))
+			}
+		}
+		if out[n.ID], err = encodedWith(n, add); err != nil {
+			return false, fmt.Errorf("audit: encode record %d: %w", n.ID, err)
+		}
+	}
+	return true, nil
+}
+
+// emptyJSON says a JSON field's stored value decodes to what a record's
+// encoding leaves out (omitempty): none, null, or an empty list (the
+// programmes' JSON fields are lists and a pointer to a struct, which
+// encodes as no empty object).
+func emptyJSON(raw []byte) bool {
+	return len(raw) == 0 || string(raw) == "null" || string(raw) == "[]"
+}
+
+// jsonMember is the member key: raw of a JSON object.
+func jsonMember(key string, raw []byte) member {
+	k, _ := json.Marshal(key) // a string always encodes
+	return member{raw: slices.Concat(k, []byte{':'}, raw), val: len(k) + 1}
 }
 
 // noders reads records, one query per table. ent's Noders reports a
@@ -207,7 +262,11 @@ func Fields(n ent.Noder) (map[string]any, error) {
 // fields (keys in order, each value as the record encoded it), made from
 // the record's own encoding by moving its members rather than by decoding
 // and encoding it again, which an import pays for every record it writes.
-func encoded(n ent.Noder) (json.RawMessage, error) {
+func encoded(n ent.Noder) (json.RawMessage, error) { return encodedWith(n, nil) }
+
+// encodedWith is encoded with members added, fields the record was read
+// without (programmeSnapshots).
+func encodedWith(n ent.Noder, add []member) (json.RawMessage, error) {
 	buf := encodeBuffers.Get().(*bytes.Buffer)
 	defer encodeBuffers.Put(buf)
 	buf.Reset()
@@ -216,7 +275,7 @@ func encoded(n ent.Noder) (json.RawMessage, error) {
 	if err := json.NewEncoder(buf).Encode(n); err != nil {
 		return nil, err
 	}
-	return fieldsJSON(bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}))
+	return fieldsJSON(bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}), add...)
 }
 
 // encodeBuffers are the buffers records are encoded into.
@@ -224,17 +283,28 @@ var encodeBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // fieldsJSON is a record's compact JSON object (as json.Marshal writes
 // it) without its "edges" member and with its members in key order.
-func fieldsJSON(obj []byte) (json.RawMessage, error) {
-	ms, err := members(obj)
+func fieldsJSON(obj []byte, add ...member) (json.RawMessage, error) {
+	list := memberLists.Get().(*[]member)
+	defer memberLists.Put(list)
+	ms, err := members(obj, (*list)[:0])
 	if err != nil {
 		return nil, err
 	}
-	return joined(slices.DeleteFunc(ms, func(m member) bool { return m.key == "edges" })), nil
+	ms = append(slices.DeleteFunc(ms, func(m member) bool { return string(m.key()) == "edges" }), add...)
+	out := joined(ms)
+	// Kept for the next record, holding none of this one's bytes.
+	clear(ms)
+	*list = ms[:0]
+	return out, nil
 }
+
+// memberLists are the lists of members records are split into, which
+// joined copies out of: an import splits every record it writes.
+var memberLists = sync.Pool{New: func() any { return new([]member) }}
 
 // joined is the JSON object of members, in key order.
 func joined(ms []member) json.RawMessage {
-	slices.SortStableFunc(ms, func(a, b member) int { return strings.Compare(a.key, b.key) })
+	slices.SortStableFunc(ms, func(a, b member) int { return bytes.Compare(a.key(), b.key()) })
 	n := 2
 	for _, m := range ms {
 		n += len(m.raw) + 1
@@ -250,34 +320,37 @@ func joined(ms []member) json.RawMessage {
 	return append(out, '}')
 }
 
-// member is one member of a JSON object: its key, unquoted, and its bytes
-// from the key's quote to the value's end, the value from val on.
+// member is one member of a JSON object: its bytes from the key's quote
+// to the value's end, the value from val on.
 type member struct {
-	key string
 	raw []byte
 	val int
 }
 
+// key is the member's key, unquoted (with its escapes: the records' field
+// names have none).
+func (m member) key() []byte { return m.raw[1 : m.val-2] }
+
 // members splits a compact JSON object (no space between tokens, as
-// encoding/json writes it) into its members. Keys with escapes keep them:
-// the records' field names have none.
-func members(obj []byte) ([]member, error) {
+// encoding/json writes it) into its members, appended to out.
+func members(obj []byte, out []member) ([]member, error) {
 	if len(obj) < 2 || obj[0] != '{' || obj[len(obj)-1] != '}' {
 		return nil, fmt.Errorf("audit: a record encodes as %.20q, not a JSON object", obj)
 	}
-	// A record has a few dozen fields at most: one allocation for them.
-	out := make([]member, 0, 32)
+	if out == nil {
+		// A record has a few dozen fields at most: one allocation for them.
+		out = make([]member, 0, 32)
+	}
 	for i := 1; i < len(obj)-1; {
 		start := i
 		end, err := skipValue(obj, i)
 		if err != nil || obj[i] != '"' || end >= len(obj) || obj[end] != ':' {
 			return nil, fmt.Errorf("audit: no key at %d of a record's JSON", i)
 		}
-		key := string(obj[i+1 : end-1])
 		if i, err = skipValue(obj, end+1); err != nil {
 			return nil, err
 		}
-		out = append(out, member{key: key, raw: obj[start:i], val: end + 1 - start})
+		out = append(out, member{raw: obj[start:i], val: end + 1 - start})
 		if obj[i] == ',' {
 			i++
 		}

@@ -1334,8 +1334,10 @@ type relations struct {
 	// children are stored programmes the activity names as its children.
 	children []int
 	// links are the related-activities kept as ActivityLink rows: types
-	// 3-5, and parents or children not in the store yet.
-	links []linkKey
+	// 3-5, and parents or children not in the store yet; linked holds
+	// them too, to be looked up (an activity may name hundreds).
+	links  []linkKey
+	linked map[linkKey]bool
 	// pending are stored links from other activities to this one, resolved
 	// now that it is here.
 	pendingParents  []*ent.ActivityLink // others naming this one as their parent
@@ -1343,6 +1345,15 @@ type relations struct {
 }
 
 type linkKey struct{ ref, typ string }
+
+// link keeps k among the links.
+func (rel *relations) link(k linkKey) {
+	if rel.linked == nil {
+		rel.linked = map[linkKey]bool{}
+	}
+	rel.links = append(rel.links, k)
+	rel.linked[k] = true
+}
 
 func (w *activityWriter) related(ctx context.Context) (*relations, error) {
 	a := w.a
@@ -1354,12 +1365,12 @@ func (w *activityWriter) related(ctx context.Context) (*relations, error) {
 			continue
 		}
 		k := linkKey{ra.Ref, ra.Type}
-		if slices.Contains(rel.links, k) {
+		if rel.linked[k] {
 			continue
 		}
 		link := iati.LinkByRelatedType[ra.Type]
 		if link == "" {
-			rel.links = append(rel.links, k)
+			rel.link(k)
 			continue
 		}
 		id, ok, err := w.im.batch.programmeID(ctx, w.c, ra.Ref)
@@ -1367,7 +1378,7 @@ func (w *activityWriter) related(ctx context.Context) (*relations, error) {
 			return nil, err
 		}
 		if !ok {
-			rel.links = append(rel.links, k) // kept until the activity arrives
+			rel.link(k) // kept until the activity arrives
 			continue
 		}
 		switch {
@@ -1422,7 +1433,7 @@ func (w *activityWriter) links(ctx context.Context, rel *relations) error {
 	gone := slices.Concat(rel.pendingParents, rel.pendingChildren)
 	have := b.live(b.own[w.a.Identifier])
 	for _, l := range have {
-		if !slices.Contains(rel.links, linkKey{l.Ref, l.Type}) && !slices.ContainsFunc(gone, sameLink(l)) {
+		if !rel.linked[linkKey{l.Ref, l.Type}] && !slices.ContainsFunc(gone, sameLink(l)) {
 			gone = append(gone, l)
 			w.writes++
 		}
@@ -1430,9 +1441,13 @@ func (w *activityWriter) links(ctx context.Context, rel *relations) error {
 	if err := w.unlink(ctx, gone); err != nil {
 		return err
 	}
+	stored := make(map[linkKey]bool, len(have))
+	for _, l := range have {
+		stored[linkKey{l.Ref, l.Type}] = true
+	}
 	var fresh []linkKey
 	for _, k := range rel.links {
-		if !slices.ContainsFunc(have, func(l *ent.ActivityLink) bool { return l.Ref == k.ref && l.Type == k.typ }) {
+		if !stored[k] {
 			fresh = append(fresh, k)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 
 	"github.com/aidregistry/registry/ent"
+	"github.com/aidregistry/registry/ent/activitylink"
 	"github.com/aidregistry/registry/ent/contact"
 	"github.com/aidregistry/registry/ent/funding"
 	"github.com/aidregistry/registry/ent/humanitarianscope"
@@ -166,13 +167,16 @@ func insertHeld[B any, E any, S heldSaver[E]](ctx context.Context, table string,
 }
 
 // reserveIDs draws from each table's sequence an id for each row held
-// for it, in one statement for all the tables.
+// for it, in one statement for all the tables. The links dropped are
+// left out of the held ones here, before their ids are counted.
 func (r *newRows) reserveIDs(ctx context.Context, c *ent.Client) error {
+	r.links = slices.DeleteFunc(r.links, func(l *ent.ActivityLink) bool { return r.dropped[l] })
 	ids, err := reserveIDs(ctx, c, []tableCount{
 		{participation.Table, len(r.participations.build)}, {programmecountry.Table, len(r.countries.build)},
 		{funding.Table, len(r.fundings.build)}, {contact.Table, len(r.contacts.build)},
 		{location.Table, len(r.locations.build)}, {policymarker.Table, len(r.markers.build)},
 		{humanitarianscope.Table, len(r.scopes.build)}, {sector.Table, len(r.sectors.build)},
+		{activitylink.Table, len(r.links)},
 	})
 	r.ids = ids
 	return err
@@ -356,16 +360,18 @@ func (r *newRows) insertCites(ctx context.Context, c *ent.Client) error {
 	return nil
 }
 
-// insertLinks inserts the links held, less those dropped, maxIn a
-// statement, and gives each its id.
+// insertLinks inserts the links held, less those dropped, and gives each
+// its id: by COPY with the ids reserved for them on PostgreSQL (an
+// activity may name hundreds of related activities, a batch tens of
+// thousands), else maxIn a statement.
 func (r *newRows) insertLinks(ctx context.Context, c *ent.Client) error {
 	keep := slices.DeleteFunc(r.links, func(l *ent.ActivityLink) bool { return r.dropped[l] })
+	r.links = nil
+	if r.dialect == dialect.Postgres {
+		return copyLinks(ctx, c, keep, r.ids[activitylink.Table])
+	}
 	for chunk := range slices.Chunk(keep, maxIn) {
-		creates := make([]*ent.ActivityLinkCreate, len(chunk))
-		for i, l := range chunk {
-			creates[i] = c.ActivityLink.Create().SetProgrammeCode(l.ProgrammeCode).SetRef(l.Ref).SetType(l.Type)
-		}
-		made, err := c.ActivityLink.CreateBulk(creates...).Save(ctx)
+		made, err := c.ActivityLink.CreateBulk(linkCreates(c, chunk)...).Save(ctx)
 		if err != nil {
 			return fmt.Errorf("link %d activities: %w", len(chunk), err)
 		}
@@ -373,8 +379,38 @@ func (r *newRows) insertLinks(ctx context.Context, c *ent.Client) error {
 			chunk[i].ID = m.ID
 		}
 	}
-	r.links = nil
 	return nil
+}
+
+// copyLinks inserts links with the ids reserved for them, their creates'
+// hooks run as a bulk create runs them (ent's SaveHeld).
+func copyLinks(ctx context.Context, c *ent.Client, links []*ent.ActivityLink, ids []int) error {
+	if len(ids) != len(links) {
+		return fmt.Errorf("insert into %s: %d ids reserved for %d rows", activitylink.Table, len(ids), len(links))
+	}
+	for start := 0; start < len(links); start += maxIn {
+		chunk := links[start:min(start+maxIn, len(links))]
+		_, specs, err := c.ActivityLink.CreateBulk(linkCreates(c, chunk)...).SaveHeld(ctx, ids[start:start+len(chunk)])
+		if err != nil {
+			return fmt.Errorf("link %d activities: %w", len(chunk), err)
+		}
+		if err := c.ActivityLink.InsertHeld(ctx, specs...); err != nil {
+			return fmt.Errorf("link %d activities: %w", len(chunk), err)
+		}
+		for i, l := range chunk {
+			l.ID = ids[start+i]
+		}
+	}
+	return nil
+}
+
+// linkCreates are the creates of links.
+func linkCreates(c *ent.Client, links []*ent.ActivityLink) []*ent.ActivityLinkCreate {
+	creates := make([]*ent.ActivityLinkCreate, len(links))
+	for i, l := range links {
+		creates[i] = c.ActivityLink.Create().SetProgrammeCode(l.ProgrammeCode).SetRef(l.Ref).SetType(l.Type)
+	}
+	return creates
 }
 
 // sourceID is the id of a source: a placeholder's, once its source is

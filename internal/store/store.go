@@ -147,7 +147,21 @@ func connect(ctx context.Context, url string) (*sql.DB, Location, error) {
 		db.Close()
 		return nil, loc, fmt.Errorf("cannot reach %s database: %w", loc.Dialect, err)
 	}
-	return db, loc, nil
+	if loc.Dialect != dialect.Postgres {
+		return db, loc, nil
+	}
+	dsn, err := withLZ4(ctx, db, loc.DSN)
+	if err != nil {
+		db.Close()
+		return nil, loc, err
+	}
+	if dsn == "" {
+		return db, loc, nil
+	}
+	// Open again, every session of the pool with the option.
+	db.Close()
+	loc.DSN = dsn
+	return connect(ctx, loc.DSN)
 }
 
 // Close releases the database.
