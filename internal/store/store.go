@@ -158,10 +158,15 @@ func connect(ctx context.Context, url string) (*sql.DB, Location, error) {
 	if dsn == "" {
 		return db, loc, nil
 	}
-	// Open again, every session of the pool with the option.
+	// Open again, every session of the pool with the option. A pooler that
+	// refuses startup options (PgBouncer, unless told to ignore them)
+	// keeps the sessions as they were, compressing with pglz.
+	withOption, optionLoc, err := connect(ctx, dsn)
+	if err != nil {
+		return db, loc, nil
+	}
 	db.Close()
-	loc.DSN = dsn
-	return connect(ctx, loc.DSN)
+	return withOption, optionLoc, nil
 }
 
 // Close releases the database.
