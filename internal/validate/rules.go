@@ -39,7 +39,7 @@ func checkProgramme(ctx context.Context, m *ent.ProgrammeMutation) error {
 			return err
 		}
 	}
-	if code, ok := m.Code(); ok && !(m.Op().Is(ent.OpCreate) && knownFree(ctx, code)) {
+	if code, ok := m.Code(); ok && !(m.Op().Is(ent.OpCreate) && vouchedFree(ctx, freeCodeKey{}, code)) {
 		q := m.Client().Programme.Query().Where(programme.Code(code))
 		if old != nil {
 			q = q.Where(programme.IDNEQ(old.ID))
@@ -144,7 +144,7 @@ func checkShare(ctx context.Context, m *ent.ProgrammeCountryMutation) error {
 
 func checkOrganisation(ctx context.Context, m *ent.OrganisationMutation) error {
 	ref, ok := m.IatiRef()
-	if !ok || (m.Op().Is(ent.OpCreate) && knownFreeIdentifier(ctx, ref)) {
+	if !ok || (m.Op().Is(ent.OpCreate) && vouchedFree(ctx, freeIdentifierKey{}, ref)) {
 		return nil
 	}
 	q := m.Client().Organisation.Query().Where(organisation.IatiRef(ref))

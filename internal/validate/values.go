@@ -35,10 +35,11 @@ func CodeFree(ctx context.Context, code string) context.Context {
 	return context.WithValue(ctx, freeCodeKey{}, code)
 }
 
-// knownFree reports whether the caller vouched for code (CodeFree).
-func knownFree(ctx context.Context, code string) bool {
-	free, ok := ctx.Value(freeCodeKey{}).(string)
-	return ok && free == code
+// vouchedFree reports whether the caller vouched that no record holds
+// value (CodeFree, IdentifierFree: key is the one each uses).
+func vouchedFree(ctx context.Context, key any, value string) bool {
+	free, ok := ctx.Value(key).(string)
+	return ok && free == value
 }
 
 type freeIdentifierKey struct{}
@@ -50,13 +51,6 @@ type freeIdentifierKey struct{}
 // still refused, by the store's unique index.
 func IdentifierFree(ctx context.Context, ref string) context.Context {
 	return context.WithValue(ctx, freeIdentifierKey{}, ref)
-}
-
-// knownFreeIdentifier reports whether the caller vouched for ref
-// (IdentifierFree).
-func knownFreeIdentifier(ctx context.Context, ref string) bool {
-	free, ok := ctx.Value(freeIdentifierKey{}).(string)
-	return ok && free == ref
 }
 
 // Departure is a value that breaks a rule typed-in writes are held to: an
