@@ -36,6 +36,9 @@ type idPool struct {
 	next int
 }
 
+// orgTables are the tables the pool draws ids for.
+var orgTables = []string{organisation.Table, organisationalias.Table}
+
 const (
 	idsMin = 16
 	idsMax = 512
@@ -55,13 +58,7 @@ func (p *idPool) take(ctx context.Context, c *ent.Client, table string) (int, er
 
 func (p *idPool) draw(ctx context.Context, c *ent.Client) error {
 	p.next = min(max(2*p.next, idsMin), idsMax)
-	var counts []tableCount
-	for _, t := range []string{organisation.Table, organisationalias.Table} {
-		if n := p.next - len(p.ids[t]); n > 0 {
-			counts = append(counts, tableCount{t, n})
-		}
-	}
-	ids, err := reserveIDs(ctx, c, counts)
+	ids, err := reserveIDs(ctx, c, p.wanted(p.next))
 	if err != nil {
 		return fmt.Errorf("reserve organisation ids: %w", err)
 	}
@@ -70,10 +67,11 @@ func (p *idPool) draw(ctx context.Context, c *ent.Client) error {
 }
 
 // wanted are the ids to draw for n organisations and as many aliases,
-// less those held: drawn with a batch's programmes' (batchCache.reserve).
+// less those held: drawn when the pool runs dry (draw) and with a batch's
+// programmes' (batchCache.reserve).
 func (p *idPool) wanted(n int) []tableCount {
 	var counts []tableCount
-	for _, t := range []string{organisation.Table, organisationalias.Table} {
+	for _, t := range orgTables {
 		if k := n - len(p.ids[t]); k > 0 {
 			counts = append(counts, tableCount{t, k})
 		}
@@ -86,7 +84,7 @@ func (p *idPool) add(ids map[string][]int) {
 	if p.ids == nil {
 		p.ids = map[string][]int{}
 	}
-	for _, t := range []string{organisation.Table, organisationalias.Table} {
+	for _, t := range orgTables {
 		p.ids[t] = append(p.ids[t], ids[t]...)
 	}
 }
