@@ -167,10 +167,8 @@ func insertHeld[B any, E any, S heldSaver[E]](ctx context.Context, table string,
 }
 
 // reserveIDs draws from each table's sequence an id for each row held
-// for it, in one statement for all the tables. The links dropped are
-// left out of the held ones here, before their ids are counted.
+// for it, in one statement for all the tables.
 func (r *newRows) reserveIDs(ctx context.Context, c *ent.Client) error {
-	r.links = slices.DeleteFunc(r.links, func(l *ent.ActivityLink) bool { return r.dropped[l] })
 	ids, err := reserveIDs(ctx, c, []tableCount{
 		{participation.Table, len(r.participations.build)}, {programmecountry.Table, len(r.countries.build)},
 		{funding.Table, len(r.fundings.build)}, {contact.Table, len(r.contacts.build)},
@@ -294,6 +292,8 @@ func (r *newRows) empty() bool {
 // flush inserts every row held, through c's hooks (which authorise,
 // validate and record them); the projections' rows unrecorded.
 func (r *newRows) flush(ctx context.Context, c *ent.Client) error {
+	// The links dropped are left out before their ids are counted.
+	r.links = slices.DeleteFunc(r.links, func(l *ent.ActivityLink) bool { return r.dropped[l] })
 	if r.dialect == dialect.Postgres {
 		if err := r.reserveIDs(ctx, c); err != nil {
 			return err
@@ -360,12 +360,12 @@ func (r *newRows) insertCites(ctx context.Context, c *ent.Client) error {
 	return nil
 }
 
-// insertLinks inserts the links held, less those dropped, and gives each
-// its id: by COPY with the ids reserved for them on PostgreSQL (an
-// activity may name hundreds of related activities, a batch tens of
+// insertLinks inserts the links held (flush left the dropped out) and
+// gives each its id: by COPY with the ids reserved for them on PostgreSQL
+// (an activity may name hundreds of related activities, a batch tens of
 // thousands), else maxIn a statement.
 func (r *newRows) insertLinks(ctx context.Context, c *ent.Client) error {
-	keep := slices.DeleteFunc(r.links, func(l *ent.ActivityLink) bool { return r.dropped[l] })
+	keep := r.links
 	r.links = nil
 	if r.dialect == dialect.Postgres {
 		return copyLinks(ctx, c, keep, r.ids[activitylink.Table])
