@@ -38,7 +38,7 @@ func batchActivity(i int, note string) string {
 // for what was undone; skips and progress are reported once each; a
 // second import writes nothing.
 func TestImportBatchesStandAlone(t *testing.T) {
-	const n = 130 // three batches
+	const n = 130 // four batches: 10, 50, 50, 20
 	cases := []struct {
 		name string
 		// notes gives activity i's first transaction note.
@@ -50,10 +50,11 @@ func TestImportBatchesStandAlone(t *testing.T) {
 		fundings int
 	}{
 		{"every activity stands", func(int) string { return "fine" }, n, nil, 2 * n},
-		{"a refused row in the second batch", func(i int) string { return map[bool]string{true: "refuse me", false: "fine"}[i == 77] },
+		{"a refused row in the second batch", func(i int) string { return map[bool]string{true: "refuse me", false: "fine"}[i == 37] },
 			n, nil, 2*n - 1},
-		{"a failing activity in each batch", func(i int) string { return map[bool]string{true: "boom", false: "fine"}[i%50 == 7] },
-			n - 3, []string{"XX-BATCH-107", "XX-BATCH-57", "XX-BATCH-7"}, 2 * (n - 3)},
+		{"a failing activity in each batch", func(i int) string {
+			return map[bool]string{true: "boom", false: "fine"}[i == 7 || i == 37 || i == 87 || i == 117]
+		}, n - 4, []string{"XX-BATCH-117", "XX-BATCH-37", "XX-BATCH-7", "XX-BATCH-87"}, 2 * (n - 4)},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
