@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -45,6 +46,9 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if strings.Contains(name, "://") {
 			return fmt.Errorf("%s: importing from a URL is not supported (no network access here); download the file and give its path", name)
 		}
+	}
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(interchange.GCPercent)
 	}
 	st, err := store.Open(ctx, *dbURL)
 	if err != nil {

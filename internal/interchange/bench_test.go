@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -182,10 +183,12 @@ func benchActivities() int {
 // 2000 by default, about 4 KB each) into a fresh SQLite store, or
 // PostgreSQL with IX_BENCH_STORE=postgres, and reports activities per
 // second, statements an activity, the peak heap in use during the import
-// and the process's peak resident set.
+// and the process's peak resident set. Like registry import, it runs with
+// the collector at GCPercent.
 //
 //	go test ./internal/interchange -run '^$' -bench Import -benchtime 1x
 func BenchmarkImport(b *testing.B) {
+	defer debug.SetGCPercent(debug.SetGCPercent(interchange.GCPercent))
 	n := benchActivities()
 	path, size := writeLargeFile(b, n)
 	kind := storetest.SQLite
@@ -231,10 +234,12 @@ func BenchmarkImport(b *testing.B) {
 // BenchmarkImportRealFiles imports each real file of ../shared/iati into
 // a fresh store (SQLite, or PostgreSQL with IX_BENCH_STORE=postgres),
 // then again, when nothing changes: activities per second, statements an
-// activity and the peak heap in use, for each import.
+// activity and the peak heap in use, for each import, with the collector
+// at GCPercent as in registry import.
 //
 //	go test ./internal/interchange -run '^$' -bench ImportRealFiles -benchtime 1x
 func BenchmarkImportRealFiles(b *testing.B) {
+	defer debug.SetGCPercent(debug.SetGCPercent(interchange.GCPercent))
 	kind := storetest.SQLite
 	if os.Getenv("IX_BENCH_STORE") == "postgres" {
 		kind = storetest.Postgres

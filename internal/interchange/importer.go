@@ -47,6 +47,14 @@ type Progress struct {
 	Elapsed time.Duration
 }
 
+// GCPercent is the garbage collector's target for a process that does
+// nothing but import (registry import): an import's live heap stays small
+// (a batch, 20-35 MB) while it makes garbage fast, so the default of 100
+// collected so often that the collector took about a quarter of the
+// process's CPU. At 400 it takes little, and the peak resident set grows
+// from about 80 MB to about 120 MB on the generated benchmark file.
+const GCPercent = 400
+
 // Import reads one IATI file, an activity file (iati-activities, versions
 // 2.01 to 2.03) or an organisation file (iati-organisations), and writes
 // what it holds through client, whose hooks authorise, validate and record
