@@ -2,6 +2,7 @@ package interchange
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -22,6 +23,7 @@ import (
 	"github.com/aidregistry/registry/ent/programmecountry"
 	"github.com/aidregistry/registry/ent/sector"
 	"github.com/aidregistry/registry/internal/audit"
+	"github.com/aidregistry/registry/internal/store"
 )
 
 // newRows are the new rows of one or more activities, by table, held to
@@ -295,6 +297,14 @@ func (r *newRows) empty() bool {
 // flush inserts every row held, through c's hooks (which authorise,
 // validate and record them); the projections' rows unrecorded.
 func (r *newRows) flush(ctx context.Context, c *ent.Client) error {
+	// Each table's rows and their history are made while PostgreSQL
+	// takes in the last table's.
+	ctx = store.CopiesBehind(ctx)
+	err := r.insert(ctx, c)
+	return errors.Join(err, store.WaitBehind(ctx, c))
+}
+
+func (r *newRows) insert(ctx context.Context, c *ent.Client) error {
 	// The links dropped are left out before their ids are counted.
 	r.links = slices.DeleteFunc(r.links, func(l *ent.ActivityLink) bool { return r.dropped[l] })
 	if r.dialect == dialect.Postgres {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sync"
 
 	entsql "entgo.io/ent/dialect/sql"
 	"github.com/lib/pq"
@@ -66,4 +67,81 @@ func (c *Counter) copyIn(ctx context.Context, x any, cp copier) (sql.Result, err
 		return stmt.Close()
 	})
 	return nil, err
+}
+
+// CopiesBehind returns a context under which a PostgreSQL transaction's
+// COPYs run behind the caller: ExecContext starts the COPY and returns at
+// once, and the transaction's next statement, commit or rollback waits for
+// it first. A failed COPY fails that next statement (once; PostgreSQL then
+// refuses all but a rollback) or the commit. An import's batch makes the
+// rows and history of its next table while PostgreSQL takes in the last.
+// WaitBehind, before what may not fail for another's reason, waits too.
+func CopiesBehind(ctx context.Context) context.Context {
+	return context.WithValue(ctx, behindKey{}, true)
+}
+
+type behindKey struct{}
+
+func copiesBehind(ctx context.Context) bool {
+	on, _ := ctx.Value(behindKey{}).(bool)
+	return on
+}
+
+// WaitBehind waits for the COPY client's transaction runs behind, if any,
+// and gives its error.
+func WaitBehind(ctx context.Context, client interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}) error {
+	_, err := client.ExecContext(ctx, "", waitMark{})
+	return err
+}
+
+// waitMark, the only argument of ExecContext, asks only for the wait.
+type waitMark struct{}
+
+func isWaitMark(args []any) bool {
+	if len(args) != 1 {
+		return false
+	}
+	_, ok := args[0].(waitMark)
+	return ok
+}
+
+// behind is the COPY a transaction runs behind its caller, if any.
+type behind struct {
+	mu   sync.Mutex
+	done chan struct{}
+	err  error
+}
+
+// start runs run behind the caller; the one before it must be waited
+// for.
+func (b *behind) start(run func() error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	done := make(chan struct{})
+	b.done = done
+	go func() {
+		err := run()
+		b.mu.Lock()
+		b.err = err
+		b.mu.Unlock()
+		close(done)
+	}()
+}
+
+// wait waits for the COPY behind, if any, and gives its error, once.
+func (b *behind) wait() error {
+	b.mu.Lock()
+	done := b.done
+	b.mu.Unlock()
+	if done == nil {
+		return nil
+	}
+	<-done
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	err := b.err
+	b.done, b.err = nil, nil
+	return err
 }

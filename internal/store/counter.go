@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"sync/atomic"
 	"time"
@@ -118,14 +119,38 @@ func (d *countingDriver) Tx(ctx context.Context) (dialect.Tx, error) {
 type countingTx struct {
 	dialect.Tx
 	c *Counter
+	// behind is the COPY running behind the transaction's caller
+	// (CopiesBehind), waited for before anything else is sent.
+	behind behind
 }
 
 func (t *countingTx) Exec(ctx context.Context, query string, args, v any) error {
+	if err := t.behind.wait(); err != nil {
+		return err
+	}
 	return t.c.finish(ctx, func(ctx context.Context) error { return t.Tx.Exec(ctx, query, args, v) })
 }
 
 func (t *countingTx) Query(ctx context.Context, query string, args, v any) error {
+	if err := t.behind.wait(); err != nil {
+		return err
+	}
 	return t.c.open(ctx, func(ctx context.Context) error { return t.Tx.Query(ctx, query, args, v) })
+}
+
+// Commit commits once the COPY behind is done, and rolls back when it
+// failed (and no statement has said so yet).
+func (t *countingTx) Commit() error {
+	if err := t.behind.wait(); err != nil {
+		return errors.Join(err, t.Tx.Rollback())
+	}
+	return t.Tx.Commit()
+}
+
+// Rollback rolls back once the COPY behind is done, whatever it did.
+func (t *countingTx) Rollback() error {
+	_ = t.behind.wait() // the rollback undoes it either way
+	return t.Tx.Rollback()
 }
 
 // BeginTx keeps transaction options (isolation, read-only) working through
@@ -147,6 +172,9 @@ func (d *countingDriver) BeginTx(ctx context.Context, opts *sql.TxOptions) (dial
 // ExecContext and QueryContext let hand-written SQL (analytics, search)
 // go through ent's client, inside its transactions, and be counted too.
 func (d *countingDriver) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if isWaitMark(args) {
+		return nil, nil // no transaction, nothing behind
+	}
 	if _, ok := asCopier(args); ok {
 		return nil, fmt.Errorf("copy: %s needs a transaction", query)
 	}
@@ -158,9 +186,20 @@ func (d *countingDriver) QueryContext(ctx context.Context, query string, args ..
 	return d.c.queryRaw(ctx, d.Driver, "driver", query, args)
 }
 
-// ExecContext: see countingDriver.ExecContext.
+// ExecContext: see countingDriver.ExecContext. Under CopiesBehind a COPY
+// runs behind the caller; WaitBehind's mark only waits for it.
 func (t *countingTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if err := t.behind.wait(); err != nil || isWaitMark(args) {
+		return nil, err
+	}
 	if cp, ok := asCopier(args); ok {
+		if copiesBehind(ctx) {
+			t.behind.start(func() error {
+				_, err := t.c.copyIn(ctx, t.Tx, cp)
+				return err
+			})
+			return nil, nil
+		}
 		return t.c.copyIn(ctx, t.Tx, cp)
 	}
 	return t.c.execRaw(ctx, t.Tx, "transaction", query, args)
@@ -168,5 +207,8 @@ func (t *countingTx) ExecContext(ctx context.Context, query string, args ...any)
 
 // QueryContext: see countingDriver.ExecContext.
 func (t *countingTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if err := t.behind.wait(); err != nil {
+		return nil, err
+	}
 	return t.c.queryRaw(ctx, t.Tx, "transaction", query, args)
 }
