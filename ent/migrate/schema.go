@@ -159,8 +159,8 @@ var (
 		{Name: "operation", Type: field.TypeEnum, Enums: []string{"CREATE", "UPDATE", "DELETE"}},
 		{Name: "record_type", Type: field.TypeString},
 		{Name: "record_id", Type: field.TypeInt},
-		{Name: "before", Type: field.TypeJSON, Nullable: true},
-		{Name: "after", Type: field.TypeJSON, Nullable: true},
+		{Name: "before", Type: field.TypeJSON, Nullable: true, SchemaType: map[string]string{"postgres": "json"}},
+		{Name: "after", Type: field.TypeJSON, Nullable: true, SchemaType: map[string]string{"postgres": "json"}},
 		{Name: "key_id", Type: field.TypeInt, Nullable: true},
 		{Name: "organisation_id", Type: field.TypeInt, Nullable: true},
 	}

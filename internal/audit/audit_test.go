@@ -94,3 +94,28 @@ func TestFieldsJSONRefusesWhatIsNotAnObject(t *testing.T) {
 		}
 	}
 }
+
+// asJSONB leaves the text it need not change as it is and drops the sign
+// of each negative zero outside strings, as jsonb's numeric does; it
+// refuses a NUL escaped, and only one: an escaped backslash before u0000
+// is text.
+func TestAsJSONB(t *testing.T) {
+	for _, c := range []struct{ name, in, want string }{
+		{"nothing to do", `{"a":1,"b":"x"}`, `{"a":1,"b":"x"}`},
+		{"dates and identifiers", `{"d":"2024-01-05","id":"XM-0","r":"1-0"}`, `{"d":"2024-01-05","id":"XM-0","r":"1-0"}`},
+		{"negative numbers not zero", `{"a":-0.5,"b":[-0.01,-10,-0e]}`, `{"a":-0.5,"b":[-0.01,-10,-0e]}`},
+		{"negative zeros", `{"a":-0,"b":[-0,-0.00, -0e5,-0E-3],"c":{"d":-0}}`, `{"a":0,"b":[0,0.00, 0e5,0E-3],"c":{"d":0}}`},
+		{"in strings, spelt as numbers", `{"a":"x: -0, y","b":"[-0]","c":"\"-0,\\","d":-0}`, `{"a":"x: -0, y","b":"[-0]","c":"\"-0,\\","d":0}`},
+		{"an escaped backslash before u0000", `{"a":"\\u0000"}`, `{"a":"\\u0000"}`},
+	} {
+		got, err := asJSONB(json.RawMessage(c.in))
+		if err != nil || string(got) != c.want {
+			t.Errorf("%s: asJSONB(%s) = %s, %v; want %s", c.name, c.in, got, err, c.want)
+		}
+	}
+	for _, in := range []string{`{"\u0000m":1}`, `{"a":"x\u0000"}`, `{"a":"\\\u0000"}`} {
+		if got, err := asJSONB(json.RawMessage(in)); err == nil {
+			t.Errorf("asJSONB(%s) = %s, want a NUL refused", in, got)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -176,7 +177,11 @@ func (ps copyChanges) CopyRows(send func(values ...any) error) error {
 		if p.actor != nil {
 			key, org = int64(p.actor.KeyID), int64(p.actor.OrganisationID)
 		}
-		if err := send(p.at, string(p.op), p.recordType, int64(p.recordID), copyJSON(p.before), copyJSON(p.after), key, org); err != nil {
+		before, after, err := p.jsonbEquivalent()
+		if err != nil {
+			return err
+		}
+		if err := send(p.at, string(p.op), p.recordType, int64(p.recordID), copyJSON(before), copyJSON(after), key, org); err != nil {
 			return err
 		}
 	}
@@ -192,6 +197,159 @@ func copyJSON(raw json.RawMessage) any {
 	return string(raw)
 }
 
+// jsonbEquivalent is the Change's before and after as PostgreSQL's json
+// columns keep them: text that decodes, in Go, to what the same text
+// stored as jsonb gave back, so that the history answers as it did when
+// its columns were jsonb. Two things of what the audit writes differ:
+// jsonb refused a NUL escape (\u0000; the write failed), and numeric, which
+// jsonb keeps numbers in, has no negative zero (-0 came back 0; a
+// location's latitude parsed from "-0.0" is one). Anything else jsonb
+// changed (key order, the last of a key twice kept, spacing, escapes, a
+// number's spelling) decodes to the same value either way; and the rest
+// of what jsonb refused (a lone surrogate escaped) is never written:
+// encoding/json writes no such escape, nor does jsonb of the records'
+// own JSON columns, whose text a programme's history holds.
+func (p pending) jsonbEquivalent() (before, after json.RawMessage, err error) {
+	if before, err = asJSONB(p.before); err == nil {
+		after, err = asJSONB(p.after)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("audit: record %s of %s %d: %w", p.op, p.recordType, p.recordID, err)
+	}
+	return before, after, nil
+}
+
+// asJSONB refuses raw holding a NUL escape, as jsonb does, and drops the
+// sign of its negative zeros, as jsonb does; raw itself when it has
+// neither, as nearly all has (a scan for two short strings).
+func asJSONB(raw json.RawMessage) (json.RawMessage, error) {
+	if nulEscape(raw) {
+		return nil, fmt.Errorf("a NUL character (\\u0000), which PostgreSQL's history does not keep")
+	}
+	if !mayHoldNegativeZero(raw) {
+		return raw, nil
+	}
+	return dropNegativeZeros(raw), nil
+}
+
+// nulEscape says raw holds \u0000 as an escape: its backslash not itself
+// escaped, i.e. preceded by an even number of backslashes.
+func nulEscape(raw []byte) bool {
+	const nul = `\u0000`
+	for from := 0; ; {
+		i := bytes.Index(raw[from:], []byte(nul))
+		if i < 0 {
+			return false
+		}
+		i += from
+		n := 0
+		for j := i - 1; j >= 0 && raw[j] == '\\'; j-- {
+			n++
+		}
+		if n%2 == 0 {
+			return true
+		}
+		from = i + len(nul)
+	}
+}
+
+// mayHoldNegativeZero says raw holds text that, outside a string, would
+// be a negative number of value zero (-0, -0.0, -0e5): a minus sign after
+// what may precede a value, then only zeros up to the number's end. Dates
+// and identifiers ("2024-01-05", "XM-0123") are not: a digit other than 0
+// follows, or what precedes is no separator.
+func mayHoldNegativeZero(raw []byte) bool {
+	for from := 0; ; {
+		i := bytes.Index(raw[from:], []byte("-0"))
+		if i < 0 {
+			return false
+		}
+		i += from
+		if i > 0 && valueMayStart(raw[i-1]) && zeroNumber(raw[i+1:]) > 0 {
+			return true
+		}
+		from = i + 2
+	}
+}
+
+// valueMayStart says a JSON value may follow c.
+func valueMayStart(c byte) bool {
+	switch c {
+	case ':', ',', '[', ' ', '\t', '\n', '\r':
+		return true
+	}
+	return false
+}
+
+// zeroNumber is the length of the unsigned number of value zero that b
+// opens, up to a byte that may end a number; 0 when b opens none.
+func zeroNumber(b []byte) int {
+	i := 0
+	for i < len(b) && b[i] == '0' {
+		i++
+	}
+	if i == 0 {
+		return 0
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		for i < len(b) && b[i] == '0' {
+			i++
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		digits := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		if i == digits {
+			return 0
+		}
+	}
+	if i < len(b) && !valueEnds(b[i]) {
+		return 0
+	}
+	return i
+}
+
+// valueEnds says c may follow a JSON number.
+func valueEnds(c byte) bool {
+	switch c {
+	case ',', '}', ']', ' ', '\t', '\n', '\r':
+		return true
+	}
+	return false
+}
+
+// dropNegativeZeros copies raw without the minus sign of each negative
+// number of value zero outside its strings.
+func dropNegativeZeros(raw []byte) json.RawMessage {
+	out := make([]byte, 0, len(raw))
+	inString := false
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		switch {
+		case inString && c == '\\':
+			out = append(out, c)
+			if i+1 < len(raw) {
+				i++
+				out = append(out, raw[i])
+			}
+			continue
+		case c == '"':
+			inString = !inString
+		case !inString && c == '-' && zeroNumber(raw[i+1:]) > 0:
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
 // maxInsert bounds the Changes inserted by one statement, under both
 // stores' limits on a statement's parameters.
 const maxInsert = 1000
@@ -203,7 +361,10 @@ const maxInsert = 1000
 func insert(ctx context.Context, client *ent.Client, dialectName string, ps []pending) error {
 	q, args := insertValues(ps)
 	if dialectName == dialect.Postgres {
-		q, args = insertRecordset(ps)
+		var err error
+		if q, args, err = insertRecordset(ps); err != nil {
+			return err
+		}
 	}
 	if _, err := client.ExecContext(ctx, q, args...); err != nil {
 		if len(ps) == 1 {
@@ -243,10 +404,10 @@ func insertValues(ps []pending) (string, []any) {
 // insertRecordset is an INSERT of the Changes given as one JSON array,
 // PostgreSQL's: one parameter however many there are, so nothing to plan
 // per row, and the records' JSON goes in as it is, with no quoting (a
-// jsonb member becomes a jsonb column as it was parsed). The array is
+// json member becomes a json column as it is written). The array is
 // written into a strings.Builder, whose string is not copied again: a
 // batch's array runs to megabytes.
-func insertRecordset(ps []pending) (string, []any) {
+func insertRecordset(ps []pending) (string, []any, error) {
 	n := 2
 	for _, p := range ps {
 		n += len(p.before) + len(p.after) + 200
@@ -267,8 +428,12 @@ func insertRecordset(ps []pending) (string, []any) {
 		b.Write(appendString(tmp[:0], p.recordType))
 		b.WriteString(`,"record_id":`)
 		b.Write(strconv.AppendInt(tmp[:0], int64(p.recordID), 10))
-		writeMember(&b, "before", p.before)
-		writeMember(&b, "after", p.after)
+		before, after, err := p.jsonbEquivalent()
+		if err != nil {
+			return "", nil, err
+		}
+		writeMember(&b, "before", before)
+		writeMember(&b, "after", after)
 		if p.actor != nil {
 			b.WriteString(`,"key_id":`)
 			b.Write(strconv.AppendInt(tmp[:0], int64(p.actor.KeyID), 10))
@@ -279,9 +444,9 @@ func insertRecordset(ps []pending) (string, []any) {
 	}
 	b.WriteByte(']')
 	return insertInto + `SELECT x.at, x.operation, x.record_type, x.record_id, x.before, x.after, x.key_id, x.organisation_id
-FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (at timestamptz, operation text, record_type text, record_id bigint, before jsonb, after jsonb, key_id bigint, organisation_id bigint))
+FROM ROWS FROM (json_to_recordset($1::json) AS (at timestamptz, operation text, record_type text, record_id bigint, before json, after json, key_id bigint, organisation_id bigint))
 	WITH ORDINALITY AS x(at, operation, record_type, record_id, before, after, key_id, organisation_id, n)
-ORDER BY x.n`, []any{b.String()}
+ORDER BY x.n`, []any{b.String()}, nil
 }
 
 // appendString appends s as a JSON string.

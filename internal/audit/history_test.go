@@ -181,7 +181,7 @@ func TestUpdateHistoryKeepsJSONFieldsAsStored(t *testing.T) {
 				var got string
 				var q string
 				if kind == storetest.Postgres {
-					q = `SELECT before = CAST($1 AS jsonb), CAST(before AS text) FROM changes WHERE record_id = $2 AND operation = 'UPDATE'`
+					q = `SELECT CAST(before AS jsonb) = CAST($1 AS jsonb), CAST(before AS text) FROM changes WHERE record_id = $2 AND operation = 'UPDATE'`
 				} else {
 					q = `SELECT CAST(before AS text) = ?, CAST(before AS text) FROM changes WHERE record_id = ? AND operation = 'UPDATE'`
 				}

@@ -58,6 +58,11 @@ func TestFinishRecords(t *testing.T) {
 		{"a NUL that marks nothing", `{"a" : "\u0000m"}`, `{"a" : "\u0000m"}`},
 		{"a Map and a Float", `{"m" : ` + mapMark + `{"b": 1, "a": 2}}, "f" : ` + floatMark + `1234567.5}}`,
 			`{"m" : {"a":2,"b":1}, "f" : 1.2345675e+06}`},
+		// json, the history's, keeps the text as written: spaces, new
+		// lines, and keys a NUL opens, which spell the marks themselves.
+		{"a Map spelling the marks", `{"m" : ` + mapMark + `{"\u0000f":1,"\u0000m":{"\u0000f":"x"}}}, "n" : ` + mapMark + "{\"\\u0000m\": 2}\n\t}}",
+			`{"m" : {"\u0000f":1,"\u0000m":{"\u0000f":"x"}}, "n" : {"\u0000m":2}}`},
+		{"a Float after a Map spelling it", `[` + mapMark + `{"\u0000f": -0.5}}, ` + floatMark + `1e-7}]`, `[{"\u0000f":-0.5}, 1e-07]`},
 	} {
 		got, err := postgres{}.finish([]byte(c.in))
 		if err != nil || string(got) != c.want {
