@@ -7,10 +7,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+
+	"github.com/aidregistry/registry/internal/iati"
 )
 
 // SaveHeld runs the creates' hooks as Save does, in the same order, with
@@ -716,10 +719,17 @@ func copyHeld(specs []*sqlgraph.CreateSpec) (*heldRows, bool, error) {
 // copyValue is a field's value as COPY sends it: JSON encoded as ent
 // encodes it for an INSERT, as text (bytes would be sent as bytea),
 // written once into the string (an Encoder writes what Marshal returns,
-// and a newline).
+// and a newline). Elements, most of an import's bytes, are written by
+// their own encoder, which gives the same bytes without reflection.
 func copyValue(f *sqlgraph.FieldSpec) (any, error) {
 	if f.Type != field.TypeJSON {
 		return f.Value, nil
+	}
+	if es, ok := f.Value.([]*iati.Element); ok {
+		buf := copyBuffers.Get().(*[]byte)
+		defer copyBuffers.Put(buf)
+		*buf = iati.AppendElementsJSON((*buf)[:0], es)
+		return string(*buf), nil
 	}
 	var b strings.Builder
 	if err := json.NewEncoder(&b).Encode(f.Value); err != nil {
@@ -727,3 +737,7 @@ func copyValue(f *sqlgraph.FieldSpec) (any, error) {
 	}
 	return strings.TrimSuffix(b.String(), "\n"), nil
 }
+
+// copyBuffers are the buffers elements are encoded into, copied out as a
+// string of their length.
+var copyBuffers = sync.Pool{New: func() any { return new([]byte) }}
