@@ -4,13 +4,14 @@ package ent
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"strings"
+	"sync"
 
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+
+	"github.com/aidregistry/registry/internal/iati"
 )
 
 // SaveHeld runs the creates' hooks as Save does, in the same order, with
@@ -714,16 +715,24 @@ func copyHeld(specs []*sqlgraph.CreateSpec) (*heldRows, bool, error) {
 }
 
 // copyValue is a field's value as COPY sends it: JSON encoded as ent
-// encodes it for an INSERT, as text (bytes would be sent as bytea),
-// written once into the string (an Encoder writes what Marshal returns,
-// and a newline).
+// encodes it for an INSERT (json.Marshal), as text (bytes would be sent
+// as bytea). iati.AppendValueJSON writes the same bytes without
+// encoding/json's reflection on every value: an import copies most of
+// its bytes, elements, as JSON.
 func copyValue(f *sqlgraph.FieldSpec) (any, error) {
 	if f.Type != field.TypeJSON {
 		return f.Value, nil
 	}
-	var b strings.Builder
-	if err := json.NewEncoder(&b).Encode(f.Value); err != nil {
+	buf := copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(buf)
+	out, err := iati.AppendValueJSON((*buf)[:0], f.Value)
+	if err != nil {
 		return nil, fmt.Errorf("marshal value for column %s: %w", f.Column, err)
 	}
-	return strings.TrimSuffix(b.String(), "\n"), nil
+	*buf = out
+	return string(out), nil
 }
+
+// copyBuffers are the buffers values are encoded into, copied out as a
+// string of their length.
+var copyBuffers = sync.Pool{New: func() any { return new([]byte) }}

@@ -265,8 +265,31 @@ func Fields(n ent.Noder) (map[string]any, error) {
 func encoded(n ent.Noder) (json.RawMessage, error) { return encodedWith(n, nil) }
 
 // encodedWith is encoded with members added, fields the record was read
-// without (programmeSnapshots).
+// without (programmeSnapshots). Its type's plan writes the object; the
+// members added are sorted in by fieldsJSON.
 func encodedWith(n ent.Noder, add []member) (json.RawMessage, error) {
+	buf := planBuffers.Get().(*[]byte)
+	defer planBuffers.Put(buf)
+	obj, ok, err := planned((*buf)[:0], n)
+	if !ok {
+		return reflected(n, add)
+	}
+	if err != nil {
+		return nil, err
+	}
+	*buf = obj // kept for the next record, as large as the largest yet
+	if len(add) > 0 {
+		return fieldsJSON(obj, add...)
+	}
+	return bytes.Clone(obj), nil
+}
+
+// planBuffers are the buffers plans write records into.
+var planBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// reflected is encodedWith by encoding/json, then fieldsJSON, for a type
+// with no plan.
+func reflected(n ent.Noder, add []member) (json.RawMessage, error) {
 	buf := encodeBuffers.Get().(*bytes.Buffer)
 	defer encodeBuffers.Put(buf)
 	buf.Reset()

@@ -44,7 +44,7 @@ func TestElementsWrittenAsRead(t *testing.T) {
 	}
 }
 
-func readElements(t *testing.T, r io.Reader) []*Element {
+func readElements(t testing.TB, r io.Reader) []*Element {
 	t.Helper()
 	var out []*Element
 	for _, a := range readActivities(t, r) {
