@@ -42,10 +42,10 @@ type newRows struct {
 	// inserted before anything, or earlier should the store be asked
 	// about organisations or a statement name one (insertOrgs).
 	orgs, aliases []*heldRow
-	// sources are created programmes' new sources, inserted next: each
-	// stands, until then, as a placeholder id (pendingSource) in cites and
-	// in the batch's cache, which pending gives the real id of once
-	// inserted.
+	// sources are created programmes' new sources, inserted just before
+	// cites: each stands, until then, as a placeholder id (pendingSource)
+	// in cites and in the batch's cache, which pending gives the real id
+	// of once inserted.
 	sources        pendingTable[*ent.SourceCreate, *ent.Source]
 	pending        map[int]*int
 	participations pendingTable[*ent.ParticipationCreate, *ent.Participation]
@@ -316,7 +316,6 @@ func (r *newRows) insert(ctx context.Context, c *ent.Client) error {
 		// First: the rows below name organisations.
 		func() error { return r.insertOrgs(ctx, c) },
 		func() error { return r.insertProgrammes(ctx, c) },
-		func() error { return insertAll(ctx, &r.sources, c.Source.CreateBulk) },
 		func() error {
 			return insertRows(ctx, r, c, participation.Table, &r.participations, c.Participation.CreateBulk, c.Participation.InsertHeld)
 		},
@@ -329,6 +328,9 @@ func (r *newRows) insert(ctx context.Context, c *ent.Client) error {
 		func() error {
 			return insertRows(ctx, r, c, contact.Table, &r.contacts, c.Contact.CreateBulk, c.Contact.InsertHeld)
 		},
+		// Only cites name the sources. Their INSERT waits for the COPYs
+		// before it: until now those ran behind the rows made after.
+		func() error { return insertAll(ctx, &r.sources, c.Source.CreateBulk) },
 	} {
 		if err := step(); err != nil {
 			return err
