@@ -119,21 +119,27 @@ func (e *Element) Narratives(lang string) []Narrative {
 func buildElement(toks []xml.Token) *Element {
 	var stack []*Element
 	var root *Element
+	// seen counts the root's children by name, for Pos: an activity may
+	// have hundreds (p124's name about 210 related activities each).
+	var seen map[xml.Name]int
 	for _, t := range toks {
 		switch t := t.(type) {
 		case xml.StartElement:
 			e := &Element{Space: t.Name.Space, Name: t.Name.Local}
-			for _, a := range t.Attr {
-				e.Attrs = append(e.Attrs, Attr{Space: a.Name.Space, Name: a.Name.Local, Value: a.Value})
+			if len(t.Attr) > 0 {
+				e.Attrs = make([]Attr, len(t.Attr))
+				for i, a := range t.Attr {
+					e.Attrs[i] = Attr{Space: a.Name.Space, Name: a.Name.Local, Value: a.Value}
+				}
 			}
 			if len(stack) > 0 {
 				parent := stack[len(stack)-1]
 				if len(stack) == 1 {
-					for _, c := range parent.Children {
-						if c.Space == e.Space && c.Name == e.Name {
-							e.Pos++
-						}
+					if seen == nil {
+						seen = map[xml.Name]int{}
 					}
+					e.Pos = seen[t.Name]
+					seen[t.Name]++
 				}
 				parent.Children = append(parent.Children, e)
 			} else {

@@ -85,3 +85,38 @@ func TestViewsReadKeptElements(t *testing.T) {
 		t.Errorf("document link read as %+v", d)
 	}
 }
+
+// An activity's children are numbered among those of the same name (Pos),
+// which the export orders them by and the store keeps: a name in another
+// namespace is another name, and deeper elements are not numbered.
+func TestElementPositionsCountSameNamedChildren(t *testing.T) {
+	doc := `<iati-activities version="2.03" xmlns:z="http://example.org/z"><iati-activity>
+  <sector code="1"/><title/><sector code="2"/><z:sector/>
+  <sector code="3"><sector code="nested"/><narrative/><narrative/></sector>
+  <related-activity ref="a"/><related-activity ref="b"/>
+</iati-activity></iati-activities>`
+	a := readElements(t, bytes.NewBufferString(doc))[0]
+	type named struct {
+		space, name string
+		pos         int
+	}
+	var got []named
+	for _, c := range a.Children {
+		got = append(got, named{c.Space, c.Name, c.Pos})
+	}
+	want := []named{{"", "sector", 0}, {"", "title", 0}, {"", "sector", 1}, {"http://example.org/z", "sector", 0},
+		{"", "sector", 2}, {"", "related-activity", 0}, {"", "related-activity", 1}}
+	if len(got) != len(want) {
+		t.Fatalf("children %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("child %d: %v, want %v", i, got[i], want[i])
+		}
+	}
+	for _, c := range a.Children[4].Children {
+		if c.Pos != 0 {
+			t.Errorf("%s under the third sector numbered %d: only an activity's children are", c.Name, c.Pos)
+		}
+	}
+}
