@@ -11,7 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 
-	"github.com/aidregistry/registry/internal/iati"
+	"github.com/aidregistry/registry/internal/jsonenc"
 )
 
 // SaveHeld runs the creates' hooks as Save does, in the same order, with
@@ -716,7 +716,7 @@ func copyHeld(specs []*sqlgraph.CreateSpec) (*heldRows, bool, error) {
 
 // copyValue is a field's value as COPY sends it: JSON encoded as ent
 // encodes it for an INSERT (json.Marshal), as text (bytes would be sent
-// as bytea). iati.AppendValueJSON writes the same bytes without
+// as bytea). jsonenc.Append writes the same bytes without
 // encoding/json's reflection on every value: an import copies most of
 // its bytes, elements, as JSON.
 func copyValue(f *sqlgraph.FieldSpec) (any, error) {
@@ -725,7 +725,7 @@ func copyValue(f *sqlgraph.FieldSpec) (any, error) {
 	}
 	buf := copyBuffers.Get().(*[]byte)
 	defer copyBuffers.Put(buf)
-	out, err := iati.AppendValueJSON((*buf)[:0], f.Value)
+	out, err := jsonenc.Append((*buf)[:0], f.Value)
 	if err != nil {
 		return nil, fmt.Errorf("marshal value for column %s: %w", f.Column, err)
 	}

@@ -5,7 +5,7 @@ import (
 	"reflect"
 	"sync"
 
-	"github.com/aidregistry/registry/internal/iati"
+	"github.com/aidregistry/registry/internal/jsonenc"
 )
 
 // An import writes the history of every record it creates: encoding each
@@ -13,7 +13,7 @@ import (
 // the largest part of the Go time of its writes. A plan per record type,
 // worked out once, writes the same object directly: the fields in key
 // order (a map's), "edges" left out, each value as encoding/json writes it
-// (iati.WriterOf). A type the plan cannot be sure of (iati.JSONFields)
+// (jsonenc.WriterOf). A type the plan cannot be sure of (jsonenc.Fields)
 // keeps the old path.
 
 // recordPlans holds each record type's fields, nil when the type keeps
@@ -21,13 +21,13 @@ import (
 var recordPlans sync.Map
 
 // planOf is the plan for records of type t, a pointer to a struct.
-func planOf(t reflect.Type) []iati.JSONField {
+func planOf(t reflect.Type) []jsonenc.Field {
 	if p, ok := recordPlans.Load(t); ok {
-		return p.([]iati.JSONField)
+		return p.([]jsonenc.Field)
 	}
-	var p []iati.JSONField
+	var p []jsonenc.Field
 	if t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Struct {
-		if fields, ok := iati.JSONFields(t.Elem(), true, "edges"); ok {
+		if fields, ok := jsonenc.Fields(t.Elem(), true, "edges"); ok {
 			p = fields
 		}
 	}
@@ -43,7 +43,7 @@ func planned(b []byte, n any) (out []byte, ok bool, err error) {
 	if plan == nil || rv.IsNil() {
 		return b, false, nil
 	}
-	if out, err = iati.AppendJSONFields(b, rv.Elem(), plan); err != nil {
+	if out, err = jsonenc.AppendFields(b, rv.Elem(), plan); err != nil {
 		return nil, true, fmt.Errorf("audit: encode a %s: %w", rv.Type().Elem().Name(), err)
 	}
 	return out, true, nil

@@ -172,9 +172,10 @@ func snapshots(client *ent.Client, typ string, ids []int) (map[int]json.RawMessa
 // byte: their types are plain structs, lists and decimals, which decode to
 // what they were (and their strings are valid UTF-8: only the importer
 // sets them, from XML, which encoding/xml refuses otherwise). PostgreSQL
-// gives its jsonb's text, the same JSON value, which the history's jsonb
-// columns keep as they would the encoder's. done is false when a record
-// is missing, for noders to say which.
+// gives its jsonb's text (keys in its order, spaces after colons and
+// commas), the same JSON value: the history's json columns keep that text
+// as given, and it reads back as the encoder's would. done is false when a
+// record is missing, for noders to say which.
 func programmeSnapshots(client *ent.Client, ids []int, out map[int]json.RawMessage) (done bool, err error) {
 	nodes, raw, err := client.Programme.ReadRawJSON(context.Background(), ids)
 	if err != nil {

@@ -1,4 +1,4 @@
-package iati
+package jsonenc
 
 import (
 	"bytes"
@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aidregistry/registry/internal/iati"
 	"github.com/aidregistry/registry/internal/money"
 )
 
@@ -22,7 +23,7 @@ type (
 		Children []*selfHolding `json:"children,omitempty"`
 	}
 	embedded struct {
-		Narrative
+		iati.Narrative
 		Extra string
 	}
 	tagged struct {
@@ -70,30 +71,30 @@ func TestAppendValueJSONAsEncodingJSON(t *testing.T) {
 	}
 	pct := dec("33.5")
 	at := time.Date(2026, 1, 2, 3, 4, 5, 6000, time.FixedZone("", 3600))
-	narratives := []Narrative{{Lang: "fr", Text: "<é>\u2028"}, {Text: "\xff"}}
+	narratives := []iati.Narrative{{Lang: "fr", Text: "<é>\u2028"}, {Text: "\xff"}}
 	tests := map[string]any{
-		"nil list":          []Narrative(nil),
-		"empty list":        []Narrative{},
+		"nil list":          []iati.Narrative(nil),
+		"empty list":        []iati.Narrative{},
 		"narratives":        narratives,
-		"nil pointer":       (*ReportingOrg)(nil),
-		"reporting org":     &ReportingOrg{Ref: "XM-1", Type: "10", Name: narratives},
-		"regions":           []RecipientRegion{{Code: "298", Percentage: &pct, Narratives: narratives}, {Code: "x"}},
-		"budgets":           []Budget{{Type: "1", Value: Value{Amount: dec("-1234.5678"), Currency: "EUR"}}, {}},
-		"dates":             []ActivityDate{{Type: "1", Date: "2026-01-01", Narratives: narratives}},
-		"quality notes":     []QualityNote{{Code: "c", Element: "e", Message: "m&m"}},
-		"point":             &Point{Latitude: 1e-7, Longitude: -180},
-		"administrative":    []Administrative{{Vocabulary: "G1", Level: "1", Code: "x"}},
-		"elements":          []*Element{{Name: "a", Attrs: []Attr{{Name: "b", Value: "<"}}}, nil},
-		"pointer list":      []*Narrative{nil, {Lang: "en"}},
+		"nil pointer":       (*iati.ReportingOrg)(nil),
+		"reporting org":     &iati.ReportingOrg{Ref: "XM-1", Type: "10", Name: narratives},
+		"regions":           []iati.RecipientRegion{{Code: "298", Percentage: &pct, Narratives: narratives}, {Code: "x"}},
+		"budgets":           []iati.Budget{{Type: "1", Value: iati.Value{Amount: dec("-1234.5678"), Currency: "EUR"}}, {}},
+		"dates":             []iati.ActivityDate{{Type: "1", Date: "2026-01-01", Narratives: narratives}},
+		"quality notes":     []iati.QualityNote{{Code: "c", Element: "e", Message: "m&m"}},
+		"point":             &iati.Point{Latitude: 1e-7, Longitude: -180},
+		"administrative":    []iati.Administrative{{Vocabulary: "G1", Level: "1", Code: "x"}},
+		"elements":          []*iati.Element{{Name: "a", Attrs: []iati.Attr{{Name: "b", Value: "<"}}}, nil},
+		"pointer list":      []*iati.Narrative{nil, {Lang: "en"}},
 		"self holding":      &selfHolding{Name: "a", Children: []*selfHolding{{Name: "b"}}},
-		"embedded":          &embedded{Narrative: Narrative{Lang: "en"}, Extra: "x"},
+		"embedded":          &embedded{Narrative: iati.Narrative{Lang: "en"}, Extra: "x"},
 		"tags and kinds":    &tagged{N: 3, Skip: "s", Dash: "d", F: 1e21, B: []byte("hi"), U8: 7, Any: []int{1}, M: map[string]string{"z": "1", "a": "2"}, A: [2]string{"x"}, hide: "h", Odd: "o"},
 		"empty tags":        &tagged{},
 		"methods":           &quoted{When: at, At: &at, Amount: dec("0.001"), Upper: "up", Ptr: ptrMarshal{N: 4}, PtrList: []ptrMarshal{{N: 1}}, Raw: json.RawMessage(` [ 1 , "<" ] `), Odd: []upper{"a"}},
 		"methods, empty":    &quoted{},
-		"a struct, not ptr": Narrative{Lang: "en"},
+		"a struct, not ptr": iati.Narrative{Lang: "en"},
 		"a map":             map[string]any{"b": 1, "a": "<"},
-		"a list of lists":   [][]Narrative{nil, {}, narratives},
+		"a list of lists":   [][]iati.Narrative{nil, {}, narratives},
 	}
 	for name, v := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -101,7 +102,7 @@ func TestAppendValueJSONAsEncodingJSON(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := AppendValueJSON([]byte("x"), v)
+			got, err := Append([]byte("x"), v)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -114,7 +115,7 @@ func TestAppendValueJSONAsEncodingJSON(t *testing.T) {
 
 func TestAppendValueJSONFailsAsEncodingJSON(t *testing.T) {
 	for _, v := range []any{[]failing{{}}, &struct{ F failing }{}, &[]time.Time{time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}} {
-		if got, err := AppendValueJSON(nil, v); err == nil {
+		if got, err := Append(nil, v); err == nil {
 			t.Errorf("%T: %s, want an error", v, got)
 		}
 	}

@@ -1,4 +1,6 @@
-package iati
+// Package jsonenc writes values as JSON, byte for byte as encoding/json
+// writes them, without its reflection on every call.
+package jsonenc
 
 import (
 	"bytes"
@@ -10,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/aidregistry/registry/internal/iati"
 )
 
 // The registry stores the typed values of an activity (narratives, dates,
@@ -38,9 +42,9 @@ func WriterOf(t reflect.Type) ValueWriter {
 	return w
 }
 
-// AppendValueJSON appends what json.Marshal(v) gives, for v a pointer or
+// Append appends what json.Marshal(v) gives, for v a pointer or
 // a list (a JSON column's value); other values go to json.Marshal.
-func AppendValueJSON(b []byte, v any) ([]byte, error) {
+func Append(b []byte, v any) ([]byte, error) {
 	rv := reflect.ValueOf(v)
 	if (rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Slice) && !marshals(rv.Type()) {
 		// What a pointer or a list holds is addressable, as in a field.
@@ -58,7 +62,7 @@ type compiler struct {
 
 var (
 	timeType        = reflect.TypeFor[time.Time]()
-	elementsType    = reflect.TypeFor[[]*Element]()
+	elementsType    = reflect.TypeFor[[]*iati.Element]()
 	marshalerType   = reflect.TypeFor[json.Marshaler]()
 	textMarshalType = reflect.TypeFor[encoding.TextMarshaler]()
 )
@@ -92,7 +96,7 @@ func (c *compiler) writer(t reflect.Type) ValueWriter {
 	}
 	switch t.Kind() {
 	case reflect.String:
-		return func(b []byte, v reflect.Value) ([]byte, error) { return AppendJSONString(b, v.String()), nil }
+		return func(b []byte, v reflect.Value) ([]byte, error) { return iati.AppendJSONString(b, v.String()), nil }
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		return func(b []byte, v reflect.Value) ([]byte, error) { return strconv.AppendInt(b, v.Int(), 10), nil }
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
@@ -130,8 +134,8 @@ func (c *compiler) sliceWriter(t reflect.Type) ValueWriter {
 	}
 }
 
-// JSONField is how one field of a struct is written.
-type JSONField struct {
+// Field is how one field of a struct is written.
+type Field struct {
 	index     int
 	key       string // the member's key, quoted, and the colon
 	omitEmpty bool
@@ -145,21 +149,21 @@ func (c *compiler) structWriter(t reflect.Type) ValueWriter {
 	if !ok {
 		return nil
 	}
-	return func(b []byte, v reflect.Value) ([]byte, error) { return AppendJSONFields(b, v, fields) }
+	return func(b []byte, v reflect.Value) ([]byte, error) { return AppendFields(b, v, fields) }
 }
 
-// JSONFields are the fields of a struct type as encoding/json writes
+// Fields are the fields of a struct type as encoding/json writes
 // them: in their order, or by key when sorted (a map's order), those
 // named skip left out. ok is false when the struct holds an embedded
 // field not tagged "-", a tag option other than omitempty, a key with a
 // character other than a letter, digit or underscore, or a key twice:
 // those follow rules not kept here.
-func JSONFields(t reflect.Type, sorted bool, skip ...string) (fields []JSONField, ok bool) {
+func Fields(t reflect.Type, sorted bool, skip ...string) (fields []Field, ok bool) {
 	return (&compiler{busy: map[reflect.Type]bool{t: true}}).structFields(t, sorted, skip...)
 }
 
-func (c *compiler) structFields(t reflect.Type, sorted bool, skip ...string) ([]JSONField, bool) {
-	fields := []JSONField{}
+func (c *compiler) structFields(t reflect.Type, sorted bool, skip ...string) ([]Field, bool) {
+	fields := []Field{}
 	for i := range t.NumField() {
 		sf := t.Field(i)
 		tag := sf.Tag.Get("json")
@@ -181,12 +185,12 @@ func (c *compiler) structFields(t reflect.Type, sorted bool, skip ...string) ([]
 		if slices.Contains(skip, name) {
 			continue
 		}
-		fields = append(fields, JSONField{
+		fields = append(fields, Field{
 			index: i, key: `"` + name + `":`, omitEmpty: opts == "omitempty", write: c.writer(sf.Type),
 		})
 	}
 	if sorted {
-		slices.SortFunc(fields, func(a, b JSONField) int { return strings.Compare(a.key, b.key) })
+		slices.SortFunc(fields, func(a, b Field) int { return strings.Compare(a.key, b.key) })
 	}
 	for i := range fields {
 		for j := range i {
@@ -198,9 +202,9 @@ func (c *compiler) structFields(t reflect.Type, sorted bool, skip ...string) ([]
 	return fields, true
 }
 
-// AppendJSONFields appends the JSON object of fields of v, an
+// AppendFields appends the JSON object of fields of v, an
 // addressable struct whose type gave them.
-func AppendJSONFields(b []byte, v reflect.Value, fields []JSONField) (_ []byte, err error) {
+func AppendFields(b []byte, v reflect.Value, fields []Field) (_ []byte, err error) {
 	b = append(b, '{')
 	first := true
 	for _, f := range fields {
@@ -271,8 +275,8 @@ func writeTime(b []byte, v reflect.Value) ([]byte, error) {
 }
 
 func writeElements(b []byte, v reflect.Value) ([]byte, error) {
-	es, _ := reflect.TypeAssert[[]*Element](v)
-	return AppendElementsJSON(b, es), nil
+	es, _ := reflect.TypeAssert[[]*iati.Element](v)
+	return iati.AppendElementsJSON(b, es), nil
 }
 
 // writeMarshaler writes what a value's MarshalJSON gives when that is a
