@@ -15,6 +15,7 @@ import (
 	"github.com/aidregistry/registry/ent"
 	"github.com/aidregistry/registry/ent/change"
 	"github.com/aidregistry/registry/internal/auth"
+	"github.com/aidregistry/registry/internal/iati"
 )
 
 type bufferKey struct{}
@@ -425,7 +426,7 @@ func insertRecordset(ps []pending) (string, []any, error) {
 		b.WriteString(`","operation":"`)
 		b.WriteString(string(p.op))
 		b.WriteString(`","record_type":`)
-		b.Write(appendString(tmp[:0], p.recordType))
+		b.Write(iati.AppendJSONString(tmp[:0], p.recordType))
 		b.WriteString(`,"record_id":`)
 		b.Write(strconv.AppendInt(tmp[:0], int64(p.recordID), 10))
 		before, after, err := p.jsonbEquivalent()
@@ -447,12 +448,6 @@ func insertRecordset(ps []pending) (string, []any, error) {
 FROM ROWS FROM (json_to_recordset($1::json) AS (at timestamptz, operation text, record_type text, record_id bigint, before json, after json, key_id bigint, organisation_id bigint))
 	WITH ORDINALITY AS x(at, operation, record_type, record_id, before, after, key_id, organisation_id, n)
 ORDER BY x.n`, []any{b.String()}, nil
-}
-
-// appendString appends s as a JSON string.
-func appendString(buf []byte, s string) []byte {
-	raw, _ := json.Marshal(s) // a string always encodes
-	return append(buf, raw...)
 }
 
 func writeMember(b *strings.Builder, key string, raw json.RawMessage) {
